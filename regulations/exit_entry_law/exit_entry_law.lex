@@ -1,0 +1,265 @@
+# 中华人民共和国出境入境管理法 (2012) — the articles on visas, residence, work and permanent residence.
+# Text quoted from /work/shared/reference/exit_entry_administration_law_2012.md (full text).
+
+instrument exit_entry_law {
+  title_zh "中华人民共和国出境入境管理法"
+  title_en "Exit and Entry Administration Law of the People's Republic of China"
+  rank law
+  issuer "全国人民代表大会常务委员会"
+  adopted 2012-06-30
+  in_force 2013-07-01
+  repealed none
+  jurisdiction "national"
+  source "exit_entry_administration_law_2012.md"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 第二十一条 — grounds for refusing a visa
+# ---------------------------------------------------------------------------------------------
+article 21 {
+  paragraph 1 {
+    text "外国人有下列情形之一的，不予签发签证:"
+    gloss "A visa is not issued to a foreigner in any of the following situations:"
+    item 1 { text "（一）被处驱逐出境或者被决定遣送出境，未满不准入境规定年限的；" gloss "expelled or deported, and the entry-ban period has not ended;" }
+    item 2 { text "（二）患有严重精神障碍、传染性肺结核病或者有可能对公共卫生造成重大危害的其他传染病的；" gloss "suffering from a serious mental disorder, infectious pulmonary tuberculosis or another infectious disease that may seriously endanger public health;" }
+    item 3 { text "（三）可能危害中国国家安全和利益、破坏社会公共秩序或者从事其他违法犯罪活动的；" gloss "may endanger China's national security and interests, disrupt public order or engage in other illegal or criminal activities;" }
+    item 4 { text "（四）在申请签证过程中弄虚作假或者不能保障在中国境内期间所需费用的；" gloss "practised fraud in the visa application, or cannot cover the expenses of the stay in China;" }
+    item 5 { text "（五）不能提交签证机关要求提交的相关材料的；" gloss "cannot submit the materials the visa authority requires;" }
+    item 6 { text "（六）签证机关认为不宜签发签证的其他情形。" gloss "other situations in which the visa authority considers a visa inappropriate." }
+  }
+  paragraph 2 {
+    text "对不予签发签证的，签证机关可以不说明理由。"
+    gloss "The visa authority may refuse without giving reasons."
+  }
+}
+
+strict rule at art 21 para 1 item 1 {
+  conclude ineligible z_visa, r_visa, d_visa, job_seeking_visa
+  when applicant.deported_within_ban
+  gloss "No visa while an expulsion or deportation entry ban is running."
+}
+
+strict rule at art 21 para 1 item 2 {
+  conclude ineligible z_visa, r_visa, d_visa, job_seeking_visa
+  when applicant.health_ok == false
+  gloss "No visa for a serious mental disorder, infectious TB or another disease of major public-health danger."
+  note "applicant.health_ok is false exactly when one of the diseases named in item 2 is present (contract definition)."
+}
+
+strict rule at art 21 para 1 item 3 {
+  conclude ineligible z_visa, r_visa, d_visa, job_seeking_visa
+  when applicant.security_risk
+  gloss "No visa for a risk to national security, public order, or of other illegal or criminal activity."
+}
+
+strict rule at art 21 para 1 item 4 {
+  conclude ineligible z_visa, r_visa, d_visa, job_seeking_visa
+  when applicant.fraud_in_application or applicant.can_cover_expenses == false
+  gloss "No visa after fraud in the application, or when the stay's expenses cannot be covered."
+}
+
+# Items 5 and 6 are not encoded as rules: item 5 (materials the visa authority asks for) depends on
+# a request the application does not record, and item 6 is the visa authority's discretion — no fact
+# in the contract can decide either. They remain as text; a refusal on them is outside the engine.
+
+# ---------------------------------------------------------------------------------------------
+# 第三十条 — residence permit within 30 days of entry; validity of residence permits
+# ---------------------------------------------------------------------------------------------
+article 30 {
+  paragraph 1 {
+    text "外国人所持签证注明入境后需要办理居留证件的，应当自入境之日起三十日内，向拟居留地县级以上地方人民政府公安机关出入境管理机构申请办理外国人居留证件。"
+    gloss "A foreigner whose visa says a residence permit is needed after entry applies for it within 30 days of entry to the exit-entry administration of the public security organ (county level or above) of the intended place of residence."
+  }
+  paragraph 2 {
+    text "申请办理外国人居留证件，应当提交本人的护照或者其他国际旅行证件，以及申请事由的相关材料，并留存指纹等人体生物识别信息。公安机关出入境管理机构应当自收到申请材料之日起十五日内进行审查并作出审查决定，根据居留事由签发相应类别和期限的外国人居留证件。"
+    gloss "The application carries the passport, the materials for its purpose and fingerprints; the authority decides within 15 days of receiving the materials and issues a residence permit of the category and term matching the purpose."
+  }
+  paragraph 3 {
+    text "外国人工作类居留证件的有效期最短为九十日，最长为五年；非工作类居留证件的有效期最短为一百八十日，最长为五年。"
+    gloss "A work-type residence permit is valid for 90 days to 5 years; a non-work residence permit for 180 days to 5 years."
+  }
+}
+
+rule residence_deadline at art 30 para 1 {
+  conclude obligation apply_for_residence_permit for work_residence_permit by residence.entry_date + 30 days
+  when residence.entry_visa in {"Z", "R"}
+  gloss "A Z- or R-visa holder applies for the work-type residence permit within 30 days of entry."
+  note "residence.entry_visa carries the visa letter printed on the visa (条例 第六条: Z, R, ...). Only the work visas are named here because this corpus decides the work-type residence permit; other residence visas (X1, J1, Q1, S1, D) carry the same duty for their own permits."
+}
+
+rule validity_min at art 30 para 3 {
+  conclude value work_residence_permit.validity_min_days = 90
+  gloss "Minimum validity of a work-type residence permit: 90 days."
+}
+
+rule validity_max at art 30 para 3 {
+  conclude value work_residence_permit.validity_max_years = 5
+  gloss "Maximum validity of a work-type residence permit: 5 years."
+}
+
+# ---------------------------------------------------------------------------------------------
+# 第三十一条 — grounds for refusing a residence permit
+# ---------------------------------------------------------------------------------------------
+article 31 {
+  paragraph 1 {
+    text "外国人有下列情形之一的，不予签发外国人居留证件:"
+    gloss "A residence permit is not issued to a foreigner in any of the following situations:"
+    item 1 { text "（一）所持签证类别属于不应办理外国人居留证件的；" gloss "the visa held is of a category that does not lead to a residence permit;" }
+    item 2 { text "（二）在申请过程中弄虚作假的；" gloss "fraud in the application;" }
+    item 3 { text "（三）不能按照规定提供相关证明材料的；" gloss "cannot provide the required supporting materials;" }
+    item 4 { text "（四）违反中国有关法律、行政法规，不适合在中国境内居留的；" gloss "has violated Chinese laws or administrative regulations and is unfit to reside in China;" }
+    item 5 { text "（五）签发机关认为不宜签发外国人居留证件的其他情形。" gloss "other situations in which the issuing authority considers a residence permit inappropriate." }
+  }
+  paragraph 2 {
+    text "符合国家规定的专门人才、投资者或者出于人道等原因确需由停留变更为居留的外国人，经设区的市级以上地方人民政府公安机关出入境管理机构批准可以办理外国人居留证件。"
+    gloss "Specialists and investors meeting state rules, or foreigners with humanitarian or similar reasons who truly need to change from stay to residence, may obtain a residence permit with the approval of the exit-entry administration of a districted city's public security organ or above."
+  }
+}
+
+strict rule at art 31 para 1 item 2 {
+  conclude ineligible work_residence_permit
+  when applicant.fraud_in_application
+  gloss "No residence permit after fraud in the application."
+}
+
+strict rule at art 31 para 1 item 4 {
+  conclude ineligible work_residence_permit
+  when applicant.security_risk
+  gloss "No residence permit for a foreigner whose conduct makes residence unfit (risk to security or public order)."
+  note "Item 4 covers violations of Chinese law making residence unfit. The contract records no finding of a violation; applicant.security_risk (可能危害中国国家安全和利益、破坏社会公共秩序) is the nearest fact and is used only as that. A foreign criminal record alone is not a violation of Chinese law and is not used."
+}
+
+# Item 1 (visa category that does not lead to residence) is not encoded: residence.entry_visa is free
+# text and the list of visa categories that do not lead to residence is not in the law. Items 3 and
+# 5 (materials; discretion) have no deciding fact. Paragraph 2 (change from stay to residence) has
+# no fact for "确需由停留变更为居留" and stays as text.
+
+# ---------------------------------------------------------------------------------------------
+# 第四十一条 — work needs a work permit and a work-type residence permit
+# ---------------------------------------------------------------------------------------------
+article 41 {
+  paragraph 1 {
+    text "外国人在中国境内工作，应当按照规定取得工作许可和工作类居留证件。任何单位和个人不得聘用未取得工作许可和工作类居留证件的外国人。"
+    gloss "A foreigner working in China must obtain a work permit and a work-type residence permit as prescribed. No unit or individual may employ a foreigner who has not obtained them."
+  }
+  paragraph 2 {
+    text "外国人在中国境内工作管理办法由国务院规定。"
+    gloss "The State Council prescribes the measures for the administration of foreigners working in China."
+  }
+}
+
+rule work_authorisation at art 41 para 1 {
+  conclude condition work_authorised
+  when holds(work_permit) and holds(work_residence_permit)
+  gloss "A foreigner may work in China once holding both the work permit and the work-type residence permit."
+}
+
+# The employer requirement (seed 000 三（二）2): the work permit notice and the work permit are applied
+# for by the employer, never by the foreigner alone. Defeasible on purpose: this is the rule an
+# independent-application reform sets aside.
+rule employer_route at art 41 para 1 {
+  conclude ineligible work_permit
+  when route == "independent"
+  overrides work_permit_classification/eligibility
+  source "seed 000 三（二）"
+  gloss "The work permit is applied for through the employer; a foreigner cannot apply for it alone."
+  note "Seed 000 三（二）2 quotes 第四十一条第一款 verbatim and states, citing the 2017 work-permit service guide, that the employer (用人单位), not the foreigner, applies for the work permit notice and the work permit with the employment contract or appointment letter. The employer route is that practice, not words of this article."
+}
+
+# ---------------------------------------------------------------------------------------------
+# 第四十三条 — illegal employment
+# ---------------------------------------------------------------------------------------------
+article 43 {
+  paragraph 1 {
+    text "外国人有下列行为之一的，属于非法就业:"
+    gloss "A foreigner is employed illegally when:"
+    item 1 { text "（一）未按照规定取得工作许可和工作类居留证件在中国境内工作的；" gloss "working in China without the work permit and work-type residence permit;" }
+    item 2 { text "（二）超出工作许可限定范围在中国境内工作的；" gloss "working in China beyond the scope of the work permit;" }
+    item 3 { text "（三）外国留学生违反勤工助学管理规定，超出规定的岗位范围或者时限在中国境内工作的。" gloss "a foreign student working beyond the posts or hours allowed by the work-study rules." }
+  }
+}
+
+rule illegal_employment at art 43 para 1 item 1 {
+  conclude condition illegal_employment
+  when employment != none and employment.contract_signed and not met(work_authorised)
+  gloss "Working for an employer in China without both the work permit and the work-type residence permit is illegal employment."
+  note "employment records the employer in China; the contract does not say whether the work has begun. The condition states what item 1 would make of work done now, for a foreigner already working in China; it does not decide any permit."
+}
+
+# Items 2 and 3 (scope of the work permit; student work-study) have no facts in the contract.
+
+# ---------------------------------------------------------------------------------------------
+# 第四十七条 — permanent residence; 第四十八条 — its effect; 第四十九条 — cancellation
+# ---------------------------------------------------------------------------------------------
+article 47 {
+  paragraph 1 {
+    text "对中国经济社会发展作出突出贡献或者符合其他在中国境内永久居留条件的外国人，经本人申请和公安部批准，取得永久居留资格。"
+    gloss "A foreigner who has made an outstanding contribution to China's economic and social development or meets the other conditions for permanent residence obtains permanent residence on his or her own application and the approval of the Ministry of Public Security."
+    note "The conditions are those of the measures made under paragraph 2 (pr_measures, 第六条). The words 经本人申请 (on the foreigner's own application) are what an independent-application reform relies on."
+  }
+  paragraph 2 {
+    text "外国人在中国境内永久居留的审批管理办法由公安部、外交部会同国务院有关部门规定。"
+    gloss "The Ministry of Public Security and the Ministry of Foreign Affairs, with the relevant State Council departments, prescribe the measures for examining and approving permanent residence."
+    note "Delegation implemented by pr_measures (recorded there as `implements`)."
+  }
+}
+
+article 48 {
+  paragraph 1 {
+    text "取得永久居留资格的外国人，凭永久居留证件在中国境内居留和工作，凭本人的护照和永久居留证件出境入境。"
+    gloss "A foreigner with permanent residence resides and works in China on the permanent residence card, and exits and enters on the passport and that card."
+  }
+}
+
+rule pr_holder_may_work at art 48 para 1 {
+  conclude condition work_authorised
+  when holds(permanent_residence)
+  gloss "A holder of the permanent residence card may work in China on that card."
+}
+
+article 49 {
+  paragraph 1 {
+    text "外国人有下列情形之一的，由公安部决定取消其在中国境内永久居留资格:"
+    gloss "The Ministry of Public Security cancels a foreigner's permanent residence when:"
+    item 1 { text "（一）对中国国家安全和利益造成危害的；" gloss "the foreigner has harmed China's national security and interests;" }
+    item 2 { text "（二）被处驱逐出境的；" gloss "the foreigner has been expelled;" }
+    item 3 { text "（三）弄虚作假骗取在中国境内永久居留资格的；" gloss "permanent residence was obtained by fraud;" }
+    item 4 { text "（四）在中国境内居留未达到规定时限的；" gloss "the foreigner has not resided in China for the prescribed time;" }
+    item 5 { text "（五）不适宜在中国境内永久居留的其他情形。" gloss "other situations making permanent residence inappropriate." }
+  }
+}
+
+rule cancellation_security at art 49 para 1 item 1 {
+  conclude condition pr_cancellation_ground
+  when applicant.security_risk
+  gloss "Ground for cancelling permanent residence: harm to national security and interests."
+  note "applicant.security_risk records a risk, not a finding of harm; the condition flags the ground for review of an existing status, it does not decide an application."
+}
+
+rule cancellation_expulsion at art 49 para 1 item 2 {
+  conclude condition pr_cancellation_ground
+  when applicant.deported_within_ban
+  gloss "Ground for cancelling permanent residence: expulsion."
+  note "applicant.deported_within_ban covers expulsion (驱逐出境) and deportation (遣送出境) while the ban runs; item 2 names expulsion only, so this over-approximates."
+}
+
+rule cancellation_fraud at art 49 para 1 item 3 {
+  conclude condition pr_cancellation_ground
+  when applicant.fraud_in_application
+  gloss "Ground for cancelling permanent residence: obtained by fraud."
+}
+
+# Item 4 (minimum residence time) is set by the measures' later articles, which are only paraphrased
+# (pr_measures_2004_later_articles_summary.md) and concern holders, not applicants; item 5 is
+# discretionary. Neither is encoded as a rule.
+
+# ---------------------------------------------------------------------------------------------
+# 第九十三条 — entry into force and repeal
+# ---------------------------------------------------------------------------------------------
+article 93 {
+  paragraph 1 {
+    text "本法自2013年7月1日起施行。《中华人民共和国外国人入境出境管理法》和《中华人民共和国公民出境入境管理法》同时废止。"
+    gloss "This Law takes effect on 1 July 2013; the Law on the Entry and Exit of Foreigners and the Law on the Exit and Entry of Citizens are repealed at the same time."
+    note "Recorded in the instrument's metadata as in_force 2013-07-01; the repealed 1985 law is the instrument id exit_entry_law_1985 (not encoded), under which pr_measures was enacted."
+  }
+}
