@@ -1,0 +1,54 @@
+"""Applications: validated against the contract before any rule reads them."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    text = resources.files("lexgraph.contract").joinpath("application.schema.json").read_text(encoding="utf-8")
+    return Draft202012Validator(json.loads(text), format_checker=FormatChecker())
+
+
+def field_path(parts: Any) -> str:
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+class ApplicationError(Exception):
+    """A malformed application: every problem with the field path it concerns."""
+
+    def __init__(self, problems: list[tuple[str, str]], source: str = ""):
+        self.problems = problems
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        super().__init__("\n".join(f"{prefix}{path}: {message}" for path, message in problems))
+
+
+def validate_application(application: Any, source: str = "") -> dict[str, Any]:
+    """Return the application if it follows the contract; raise ApplicationError naming each field."""
+    if not isinstance(application, dict):
+        raise ApplicationError([("$", "an application is a JSON object")], source)
+    errors = sorted(_validator().iter_errors(application), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise ApplicationError([(field_path(e.absolute_path), e.message) for e in errors], source)
+    return application
+
+
+def read_application(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ApplicationError([("$", f"no such file `{path}`")], str(path)) from None
+    except json.JSONDecodeError as error:
+        raise ApplicationError([("$", f"not JSON: {error.msg} at line {error.lineno} column {error.colno}")], str(path)) from None
+    return validate_application(data, str(path))

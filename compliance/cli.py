@@ -1,0 +1,198 @@
+"""The `lexgraph` command: thin — parse arguments, call one function, render, map errors to exit codes.
+
+Exit codes:
+  0   success
+  1   errors in the input: regulation sources (syntax, type, reference…), a malformed
+      application, an amendment parameter, or findings that gate (unresolved conflicts,
+      uncovered rules, a broken audit chain)
+  2   usage: unknown command or option, a missing argument
+  70  internal error (a bug in lexgraph: please report it)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lexgraph.engine.diagnostics import Diagnostic, LexgraphError
+from lexgraph.engine.graph import build_graph
+from lexgraph.engine.pipeline import check_sources
+
+from .applications import ApplicationError, read_application
+from .decisions import LawContext
+from .render import decision_json, dumps, render_html, render_text
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date (YYYY-MM-DD)") from None
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"`{text}`: expected name=value")
+    name, value = text.split("=", 1)
+    return name.strip(), value.strip()
+
+
+def add_law_options(p: argparse.ArgumentParser, law_flag: bool = True) -> None:
+    """--law, --with, --set: the law to use (shared by every command that decides)."""
+    if law_flag:
+        p.add_argument("--law", type=Path, action="append", help="regulation folder (default: the bundled corpus)")
+    p.add_argument("--with", dest="amendments", type=Path, action="append", default=[], metavar="AMENDMENT",
+                   help="apply an amendment file (repeatable)")
+    p.add_argument("--set", dest="parameters", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
+                   help="set an amendment parameter")
+
+
+def law_context(args: argparse.Namespace, law_dirs: list[Path] | None = None) -> LawContext:
+    return LawContext.load(law_dirs or getattr(args, "law", None), args.amendments, dict(args.parameters))
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False, indent=2))
+    else:
+        for d in diagnostics:
+            print(d.render(), file=sys.stderr)
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    law, diagnostics = check_sources([args.dir, *args.amendments])
+    _print_diagnostics(diagnostics, args.format)
+    if diagnostics:
+        print(f"{len(diagnostics)} error(s)", file=sys.stderr)
+        return EXIT_INPUT
+    assert law is not None
+    if args.format != "json":
+        print(f"ok: {len(law.sources)} files, {len(law.instruments)} instruments, {len(law.articles)} articles, "
+              f"{len(law.rules)} rules, {len(law.points)} points tables — no errors")
+    else:
+        print("[]")
+    return EXIT_OK
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    application = read_application(args.application)
+    if getattr(args, "permit", None):
+        application = {**application, "requested": [args.permit]}
+    context = law_context(args)
+    decision = context.decide(application, args.as_of, trace=True)
+    out: str
+    if args.format == "json":
+        data = decision_json(decision)
+        if getattr(args, "log", None):
+            from .audit import DecisionLog  # the decision log is an optional edge
+
+            data = DecisionLog(args.log).record(application, data, context, args.amendments, dict(args.parameters))
+        out = dumps(data)
+    elif args.format == "html":
+        out = render_html(decision)
+    else:
+        out = render_text(decision, explain=args.command == "explain")
+    _write(out, getattr(args, "output", None))
+    return EXIT_OK
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    context = law_context(args, [args.dir])
+    graph = build_graph(context.law)
+    _write(dumps(graph.to_node_link()) if args.format == "json" else graph.to_dot(), args.output)
+    return EXIT_OK
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+# ------------------------------------------------------------------ parser
+
+Registrar = Callable[[Any], None]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lexgraph", description="China's immigration regulations as code.",
+                                     epilog="exit codes: 0 ok, 1 errors in input, 2 usage, 70 internal error")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="parse and check regulation sources; every error at once")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--with", dest="amendments", type=Path, action="append", default=[])
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_check)
+
+    for name, help_text in (("decide", "decide an application with reasons"),
+                            ("explain", "the proof tree for one permit: why, and why not")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("application", type=Path)
+        add_law_options(p)
+        p.add_argument("--as-of", type=_date, help="the law in force that day (default: decision_date)")
+        p.add_argument("--format", choices=["text", "json", "html"], default="text")
+        p.add_argument("-o", "--output", type=Path)
+        if name == "explain":
+            p.add_argument("--permit", required=True)
+        else:
+            p.add_argument("--log", metavar="DB", help="append the decision to a decision log (sqlite:///file.db or postgresql://…)")
+        p.set_defaults(func=cmd_decide)
+
+    p = sub.add_parser("graph", help="export the rule graph")
+    p.add_argument("dir", type=Path)
+    add_law_options(p, law_flag=False)
+    p.add_argument("--format", choices=["json", "dot"], default="json")
+    p.add_argument("-o", "--output", type=Path)
+    p.set_defaults(func=cmd_graph)
+
+    for register in _registrars():
+        register(sub)
+    return parser
+
+
+def _registrars() -> list[Registrar]:
+    """Commands contributed by the other compliance modules."""
+    from . import coverage
+
+    return [coverage.register]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except LexgraphError as error:
+        _print_diagnostics(error.diagnostics, getattr(args, "format", "text") if getattr(args, "format", "") == "json" else "text")
+        print(f"{len(error.diagnostics)} error(s) in the regulation sources or parameters", file=sys.stderr)
+        return EXIT_INPUT
+    except ApplicationError as error:
+        print(f"error: malformed application\n{error}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug: say so plainly, keep the traceback for the report
+        import traceback
+
+        traceback.print_exc()
+        print("internal error: this is a bug in lexgraph", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Scenario files (application + expected outcome + the citation that must ground it) and coverage:
+which articles and rules no scenario exercises."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lexgraph.engine.trace import Decision, RuleProof
+
+from .decisions import LawContext
+
+
+@dataclass(frozen=True)
+class Scenario:
+    path: Path
+    description: str
+    application: dict[str, Any]
+    expect: list[dict[str, Any]]
+    as_of: dt.date | None
+    amendments: list[Path]
+    parameters: dict[str, str]
+
+
+def load_scenarios(root: Path) -> list[Scenario]:
+    files = [root] if root.is_file() else sorted(root.rglob("*.json"))
+    out = []
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        out.append(Scenario(
+            path, data.get("description", ""), data["application"], data["expect"],
+            dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
+            [path.parent / a for a in data.get("with", [])], {k: str(v) for k, v in data.get("set", {}).items()}))
+    return out
+
+
+def proofs(decision: Decision) -> Iterator[RuleProof]:
+    def walk(p: RuleProof) -> Iterator[RuleProof]:
+        yield p
+        for b in p.because:
+            yield from walk(b)
+
+    for d in decision.decisions:
+        for g in (*d.grounds, *d.unmet):
+            yield from walk(g)
+
+
+def check_scenario(scenario: Scenario, context: LawContext) -> tuple[Decision, list[str]]:
+    """Decide a scenario; return the decision and every way it differs from what is expected."""
+    decision = context.decide(scenario.application, scenario.as_of)
+    by_permit = {d.permit: d for d in decision.decisions}
+    problems = []
+    for e in scenario.expect:
+        d = by_permit.get(e["permit"])
+        if d is None:
+            problems.append(f"{e['permit']}: not decided")
+            continue
+        if d.outcome != e["outcome"]:
+            problems.append(f"{e['permit']}: expected {e['outcome']}, got {d.outcome}")
+        cited = e.get("cited")
+        if cited:
+            ids = {p.rule for g in (*d.grounds, *d.unmet) for p in _walk(g)}
+            if cited not in ids:
+                problems.append(f"{e['permit']}: `{cited}` is not among the grounds or unmet rules ({sorted(ids)})")
+        for fact in e.get("missing", []):
+            if fact not in d.missing_facts:
+                problems.append(f"{e['permit']}: `{fact}` not listed as missing ({list(d.missing_facts)})")
+    return decision, problems
+
+
+def _walk(p: RuleProof) -> Iterator[RuleProof]:
+    yield p
+    for b in p.because:
+        yield from _walk(b)
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    rules_total: int
+    rules_uncovered: list[str]
+    articles_total: int
+    articles_uncovered: list[str]
+    articles_without_rules: list[str]
+    failures: dict[str, list[str]]
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__
+
+
+def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> CoverageReport:
+    base = LawContext.load(law_dirs)
+    contexts: dict[tuple[Any, ...], LawContext] = {(): base}
+    exercised: set[str] = set()
+    failures: dict[str, list[str]] = {}
+    for scenario in load_scenarios(scenario_root):
+        key = (tuple(scenario.amendments), tuple(sorted(scenario.parameters.items())))
+        if scenario.amendments or scenario.parameters:
+            if key not in contexts:
+                contexts[key] = LawContext.load(law_dirs, scenario.amendments, scenario.parameters)
+            context = contexts[key]
+        else:
+            context = base
+        decision, problems = check_scenario(scenario, context)
+        if problems:
+            failures[str(scenario.path)] = problems
+        exercised |= {p.rule for p in proofs(decision)}
+    law = base.law
+    rules = sorted(law.rules)
+    cited_articles = {(r.citation.instrument, r.citation.article) for r in law.rules.values() if r.citation}
+    covered_articles = {(law.rules[r].citation.instrument, law.rules[r].citation.article)  # type: ignore[union-attr]
+                        for r in exercised if r in law.rules and law.rules[r].citation}
+    fmt = lambda key: f"{key[0]}/art_{key[1]}"  # noqa: E731
+    return CoverageReport(
+        rules_total=len(rules), rules_uncovered=[r for r in rules if r not in exercised],
+        articles_total=len(cited_articles), articles_uncovered=sorted(fmt(a) for a in cited_articles - covered_articles),
+        articles_without_rules=sorted(fmt(a) for a in set(law.articles) - cited_articles),
+        failures=failures)
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    report = coverage(args.scenarios, args.law)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        for path, problems in report.failures.items():
+            for p in problems:
+                print(f"FAIL {path}: {p}")
+        for r in report.rules_uncovered:
+            print(f"uncovered rule: {r}")
+        for a in report.articles_uncovered:
+            print(f"uncovered article: {a}")
+        covered = report.rules_total - len(report.rules_uncovered)
+        print(f"rules covered: {covered}/{report.rules_total}; articles with rules covered: "
+              f"{report.articles_total - len(report.articles_uncovered)}/{report.articles_total}; "
+              f"text-only articles: {len(report.articles_without_rules)}; failing scenarios: {len(report.failures)}")
+    bad = report.failures or report.rules_uncovered or report.articles_uncovered
+    if bad:
+        print("coverage gate failed", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("coverage", help="which articles and rules no scenario exercises (and failing scenarios)")
+    p.add_argument("scenarios", type=Path)
+    p.add_argument("--law", type=Path, action="append")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_coverage)

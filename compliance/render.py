@@ -1,0 +1,138 @@
+"""Stage 6 — render: Decision → contract JSON, reasoned text (Chinese legal style with English
+glosses) and a self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from lexgraph.engine.trace import ConditionTrace, Decision, PermitDecision, RuleProof
+
+OUTCOME_ZH = {"eligible": "符合条件，准予办理", "ineligible": "不符合条件，不予办理", "undetermined": "事实不全，尚不能决定"}
+PERMIT_ZH = {
+    "work_permit": "外国人工作许可", "talent_confirmation_letter": "外国高端人才确认函", "z_visa": "Z字签证",
+    "r_visa": "R字签证", "work_residence_permit": "工作类居留证件", "permanent_residence": "在中国永久居留资格",
+    "d_visa": "D字签证", "job_seeking_visa": "求职签证",
+}
+_MARK = {True: "✓", False: "✗", None: "?"}
+
+
+def ground_json(p: RuleProof, summary: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"rule": p.rule, "citation": p.citation, "effect": p.effect, "status": p.status,
+                           "applies": p.applies, "stands": p.stands}
+    if p.text:
+        out["text"] = p.text
+    for key in ("overridden_by", "principle", "note", "source", "gloss"):
+        if getattr(p, key):
+            out[key] = getattr(p, key)
+    if not summary:
+        out["conditions"] = [condition_json(c) for c in p.conditions]
+        if p.exceptions:
+            out["exceptions"] = [condition_json(c) for c in p.exceptions]
+        if p.because:
+            out["because"] = [ground_json(b) for b in p.because]
+    return out
+
+
+def condition_json(c: ConditionTrace) -> dict[str, Any]:
+    return {"expr": c.expr, "holds": c.holds, "facts": c.facts}
+
+
+def permit_json(d: PermitDecision, summary: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"permit": d.permit, "outcome": d.outcome,
+                           "grounds": [ground_json(g, summary) for g in d.grounds]}
+    if d.unmet:
+        out["unmet"] = [ground_json(g, summary) for g in d.unmet]
+    if d.missing_facts:
+        out["missing_facts"] = list(d.missing_facts)
+    if d.detail:
+        out["detail"] = d.detail
+    return out
+
+
+def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
+    law: dict[str, Any] = {"as_of": decision.as_of, "digest": decision.digest, "instruments": list(decision.instruments)}
+    if decision.amendments:
+        law["amendments"] = list(decision.amendments)
+    if decision.parameters:
+        law["parameters"] = decision.parameters
+    return {"application_id": decision.application_id, "law": law,
+            "decisions": [permit_json(d, summary) for d in decision.decisions]}
+
+
+def dumps(data: Any) -> str:
+    """Canonical JSON: sorted keys, UTF-8 text, so the same input gives the same bytes."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+# ------------------------------------------------------------------ text
+
+
+def _facts(facts: dict[str, Any]) -> str:
+    return ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in facts.items())
+
+
+def _proof_lines(p: RuleProof, indent: str, lines: list[str], depth: int = 0, shown: set[str] | None = None) -> None:
+    shown = set() if shown is None else shown
+    if depth and p.rule in shown:
+        lines.append(f"{indent}• {p.citation} ({p.rule}): {p.effect} — see above")
+        return
+    shown.add(p.rule)
+    status = {"in_force": "现行有效", "proposed": "建议（未施行）", "repealed": "已废止"}[p.status]
+    lines.append(f"{indent}• {p.citation}  [{status}]  ({p.rule})")
+    if p.text:
+        lines.append(f"{indent}  「{p.text}」")
+    if p.gloss:
+        lines.append(f"{indent}  — {p.gloss}")
+    if p.note:
+        lines.append(f"{indent}  注 note: {p.note}")
+    for c in p.conditions:
+        facts = f"   [{_facts(c.facts)}]" if c.facts else ""
+        lines.append(f"{indent}    {_MARK[c.holds]} {c.expr}{facts}")
+    for c in p.exceptions:
+        facts = f"   [{_facts(c.facts)}]" if c.facts else ""
+        lines.append(f"{indent}    除外 unless {_MARK[c.holds]} {c.expr}{facts}")
+    if p.overridden_by:
+        lines.append(f"{indent}    ↳ 被 {p.overridden_by} 排除适用 (set aside by {p.principle})")
+    if depth < 2:
+        for b in p.because:
+            _proof_lines(b, indent + "      ", lines, depth + 1, shown)
+
+
+def render_text(decision: Decision, explain: bool = False) -> str:
+    lines = [f"决定 Decision — 申请 application {decision.application_id}",
+             f"适用法律 law as of {decision.as_of}; digest {decision.digest[:16]}…",
+             f"现行有效文件 instruments in force: {', '.join(decision.instruments)}"]
+    if decision.amendments:
+        lines.append(f"修改建议 amendments applied: {', '.join(decision.amendments)} {decision.parameters or ''}")
+    numerals = "一二三四五六七八九十"
+    for n, d in enumerate(decision.decisions):
+        lines.append("")
+        lines.append(f"{numerals[n % 10]}、{PERMIT_ZH.get(d.permit, d.permit)} ({d.permit})：{OUTCOME_ZH[d.outcome]} — {d.outcome}")
+        for key, value in d.detail.items():
+            if key != "grounds_of_values":
+                lines.append(f"    {key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
+        shown: set[str] = set()
+        if d.grounds:
+            lines.append("  依据 grounds:")
+            for g in d.grounds:
+                _proof_lines(g, "    ", lines, 0, shown)
+        if d.unmet and (explain or d.outcome != "eligible"):
+            lines.append("  未满足的条件 why not (rules that would have granted it):")
+            for g in d.unmet if explain else d.unmet[:8]:
+                _proof_lines(g, "    ", lines, 0, shown)
+            if not explain and len(d.unmet) > 8:
+                lines.append(f"    … {len(d.unmet) - 8} more (lexgraph explain --permit {d.permit})")
+        if d.missing_facts:
+            lines.append(f"  待补充的事实 missing facts: {', '.join(d.missing_facts)}")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ html
+
+
+def render_html(decision: Decision) -> str:
+    text = render_text(decision, explain=True)
+    return ("<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>lexgraph decision "
+            f"{html.escape(decision.application_id)}</title><body><pre>{html.escape(text)}</pre></body></html>\n")

@@ -1,0 +1,1 @@
+"""The application and decision JSON Schemas (a copy of ../shared/contract, extended never broken)."""

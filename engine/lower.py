@@ -1,0 +1,352 @@
+"""Stage 2 — lower: Lark tree → typed model (one FileModel per source file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from lark import Token, Tree
+
+from . import model as m
+from .diagnostics import Diagnostic, Span, excerpt_of
+
+_META_KEYS = {
+    "title_zh", "title_en", "rank", "issuer", "number", "adopted", "in_force", "repealed", "proposed",
+    "jurisdiction", "enacted_under", "implements", "amends", "status", "source", "note",
+}
+_DATE_KEYS = {"adopted", "in_force", "repealed", "proposed"}
+_LIST_KEYS = {"enacted_under", "implements", "amends"}
+
+
+def _unquote(token: Token | str) -> str:
+    raw = str(token)[1:-1]
+    return raw.replace('\\"', '"').replace("\\\\", "\\")
+
+
+class _Lowerer:
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.text = text
+        self.diagnostics: list[Diagnostic] = []
+        self.owner: str = ""  # the instrument / amendment opened last in this file
+        self.owner_kind: str = ""
+        self.out: dict[str, list[Any]] = {k: [] for k in (
+            "imports", "instruments", "facts", "derived", "permits", "documents", "parameters",
+            "articles", "rules", "points", "amend_ops")}
+
+    # -------------------------------------------------------------- helpers
+    def span(self, node: Tree | Token) -> Span:
+        meta = node if isinstance(node, Token) else node.meta
+        line = getattr(meta, "line", 0) or 0
+        column = getattr(meta, "column", 0) or 0
+        return Span(self.path, line, column, getattr(meta, "end_line", line) or line,
+                    getattr(meta, "end_column", column) or column)
+
+    def error(self, code: str, message: str, node: Tree | Token) -> None:
+        span = self.span(node)
+        self.diagnostics.append(Diagnostic(code, message, span, excerpt_of(self.text, span.line)))
+
+    def need_owner(self, what: str, node: Tree) -> bool:
+        if not self.owner:
+            self.error("no_instrument", f"{what} must follow an `instrument` or `amendment` declaration in its file", node)
+            return False
+        return True
+
+    # -------------------------------------------------------------- top level
+    def run(self, tree: Tree) -> m.FileModel:
+        for decl in tree.children:
+            assert isinstance(decl, Tree)
+            getattr(self, "d_" + str(decl.data))(decl)
+        o = self.out
+        return m.FileModel(path=self.path, **{k: tuple(v) for k, v in o.items()})
+
+    def d_import_decl(self, node: Tree) -> None:
+        self.out["imports"].append((_unquote(node.children[0]), self.span(node)))
+
+    def _meta(self, node: Tree, kind: str) -> None:
+        name = str(node.children[0])
+        values: dict[str, Any] = {"jurisdiction": "national"}
+        for meta in node.children[1:]:
+            key = str(meta.children[0])
+            if key not in _META_KEYS:
+                self.error("unknown_metadata", f"unknown metadata key `{key}`; expected one of: {', '.join(sorted(_META_KEYS))}", meta)
+                continue
+            raw = [self._meta_value(v, key) for v in meta.children[1:]]
+            if key in _LIST_KEYS:
+                values[key] = tuple(str(v) for v in raw if v is not None)
+            elif key in _DATE_KEYS:
+                values[key] = raw[0]
+            else:
+                values[key] = raw[0] if raw[0] is not None else ""
+        if "rank" in values and values["rank"] not in m.RANKS:
+            self.error("unknown_rank", f"unknown rank `{values['rank']}`; expected one of: {', '.join(m.RANKS)}", node)
+        if kind == "amendment":
+            values.setdefault("rank", "proposal")
+            values.setdefault("status", "proposed")
+        elif values.get("status") not in (None, "in_force", "repealed"):
+            self.error("bad_metadata", "an instrument's status is `in_force` or `repealed`", node)
+        if "title_zh" not in values:
+            self.error("missing_metadata", f"{kind} `{name}` needs a `title_zh`", node)
+            values["title_zh"] = name
+        self.owner, self.owner_kind = name, kind
+        self.out["instruments"].append(m.Instrument(id=name, kind=kind, span=self.span(node), **values))  # type: ignore[arg-type]
+
+    def _meta_value(self, node: Tree, key: str) -> Any:
+        kind = node.data
+        if kind == "meta_none":
+            return None
+        if key in _DATE_KEYS:
+            if kind != "meta_date":
+                self.error("bad_metadata", f"`{key}` takes a date (YYYY-MM-DD) or `none`", node)
+                return None
+            return self._date(node.children[0])
+        if kind == "meta_string":
+            return _unquote(node.children[0])
+        if kind == "meta_date":
+            return str(node.children[0])
+        return "/".join(str(t) for t in node.children[0].children)
+
+    def _date(self, token: Token) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(str(token))
+        except ValueError:
+            self.error("bad_date", f"`{token}` is not a calendar date", token)
+            return None
+
+    def d_instrument_decl(self, node: Tree) -> None:
+        self._meta(node, "instrument")
+
+    def d_amendment_decl(self, node: Tree) -> None:
+        self._meta(node, "amendment")
+
+    def d_fact_decl(self, node: Tree) -> None:
+        path, type_node, *doc = node.children
+        self.out["facts"].append(m.FactDecl(".".join(map(str, path.children)), self._type(type_node),
+                                            _unquote(doc[0]) if doc else "", self.span(node)))
+
+    def _type(self, node: Tree) -> m.FactType:
+        kind = str(node.data)[2:]
+        if kind == "money":
+            return m.FactType("money", currency=str(node.children[0]))
+        if kind == "enum":
+            ordered = bool(node.children) and isinstance(node.children[0], Tree) and node.children[0].data == "ordered"
+            members = tuple(str(c) for c in node.children if isinstance(c, Token))
+            return m.FactType("enum", members=members, ordered=ordered)
+        if kind == "set":
+            return m.FactType("set", element=str(node.children[0]))
+        return m.FactType(kind)
+
+    def d_permit_decl(self, node: Tree) -> None:
+        name, title, *rest = node.children
+        issues = tuple(str(t) for t in rest[0].children) if rest else ()
+        self.out["permits"].append(m.PermitDecl(str(name), _unquote(title), issues, self.span(node)))
+
+    def d_document_decl(self, node: Tree) -> None:
+        name, title = node.children
+        self.out["documents"].append(m.DocumentDecl(str(name), _unquote(title), self.span(node)))
+
+    def d_derive_decl(self, node: Tree) -> None:
+        name, type_node, expr = node.children
+        self.out["derived"].append(m.Derived(str(name), self._type(type_node), self.expr(expr), self.span(node)))
+
+    def d_parameter_decl(self, node: Tree) -> None:
+        name, type_node, literal, *doc = node.children
+        lit = self.expr(literal)
+        value = lit.value if isinstance(lit, m.Lit) else None
+        self.out["parameters"].append(m.Parameter(str(name), self._type(type_node), value,
+                                                  _unquote(doc[0]) if doc else "", self.owner, self.span(node)))
+
+    # -------------------------------------------------------------- text
+    def _texts(self, children: list[Any]) -> dict[str, str]:
+        out = {"text": "", "gloss": "", "note": ""}
+        for child in children:
+            if isinstance(child, Tree) and child.data in ("text_stmt", "gloss_stmt", "note_stmt"):
+                key = str(child.data)[:-5]
+                if out[key]:
+                    self.error("duplicate_statement", f"`{key}` given twice", child)
+                out[key] = _unquote(child.children[0])
+        return out
+
+    def _article(self, number: Token, parts: list[Any], node: Tree, instrument: str) -> m.Article:
+        paragraphs = []
+        for p in parts:
+            if isinstance(p, Tree) and p.data == "paragraph":
+                items = tuple(
+                    m.Item(int(i.children[0]), span=self.span(i), **self._texts(i.children[1:]))
+                    for i in p.children[1:] if isinstance(i, Tree) and i.data == "item")
+                paragraphs.append(m.Paragraph(int(p.children[0]), items=items, span=self.span(p),
+                                              **self._texts(p.children[1:])))
+        return m.Article(instrument, int(number), paragraphs=tuple(paragraphs), span=self.span(node),
+                         **self._texts(parts))
+
+    def d_article_decl(self, node: Tree) -> None:
+        if self.need_owner("an article", node):
+            self.out["articles"].append(self._article(node.children[0], node.children[1:], node, self.owner))
+
+    # -------------------------------------------------------------- rules
+    def _citation(self, node: Tree) -> m.Citation:
+        numbers = [int(t) for t in node.children]
+        numbers += [0] * (3 - len(numbers))
+        return m.Citation(self.owner, numbers[0], numbers[1], numbers[2])
+
+    def d_rule_decl(self, node: Tree) -> None:
+        if not self.need_owner("a rule", node):
+            return
+        strict = False
+        label = ""
+        citation = None
+        stmts: list[Tree] = []
+        for child in node.children:
+            if isinstance(child, Tree) and child.data in ("strict", "defeasible"):
+                strict = child.data == "strict"
+            elif isinstance(child, Token):
+                label = str(child)
+            elif child.data == "citation":
+                citation = self._citation(child)
+            else:
+                stmts.append(child)
+        if citation is None and not label:
+            self.error("rule_without_id", "a rule needs a citation (`at art N …`) or a label", node)
+            return
+        rule_id = self.owner + "/" + "__".join(x for x in (citation.path if citation else "", label) if x)
+        conclusions: list[m.Conclusion] = []
+        when: m.Expr | None = None
+        unless: list[m.Expr] = []
+        overrides: list[str] = []
+        fields = {"replaces": "", "source": "", "note": "", "gloss": ""}
+        for stmt in stmts:
+            kind = str(stmt.data)
+            if kind == "conclude_stmt":
+                conclusions.append(self._conclusion(stmt.children[0]))
+            elif kind == "when_stmt":
+                if when is not None:
+                    self.error("duplicate_statement", "`when` given twice; join the conditions with `and`", stmt)
+                when = self.expr(stmt.children[0])
+            elif kind == "unless_stmt":
+                unless.append(self.expr(stmt.children[0]))
+            elif kind == "overrides_stmt":
+                overrides.extend(self._ref(r) for r in stmt.children)
+            elif kind == "replaces_stmt":
+                fields["replaces"] = self._ref(stmt.children[0])
+            else:
+                key = kind[:-5]
+                fields[key] = _unquote(stmt.children[0])
+        if not conclusions:
+            self.error("rule_without_conclusion", f"rule `{rule_id}` concludes nothing; add `conclude …`", node)
+        self.out["rules"].append(m.Rule(
+            id=rule_id, instrument=self.owner, label=label, citation=citation, strict=strict,
+            conclusions=tuple(conclusions), when=when, unless=tuple(unless), overrides=tuple(overrides),
+            span=self.span(node), **fields))
+
+    def _ref(self, node: Tree) -> str:
+        return "/".join(str(t) for t in node.children)
+
+    def _conclusion(self, node: Tree) -> m.Conclusion:
+        kind = str(node.data)[2:]
+        names = [str(t) for t in node.children if isinstance(t, Token)]
+        span = self.span(node)
+        if kind in ("eligible", "ineligible"):
+            return m.Conclusion(kind, permits=tuple(names), span=span)  # type: ignore[arg-type]
+        if kind == "requires":
+            return m.Conclusion("requires", permits=tuple(names[1:]), name=names[0], span=span)
+        if kind == "condition":
+            return m.Conclusion("condition", name=names[0], span=span)
+        expr = self.expr(node.children[-1])
+        if kind == "value":
+            return m.Conclusion("value", permits=(names[0],), name=names[1], expr=expr, span=span)
+        return m.Conclusion("obligation", permits=(names[1],), name=names[0], expr=expr, span=span)
+
+    # -------------------------------------------------------------- points
+    def d_points_decl(self, node: Tree) -> None:
+        if not self.need_owner("a points table", node):
+            return
+        name = str(node.children[0])
+        citation = None
+        factors = []
+        texts = {"source": "", "note": ""}
+        for child in node.children[1:]:
+            if child.data == "citation":
+                citation = self._citation(child)
+            elif child.data == "factor":
+                fname, *rest = child.children
+                title = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) and rest[0].type == "STRING" else ""
+                cap = int(rest.pop(0))
+                bands = tuple(m.Band(self.expr(b.children[0]), self.expr(b.children[1]), self.span(b)) for b in rest)
+                factors.append(m.Factor(str(fname), title, cap, bands, self.span(child)))
+            else:
+                texts[str(child.data)[:-5]] = _unquote(child.children[0])
+        self.out["points"].append(m.PointsTable(name, self.owner, citation, tuple(factors), span=self.span(node), **texts))
+
+    # -------------------------------------------------------------- amendment operations
+    def _amend(self, node: Tree, kind: str) -> None:
+        if not self.need_owner("an amendment operation", node):
+            return
+        if self.owner_kind != "amendment":
+            self.error("amend_outside_amendment", "insert / replace / repeal may appear only in an amendment file", node)
+            return
+        span = self.span(node)
+        if kind == "repeal_rule":
+            self.out["amend_ops"].append(m.AmendOp("repeal_rule", self.owner, rule=self._ref(node.children[0]), span=span))
+            return
+        instrument, number = str(node.children[0]), int(node.children[1])
+        article = self._article(node.children[1], node.children[2:], node, instrument) if kind != "repeal_article" else None
+        self.out["amend_ops"].append(m.AmendOp(kind, self.owner, instrument, article, number, span=span))  # type: ignore[arg-type]
+
+    def d_insert_article(self, node: Tree) -> None:
+        self._amend(node, "insert_article")
+
+    def d_replace_article(self, node: Tree) -> None:
+        self._amend(node, "replace_article")
+
+    def d_repeal_article(self, node: Tree) -> None:
+        self._amend(node, "repeal_article")
+
+    def d_repeal_rule(self, node: Tree) -> None:
+        self._amend(node, "repeal_rule")
+
+    # -------------------------------------------------------------- expressions
+    def expr(self, node: Tree | Token) -> m.Expr:
+        span = self.span(node)
+        kind = str(node.data) if isinstance(node, Tree) else ""
+        c = node.children if isinstance(node, Tree) else []
+        if kind in ("or_", "and_", "all_of", "any_of"):
+            cls = m.Or if kind in ("or_", "any_of") else m.And
+            flat: list[m.Expr] = []
+            for child in c:
+                sub = self.expr(child)
+                flat.extend(sub.operands if type(sub) is cls else (sub,))  # type: ignore[attr-defined]
+            return cls(tuple(flat), span=span)
+        if kind == "not_":
+            return m.Not(self.expr(c[0]), span=span)
+        if kind == "compare":
+            return m.Compare(str(c[1]), self.expr(c[0]), self.expr(c[2]), span=span)
+        if kind == "member":
+            values = tuple(self.expr(v) for v in c[1:])
+            return m.Member(self.expr(c[0]), values, span=span)  # type: ignore[arg-type]
+        if kind == "arith":
+            return m.Arith(str(c[1]), self.expr(c[0]), self.expr(c[2]), span=span)
+        if kind == "call":
+            return m.Call(str(c[0]), tuple(self.expr(a) for a in c[1:] if a is not None), span=span)
+        if kind == "path":
+            return m.Path(tuple(str(t) for t in c), span=span)
+        if kind == "number":
+            raw = str(c[0])
+            value: int | float = float(raw) if "." in raw else int(raw)
+            unit = str(c[1].data) if len(c) > 1 else ""
+            return m.Lit(value, {"cny": "CNY", "usd": "USD"}.get(unit, unit), span=span)
+        if kind == "string":
+            return m.Lit(_unquote(c[0]), span=span)
+        if kind == "date":
+            return m.Lit(self._date(c[0]), span=span)
+        if kind in ("true", "false"):
+            return m.Lit(kind == "true", span=span)
+        if kind == "none":
+            return m.Lit(None, span=span)
+        raise AssertionError(f"unexpected expression node {kind}")
+
+
+def lower(tree: Tree, path: str, text: str) -> tuple[m.FileModel, list[Diagnostic]]:
+    """Lower one parsed file to the typed model."""
+    lowerer = _Lowerer(path, text)
+    model = lowerer.run(tree)
+    return model, lowerer.diagnostics

@@ -1,0 +1,347 @@
+"""Stage 2's output — the typed model of the law: frozen dataclasses, each with a source span.
+
+Spans are excluded from equality so that two encodings of the same law compare equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal as TLiteral
+
+from .diagnostics import NO_SPAN, Span
+
+# ---------------------------------------------------------------- ranks
+
+
+RANKS = ("law", "administrative_regulation", "departmental_rule", "normative_document", "local_rule", "proposal")
+# The statutory hierarchy (上位法优于下位法). Local rules and proposals stand outside it: a proposal
+# amends whatever it targets, so rank says nothing about it until it is adopted.
+RANK_ORDER = {"law": 4, "administrative_regulation": 3, "departmental_rule": 2, "normative_document": 1}
+RANK_ZH = {
+    "law": "法律",
+    "administrative_regulation": "行政法规",
+    "departmental_rule": "部门规章",
+    "normative_document": "规范性文件",
+    "local_rule": "地方性法规",
+    "proposal": "建议",
+}
+
+# ---------------------------------------------------------------- types
+
+
+@dataclass(frozen=True)
+class FactType:
+    kind: str  # bool integer number money date duration text object enum set
+    currency: str = ""
+    members: tuple[str, ...] = ()
+    ordered: bool = False
+    element: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "money":
+            return f"money {self.currency}"
+        if self.kind == "enum":
+            return ("ordered " if self.ordered else "") + "enum {" + ", ".join(self.members) + "}"
+        if self.kind == "set":
+            return f"set of {self.element}"
+        return self.kind
+
+
+BOOL = FactType("bool")
+INTEGER = FactType("integer")
+NUMBER = FactType("number")
+DATE = FactType("date")
+DURATION = FactType("duration")
+TEXT = FactType("text")
+POINTS = FactType("points")  # an integer known up to a range (unknown factors widen it)
+ANY_NUMBER = FactType("numeric_literal")  # a unit-less literal: unifies with integer, number and money
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Expr:
+    span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Lit(Expr):
+    value: object  # bool | int | float | str | date | None (the `none` literal)
+    unit: str = ""  # days months years CNY USD
+
+
+@dataclass(frozen=True)
+class Path(Expr):
+    parts: tuple[str, ...]
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    name: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class And(Expr):
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Or(Expr):
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Compare(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Member(Expr):
+    operand: Expr
+    values: tuple[Lit, ...]
+
+
+@dataclass(frozen=True)
+class Arith(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+
+# ---------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class FactDecl:
+    path: str
+    type: FactType
+    doc: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Derived:
+    name: str
+    type: FactType
+    expr: Expr
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class PermitDecl:
+    id: str
+    title_zh: str
+    issues: tuple[str, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class DocumentDecl:
+    id: str
+    title_zh: str
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: FactType
+    default: object
+    doc: str
+    owner: str  # instrument or amendment id
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+# ---------------------------------------------------------------- instruments and text
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    kind: TLiteral["instrument", "amendment"]
+    title_zh: str
+    title_en: str = ""
+    rank: str = ""
+    issuer: str = ""
+    number: str = ""
+    adopted: dt.date | None = None
+    in_force: dt.date | None = None
+    repealed: dt.date | None = None
+    proposed: dt.date | None = None
+    jurisdiction: str = "national"
+    enacted_under: tuple[str, ...] = ()
+    implements: tuple[str, ...] = ()
+    amends: tuple[str, ...] = ()
+    status: str = "in_force"  # in_force | proposed | adopted
+    source: str = ""
+    note: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def in_force_on(self, day: dt.date) -> bool:
+        if self.kind == "amendment":
+            return True  # applied only when asked for (`--with`), as of any date
+        if self.in_force is None or day < self.in_force:
+            return False
+        return self.repealed is None or day < self.repealed
+
+
+@dataclass(frozen=True)
+class Item:
+    number: int
+    text: str = ""
+    gloss: str = ""
+    note: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int
+    text: str = ""
+    gloss: str = ""
+    note: str = ""
+    items: tuple[Item, ...] = ()
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Article:
+    instrument: str
+    number: int
+    text: str = ""  # only for an article with no paragraph structure
+    gloss: str = ""
+    note: str = ""
+    paragraphs: tuple[Paragraph, ...] = ()
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def full_text(self) -> str:
+        parts = [self.text] if self.text else []
+        for p in self.paragraphs:
+            parts.append(p.text + "".join(i.text for i in p.items))
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True, order=True)
+class Citation:
+    instrument: str
+    article: int
+    paragraph: int = 0
+    item: int = 0
+
+    @property
+    def path(self) -> str:
+        out = f"art_{self.article}"
+        if self.paragraph:
+            out += f"__para_{self.paragraph}"
+        if self.item:
+            out += f"__item_{self.item}"
+        return out
+
+
+# ---------------------------------------------------------------- rules
+
+
+ConclusionKind = TLiteral["eligible", "ineligible", "requires", "condition", "value", "obligation"]
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    kind: ConclusionKind
+    permits: tuple[str, ...] = ()
+    name: str = ""  # document (requires), condition name, attribute (value), duty (obligation)
+    expr: Expr | None = None  # value expression or deadline
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    instrument: str
+    label: str
+    citation: Citation | None
+    strict: bool
+    conclusions: tuple[Conclusion, ...]
+    when: Expr | None
+    unless: tuple[Expr, ...] = ()
+    overrides: tuple[str, ...] = ()  # as written; resolved to ids by the checker
+    replaces: str = ""
+    source: str = ""
+    note: str = ""
+    gloss: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Band:
+    when: Expr
+    value: Expr
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Factor:
+    name: str
+    title: str
+    cap: int
+    bands: tuple[Band, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class PointsTable:
+    name: str
+    instrument: str
+    citation: Citation | None
+    factors: tuple[Factor, ...]
+    source: str = ""
+    note: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class AmendOp:
+    kind: TLiteral["insert_article", "replace_article", "repeal_article", "repeal_rule"]
+    amendment: str
+    instrument: str = ""
+    article: Article | None = None
+    article_number: int = 0
+    rule: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+# ---------------------------------------------------------------- one file, lowered
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # as shown in diagnostics (relative where possible)
+    text: str
+
+
+@dataclass(frozen=True)
+class FileModel:
+    path: str
+    imports: tuple[tuple[str, Span], ...] = ()
+    instruments: tuple[Instrument, ...] = ()
+    facts: tuple[FactDecl, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    permits: tuple[PermitDecl, ...] = ()
+    documents: tuple[DocumentDecl, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    articles: tuple[Article, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    points: tuple[PointsTable, ...] = ()
+    amend_ops: tuple[AmendOp, ...] = ()

@@ -1,0 +1,75 @@
+"""Stage 1 — parse: source text → Lark tree, or located syntax diagnostics."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .diagnostics import Diagnostic, Span, excerpt_of
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Lark:
+    """The grammar, loaded once per process."""
+    text = resources.files("lexgraph.grammar").joinpath("lexgraph.lark").read_text(encoding="utf-8")
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+# Friendly labels for common mistakes (Lark's match_examples).
+_EXAMPLES: dict[str, list[str]] = {
+    "unclosed block: a `}` is missing": ["rule at art 1 { conclude eligible x ", "article 1 { paragraph 1 { text \"a\" "],
+    "a rule statement must start with conclude, when, unless, overrides, replaces, source, note or gloss": [
+        "rule { foo }",
+        "rule { eligible x }",
+    ],
+    "an expression is incomplete": ["rule { when a >= }", "rule { when a and }", "rule { when not }"],
+    "a string is not closed": ['article 1 { text "abc }'],
+}
+
+
+def _label(error: UnexpectedInput, text: str) -> str | None:
+    try:
+        return error.match_examples(grammar().parse, _EXAMPLES, use_accepts=True)
+    except Exception:  # match_examples re-parses examples; never let a label crash a report
+        return None
+
+
+def parse(text: str, path: str) -> tuple[Tree | None, list[Diagnostic]]:
+    """Parse one source file. Returns the tree, or None and one located syntax diagnostic."""
+    try:
+        return grammar().parse(text), []
+    except UnexpectedInput as error:
+        line = max(getattr(error, "line", 1) or 1, 1)
+        column = max(getattr(error, "column", 1) or 1, 1)
+        if isinstance(error, UnexpectedEOF):
+            lines = text.splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
+        expected = sorted(getattr(error, "expected", None) or getattr(error, "allowed", None) or [])
+        if isinstance(error, UnexpectedCharacters):
+            found = f"unexpected character `{text[error.pos_in_stream]}`" if error.pos_in_stream < len(text) else "unexpected end of input"
+        elif isinstance(error, UnexpectedToken):
+            found = f"unexpected `{error.token}`" if error.token.type != "$END" else "unexpected end of input"
+        else:
+            found = "unexpected end of input"
+        label = _label(error, text)
+        message = found
+        if label:
+            message += f" ({label})"
+        if expected:
+            shown = ", ".join(_pretty_terminal(t) for t in expected[:8])
+            message += f"; expected one of: {shown}"
+        span = Span(path, line, column, line, column)
+        return None, [Diagnostic("syntax_error", message, span, excerpt_of(text, line))]
+
+
+def _pretty_terminal(name: str) -> str:
+    try:
+        term = grammar().get_terminal(name)
+        pattern = term.pattern
+        if pattern.type == "str":
+            return f"`{pattern.value}`"
+    except KeyError:
+        pass
+    return name

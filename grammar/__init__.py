@@ -1,0 +1,1 @@
+"""The Lark grammar of the regulation language (package data)."""

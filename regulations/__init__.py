@@ -1,0 +1,1 @@
+"""The bundled corpus: China's immigration law as lexgraph sources (package data)."""
