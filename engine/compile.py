@@ -117,6 +117,13 @@ class ExprCompiler:
         self.issuers = issuers
         self.constants: dict[str, Any] = {}
         self._n = 0
+        # When set, reads become local variables of the generated program ("f:PATH", "o:PERMIT",
+        # "c:CONDITION", "pt:TABLE" → name) instead of dictionary look-ups.
+        self.local_names: dict[str, str] = {}
+
+    def read(self, space: str, name: str) -> str:
+        local = self.local_names.get(f"{space}:{name}")
+        return local if local is not None else f"{space}.get({name!r})"
 
     def tmp(self) -> str:
         self._n += 1
@@ -169,19 +176,19 @@ class ExprCompiler:
     def call_cond(self, e: m.Call) -> str:
         name = e.args[0].dotted if e.args and isinstance(e.args[0], m.Path) else ""
         if e.name == "eligible":
-            return f"o.get({name!r})"
+            return self.read("o", name)
         if e.name == "ineligible":
             t = self.tmp()
-            return f"(None if ({t} := o.get({name!r})) is None else not {t})"
+            return f"(None if ({t} := {self.read('o', name)}) is None else not {t})"
         if e.name == "met":
-            return f"c.get({name!r})"
+            return self.read("c", name)
         if e.name in ("holds", "available"):
             t = self.tmp()
-            held = f"(None if ({t} := f.get('holds')) is None else ({t} is not NONE and {name!r} in {t}))"
+            held = f"(None if ({t} := {self.read('f', 'holds')}) is None else ({t} is not NONE and {name!r} in {t}))"
             issuer = self.issuers.get(name)
             if e.name == "holds" or issuer is None:
                 return held
-            return self.cond_or_strings([held, f"o.get({issuer!r})"])
+            return self.cond_or_strings([held, self.read("o", issuer)])
         raise AssertionError(e.name)
 
     def cond_or_strings(self, parts: list[str]) -> str:
@@ -210,6 +217,8 @@ class ExprCompiler:
                            f"{ranks}.get({right})" if isinstance(e.right, m.Path) else repr(enum.members.index(e.right.value))  # type: ignore[attr-defined]
                            if isinstance(e.right, m.Lit) else right)
         a, b = self.tmp(), self.tmp()
+        if isinstance(e.right, m.Lit) and e.right.value is not None and right == repr(e.right.value):
+            return f"(None if ({a} := {left}) is None else ({a} is not NONE and {a} {e.op} {right}))"
         return (f"(None if ({a} := {left}) is None or ({b} := {right}) is None "
                 f"else (False if {a} is NONE or {b} is NONE else {a} {e.op} {b}))")
 
@@ -220,7 +229,7 @@ class ExprCompiler:
         if isinstance(e, m.Path):
             if e.parts[0] == "params" and len(e.parts) == 2:
                 return repr(self.parameters[e.parts[1]])
-            return f"f.get({e.dotted!r})"
+            return self.read("f", e.dotted)
         if isinstance(e, m.Arith):
             lt, rt = self.type_of(e.left), self.type_of(e.right)
             if getattr(lt, "kind", None) == "date" and isinstance(e.right, m.Lit):
@@ -233,7 +242,7 @@ class ExprCompiler:
             return f"arith({e.op!r}, {left}, {right})"
         if isinstance(e, m.Call):
             if e.name == "points":
-                return f"pt.get({e.args[0].dotted!r})"  # type: ignore[attr-defined]
+                return self.read("pt", e.args[0].dotted)  # type: ignore[attr-defined]
             if e.name == "years_between":
                 return f"years_between({self.value(e.args[0])}, {self.value(e.args[1])})"
             if e.name in ("min", "max", "floor"):

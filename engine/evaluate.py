@@ -19,7 +19,7 @@ from . import model as m
 from .check import Law, expression_typer, fact_paths
 from .compile import NONE, RUNTIME, ExprCompiler, point_value
 from .graph import PRINCIPLE_ZH, RuleGraph, conjuncts
-from .trace import ConditionTrace, Decision, NullTracer, PermitDecision, ProofTracer, RuleProof, Tracer
+from .trace import ConditionTrace, Decision, PermitDecision, ProofTracer, RuleProof, Tracer
 
 Tri = bool | None
 
@@ -125,9 +125,7 @@ def _convert(kind: str) -> Callable[[Any], Any]:
 class CompiledRule:
     index: int
     rule: m.Rule
-    fast: Callable[..., Tri]  # applicability: when ∧ ¬unless…
-    traced: Callable[..., tuple[tuple[Tri, ...], tuple[Tri, ...]]]
-    available: Callable[..., Tri] | None  # for `requires`: is the document available?
+    requires: str  # the document a `requires` rule asks for ('' otherwise)
     condition_texts: tuple[str, ...]
     condition_facts: tuple[tuple[str, ...], ...]
     exception_texts: tuple[str, ...]
@@ -163,6 +161,7 @@ class Program:
         self.derived_sources = self._derived_sources(derived)
         self._compile(law, derived)
         self._plan()
+        self._generate()
 
     # ------------------------------------------------------------- compilation
     def _derived_sources(self, derived: dict[str, m.Derived]) -> dict[str, tuple[str, ...]]:
@@ -175,50 +174,123 @@ class Program:
         return out
 
     def _compile(self, law: Law, derived: dict[str, m.Derived]) -> None:
-        cc = self.compiler
-        lines: list[str] = []
-        # facts: one flattening function over the contract's JSON
-        self.fact_specs = [(f.path, tuple(f.path.split(".")), _convert(f.type.kind)) for f in law.facts.values()]
-        for i, d in enumerate(law.derived):
-            lines.append(f"def D{i}(f):\n    return {cc.value(d.expr)}")
-        for table in law.points.values():
-            body = []
-            for factor in table.factors:
-                bands = ", ".join(f"({cc.cond(b.when)}, {cc.value(b.value)})" for b in factor.bands)
-                body.append(f"({factor.cap}, ({bands},))")
-            lines.append(f"def P_{table.name}(f, o, c, pt):\n    return ({', '.join(body)}{',' if body else ''})")
+        """Compile rule metadata; the run functions are generated after planning (see `_generate`)."""
         compiled: list[CompiledRule] = []
-        for index, rule in enumerate(self.rules_in_force):
-            conds = conjuncts(rule.when)
-            whole = m.And((*conds, *(m.Not(u) for u in rule.unless))) if (conds or rule.unless) else m.Lit(True)
-            lines.append(f"def F{index}(f, o, c, pt):\n    return {cc.cond(whole)}")
-            cond_code = ", ".join(cc.cond(x) for x in conds)
-            unless_code = ", ".join(cc.cond(x) for x in rule.unless)
-            lines.append(f"def T{index}(f, o, c, pt):\n    return (({cond_code}{',' if conds else ''}), ({unless_code}{',' if rule.unless else ''}))")
-            doc = next((cn.name for cn in rule.conclusions if cn.kind == "requires"), "")
-            if doc:
-                lines.append(f"def A{index}(f, o, c, pt):\n    return {cc.call_cond(m.Call('available', (m.Path((doc,)),)))}")
-        namespace: dict[str, Any] = dict(RUNTIME)
-        source = "\n".join(lines) + "\n"
-        namespace.update(cc.constants)
-        exec(compile(source, f"<lexgraph program {self.as_of}>", "exec"), namespace)  # noqa: S102 - our own generated code
-        self.derived_fns = [(d.name, namespace[f"D{i}"]) for i, d in enumerate(law.derived)]
-        self.points_fns = {t.name: namespace[f"P_{t.name}"] for t in law.points.values()}
         for index, rule in enumerate(self.rules_in_force):
             conds = conjuncts(rule.when)
             exprs = [e for e in [rule.when, *rule.unless] if e]
             reads_c = tuple(dict.fromkeys(x.args[0].dotted for e in exprs for x in _calls(e) if x.name == "met"))  # type: ignore[attr-defined]
             reads_p = tuple(dict.fromkeys(x.args[0].dotted for e in exprs for x in _calls(e) if x.name in ("eligible", "ineligible")))  # type: ignore[attr-defined]
             compiled.append(CompiledRule(
-                index, rule, namespace[f"F{index}"], namespace[f"T{index}"], namespace.get(f"A{index}"),
+                index, rule, next((c.name for c in rule.conclusions if c.kind == "requires"), ""),
                 tuple(source_slice(law, x.span) for x in conds), tuple(tuple(fact_paths(x)) for x in conds),
                 tuple(source_slice(law, x.span) for x in rule.unless), tuple(tuple(fact_paths(x)) for x in rule.unless),
                 reads_c, reads_p))
         self.rules = compiled
+
+    def _generate(self) -> None:
+        """One Python module per program: facts flattening, derived facts, points, and every rule,
+        condition and permit inlined in dependency order — a fast and a traced variant."""
+        law, cc = self.law, self.compiler
+        lines: list[str] = []
+        for table in law.points.values():
+            body = []
+            for factor in table.factors:
+                bands = ", ".join(f"({cc.cond(b.when)}, {cc.value(b.value)})" for b in factor.bands)
+                body.append(f"({factor.cap}, ({bands},))")
+            params = ", ".join(_points_args(table, None))
+            lines.append(f"def P_{table.name}({params}):\n    f = {{{', '.join(f'{p!r}: {p.replace(chr(46), chr(95))}' for p in _points_reads(table))}}}\n"
+                         f"    return ({', '.join(body)}{',' if body else ''})")
+        # every fact, derived fact, condition, permit outcome and points range is a local variable
+        names: dict[str, str] = {}
+        for n, key in enumerate([*(f"f:{p}" for p in law.facts), *(f"f:{d.name}" for d in law.derived),
+                                 *(f"o:{p}" for p in law.permits), *(f"c:{x}" for x in law.conditions),
+                                 *(f"pt:{t}" for t in law.points)]):
+            names[key] = f"V{n}"
+        cc.local_names = names
+        for traced in (False, True):
+            lines.append(f"def {'RUN_TRACED' if traced else 'RUN_FAST'}(a):")
+            body: list[str] = [" = ".join(names.values()) + " = None", "pt = {}"]
+            body += _flatten_code(law, names)
+            for d in law.derived:
+                body.append(f"{names['f:' + d.name]} = {cc.value(d.expr)}")
+            for table in law.points.values():
+                v = names["pt:" + table.name]
+                body.append(f"_lo, _hi, pt['#{table.name}'] = points_range(P_{table.name}({', '.join(_points_args(table, names))}))")
+                body.append(f"{v} = pt[{table.name!r}] = (_lo, _hi)")
+            if traced:
+                body.append("TR = {}")
+            done: set[int] = set()
+            for kind, name in self.order:
+                indices = self.condition_rules[name] if kind == "condition" else self.plans[name].grants + self.plans[name].restricts
+                for i in indices:
+                    if i not in done:
+                        done.add(i)
+                        body += self._rule_code(i, traced)
+                if kind == "condition":
+                    body.append(f"{names['c:' + name]} = {_kor([f'a{i}' for i in indices])}")
+                else:
+                    body += self._permit_code(self.plans[name], names["o:" + name])
+            for cr in self.rules:
+                if cr.index not in done:
+                    body += self._rule_code(cr.index, traced)
+            applies = ", ".join(f"a{cr.index}" for cr in self.rules)
+
+            def as_dict(space: str) -> str:
+                pairs = ", ".join(f"({key.split(':', 1)[1]!r}, {v})" for key, v in names.items() if key.startswith(space + ":"))
+                return f"{{k: v for k, v in ({pairs},) if v is not None}}" if pairs else "{}"
+
+            body.append(f"f = {as_dict('f')}")
+            body.append(f"o = {{{', '.join(f'{p!r}: ' + names['o:' + p] for p in law.permits)}}}")
+            body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
+            body.append(f"return f, o, c, pt, ({applies}{',' if self.rules else ''}), {'TR' if traced else 'None'}")
+            lines += ["    " + line for line in body]
+        namespace: dict[str, Any] = dict(RUNTIME)
+        namespace.update({"points_range": _points_range, "ABSENT": _ABSENT, "as_date": _as_date})
+        source = "\n".join(lines) + "\n"
+        namespace.update(cc.constants)
+        exec(compile(source, f"<lexgraph program {self.as_of}>", "exec"), namespace)  # noqa: S102 - our own generated code
+        self.run_fast = namespace["RUN_FAST"]
+        self.run_traced = namespace["RUN_TRACED"]
         self.source = source
 
+    def _rule_code(self, i: int, traced: bool) -> list[str]:
+        cc = self.compiler
+        cr = self.rules[i]
+        rule = cr.rule
+        conds = conjuncts(rule.when)
+        out: list[str] = []
+        if traced:
+            out.append(f"_c = ({''.join(cc.cond(x) + ', ' for x in conds)})")
+            out.append(f"_u = ({''.join(cc.cond(x) + ', ' for x in rule.unless)})")
+            out.append(f"TR[{i}] = (_c, _u)")
+            out.append(f"a{i} = (False if False in _c or True in _u else (None if None in _c or None in _u else True))")
+        else:
+            whole = m.And((*conds, *(m.Not(u) for u in rule.unless))) if (conds or rule.unless) else m.Lit(True)
+            out.append(f"a{i} = {cc.cond(whole)}")
+        if cr.requires:
+            out.append(f"if a{i} is not False:")
+            out.append(f"    _av = {cc.call_cond(m.Call('available', (m.Path((cr.requires,)),)))}")
+            if traced:
+                out.append(f"    TR[{-1 - i}] = (_av,)")
+            out.append(f"    a{i} = (False if _av is True else (None if _av is None or a{i} is None else True))")
+        return out
+
+    def _permit_code(self, plan: PermitPlan, target: str) -> list[str]:
+        out = []
+        for i in plan.grants + plan.restricts:
+            beaten = [f"a{j}" for j, _ in plan.beaten_by.get(i, ())]
+            if beaten:
+                out.append(f"_n = {_kor(beaten)}")
+                out.append(f"s{i} = (False if a{i} is False or _n is True else (None if a{i} is None or _n is None else True))")
+            else:
+                out.append(f"s{i} = a{i}")
+        out.append(f"_g = {_kor([f's{i}' for i in plan.grants])}")
+        out.append(f"_r = {_kor([f's{i}' for i in plan.restricts])}")
+        out.append(f"{target} = False if _r is True or _g is False else (True if _g is True and _r is False else None)")
+        return out
+
     def _plan(self) -> None:
-        by_id = {cr.rule.id: cr.index for cr in self.rules}
         self.plans: dict[str, PermitPlan] = {p: PermitPlan(p, [], [], {}, {}, []) for p in self.law.permits}
         self.condition_rules: dict[str, list[int]] = {name: [] for name in self.law.conditions}
         for cr in self.rules:
@@ -275,73 +347,16 @@ class Program:
                     if s != t:
                         deps.add_edge(s, t)
         self.order = list(nx.lexicographical_topological_sort(deps))
-        _ = by_id
-
-    # ------------------------------------------------------------- facts
-    def facts(self, application: dict[str, Any]) -> dict[str, Any]:
-        f: dict[str, Any] = {}
-        for path, parts, convert in self.fact_specs:
-            node: Any = application
-            for part in parts:
-                if node is None:
-                    node = NONE
-                    break
-                if not isinstance(node, dict) or part not in node:
-                    node = _ABSENT
-                    break
-                node = node[part]
-            if node is NONE:
-                f[path] = NONE
-            elif node is not _ABSENT and node is not None:
-                value = convert(node)
-                if value is not None:
-                    f[path] = value
-            elif node is None and len(parts) == 1:
-                f[path] = NONE  # the object itself is explicitly null
-        for name, fn in self.derived_fns:
-            value = fn(f)
-            if value is not None:
-                f[name] = value
-        return f
 
     # ------------------------------------------------------------- evaluation
-    def run(self, application: dict[str, Any], tracer: Tracer | None = None) -> tuple[dict[str, Any], dict[str, Tri], dict[str, Tri], dict[str, Any], dict[int, Tri]]:
-        tracer = tracer or NullTracer()
-        f = self.facts(application)
-        o: dict[str, Tri] = {}
-        c: dict[str, Tri] = {}
-        pt: dict[str, Any] = {}
-        applies: dict[int, Tri] = {}
-        for name, fn in self.points_fns.items():
-            lo, hi, per_factor = _points_range(fn(f, o, c, pt))
-            pt[name] = (lo, hi)
-            pt["#" + name] = per_factor
-        rules = self.rules
-        traced = tracer.enabled
-        for kind, name in self.order:
-            indices = self.condition_rules[name] if kind == "condition" else None
-            if indices is None:
-                plan = self.plans[name]
-                indices = plan.grants + plan.restricts
-            for i in indices:
-                cr = rules[i]
-                if traced:
-                    values = cr.traced(f, o, c, pt)
-                    tracer.rule(i, values)
-                    a = k_and((*values[0], *(k_not(u) for u in values[1])))
-                else:
-                    a = cr.fast(f, o, c, pt)
-                if cr.available is not None and a is not False:
-                    avail = cr.available(f, o, c, pt)
-                    if traced:
-                        tracer.rule(-1 - i, (avail,))
-                    a = k_and((a, k_not(avail)))
-                applies[i] = a
-            if kind == "condition":
-                c[name] = k_or(applies[i] for i in indices)
-            else:
-                o[name] = self._outcome(self.plans[name], applies)[0]
-        return f, o, c, pt, applies
+    def run(self, application: dict[str, Any], tracer: Tracer | None = None) -> Evaluation:
+        """Evaluate every rule in force; a ProofTracer receives each condition's truth value."""
+        if tracer is not None and tracer.enabled:
+            f, o, c, pt, applies, trace = self.run_traced(application)
+            tracer.record(trace)
+        else:
+            f, o, c, pt, applies, trace = self.run_fast(application)
+        return Evaluation(self, application, f, o, c, pt, applies, trace)
 
     def _stands(self, plan: PermitPlan, i: int, applies: dict[int, Tri]) -> Tri:
         return k_and((applies[i], *(k_not(applies[j]) for j, _ in plan.beaten_by.get(i, ()))))
@@ -391,6 +406,106 @@ def _points_range(factors: tuple[Any, ...]) -> tuple[Any, ...]:
     return (lo_total, hi_total, tuple(per_factor))
 
 
+def _kor(names: list[str]) -> str:
+    if not names:
+        return "False"
+    if len(names) == 1:
+        return names[0]
+    return (f"(True if ({' or '.join(n + ' is True' for n in names)}) else "
+            f"(None if ({' or '.join(n + ' is None' for n in names)}) else False))")
+
+
+def _as_date(v: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(v) if isinstance(v, str) else None
+    except ValueError:
+        return None
+
+
+def _points_reads(table: m.PointsTable) -> list[str]:
+    paths: list[str] = []
+    for factor in table.factors:
+        for band in factor.bands:
+            paths += fact_paths(band.when) + fact_paths(band.value)
+    return sorted(set(paths))
+
+
+def _points_args(table: m.PointsTable, names: dict[str, str] | None) -> list[str]:
+    """A points table reads facts: as parameters of its function, or the caller's locals."""
+    return [names[f"f:{p}"] if names else p.replace(".", "_") for p in _points_reads(table)]
+
+
+def _flatten_code(law: Law, names: dict[str, str]) -> list[str]:
+    """Generated code that reads the contract's JSON into the flat fact map `f`.
+
+    Absent → no entry (unknown); an explicit null object → NONE for it and every fact under it."""
+    tree: dict[str, Any] = {}
+    for fact in law.facts.values():
+        node = tree
+        for part in fact.path.split("."):
+            node = node.setdefault(part, {})
+        node["."] = fact
+    lines: list[str] = []
+    counter = [0]
+
+    def all_paths(node: dict[str, Any]) -> list[str]:
+        out = [node["."].path] if "." in node else []
+        for k, child in node.items():
+            if k != ".":
+                out += all_paths(child)
+        return out
+
+    def emit(node: dict[str, Any], source: str, indent: str) -> None:
+        for key, child in sorted((k, v) for k, v in node.items() if k != "."):
+            counter[0] += 1
+            var = f"_j{counter[0]}"
+            lines.append(f"{indent}{var} = {source}.get({key!r}, ABSENT)")
+            fact = child.get(".")
+            if len(child) > 1 or (fact is not None and fact.type.kind == "object"):
+                lines.append(f"{indent}if {var} is None:")
+                lines.append(f"{indent}    {' = '.join(names['f:' + p] for p in all_paths(child))} = NONE")
+                lines.append(f"{indent}elif type({var}) is dict:")
+                if fact is not None:
+                    lines.append(f"{indent}    {names['f:' + fact.path]} = True")
+                emit(child, var, indent + "    ")
+            elif fact is not None:
+                kind = fact.type.kind
+                conv = {"date": f"as_date({var})", "set": f"(frozenset({var}) if type({var}) is list else None)"}.get(kind, var)
+                lines.append(f"{indent}if {var} is not ABSENT and {var} is not None:")
+                lines.append(f"{indent}    {names['f:' + fact.path]} = {conv}")
+
+    emit(tree, "a", "")
+    return lines
+
+
+@dataclass
+class Evaluation:
+    """One application evaluated under one Program: every rule's applicability, each permit's
+    outcome, and (when traced) every condition's truth value."""
+
+    program: Program
+    application: dict[str, Any]
+    f: dict[str, Any]
+    o: dict[str, Tri]
+    c: dict[str, Tri]
+    pt: dict[str, Any]
+    applies: tuple[Tri, ...]
+    trace: dict[int, tuple[Any, ...]] | None
+
+    def decision(self, requested: list[str] | None = None) -> Decision:
+        """Materialise the proof trees from the recorded trace."""
+        program = self.program
+        law = program.law
+        builder = _ProofBuilder(self)
+        wanted = requested or self.application.get("requested") or sorted(law.permits)
+        overrides = {k: v for k, v in law.parameter_values.items() if law.parameters[k].default != v}
+        return Decision(
+            application_id=str(self.application.get("id", "")), as_of=program.as_of.isoformat(), digest=law.digest,
+            instruments=program.instruments, decisions=tuple(builder.permit(p) for p in wanted),
+            amendments=law.applied_amendments, parameters=dict(sorted(overrides.items())),
+        )
+
+
 # ----------------------------------------------------------------------------- decisions
 
 
@@ -408,25 +523,17 @@ class Evaluator:
             self._programs[key] = Program(self.law, self.graph, as_of)
         return self._programs[key]
 
+    def evaluate(self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True) -> Evaluation:
+        """Evaluate, recording every condition's truth value when `trace` is on."""
+        day = as_of or dt.date.fromisoformat(application["decision_date"])
+        return self.program(day).run(application, ProofTracer() if trace else None)
+
     def outcomes(self, application: dict[str, Any], as_of: dt.date | None = None) -> dict[str, Tri]:
         """The untraced path: permit → True (eligible) / False (ineligible) / None (undetermined)."""
-        day = as_of or dt.date.fromisoformat(application["decision_date"])
-        return self.program(day).run(application)[1]
+        return self.evaluate(application, as_of, trace=False).o
 
     def decide(self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True) -> Decision:
-        day = as_of or dt.date.fromisoformat(application["decision_date"])
-        program = self.program(day)
-        tracer = ProofTracer() if trace else NullTracer()
-        f, o, c, pt, applies = program.run(application, tracer)
-        builder = _ProofBuilder(program, f, o, c, pt, applies, tracer if isinstance(tracer, ProofTracer) else None)
-        requested = application.get("requested") or sorted(self.law.permits)
-        decisions = tuple(builder.permit(p) for p in requested)
-        overrides = {k: v for k, v in self.law.parameter_values.items() if self.law.parameters[k].default != v}
-        return Decision(
-            application_id=str(application.get("id", "")), as_of=day.isoformat(), digest=self.law.digest,
-            instruments=program.instruments, decisions=decisions, amendments=self.law.applied_amendments,
-            parameters=dict(sorted(overrides.items())),
-        )
+        return self.evaluate(application, as_of, trace).decision()
 
 
 def _json_value(v: Any) -> Any:
@@ -442,11 +549,11 @@ def _json_value(v: Any) -> Any:
 
 
 class _ProofBuilder:
-    def __init__(self, program: Program, f: dict[str, Any], o: dict[str, Tri], c: dict[str, Tri],
-                 pt: dict[str, Any], applies: dict[int, Tri], tracer: ProofTracer | None):
-        self.p, self.f, self.o, self.c, self.pt, self.applies = program, f, o, c, pt, applies
-        self.tracer = tracer
-        self.law = program.law
+    def __init__(self, ev: Evaluation):
+        self.p, self.f, self.o, self.c, self.pt = ev.program, ev.f, ev.o, ev.c, ev.pt
+        self.applies = dict(enumerate(ev.applies))
+        self.trace = ev.trace
+        self.law = ev.program.law
         self._permit_cache: dict[str, PermitDecision] = {}
 
     def _facts(self, paths: tuple[str, ...]) -> dict[str, Any]:
@@ -472,13 +579,13 @@ class _ProofBuilder:
         conditions: tuple[ConditionTrace, ...] = ()
         exceptions: tuple[ConditionTrace, ...] = ()
         because: list[RuleProof] = []
-        if self.tracer is not None and i in self.tracer.values:
-            cond_values, unless_values = self.tracer.values[i]
+        if self.trace is not None and i in self.trace:
+            cond_values, unless_values = self.trace[i]
             conditions = tuple(ConditionTrace(t, v, self._facts(fp)) for t, v, fp in
                                zip(cr.condition_texts, cond_values, cr.condition_facts, strict=True))
             exceptions = tuple(ConditionTrace(t, v, self._facts(fp)) for t, v, fp in
                                zip(cr.exception_texts, unless_values, cr.exception_facts, strict=True))
-            avail = self.tracer.values.get(-1 - i)
+            avail = self.trace.get(-1 - i)
             if avail is not None:
                 doc = next(cn.name for cn in rule.conclusions if cn.kind == "requires")
                 conditions += (ConditionTrace(f"not available({doc})", k_not(avail[0]), {"holds": _json_value(self.f.get("holds"))}),)
@@ -595,7 +702,10 @@ class _ProofBuilder:
         fn = _VALUE_CACHE.get((id(self.p), expr))
         if fn is None:
             ns: dict[str, Any] = dict(RUNTIME)
-            code = self.p.compiler.value(expr)
+            compiler = self.p.compiler
+            saved, compiler.local_names = compiler.local_names, {}  # dictionary reads outside the program
+            code = compiler.value(expr)
+            compiler.local_names = saved
             ns.update(self.p.compiler.constants)
             fn = eval(f"lambda f, o, c, pt: {code}", ns)  # noqa: S307 - generated from our own checked model
             _VALUE_CACHE[(id(self.p), expr)] = fn

@@ -131,7 +131,7 @@ class RuleGraph:
                 self._edge(f"instrument:{inst.id}", f"instrument:{target}", "enacted_under")
             for target in inst.amends:
                 self._edge(f"instrument:{inst.id}", f"instrument:{target}", "amends")
-        for (inst_id, number), article in law.articles.items():
+        for inst_id, number in law.articles:
             node = f"provision:{inst_id}/art_{number}"
             g.add_node(node, type="provision")
             self._edge(node, f"instrument:{inst_id}", "part_of")

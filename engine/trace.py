@@ -62,7 +62,7 @@ class Tracer:
 
     enabled = False
 
-    def rule(self, index: int, values: tuple[Any, ...]) -> None:  # pragma: no cover - the null case
+    def record(self, values: dict[int, tuple[Any, ...]]) -> None:  # pragma: no cover - the null case
         pass
 
 
@@ -76,5 +76,6 @@ class ProofTracer(Tracer):
     def __init__(self) -> None:
         self.values: dict[int, tuple[Any, ...]] = {}
 
-    def rule(self, index: int, values: tuple[Any, ...]) -> None:
-        self.values[index] = values
+    def record(self, values: dict[int, tuple[Any, ...]]) -> None:
+        """Each rule's (condition values, exception values); key -1-i: its document's availability."""
+        self.values = values
