@@ -162,11 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _registrars() -> list[Registrar]:
-    """Commands contributed by the other compliance modules."""
-    from . import coverage
+# Modules of lexgraph.compliance that contribute commands: each has `register(subparsers)`.
+COMMAND_MODULES: tuple[str, ...] = ("coverage",)
 
-    return [coverage.register]
+
+def _registrars() -> list[Registrar]:
+    import importlib
+
+    return [importlib.import_module(f"lexgraph.compliance.{name}").register for name in COMMAND_MODULES]
 
 
 def main(argv: list[str] | None = None) -> int:
