@@ -148,11 +148,11 @@ article 41 {
   }
 }
 
-rule work_authorisation at art 41 para 1 {
-  conclude condition work_authorised
-  when holds(work_permit) and holds(work_residence_permit)
-  gloss "A foreigner may work in China once holding both the work permit and the work-type residence permit."
-}
+# Paragraph 1's first sentence (work needs both the work permit and the work-type residence permit)
+# is carried by the documents rules of the regulations (第七条第一款第十二项, 第十六条第一款第一项):
+# the Z visa rests on the work permit notice and the work-type residence permit on the work permit.
+# A separate "authorised to work" condition was drafted and dropped: no permit decision reads it, so
+# no application could exercise it.
 
 # The employer requirement (seed 000 三（二）2): the work permit notice and the work permit are applied
 # for by the employer, never by the foreigner alone. Defeasible on purpose: this is the rule an
@@ -179,14 +179,10 @@ article 43 {
   }
 }
 
-rule illegal_employment at art 43 para 1 item 1 {
-  conclude condition illegal_employment
-  when employment != none and employment.contract_signed and not met(work_authorised)
-  gloss "Working for an employer in China without both the work permit and the work-type residence permit is illegal employment."
-  note "employment records the employer in China; the contract does not say whether the work has begun. The condition states what item 1 would make of work done now, for a foreigner already working in China; it does not decide any permit."
-}
-
-# Items 2 and 3 (scope of the work permit; student work-study) have no facts in the contract.
+# Not encoded as a rule: item 1 turns on whether the foreigner is working in China now, and the
+# application contract has no such fact (employment records the employer, not whether work has
+# begun); items 2 and 3 (scope of the work permit; student work-study) have no facts either. No
+# permit decision depends on this article.
 
 # ---------------------------------------------------------------------------------------------
 # 第四十七条 — permanent residence; 第四十八条 — its effect; 第四十九条 — cancellation
@@ -211,11 +207,8 @@ article 48 {
   }
 }
 
-rule pr_holder_may_work at art 48 para 1 {
-  conclude condition work_authorised
-  when holds(permanent_residence)
-  gloss "A holder of the permanent residence card may work in China on that card."
-}
+# Not encoded as a rule: the article states what the permanent residence card allows (residing,
+# working, travelling); no permit in this corpus is decided by it.
 
 article 49 {
   paragraph 1 {
@@ -233,7 +226,7 @@ rule cancellation_security at art 49 para 1 item 1 {
   conclude condition pr_cancellation_ground
   when applicant.security_risk
   gloss "Ground for cancelling permanent residence: harm to national security and interests."
-  note "applicant.security_risk records a risk, not a finding of harm; the condition flags the ground for review of an existing status, it does not decide an application."
+  note "applicant.security_risk records a risk, not a finding of harm. Read by pr_measures/refusal: a status that would be cancelled at once is not granted."
 }
 
 rule cancellation_expulsion at art 49 para 1 item 2 {
@@ -249,9 +242,10 @@ rule cancellation_fraud at art 49 para 1 item 3 {
   gloss "Ground for cancelling permanent residence: obtained by fraud."
 }
 
-# Item 4 (minimum residence time) is set by the measures' later articles, which are only paraphrased
-# (pr_measures_2004_later_articles_summary.md) and concern holders, not applicants; item 5 is
-# discretionary. Neither is encoded as a rule.
+# The cancellation grounds are read at the grant by pr_measures/refusal (a status that would be
+# cancelled at once is not granted). Item 4 (minimum residence time) is set by the measures' later
+# articles, which are only paraphrased (pr_measures_2004_later_articles_summary.md) and concern
+# holders, not applicants; item 5 is discretionary. Neither is encoded as a rule.
 
 # ---------------------------------------------------------------------------------------------
 # 第九十三条 — entry into force and repeal

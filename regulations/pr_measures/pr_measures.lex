@@ -219,10 +219,10 @@ rule contribution_recommendation {
   gloss "A special contributor (item 3) submits a recommendation letter from a provincial government or a State Council department."
 }
 
-rule refusal_security {
+rule refusal {
   conclude ineligible permanent_residence
-  when applicant.security_risk
+  when applicant.security_risk or met(pr_cancellation_ground)
   source "pr_measures_2004_later_articles_summary.md"
-  note "Verbatim text not at hand; grounded on the paraphrase named in source: permanent residence is refused where the applicant harms national security or public order."
-  gloss "Permanent residence is refused to an applicant who endangers national security or public order."
+  note "Verbatim text not at hand; grounded on the paraphrase named in source: permanent residence is refused where the applicant does not meet the conditions or harms national security or public order, and cancelled for fraud. The cancellation grounds of exit_entry_law 第四十九条第一款 (harm to national security, expulsion, fraud) are read as refusal grounds at the grant — an encoding choice: a status that would have to be cancelled at once is not granted."
+  gloss "Permanent residence is refused to an applicant who endangers national security or public order, or on whom a ground for cancelling it (expulsion, fraud) already bears."
 }
