@@ -98,3 +98,9 @@ document d_visa "D字签证"
 document job_seeking_visa "求职签证"
 document government_recommendation_letter "省级人民政府、国务院主管部门出具的推荐函"
 document employer_recommendation "用人单位推荐"
+
+# Added for the independent-application reform (regulations/amendments/independent_application.lex):
+# an optional scored factor, and the state of the annual quota on independent grants.
+fact applicant.ftz_work_experience: bool "自贸试验区等特定地方工作经验"
+fact quota: object "annual quotas at the time of the decision; absent = unknown"
+fact quota.independent_grants_this_year: integer "本年度已批准的独立申请永久居留人数（配额）; absent = unknown"
