@@ -1,0 +1,799 @@
+"""Batch evaluation: a compiled Program run over columns (numpy), for populations.
+
+The per-application path (engine/evaluate.py) runs generated Python once per applicant. Here the
+same Program — the same rules in force, the same `order`, `condition_rules` and `plans` — is run
+once per *column*: every condition is a pair of boolean masks (value, known), so Kleene logic is a
+handful of vectorised `&`/`|`; every fact is (data, known, none) where `none` marks the explicit
+null object ('there is none', distinct from unknown). The semantics mirror compile.py line by
+line (including its corner cases) so that, applicant by applicant, `BatchResult.outcomes` equals
+`Evaluator.evaluate(app, trace=False).o` — tests/test_batch.py checks that property.
+
+Columnar layout of applications (the population files): one column per contract field, nested
+fields flattened with dots (`applicant.birth_date`); a null cell is an unknown fact; a nullable
+object (employment, investment, family) has a boolean marker column of its own name — true: the
+object is there, false: an explicit null ('none'), null: unknown. Arrays (`holds`) are list columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import model as m
+from .check import Law, contract_schema, expression_typer
+from .evaluate import Program
+from .graph import conjuncts
+
+EPOCH = dt.date(1970, 1, 1)
+TRUE = np.bool_(True)
+FALSE = np.bool_(False)
+
+
+class BatchUnsupported(Exception):
+    """An expression form the column evaluator does not mirror (callers fall back to per-application)."""
+
+
+# --------------------------------------------------------------------------- columnar layout
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # dotted path
+    kind: str  # string date number integer boolean list marker
+    nullable_object: bool = False
+
+
+def contract_columns() -> list[Column]:
+    """The contract's fields as columns, in schema order (nested objects flattened with dots)."""
+    out: list[Column] = []
+
+    def walk(props: dict[str, Any], prefix: str) -> None:
+        for key, node in props.items():
+            name = prefix + key
+            types = node.get("type")
+            types = set(types) if isinstance(types, list) else {types} if types else set()
+            if "object" in types and "properties" in node:
+                if "null" in types:
+                    out.append(Column(name, "marker", True))
+                walk(node["properties"], name + ".")
+            elif "array" in types:
+                out.append(Column(name, "list"))
+            elif "boolean" in types:
+                out.append(Column(name, "boolean"))
+            elif "integer" in types:
+                out.append(Column(name, "integer"))
+            elif "number" in types:
+                out.append(Column(name, "number"))
+            elif node.get("format") == "date":
+                out.append(Column(name, "date"))
+            else:
+                out.append(Column(name, "string"))
+
+    walk(contract_schema()["properties"], "")
+    return out
+
+
+_ARROW = {"string": pa.string(), "date": pa.date32(), "number": pa.float64(), "integer": pa.int64(),
+          "boolean": pa.bool_(), "marker": pa.bool_(), "list": pa.list_(pa.string())}
+_MISSING = object()
+
+
+def arrow_schema() -> pa.Schema:
+    return pa.schema([pa.field(c.name, _ARROW[c.kind]) for c in contract_columns()])
+
+
+def _get(app: dict[str, Any], path: str) -> Any:
+    node: Any = app
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
+
+
+def _cell(col: Column, v: Any) -> Any:
+    if v is _MISSING:
+        return None
+    if col.kind == "marker":
+        return True if isinstance(v, dict) else (False if v is None else None)
+    if v is None:
+        return None
+    if col.kind == "date":
+        try:
+            return dt.date.fromisoformat(v) if isinstance(v, str) else None
+        except ValueError:
+            return None  # the engine reads an unparseable date as unknown, too
+    if col.kind == "number":
+        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+    if col.kind == "integer":
+        return int(v) if isinstance(v, int) and not isinstance(v, bool) else None
+    if col.kind == "boolean":
+        return v if isinstance(v, bool) else None
+    if col.kind == "list":
+        return [str(x) for x in v] if isinstance(v, list) else None
+    return v if isinstance(v, str) else None
+
+
+def table_from_applications(apps: Sequence[dict[str, Any]]) -> pa.Table:
+    """Applications (contract JSON) → the columnar layout. Lossless for valid applications."""
+    cols = contract_columns()
+    data = {c.name: [_cell(c, _get(a, c.name)) for a in apps] for c in cols}
+    return pa.table({c.name: pa.array(data[c.name], type=_ARROW[c.kind]) for c in cols})
+
+
+def applications_from_table(table: pa.Table) -> list[dict[str, Any]]:
+    """The columnar layout → applications (contract JSON), row by row."""
+    cols = [c for c in contract_columns() if c.name in table.column_names]
+    markers = {c.name for c in cols if c.kind == "marker"}
+    rows = table.select([c.name for c in cols]).to_pylist()
+    out = []
+    for row in rows:
+        app: dict[str, Any] = {}
+        nulled: set[str] = set()
+        for c in cols:
+            v = row[c.name]
+            parent = c.name.rsplit(".", 1)[0] if "." in c.name else ""
+            if parent in nulled or any(c.name.startswith(p + ".") for p in nulled):
+                continue
+            if c.kind == "marker":
+                if v is False:
+                    _put(app, c.name, None)
+                    nulled.add(c.name)
+                elif v is True:
+                    _put(app, c.name, {})
+                continue
+            if v is None:
+                continue
+            if any(c.name.startswith(mk + ".") for mk in markers) and _get(app, c.name.rsplit(".", 1)[0]) is _MISSING:
+                continue  # a field under an object whose marker is unknown: the object is absent
+            if c.kind == "date":
+                v = v.isoformat()
+            elif c.kind == "number" and float(v).is_integer():
+                v = int(v)
+            _put(app, c.name, v)
+        out.append(app)
+    return out
+
+
+def _put(app: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    node = app
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+# --------------------------------------------------------------------------- values and masks
+
+
+@dataclass
+class Val:
+    """A column of values: data where known and not none; `none` = the explicit null object."""
+
+    kind: str  # num date str bool obj set pts
+    data: Any
+    known: Any
+    none: Any = FALSE
+    cats: tuple[str, ...] | None = None  # str columns: codes index into cats (constants: data is a str)
+    hi: Any = None  # pts: data is the low end of the range, hi the high end
+    members: dict[str, Any] | None = None  # set: document → held mask
+
+
+@dataclass
+class Tri:
+    """A three-valued condition column: `v` True where true (never where unknown), `k` known."""
+
+    v: Any
+    k: Any
+
+
+UNKNOWN_TRI = Tri(FALSE, FALSE)
+UNKNOWN_VAL = Val("num", 0.0, FALSE)
+
+
+def t_and(parts: Iterable[Tri]) -> Tri:
+    t: Any = TRUE
+    f: Any = FALSE
+    for p in parts:
+        t = t & p.v
+        f = f | (p.k & ~p.v)
+    return Tri(t & ~f, t | f)
+
+
+def t_or(parts: Iterable[Tri]) -> Tri:
+    t: Any = FALSE
+    f: Any = TRUE
+    for p in parts:
+        t = t | p.v
+        f = f & (p.k & ~p.v)
+    return Tri(t, t | f)
+
+
+def t_not(p: Tri) -> Tri:
+    return Tri(p.k & ~p.v, p.k)
+
+
+def _days(d: dt.date) -> int:
+    return (d - EPOCH).days
+
+
+def _const(value: object) -> Val:
+    if value is None:
+        return Val("num", 0.0, FALSE)
+    if isinstance(value, bool):
+        return Val("bool", np.bool_(value), TRUE)
+    if isinstance(value, int | float):
+        return Val("num", float(value), TRUE)
+    if isinstance(value, dt.date):
+        return Val("date", np.int64(_days(value)), TRUE)
+    if isinstance(value, str):
+        return Val("str", value, TRUE)
+    raise BatchUnsupported(f"constant {value!r}")
+
+
+def _ymd(days: Any) -> tuple[Any, Any, Any]:
+    d = np.asarray(days, dtype="int64").astype("datetime64[D]")
+    months = d.astype("datetime64[M]")
+    year = d.astype("datetime64[Y]").astype("int64") + 1970
+    month = months.astype("int64") % 12 + 1
+    day = (d - months).astype("int64") + 1
+    return year, month, day
+
+
+def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
+    """Two string columns (or constants) as integer ranks in one sorted union: compare as numbers."""
+    union = sorted(set(a.cats or ()) | set(b.cats or ()) | {x.data for x in (a, b) if x.cats is None and isinstance(x.data, str)})
+    index = {s: i for i, s in enumerate(union)}
+
+    def ranks(x: Val) -> Any:
+        if x.cats is None:
+            return np.int64(index.get(x.data, -1)) if isinstance(x.data, str) else np.int64(-1)
+        table = np.array([index[s] for s in x.cats] + [-1], dtype="int64")
+        return table[x.data]
+
+    return ranks(a), ranks(b)
+
+
+_OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal, "!=": np.not_equal}
+
+
+# --------------------------------------------------------------------------- facts
+
+
+class FactBatch:
+    """The facts of n applications, read from the columnar layout, as Vals per fact path."""
+
+    def __init__(self, table: pa.Table):
+        self.table = table
+        self.n = table.num_rows
+        self._cache: dict[tuple[str, str], Val] = {}
+
+    @classmethod
+    def from_applications(cls, apps: Sequence[dict[str, Any]]) -> FactBatch:
+        return cls(table_from_applications(apps))
+
+    def column(self, name: str) -> pa.ChunkedArray | None:
+        return self.table.column(name) if name in self.table.column_names else None
+
+    def _ancestors(self, path: str) -> tuple[Any, Any]:
+        """(absent, nulled): an enclosing nullable object is unknown / an explicit null."""
+        absent: Any = np.zeros(self.n, dtype=bool)
+        nulled: Any = np.zeros(self.n, dtype=bool)
+        parts = path.split(".")
+        for i in range(1, len(parts)):
+            marker = self.column(".".join(parts[:i]))
+            if marker is None or not pa.types.is_boolean(marker.type):
+                continue
+            valid = _valid(marker)
+            val = _bools(marker)
+            nulled |= valid & ~val & ~absent
+            absent |= ~valid & ~nulled
+        return absent, nulled
+
+    def fact(self, decl: m.FactDecl) -> Val:
+        key = (decl.path, decl.type.kind)
+        if key not in self._cache:
+            self._cache[key] = self._read(decl)
+        return self._cache[key]
+
+    def _read(self, decl: m.FactDecl) -> Val:
+        kind = decl.type.kind
+        n = self.n
+        absent, nulled = self._ancestors(decl.path)
+        col = self.column(decl.path)
+        if kind == "object":
+            if col is None:
+                return Val("obj", TRUE, nulled, nulled)
+            valid, val = _valid(col), _bools(col)
+            none = (valid & ~val) | nulled
+            return Val("obj", TRUE, ((valid & val) & ~absent) | none, none)
+        if col is None:
+            return Val(_KIND.get(kind, "num"), np.zeros(n), nulled, nulled)
+        valid = _valid(col) & ~absent & ~nulled
+        known = valid | nulled
+        if kind == "set":
+            members: dict[str, Any] = {}
+            whole = col.combine_chunks()
+            offsets = whole.offsets.to_numpy(zero_copy_only=False).astype("int64")
+            flat = whole.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+            parents = np.repeat(np.arange(n), np.diff(offsets))  # null rows are masked by `valid`
+            flat_np = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)
+            for doc in sorted(set(flat_np.tolist())):
+                mask = np.zeros(n, dtype=bool)
+                mask[parents[flat_np == doc]] = True
+                members[doc] = mask & valid
+            return Val("set", TRUE, known, nulled, members=members)
+        if kind in ("enum", "text"):
+            if not pa.types.is_string(col.type):
+                return Val("str", np.zeros(n, dtype="int64"), nulled, nulled, cats=())
+            enc = pc.dictionary_encode(col.combine_chunks())
+            cats = tuple(enc.dictionary.to_pylist())
+            codes = enc.indices.fill_null(0).to_numpy(zero_copy_only=False).astype("int64")
+            return Val("str", codes, known, nulled, cats=cats)
+        if kind == "date":
+            if pa.types.is_date32(col.type):
+                days = col.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False).astype("int64")
+            else:  # ISO strings: an unparseable date is unknown, as the engine reads it
+                parsed = [(_days(d) if (d := _parse_date(x)) else None) for x in col.to_pylist()]
+                ok = np.array([p is not None for p in parsed], dtype=bool)
+                days = np.array([p or 0 for p in parsed], dtype="int64")
+                valid &= ok
+                known = valid | nulled
+            return Val("date", days, known, nulled)
+        if kind == "bool":
+            if not pa.types.is_boolean(col.type):
+                return Val("bool", np.zeros(n, dtype=bool), nulled, nulled)
+            return Val("bool", _bools(col) & valid, known, nulled)
+        if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
+            return Val("num", np.zeros(n), nulled, nulled)
+        return Val("num", col.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False), known, nulled)
+
+
+_KIND = {"bool": "bool", "date": "date", "enum": "str", "text": "str", "object": "obj", "set": "set"}
+
+
+def _valid(col: pa.ChunkedArray) -> Any:
+    return np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _bools(col: pa.ChunkedArray) -> Any:
+    return np.asarray(col.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _parse_date(x: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(x) if isinstance(x, str) else x if isinstance(x, dt.date) else None
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@dataclass
+class BatchResult:
+    """Every rule's applicability, each permit's outcome and every rule's standing, per row."""
+
+    program: Program
+    n: int
+    outcomes: dict[str, Tri]
+    conditions: dict[str, Tri]
+    applies: dict[str, Tri]  # rule id → applies
+    stands: dict[str, dict[str, Tri]]  # permit → rule id → stands (grants and restricts)
+    points: dict[str, tuple[Any, Any]]  # table → (lo, hi)
+
+    def outcome_codes(self, permit: str) -> Any:
+        """int8 per row: 1 eligible, 0 ineligible, -1 undetermined."""
+        t = self.outcomes[permit]
+        return _full(np.where(t.k, np.where(t.v, 1, 0), -1).astype("int8"), self.n)
+
+    def outcome_values(self, row: int) -> dict[str, bool | None]:
+        return {p: _tri_at(t, row) for p, t in self.outcomes.items()}
+
+
+def _full(x: Any, n: int) -> Any:
+    return np.broadcast_to(np.asarray(x), (n,)).copy() if np.ndim(x) == 0 else x
+
+
+def _tri_at(t: Tri, row: int) -> bool | None:
+    k = t.k if np.ndim(t.k) == 0 else t.k[row]
+    v = t.v if np.ndim(t.v) == 0 else t.v[row]
+    return bool(v) if k else None
+
+
+@dataclass
+class _Env:
+    facts: dict[str, Val]
+    o: dict[str, Tri]
+    c: dict[str, Tri]
+    pt: dict[str, Val] = field(default_factory=dict)
+
+
+class BatchProgram:
+    """One Program, evaluated over columns."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        law: Law = program.law
+        self.law = law
+        self.type_of = expression_typer(law)
+        self.issuers = {d: p.id for p in law.permits.values() for d in p.issues}
+        self.derived = {d.name: d for d in law.derived}
+
+    # ---- values
+    def value(self, e: m.Expr, env: _Env) -> Val:
+        if isinstance(e, m.Lit):
+            return _const(e.value)
+        if isinstance(e, m.Path):
+            if e.parts[0] == "params" and len(e.parts) == 2:
+                return _const(self.law.parameter_values[e.parts[1]])
+            return env.facts.get(e.dotted, UNKNOWN_VAL)
+        if isinstance(e, m.Arith):
+            return self._arith(e, env)
+        if isinstance(e, m.Call):
+            if e.name == "points":
+                return env.pt.get(e.args[0].dotted, UNKNOWN_VAL)  # type: ignore[attr-defined]
+            if e.name == "years_between":
+                return self._years_between(self.value(e.args[0], env), self.value(e.args[1], env))
+            if e.name in ("min", "max", "floor"):
+                args = [_numeric(self.value(a, env)) for a in e.args]
+                known = _all(a.known for a in args)
+                none = known & _any(a.none for a in args)
+                if e.name == "floor":
+                    data = np.floor(args[0].data)
+                else:
+                    fn = np.minimum if e.name == "min" else np.maximum
+                    data = args[0].data
+                    for a in args[1:]:
+                        data = fn(data, a.data)
+                return Val("num", data, known, none)
+        t = self.cond(e, env)
+        return Val("bool", t.v, t.k)
+
+    def _arith(self, e: m.Arith, env: _Env) -> Val:
+        lt, rt = self.type_of(e.left), self.type_of(e.right)
+        if getattr(lt, "kind", None) == "date" and isinstance(e.right, m.Lit):
+            return self._date_add(self.value(e.left, env), e.right.value, e.right.unit, 1 if e.op == "+" else -1)
+        a, b = self.value(e.left, env), self.value(e.right, env)
+        if getattr(lt, "kind", None) == "points":
+            a = _point_value(a)
+        if getattr(rt, "kind", None) == "points":
+            b = _point_value(b)
+        a, b = _numeric(a), _numeric(b)
+        known = a.known & b.known
+        none = known & (a.none | b.none)
+        if e.op == "+":
+            data = a.data + b.data
+        elif e.op == "-":
+            data = a.data - b.data
+        elif e.op == "*":
+            data = a.data * b.data
+        else:  # `a / b if b else None`: division by zero is unknown
+            zero = b.data == 0
+            known = known & (none | ~zero)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                data = np.where(zero, 0.0, a.data / np.where(zero, 1.0, b.data))
+        return Val("num", data, known, none)
+
+    def _date_add(self, d: Val, n: Any, unit: str, sign: int) -> Val:
+        if d.kind != "date":
+            raise BatchUnsupported("date arithmetic on a non-date")
+        k = int(n) * sign
+        if unit == "days":
+            return Val("date", d.data + k, d.known, d.none)
+        y, mo, day = _ymd(d.data)
+        months = mo - 1 + (k if unit == "months" else 12 * k)
+        year, month = y + months // 12, months % 12 + 1
+        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+        lengths = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month - 1] + ((month == 2) & leap)
+        day = np.minimum(day, lengths)
+        first = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]").astype("datetime64[D]").astype("int64")
+        return Val("date", first + day - 1, d.known, d.none)
+
+    def _years_between(self, a: Val, b: Val) -> Val:
+        known = a.known & b.known
+        none = known & (a.none | b.none)
+        if a.kind != "date" or b.kind != "date":
+            return Val("num", 0.0, known & none, none)
+        ya, ma, da = _ymd(a.data)
+        yb, mb, db = _ymd(b.data)
+        before = (mb < ma) | ((mb == ma) & (db < da))
+        return Val("num", (yb - ya - before).astype("float64"), known, none)
+
+    # ---- conditions
+    def cond(self, e: m.Expr, env: _Env) -> Tri:
+        if isinstance(e, m.And):
+            return t_and(self.cond(x, env) for x in e.operands)
+        if isinstance(e, m.Or):
+            return t_or(self.cond(x, env) for x in e.operands)
+        if isinstance(e, m.Not):
+            return t_not(self.cond(e.operand, env))
+        if isinstance(e, m.Compare):
+            return self.compare(e, env)
+        if isinstance(e, m.Member):
+            t = self.value(e.operand, env)
+            values = [v.value for v in e.values]
+            if t.kind == "str":
+                if t.cats is None:
+                    hit: Any = np.bool_(t.data in values)
+                else:
+                    codes = [i for i, s in enumerate(t.cats) if s in values]
+                    hit = np.isin(t.data, codes)
+            else:
+                nums = [float(v) for v in values if isinstance(v, int | float)]
+                hit = np.isin(t.data, nums)
+            return Tri(t.known & ~t.none & hit, t.known)
+        if isinstance(e, m.Call):
+            return self.call_cond(e, env)
+        if isinstance(e, m.Path):
+            t = self.value(e, env)
+            if t.kind == "obj" or self._is_object(e):
+                return Tri(t.known & ~t.none, t.known)
+            return Tri(t.known & ~t.none & _truthy(t), t.known)
+        if isinstance(e, m.Lit):
+            return Tri(np.bool_(bool(e.value)), TRUE)
+        raise BatchUnsupported(type(e).__name__)
+
+    def _is_object(self, e: m.Path) -> bool:
+        decl = self.law.facts.get(e.dotted)
+        return decl is not None and decl.type.kind == "object"
+
+    def call_cond(self, e: m.Call, env: _Env) -> Tri:
+        name = e.args[0].dotted if e.args and isinstance(e.args[0], m.Path) else ""
+        if e.name == "eligible":
+            return env.o.get(name, UNKNOWN_TRI)
+        if e.name == "ineligible":
+            return t_not(env.o.get(name, UNKNOWN_TRI))
+        if e.name == "met":
+            return env.c.get(name, UNKNOWN_TRI)
+        if e.name in ("holds", "available"):
+            h = env.facts.get("holds", UNKNOWN_VAL)
+            has = (h.members or {}).get(name, FALSE) if h.kind == "set" else FALSE
+            held = Tri(h.known & ~h.none & has, h.known)
+            issuer = self.issuers.get(name)
+            if e.name == "holds" or issuer is None:
+                return held
+            return t_or([held, env.o.get(issuer, UNKNOWN_TRI)])
+        raise BatchUnsupported(e.name)
+
+    def compare(self, e: m.Compare, env: _Env) -> Tri:
+        lt, rt = self.type_of(e.left), self.type_of(e.right)
+        kinds = {getattr(lt, "kind", None), getattr(rt, "kind", None)}
+        if "points" in kinds:
+            return _points_compare(self.value(e.left, env), e.op, self.value(e.right, env))
+        if "object" in kinds or "none" in kinds:
+            side = e.left if getattr(lt, "kind", None) == "object" else e.right
+            t = self.value(side, env)
+            is_none = t.none if e.op == "==" else ~t.none
+            return Tri(t.known & is_none, t.known)
+        left, right = self.value(e.left, env), self.value(e.right, env)
+        enum = lt if getattr(lt, "kind", None) == "enum" else rt if getattr(rt, "kind", None) == "enum" else None
+        if enum is not None and enum.ordered and e.op not in ("==", "!="):
+            left = _enum_rank(left, e.left, enum)
+            right = _enum_rank(right, e.right, enum)
+        known = left.known & right.known
+        ok = ~(left.none | right.none)
+        a, b = left.data, right.data
+        if left.kind == "str" or right.kind == "str":
+            if left.kind != right.kind:
+                raise BatchUnsupported("string compared with a non-string")
+            a, b = _str_ranks(left, right)
+        elif left.kind == "bool" or right.kind == "bool":
+            a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+        return Tri(known & ok & _OPS[e.op](a, b), known)
+
+    # ---- points
+    def points(self, table: m.PointsTable, env: _Env) -> Val:
+        lo_total: Any = 0.0
+        hi_total: Any = 0.0
+        for factor in table.factors:
+            lo: Any = 0.0
+            hi: Any = 0.0
+            cap = float(factor.cap)
+            for band in factor.bands:
+                holds = self.cond(band.when, env)
+                v = self.value(band.value, env)
+                v_ok = v.known & ~v.none & (v.kind in ("num", "bool"))
+                val = np.asarray(v.data, dtype="float64") if v.kind in ("num", "bool") else np.float64(0.0)
+                lo = np.where(holds.v & v_ok, np.maximum(lo, val), lo)
+                hi = np.where(~holds.k | holds.v, np.maximum(hi, np.where(v_ok, val, cap)), hi)
+            lo_total = lo_total + np.minimum(lo, cap)
+            hi_total = hi_total + np.minimum(hi, cap)
+        return Val("pts", lo_total, TRUE, FALSE, hi=hi_total)
+
+    # ---- the program
+    def run(self, batch: FactBatch, rows: Any = None) -> BatchResult:
+        """Evaluate every row of `batch` (or the rows selected by the index array `rows`)."""
+        p = self.program
+        law = self.law
+        facts: dict[str, Val] = {}
+        for decl in law.facts.values():
+            v = batch.fact(decl)
+            facts[decl.path] = _take(v, rows) if rows is not None else v
+        n = batch.n if rows is None else len(rows)
+        env = _Env(facts, {x: UNKNOWN_TRI for x in law.permits}, {x: UNKNOWN_TRI for x in law.conditions})
+        for d in law.derived:
+            facts[d.name] = self.value(d.expr, env)
+        for table in law.points.values():
+            env.pt[table.name] = self.points(table, env)
+        applies: dict[int, Tri] = {}
+        stands: dict[str, dict[str, Tri]] = {}
+        done: set[int] = set()
+        for kind, name in p.order:
+            indices = p.condition_rules[name] if kind == "condition" else p.plans[name].grants + p.plans[name].restricts
+            for i in indices:
+                if i not in done:
+                    done.add(i)
+                    applies[i] = self.rule(i, env)
+            if kind == "condition":
+                env.c[name] = t_or(applies[i] for i in indices) if indices else Tri(FALSE, TRUE)
+            else:
+                plan = p.plans[name]
+                s: dict[int, Tri] = {}
+                for i in plan.grants + plan.restricts:
+                    beaten = [applies[j] for j, _ in plan.beaten_by.get(i, ())]
+                    s[i] = t_and([applies[i], t_not(t_or(beaten))]) if beaten else applies[i]
+                g = t_or(s[i] for i in plan.grants) if plan.grants else Tri(FALSE, TRUE)
+                r = t_or(s[i] for i in plan.restricts) if plan.restricts else Tri(FALSE, TRUE)
+                false = r.v | (g.k & ~g.v)
+                true = g.v & (r.k & ~r.v) & ~false
+                env.o[name] = Tri(true, true | false)
+                stands[name] = {p.rules[i].rule.id: s[i] for i in plan.grants + plan.restricts}
+        for cr in p.rules:
+            if cr.index not in done:
+                applies[cr.index] = self.rule(cr.index, env)
+        return BatchResult(
+            p, n, env.o, env.c, {p.rules[i].rule.id: t for i, t in sorted(applies.items())}, stands,
+            {name: (v.data, v.hi) for name, v in env.pt.items()})
+
+    def rule(self, i: int, env: _Env) -> Tri:
+        cr = self.program.rules[i]
+        rule = cr.rule
+        parts = [self.cond(x, env) for x in conjuncts(rule.when)] + [t_not(self.cond(u, env)) for u in rule.unless]
+        a = t_and(parts) if parts else Tri(TRUE, TRUE)
+        if cr.requires:
+            av = self.call_cond(m.Call("available", (m.Path((cr.requires,)),)), env)
+            not_false = a.v | ~a.k
+            # where the rule applies (or may): it stands aside once the document is available
+            new_false = (a.k & ~a.v) | (not_false & av.v)
+            new_true = not_false & av.k & ~av.v & a.k & a.v
+            a = Tri(new_true, new_true | new_false)
+        return a
+
+
+def _take(v: Val, rows: Any) -> Val:
+    def t(x: Any) -> Any:
+        return x[rows] if np.ndim(x) else x
+
+    return Val(v.kind, t(v.data), t(v.known), t(v.none), v.cats, t(v.hi) if v.hi is not None else None,
+               {k: t(x) for k, x in v.members.items()} if v.members is not None else None)
+
+
+def _all(xs: Iterable[Any]) -> Any:
+    out: Any = TRUE
+    for x in xs:
+        out = out & x
+    return out
+
+
+def _any(xs: Iterable[Any]) -> Any:
+    out: Any = FALSE
+    for x in xs:
+        out = out | x
+    return out
+
+
+def _truthy(t: Val) -> Any:
+    if t.kind == "bool":
+        return t.data
+    if t.kind == "num":
+        return t.data != 0
+    raise BatchUnsupported(f"a {t.kind} used as a condition")
+
+
+def _numeric(v: Val) -> Val:
+    if v.kind in ("num", "bool"):
+        return Val("num", np.asarray(v.data, dtype="float64") if np.ndim(v.data) else float(v.data), v.known, v.none)
+    if v.kind == "date":
+        raise BatchUnsupported("arithmetic on dates beyond `date ± duration`")
+    raise BatchUnsupported(f"arithmetic on {v.kind}")
+
+
+def _point_value(v: Val) -> Val:
+    """A points range as a number: known only when the range is a single value."""
+    if v.kind != "pts":
+        return v
+    exact = v.data == v.hi
+    return Val("num", v.data, v.known & exact, FALSE)
+
+
+def _enum_rank(v: Val, e: m.Expr, enum: m.FactType) -> Val:
+    ranks = {s: i for i, s in enumerate(enum.members)}
+    if isinstance(e, m.Lit):
+        return Val("num", float(enum.members.index(str(e.value))), TRUE)
+    if not isinstance(e, m.Path):
+        return v
+    # `ranks.get(value)`: the null object and strings outside the enum are unknown, not false
+    if v.kind != "str":
+        return Val("num", 0.0, FALSE)
+    if v.cats is None:
+        r = ranks.get(v.data) if isinstance(v.data, str) else None
+        return Val("num", float(r if r is not None else 0), np.bool_(r is not None and bool(v.known)))
+    table = np.array([ranks.get(s, -1) for s in v.cats] + [-1], dtype="float64")
+    rank = table[v.data] if len(v.cats) else np.full(np.shape(v.data), -1.0)
+    return Val("num", rank, v.known & ~v.none & (rank >= 0))
+
+
+def _points_compare(a: Val, op: str, b: Val) -> Tri:
+    lo_a, hi_a = (a.data, a.hi) if a.kind == "pts" else (a.data, a.data)
+    lo_b, hi_b = (b.data, b.hi) if b.kind == "pts" else (b.data, b.data)
+    known = a.known & b.known & ~a.none & ~b.none
+    f = _OPS[op]
+    c1, c2, c3, c4 = f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)
+    agree = (c1 == c2) & (c2 == c3) & (c3 == c4)
+    if op in ("==", "!="):
+        exact = (lo_a == hi_a) & (lo_b == hi_b)
+        overlap = np.maximum(lo_a, lo_b) <= np.minimum(hi_a, hi_b)
+        # compile.points_compare: `None if (op == "==") == overlap else op == "!="`
+        inexact_known = overlap != (op == "==")
+        inexact_value = np.bool_(op == "!=")
+        k = np.where(exact, agree, inexact_known)
+        v = np.where(exact, c1, inexact_value)
+        return Tri(known & k & v, known & k)
+    return Tri(known & agree & c1, known & agree)
+
+
+# --------------------------------------------------------------------------- the public entry point
+
+
+class BatchEvaluator:
+    """Decide many applications at once: rows grouped by the Program their date selects."""
+
+    def __init__(self, evaluator: Any):
+        self.evaluator = evaluator
+        self._programs: dict[int, BatchProgram] = {}
+
+    def batch_program(self, day: dt.date) -> BatchProgram:
+        program = self.evaluator.program(day)
+        key = id(program)
+        if key not in self._programs:
+            self._programs[key] = BatchProgram(program)
+        return self._programs[key]
+
+    def run(self, batch: FactBatch, as_of: dt.date | None = None) -> list[tuple[Any, BatchResult]]:
+        """[(row indices, result)] — one group per Program (the law in force on each row's date)."""
+        if as_of is not None:
+            return [(np.arange(batch.n), self.batch_program(as_of).run(batch))]
+        col = batch.column("decision_date")
+        if col is None:
+            raise BatchUnsupported("no decision_date column")
+        if pa.types.is_date32(col.type):
+            days = col.cast(pa.int32()).fill_null(-10**6).to_numpy(zero_copy_only=False)
+        else:
+            days = np.array([(_days(d) if (d := _parse_date(x)) else -10**6) for x in col.to_pylist()])
+        if (days == -10**6).any():
+            raise BatchUnsupported("a row without a valid decision_date")
+        groups: dict[int, list[Any]] = {}
+        for day in np.unique(days):
+            bp = self.batch_program(EPOCH + dt.timedelta(days=int(day)))
+            groups.setdefault(id(bp.program), []).append(day)
+        out = []
+        for key, group_days in sorted(groups.items(), key=lambda kv: min(kv[1])):
+            rows = np.nonzero(np.isin(days, group_days))[0]
+            bp = self._programs[key]
+            out.append((rows, bp.run(batch) if len(rows) == batch.n else bp.run(batch, rows)))
+        return out
+
+    def outcome_codes(self, batch: FactBatch, as_of: dt.date | None = None) -> dict[str, Any]:
+        """permit → int8 per row (1 eligible, 0 ineligible, -1 undetermined)."""
+        out = {p: np.full(batch.n, -1, dtype="int8") for p in sorted(self.evaluator.law.permits)}
+        for rows, result in self.run(batch, as_of):
+            for p in out:
+                out[p][rows] = result.outcome_codes(p)
+        return out
