@@ -222,11 +222,12 @@ def _rules(baseline: Law, amended: Law) -> tuple[list[RuleChange], set[str], set
         rule = new or old
         assert rule is not None
         law = amended if new else baseline
+        fields: tuple[str, ...] = ()
         if old is None:
-            change, fields = "added", ()
+            change = "added"
             new_side.add(rid)
         elif new is None:
-            change, fields = "repealed", ()
+            change = "repealed"
             old_side.add(rid)
         else:
             change = "changed"
@@ -357,14 +358,14 @@ def render_text(d: AmendmentDiff, column: int = 44) -> str:
 
     out += ["", "一、修改对照表 articles (old text | new text)"]
     rule_line = "  +" + "-" * (column + 2) + "+" + "-" * (column + 2) + "+"
-    for a in d.articles:
+    for art in d.articles:
         out.append("")
-        out.append(f"  {CHANGE_ZH[a.change]} {a.change}: {a.heading} ({a.instrument}/art_{a.number})"
-                   + (f" — by {a.by}" if a.by else ""))
+        out.append(f"  {CHANGE_ZH[art.change]} {art.change}: {art.heading} ({art.instrument}/art_{art.number})"
+                   + (f" — by {art.by}" if art.by else ""))
         out.append(rule_line)
         out.append(f"  | {_pad('原条文 old', column)} | {_pad('修改后条文 new', column)} |")
         out.append(rule_line)
-        left, right = _wrap(a.old_text, column), _wrap(a.new_text, column)
+        left, right = _wrap(art.old_text, column), _wrap(art.new_text, column)
         for i in range(max(len(left), len(right))):
             lt = left[i] if i < len(left) else ""
             rt = right[i] if i < len(right) else ""
@@ -389,8 +390,8 @@ def render_text(d: AmendmentDiff, column: int = 44) -> str:
         out.append("  (no rule changes)")
 
     out += ["", "三、可能改变决定的许可 permits whose decisions can change"]
-    for p in d.permits:
-        out.append(f"  {p.permit} {p.title}: via {', '.join(p.rules)}")
+    for impact in d.permits:
+        out.append(f"  {impact.permit} {impact.title}: via {', '.join(impact.rules)}")
     if not d.permits:
         out.append("  (none)")
 
@@ -437,8 +438,9 @@ def render_html(d: AmendmentDiff) -> str:
         parts.append(f"<tr><td class=\"k\">{e(r.rule)}</td><td>{CHANGE_ZH.get(r.change, r.change)} {r.change}</td>"
                      f"<td>{e(r.citation)}</td><td>{e('; '.join(r.conclusions))}</td><td class=\"k\">{e(', '.join(r.overrides))}</td></tr>")
     parts.append("</table><h2>三、可能改变决定的许可 Permits affected</h2><table><tr><th>permit</th><th>via rules</th></tr>")
-    for p in d.permits:
-        parts.append(f"<tr><td>{e(p.title)} <span class=\"k\">{e(p.permit)}</span></td><td class=\"k\">{e(', '.join(p.rules))}</td></tr>")
+    for impact in d.permits:
+        parts.append(f"<tr><td>{e(impact.title)} <span class=\"k\">{e(impact.permit)}</span></td>"
+                     f"<td class=\"k\">{e(', '.join(impact.rules))}</td></tr>")
     parts.append("</table><h2>四、规则冲突 Conflicts</h2><table><tr><th>status</th><th>permit</th><th>rules</th><th>before</th><th>after</th></tr>")
     for c in d.conflicts:
         cls = "unresolved" if c.present_after and c.after is None else "resolved"
