@@ -1,0 +1,909 @@
+"""Symbolic form of the law for analysis: rule conditions lowered to z3, and to boxes of typed atoms.
+
+Three-valued facts are encoded faithfully. Every fact has a state — unknown (absent), none (an
+ancestor object is null) or a value — and every condition lowers to a pair `(T, F)` of z3
+formulas: "definitely true" and "definitely false" (unknown is neither). The encoding mirrors the
+compiled evaluator exactly (engine/compile.py and engine/evaluate.py): rule applicability with
+exceptions and document requirements, priorities between competing rules, named conditions,
+permit outcomes and points ranges are all expanded, so a model of a query is an application the
+evaluator decides the same way. Anything the lowering cannot express exactly becomes a fresh,
+unconstrained atom — a sound over-approximation — and is flagged so that the analyser replays
+every witness through the evaluator.
+
+Boxes are the cheap side: a rule's top-level conjuncts that read one fact become an interval (numbers,
+money, integers, dates in days) or a set (enums, booleans, text); everything else is unconstrained.
+Two rules whose boxes are disjoint can never fire together, so only intersecting pairs reach z3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import z3
+
+from . import model as m
+from .check import Law, contract_schema, expression_typer
+from .evaluate import Program, source_slice
+from .graph import conjuncts
+
+Tri = tuple[z3.BoolRef, z3.BoolRef]  # (definitely true, definitely false)
+TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1).toordinal(), dt.date(2200, 12, 31).toordinal()
+
+
+def t_and(parts: Iterable[Tri]) -> Tri:
+    ps = list(parts)
+    return z3.And([p[0] for p in ps]) if ps else TRUE, z3.Or([p[1] for p in ps]) if ps else FALSE
+
+
+def t_or(parts: Iterable[Tri]) -> Tri:
+    ps = list(parts)
+    return z3.Or([p[0] for p in ps]) if ps else FALSE, z3.And([p[1] for p in ps]) if ps else TRUE
+
+
+def t_not(p: Tri) -> Tri:
+    return p[1], p[0]
+
+
+# ------------------------------------------------------------------------------------ facts
+
+
+@dataclass
+class FactVar:
+    """One fact: its state and value variables, and how to write it back into an application."""
+
+    path: str
+    type: m.FactType
+    known: z3.BoolRef  # has a value (for an object: present as a JSON object)
+    none: z3.BoolRef  # an ancestor (or itself, for an object) is null
+    value: Any  # z3 term, or None for objects and sets
+    universe: tuple[str, ...] = ()  # text facts: the literals rules compare with, plus one other value
+    members: dict[str, z3.BoolRef] = field(default_factory=dict)  # holds: document → held
+    null_self: z3.BoolRef | None = None  # nullable objects: is this object null
+
+
+@dataclass
+class SymVal:
+    """A lowered value: unknown / none conditions and the z3 term (or a marker for special forms)."""
+
+    u: z3.BoolRef
+    n: z3.BoolRef
+    v: Any
+    kind: str  # num int bool enum text date obj points years div str none
+    ftype: m.FactType | None = None
+    extra: Any = None
+
+
+class Symbolic:
+    """The law in force on one date, as z3 formulas over fact variables."""
+
+    def __init__(self, law: Law, program: Program, as_of: dt.date):
+        self.law, self.program, self.as_of = law, program, as_of
+        self.type_of = expression_typer(law)
+        self.schema = contract_schema()
+        self.derived = {d.name: d for d in law.derived}
+        self.issuers = {d: p.id for p in law.permits.values() for d in p.issues}
+        self.index_of = {cr.rule.id: cr.index for cr in program.rules}
+        self.approximate: set[str] = set()  # rule ids whose lowering used an opaque atom
+        self._current = ""
+        self._fresh = 0
+        self.domain: list[z3.BoolRef] = []
+        self.facts: dict[str, FactVar] = {}
+        self._text_literals = self._collect_text_literals()
+        self._declare_facts()
+        self._memo_rule: dict[int, Tri] = {}
+        self._memo_cond: dict[str, Tri] = {}
+        self._memo_outcome: dict[str, Tri] = {}
+        self._memo_points: dict[str, tuple[Any, Any]] = {}
+
+    # ---------------------------------------------------------------- declarations
+    def _schema_node(self, path: str) -> tuple[dict[str, Any] | None, bool, list[str]]:
+        """Schema node of a path, whether every segment is required, and its nullable ancestors."""
+        node: dict[str, Any] | None = self.schema
+        required = True
+        nullable: list[str] = []
+        parts = path.split(".")
+        for i, part in enumerate(parts):
+            if node is None:
+                return None, False, nullable
+            required = required and part in node.get("required", [])
+            node = node.get("properties", {}).get(part)
+            types = node.get("type") if node else None
+            if isinstance(types, list) and "null" in types:
+                nullable.append(".".join(parts[: i + 1]))
+        return node, required, nullable
+
+    def _collect_text_literals(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+
+        def walk(e: m.Expr) -> None:
+            if isinstance(e, m.Compare):
+                for a, b in ((e.left, e.right), (e.right, e.left)):
+                    if isinstance(a, m.Path) and isinstance(b, m.Lit) and isinstance(b.value, str):
+                        out.setdefault(a.dotted, set()).add(b.value)
+            if isinstance(e, m.Member) and isinstance(e.operand, m.Path):
+                out.setdefault(e.operand.dotted, set()).update(str(v.value) for v in e.values)
+            for c in _children(e):
+                walk(c)
+
+        for rule in self.law.rules.values():
+            for x in [rule.when, *rule.unless, *(c.expr for c in rule.conclusions)]:
+                if x is not None:
+                    walk(x)
+        for table in self.law.points.values():
+            for factor in table.factors:
+                for band in factor.bands:
+                    walk(band.when)
+        return out
+
+    def _declare_facts(self) -> None:
+        objects: dict[str, FactVar] = {}
+        for fact in sorted(self.law.facts.values(), key=lambda f: f.path.count(".")):
+            path, kind = fact.path, fact.type.kind
+            node, required, nullable = self._schema_node(path)
+            node = node or {}
+            known = z3.Bool(f"k|{path}")
+            null_self = z3.Bool(f"null|{path}") if kind == "object" and path in nullable else None
+            ancestors = [a for a in nullable if a != path]
+            none = z3.Or([objects[a].null_self for a in ancestors if a in objects and objects[a].null_self is not None]
+                         + ([null_self] if null_self is not None else []))
+            value: Any = None
+            universe: tuple[str, ...] = ()
+            members: dict[str, z3.BoolRef] = {}
+            if path == "decision_date":
+                value = z3.IntVal(self.as_of.toordinal())
+                self.domain.append(known)
+            elif kind == "bool":
+                value = z3.Bool(f"v|{path}")
+            elif kind == "integer":
+                value = z3.Int(f"v|{path}")
+            elif kind in ("number", "money", "duration"):
+                value = z3.Real(f"v|{path}")
+            elif kind == "date":
+                value = z3.Int(f"v|{path}")
+                self.domain += [value >= DATE_MIN, value <= DATE_MAX]
+            elif kind == "enum":
+                value = z3.Int(f"v|{path}")
+                self.domain += [value >= 0, value < len(fact.type.members)]
+            elif kind == "text":
+                universe = (*sorted(self._text_literals.get(path, set())), _other_text(node, self._text_literals.get(path, set())))
+                value = z3.Int(f"v|{path}")
+                self.domain += [value >= 0, value < len(universe)]
+            elif kind == "set":
+                members = {d: z3.Bool(f"h|{path}|{d}") for d in sorted(self.law.documents)}
+            if kind in ("integer", "number", "money") and value is not None:
+                for key, op in (("minimum", ">="), ("maximum", "<="), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
+                    if key in node:
+                        bound = node[key]
+                        self.domain.append({">=": value >= bound, "<=": value <= bound, ">": value > bound, "<": value < bound}[op])
+            fv = FactVar(path, fact.type, known, none, value, universe, members, null_self)
+            self.facts[path] = fv
+            if kind == "object":
+                objects[path] = fv
+            # consistency of states: a fact with a value has every object above it present, not null
+            parents = [objects[p] for p in _prefixes(path) if p in objects and p != path]
+            for parent in parents:
+                self.domain.append(z3.Implies(known, parent.known))
+            self.domain.append(z3.Implies(none, z3.Not(known)))
+            if null_self is not None:
+                self.domain.append(z3.Not(z3.And(null_self, known)))
+            if required and not ancestors:
+                self.domain.append(known)
+
+    # ---------------------------------------------------------------- values
+    def fresh(self, prefix: str = "opaque") -> z3.BoolRef:
+        self._fresh += 1
+        if self._current:
+            self.approximate.add(self._current)
+        return z3.Bool(f"{prefix}|{self._fresh}")
+
+    def _opaque(self) -> Tri:
+        t, f = self.fresh(), self.fresh()
+        self.domain.append(z3.Not(z3.And(t, f)))
+        return t, f
+
+    def value(self, e: m.Expr) -> SymVal:
+        if isinstance(e, m.Lit):
+            v = e.value
+            if isinstance(v, bool):
+                return SymVal(FALSE, FALSE, z3.BoolVal(v), "bool")
+            if isinstance(v, int | float):
+                if e.unit in ("days", "months", "years"):
+                    return SymVal(FALSE, FALSE, v, "duration", extra=e.unit)
+                return SymVal(FALSE, FALSE, _num(v), "num")
+            if isinstance(v, str):
+                return SymVal(FALSE, FALSE, None, "str", extra=v)
+            if isinstance(v, dt.date):
+                return SymVal(FALSE, FALSE, z3.IntVal(v.toordinal()), "date")
+            return SymVal(FALSE, FALSE, None, "none")
+        if isinstance(e, m.Path):
+            if e.parts[0] == "params" and len(e.parts) == 2:
+                p = self.law.parameter_values[e.parts[1]]
+                if isinstance(p, bool):
+                    return SymVal(FALSE, FALSE, z3.BoolVal(p), "bool")
+                if isinstance(p, int | float):
+                    return SymVal(FALSE, FALSE, _num(p), "num")
+                return SymVal(FALSE, FALSE, None, "str", extra=str(p))
+            name = e.dotted
+            if name in self.derived:
+                return self.value(self.derived[name].expr)
+            fv = self.facts.get(name)
+            if fv is None:
+                return SymVal(self.fresh(), FALSE, None, "opaque")
+            kind = {"integer": "int", "number": "num", "money": "num", "duration": "num", "object": "obj"}.get(fv.type.kind, fv.type.kind)
+            u = z3.And(z3.Not(fv.known), z3.Not(fv.none))
+            return SymVal(u, fv.none, fv.value, kind, fv.type, extra=fv)
+        if isinstance(e, m.Arith):
+            a, b = self.value(e.left), self.value(e.right)
+            if a.kind == "points":
+                a = self._point_value(a)
+            if b.kind == "points":
+                b = self._point_value(b)
+            u = z3.Or(a.u, b.u)
+            n = z3.And(z3.Not(u), z3.Or(a.n, b.n))
+            if a.kind == "date" and b.kind == "duration":
+                if b.extra == "days":
+                    return SymVal(u, n, a.v + int(b.v) * (1 if e.op == "+" else -1), "date")
+                if isinstance(a.v, z3.IntNumRef):
+                    from .compile import date_add
+
+                    d = date_add(dt.date.fromordinal(a.v.as_long()), b.v, b.extra, 1 if e.op == "+" else -1)
+                    return SymVal(u, n, z3.IntVal(d.toordinal()), "date")
+                return SymVal(u, n, z3.Int(f"approx|{id(e)}|{self.fresh()}"), "date")
+            if a.v is None or b.v is None or not _is_arith(a.v) or not _is_arith(b.v):
+                return SymVal(z3.Or(u, self.fresh()), n, z3.Real(f"approx|{self._fresh}"), "num")
+            if e.op == "/":
+                zero = b.v == 0
+                return SymVal(z3.Or(u, z3.And(z3.Not(u), z3.Not(n), zero)), n, _real(a.v) / _real(b.v), "div", extra=(a.v, b.v))
+            out = {"+": a.v + b.v, "-": a.v - b.v, "*": a.v * b.v}[e.op]
+            return SymVal(u, n, out, "int" if a.kind == b.kind == "int" else "num")
+        if isinstance(e, m.Call):
+            if e.name == "points":
+                lo, hi = self.points(e.args[0].dotted)  # type: ignore[attr-defined]
+                return SymVal(FALSE, FALSE, (lo, hi), "points")
+            if e.name == "years_between":
+                a, b = self.value(e.args[0]), self.value(e.args[1])
+                u = z3.Or(a.u, b.u)
+                n = z3.And(z3.Not(u), z3.Or(a.n, b.n))
+                if isinstance(b.v, z3.IntNumRef) and a.kind == "date":
+                    return SymVal(u, n, None, "years", extra=(a.v, dt.date.fromordinal(b.v.as_long())))
+                return SymVal(z3.Or(u, self.fresh()), n, z3.Int(f"approx|years|{self._fresh}"), "int")
+            if e.name in ("min", "max", "floor"):
+                args = [self.value(a) for a in e.args]
+                args = [self._point_value(a) if a.kind == "points" else a for a in args]
+                if any(a.v is None or not _is_arith(a.v) for a in args):
+                    return SymVal(self.fresh(), FALSE, z3.Real(f"approx|{self._fresh}"), "num")
+                u = z3.Or([a.u for a in args])
+                n = z3.And(z3.Not(u), z3.Or([a.n for a in args]))
+                if e.name == "floor":
+                    v = args[0].v
+                    return SymVal(u, n, z3.ToInt(v) if v.is_real() else v, "int")
+                out = args[0].v
+                for a in args[1:]:
+                    out = z3.If(out <= a.v, out, a.v) if e.name == "min" else z3.If(out >= a.v, out, a.v)
+                return SymVal(u, n, out, "int" if all(a.kind == "int" for a in args) else "num")
+        # a condition used as a value: True / False / None
+        t, f = self.cond(e)
+        return SymVal(z3.And(z3.Not(t), z3.Not(f)), FALSE, t, "bool")
+
+    def _point_value(self, p: SymVal) -> SymVal:
+        lo, hi = p.v
+        return SymVal(lo != hi, FALSE, lo, "int")
+
+    def points(self, name: str) -> tuple[Any, Any]:
+        """The (lo, hi) range of a points table, exactly as engine.evaluate._points_range computes it."""
+        if name in self._memo_points:
+            return self._memo_points[name]
+        table = self.law.points[name]
+        lo_total: Any = z3.IntVal(0)
+        hi_total: Any = z3.IntVal(0)
+        for factor in table.factors:
+            lo: Any = z3.IntVal(0)
+            hi: Any = z3.IntVal(0)
+            for band in factor.bands:
+                t, f = self.cond(band.when)
+                val = self.value(band.value)
+                if val.kind == "points":
+                    val = self._point_value(val)
+                if val.v is None or not _is_arith(val.v):
+                    known_v, v = FALSE, z3.IntVal(0)
+                else:
+                    known_v, v = z3.And(z3.Not(val.u), z3.Not(val.n)), val.v
+                lo = z3.If(z3.And(t, known_v, v > lo), v, lo)
+                contrib = z3.If(known_v, v, factor.cap)
+                hi = z3.If(z3.And(z3.Not(f), contrib > hi), contrib, hi)
+            lo = z3.If(lo > factor.cap, factor.cap, lo)
+            hi = z3.If(hi > factor.cap, factor.cap, hi)
+            lo_total, hi_total = lo_total + lo, hi_total + hi
+        self._memo_points[name] = (lo_total, hi_total)
+        return lo_total, hi_total
+
+    # ---------------------------------------------------------------- conditions
+    def cond(self, e: m.Expr) -> Tri:
+        if isinstance(e, m.And):
+            return t_and(self.cond(x) for x in e.operands)
+        if isinstance(e, m.Or):
+            return t_or(self.cond(x) for x in e.operands)
+        if isinstance(e, m.Not):
+            return t_not(self.cond(e.operand))
+        if isinstance(e, m.Compare):
+            return self.compare(e.op, self.value(e.left), self.value(e.right))
+        if isinstance(e, m.Member):
+            a = self.value(e.operand)
+            if a.v is None or a.kind in ("points", "years", "opaque"):
+                return self._opaque()
+            options = [self._literal_like(a, self.value(v)) for v in e.values]
+            inside = z3.Or([a.v == o for o in options if o is not None])
+            return z3.And(z3.Not(a.u), z3.Not(a.n), inside), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(inside)))
+        if isinstance(e, m.Call):
+            return self.call(e)
+        if isinstance(e, m.Path):
+            a = self.value(e)
+            if a.kind == "obj":
+                return z3.And(z3.Not(a.u), z3.Not(a.n)), z3.And(z3.Not(a.u), a.n)
+            if a.kind == "bool":
+                return z3.And(z3.Not(a.u), z3.Not(a.n), a.v), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(a.v)))
+            return self._opaque()
+        if isinstance(e, m.Lit):
+            return (TRUE, FALSE) if bool(e.value) else (FALSE, TRUE)
+        return self._opaque()
+
+    def _literal_like(self, a: SymVal, lit: SymVal) -> Any:
+        """A literal as a term of the same sort as `a` (enum and text values become indices)."""
+        if lit.kind == "str":
+            if a.kind == "enum" and a.ftype is not None:
+                return z3.IntVal(a.ftype.members.index(lit.extra)) if lit.extra in a.ftype.members else None
+            if a.kind == "text" and isinstance(a.extra, FactVar):
+                return z3.IntVal(a.extra.universe.index(lit.extra)) if lit.extra in a.extra.universe else None
+            return None
+        return lit.v
+
+    def compare(self, op: str, a: SymVal, b: SymVal) -> Tri:
+        if a.kind == "points" or b.kind == "points":
+            return self._points_compare(op, a, b)
+        if a.kind == "years" or b.kind == "years":
+            if a.kind != "years":
+                a, b, op = b, a, _FLIP[op]
+            if b.v is None or not isinstance(b.v, z3.IntNumRef | z3.RatNumRef):
+                return self._opaque()
+            x, day = a.extra
+            k = b.v.as_long() if isinstance(b.v, z3.IntNumRef) else b.v.as_fraction()
+            yc = _years_compare(x, day, op, k)
+            return z3.And(z3.Not(a.u), z3.Not(a.n), yc), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(yc)))
+        if "obj" in (a.kind, b.kind) or "none" in (a.kind, b.kind):
+            side = a if a.kind == "obj" else b
+            is_none = side.n if op == "==" else z3.Not(side.n)
+            return z3.And(z3.Not(side.u), is_none), z3.And(z3.Not(side.u), z3.Not(is_none))
+        if a.kind == "str":
+            a, b, op = b, a, _FLIP[op]
+        if b.kind == "str":
+            lit = self._literal_like(a, b)
+            lit_holds: Any = z3.BoolVal(op == "!=") if lit is None or a.v is None else _apply(op, a.v, lit)
+            return z3.And(z3.Not(a.u), z3.Not(a.n), lit_holds), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(lit_holds)))
+        if a.v is None or b.v is None or a.kind == "opaque" or b.kind == "opaque":
+            return self._opaque()
+        holds: Any
+        if a.kind == "div" and b.kind in ("num", "int") and _is_value(b.v):
+            num, den = a.extra
+            k = b.v
+            holds = z3.If(den > 0, _apply(op, num, k * den), z3.If(den < 0, _apply(_FLIP[op], num, k * den), FALSE))
+        else:
+            try:
+                holds = _apply(op, a.v, b.v)
+            except z3.Z3Exception:
+                return self._opaque()
+        u = z3.Or(a.u, b.u)
+        return z3.And(z3.Not(u), z3.Not(a.n), z3.Not(b.n), holds), z3.And(z3.Not(u), z3.Or(a.n, b.n, z3.Not(holds)))
+
+    def _points_compare(self, op: str, a: SymVal, b: SymVal) -> Tri:
+        def rng(x: SymVal) -> tuple[Any, Any]:
+            return x.v if x.kind == "points" else (x.v, x.v)
+
+        if (a.kind != "points" and (a.v is None or not _is_arith(a.v))) or (b.kind != "points" and (b.v is None or not _is_arith(b.v))):
+            return self._opaque()
+        (lo_a, hi_a), (lo_b, hi_b) = rng(a), rng(b)
+        u = z3.Or(a.u if a.kind != "points" else FALSE, b.u if b.kind != "points" else FALSE)
+        outs = [_apply(op, x, y) for x, y in ((lo_a, hi_b), (hi_a, lo_b), (lo_a, lo_b), (hi_a, hi_b))]
+        t, f = z3.And(outs), z3.And([z3.Not(o) for o in outs])
+        if op in ("==", "!="):
+            exact = z3.And(lo_a == hi_a, lo_b == hi_b)
+            overlap = z3.If(lo_a >= lo_b, lo_a, lo_b) <= z3.If(hi_a <= hi_b, hi_a, hi_b)
+            # engine.compile.points_compare: a straddling range is unknown when `==` may hold (or `!=` may fail)
+            inexact_t = FALSE if op == "==" else FALSE
+            inexact_f = z3.Not(overlap) if op == "==" else FALSE
+            t = z3.If(exact, t, inexact_t)
+            f = z3.If(exact, f, inexact_f)
+        return z3.And(z3.Not(u), t), z3.And(z3.Not(u), f)
+
+    def call(self, e: m.Call) -> Tri:
+        name = e.args[0].dotted if e.args and isinstance(e.args[0], m.Path) else ""
+        if e.name == "eligible":
+            return self.outcome(name)
+        if e.name == "ineligible":
+            return t_not(self.outcome(name))
+        if e.name == "met":
+            return self.met(name)
+        if e.name in ("holds", "available"):
+            held = self.holds(name)
+            issuer = self.issuers.get(name)
+            if e.name == "holds" or issuer is None:
+                return held
+            return t_or([held, self.outcome(issuer)])
+        return self._opaque()
+
+    def holds(self, document: str) -> Tri:
+        fv = self.facts.get("holds")
+        if fv is None or document not in fv.members:
+            return self._opaque()
+        h = fv.members[document]
+        return z3.And(fv.known, h), z3.And(fv.known, z3.Not(h))
+
+    # ---------------------------------------------------------------- rules, conditions, permits
+    def rule_conjuncts(self, i: int) -> list[tuple[str, Tri]]:
+        """A rule's applicability as named conjuncts (for unsat cores): conditions, exceptions, document."""
+        cr = self.program.rules[i]
+        rule = cr.rule
+        saved, self._current = self._current, rule.id
+        out = [(source_slice(self.law, x.span) or "condition", self.cond(x)) for x in conjuncts(rule.when)]
+        out += [("unless " + (source_slice(self.law, u.span) or "exception"), t_not(self.cond(u))) for u in rule.unless]
+        if cr.requires:
+            out.append((f"not available({cr.requires})", t_not(self.call(m.Call("available", (m.Path((cr.requires,)),))))))
+        self._current = saved
+        return out
+
+    def applies(self, i: int) -> Tri:
+        if i not in self._memo_rule:
+            cr = self.program.rules[i]
+            parts = self.rule_conjuncts(i)
+            if cr.requires:
+                a = t_and(p for _, p in parts[:-1])
+                av = t_not(parts[-1][1])
+                self._memo_rule[i] = (z3.And(a[0], av[1]), z3.Or(a[1], av[0]))
+            else:
+                self._memo_rule[i] = t_and(p for _, p in parts)
+        return self._memo_rule[i]
+
+    def met(self, name: str) -> Tri:
+        if name not in self._memo_cond:
+            self._memo_cond[name] = t_or(self.applies(i) for i in self.program.condition_rules.get(name, []))
+        return self._memo_cond[name]
+
+    def stands(self, permit: str, i: int) -> Tri:
+        plan = self.program.plans[permit]
+        return t_and([self.applies(i), *(t_not(self.applies(j)) for j, _ in plan.beaten_by.get(i, ()))])
+
+    def outcome(self, permit: str) -> Tri:
+        """Permit outcome: T = eligible, F = ineligible (engine.evaluate.Program._outcome)."""
+        if permit not in self._memo_outcome:
+            plan = self.program.plans.get(permit)
+            if plan is None:
+                return self._opaque()
+            g = t_or(self.stands(permit, i) for i in plan.grants)
+            r = t_or(self.stands(permit, i) for i in plan.restricts)
+            self._memo_outcome[permit] = (z3.And(g[0], r[1]), z3.Or(r[0], g[1]))
+        return self._memo_outcome[permit]
+
+    def conclusion_value(self, i: int, attr: str) -> SymVal | None:
+        rule = self.program.rules[i].rule
+        expr = next((c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr), None)
+        return self.value(expr) if expr is not None else None
+
+    # ---------------------------------------------------------------- witnesses
+    def application(self, model: z3.ModelRef, app_id: str, requested: list[str] | None = None) -> dict[str, Any]:
+        """Write a model back as an application in the contract's JSON (absent = unknown)."""
+        app: dict[str, Any] = {"id": app_id, "decision_date": self.as_of.isoformat()}
+        if requested:
+            app["requested"] = list(requested)
+
+        def is_true(x: z3.BoolRef) -> bool:
+            return z3.is_true(model.eval(x, model_completion=True))
+
+        def put(path: str, value: Any) -> None:
+            node = app
+            parts = path.split(".")
+            for part in parts[:-1]:
+                if node.get(part) is None:
+                    node[part] = {}
+                node = node[part]
+            node[parts[-1]] = value
+
+        def nulled(path: str) -> bool:
+            node: Any = app
+            for part in path.split(".")[:-1]:
+                if not isinstance(node, dict) or part not in node:
+                    return False
+                node = node[part]
+                if node is None:
+                    return True
+            return False
+
+        for path, fv in sorted(self.facts.items(), key=lambda kv: kv[0].count(".")):
+            if path == "decision_date":
+                continue
+            if fv.null_self is not None and is_true(fv.null_self):
+                if not nulled(path):
+                    put(path, None)
+                continue
+            if not is_true(fv.known) or nulled(path):
+                continue
+            kind = fv.type.kind
+            if kind == "object":
+                if _get(app, path) is None:
+                    put(path, {})
+                continue
+            if kind == "set":
+                put(path, [d for d, h in fv.members.items() if is_true(h)])
+                continue
+            raw = model.eval(fv.value, model_completion=True)
+            if kind == "bool":
+                put(path, z3.is_true(raw))
+            elif kind == "enum":
+                put(path, fv.type.members[raw.as_long()])
+            elif kind == "text":
+                put(path, fv.universe[raw.as_long()])
+            elif kind == "date":
+                put(path, dt.date.fromordinal(raw.as_long()).isoformat())
+            elif kind == "integer":
+                put(path, raw.as_long())
+            else:
+                frac = raw.as_fraction() if isinstance(raw, z3.RatNumRef) else Fraction(raw.as_long())
+                put(path, int(frac) if frac.denominator == 1 else float(frac))
+        app.setdefault("applicant", {})
+        return app
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _apply(op: str, a: Any, b: Any) -> Any:
+    return {"<": lambda: a < b, ">": lambda: a > b, "<=": lambda: a <= b, ">=": lambda: a >= b,
+            "==": lambda: a == b, "!=": lambda: a != b}[op]()
+
+
+def _num(v: float) -> Any:
+    if isinstance(v, int) or float(v).is_integer():
+        return z3.IntVal(int(v))
+    return z3.RealVal(Fraction(v).limit_denominator(10**9))
+
+
+def _real(v: Any) -> Any:
+    return z3.ToReal(v) if v.is_int() else v
+
+
+def _is_arith(v: Any) -> bool:
+    return isinstance(v, z3.ArithRef)
+
+
+def _is_value(v: Any) -> bool:
+    return isinstance(v, z3.IntNumRef | z3.RatNumRef)
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = path.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _get(app: dict[str, Any], path: str) -> Any:
+    node: Any = app
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _other_text(node: dict[str, Any], used: set[str]) -> str:
+    """A text value no rule mentions (respecting a simple `^[A-Z]{n}$` pattern such as ISO codes)."""
+    if node.get("pattern") == "^[A-Z]{3}$":
+        for candidate in ("ZZZ", "ZZY", "ZZX", "ZYZ"):
+            if candidate not in used:
+                return candidate
+    n = 0
+    while f"other_{n}" in used:
+        n += 1
+    return f"other_{n}"
+
+
+def _cutoff(day: dt.date, years: int) -> int:
+    """The latest date d (as an ordinal) with years_between(d, day) >= years."""
+    year = day.year - years
+    if year < 1:
+        return DATE_MIN - 1
+    if year > 9999:
+        return DATE_MAX + 1
+    last = 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28
+    dd = min(day.day, last) if day.month == 2 else day.day
+    return dt.date(year, day.month, dd).toordinal()
+
+
+def _years_compare(x: Any, day: dt.date, op: str, k: Any) -> Any:
+    """years_between(x, day) OP k, as linear constraints on x (an ordinal)."""
+    def at_least(n: int) -> Any:
+        return x <= _cutoff(day, n)
+
+    if isinstance(k, Fraction):
+        if op in (">=", ">", "<", "<="):
+            n = math.ceil(k) if op in (">=", "<") else math.floor(k) + 1
+            return at_least(n) if op in (">=", ">") else z3.Not(at_least(n))
+        if k.denominator != 1:
+            return z3.BoolVal(op == "!=")
+        k = int(k)
+    if op == ">=":
+        return at_least(k)
+    if op == ">":
+        return at_least(k + 1)
+    if op == "<":
+        return z3.Not(at_least(k))
+    if op == "<=":
+        return z3.Not(at_least(k + 1))
+    eq = z3.And(at_least(k), z3.Not(at_least(k + 1)))
+    return eq if op == "==" else z3.Not(eq)
+
+
+def _children(e: m.Expr) -> tuple[m.Expr, ...]:
+    from .check import children
+
+    out = children(e)
+    if isinstance(e, m.Call):
+        out = out + e.args
+    return out
+
+
+# ------------------------------------------------------------------------------------ boxes
+
+# Per fact a box allows a set of states (bit U=4 unknown, N=1 none, V=2 value) and, for values, an
+# interval [lo, hi] (strict ends flagged) or a bitmask of enumerated values.
+U_BIT, N_BIT, V_BIT = 4, 1, 2
+ALL_STATES = U_BIT | N_BIT | V_BIT
+
+
+@dataclass
+class Dim:
+    states: int = ALL_STATES
+    lo: float = -math.inf
+    hi: float = math.inf
+    lo_strict: bool = False
+    hi_strict: bool = False
+    mask: int = -1  # enumerated values (bit i = value i); -1 = any
+
+    def meet(self, o: Dim) -> Dim:
+        lo, ls = (self.lo, self.lo_strict) if self.lo > o.lo else (o.lo, o.lo_strict) if o.lo > self.lo else (self.lo, self.lo_strict or o.lo_strict)
+        hi, hs = (self.hi, self.hi_strict) if self.hi < o.hi else (o.hi, o.hi_strict) if o.hi < self.hi else (self.hi, self.hi_strict or o.hi_strict)
+        d = Dim(self.states & o.states, lo, hi, ls, hs, self.mask & o.mask)
+        if not d.value_possible():
+            d.states &= ~V_BIT
+        return d
+
+    def value_possible(self) -> bool:
+        if self.mask == 0:
+            return False
+        return self.lo < self.hi or (self.lo == self.hi and not self.lo_strict and not self.hi_strict)
+
+    def empty(self) -> bool:
+        return self.states == 0
+
+
+@dataclass
+class Box:
+    dims: dict[str, Dim]
+    exact: bool  # every top-level conjunct was captured exactly
+
+    def empty(self) -> bool:
+        return any(d.empty() for d in self.dims.values())
+
+
+class BoxBuilder:
+    """Lowers rule conditions to boxes (typed atoms); a conjunct it cannot capture is left out."""
+
+    def __init__(self, sym: Symbolic):
+        self.sym = sym
+        self.facts = sym.facts
+
+    def base(self, path: str) -> Dim:
+        """The fact's own domain: its type's range and its schema bounds."""
+        fv = self.facts[path]
+        node, required, nullable = self.sym._schema_node(path)
+        node = node or {}
+        states = ALL_STATES
+        if required and not [a for a in nullable if a != path]:
+            states = V_BIT
+        if not nullable:
+            states &= ~N_BIT
+        d = Dim(states)
+        if fv.type.kind in ("integer", "number", "money"):
+            if "minimum" in node:
+                d.lo = node["minimum"]
+            if "exclusiveMinimum" in node:
+                d.lo, d.lo_strict = node["exclusiveMinimum"], True
+            if "maximum" in node:
+                d.hi = node["maximum"]
+        return d
+
+    def rule_box(self, i: int) -> Box:
+        cr = self.sym.program.rules[i]
+        rule = cr.rule
+        dims: dict[str, Dim] = {}
+        exact = cr.rule.id not in self.sym.approximate
+        parts: list[tuple[m.Expr, bool]] = [(x, True) for x in conjuncts(rule.when)] + [(u, False) for u in rule.unless]
+        for expr, positive in parts:
+            got = self.atom(expr, positive)
+            if got is None:
+                exact = False
+                continue
+            for path, dim in got:
+                dims[path] = dims.get(path, self.base(path) if path in self.facts else Dim()).meet(dim)
+                if path in self.facts and dim.states & (U_BIT | N_BIT) == 0:
+                    # a fact with a value has every object above it present
+                    for p in _prefixes(path)[:-1]:
+                        if p in self.facts and self.facts[p].type.kind == "object":
+                            dims[p] = dims.get(p, self.base(p)).meet(Dim(V_BIT))
+        if cr.requires:
+            exact = False
+        return Box(dims, exact)
+
+    def atom(self, e: m.Expr, positive: bool) -> list[tuple[str, Dim]] | None:
+        """The dims an atom (or its negation) constrains when it is definitely true; None if not an atom."""
+        if isinstance(e, m.Not):
+            return self.atom(e.operand, not positive)
+        if isinstance(e, m.And) and positive:
+            out: list[tuple[str, Dim]] = []
+            for x in e.operands:
+                got = self.atom(x, True)
+                if got is None:
+                    return None
+                out += got
+            return out
+        if isinstance(e, m.Or) and not positive:
+            out = []
+            for x in e.operands:
+                got = self.atom(x, False)
+                if got is None:
+                    return None
+                out += got
+            return out
+        if isinstance(e, m.Path) and e.dotted in self.facts:
+            kind = self.facts[e.dotted].type.kind
+            if kind == "bool":
+                return [(e.dotted, Dim(V_BIT, mask=0b10)) if positive else (e.dotted, Dim(V_BIT | N_BIT, mask=0b01))]
+            if kind == "object":
+                return [(e.dotted, Dim(V_BIT if positive else N_BIT))]
+            return None
+        if isinstance(e, m.Call) and e.name == "holds" and e.args and isinstance(e.args[0], m.Path):
+            return [(f"holds:{e.args[0].dotted}", Dim(V_BIT, mask=0b10 if positive else 0b01))]
+        if isinstance(e, m.Call) and e.name == "available" and not positive and e.args and isinstance(e.args[0], m.Path):
+            return [(f"holds:{e.args[0].dotted}", Dim(V_BIT, mask=0b01))]
+        if isinstance(e, m.Member) and isinstance(e.operand, m.Path) and e.operand.dotted in self.facts:
+            fv = self.facts[e.operand.dotted]
+            universe = fv.type.members if fv.type.kind == "enum" else fv.universe if fv.type.kind == "text" else None
+            if universe is None or len(universe) > 62:
+                return None
+            mask = sum(1 << universe.index(str(v.value)) for v in e.values if str(v.value) in universe)
+            full = (1 << len(universe)) - 1
+            return [(fv.path, Dim(V_BIT, mask=mask) if positive else Dim(V_BIT | N_BIT, mask=full & ~mask))]
+        if isinstance(e, m.Compare):
+            return self.compare(e, positive)
+        return None
+
+    def compare(self, e: m.Compare, positive: bool) -> list[tuple[str, Dim]] | None:
+        left, right, op = e.left, e.right, e.op
+        if isinstance(left, m.Lit) and not isinstance(right, m.Lit):
+            left, right, op = right, left, _FLIP[op]
+        if not isinstance(right, m.Lit):
+            return None
+        if isinstance(left, m.Path) and left.parts[0] == "params":
+            return None
+        # objects against none
+        if isinstance(left, m.Path) and left.dotted in self.facts and self.facts[left.dotted].type.kind == "object":
+            if right.value is not None:
+                return None
+            is_none = (op == "==") == positive
+            return [(left.dotted, Dim(N_BIT if is_none else V_BIT))]
+        key, kind = self._dimension(left)
+        if key is None:
+            return None
+        if not positive:
+            op = _NEGATE[op]
+        states = V_BIT if positive else V_BIT | N_BIT
+        value = right.value
+        if kind in ("enum", "text"):
+            fv = self.facts[key]
+            universe = fv.type.members if kind == "enum" else fv.universe
+            if not isinstance(value, str) or len(universe) > 62:
+                return None
+            full = (1 << len(universe)) - 1
+            if value not in universe:
+                return [(key, Dim(states, mask=full if op == "!=" else 0))]
+            idx = universe.index(value)
+            if op == "==":
+                mask = 1 << idx
+            elif op == "!=":
+                mask = full & ~(1 << idx)
+            else:
+                mask = sum(1 << j for j in range(len(universe)) if _apply(op, j, idx))
+            return [(key, Dim(states, mask=mask))]
+        if kind == "bool":
+            if not isinstance(value, bool) or op not in ("==", "!="):
+                return None
+            want = value if op == "==" else not value
+            return [(key, Dim(states, mask=0b10 if want else 0b01))]
+        if isinstance(value, dt.date):
+            value = value.toordinal()
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        integral = kind in ("integer", "date", "years", "points")
+        v = float(value)
+        if op == "!=":
+            return []  # a hole in an interval: no box constraint (over-approximation)
+        if op == "==":
+            return [(key, Dim(states, v, v))]
+        if integral:  # strict bounds on integers become closed ones
+            if op == ">":
+                op, v = ">=", math.floor(v) + 1
+            elif op == "<":
+                op, v = "<=", math.ceil(v) - 1
+            elif op == ">=":
+                v = math.ceil(v)
+            elif op == "<=":
+                v = math.floor(v)
+        if op in (">", ">="):
+            return [(key, Dim(states, lo=v, lo_strict=op == ">"))]
+        return [(key, Dim(states, hi=v, hi_strict=op == "<"))]
+
+    def _dimension(self, e: m.Expr) -> tuple[str | None, str]:
+        if isinstance(e, m.Path):
+            if e.dotted in self.facts:
+                return e.dotted, self.facts[e.dotted].type.kind
+            if e.dotted in self.sym.derived:
+                t = self.sym.derived[e.dotted].type.kind
+                return (f"derived:{e.dotted}", "years" if t == "integer" else t) if t in ("integer", "number") else (None, "")
+        if isinstance(e, m.Call) and e.name == "points" and e.args and isinstance(e.args[0], m.Path):
+            return f"points:{e.args[0].dotted}", "points"
+        return None, ""
+
+
+_NEGATE = {"<": ">=", ">": "<=", "<=": ">", ">=": "<", "==": "!=", "!=": "=="}
+
+
+class BoxIndex:
+    """Boxes of many rules as arrays: which pairs can intersect, computed a row at a time with numpy."""
+
+    def __init__(self, boxes: list[Box]):
+        self.n = len(boxes)
+        keys = sorted({k for b in boxes for k in b.dims})
+        self.keys = keys
+        d = len(keys)
+        self.states = np.full((self.n, d), ALL_STATES, dtype=np.int64)
+        self.lo = np.full((self.n, d), -np.inf)
+        self.hi = np.full((self.n, d), np.inf)
+        self.ls = np.zeros((self.n, d), dtype=bool)
+        self.hs = np.zeros((self.n, d), dtype=bool)
+        self.mask = np.full((self.n, d), -1, dtype=np.int64)
+        col = {k: j for j, k in enumerate(keys)}
+        for i, b in enumerate(boxes):
+            for k, dim in b.dims.items():
+                j = col[k]
+                self.states[i, j], self.lo[i, j], self.hi[i, j] = dim.states, dim.lo, dim.hi
+                self.ls[i, j], self.hs[i, j], self.mask[i, j] = dim.lo_strict, dim.hi_strict, dim.mask
+        self.empty = np.array([b.empty() for b in boxes], dtype=bool)
+
+    def intersecting(self, i: int, others: np.ndarray) -> np.ndarray:
+        """Which of `others` (row indices) have a box meeting row i's."""
+        if len(others) == 0 or self.empty[i]:
+            return others[:0]
+        st = self.states[others] & self.states[i]
+        lo = np.maximum(self.lo[others], self.lo[i])
+        hi = np.minimum(self.hi[others], self.hi[i])
+        ls = (self.ls[others] & (self.lo[others] == lo)) | (self.ls[i] & (self.lo[i] == lo))
+        hs = (self.hs[others] & (self.hi[others] == hi)) | (self.hs[i] & (self.hi[i] == hi))
+        interval = (lo < hi) | ((lo == hi) & ~ls & ~hs)
+        value_ok = ((st & V_BIT) != 0) & interval & ((self.mask[others] & self.mask[i]) != 0)
+        ok = ((st & (U_BIT | N_BIT)) != 0) | value_ok
+        return others[ok.all(axis=1) & ~self.empty[others]]
