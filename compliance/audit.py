@@ -1,0 +1,533 @@
+"""The decision log: an append-only, hash-chained record of every decision, with the exact
+regulation sources stored once per law digest so any decision can be replayed years later.
+
+Each record's hash covers its own content and the previous record's hash; a one-row chain
+head (seq, hash) is locked inside the same transaction that appends (SQLite `BEGIN IMMEDIATE`,
+PostgreSQL `SELECT … FOR UPDATE`), so concurrent writers — threads, processes or machines —
+serialise on the head and can neither fork nor lose the chain. The program never updates or
+deletes a record.
+
+    lexgraph audit show DECISION_ID --db URL
+    lexgraph audit verify URL
+    lexgraph audit replay DECISION_ID --db URL
+    lexgraph audit export --db URL --since DATE
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import uuid
+import weakref
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lexgraph.engine.trace import ConditionTrace, Decision, PermitDecision, RuleProof
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from .decisions import LawContext
+from .render import decision_json, render_text
+
+GENESIS = "0" * 64
+DEFAULT_URL = "sqlite:///decisions.db"
+
+metadata = MetaData()
+chain_head = Table(
+    "lexgraph_chain_head", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+decisions = Table(
+    "lexgraph_decisions", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("decision_id", String(64), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False, index=True),
+    Column("application_id", Text, nullable=False),
+    Column("application", Text, nullable=False),
+    Column("decision", Text, nullable=False),
+    Column("law_digest", String(64), nullable=False),
+    Column("amendments", Text, nullable=False),
+    Column("parameters", Text, nullable=False),
+    Column("explain", String(16), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+sources = Table(
+    "lexgraph_sources", metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("files", Text, nullable=False),  # JSON [[relative path, text], …] of the baseline corpus
+    Column("amendments", Text, nullable=False),  # JSON [[file name, text], …] in the order applied
+    Column("stored_at", String(40), nullable=False),
+)
+
+# The hashed content of a record, in this order; changing it breaks every existing chain.
+HASHED = ("seq", "decision_id", "created_at", "application_id", "application", "decision", "law_digest",
+          "amendments", "parameters", "explain", "prev_hash")
+
+
+def canonical(data: Any) -> str:
+    """Compact canonical JSON: the bytes that are stored and hashed."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def compact(data: Any) -> str:
+    """Compact JSON keeping key order: a stored decision renders exactly as it was first rendered."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_hash(row: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical([row[k] for k in HASHED]).encode()).hexdigest()
+
+
+def normalise_url(url: str) -> str:
+    """A bare path means a SQLite file; postgresql:// means psycopg 3 (SQLAlchemy's default is psycopg2)."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class AuditError(Exception):
+    """A decision log that cannot be opened or a decision id that is not in it."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One decision to append."""
+
+    application: dict[str, Any]
+    decision: dict[str, Any]  # the full decision JSON (with proof trees), without decision_id
+    sources: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]  # (baseline files, amendment files)
+    amendments: tuple[str, ...] = ()  # amendment ids as the caller named them
+    parameters: dict[str, str] = field(default_factory=dict)
+    explain: str = "full"
+    decision_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    records: int
+    head_hash: str
+    problem: str = ""
+    bad_record: dict[str, Any] | None = None
+
+
+def context_sources(context: LawContext, amendment_paths: Sequence[Path | str] = ()) -> tuple[
+        tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """Split the law's source texts into the baseline corpus (paths relative to its common root,
+    so imports still resolve when written out again) and the amendment files (by name, in order)."""
+    roots = [Path(p).resolve() for p in amendment_paths]
+    baseline: list[tuple[Path, str]] = []
+    amended: list[tuple[int, str, str]] = []
+    for s in context.law.sources:
+        path = Path(s.path).resolve()
+        owner = next((i for i, r in enumerate(roots) if path == r or r in path.parents), None)
+        if owner is None:
+            baseline.append((path, s.text))
+        else:
+            root = roots[owner]
+            name = path.name if path == root else str(Path(root.name) / path.relative_to(root))
+            amended.append((owner, name, s.text))
+    common = Path(os.path.commonpath([str(p.parent) for p, _ in baseline])) if baseline else Path("/")
+    files = tuple(sorted((str(p.relative_to(common)), text) for p, text in baseline))
+    return files, tuple((name, text) for _, name, text in sorted(amended, key=lambda a: a[0]))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class DecisionLog:
+    """The log at one database URL (sqlite:///file.db by default; postgresql://… via psycopg)."""
+
+    def __init__(self, url: str = DEFAULT_URL, create: bool = True):
+        self.url = normalise_url(url)
+        self.dialect = self.url.split(":", 1)[0].split("+", 1)[0]
+        self.engine: Engine = self._make_engine()
+        self._stored_digests: set[str] = set()
+        self._sources_cache: dict[tuple[int, tuple[str, ...]], tuple[weakref.ref[LawContext], Any]] = {}
+        if create:
+            self._create()
+
+    def _make_engine(self) -> Engine:
+        if self.dialect == "sqlite":
+            if self.url.rstrip("/").endswith(":memory:"):
+                raise AuditError("a decision log needs a database file, not :memory:")
+            engine = create_engine(self.url, connect_args={"timeout": 60, "check_same_thread": False})
+
+            @event.listens_for(engine, "connect")
+            def _connect(dbapi_connection: Any, _record: Any) -> None:
+                # Manage transactions ourselves so that BEGIN IMMEDIATE takes the write lock up front:
+                # two writers can then never both read the same chain head.
+                dbapi_connection.isolation_level = None
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.execute("PRAGMA busy_timeout=60000")
+                cursor.close()
+
+            @event.listens_for(engine, "begin")
+            def _begin(conn: Connection) -> None:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+            return engine
+        return create_engine(self.url, pool_pre_ping=True, pool_size=4, max_overflow=8)
+
+    def _create(self) -> None:
+        for attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    metadata.create_all(conn, checkfirst=True)
+                    if conn.execute(select(chain_head.c.id).where(chain_head.c.id == 1)).first() is None:
+                        conn.execute(insert(chain_head).values(id=1, seq=0, hash=GENESIS))
+                return
+            except (IntegrityError, ProgrammingError, OperationalError) as error:
+                # Another process created the tables or the head row at the same moment: look again.
+                if attempt == 4:
+                    raise AuditError(f"cannot open the decision log at {self.url}: {error}") from error
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------ writing
+
+    def record(self, application: dict[str, Any], decision_json: dict[str, Any], context: LawContext,
+               amendment_paths: Sequence[Path | str] = (), parameters: dict[str, str] | None = None,
+               explain: str = "full") -> dict[str, Any]:
+        """Append one decision; return the decision JSON with its `decision_id`."""
+        entry = self.entry(application, decision_json, context, amendment_paths, parameters, explain)
+        self.append([entry])
+        return {**decision_json, "decision_id": entry.decision_id}
+
+    def entry(self, application: dict[str, Any], decision_json: dict[str, Any], context: LawContext,
+              amendment_paths: Sequence[Path | str] = (), parameters: dict[str, str] | None = None,
+              explain: str = "full") -> Entry:
+        names = tuple(Path(p).stem for p in amendment_paths)
+        clean = {k: v for k, v in decision_json.items() if k != "decision_id"}
+        return Entry(application, clean, self.sources_of(context, amendment_paths), names,
+                     {k: str(v) for k, v in (parameters or {}).items()}, explain)
+
+    def sources_of(self, context: LawContext, amendment_paths: Sequence[Path | str]) -> Any:
+        # One LawContext serves many decisions: split its sources once (a weak reference, so the
+        # cache never keeps a law alive).
+        key = (id(context), tuple(str(p) for p in amendment_paths))
+        cached = self._sources_cache.get(key)
+        if cached is None or cached[0]() is not context:
+            cached = (weakref.ref(context), context_sources(context, amendment_paths))
+            self._sources_cache[key] = cached
+        return cached[1]
+
+    def append(self, entries: Sequence[Entry]) -> list[str]:
+        """Append entries in one transaction (group commit); returns their decision ids in order."""
+        if not entries:
+            return []
+        rows: list[dict[str, Any]] = []
+        blobs: dict[str, dict[str, Any]] = {}
+        created = _now()
+        for e in entries:
+            digest = str(e.decision["law"]["digest"])
+            rows.append({
+                "decision_id": e.decision_id, "created_at": created,
+                "application_id": str(e.application.get("id", "")), "application": compact(e.application),
+                "decision": compact(e.decision), "law_digest": digest, "amendments": canonical(list(e.amendments)),
+                "parameters": canonical(e.parameters), "explain": e.explain,
+            })
+            if digest not in self._stored_digests:
+                files, amended = e.sources
+                blobs[digest] = {"digest": digest, "files": canonical([list(f) for f in files]),
+                                 "amendments": canonical([list(a) for a in amended]), "stored_at": created}
+        with self.engine.begin() as conn:
+            self._store_sources(conn, list(blobs.values()))
+            head = conn.execute(select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)
+                                .with_for_update()).one()
+            seq, prev = int(head.seq), str(head.hash)
+            for row in rows:
+                seq += 1
+                row["seq"], row["prev_hash"] = seq, prev
+                row["hash"] = prev = record_hash(row)
+            conn.execute(insert(decisions), rows)
+            conn.execute(update(chain_head).where(chain_head.c.id == 1).values(seq=seq, hash=prev))
+        self._stored_digests.update(blobs)
+        return [e.decision_id for e in entries]
+
+    def _store_sources(self, conn: Connection, blobs: list[dict[str, Any]]) -> None:
+        for blob in blobs:
+            present = conn.execute(select(sources.c.digest).where(sources.c.digest == blob["digest"])).first()
+            if present is None:
+                # Writers hold the chain-head lock (taken below) or SQLite's write lock, so this
+                # check-then-insert cannot race with another writer of the same digest on SQLite;
+                # on PostgreSQL the primary key settles a tie and the loser's row is skipped.
+                if self.dialect == "postgresql":
+                    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+                    conn.execute(pg_insert(sources).values(**blob).on_conflict_do_nothing(index_elements=["digest"]))
+                else:
+                    conn.execute(insert(sources).values(**blob))
+
+    # ------------------------------------------------------------ reading
+
+    def get(self, decision_id: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(decisions).where(decisions.c.decision_id == decision_id)).mappings().first()
+        if row is None:
+            raise AuditError(f"no decision `{decision_id}` in the log")
+        return _public(dict(row))
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(chain_head.c.seq).where(chain_head.c.id == 1)).scalar_one())
+
+    def stored_sources(self, digest: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(sources).where(sources.c.digest == digest)).mappings().first()
+        if row is None:
+            raise AuditError(f"the regulation sources for digest {digest} are not in the log")
+        return ([(p, t) for p, t in json.loads(row["files"])], [(n, t) for n, t in json.loads(row["amendments"])])
+
+    def rows(self, since: str = "", chunk: int = 500) -> Iterator[dict[str, Any]]:
+        """Every record in chain order (streamed in chunks)."""
+        last = 0
+        while True:
+            query = select(decisions).where(decisions.c.seq > last)
+            if since:
+                query = query.where(decisions.c.created_at >= since)
+            with self.engine.connect() as conn:
+                batch = [dict(r) for r in conn.execute(query.order_by(decisions.c.seq).limit(chunk)).mappings()]
+            if not batch:
+                return
+            yield from batch
+            last = int(batch[-1]["seq"])
+
+    def verify(self) -> VerifyResult:
+        """Walk the chain from the genesis hash; the first record that does not fit is reported."""
+        expected_seq, prev, count = 1, GENESIS, 0
+        for row in self.rows():
+            problem = ""
+            if int(row["seq"]) != expected_seq:
+                problem = (f"sequence jumps from {expected_seq - 1} to {row['seq']}: "
+                           f"{'records removed' if int(row['seq']) > expected_seq else 'records inserted'}")
+            elif row["prev_hash"] != prev:
+                problem = "prev_hash does not match the previous record: a record was removed, inserted or reordered"
+            elif record_hash(row) != row["hash"]:
+                problem = "the record's content does not match its hash: it was altered"
+            if problem:
+                return VerifyResult(False, count, prev, problem, _public(row))
+            prev, expected_seq, count = row["hash"], expected_seq + 1, count + 1
+        with self.engine.connect() as conn:
+            head = conn.execute(select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)).first()
+        if head is None:
+            return VerifyResult(False, count, prev, "the chain head is missing")
+        if int(head.seq) != count or head.hash != prev:
+            return VerifyResult(False, count, prev, f"the chain head records {head.seq} decisions ending in "
+                                f"{str(head.hash)[:16]}…, the chain holds {count} ending in {prev[:16]}…: "
+                                "records were removed from or added to the end")
+        return VerifyResult(True, count, prev)
+
+    # ------------------------------------------------------------ replay
+
+    def replay(self, decision_id: str) -> dict[str, Any]:
+        """Re-decide a logged application under its stored sources; report any difference."""
+        record = self.get(decision_id)
+        recorded = record["decision"]
+        files, amended = self.stored_sources(record["law"]["digest"])
+        with tempfile.TemporaryDirectory(prefix="lexgraph-replay-") as tmp:
+            root, amendments_dir = Path(tmp) / "law", Path(tmp) / "amendments"
+            for rel, text in files:
+                _write_under(root, rel, text)
+            paths = [_write_under(amendments_dir, name, text) for name, text in amended]
+            context = LawContext.load([root], paths, dict(record["law"]["parameters"]))
+            decision = context.decide(record["application"], dt.date.fromisoformat(recorded["law"]["as_of"]), trace=True)
+        replayed = decision_json(decision)
+        differences = list(_diff(recorded, replayed, "$"))
+        return {"decision_id": decision_id, "same": not differences,
+                "recorded_digest": recorded["law"]["digest"], "replayed_digest": replayed["law"]["digest"],
+                "outcomes": {d["permit"]: d["outcome"] for d in replayed["decisions"]},
+                "differences": differences[:50], "difference_count": len(differences)}
+
+
+def _write_under(root: Path, rel: str, text: str) -> Path:
+    target = (root / rel).resolve()
+    if root.resolve() not in target.parents:
+        raise AuditError(f"stored source path `{rel}` leaves its folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _diff(a: Any, b: Any, path: str) -> Iterator[dict[str, Any]]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                yield {"path": f"{path}.{key}", "recorded": a.get(key), "replayed": b.get(key)}
+            else:
+                yield from _diff(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from _diff(x, y, f"{path}[{i}]")
+    elif a != b:
+        yield {"path": path, "recorded": a, "replayed": b}
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as the API and `export` show it: JSON columns parsed, hashes kept for re-verification."""
+    return {
+        "seq": int(row["seq"]), "decision_id": row["decision_id"], "created_at": row["created_at"],
+        "application_id": row["application_id"],
+        "application": _loads(row["application"]), "decision": _loads(row["decision"]),
+        "law": {"digest": row["law_digest"], "amendments": _loads(row["amendments"]),
+                "parameters": _loads(row["parameters"])},
+        "explain": row["explain"], "prev_hash": row["prev_hash"], "hash": row["hash"],
+    }
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return text  # an altered record is still shown, as stored
+
+
+# ------------------------------------------------------------ the decision as the applicant was told
+
+
+def decision_from_json(data: dict[str, Any]) -> Decision:
+    """Rebuild the Decision a stored decision JSON came from, so it renders exactly as it did."""
+    law = data["law"]
+    return Decision(
+        application_id=data["application_id"], as_of=law["as_of"], digest=law["digest"],
+        instruments=tuple(law["instruments"]), amendments=tuple(law.get("amendments", ())),
+        parameters=dict(law.get("parameters", {})),
+        decisions=tuple(PermitDecision(
+            permit=d["permit"], outcome=d["outcome"], grounds=tuple(_proof(g) for g in d["grounds"]),
+            unmet=tuple(_proof(g) for g in d.get("unmet", ())), missing_facts=tuple(d.get("missing_facts", ())),
+            detail=dict(d.get("detail", {}))) for d in data["decisions"]),
+    )
+
+
+def _proof(g: dict[str, Any]) -> RuleProof:
+    def conditions(key: str) -> tuple[ConditionTrace, ...]:
+        return tuple(ConditionTrace(c["expr"], c["holds"], dict(c["facts"])) for c in g.get(key, ()))
+
+    return RuleProof(
+        rule=g["rule"], citation=g["citation"], text=g.get("text", ""), status=g["status"], effect=g["effect"],
+        applies=g["applies"], stands=g["stands"], conditions=conditions("conditions"),
+        exceptions=conditions("exceptions"), because=tuple(_proof(b) for b in g.get("because", ())),
+        overridden_by=g.get("overridden_by", ""), principle=g.get("principle", ""), note=g.get("note", ""),
+        source=g.get("source", ""), gloss=g.get("gloss", ""),
+    )
+
+
+# ------------------------------------------------------------ commands
+
+
+def _open(url: str) -> DecisionLog:
+    return DecisionLog(url, create=False)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    record = _open(args.db).get(args.decision_id)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print(f"# decision {record['decision_id']} — logged {record['created_at']} (record {record['seq']})")
+        sys.stdout.write(render_text(decision_from_json(record["decision"])))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    result = _open(args.url).verify()
+    if result.ok:
+        print(f"ok: {result.records} records, one unbroken chain; head {result.head_hash}")
+        return 0
+    print(f"BROKEN after {result.records} good records: {result.problem}", file=sys.stderr)
+    if result.bad_record is not None:
+        bad = result.bad_record
+        print(json.dumps({k: bad[k] for k in ("seq", "decision_id", "created_at", "application_id", "prev_hash", "hash")},
+                         ensure_ascii=False, indent=2))
+    return 1
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    report = _open(args.db).replay(args.decision_id)
+    sys.stdout.write(json.dumps(report, sort_keys=True, ensure_ascii=False, indent=2) + "\n")
+    return 0 if report["same"] else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for row in _open(args.db).rows(since=args.since.isoformat() if args.since else ""):
+            out.write(canonical(_public(row)) + "\n")
+    finally:
+        if args.output:
+            out.close()
+    return 0
+
+
+def _audit_main(func: Any) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            code: int = func(args)
+            return code
+        except AuditError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        except OperationalError as error:
+            print(f"error: cannot read the decision log: {error.orig}", file=sys.stderr)
+            return 1
+    return run
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date (YYYY-MM-DD)") from None
+
+
+def register(sub: Any) -> None:
+    audit = sub.add_parser("audit", help="the decision log: show, verify, replay, export")
+    commands = audit.add_subparsers(dest="audit_command", required=True)
+    p = commands.add_parser("show", help="a logged decision, reasoned, as the applicant was told")
+    p.add_argument("decision_id")
+    p.add_argument("--db", required=True, help="sqlite:///file.db or postgresql://…")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_audit_main(cmd_show))
+    p = commands.add_parser("verify", help="walk the hash chain; exit 1 at the first bad record")
+    p.add_argument("url", help="sqlite:///file.db or postgresql://…")
+    p.set_defaults(func=_audit_main(cmd_verify))
+    p = commands.add_parser("replay", help="re-decide under the stored sources; exit 1 if anything differs")
+    p.add_argument("decision_id")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=_audit_main(cmd_replay))
+    p = commands.add_parser("export", help="JSON lines for an external archive")
+    p.add_argument("--db", required=True)
+    p.add_argument("--since", type=_date, help="records logged on or after this day (UTC)")
+    p.add_argument("-o", "--output", type=Path)
+    p.set_defaults(func=_audit_main(cmd_export))

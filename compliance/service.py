@@ -1,0 +1,782 @@
+"""The rule service: lexgraph over HTTP for decision engines (FastAPI on uvicorn), every
+decision appended to the tamper-evident decision log.
+
+    lexgraph serve [--host 127.0.0.1] [--port 8000] [--db sqlite:///decisions.db | postgresql://…]
+                   [--workers N] [--token-file F | --token T]
+
+FastAPI is imported only when the app is built, so other `lexgraph` commands do not pay for it;
+that is also why this module avoids `from __future__ import annotations` (FastAPI reads the
+endpoint annotations of the closures in `create_app`).
+"""
+
+import argparse
+import asyncio
+import concurrent.futures
+import datetime as dt
+import hmac
+import importlib.util
+import json
+import os
+import queue
+import re
+import sys
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lexgraph.engine.diagnostics import LexgraphError
+
+from .applications import ApplicationError, validate_application
+from .audit import DEFAULT_URL, AuditError, DecisionLog, Entry
+from .decisions import LawContext
+from .render import decision_json
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+MAX_BODY = 1 << 20  # one application is a few kB; a megabyte is generous
+MAX_BATCH_BODY = 16 << 20
+MAX_BATCH = 1000
+MAX_AMENDMENT = 256 << 10
+AMENDMENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+CITATION = re.compile(r"^([a-z][a-z0-9_]*)/art_(\d{1,4})(?:__para_(\d{1,3}))?(?:__item_(\d{1,3}))?$")
+CONFIG_ENV = "LEXGRAPH_SERVICE_CONFIG"
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
+
+
+@dataclass
+class ServiceConfig:
+    db: str = DEFAULT_URL
+    token: str | None = None  # bearer token for POST /v1/amendments; None turns that endpoint off
+    upload_dir: str | None = None  # where run-time amendments are kept (shared by the workers)
+    law_dirs: list[str] | None = None  # default: the bundled corpus
+    amendments_dir: str | None = None  # default: the bundled corpus's amendments/
+    max_body: int = MAX_BODY
+    contexts: int = 16  # LawContexts kept per worker, keyed by (amendments, parameters)
+
+    @classmethod
+    def from_env(cls) -> "ServiceConfig":
+        return cls(**json.loads(os.environ.get(CONFIG_ENV, "{}")))
+
+
+class HTTPProblem(Exception):
+    """An error response: status, a message and the field paths it concerns."""
+
+    def __init__(self, status: int, detail: str, problems: list[tuple[str, str]] | None = None):
+        super().__init__(detail)
+        self.status, self.detail, self.problems = status, detail, problems or []
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"detail": self.detail}
+        if self.problems:
+            out["problems"] = [{"path": p, "message": m} for p, m in self.problems]
+        return out
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+# ------------------------------------------------------------------ laws
+
+
+class Laws:
+    """LawContexts per (amendment ids, parameters), least recently used dropped first."""
+
+    def __init__(self, config: ServiceConfig):
+        self.config = config
+        self.law_dirs = [Path(p) for p in config.law_dirs] if config.law_dirs else None
+        bundled = Path(str(resources.files("lexgraph.regulations"))) / "amendments"
+        self.amendments_dir = Path(config.amendments_dir) if config.amendments_dir else bundled
+        self.upload_dir = Path(config.upload_dir) if config.upload_dir else None
+        self._cache: OrderedDict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], LawContext] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def known(self) -> dict[str, Path]:
+        """Amendment id → file: the corpus's amendments/ by stem, then those uploaded at run time.
+        Read from disk on each call so every worker sees an upload at once."""
+        out: dict[str, Path] = {}
+        for folder in (self.amendments_dir, self.upload_dir):
+            if folder is not None and folder.is_dir():
+                out.update({p.stem: p for p in sorted(folder.glob("*.lex")) if AMENDMENT_ID.match(p.stem)})
+        return out
+
+    def get(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
+        known = self.known()
+        unknown = [a for a in amendments if a not in known]
+        if unknown:
+            raise HTTPProblem(404, f"unknown amendment {', '.join(map(repr, unknown))}; known: "
+                              f"{', '.join(sorted(known)) or 'none'}", [("query.with", f"unknown amendment `{a}`") for a in unknown])
+        ids = tuple(dict.fromkeys(amendments))
+        paths = [known[a] for a in ids]
+        key = (ids, tuple(sorted(parameters.items())))
+        with self._lock:
+            context = self._cache.get(key)
+            if context is not None:
+                self._cache.move_to_end(key)
+                return context, paths
+        try:
+            context = LawContext.load(self.law_dirs, paths, parameters)
+        except LexgraphError as error:
+            raise HTTPProblem(422, "the amendments or parameters do not give a valid law",
+                              [("query.set" if d.code in ("unknown_parameter", "type_mismatch") else "query.with",
+                                f"{d.span}: {d.code}: {d.message}" if d.span.line else f"{d.code}: {d.message}")
+                               for d in error.diagnostics]) from None
+        with self._lock:
+            self._cache[key] = context
+            while len(self._cache) > self.config.contexts:
+                self._cache.popitem(last=False)
+        return context, paths
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    problems = []
+    for i, item in enumerate(items):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            problems.append((f"query.set[{i}]", f"`{item}`: expected name=value"))
+        else:
+            out[name.strip()] = value.strip()
+    if problems:
+        raise HTTPProblem(422, "malformed parameter", problems)
+    return out
+
+
+# ------------------------------------------------------------------ the log, group-committed
+
+
+class GroupCommitter:
+    """Appends log entries from one writer thread, many per transaction: requests wait for their
+    own commit (so a returned decision_id is durable) while the chain lock is taken once per batch."""
+
+    def __init__(self, log: DecisionLog, max_batch: int = 256):
+        self.log, self.max_batch = log, max_batch
+        self._queue: queue.Queue[tuple[Entry, concurrent.futures.Future[str]]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, entry: Entry) -> "concurrent.futures.Future[str]":
+        future: concurrent.futures.Future[str] = concurrent.futures.Future()
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="lexgraph-log", daemon=True)
+                    self._thread.start()
+        self._queue.put((entry, future))
+        return future
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                ids = self.log.append([e for e, _ in batch])
+            except Exception as error:  # the database is down or full: every waiting request learns it
+                for _, f in batch:
+                    f.set_exception(error)
+                continue
+            for (_, f), decision_id in zip(batch, ids, strict=True):
+                f.set_result(decision_id)
+
+
+# ------------------------------------------------------------------ metrics (Prometheus text format)
+
+
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class Metrics:
+    """Per-worker counters and a latency histogram; small enough not to need prometheus_client."""
+
+    def __init__(self) -> None:
+        self.requests: dict[tuple[str, str, str], int] = {}
+        self.latency: dict[str, list[float]] = {}  # route → bucket counts…, then sum, count
+        self.decisions: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        with self._lock:
+            key = (method, route, str(status))
+            self.requests[key] = self.requests.get(key, 0) + 1
+            h = self.latency.setdefault(route, [0.0] * (len(BUCKETS) + 2))
+            for i, bound in enumerate(BUCKETS):
+                if seconds <= bound:
+                    h[i] += 1
+            h[-2] += seconds
+            h[-1] += 1
+
+    def decided(self, decision: dict[str, Any]) -> None:
+        with self._lock:
+            for d in decision["decisions"]:
+                key = (d["permit"], d["outcome"])
+                self.decisions[key] = self.decisions.get(key, 0) + 1
+
+    def render(self) -> str:
+        def labels(**kv: str) -> str:
+            return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in kv.items()) + "}"
+
+        lines = ["# HELP lexgraph_http_requests_total HTTP requests by method, route and status.",
+                 "# TYPE lexgraph_http_requests_total counter"]
+        with self._lock:
+            for (method, route, status), n in sorted(self.requests.items()):
+                lines.append(f"lexgraph_http_requests_total{labels(method=method, route=route, status=status)} {n}")
+            lines += ["# HELP lexgraph_http_request_duration_seconds Request latency by route.",
+                      "# TYPE lexgraph_http_request_duration_seconds histogram"]
+            for route, h in sorted(self.latency.items()):
+                for i, bound in enumerate(BUCKETS):
+                    lines.append(f"lexgraph_http_request_duration_seconds_bucket{labels(route=route, le=repr(bound))} {int(h[i])}")
+                lines.append(f"lexgraph_http_request_duration_seconds_bucket{labels(route=route, le='+Inf')} {int(h[-1])}")
+                lines.append(f"lexgraph_http_request_duration_seconds_sum{labels(route=route)} {h[-2]:.6f}")
+                lines.append(f"lexgraph_http_request_duration_seconds_count{labels(route=route)} {int(h[-1])}")
+            lines += ["# HELP lexgraph_decisions_total Permit decisions by outcome.",
+                      "# TYPE lexgraph_decisions_total counter"]
+            for (permit, outcome), n in sorted(self.decisions.items()):
+                lines.append(f"lexgraph_decisions_total{labels(permit=permit, outcome=outcome)} {n}")
+        return "\n".join(lines) + "\n"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+class Edge:
+    """Pure ASGI middleware: body size limits (413 before the app reads a byte too many) and
+    metrics for every request. Pure ASGI because BaseHTTPMiddleware costs a task per request."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, max_body: int):
+        self.app, self.metrics, self.max_body = app, metrics, max_body
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Any]],
+                       send: Callable[[Any], Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        limit = MAX_BATCH_BODY if scope["path"].endswith(":batch") else self.max_body
+        status = 500
+        started = False
+
+        async def send_wrapper(message: Any) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                status, started = message["status"], True
+            await send(message)
+
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        try:
+            if declared is not None and (not declared.isdigit() or int(declared) > limit):
+                raise BodyTooLarge()
+            seen = 0
+
+            async def receive_limited() -> Any:
+                nonlocal seen
+                message = await receive()
+                if message["type"] == "http.request":
+                    seen += len(message.get("body", b""))
+                    if seen > limit:
+                        raise BodyTooLarge()
+                return message
+
+            await self.app(scope, receive_limited, send_wrapper)
+        except BodyTooLarge:
+            if started:
+                raise
+            await _send_json(send_wrapper, 413, {"detail": f"request body larger than {limit} bytes"})
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.metrics.observe(scope["method"], route, status, time.perf_counter() - start)
+
+
+async def _send_json(send: Callable[[Any], Awaitable[None]], status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})
+
+
+# ------------------------------------------------------------------ OpenAPI: the contract, verbatim
+
+
+def _contract(name: str, prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A contract schema as OpenAPI 3.1 components: its $defs become named components."""
+    schema = json.loads(resources.files("lexgraph.contract").joinpath(name).read_text(encoding="utf-8"))
+    defs = schema.pop("$defs", {})
+    schema.pop("$schema", None)
+    schema.pop("$id", None)
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: (f"#/components/schemas/{prefix}_{v.rsplit('/', 1)[1]}" if k == "$ref" and isinstance(v, str)
+                        and v.startswith("#/$defs/") else rewrite(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [rewrite(v) for v in node]
+        return node
+
+    return rewrite(schema), {f"{prefix}_{k}": rewrite(v) for k, v in defs.items()}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json_content(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+PROBLEM = {"type": "object", "required": ["detail"], "properties": {
+    "detail": {"type": "string"},
+    "problems": {"type": "array", "items": {"type": "object", "required": ["path", "message"], "properties": {
+        "path": {"type": "string", "description": "the field path: $.applicant.birth_date, query.as_of…"},
+        "message": {"type": "string"}}}}}}
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    text = {400: "Bad request", 401: "Missing or wrong bearer token", 404: "Not found", 409: "Already exists",
+            413: "Request body too large", 422: "Invalid input: every problem with its field path",
+            501: "Not available in this build", 503: "The decision log cannot be written"}
+    return {c: {"description": text[c], **_json_content(_ref("Problem"))} for c in codes}
+
+
+# ------------------------------------------------------------------ the app
+
+
+def create_app(config: ServiceConfig | None = None) -> "FastAPI":
+    """Build the service. One instance per worker process; workers share only the database and
+    the upload folder."""
+    from fastapi import FastAPI, Query, Request
+    from fastapi.concurrency import run_in_threadpool
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.openapi.utils import get_openapi
+    from fastapi.responses import PlainTextResponse, Response
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    config = config or ServiceConfig()
+    laws = Laws(config)
+    log = DecisionLog(config.db)
+    committer = GroupCommitter(log)
+    metrics = Metrics()
+    app = FastAPI(title="lexgraph rule service", version="1",
+                  description="China's immigration regulations as code: reasoned decisions over HTTP, every one "
+                              "appended to a hash-chained decision log.")
+    app.state.laws, app.state.log, app.state.metrics = laws, log, metrics
+
+    def respond(data: Any, status: int = 200) -> Response:
+        return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), status,
+                        media_type="application/json")
+
+    @app.exception_handler(HTTPProblem)
+    async def _problem(_request: Request, error: HTTPProblem) -> Response:
+        return respond(error.body(), error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, error: RequestValidationError) -> Response:
+        problems = [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in error.errors()]
+        return respond(HTTPProblem(422, "invalid request", problems).body(), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, error: StarletteHTTPException) -> Response:
+        return respond({"detail": str(error.detail)}, error.status_code)
+
+    async def read_json(request: Request) -> Any:
+        body = await request.body()
+        try:
+            return json.loads(body)
+        except UnicodeDecodeError:
+            raise HTTPProblem(422, "the body is not UTF-8", [("$", "not UTF-8 text")]) from None
+        except json.JSONDecodeError as error:
+            raise HTTPProblem(422, "the body is not JSON", [("$", f"not JSON: {error.msg} at line {error.lineno} "
+                                                             f"column {error.colno}")]) from None
+
+    def application_of(data: Any, path: str = "$") -> dict[str, Any]:
+        try:
+            return validate_application(data)
+        except ApplicationError as error:
+            raise HTTPProblem(422, "the application does not follow the contract",
+                              [(path + p[1:], m) for p, m in error.problems]) from None
+
+    async def decide(applications: list[dict[str, Any]], as_of: dt.date | None, amendments: list[str],
+                     assignments: list[str], explain: str) -> list[dict[str, Any]]:
+        parameters = parse_assignments(assignments)
+        context, paths = laws.get(amendments, parameters)
+        entries, answers = [], []
+        for application in applications:
+            decision = context.decide(application, as_of, trace=True)
+            full = decision_json(decision)  # the log always keeps the full proof tree
+            entry = log.entry(application, full, context, paths, parameters, explain)
+            entries.append(entry)
+            answers.append(decision_json(decision, summary=True) if explain == "summary" else full)
+        try:
+            ids = await asyncio.gather(*(asyncio.wrap_future(committer.submit(e)) for e in entries))
+        except Exception as error:  # never hand out a decision that is not in the log
+            raise HTTPProblem(503, f"the decision log cannot be written: {type(error).__name__}") from None
+        for answer, decision_id in zip(answers, ids, strict=True):
+            answer["decision_id"] = decision_id
+            metrics.decided(answer)
+        return answers
+
+    as_of_q = Query(None, description="the law in force that day (default: the application's decision_date)")
+    day_q = Query(None, description="default: today")
+    with_q = Query([], alias="with", description="amendment ids known to the server (repeatable)")
+    set_q = Query([], alias="set", description="amendment parameter name=value (repeatable)")
+    explain_q = Query("full", pattern="^(full|summary)$", description="full proof trees, or grounds only")
+    application_body = {"requestBody": {"required": True, **_json_content(_ref("Application"))}}
+
+    @app.post("/v1/decisions", tags=["decisions"], openapi_extra=application_body, summary="Decide one application",
+              responses={200: {"description": "The decision (logged)", **_json_content(_ref("Decision"))},
+                         **_errors(404, 413, 422, 503)})
+    async def post_decision(request: Request, as_of: dt.date | None = as_of_q, with_: list[str] = with_q,
+                            set_: list[str] = set_q, explain: str = explain_q) -> Response:
+        application = application_of(await read_json(request))
+        (answer,) = await decide([application], as_of, with_, set_, explain)
+        return respond(answer)
+
+    batch_schema = {"type": "object", "required": ["applications"], "additionalProperties": False, "properties": {
+        "applications": {"type": "array", "maxItems": MAX_BATCH, "items": _ref("Application")}}}
+
+    @app.post("/v1/decisions:batch", tags=["decisions"], summary="Decide many applications in one call",
+              openapi_extra={"requestBody": {"required": True, **_json_content(batch_schema)}},
+              responses={200: {"description": "The decisions, in order (each logged)", **_json_content(
+                  {"type": "object", "required": ["decisions"],
+                   "properties": {"decisions": {"type": "array", "items": _ref("Decision")}}})},
+                  **_errors(404, 413, 422, 503)})
+    async def post_batch(request: Request, as_of: dt.date | None = as_of_q, with_: list[str] = with_q,
+                         set_: list[str] = set_q, explain: str = explain_q) -> Response:
+        data = await read_json(request)
+        if not isinstance(data, dict) or not isinstance(data.get("applications"), list):
+            raise HTTPProblem(422, "expected {\"applications\": [...]}", [("$.applications", "an array of applications")])
+        items = data["applications"]
+        if len(items) > MAX_BATCH:
+            raise HTTPProblem(422, f"at most {MAX_BATCH} applications per batch", [("$.applications", "too many")])
+        problems: list[tuple[str, str]] = []
+        applications = []
+        for i, item in enumerate(items):
+            try:
+                applications.append(application_of(item, f"$.applications[{i}]"))
+            except HTTPProblem as error:
+                problems += error.problems
+        if problems:
+            raise HTTPProblem(422, "applications do not follow the contract", problems)
+        return respond({"decisions": await decide(applications, as_of, with_, set_, explain)})
+
+    record_schema = {"type": "object", "required": ["decision_id", "seq", "created_at", "application", "decision", "law",
+                                                    "prev_hash", "hash"],
+                     "properties": {"decision_id": {"type": "string"}, "seq": {"type": "integer"},
+                                    "created_at": {"type": "string"}, "application": _ref("Application"),
+                                    "decision": _ref("Decision"), "law": {"type": "object"},
+                                    "explain": {"type": "string"}, "prev_hash": {"type": "string"},
+                                    "hash": {"type": "string"}}}
+
+    def record_of(decision_id: str) -> dict[str, Any]:
+        try:
+            return log.get(decision_id)
+        except AuditError as error:
+            raise HTTPProblem(404, str(error)) from None
+
+    @app.get("/v1/decisions/{decision_id}", tags=["decisions"], summary="A logged decision: input, decision, law, time",
+             responses={200: {"description": "The log record", **_json_content(record_schema)}, **_errors(404)})
+    async def get_decision(decision_id: str) -> Response:
+        return respond(await run_in_threadpool(record_of, decision_id))
+
+    @app.post("/v1/decisions/{decision_id}/replay", tags=["decisions"],
+              summary="Re-decide under the exact stored sources; report any difference",
+              responses={200: {"description": "The replay report", **_json_content(
+                  {"type": "object", "required": ["same", "differences"],
+                   "properties": {"same": {"type": "boolean"}, "differences": {"type": "array"}}})},
+                  **_errors(404, 422)})
+    async def replay(decision_id: str) -> Response:
+        record_of(decision_id)
+        try:
+            report = await run_in_threadpool(log.replay, decision_id)
+        except LexgraphError as error:  # the stored sources no longer load: say where
+            raise HTTPProblem(422, "the stored sources do not load",
+                              [(str(d.span), f"{d.code}: {d.message}") for d in error.diagnostics]) from None
+        return respond(report)
+
+    @app.get("/v1/law", tags=["law"], summary="Instruments in force, amendments, parameters and the digest",
+             responses={200: {"description": "The law", **_json_content({"type": "object"})}, **_errors(404, 422)})
+    async def get_law(as_of: dt.date | None = day_q, with_: list[str] = with_q,
+                      set_: list[str] = set_q) -> Response:
+        context, _ = laws.get(with_, parse_assignments(set_))
+        law = context.law
+        day = as_of or dt.date.today()
+        instruments = [{"id": i.id, "kind": i.kind, "title_zh": i.title_zh, "title_en": i.title_en, "rank": i.rank,
+                        "status": i.status, "in_force": _iso(i.in_force), "repealed": _iso(i.repealed)}
+                       for i in (law.instruments[x] for x in law.instruments_in_force(day))]
+        return respond({"as_of": day.isoformat(), "digest": law.digest, "instruments": instruments,
+                        "amendments": list(law.applied_amendments), "amendments_available": sorted(laws.known()),
+                        "parameters": {k: _jsonable(v) for k, v in sorted(law.parameter_values.items())},
+                        "permits": sorted(law.permits)})
+
+    def neighbours(context: LawContext, node: str) -> list[dict[str, Any]]:
+        g = context.graph.g
+        if node not in g:
+            return []
+        out = [{"direction": "out", "node": b, **{k: _jsonable(v) for k, v in d.items()}} for _, b, d in g.out_edges(node, data=True)]
+        out += [{"direction": "in", "node": a, **{k: _jsonable(v) for k, v in d.items()}} for a, _, d in g.in_edges(node, data=True)]
+        return sorted(out, key=lambda e: (e["direction"], e["kind"], e["node"]))
+
+    @app.get("/v1/rules/{rule_id:path}", tags=["law"], summary="A rule: citation, text, definition, graph neighbours",
+             responses={200: {"description": "The rule", **_json_content({"type": "object"})}, **_errors(404, 422)})
+    async def get_rule(rule_id: str, with_: list[str] = with_q, set_: list[str] = set_q) -> Response:
+        from lexgraph.engine.evaluate import cited_text, render_citation
+
+        context, _ = laws.get(with_, parse_assignments(set_))
+        rule = context.law.rules.get(rule_id)
+        if rule is None:
+            raise HTTPProblem(404, f"no rule `{rule_id}`")
+        c = rule.citation
+        return respond({
+            "id": rule.id, "instrument": rule.instrument, "citation": render_citation(context.law, rule),
+            "provision": f"{c.instrument}/{c.path}" if c else None, "text": cited_text(context.law, c),
+            "strict": rule.strict, "source": rule.source, "note": rule.note, "gloss": rule.gloss,
+            "conclusions": [{"kind": k.kind, "permits": list(k.permits), "name": k.name} for k in rule.conclusions],
+            "definition": _source_text(context, rule.span), "neighbours": neighbours(context, f"rule:{rule.id}"),
+        })
+
+    @app.get("/v1/articles/{citation:path}", tags=["law"],
+             summary="An article (or paragraph, item): verbatim text, the rules citing it, graph neighbours",
+             responses={200: {"description": "The article", **_json_content({"type": "object"})}, **_errors(404, 422)})
+    async def get_article(citation: str, with_: list[str] = with_q, set_: list[str] = set_q) -> Response:
+        match = CITATION.match(citation)
+        if match is None:
+            raise HTTPProblem(422, "not a citation", [("path.citation", "expected INSTRUMENT/art_N[__para_P[__item_I]], "
+                                                                        "e.g. pr_measures/art_6")])
+        context, _ = laws.get(with_, parse_assignments(set_))
+        inst, number = match.group(1), int(match.group(2))
+        para, item = int(match.group(3) or 0), int(match.group(4) or 0)
+        article = context.law.articles.get((inst, number))
+        if article is None:
+            raise HTTPProblem(404, f"no article {number} in `{inst}`")
+        paragraphs = [p for p in article.paragraphs if not para or p.number == para]
+        if para and not paragraphs:
+            raise HTTPProblem(404, f"no paragraph {para} in {inst} article {number}")
+        items = [i for p in paragraphs for i in p.items if not item or i.number == item]
+        if item and not items:
+            raise HTTPProblem(404, f"no item {item} in {inst} article {number} paragraph {para}")
+        text = items[0].text if item else (paragraphs[0].text + "".join(i.text for i in paragraphs[0].items)
+                                           if para else article.full_text())
+        rules = sorted(r.id for r in context.law.rules.values() if r.citation and r.citation.instrument == inst
+                       and r.citation.article == number and (not para or r.citation.paragraph == para)
+                       and (not item or r.citation.item == item))
+        instrument = context.law.instruments.get(inst)
+        return respond({
+            "citation": citation, "instrument": inst, "title_zh": instrument.title_zh if instrument else "",
+            "article": number, "paragraph": para or None, "item": item or None, "text": text,
+            "gloss": article.gloss, "note": article.note,
+            "paragraphs": [{"number": p.number, "text": p.text, "gloss": p.gloss, "note": p.note,
+                            "items": [{"number": i.number, "text": i.text, "gloss": i.gloss, "note": i.note}
+                                      for i in p.items if not item or i.number == item]} for p in paragraphs],
+            "rules": rules, "neighbours": neighbours(context, f"provision:{inst}/art_{number}"),
+        })
+
+    @app.post("/v1/analyses", tags=["law"], summary="The findings of `lexgraph analyze` for as_of / with / set",
+              responses={200: {"description": "The findings", **_json_content({"type": "object"})},
+                         **_errors(404, 422, 501)})
+    async def post_analysis(as_of: dt.date | None = day_q, with_: list[str] = with_q,
+                            set_: list[str] = set_q) -> Response:
+        if importlib.util.find_spec("lexgraph.compliance.analysis") is None:
+            raise HTTPProblem(501, "analysis is not part of this build (lexgraph.compliance.analysis is missing)")
+        context, _ = laws.get(with_, parse_assignments(set_))
+        return respond(await run_in_threadpool(_run_analysis, context, as_of or dt.date.today()))
+
+    @app.post("/v1/amendments", tags=["law"], summary="Load a new amendment source at run time (bearer token)",
+              openapi_extra={"requestBody": {"required": True, **_json_content(
+                  {"type": "object", "required": ["source"], "properties": {
+                      "source": {"type": "string", "description": "the amendment's .lex text"},
+                      "id": {"type": "string", "description": "default: the name of its `amendment` block"}}})}},
+              responses={201: {"description": "Loaded and checked", **_json_content({"type": "object"})},
+                         **_errors(401, 404, 409, 413, 422)})
+    async def post_amendment(request: Request) -> Response:
+        if not config.token or laws.upload_dir is None:
+            raise HTTPProblem(404, "loading amendments at run time is off (start the service with a token)")
+        supplied = request.headers.get("authorization", "")
+        if not hmac.compare_digest(supplied.encode(), f"Bearer {config.token}".encode()):
+            raise HTTPProblem(401, "a valid bearer token is required")
+        data = await read_json(request)
+        if not isinstance(data, dict) or not isinstance(data.get("source"), str):
+            raise HTTPProblem(422, "expected {\"source\": \"…\"}", [("$.source", "the amendment text, a string")])
+        text: str = data["source"]
+        result = await run_in_threadpool(_load_amendment, laws, text, data.get("id"))
+        return respond(result, 201)
+
+    @app.get("/healthz", tags=["operations"], summary="Liveness",
+             responses={200: {"description": "Alive", **_json_content({"type": "object"})}})
+    async def healthz() -> Response:
+        return respond({"status": "ok", "pid": os.getpid()})
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics (this worker)",
+             responses={200: {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}})
+    async def get_metrics() -> Response:
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    application_schema, application_defs = _contract("application.schema.json", "Application")
+    decision_schema, decision_defs = _contract("decision.schema.json", "Decision")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update({"Application": application_schema, "Decision": decision_schema, "Problem": PROBLEM,
+                            **application_defs, **decision_defs})
+            for methods in spec["paths"].values():
+                for operation in methods.values():
+                    # FastAPI documents its own validation error; ours is the Problem above.
+                    operation.get("responses", {}).get("422", {}).get("content", {}).get(
+                        "application/json", {})["schema"] = _ref("Problem")
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(Edge, metrics=metrics, max_body=config.max_body)
+    laws.get([], {})  # load the baseline now, not on the first request
+    return app
+
+
+def app_from_env() -> "FastAPI":
+    """The uvicorn factory for worker processes: configuration arrives in LEXGRAPH_SERVICE_CONFIG."""
+    return create_app(ServiceConfig.from_env())
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, str | int | float | bool) or v is None:
+        return v
+    return str(v)
+
+
+def _source_text(context: LawContext, span: Any) -> str:
+    text = next((s.text for s in context.law.sources if s.path == span.path), "")
+    lines = text.splitlines()
+    if not lines or span.line <= 0:
+        return ""
+    return "\n".join(lines[span.line - 1:max(span.end_line, span.line)])
+
+
+_analysis_lock = threading.Lock()
+_analyses: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+
+
+def _run_analysis(context: LawContext, day: dt.date) -> dict[str, Any]:
+    """`lexgraph analyze` for one law and day. z3's default context is not thread-safe, so analyses
+    run one at a time; a law and day always give the same findings, so they are cached."""
+    from lexgraph.compliance.analysis import analyze
+
+    key = (context.law.digest, day.isoformat())
+    with _analysis_lock:
+        if key not in _analyses:
+            _analyses[key] = analyze(context, day).to_json()
+            while len(_analyses) > 32:
+                _analyses.popitem(last=False)
+        return _analyses[key]
+
+
+def _load_amendment(laws: Laws, text: str, wanted: Any) -> dict[str, Any]:
+    """Check an uploaded amendment as data and keep it: only a single `amendment` file, no imports
+    (an import could read any file on the server), checked against the baseline before it is kept."""
+    if len(text.encode()) > MAX_AMENDMENT:
+        raise HTTPProblem(413, f"an amendment is at most {MAX_AMENDMENT} bytes")
+    lines = text.splitlines()
+    imports = [i + 1 for i, line in enumerate(lines) if re.match(r"\s*import\b", line)]
+    if imports:
+        raise HTTPProblem(422, "an uploaded amendment may not import other files",
+                          [(f"$.source:{n}:1", "import is not allowed here") for n in imports])
+    names = re.findall(r"^\s*amendment\s+([A-Za-z_][A-Za-z0-9_]*)", text, re.M)
+    if len(names) != 1 or re.search(r"^\s*instrument\s", text, re.M):
+        raise HTTPProblem(422, "an amendment file holds exactly one `amendment` block and no instrument",
+                          [("$.source", f"found {len(names)} amendment blocks")])
+    amendment_id = wanted if wanted is not None else names[0]
+    if not isinstance(amendment_id, str) or not AMENDMENT_ID.match(amendment_id):
+        raise HTTPProblem(422, "bad amendment id", [("$.id", "lower-case letters, digits and _, 1–64 characters")])
+    assert laws.upload_dir is not None
+    if amendment_id in laws.known():
+        raise HTTPProblem(409, f"amendment `{amendment_id}` already exists")
+    with tempfile.TemporaryDirectory(prefix="lexgraph-upload-") as tmp:
+        candidate = Path(tmp) / f"{amendment_id}.lex"
+        candidate.write_text(text, encoding="utf-8")
+        try:
+            context = LawContext.load(laws.law_dirs, [candidate])
+        except LexgraphError as error:
+            raise HTTPProblem(422, "the amendment does not check", [
+                (f"$.source:{d.span.line}:{d.span.column}", f"{d.code}: {d.message}") for d in error.diagnostics]) from None
+        laws.upload_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            # A hard link fails if the name is taken: two workers uploading one id cannot both win.
+            os.link(candidate, laws.upload_dir / f"{amendment_id}.lex")
+        except FileExistsError:
+            raise HTTPProblem(409, f"amendment `{amendment_id}` already exists") from None
+        except OSError:
+            target = laws.upload_dir / f"{amendment_id}.lex"
+            with open(target, "x", encoding="utf-8") as out:
+                out.write(text)
+    return {"id": amendment_id, "digest": context.law.digest, "amendments": list(context.law.applied_amendments)}
+
+
+# ------------------------------------------------------------------ the command
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    token = args.token
+    if args.token_file:
+        try:
+            token = args.token_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            print(f"error: cannot read the token file: {error}", file=sys.stderr)
+            return 1
+        if not token:
+            print(f"error: the token file `{args.token_file}` is empty", file=sys.stderr)
+            return 1
+    upload_dir = args.upload_dir or Path(tempfile.mkdtemp(prefix="lexgraph-amendments-"))
+    config = ServiceConfig(db=args.db, token=token, upload_dir=str(upload_dir),
+                           law_dirs=[str(p) for p in args.law] if args.law else None, max_body=args.max_body)
+    try:
+        DecisionLog(config.db).close()  # fail here, once, if the database cannot be opened
+    except (AuditError, Exception) as error:
+        print(f"error: cannot open the decision log {args.db}: {error}", file=sys.stderr)
+        return 1
+    print(f"lexgraph serving on http://{args.host}:{args.port} ({args.workers} worker(s)); log: {args.db}; "
+          f"amendment upload {'on' if token else 'off'}", file=sys.stderr)
+    if args.workers == 1:
+        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    else:
+        os.environ[CONFIG_ENV] = json.dumps(asdict(config))
+        uvicorn.run("lexgraph.compliance.service:app_from_env", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("serve", help="the rule service: decisions over HTTP, every one logged")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--db", default=DEFAULT_URL, help="decision log: sqlite:///file.db (default) or postgresql://…")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (they share the log's database)")
+    auth = p.add_mutually_exclusive_group()
+    auth.add_argument("--token-file", type=Path, help="file holding the bearer token for POST /v1/amendments")
+    auth.add_argument("--token", help="the bearer token itself (visible in `ps`: prefer --token-file)")
+    p.add_argument("--upload-dir", type=Path, help="where amendments loaded at run time are kept (default: a temp dir)")
+    p.add_argument("--law", type=Path, action="append", help="regulation folder (default: the bundled corpus)")
+    p.add_argument("--max-body", type=int, default=MAX_BODY, help="largest request body in bytes (batches: 16 MiB)")
+    p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    p.set_defaults(func=cmd_serve)
+
+
+__all__ = ["ServiceConfig", "create_app", "app_from_env", "register"]
