@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules of lexgraph.compliance that contribute commands: each has `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ("coverage", "diff", "audit", "service", "analysis")
+COMMAND_MODULES: tuple[str, ...] = ("coverage", "diff", "audit", "service", "analysis", "population", "impact")
 
 
 def _registrars() -> list[Registrar]:

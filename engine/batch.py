@@ -608,8 +608,11 @@ class BatchProgram:
         return Val("pts", lo_total, TRUE, FALSE, hi=hi_total)
 
     # ---- the program
-    def run(self, batch: FactBatch, rows: Any = None) -> BatchResult:
-        """Evaluate every row of `batch` (or the rows selected by the index array `rows`)."""
+    def run(self, batch: FactBatch, rows: Any = None, forced: dict[str, Any] | None = None) -> BatchResult:
+        """Evaluate every row of `batch` (or the rows selected by the index array `rows`).
+
+        `forced` (permit → mask over the batch's rows) refuses a permit where set, as soon as it is
+        settled, so that what depends on it follows — population-level limits (quotas) use this."""
         p = self.program
         law = self.law
         facts: dict[str, Val] = {}
@@ -643,6 +646,9 @@ class BatchProgram:
                 r = t_or(s[i] for i in plan.restricts) if plan.restricts else Tri(FALSE, TRUE)
                 false = r.v | (g.k & ~g.v)
                 true = g.v & (r.k & ~r.v) & ~false
+                if forced and name in forced:
+                    mask = forced[name] if rows is None else forced[name][rows]
+                    true, false = true & ~mask, false | mask
                 env.o[name] = Tri(true, true | false)
                 stands[name] = {p.rules[i].rule.id: s[i] for i in plan.grants + plan.restricts}
         for cr in p.rules:
@@ -766,10 +772,11 @@ class BatchEvaluator:
             self._programs[key] = BatchProgram(program)
         return self._programs[key]
 
-    def run(self, batch: FactBatch, as_of: dt.date | None = None) -> list[tuple[Any, BatchResult]]:
+    def run(self, batch: FactBatch, as_of: dt.date | None = None,
+            forced: dict[str, Any] | None = None) -> list[tuple[Any, BatchResult]]:
         """[(row indices, result)] — one group per Program (the law in force on each row's date)."""
         if as_of is not None:
-            return [(np.arange(batch.n), self.batch_program(as_of).run(batch))]
+            return [(np.arange(batch.n), self.batch_program(as_of).run(batch, None, forced))]
         col = batch.column("decision_date")
         if col is None:
             raise BatchUnsupported("no decision_date column")
@@ -787,7 +794,7 @@ class BatchEvaluator:
         for key, group_days in sorted(groups.items(), key=lambda kv: min(kv[1])):
             rows = np.nonzero(np.isin(days, group_days))[0]
             bp = self._programs[key]
-            out.append((rows, bp.run(batch) if len(rows) == batch.n else bp.run(batch, rows)))
+            out.append((rows, bp.run(batch, None, forced) if len(rows) == batch.n else bp.run(batch, rows, forced)))
         return out
 
     def outcome_codes(self, batch: FactBatch, as_of: dt.date | None = None) -> dict[str, Any]:

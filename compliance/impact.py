@@ -1,0 +1,575 @@
+"""`lexgraph impact`: what an amendment would do to a population, permit by permit, and why.
+
+The population is decided twice — under the law in force and under the law with the amendment
+(and parameters) applied — by the column evaluator (engine/batch.py), in chunks on all local cores
+or on a Dask cluster (`--scheduler`); the per-applicant outcomes are merged by row, so the result
+does not depend on how the work was split. Full traces are built only for the example applicants
+shown, through LawContext.decide. The same population, amendment and parameters give byte-identical
+JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from lexgraph.engine import model as m
+from lexgraph.engine.batch import BatchEvaluator, BatchResult, FactBatch, applications_from_table
+
+from .decisions import LawContext
+from .render import decision_json, dumps, render_text
+
+OUTCOMES = {1: "eligible", 0: "ineligible", -1: "undetermined"}
+AGE_BANDS = ((0, 17, "<18"), (18, 25, "18-25"), (26, 35, "26-35"), (36, 45, "36-45"), (46, 55, "46-55"),
+             (56, 60, "56-60"), (61, 200, ">60"))
+INDIRECT = "(indirect: an outcome it depends on changed)"
+
+
+# --------------------------------------------------------------------------- the two laws
+
+
+@dataclass(frozen=True)
+class LawSpec:
+    """Everything a worker needs to rebuild both laws (picklable: paths and text only)."""
+
+    law_dirs: tuple[str, ...] | None
+    amendments: tuple[str, ...]
+    parameters: tuple[tuple[str, str], ...]
+    as_of: str | None = None
+
+    def contexts(self) -> tuple[LawContext, LawContext]:
+        key = self
+        if key not in _CONTEXTS:
+            dirs = [Path(d) for d in self.law_dirs] if self.law_dirs else None
+            before = LawContext.load(dirs)
+            after = LawContext.load(dirs, [Path(a) for a in self.amendments], dict(self.parameters))
+            _CONTEXTS[key] = (before, after)
+        return _CONTEXTS[key]
+
+
+_CONTEXTS: dict[LawSpec, tuple[LawContext, LawContext]] = {}
+
+
+@dataclass(frozen=True)
+class Quota:
+    parameter: str
+    limit: int
+    permit: str
+    table: str  # points table ranking the candidates ('' = by applicant id alone)
+    rules: tuple[str, ...]  # the amendment's grant rules for the permit
+
+
+def amendment_rules(law: Any) -> set[str]:
+    amendments = {i.id for i in law.instruments.values() if i.kind == "amendment"}
+    return {r.id for r in law.rules.values() if r.instrument in amendments}
+
+
+def quotas(law: Any) -> list[Quota]:
+    """Quota parameters of an applied amendment (`quota`, `*_quota`): they cap, per permit the
+    amendment grants, the applicants it alone makes eligible (see docs/impact.md)."""
+    out: list[Quota] = []
+    amended = amendment_rules(law)
+    params = [p for p in law.parameters.values() if p.name == "quota" or p.name.endswith("_quota")]
+    params = [p for p in params if law.instruments.get(p.owner) is not None and law.instruments[p.owner].kind == "amendment"]
+    for param in sorted(params, key=lambda p: p.name):
+        grants: dict[str, list[m.Rule]] = {}
+        for rid in sorted(amended):
+            rule = law.rules[rid]
+            if rule.instrument != param.owner:
+                continue
+            for c in rule.conclusions:
+                if c.kind == "eligible":
+                    for p in c.permits:
+                        grants.setdefault(p, []).append(rule)
+        for permit, rules in sorted(grants.items()):
+            tables = sorted({x.args[0].dotted for r in rules for x in _calls(r.when) if x.name == "points"})  # type: ignore[attr-defined]
+            out.append(Quota(param.name, int(law.parameter_values[param.name]), permit, tables[0] if tables else "",
+                             tuple(r.id for r in rules)))
+    return out
+
+
+def _calls(e: m.Expr | None) -> list[m.Call]:
+    if e is None:
+        return []
+    out: list[m.Call] = [e] if isinstance(e, m.Call) else []
+    for attr in ("operands", "args"):
+        for x in getattr(e, attr, ()) or ():
+            out += _calls(x)
+    for attr in ("operand", "left", "right"):
+        if isinstance(getattr(e, attr, None), m.Expr):
+            out += _calls(getattr(e, attr))
+    return out
+
+
+# --------------------------------------------------------------------------- one chunk
+
+
+def rule_catalogue(spec: LawSpec) -> list[str]:
+    """Every rule id of either law, the amendment's first — the codes of 'the rule that made the
+    difference' (the same list in every worker)."""
+    before, after = spec.contexts()
+    amended = amendment_rules(after.law)
+    ids = set(before.law.rules) | set(after.law.rules)
+    return [*sorted(ids, key=lambda r: (r not in amended, r)), "quota", INDIRECT]
+
+
+def evaluate_chunk(spec: LawSpec, table: pa.Table, forced: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Decide one chunk under both laws: per permit, the outcome codes before and after, the rule
+    that made the difference (a code into rule_catalogue) and, for quotas, candidates and points."""
+    before, after = spec.contexts()
+    as_of = dt.date.fromisoformat(spec.as_of) if spec.as_of else None
+    batch = FactBatch(table)
+    n = table.num_rows
+    groups_before = BatchEvaluator(before.evaluator).run(batch, as_of)
+    groups_after = BatchEvaluator(after.evaluator).run(batch, as_of, forced)
+    catalogue = rule_catalogue(spec)
+    code_of = {r: i for i, r in enumerate(catalogue)}
+    permits = sorted(set(before.law.permits) | set(after.law.permits))
+    out: dict[str, Any] = {"n": n}
+    amended = amendment_rules(after.law)
+    for p in permits:
+        out[f"before:{p}"] = np.full(n, -1, dtype="int8")
+        out[f"after:{p}"] = np.full(n, -1, dtype="int8")
+        out[f"rule:{p}"] = np.full(n, -1, dtype="int16")
+    for q in quotas(after.law):
+        out[f"cand:{q.permit}"] = np.zeros(n, dtype=bool)
+        out[f"points:{q.permit}"] = np.zeros(n, dtype="float64")
+    for (rows_b, rb), (rows_a, ra) in _aligned(groups_before, groups_after):
+        for p in permits:
+            b = rb.outcome_codes(p) if p in rb.outcomes else np.full(len(rows_b), 0, dtype="int8")
+            a = ra.outcome_codes(p) if p in ra.outcomes else np.full(len(rows_a), 0, dtype="int8")
+            out[f"before:{p}"][rows_b] = b
+            out[f"after:{p}"][rows_a] = a
+            out[f"rule:{p}"][rows_a] = _deciding_rule(rb, ra, p, b, a, code_of, amended)
+        for q in quotas(after.law):
+            st = ra.stands.get(q.permit, {})
+            by_amendment = _any([st[r].v for r in q.rules if r in st], len(rows_a))
+            by_others = _any([t.v for r, t in st.items() if r not in amended and r in ra.program.law.rules
+                              and any(c.kind == "eligible" for c in ra.program.law.rules[r].conclusions)], len(rows_a))
+            out[f"cand:{q.permit}"][rows_a] = (ra.outcome_codes(q.permit) == 1) & by_amendment & ~by_others
+            if q.table:
+                lo, _hi = ra.points[q.table]
+                out[f"points:{q.permit}"][rows_a] = np.broadcast_to(lo, (len(rows_a),))
+    return out
+
+
+def _aligned(gb: list[tuple[Any, BatchResult]], ga: list[tuple[Any, BatchResult]]) -> list[tuple[tuple[Any, BatchResult], tuple[Any, BatchResult]]]:
+    """Pair the date groups of the two laws (an amendment in force everywhere keeps them alike)."""
+    if len(gb) == len(ga) and all(np.array_equal(x[0], y[0]) for x, y in zip(gb, ga, strict=True)):
+        return list(zip(gb, ga, strict=True))
+    raise ValueError("the amendment changes which rows share a program; pass --as-of")
+
+
+def _any(masks: list[Any], n: int) -> Any:
+    out = np.zeros(n, dtype=bool)
+    for x in masks:
+        out |= x
+    return out
+
+
+def _deciding_rule(rb: BatchResult, ra: BatchResult, permit: str, b: Any, a: Any,
+                   code_of: dict[str, int], amended: set[str]) -> Any:
+    """For each row whose outcome changed: the first rule (amendment rules first, then by id) whose
+    standing moved towards the new outcome; else any rule whose standing moved; else 'indirect'."""
+    n = len(a)
+    code = np.full(n, -1, dtype="int16")
+    changed = a != b
+    if not changed.any():
+        return code
+    sb, sa = rb.stands.get(permit, {}), ra.stands.get(permit, {})
+    law_a, law_b = ra.program.law, rb.program.law
+
+    def side(rid: str) -> str:
+        rule = law_a.rules.get(rid) or law_b.rules[rid]
+        return "grant" if any(c.kind == "eligible" and permit in c.permits for c in rule.conclusions) else "restrict"
+
+    def st(d: dict[str, Any], rid: str) -> Any:
+        """Standing as an ordered code: -1 false (or no such rule), 0 unknown, 1 true."""
+        t = d.get(rid)
+        if t is None:
+            return np.full(n, -1, dtype="int8")
+        return np.broadcast_to(np.where(t.k, np.where(t.v, 1, -1), 0).astype("int8"), (n,))
+
+    ids = sorted(set(sb) | set(sa), key=lambda r: (r not in amended, r))
+    gained, lost = (a == 1) & (b != 1), (b == 1) & (a != 1)
+    now_ineligible = (a == 0) & ~lost
+    # towards eligibility: a grant standing more firmly, a restriction less; towards refusal: the reverse
+    towards_yes = [(st(sa, r) > st(sb, r)) if side(r) == "grant" else (st(sa, r) < st(sb, r)) for r in ids]
+    towards_no = [(st(sa, r) > st(sb, r)) if side(r) == "restrict" else (st(sa, r) < st(sb, r)) for r in ids]
+    for want, masks in ((gained, towards_yes), (lost | now_ineligible, towards_no), (changed, towards_yes), (changed, towards_no)):
+        for r, mask in zip(ids, masks, strict=True):
+            hit = want & (code == -1) & mask
+            code[hit] = code_of[r]
+    code[changed & (code == -1)] = code_of[INDIRECT]
+    return code
+
+
+# --------------------------------------------------------------------------- running the chunks
+
+
+def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, scheduler: str | None = None,
+               chunk_rows: int = 100_000, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Evaluate `table` in chunks — inline, on local processes, or on a Dask cluster — and merge by row."""
+    n = table.num_rows
+    starts = list(range(0, n, chunk_rows)) or [0]
+    chunks = [table.slice(s, chunk_rows) for s in starts]
+    results: list[dict[str, Any]] = [{} for _ in chunks]
+    done = 0
+    if scheduler:
+        from distributed import Client, as_completed
+
+        with Client(scheduler) as client:
+            futures = {client.submit(evaluate_chunk, spec, c, pure=False): i for i, c in enumerate(chunks)}
+            for fut in as_completed(futures):
+                results[futures[fut]] = fut.result()
+                done += chunks[futures[fut]].num_rows
+                if progress:
+                    progress(done, n)
+    elif (workers if workers is not None else (os.cpu_count() or 1)) > 1 and len(chunks) > 1:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        count = min(workers or os.cpu_count() or 1, len(chunks))
+        with cf.ProcessPoolExecutor(count, mp_context=mp.get_context("spawn")) as pool:
+            fmap = {pool.submit(evaluate_chunk, spec, c): i for i, c in enumerate(chunks)}
+            for fut in cf.as_completed(fmap):
+                results[fmap[fut]] = fut.result()
+                done += chunks[fmap[fut]].num_rows
+                if progress:
+                    progress(done, n)
+    else:
+        for i, c in enumerate(chunks):
+            results[i] = evaluate_chunk(spec, c)
+            done += c.num_rows
+            if progress:
+                progress(done, n)
+    merged: dict[str, Any] = {"n": n}
+    for key in results[0]:
+        if key != "n":
+            merged[key] = np.concatenate([r[key] for r in results])
+    return merged
+
+
+def apply_quotas(spec: LawSpec, table: pa.Table, merged: dict[str, Any], ids: Any) -> list[dict[str, Any]]:
+    """Grant in descending points order up to each quota (ties by applicant id); the rest are
+    refused, and what depends on the refused permit is decided again for them."""
+    _before, after = spec.contexts()
+    code_of = {r: i for i, r in enumerate(rule_catalogue(spec))}
+    report = []
+    forced: dict[str, Any] = {}
+    for q in quotas(after.law):
+        cand = np.nonzero(merged[f"cand:{q.permit}"])[0]
+        points = merged[f"points:{q.permit}"][cand]
+        order = cand[np.lexsort((ids[cand], -points))]
+        refused = order[max(q.limit, 0):]
+        mask = forced.setdefault(q.permit, np.zeros(int(merged["n"]), dtype=bool))
+        mask[refused] = True
+        cut = float(merged[f"points:{q.permit}"][order[q.limit - 1]]) if 0 < q.limit <= len(order) else None
+        report.append({"parameter": q.parameter, "limit": q.limit, "permit": q.permit, "ranked_by": q.table or "applicant id",
+                       "candidates": int(len(cand)), "granted": int(min(len(cand), max(q.limit, 0))),
+                       "refused_over_quota": int(len(refused)), "lowest_points_granted": _num(cut)})
+    rows = np.nonzero(np.any(np.stack(list(forced.values())), axis=0))[0] if forced else np.zeros(0, dtype=int)
+    if len(rows):
+        again = evaluate_chunk(spec, table.take(pa.array(rows)), {p: m_[rows] for p, m_ in forced.items()})
+        for key in list(merged):
+            if key.startswith(("after:", "rule:")):
+                merged[key][rows] = again[key]
+        for p, m_ in forced.items():
+            rule, a, b = merged[f"rule:{p}"], merged[f"after:{p}"], merged[f"before:{p}"]
+            over = m_ & (a != b)
+            rule[over] = code_of["quota"]
+    return report
+
+
+def _num(x: float | None) -> int | float | None:
+    return int(x) if x is not None and float(x).is_integer() else x
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def age_bands(table: pa.Table) -> Any:
+    birth = table.column("applicant.birth_date")
+    day = table.column("decision_date")
+    out = np.full(table.num_rows, "unknown", dtype=object)
+    if not (pa.types.is_date32(birth.type) and pa.types.is_date32(day.type)):
+        return out
+    valid = np.asarray(birth.is_valid().to_numpy(zero_copy_only=False)) & np.asarray(day.is_valid().to_numpy(zero_copy_only=False))
+    b = birth.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    d = day.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+
+    def ymd(x: Any) -> tuple[Any, Any, Any]:
+        mo = x.astype("datetime64[M]")
+        return x.astype("datetime64[Y]").astype(int) + 1970, mo.astype(int) % 12 + 1, (x - mo).astype(int) + 1
+
+    yb, mb, db = ymd(b)
+    yd, md, dd = ymd(d)
+    age = yd - yb - ((md < mb) | ((md == mb) & (dd < db)))
+    for lo, hi, label in AGE_BANDS:
+        out[valid & (age >= lo) & (age <= hi)] = label
+    return out
+
+
+def build_report(spec: LawSpec, table: pa.Table, merged: dict[str, Any], examples: int = 2,
+                 source: str = "") -> dict[str, Any]:
+    before, after = spec.contexts()
+    ids = np.asarray(table.column("id").to_numpy(zero_copy_only=False), dtype=object).astype(str)
+    quota_report = apply_quotas(spec, table, merged, ids)
+    catalogue = rule_catalogue(spec)
+    nat = table.column("applicant.nationality").fill_null("unknown").to_numpy(zero_copy_only=False).astype(str)
+    bands = age_bands(table).astype(str)
+    permits = sorted(set(before.law.permits) | set(after.law.permits))
+    out_permits: dict[str, Any] = {}
+    wanted_examples: list[tuple[int, str, str, str]] = []
+    for p in permits:
+        b, a, rule = merged[f"before:{p}"], merged[f"after:{p}"], merged[f"rule:{p}"]
+        gained, lost = (a == 1) & (b != 1), (b == 1) & (a != 1)
+        trans = {f"{OUTCOMES[x]}->{OUTCOMES[y]}": int(((b == x) & (a == y)).sum())
+                 for x in (1, 0, -1) for y in (1, 0, -1) if x != y}
+        by_rule = []
+        for direction, mask in (("gained", gained), ("lost", lost), ("other", (a != b) & ~gained & ~lost)):
+            codes, counts = np.unique(rule[mask], return_counts=True)
+            for code, count in sorted(zip(codes.tolist(), counts.tolist(), strict=True), key=lambda kv: (-kv[1], catalogue[kv[0]])):
+                rows = np.nonzero(mask & (rule == code))[0][:3]
+                by_rule.append({"direction": direction, "rule": catalogue[code], "count": int(count),
+                                "examples": [str(ids[r]) for r in rows]})
+                if direction != "other":
+                    for r in rows[:examples]:
+                        wanted_examples.append((int(r), p, direction, catalogue[code]))
+        out_permits[p] = {
+            "eligible_before": int((b == 1).sum()), "eligible_after": int((a == 1).sum()),
+            "undetermined_before": int((b == -1).sum()), "undetermined_after": int((a == -1).sum()),
+            "gained": int(gained.sum()), "lost": int(lost.sum()), "transitions": trans, "by_rule": by_rule,
+            "by_nationality": _breakdown(nat, gained, lost), "by_age_band": _breakdown(bands, gained, lost),
+        }
+    overrides = {k: v for k, v in after.law.parameter_values.items() if after.law.parameters[k].default != v}
+    return {
+        "population": {"applicants": int(merged["n"]), "source": source},
+        "law": {"baseline_digest": before.law.digest, "amended_digest": after.law.digest,
+                "amendments": list(after.law.applied_amendments),
+                "parameters": {k: after.law.parameter_values[k] for k in sorted(after.law.parameters)},
+                "parameters_overridden": dict(sorted(overrides.items())), "as_of": spec.as_of},
+        "quotas": quota_report,
+        "permits": out_permits,
+        "examples": _examples(spec, table, wanted_examples, ids),
+    }
+
+
+def _breakdown(keys: Any, gained: Any, lost: Any) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for label, mask in (("gained", gained), ("lost", lost)):
+        values, counts = np.unique(keys[mask], return_counts=True)
+        for v, c in zip(values.tolist(), counts.tolist(), strict=True):
+            out.setdefault(str(v), {"gained": 0, "lost": 0})[label] = int(c)
+    return dict(sorted(out.items()))
+
+
+def _examples(spec: LawSpec, table: pa.Table, wanted: list[tuple[int, str, str, str]], ids: Any) -> list[dict[str, Any]]:
+    """Full traces, before and after, for the few example applicants only."""
+    before, after = spec.contexts()
+    as_of = dt.date.fromisoformat(spec.as_of) if spec.as_of else None
+    out = []
+    for row, permit, direction, rule in wanted:
+        app = applications_from_table(table.slice(row, 1))[0]
+        asked = {**app, "requested": [permit]}
+        d_before = before.decide(asked, as_of)
+        d_after = after.decide(asked, as_of)
+        note = {"note": "eligible on the merits; refused over the quota (a population-level limit)"} if rule == "quota" else {}
+        out.append({**note, "id": str(ids[row]), "permit": permit, "direction": direction, "rule": rule,
+                    "application": app,
+                    "before": decision_json(d_before)["decisions"][0], "after": decision_json(d_after)["decisions"][0],
+                    "before_text": render_text(d_before), "after_text": render_text(d_after)})
+    return out
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_impact_text(report: dict[str, Any]) -> str:
+    lines = [f"修改影响评估 Amendment impact — {report['population']['applicants']} applicants; "
+             f"amendments: {', '.join(report['law']['amendments']) or 'none'}; "
+             f"parameters: {report['law']['parameters_overridden'] or 'defaults'}", ""]
+    lines.append(f"{'permit':28} {'before':>9} {'after':>9} {'gained':>8} {'lost':>8}")
+    for p, r in report["permits"].items():
+        lines.append(f"{p:28} {r['eligible_before']:>9} {r['eligible_after']:>9} {r['gained']:>8} {r['lost']:>8}")
+    for q in report["quotas"]:
+        lines.append(f"\nquota {q['parameter']} = {q['limit']} on {q['permit']}: {q['candidates']} candidates, "
+                     f"{q['granted']} granted, {q['refused_over_quota']} refused over quota (ranked by {q['ranked_by']})")
+    for p, r in report["permits"].items():
+        if not r["by_rule"]:
+            continue
+        lines.append(f"\n{p}: by the rule that made the difference")
+        for e in r["by_rule"]:
+            lines.append(f"  {e['direction']:7} {e['count']:>8}  {e['rule']}  e.g. {', '.join(e['examples'])}")
+    for ex in report["examples"]:
+        lines.append(f"\n=== example {ex['id']}: {ex['permit']} {ex['direction']} ({ex['rule']})")
+        lines.append("--- before")
+        lines.append(ex["before_text"].rstrip())
+        lines.append("--- after")
+        lines.append(ex["after_text"].rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _bars(title: str, rows: list[tuple[str, int, int]]) -> str:
+    """A horizontal bar chart (gained / lost) as inline SVG."""
+    rows = rows[:20]
+    if not rows:
+        return f"<h3>{html.escape(title)}</h3><p>no flips</p>"
+    top = max(max(g, lst) for _, g, lst in rows) or 1
+    height = 22 * len(rows) + 30
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{height}" role="img" aria-label="{html.escape(title)}">']
+    for i, (label, g, lst) in enumerate(rows):
+        y = 20 + 22 * i
+        wg, wl = 250 * g / top, 250 * lst / top
+        parts.append(f'<text x="235" y="{y + 13}" text-anchor="end" font-size="11">{html.escape(label[-40:])}</text>')
+        parts.append(f'<rect x="240" y="{y}" width="{wg:.1f}" height="9" fill="#2a9d8f"><title>gained {g}</title></rect>')
+        parts.append(f'<rect x="240" y="{y + 9}" width="{wl:.1f}" height="9" fill="#e76f51"><title>lost {lst}</title></rect>')
+        parts.append(f'<text x="{245 + max(wg, wl):.1f}" y="{y + 13}" font-size="11">+{g} / −{lst}</text>')
+    parts.append('<text x="240" y="12" font-size="11"><tspan fill="#2a9d8f">■ gained</tspan> <tspan fill="#e76f51">■ lost</tspan></text>')
+    parts.append("</svg>")
+    return f"<h3>{html.escape(title)}</h3>" + "".join(parts)
+
+
+def render_impact_html(report: dict[str, Any]) -> str:
+    e = html.escape
+    permits = report["permits"]
+    body = [f"<h1>修改影响评估 Amendment impact</h1><p>{report['population']['applicants']} applicants; amendments: "
+            f"{e(', '.join(report['law']['amendments']) or 'none')}; parameters: {e(str(report['law']['parameters']))}</p>"]
+    body.append("<table><tr><th>permit</th><th>eligible before</th><th>eligible after</th><th>gained</th><th>lost</th>"
+                "<th>undetermined before</th><th>undetermined after</th></tr>")
+    for p, r in permits.items():
+        body.append(f"<tr><td>{e(p)}</td><td>{r['eligible_before']}</td><td>{r['eligible_after']}</td><td>{r['gained']}</td>"
+                    f"<td>{r['lost']}</td><td>{r['undetermined_before']}</td><td>{r['undetermined_after']}</td></tr>")
+    body.append("</table>")
+    for q in report["quotas"]:
+        body.append(f"<p>quota <code>{e(q['parameter'])}</code> = {q['limit']} on {e(q['permit'])}: {q['candidates']} candidates, "
+                    f"{q['granted']} granted, {q['refused_over_quota']} refused over quota (ranked by {e(q['ranked_by'])}).</p>")
+    body.append(_bars("Flips by permit", [(p, r["gained"], r["lost"]) for p, r in permits.items()]))
+    by_rule: dict[str, list[int]] = {}
+    for r in permits.values():
+        for x in r["by_rule"]:
+            slot = by_rule.setdefault(x["rule"], [0, 0])
+            slot[0 if x["direction"] == "gained" else 1] += x["count"] if x["direction"] != "other" else 0
+    body.append(_bars("Flips by rule", sorted(((k, g, lst) for k, (g, lst) in by_rule.items()), key=lambda t: (-(t[1] + t[2]), t[0]))))
+    for key, title in (("by_nationality", "Flips by nationality"), ("by_age_band", "Flips by age band")):
+        totals: dict[str, list[int]] = {}
+        for r in permits.values():
+            for k, v in r[key].items():
+                slot = totals.setdefault(k, [0, 0])
+                slot[0] += v["gained"]
+                slot[1] += v["lost"]
+        rows = [(k, g, lst) for k, (g, lst) in totals.items()]
+        if key == "by_nationality":
+            rows.sort(key=lambda t: (-(t[1] + t[2]), t[0]))
+        body.append(_bars(title, rows))
+    for p, r in permits.items():
+        if r["by_rule"]:
+            body.append(f"<h3>{e(p)}: by the rule that made the difference</h3><table><tr><th>direction</th><th>count</th>"
+                        "<th>rule</th><th>examples</th></tr>")
+            for x in r["by_rule"]:
+                body.append(f"<tr><td>{x['direction']}</td><td>{x['count']}</td><td><code>{e(x['rule'])}</code></td>"
+                            f"<td>{e(', '.join(x['examples']))}</td></tr>")
+            body.append("</table>")
+    body.append("<h2>Examples: the two traces side by side</h2>")
+    for ex in report["examples"]:
+        body.append(f"<h3>{e(ex['id'])} — {e(ex['permit'])} {e(ex['direction'])} (<code>{e(ex['rule'])}</code>)</h3>"
+                    f"<div class=pair><div><h4>before</h4><pre>{e(ex['before_text'])}</pre></div>"
+                    f"<div><h4>after</h4><pre>{e(ex['after_text'])}</pre></div></div>")
+    style = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}"
+             "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
+             ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}pre{white-space:pre-wrap;font-size:11px;background:#f7f7f7;padding:.5em}")
+    return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>lexgraph impact</title><style>{style}</style>'
+            f"</head><body>{''.join(body)}</body></html>\n")
+
+
+# --------------------------------------------------------------------------- command
+
+
+def impact(population: Path, amendments: list[Path], parameters: dict[str, str], law_dirs: list[Path] | None = None,
+           as_of: dt.date | None = None, workers: int | None = None, scheduler: str | None = None,
+           examples: int = 2, progress: Callable[[int, int], None] | None = None,
+           chunk_rows: int = 100_000) -> dict[str, Any]:
+    """The impact report (a JSON-ready dict) of `amendments` on the population file."""
+    from .population import read
+
+    table = read(population)
+    spec = LawSpec(tuple(str(d.resolve()) for d in law_dirs) if law_dirs else None,
+                   tuple(str(a.resolve()) for a in amendments), tuple(sorted(parameters.items())),
+                   as_of.isoformat() if as_of else None)
+    spec.contexts()  # fail fast, here, on a bad amendment or parameter
+    merged = run_chunks(spec, table, workers, scheduler, chunk_rows, progress)
+    return build_report(spec, table, merged, examples, population.name)
+
+
+@dataclass
+class _Progress:
+    bar: Any = None
+    task: Any = None
+    calls: list[int] = field(default_factory=list)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+
+def cmd_impact(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .population import PopulationError
+
+    if not args.amendments:
+        print("error: --with AMENDMENT is required", file=sys.stderr)
+        return 2
+    console = Console(stderr=True)
+    progress = _Progress()
+    try:
+        if console.is_terminal:
+            with Progress(console=console, transient=True) as bar:
+                progress.bar, progress.task = bar, bar.add_task("deciding", total=None)
+                report = _run(args, progress)
+        else:
+            report = _run(args, progress)
+    except (PopulationError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        text = dumps(report)
+    elif args.format == "html":
+        text = render_impact_html(report)
+    else:
+        text = render_impact_text(report)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _run(args: argparse.Namespace, progress: _Progress) -> dict[str, Any]:
+    return impact(args.population, args.amendments, dict(args.parameters), getattr(args, "law", None), args.as_of,
+                  args.workers, args.scheduler, args.examples, progress)
+
+
+def register(sub: Any) -> None:
+    from .cli import _date, add_law_options
+
+    p = sub.add_parser("impact", help="how an amendment changes the decisions of a population, and why")
+    p.add_argument("population", type=Path, help="a population (.parquet or .jsonl), e.g. from `lexgraph population`")
+    add_law_options(p)
+    p.add_argument("--as-of", type=_date, help="decide every application as of this date (default: its decision_date)")
+    p.add_argument("--format", choices=["text", "json", "html"], default="text")
+    p.add_argument("-o", "--output", type=Path)
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on this Dask distributed scheduler")
+    p.add_argument("--workers", type=int, help="local processes (default: all cores; 1 = in this process)")
+    p.add_argument("--examples", type=int, default=2, help="example applicants per permit, direction and rule (default 2)")
+    p.set_defaults(func=cmd_impact)
