@@ -91,7 +91,7 @@ def quotas(law: Any) -> list[Quota]:
                     for p in c.permits:
                         grants.setdefault(p, []).append(rule)
         for permit, rules in sorted(grants.items()):
-            tables = sorted({x.args[0].dotted for r in rules for x in _calls(r.when) if x.name == "points"})  # type: ignore[attr-defined]
+            tables = sorted({x.args[0].dotted for r in rules for x in _calls(r.when) if x.name == "points"})
             out.append(Quota(param.name, int(law.parameter_values[param.name]), permit, tables[0] if tables else "",
                              tuple(r.id for r in rules)))
     return out
