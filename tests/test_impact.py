@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from lexgraph.compliance.cli import main
 from lexgraph.compliance.decisions import LawContext
 from lexgraph.compliance.impact import impact
