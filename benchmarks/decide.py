@@ -33,7 +33,7 @@ from lexgraph.compliance.decisions import LawContext  # noqa: E402
 
 from benchmarks.peers import durable_pr  # noqa: E402
 from benchmarks.peers.cedar_pr import CedarPR  # noqa: E402
-from benchmarks.workload import SEED, generate, pr_fully_known, pr_law_dir  # noqa: E402
+from benchmarks.workload import SEED, boundary_applications, generate, pr_fully_known, pr_law_dir  # noqa: E402
 
 PR = "permanent_residence"
 MUST_TRACED, AIM_TRACED = 10_000, 50_000
@@ -118,14 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     disagreements: list[tuple[str, object, bool, bool]] = []
     outcomes: Counter[object] = Counter()
-    for app in known:
+    boundary = boundary_applications()  # every threshold of the rules, one fact changed at a time
+    for app in known + boundary:
         lex = pr_ev.evaluate(app, trace=True).o[PR]
         c, d = cedar.decide(app), durable_pr.decide(app)
         outcomes[lex] += 1
         if not (lex is c is d):  # an undetermined lexgraph outcome here is a disagreement too
             disagreements.append((app["id"], lex, c, d))
     clock.add("agreement", t)
-    print(f"agreement on {len(known)} fully-known applications (eligible {outcomes[True]}, ineligible "
+    print(f"agreement on {len(known)} fully-known applications and {len(boundary)} threshold cases (eligible {outcomes[True]}, ineligible "
           f"{outcomes[False]}, undetermined {outcomes[None]}): {len(disagreements)} disagreements")
     for app_id, lex, c, d in disagreements[:10]:
         print(f"  {app_id}: lexgraph {lex}, cedarpy {c}, durable_rules {d}")
@@ -182,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         "cedar_ratio": round(cedar_ratio, 3),
         "durable_rules_ratio": round(durable_ratio, 3),
         "fully_known": len(known),
-        "compared": len(known),
+        "compared": len(known) + len(boundary),
+        "boundary_cases": len(boundary),
         "disagreements": len(disagreements),
         "slice_mismatches": slice_mismatches,
         "must_met": must_met,

@@ -98,6 +98,7 @@ def application(rng: random.Random, index: int) -> dict[str, Any]:
     # birthdays either side of the decision day, so ages 17/18 and 59/60 fall both ways
     birth = decision.replace(year=decision.year - age, day=min(decision.day, 28)) + dt.timedelta(days=rng.randrange(-20, 21))
     contributor = profile == "contributor" or rng.random() < 0.01
+    settled = profile in ("spouse", "elderly")
     applicant: dict[str, Any] = {
         "nationality": rng.choice(_NATIONALITIES),
         "birth_date": birth.isoformat(),
@@ -126,10 +127,10 @@ def application(rng: random.Random, index: int) -> dict[str, Any]:
         "applicant": applicant,
         "employment": _employment(rng, profile == "senior_post")
         if profile in ("engineer", "senior_post") or rng.random() < 0.15 else None,
-        "residence": {
+        "residence": {  # family-based profiles have mostly lived in China already
             "years_resident_in_last_4": _years(rng, 0, 4),
-            "consecutive_years_resident": _years(rng, 0, 12),
-            "min_months_resident_per_year": rng.randrange(2, 13),
+            "consecutive_years_resident": _years(rng, 2, 9) if settled else _years(rng, 0, 12),
+            "min_months_resident_per_year": rng.randrange(6, 13) if settled else rng.randrange(2, 13),
             "stable_income_and_housing": rng.random() < 0.8,
             "entry_date": _date(rng, decision - dt.timedelta(days=4000), decision).isoformat(),
             "entry_visa": rng.choice(("Z", "R", "Q1", "S1", "M", "X1", "L")),
@@ -246,3 +247,103 @@ def pr_law_dir(full: LawContext, workdir: Path) -> Iterator[tuple[Path, dict[str
         yield target, kept
     finally:
         shutil.rmtree(target, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ boundary cases
+# One qualifying application per item of 第六条第一款 (and the child variant of item 4); every
+# variant below changes one fact of one template: a number a half step either side of its
+# threshold, every member of an enum, a flipped bool, a birthday a day either side of 18 / 60, a
+# null object. Random applications rarely sit on a threshold; these always do, so a peer whose
+# threshold or list drifts disagrees here.
+_ENUMS: dict[str, tuple[str, ...]] = {
+    "route": ("employer", "independent", "government_recommendation"),
+    "employment.position_level": ("staff", "manager", "deputy_general_manager_or_above", "associate_senior_title_or_above"),
+    "employment.employer_type": _EMPLOYER_TYPES,
+    "investment.region": _REGIONS,
+    "family.relation": ("spouse_of_chinese_citizen_or_pr", "spouse_or_minor_child_of_pr_principal",
+                        "minor_unmarried_child_joining_parent", "dependent_aged_60_without_relatives_abroad"),
+}
+_DECISION = dt.date(2024, 6, 15)
+
+
+def _template(birth_years: int, **parts: Any) -> dict[str, Any]:
+    app: dict[str, Any] = {
+        "id": "", "decision_date": _DECISION.isoformat(), "route": "employer",
+        "applicant": {"nationality": "DEU", "birth_date": _DECISION.replace(year=_DECISION.year - birth_years).isoformat(),
+                      "criminal_record": False, "health_ok": True, "security_risk": False, "deported_within_ban": False,
+                      "fraud_in_application": False, "major_contribution_to_china": False},
+        "employment": None, "investment": None, "family": None, "holds": [],
+        "residence": {"years_resident_in_last_4": 3, "consecutive_years_resident": 5, "min_months_resident_per_year": 9,
+                      "stable_income_and_housing": True},
+    }
+    for key, value in parts.items():
+        if key == "applicant":
+            app["applicant"].update(value)
+        else:
+            app[key] = value
+    return app
+
+
+def _templates() -> dict[str, dict[str, Any]]:
+    return {
+        "item_1": _template(45, investment={"amount_usd": 500000, "region": "western", "consecutive_years_stable": 3,
+                                            "tax_record_good": True}),
+        "item_2": _template(45, employment={"position_level": "deputy_general_manager_or_above",
+                                            "employer_type": "high_tech_enterprise", "consecutive_years_in_post": 4,
+                                            "tax_record_good": True}),
+        "item_3": _template(50, applicant={"major_contribution_to_china": True}, holds=["government_recommendation_letter"]),
+        "item_4_spouse": _template(40, family={"relation": "spouse_or_minor_child_of_pr_principal", "marriage_years": 2,
+                                               "unmarried": False}),
+        "item_4_child": _template(17, family={"relation": "spouse_or_minor_child_of_pr_principal", "marriage_years": 0,
+                                              "unmarried": True}),
+        "item_5": _template(35, family={"relation": "spouse_of_chinese_citizen_or_pr", "marriage_years": 5,
+                                        "unmarried": False}),
+        "item_6": _template(17, family={"relation": "minor_unmarried_child_joining_parent", "marriage_years": 0,
+                                        "unmarried": True}),
+        "item_7": _template(60, family={"relation": "dependent_aged_60_without_relatives_abroad", "marriage_years": 0,
+                                        "unmarried": False}),
+    }
+
+
+def _set(app: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in app.items()}
+    *parents, leaf = path.split(".")
+    node = out
+    for part in parents:
+        node = node[part]
+    node[leaf] = value
+    return out
+
+
+def boundary_applications() -> list[dict[str, Any]]:
+    """Fully-known applications on every threshold of the permanent-residence rules."""
+    out: list[dict[str, Any]] = []
+    for name, base in _templates().items():
+        variants: list[tuple[str, dict[str, Any]]] = [("as_is", base)]
+        for path in PR_FACTS:
+            *parents, leaf = path.split(".")
+            node: Any = base
+            for part in parents:
+                node = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(node, dict) or leaf not in node:
+                continue
+            value = node[leaf]
+            if path in _ENUMS:
+                variants += [(f"{path}={v}", _set(base, path, v)) for v in _ENUMS[path] if v != value]
+            elif isinstance(value, bool):
+                variants.append((f"{path}={not value}", _set(base, path, not value)))
+            elif isinstance(value, int | float):
+                variants += [(f"{path}={value + d}", _set(base, path, value + d)) for d in (-0.5, 0.5) if value + d >= 0]
+            elif path == "applicant.birth_date":
+                day = dt.date.fromisoformat(value)
+                variants += [(f"{path}{d:+d}d", _set(base, path, (day + dt.timedelta(days=d)).isoformat())) for d in (-1, 1)]
+            elif path == "holds":
+                variants.append(("holds=letter" if not value else "holds=[]",
+                                 _set(base, path, [] if value else ["government_recommendation_letter"])))
+        for obj in ("employment", "investment", "family"):
+            if base[obj] is not None:
+                variants.append((f"{obj}=null", _set(base, obj, None)))
+        for label, app in variants:
+            app["id"] = f"boundary-{name}-{label}"
+            out.append(app)
+    return out
