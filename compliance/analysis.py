@@ -187,22 +187,22 @@ class _Analyser:
     def intersecting(self, i: int, others: list[int]) -> list[int]:
         return [int(x) for x in self.index.intersecting(i, np.array(others, dtype=np.int64))]
 
-    def evaluate(self, app: dict[str, Any]) -> Any:
+    def evaluate(self, app: dict[str, Any], trace: bool = False) -> Any:
         try:
             validate_application(app)
         except ApplicationError:
             return None
-        return self.context.evaluator.evaluate(app, self.as_of, trace=False)
+        return self.context.evaluator.evaluate(app, self.as_of, trace=trace)
 
-    def finish(self, finding: Finding, reproduces: Any) -> None:
+    def finish(self, finding: Finding, reproduces: Any, trace: bool = False) -> None:
         """Replay the witness through the evaluator; then drop every fact it does not need (a smaller
         witness that still reproduces the finding), and record the finding."""
         app = finding.witness
         if app is not None:
-            ev = self.evaluate(app)
+            ev = self.evaluate(app, trace)
             finding.verified = ev is not None and bool(reproduces(ev))
             if finding.verified:
-                finding.witness = _minimise(app, lambda cand: (lambda e: e is not None and bool(reproduces(e)))(self.evaluate(cand)))
+                finding.witness = _minimise(app, lambda cand: (lambda e: e is not None and bool(reproduces(e)))(self.evaluate(cand, trace)))
         self.findings.append(finding)
 
     # -------------------------------------------------------------- dead
@@ -222,16 +222,21 @@ class _Analyser:
             core: list[str] = out
             rid = self.rid(i)
             witness = None
+            dropped = ""
             if core:  # a near miss: every condition but one of the contradictory ones holds
                 dropped = core[-1]
-                rest = [(name, f) for name, f in parts if name != dropped]
-                s2, model = self.solver.check([f[0] for _, f in rest])
+                rest = [f[0] for name, f in parts if name != dropped]
+                s2, model = self.solver.check([*rest, *(f[1] for name, f in parts if name == dropped)])
                 if s2 == "sat":
                     witness = self.witness(model, "dead", [rid], "", self._permits_of(i) or None)
             finding = Finding("dead", (rid,), self.citations([rid]), witness,
                               detail={"core": core, "explanation": "these conditions cannot hold together given the "
                                       "fact types and ranges: " + "; ".join(core) if core else "the rule can never apply"})
-            self.finish(finding, lambda ev, i=i: ev.applies[i] is not True)
+            if witness is not None:
+                finding.detail["near_miss"] = f"every condition holds except: {dropped}"
+            keep = [k for k, (name, _) in enumerate(parts) if name != dropped]
+            self.finish(finding, lambda ev, i=i, keep=keep: ev.applies[i] is False and _near_miss(ev.trace.get(i), keep),
+                        trace=True)
 
     def _permits_of(self, i: int) -> list[str]:
         return sorted({p for c in self.rules[i].rule.conclusions for p in c.permits})
@@ -446,6 +451,15 @@ class _Analyser:
                                "explanation": "the rule needs something no rule in force provides; only an applicant "
                                               "who already holds it (or facts outside the law) can satisfy it"})
             self.finish(finding, lambda ev, i=i: ev.applies[i] is True)
+
+
+def _near_miss(trace: Any, keep: list[int]) -> bool:
+    """In a traced evaluation, every kept conjunct (conditions, then exceptions negated) is met."""
+    if trace is None:
+        return False
+    conds, unless = trace
+    values = [*conds, *((None if u is None else not u) for u in unless)]
+    return all(values[k] is True for k in keep if k < len(values))
 
 
 def _minimise(app: dict[str, Any], still: Any) -> dict[str, Any]:

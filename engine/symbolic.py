@@ -558,6 +558,57 @@ class Symbolic:
         return app
 
 
+    def pin(self, app: dict[str, Any]) -> list[z3.BoolRef]:
+        """Constraints fixing every fact to its value in an application (the inverse of `application`)."""
+        out: list[z3.BoolRef] = []
+        for path, fv in self.facts.items():
+            if path == "decision_date":
+                continue
+            node: Any = app
+            state = "value"
+            for part in path.split("."):
+                if node is None:
+                    state = "none"
+                    break
+                if not isinstance(node, dict) or part not in node:
+                    state = "unknown"
+                    break
+                node = node[part]
+            if state == "value" and node is None:
+                state = "null" if fv.null_self is not None else "unknown"
+            if fv.null_self is not None:
+                out.append(fv.null_self == z3.BoolVal(state == "null"))
+            if state == "none":
+                out.append(fv.none)
+                continue
+            if state != "value":
+                out.append(z3.Not(fv.known))
+                continue
+            kind = fv.type.kind
+            if kind == "object":
+                out.append(fv.known == z3.BoolVal(isinstance(node, dict)))
+                continue
+            if kind == "set":
+                if isinstance(node, list):
+                    out.append(fv.known)
+                    out += [h == z3.BoolVal(d in node) for d, h in fv.members.items()]
+                else:
+                    out.append(z3.Not(fv.known))
+                continue
+            out.append(fv.known)
+            if kind == "bool":
+                out.append(fv.value == z3.BoolVal(bool(node)))
+            elif kind == "enum":
+                out.append(fv.value == fv.type.members.index(node))
+            elif kind == "text":
+                out.append(fv.value == (fv.universe.index(node) if node in fv.universe else len(fv.universe) - 1))
+            elif kind == "date":
+                out.append(fv.value == dt.date.fromisoformat(node).toordinal())
+            else:
+                out.append(fv.value == _num(node))
+        return out
+
+
 # ------------------------------------------------------------------------------------ helpers
 
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
