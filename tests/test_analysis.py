@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import z3
-
 from lexgraph.compliance.analysis import Finding, Report, add_findings, analyze, finding_id
 from lexgraph.compliance.applications import validate_application
 from lexgraph.compliance.coverage import check_scenario, load_scenarios
@@ -291,7 +290,7 @@ def test_symbolic_encoding_agrees_with_the_evaluator_on_every_scenario() -> None
             assert solver.check() == z3.sat, app["id"]
             model = solver.model()
 
-            def tri(t: tuple[Any, Any]) -> bool | None:
+            def tri(t: tuple[Any, Any], model: Any = model) -> bool | None:
                 if z3.is_true(model.eval(t[0], model_completion=True)):
                     return True
                 return False if z3.is_true(model.eval(t[1], model_completion=True)) else None
