@@ -93,13 +93,13 @@ def test_planted_masked_rule_and_its_resolved_conflict(planted: tuple[LawContext
     f = only(report, "masked")
     assert f.rules == ("fixture_planted/grant_r_special", "fixture_planted/refuse_r")
     assert f.resolution == {"by": "override", "winner": "fixture_planted/refuse_r"}
-    decision = context.decide(f.witness)  # type: ignore[arg-type]
+    decision = context.decide(f.witness)
     assert applies(decision, "fixture_planted/grant_r_special") is True
     assert applies(decision, "fixture_planted/refuse_r") is True
     assert outcome(decision, "r_visa") == "ineligible"  # the winner decides
     resolved = next(c for c in report.by_kind("conflict") if c.permit == "r_visa")
     assert resolved.resolution == {"by": "override", "winner": "fixture_planted/refuse_r"} and not resolved.gating
-    assert outcome(context.decide(resolved.witness), "r_visa") == "ineligible"  # type: ignore[arg-type]
+    assert outcome(context.decide(resolved.witness), "r_visa") == "ineligible"
 
 
 def test_planted_subsumption_is_proven_with_its_unsat_core(planted: tuple[LawContext, Report]) -> None:
@@ -109,7 +109,7 @@ def test_planted_subsumption_is_proven_with_its_unsat_core(planted: tuple[LawCon
     assert f.detail["subsumer"] == "fixture_planted/grant_wp_a" and f.detail["subsumed"] == "fixture_planted/grant_wp_b"
     # the core names the one condition that makes it so — not the irrelevant english_proficient
     assert f.detail["core"] == {"fixture_planted/grant_wp_b": ["applicant.chinese_hsk_level >= 5"]}
-    decision = context.decide(f.witness)  # type: ignore[arg-type]
+    decision = context.decide(f.witness)
     assert applies(decision, "fixture_planted/grant_wp_a") is True
     assert applies(decision, "fixture_planted/grant_wp_b") is True
 
@@ -125,7 +125,7 @@ def test_planted_dead_rule_by_the_contracts_range(planted: tuple[LawContext, Rep
     assert outcome(decision, "d_visa") == "eligible"  # by grant_d: the dead rule never adds anything
     evaluation = context.evaluator.evaluate(f.witness, AS_OF)
     index = next(cr.index for cr in evaluation.program.rules if cr.rule.id == "fixture_planted/grant_d_dead")
-    conditions, _ = evaluation.trace[index]  # type: ignore[index]
+    conditions, _ = evaluation.trace[index]
     assert evaluation.applies[index] is False and list(conditions) == [False, True]
 
 
@@ -133,7 +133,7 @@ def test_planted_gap_is_decided_by_no_rule(planted: tuple[LawContext, Report]) -
     context, report = planted
     f = only(report, "gap")
     assert f.permit == "permanent_residence"
-    decision = context.decide(f.witness)  # type: ignore[arg-type]
+    decision = context.decide(f.witness)
     assert outcome(decision, "permanent_residence") == "ineligible"
     assert applies(decision, "fixture_planted/grant_pr") is False
     d = next(d for d in decision.decisions if d.permit == "permanent_residence")
@@ -145,9 +145,9 @@ def test_planted_dangling_document(planted: tuple[LawContext, Report]) -> None:
     f = only(report, "dangling")
     assert f.rules == ("fixture_planted/recommended",)
     assert "employer_recommendation" in f.detail["needs"][0]
-    evaluation = context.evaluator.evaluate(f.witness, AS_OF)  # type: ignore[arg-type]
+    evaluation = context.evaluator.evaluate(f.witness, AS_OF)
     assert evaluation.c["fixture_recommended"] is True  # only by already holding it
-    assert "employer_recommendation" in f.witness["holds"]  # type: ignore[index]
+    assert "employer_recommendation" in f.witness["holds"]
 
 
 def test_every_planted_witness_is_valid_and_verified(planted: tuple[LawContext, Report]) -> None:
@@ -183,7 +183,7 @@ def test_amendment_conflicts_resolved_in_its_favour_by_override() -> None:
     for permit, (new, old) in ROUTES.items():
         f = by_rules[frozenset((new, old))]
         assert f.permit == permit and f.resolution == {"by": "override", "winner": new}
-        decision = context.decide(f.witness)  # type: ignore[arg-type]
+        decision = context.decide(f.witness)
         assert applies(decision, new) is True and applies(decision, old) is True
         assert outcome(decision, permit) == "eligible"
 
@@ -200,7 +200,7 @@ def test_amendment_without_its_priority_clause_leaves_them_unresolved(tmp_path: 
         f = by_rules[frozenset((new, old))]
         assert f.resolution == {"by": "none", "winner": None} and f.id in gating
         assert "outside the statutory hierarchy" in f.detail["explanation"]
-        decision = context.decide(f.witness)  # type: ignore[arg-type]
+        decision = context.decide(f.witness)
         assert applies(decision, new) is True and applies(decision, old) is True
         assert outcome(decision, permit) == "ineligible"
 
@@ -232,7 +232,7 @@ def test_real_corpus_runs_fast_and_every_finding_has_a_reproducing_witness(real:
     # every unresolved conflict is explained, and reproduced: both rules fire, the restrictive side stands
     for f in report.gating:
         assert f.detail["explanation"]
-        decision = context.decide(f.witness)  # type: ignore[arg-type]
+        decision = context.decide(f.witness)
         assert all(applies(decision, r) is True for r in f.rules)
         assert outcome(decision, f.permit) == "ineligible"
     # a known finding of the encoding: 第七条第一款第九项 of the regulations and 第四条第二款 of the
@@ -245,12 +245,12 @@ def test_real_corpus_runs_fast_and_every_finding_has_a_reproducing_witness(real:
 def test_real_corpus_resolved_conflicts_are_decided_by_their_winner(real: tuple[LawContext, Report, float]) -> None:
     context, report, _ = real
     resolved = [f for f in report.by_kind("conflict") if f.resolution and f.resolution["by"] != "none"]
-    assert {f.resolution["by"] for f in resolved} >= {"override", "rank"}  # type: ignore[index]
+    assert {f.resolution["by"] for f in resolved} >= {"override", "rank"}
     for f in resolved:
         if not f.detail.get("winner_decides"):
             continue
-        decision = context.decide(f.witness)  # type: ignore[arg-type]
-        winner = f.resolution["winner"]  # type: ignore[index]
+        decision = context.decide(f.witness)
+        winner = f.resolution["winner"]
         grants = any(c.kind == "eligible" for c in context.law.rules[winner].conclusions)
         assert outcome(decision, f.permit) == ("eligible" if grants else "ineligible"), f.id
 
