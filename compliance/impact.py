@@ -61,11 +61,15 @@ _CONTEXTS: dict[LawSpec, tuple[LawContext, LawContext]] = {}
 
 @dataclass(frozen=True)
 class Quota:
+    """An annual quota as docs/amendments.md defines it: a rule of the amendment compares a count
+    fact with a quota parameter; the grant rules that read it are the grants the quota caps."""
+
     parameter: str
     limit: int
+    count_fact: str  # e.g. quota.independent_grants_this_year
+    condition_rule: str  # the rule through which applicants over the quota are refused
     permit: str
     table: str  # points table ranking the candidates ('' = by applicant id alone)
-    rules: tuple[str, ...]  # the amendment's grant rules for the permit
 
 
 def amendment_rules(law: Any) -> set[str]:
@@ -73,27 +77,45 @@ def amendment_rules(law: Any) -> set[str]:
     return {r.id for r in law.rules.values() if r.instrument in amendments}
 
 
+def _is_quota(name: str) -> bool:
+    return name == "quota" or name.endswith("_quota")
+
+
 def quotas(law: Any) -> list[Quota]:
-    """Quota parameters of an applied amendment (`quota`, `*_quota`): they cap, per permit the
-    amendment grants, the applicants it alone makes eligible (see docs/impact.md)."""
     out: list[Quota] = []
     amended = amendment_rules(law)
-    params = [p for p in law.parameters.values() if p.name == "quota" or p.name.endswith("_quota")]
-    params = [p for p in params if law.instruments.get(p.owner) is not None and law.instruments[p.owner].kind == "amendment"]
-    for param in sorted(params, key=lambda p: p.name):
-        grants: dict[str, list[m.Rule]] = {}
-        for rid in sorted(amended):
-            rule = law.rules[rid]
-            if rule.instrument != param.owner:
+    for rid in sorted(amended):
+        rule = law.rules[rid]
+        for cmp in _compares(rule.when):
+            sides = (cmp.left, cmp.right)
+            param = next((x.parts[1] for x in sides if isinstance(x, m.Path) and x.parts[0] == "params"
+                          and len(x.parts) == 2 and _is_quota(x.parts[1])), None)
+            count = next((x.dotted for x in sides if isinstance(x, m.Path) and x.dotted in law.facts), None)
+            if param is None or count is None:
                 continue
-            for c in rule.conclusions:
-                if c.kind == "eligible":
-                    for p in c.permits:
-                        grants.setdefault(p, []).append(rule)
-        for permit, rules in sorted(grants.items()):
-            tables = sorted({x.args[0].dotted for r in rules for x in _calls(r.when) if x.name == "points"})
-            out.append(Quota(param.name, int(law.parameter_values[param.name]), permit, tables[0] if tables else "",
-                             tuple(r.id for r in rules)))
+            names = {c.name for c in rule.conclusions if c.kind == "condition"}
+            for gid in sorted(amended):
+                grant = law.rules[gid]
+                reads = {x.args[0].dotted for x in _calls(grant.when) if x.name == "met"}  # type: ignore[attr-defined]
+                if gid != rid and not (names & reads):
+                    continue
+                tables = sorted({x.args[0].dotted for x in _calls(grant.when) if x.name == "points"})  # type: ignore[attr-defined]
+                for c in grant.conclusions:
+                    if c.kind == "eligible":
+                        out.extend(Quota(param, int(law.parameter_values[param]), count, rid, p, tables[0] if tables else "")
+                                   for p in c.permits)
+    return sorted(set(out), key=lambda q: (q.permit, q.parameter))
+
+
+def _compares(e: m.Expr | None) -> list[m.Compare]:
+    if e is None:
+        return []
+    out: list[m.Compare] = [e] if isinstance(e, m.Compare) else []
+    for attr in ("operands", "args"):
+        for x in getattr(e, attr, ()) or ():
+            out += _compares(x)
+    if isinstance(getattr(e, "operand", None), m.Expr):
+        out += _compares(e.operand)  # type: ignore[attr-defined]
     return out
 
 
@@ -122,43 +144,61 @@ def rule_catalogue(spec: LawSpec) -> list[str]:
     return [*sorted(ids, key=lambda r: (r not in amended, r)), "quota", INDIRECT]
 
 
-def evaluate_chunk(spec: LawSpec, table: pa.Table, forced: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Decide one chunk under both laws: per permit, the outcome codes before and after, the rule
-    that made the difference (a code into rule_catalogue) and, for quotas, candidates and points."""
+def with_counts(table: pa.Table, counts: dict[str, int]) -> pa.Table:
+    """The table with each quota count fact set to a value for every row (its object marked present)."""
+    for path, value in counts.items():
+        parts = path.split(".")
+        for i in range(1, len(parts)):
+            marker = ".".join(parts[:i])
+            if marker in table.column_names:
+                table = table.set_column(table.column_names.index(marker), marker, pa.array([True] * table.num_rows))
+        col = pa.array(np.full(table.num_rows, value, dtype="int64"))
+        if path in table.column_names:
+            table = table.set_column(table.column_names.index(path), path, col)
+        else:
+            table = table.append_column(path, col)
+    return table
+
+
+def evaluate_chunk(spec: LawSpec, table: pa.Table) -> dict[str, Any]:
+    """Decide one chunk: under the law in force; under the amended law with every quota count at 0
+    ('after0'); and, when there are quotas, with every count at its limit ('afterq'). Per permit:
+    outcome codes, the rule that made the difference (a code into rule_catalogue); per quota: the
+    candidates' points."""
     before, after = spec.contexts()
     as_of = dt.date.fromisoformat(spec.as_of) if spec.as_of else None
-    batch = FactBatch(table)
     n = table.num_rows
-    groups_before = BatchEvaluator(before.evaluator).run(batch, as_of)
-    groups_after = BatchEvaluator(after.evaluator).run(batch, as_of, forced)
+    qs = quotas(after.law)
     catalogue = rule_catalogue(spec)
     code_of = {r: i for i, r in enumerate(catalogue)}
     permits = sorted(set(before.law.permits) | set(after.law.permits))
-    out: dict[str, Any] = {"n": n}
     amended = amendment_rules(after.law)
+    groups_before = BatchEvaluator(before.evaluator).run(FactBatch(table), as_of)
+    variants = {"after0": {q.count_fact: 0 for q in qs}}
+    if qs:
+        variants["afterq"] = {q.count_fact: max(q.limit, 0) for q in qs}
+    out: dict[str, Any] = {"n": n}
     for p in permits:
         out[f"before:{p}"] = np.full(n, -1, dtype="int8")
-        out[f"after:{p}"] = np.full(n, -1, dtype="int8")
-        out[f"rule:{p}"] = np.full(n, -1, dtype="int16")
-    for q in quotas(after.law):
-        out[f"cand:{q.permit}"] = np.zeros(n, dtype=bool)
-        out[f"points:{q.permit}"] = np.zeros(n, dtype="float64")
-    for (rows_b, rb), (rows_a, ra) in _aligned(groups_before, groups_after):
+    for name, counts in variants.items():
+        groups_after = BatchEvaluator(after.evaluator).run(FactBatch(with_counts(table, counts)), as_of)
         for p in permits:
-            b = rb.outcome_codes(p) if p in rb.outcomes else np.full(len(rows_b), 0, dtype="int8")
-            a = ra.outcome_codes(p) if p in ra.outcomes else np.full(len(rows_a), 0, dtype="int8")
-            out[f"before:{p}"][rows_b] = b
-            out[f"after:{p}"][rows_a] = a
-            out[f"rule:{p}"][rows_a] = _deciding_rule(rb, ra, p, b, a, code_of, amended)
-        for q in quotas(after.law):
-            st = ra.stands.get(q.permit, {})
-            by_amendment = _any([st[r].v for r in q.rules if r in st], len(rows_a))
-            by_others = _any([t.v for r, t in st.items() if r not in amended and r in ra.program.law.rules
-                              and any(c.kind == "eligible" for c in ra.program.law.rules[r].conclusions)], len(rows_a))
-            out[f"cand:{q.permit}"][rows_a] = (ra.outcome_codes(q.permit) == 1) & by_amendment & ~by_others
-            if q.table:
-                lo, _hi = ra.points[q.table]
-                out[f"points:{q.permit}"][rows_a] = np.broadcast_to(lo, (len(rows_a),))
+            out[f"{name}:{p}"] = np.full(n, -1, dtype="int8")
+            out[f"rule_{name}:{p}"] = np.full(n, -1, dtype="int16")
+        for (rows, rb), (_rows, ra) in _aligned(groups_before, groups_after):
+            for p in permits:
+                b = rb.outcome_codes(p) if p in rb.outcomes else np.zeros(len(rows), dtype="int8")
+                a = ra.outcome_codes(p) if p in ra.outcomes else np.zeros(len(rows), dtype="int8")
+                out[f"before:{p}"][rows] = b
+                out[f"{name}:{p}"][rows] = a
+                out[f"rule_{name}:{p}"][rows] = _deciding_rule(rb, ra, p, b, a, code_of, amended)
+            if name == "after0":
+                for q in qs:
+                    key = f"points:{q.permit}:{q.parameter}"
+                    out.setdefault(key, np.zeros(n, dtype="float64"))
+                    if q.table:
+                        lo, _hi = ra.points[q.table]
+                        out[key][rows] = np.broadcast_to(lo, (len(rows),))
     return out
 
 
@@ -259,35 +299,46 @@ def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, sched
     return merged
 
 
-def apply_quotas(spec: LawSpec, table: pa.Table, merged: dict[str, Any], ids: Any) -> list[dict[str, Any]]:
-    """Grant in descending points order up to each quota (ties by applicant id); the rest are
-    refused, and what depends on the refused permit is decided again for them."""
+def apply_quotas(spec: LawSpec, merged: dict[str, Any], ids: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """docs/amendments.md: an applicant needs the quota when the permit is eligible with the count
+    at 0 and not with the count at the limit; those are ranked by points (lower bound) descending,
+    then id; the first `limit` are granted (decided with count = rank), the rest refused (decided
+    with the count at the limit). Everyone else is decided with the count at 0. Returns the report
+    and, per row, the count each was decided with (for the example traces)."""
     _before, after = spec.contexts()
     code_of = {r: i for i, r in enumerate(rule_catalogue(spec))}
-    report = []
-    forced: dict[str, Any] = {}
+    n = int(merged["n"])
+    permits = [k.split(":", 1)[1] for k in merged if k.startswith("before:")]
+    for p in permits:
+        merged[f"after:{p}"] = merged[f"after0:{p}"].copy()
+        merged[f"rule:{p}"] = merged[f"rule_after0:{p}"].copy()
+    report: list[dict[str, Any]] = []
+    counts: dict[str, Any] = {}
+    refused_any = np.zeros(n, dtype=bool)
     for q in quotas(after.law):
-        cand = np.nonzero(merged[f"cand:{q.permit}"])[0]
-        points = merged[f"points:{q.permit}"][cand]
-        order = cand[np.lexsort((ids[cand], -points))]
-        refused = order[max(q.limit, 0):]
-        mask = forced.setdefault(q.permit, np.zeros(int(merged["n"]), dtype=bool))
-        mask[refused] = True
-        cut = float(merged[f"points:{q.permit}"][order[q.limit - 1]]) if 0 < q.limit <= len(order) else None
-        report.append({"parameter": q.parameter, "limit": q.limit, "permit": q.permit, "ranked_by": q.table or "applicant id",
-                       "candidates": int(len(cand)), "granted": int(min(len(cand), max(q.limit, 0))),
-                       "refused_over_quota": int(len(refused)), "lowest_points_granted": _num(cut)})
-    rows = np.nonzero(np.any(np.stack(list(forced.values())), axis=0))[0] if forced else np.zeros(0, dtype=int)
-    if len(rows):
-        again = evaluate_chunk(spec, table.take(pa.array(rows)), {p: m_[rows] for p, m_ in forced.items()})
-        for key in list(merged):
-            if key.startswith(("after:", "rule:")):
-                merged[key][rows] = again[key]
-        for p, m_ in forced.items():
-            rule, a, b = merged[f"rule:{p}"], merged[f"after:{p}"], merged[f"before:{p}"]
-            over = m_ & (a != b)
-            rule[over] = code_of["quota"]
-    return report
+        needs = np.nonzero((merged[f"after0:{q.permit}"] == 1) & (merged[f"afterq:{q.permit}"] != 1))[0]
+        points = merged[f"points:{q.permit}:{q.parameter}"][needs]
+        order = needs[np.lexsort((ids[needs], -points))]
+        limit = max(q.limit, 0)
+        refused = order[limit:]
+        refused_any[refused] = True
+        count = counts.setdefault(q.count_fact, np.zeros(n, dtype="int64"))
+        count[order[:limit]] = np.arange(min(limit, len(order)))
+        count[refused] = limit
+        cut = float(merged[f"points:{q.permit}:{q.parameter}"][order[limit - 1]]) if 0 < limit <= len(order) else None
+        report.append({"parameter": q.parameter, "limit": q.limit, "permit": q.permit, "count_fact": q.count_fact,
+                       "ranked_by": q.table or "applicant id", "needing_quota": int(len(needs)),
+                       "granted": int(min(len(needs), limit)), "refused_over_quota": int(len(refused)),
+                       "lowest_points_granted": _num(cut), "refused_through": q.condition_rule})
+    for p in permits:  # refused rows: decided with the counts at their limits, dependants included
+        if f"afterq:{p}" in merged:
+            merged[f"after:{p}"][refused_any] = merged[f"afterq:{p}"][refused_any]
+            merged[f"rule:{p}"][refused_any] = merged[f"rule_afterq:{p}"][refused_any]
+    for q in quotas(after.law):
+        rule, a, b = merged[f"rule:{q.permit}"], merged[f"after:{q.permit}"], merged[f"before:{q.permit}"]
+        over = refused_any & (a != b) & (merged[f"after0:{q.permit}"] == 1)
+        rule[over] = code_of.get(q.condition_rule, code_of["quota"])
+    return report, counts
 
 
 def _num(x: float | None) -> int | float | None:
@@ -323,7 +374,7 @@ def build_report(spec: LawSpec, table: pa.Table, merged: dict[str, Any], example
                  source: str = "") -> dict[str, Any]:
     before, after = spec.contexts()
     ids = np.asarray(table.column("id").to_numpy(zero_copy_only=False), dtype=object).astype(str)
-    quota_report = apply_quotas(spec, table, merged, ids)
+    quota_report, quota_counts = apply_quotas(spec, merged, ids)
     catalogue = rule_catalogue(spec)
     nat = table.column("applicant.nationality").fill_null("unknown").to_numpy(zero_copy_only=False).astype(str)
     bands = age_bands(table).astype(str)
@@ -360,7 +411,7 @@ def build_report(spec: LawSpec, table: pa.Table, merged: dict[str, Any], example
                 "parameters_overridden": dict(sorted(overrides.items())), "as_of": spec.as_of},
         "quotas": quota_report,
         "permits": out_permits,
-        "examples": _examples(spec, table, wanted_examples, ids),
+        "examples": _examples(spec, table, wanted_examples, ids, quota_counts),
     }
 
 
@@ -373,8 +424,10 @@ def _breakdown(keys: Any, gained: Any, lost: Any) -> dict[str, dict[str, int]]:
     return dict(sorted(out.items()))
 
 
-def _examples(spec: LawSpec, table: pa.Table, wanted: list[tuple[int, str, str, str]], ids: Any) -> list[dict[str, Any]]:
-    """Full traces, before and after, for the few example applicants only."""
+def _examples(spec: LawSpec, table: pa.Table, wanted: list[tuple[int, str, str, str]], ids: Any,
+              counts: dict[str, Any]) -> list[dict[str, Any]]:
+    """Full traces, before and after, for the few example applicants only (after: with the quota
+    count each was decided with)."""
     before, after = spec.contexts()
     as_of = dt.date.fromisoformat(spec.as_of) if spec.as_of else None
     out = []
@@ -382,9 +435,9 @@ def _examples(spec: LawSpec, table: pa.Table, wanted: list[tuple[int, str, str, 
         app = applications_from_table(table.slice(row, 1))[0]
         asked = {**app, "requested": [permit]}
         d_before = before.decide(asked, as_of)
-        d_after = after.decide(asked, as_of)
-        note = {"note": "eligible on the merits; refused over the quota (a population-level limit)"} if rule == "quota" else {}
-        out.append({**note, "id": str(ids[row]), "permit": permit, "direction": direction, "rule": rule,
+        counted = applications_from_table(with_counts(table.slice(row, 1), {k: int(v[row]) for k, v in counts.items()}))[0]
+        d_after = after.decide({**counted, "requested": [permit]}, as_of)
+        out.append({"id": str(ids[row]), "permit": permit, "direction": direction, "rule": rule,
                     "application": app,
                     "before": decision_json(d_before)["decisions"][0], "after": decision_json(d_after)["decisions"][0],
                     "before_text": render_text(d_before), "after_text": render_text(d_after)})
@@ -402,7 +455,7 @@ def render_impact_text(report: dict[str, Any]) -> str:
     for p, r in report["permits"].items():
         lines.append(f"{p:28} {r['eligible_before']:>9} {r['eligible_after']:>9} {r['gained']:>8} {r['lost']:>8}")
     for q in report["quotas"]:
-        lines.append(f"\nquota {q['parameter']} = {q['limit']} on {q['permit']}: {q['candidates']} candidates, "
+        lines.append(f"\nquota {q['parameter']} = {q['limit']} on {q['permit']}: {q['needing_quota']} needing the quota, "
                      f"{q['granted']} granted, {q['refused_over_quota']} refused over quota (ranked by {q['ranked_by']})")
     for p, r in report["permits"].items():
         if not r["by_rule"]:
@@ -451,7 +504,7 @@ def render_impact_html(report: dict[str, Any]) -> str:
                     f"<td>{r['lost']}</td><td>{r['undetermined_before']}</td><td>{r['undetermined_after']}</td></tr>")
     body.append("</table>")
     for q in report["quotas"]:
-        body.append(f"<p>quota <code>{e(q['parameter'])}</code> = {q['limit']} on {e(q['permit'])}: {q['candidates']} candidates, "
+        body.append(f"<p>quota <code>{e(q['parameter'])}</code> = {q['limit']} on {e(q['permit'])}: {q['needing_quota']} needing the quota, "
                     f"{q['granted']} granted, {q['refused_over_quota']} refused over quota (ranked by {e(q['ranked_by'])}).</p>")
     body.append(_bars("Flips by permit", [(p, r["gained"], r["lost"]) for p, r in permits.items()]))
     by_rule: dict[str, list[int]] = {}

@@ -103,7 +103,9 @@ def generate(n: int, seed: int, decision_date: dt.date = DECISION_DATE) -> pa.Ta
     put("route", route, g.missing(0.02))
     ridx = np.select([route == "employer", route == "independent"], [0, 1], 2)
 
-    # applicant
+    # applicant; residence is an object too; the quota state is left unknown (impact sets it)
+    put("applicant", np.ones(n, dtype=bool))
+    put("residence", np.ones(n, dtype=bool))
     age = np.clip(np.rint(rng.normal(37.0, 9.5, n)), 18, 72).astype(int)
     minors = g.bern(0.02)  # children joining a parent (PR art. 6 item 6)
     age = np.where(minors, rng.integers(3, 18, n), age)

@@ -10,8 +10,8 @@ line (including its corner cases) so that, applicant by applicant, `BatchResult.
 
 Columnar layout of applications (the population files): one column per contract field, nested
 fields flattened with dots (`applicant.birth_date`); a null cell is an unknown fact; a nullable
-object (employment, investment, family) has a boolean marker column of its own name — true: the
-object is there, false: an explicit null ('none'), null: unknown. Arrays (`holds`) are list columns.
+object (applicant, employment, …) has a boolean marker column of its own name — true: the object
+is there, false: an explicit null ('none' — employment, investment, family), null: absent. Arrays (`holds`) are list columns.
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ def contract_columns() -> list[Column]:
             types = node.get("type")
             types = set(types) if isinstance(types, list) else {types} if types else set()
             if "object" in types and "properties" in node:
-                if "null" in types:
-                    out.append(Column(name, "marker", True))
+                # every object has a marker, so that {} (there, facts unknown), null and absent differ
+                out.append(Column(name, "marker", "null" in types))
                 walk(node["properties"], name + ".")
             elif "array" in types:
                 out.append(Column(name, "list"))

@@ -22,6 +22,7 @@ from lexgraph.engine.batch import (
 from lexgraph.engine.check import contract_schema
 
 FIXTURE = Path(__file__).parent / "impact" / "fixture_independent.lex"
+REFORM = Path(__file__).parent.parent / "regulations" / "amendments" / "independent_application.lex"
 CODE = {True: 1, False: 0, None: -1}
 
 
@@ -33,6 +34,11 @@ def baseline() -> LawContext:
 @pytest.fixture(scope="module")
 def amended() -> LawContext:
     return LawContext.load(None, [FIXTURE], {"pass_mark": "45"})
+
+
+@pytest.fixture(scope="module")
+def reform() -> LawContext:
+    return LawContext.load(None, [REFORM], {"pass_mark": "40"})
 
 
 def _node(path: str) -> dict[str, Any]:
@@ -79,23 +85,38 @@ def applications(draw: Any) -> dict[str, Any]:
         if col.name in ("id", "decision_date", "requested") or any(col.name.startswith(p + ".") for p in nulled):
             continue
         parent = col.name.rsplit(".", 1)[0] if "." in col.name else ""
-        if parent and parent not in ("applicant", "residence") and parent not in app:
+        if parent and _get(app, parent) is None:
             continue
         if col.kind == "marker":
-            choice = draw(st.sampled_from(["absent", "null", "object", "object"]))
+            if col.name == "applicant":
+                continue
+            choices = ["absent", "null", "object", "object"] if col.nullable_object else ["absent", "object"]
+            choice = draw(st.sampled_from(choices))
             if choice == "null":
                 app[col.name] = None
                 nulled.add(col.name)
             elif choice == "object":
-                app[col.name] = {}
+                _put(app, col.name, {})
             continue
         if col.name not in ("applicant.nationality", "applicant.birth_date") and draw(st.integers(0, 4)) == 0:
             continue  # unknown
-        target = app
-        for part in col.name.split(".")[:-1]:
-            target = target.setdefault(part, {})
-        target[col.name.split(".")[-1]] = draw(_value(col))
+        _put(app, col.name, draw(_value(col)))
     return app
+
+
+def _get(app: dict[str, Any], path: str) -> Any:
+    node: Any = app
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _put(app: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    node = app
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
 
 
 def _assert_agrees(context: LawContext, apps: list[dict[str, Any]]) -> None:
@@ -108,9 +129,11 @@ def _assert_agrees(context: LawContext, apps: list[dict[str, Any]]) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(apps=st.lists(applications(), min_size=1, max_size=12))
-def test_batch_equals_per_application(apps: list[dict[str, Any]], baseline: LawContext, amended: LawContext) -> None:
+def test_batch_equals_per_application(apps: list[dict[str, Any]], baseline: LawContext, amended: LawContext,
+                                     reform: LawContext) -> None:
     _assert_agrees(baseline, apps)
     _assert_agrees(amended, apps)
+    _assert_agrees(reform, apps)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -120,10 +143,11 @@ def test_columnar_layout_round_trips(app: dict[str, Any]) -> None:
     assert back == app
 
 
-def test_batch_equals_per_application_on_a_population(baseline: LawContext, amended: LawContext) -> None:
+def test_batch_equals_per_application_on_a_population(baseline: LawContext, amended: LawContext,
+                                                      reform: LawContext) -> None:
     table = generate(2000, seed=7)
     apps = applications_from_table(table)
-    for context in (baseline, amended):
+    for context in (baseline, amended, reform):
         codes = BatchEvaluator(context.evaluator).outcome_codes(FactBatch(table))
         expected = {p: np.array([CODE[context.evaluator.evaluate(a, trace=False).o[p]] for a in apps]) for p in codes}
         for p in codes:

@@ -10,7 +10,7 @@ amendment fixture_independent {
 }
 
 parameter pass_mark: integer = 60 "pass mark on fixture_points; 60 lets roughly a third of the independent applicants through"
-parameter quota: integer = 100000 "annual quota on independent grants; large by default so that only tests that lower it bind"
+parameter quota: integer = 100000 "annual quota on independent PR grants; large by default so that only tests that lower it bind"
 
 points fixture_points {
   source "tests/impact fixture"
@@ -42,6 +42,12 @@ points fixture_points {
   }
 }
 
+rule fixture_quota {
+  source "tests/impact fixture"
+  conclude condition fixture_quota_available
+  when quota.independent_grants_this_year < params.quota
+}
+
 rule independent_pr {
   source "tests/impact fixture"
   conclude eligible permanent_residence
@@ -50,6 +56,7 @@ rule independent_pr {
     met(pr_general_conditions),
     applicant.education >= "bachelor",
     points(fixture_points) >= params.pass_mark,
+    met(fixture_quota_available),
   }
   unless applicant.good_conduct_declared == false
   overrides pr_measures/art_6__para_1__item_2__employer_route
