@@ -9,7 +9,8 @@ Everything runs in this process, pinned to one core, over the same generated app
 set of instruments in force, Cedar parses its policy set, durable_rules defines its ruleset);
 the timed loop is what a caller does per application, conversion of the application included
 for the peers. Repetitions are interleaved across engines and the best of each is kept, which
-damps the noise of a shared machine. The last line printed is one JSON object.
+damps the noise of a shared machine. Rates are per CPU-second of this process (see `rate`). The last
+line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -50,12 +51,14 @@ def pin_one_core() -> int | None:
 
 
 def rate(fn: Callable[[dict[str, Any]], object], apps: list[dict[str, Any]]) -> float:
-    """Decisions per second of one pass of fn over apps."""
+    """Decisions per CPU-second of one pass of fn over apps. CPU time of this process (pinned to
+    one core), not wall time: on a machine shared with other jobs, time spent waiting for the
+    core is not the engine's. Cedar's and durable_rules' native code run in this process and count."""
     gc.collect()
-    start = time.perf_counter()
+    start = time.process_time()
     for app in apps:
         fn(app)
-    return len(apps) / (time.perf_counter() - start)
+    return len(apps) / (time.process_time() - start)
 
 
 class Clock:
@@ -73,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="one repetition, proofs materialised for 1,000 applications")
     ap.add_argument("-n", type=int, default=10_000, help="applications (default 10,000)")
     ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--repeat", type=int, help="repetitions per engine (default 5; --quick 1)")
+    ap.add_argument("--repeat", type=int, help="repetitions per engine (default 5, materialised proofs at most 2; --quick 1)")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a must-target is missed")
     args = ap.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 5)
@@ -146,8 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         "pr_durable_rules": (durable_pr.decide, apps),
     }
     best: dict[str, float] = dict.fromkeys(parts, 0.0)
-    for _ in range(repeat):
+    for r in range(repeat):
         for name, (fn, work) in parts.items():
+            if name == "corpus_materialised" and r >= 2:  # ten times slower, and steady: two passes do
+                continue
             t = time.perf_counter()
             best[name] = max(best[name], rate(fn, work))
             clock.add(name, t)
