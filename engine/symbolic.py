@@ -29,7 +29,7 @@ import z3
 
 from . import model as m
 from .check import Law, contract_schema, expression_typer
-from .evaluate import Program, source_slice
+from .evaluate import Program
 from .graph import conjuncts
 
 Tri = tuple[z3.BoolRef, z3.BoolRef]  # (definitely true, definitely false)
@@ -98,6 +98,10 @@ class Symbolic:
         self._text_literals = self._collect_text_literals()
         self._declare_facts()
         self._memo_rule: dict[int, Tri] = {}
+        self._memo_expr: dict[m.Expr, Tri] = {}
+        self._opaque_exprs: set[m.Expr] = set()
+        self._memo_path: dict[str, SymVal] = {}
+        self._memo_conjuncts: dict[int, list[tuple[str, Tri]]] = {}
         self._memo_cond: dict[str, Tri] = {}
         self._memo_outcome: dict[str, Tri] = {}
         self._memo_points: dict[str, tuple[Any, Any]] = {}
@@ -236,9 +240,11 @@ class Symbolic:
             fv = self.facts.get(name)
             if fv is None:
                 return SymVal(self.fresh(), FALSE, None, "opaque")
-            kind = {"integer": "int", "number": "num", "money": "num", "duration": "num", "object": "obj"}.get(fv.type.kind, fv.type.kind)
-            u = z3.And(z3.Not(fv.known), z3.Not(fv.none))
-            return SymVal(u, fv.none, fv.value, kind, fv.type, extra=fv)
+            if name not in self._memo_path:
+                kind = {"integer": "int", "number": "num", "money": "num", "duration": "num", "object": "obj"}.get(fv.type.kind, fv.type.kind)
+                u = z3.And(z3.Not(fv.known), z3.Not(fv.none))
+                self._memo_path[name] = SymVal(u, fv.none, fv.value, kind, fv.type, extra=fv)
+            return self._memo_path[name]
         if isinstance(e, m.Arith):
             a, b = self.value(e.left), self.value(e.right)
             if a.kind == "points":
@@ -326,6 +332,18 @@ class Symbolic:
 
     # ---------------------------------------------------------------- conditions
     def cond(self, e: m.Expr) -> Tri:
+        """Memoised: equal expressions (spans aside) lower to the same formulas, shared between rules."""
+        got = self._memo_expr.get(e)
+        if got is None:
+            fresh_before = self._fresh
+            got = self._cond(e)
+            if self._fresh == fresh_before:  # opaque atoms must stay distinct per occurrence
+                self._memo_expr[e] = got
+        elif self._current and e in self._opaque_exprs:
+            self.approximate.add(self._current)
+        return got
+
+    def _cond(self, e: m.Expr) -> Tri:
         if isinstance(e, m.And):
             return t_and(self.cond(x) for x in e.operands)
         if isinstance(e, m.Or):
@@ -447,14 +465,18 @@ class Symbolic:
     # ---------------------------------------------------------------- rules, conditions, permits
     def rule_conjuncts(self, i: int) -> list[tuple[str, Tri]]:
         """A rule's applicability as named conjuncts (for unsat cores): conditions, exceptions, document."""
+        if i in self._memo_conjuncts:
+            return self._memo_conjuncts[i]
         cr = self.program.rules[i]
         rule = cr.rule
         saved, self._current = self._current, rule.id
-        out = [(source_slice(self.law, x.span) or "condition", self.cond(x)) for x in conjuncts(rule.when)]
-        out += [("unless " + (source_slice(self.law, u.span) or "exception"), t_not(self.cond(u))) for u in rule.unless]
+        # the program already holds each condition's source text
+        out = [(text or f"condition {n + 1}", self.cond(x)) for n, (text, x) in enumerate(zip(cr.condition_texts, conjuncts(rule.when), strict=True))]
+        out += [("unless " + (text or f"exception {n + 1}"), t_not(self.cond(u))) for n, (text, u) in enumerate(zip(cr.exception_texts, rule.unless, strict=True))]
         if cr.requires:
             out.append((f"not available({cr.requires})", t_not(self.call(m.Call("available", (m.Path((cr.requires,)),))))))
         self._current = saved
+        self._memo_conjuncts[i] = out
         return out
 
     def applies(self, i: int) -> Tri:
