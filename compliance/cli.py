@@ -109,6 +109,10 @@ def cmd_decide(args: argparse.Namespace) -> int:
 def cmd_graph(args: argparse.Namespace) -> int:
     context = law_context(args, [args.dir])
     graph = build_graph(context.law)
+    if getattr(args, "findings", False):  # analysis findings as edges: conflicts_with, subsumes, masks
+        from .analysis import add_findings, analyze
+
+        add_findings(graph, analyze(context, args.as_of or dt.date.today()))
     _write(dumps(graph.to_node_link()) if args.format == "json" else graph.to_dot(), args.output)
     return EXIT_OK
 
@@ -155,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_law_options(p, law_flag=False)
     p.add_argument("--format", choices=["json", "dot"], default="json")
     p.add_argument("-o", "--output", type=Path)
+    p.add_argument("--findings", action="store_true", help="add analysis findings as edges (conflicts_with, subsumes, masks)")
+    p.add_argument("--as-of", type=_date, help="with --findings: the law in force that day (default: today)")
     p.set_defaults(func=cmd_graph)
 
     for register in _registrars():

@@ -356,3 +356,12 @@ def test_findings_become_graph_edges(planted: tuple[LawContext, Report]) -> None
     assert ("rule:fixture_planted/grant_z", "rule:fixture_planted/refuse_z", "conflicts_with") in kinds
     assert ("rule:fixture_planted/grant_wp_a", "rule:fixture_planted/grant_wp_b", "subsumes") in kinds
     assert ("rule:fixture_planted/refuse_r", "rule:fixture_planted/grant_r_special", "masks") in kinds
+
+
+def test_graph_export_carries_findings() -> None:
+    run = lexgraph("graph", str(FIXTURES / "planted"), "--findings", "--as-of", "2024-06-01")
+    assert run.returncode == 0, run.stderr
+    edges = {(e["source"], e["target"], e["kind"]) for e in json.loads(run.stdout)["edges"]}
+    assert ("rule:fixture_planted/refuse_r", "rule:fixture_planted/grant_r_special", "masks") in edges
+    plain = lexgraph("graph", str(FIXTURES / "planted"))
+    assert "conflicts_with" not in plain.stdout
