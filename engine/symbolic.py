@@ -811,6 +811,8 @@ class BoxBuilder:
             if got is None:
                 exact = False
                 continue
+            if any(path not in self.facts and not path.startswith("holds:") for path, _ in got):
+                exact = False  # derived values and points ranges are boxed apart from the facts they rest on
             for path, dim in got:
                 dims[path] = dims.get(path, self.base(path) if path in self.facts else Dim()).meet(dim)
                 if path in self.facts and dim.states & (U_BIT | N_BIT) == 0:
@@ -914,7 +916,7 @@ class BoxBuilder:
         integral = kind in ("integer", "date", "years", "points")
         v = float(value)
         if op == "!=":
-            return []  # a hole in an interval: no box constraint (over-approximation)
+            return None  # a hole in an interval is no box: the conjunct is left to z3
         if op == "==":
             return [(key, Dim(states, v, v))]
         if integral:  # strict bounds on integers become closed ones
