@@ -853,8 +853,10 @@ class BoxBuilder:
             return None
         if isinstance(e, m.Call) and e.name == "holds" and e.args and isinstance(e.args[0], m.Path):
             return [(f"holds:{e.args[0].dotted}", Dim(V_BIT, mask=0b10 if positive else 0b01))]
-        if isinstance(e, m.Call) and e.name == "available" and not positive and e.args and isinstance(e.args[0], m.Path):
-            return [(f"holds:{e.args[0].dotted}", Dim(V_BIT, mask=0b01))]
+        if (isinstance(e, m.Call) and e.name == "available" and e.args and isinstance(e.args[0], m.Path)
+                and e.args[0].dotted not in self.sym.issuers):
+            # without an issuing permit, available(D) is holds(D); with one it also reads a permit's outcome
+            return [(f"holds:{e.args[0].dotted}", Dim(V_BIT, mask=0b10 if positive else 0b01))]
         if isinstance(e, m.Member) and isinstance(e.operand, m.Path) and e.operand.dotted in self.facts:
             fv = self.facts[e.operand.dotted]
             universe = fv.type.members if fv.type.kind == "enum" else fv.universe if fv.type.kind == "text" else None
