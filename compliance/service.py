@@ -28,12 +28,12 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from lexgraph.engine.diagnostics import LexgraphError
 
 from .applications import ApplicationError, validate_application
-from .audit import DEFAULT_URL, AuditError, DecisionLog, Entry
+from .audit import DEFAULT_URL, AuditError, DecisionLog, Entry, compact
 from .decisions import LawContext
 from .render import decision_json
 
@@ -44,6 +44,8 @@ MAX_BODY = 1 << 20  # one application is a few kB; a megabyte is generous
 MAX_BATCH_BODY = 16 << 20
 MAX_BATCH = 1000
 MAX_AMENDMENT = 256 << 10
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")
 AMENDMENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 CITATION = re.compile(r"^([a-z][a-z0-9_]*)/art_(\d{1,4})(?:__para_(\d{1,3}))?(?:__item_(\d{1,3}))?$")
 CONFIG_ENV = "LEXGRAPH_SERVICE_CONFIG"
@@ -134,6 +136,17 @@ class Laws:
             while len(self._cache) > self.config.contexts:
                 self._cache.popitem(last=False)
         return context, paths
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        if DATE.match(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise HTTPProblem(422, "not a date", [("query.as_of", f"`{text}` is not a date (YYYY-MM-DD)")])
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:
@@ -356,10 +369,12 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     """Build the service. One instance per worker process; workers share only the database and
     the upload folder."""
     from fastapi import FastAPI, Query, Request
+    from fastapi import Path as PathParam
     from fastapi.concurrency import run_in_threadpool
     from fastapi.exceptions import RequestValidationError
     from fastapi.openapi.utils import get_openapi
     from fastapi.responses import PlainTextResponse, Response
+    from pydantic import Field
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     config = config or ServiceConfig()
@@ -382,12 +397,15 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> Response:
-        problems = [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in error.errors()]
+        problems = [("".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])[1:], e["msg"])
+                    for e in error.errors()]
         return respond(HTTPProblem(422, "invalid request", problems).body(), 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> Response:
-        return respond({"detail": str(error.detail)}, error.status_code)
+        response = respond({"detail": str(error.detail)}, error.status_code)
+        response.headers.update(error.headers or {})  # e.g. Allow on 405
+        return response
 
     async def read_json(request: Request) -> Any:
         body = await request.body()
@@ -406,41 +424,54 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
             raise HTTPProblem(422, "the application does not follow the contract",
                               [(path + p[1:], m) for p, m in error.problems]) from None
 
-    async def decide(applications: list[dict[str, Any]], as_of: dt.date | None, amendments: list[str],
-                     assignments: list[str], explain: str) -> list[dict[str, Any]]:
+    async def decide(applications: list[dict[str, Any]], as_of_text: str | None, amendments: list[str],
+                     assignments: list[str], explain: str) -> list[str]:
+        """Decide, log (awaiting the commit), and return each answer as encoded JSON text."""
+        as_of = parse_day(as_of_text)
         parameters = parse_assignments(assignments)
         context, paths = laws.get(amendments, parameters)
         entries, answers = [], []
         for application in applications:
-            decision = context.decide(application, as_of, trace=True)
+            # Already validated against the contract: go straight to the evaluator.
+            decision = context.evaluator.decide(application, as_of, trace=True)
             full = decision_json(decision)  # the log always keeps the full proof tree
-            entry = log.entry(application, full, context, paths, parameters, explain)
+            full_text = compact(full)
+            entry = log.entry(application, full, context, paths, parameters, explain, decision_text=full_text)
             entries.append(entry)
-            answers.append(decision_json(decision, summary=True) if explain == "summary" else full)
+            summary = decision_json(decision, summary=True) if explain == "summary" else None
+            answers.append((summary or full, compact(summary) if summary else full_text))
         try:
             ids = await asyncio.gather(*(asyncio.wrap_future(committer.submit(e)) for e in entries))
         except Exception as error:  # never hand out a decision that is not in the log
             raise HTTPProblem(503, f"the decision log cannot be written: {type(error).__name__}") from None
-        for answer, decision_id in zip(answers, ids, strict=True):
-            answer["decision_id"] = decision_id
+        out = []
+        for (answer, text), decision_id in zip(answers, ids, strict=True):
             metrics.decided(answer)
-        return answers
+            out.append(f'{{"decision_id":"{decision_id}",{text[1:]}')
+        return out
 
-    as_of_q = Query(None, description="the law in force that day (default: the application's decision_date)")
-    day_q = Query(None, description="default: today")
+    def respond_text(text: str) -> Response:
+        return Response(text.encode(), 200, media_type="application/json")
+
+    as_of_q = Query(None, description="the law in force that day (default: the application's decision_date)",
+                    pattern=DATE.pattern)
+    day_q = Query(None, description="default: today", pattern=DATE.pattern)
+    Assignment = Annotated[str, Field(pattern=ASSIGNMENT.pattern)]
     with_q = Query([], alias="with", description="amendment ids known to the server (repeatable)")
     set_q = Query([], alias="set", description="amendment parameter name=value (repeatable)")
     explain_q = Query("full", pattern="^(full|summary)$", description="full proof trees, or grounds only")
+    citation_p = PathParam(description="INSTRUMENT/art_N[__para_P[__item_I]], e.g. pr_measures/art_6",
+                           pattern=CITATION.pattern)
     application_body = {"requestBody": {"required": True, **_json_content(_ref("Application"))}}
 
     @app.post("/v1/decisions", tags=["decisions"], openapi_extra=application_body, summary="Decide one application",
               responses={200: {"description": "The decision (logged)", **_json_content(_ref("Decision"))},
                          **_errors(404, 413, 422, 503)})
-    async def post_decision(request: Request, as_of: dt.date | None = as_of_q, with_: list[str] = with_q,
-                            set_: list[str] = set_q, explain: str = explain_q) -> Response:
+    async def post_decision(request: Request, as_of: str | None = as_of_q, with_: list[str] = with_q,
+                            set_: list[Assignment] = set_q, explain: str = explain_q) -> Response:
         application = application_of(await read_json(request))
         (answer,) = await decide([application], as_of, with_, set_, explain)
-        return respond(answer)
+        return respond_text(answer)
 
     batch_schema = {"type": "object", "required": ["applications"], "additionalProperties": False, "properties": {
         "applications": {"type": "array", "maxItems": MAX_BATCH, "items": _ref("Application")}}}
@@ -451,8 +482,8 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
                   {"type": "object", "required": ["decisions"],
                    "properties": {"decisions": {"type": "array", "items": _ref("Decision")}}})},
                   **_errors(404, 413, 422, 503)})
-    async def post_batch(request: Request, as_of: dt.date | None = as_of_q, with_: list[str] = with_q,
-                         set_: list[str] = set_q, explain: str = explain_q) -> Response:
+    async def post_batch(request: Request, as_of: str | None = as_of_q, with_: list[str] = with_q,
+                         set_: list[Assignment] = set_q, explain: str = explain_q) -> Response:
         data = await read_json(request)
         if not isinstance(data, dict) or not isinstance(data.get("applications"), list):
             raise HTTPProblem(422, "expected {\"applications\": [...]}", [("$.applications", "an array of applications")])
@@ -468,7 +499,8 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
                 problems += error.problems
         if problems:
             raise HTTPProblem(422, "applications do not follow the contract", problems)
-        return respond({"decisions": await decide(applications, as_of, with_, set_, explain)})
+        answers = await decide(applications, as_of, with_, set_, explain)
+        return respond_text('{"decisions":[' + ",".join(answers) + "]}")
 
     record_schema = {"type": "object", "required": ["decision_id", "seq", "created_at", "application", "decision", "law",
                                                     "prev_hash", "hash"],
@@ -506,11 +538,11 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
 
     @app.get("/v1/law", tags=["law"], summary="Instruments in force, amendments, parameters and the digest",
              responses={200: {"description": "The law", **_json_content({"type": "object"})}, **_errors(404, 422)})
-    async def get_law(as_of: dt.date | None = day_q, with_: list[str] = with_q,
-                      set_: list[str] = set_q) -> Response:
+    async def get_law(as_of: str | None = day_q, with_: list[str] = with_q,
+                      set_: list[Assignment] = set_q) -> Response:
         context, _ = laws.get(with_, parse_assignments(set_))
         law = context.law
-        day = as_of or dt.date.today()
+        day = parse_day(as_of) or dt.date.today()
         instruments = [{"id": i.id, "kind": i.kind, "title_zh": i.title_zh, "title_en": i.title_en, "rank": i.rank,
                         "status": i.status, "in_force": _iso(i.in_force), "repealed": _iso(i.repealed)}
                        for i in (law.instruments[x] for x in law.instruments_in_force(day))]
@@ -529,7 +561,7 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
 
     @app.get("/v1/rules/{rule_id:path}", tags=["law"], summary="A rule: citation, text, definition, graph neighbours",
              responses={200: {"description": "The rule", **_json_content({"type": "object"})}, **_errors(404, 422)})
-    async def get_rule(rule_id: str, with_: list[str] = with_q, set_: list[str] = set_q) -> Response:
+    async def get_rule(rule_id: str, with_: list[str] = with_q, set_: list[Assignment] = set_q) -> Response:
         from lexgraph.engine.evaluate import cited_text, render_citation
 
         context, _ = laws.get(with_, parse_assignments(set_))
@@ -548,7 +580,7 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     @app.get("/v1/articles/{citation:path}", tags=["law"],
              summary="An article (or paragraph, item): verbatim text, the rules citing it, graph neighbours",
              responses={200: {"description": "The article", **_json_content({"type": "object"})}, **_errors(404, 422)})
-    async def get_article(citation: str, with_: list[str] = with_q, set_: list[str] = set_q) -> Response:
+    async def get_article(citation: str = citation_p, with_: list[str] = with_q, set_: list[Assignment] = set_q) -> Response:
         match = CITATION.match(citation)
         if match is None:
             raise HTTPProblem(422, "not a citation", [("path.citation", "expected INSTRUMENT/art_N[__para_P[__item_I]], "
@@ -584,12 +616,12 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     @app.post("/v1/analyses", tags=["law"], summary="The findings of `lexgraph analyze` for as_of / with / set",
               responses={200: {"description": "The findings", **_json_content({"type": "object"})},
                          **_errors(404, 422, 501)})
-    async def post_analysis(as_of: dt.date | None = day_q, with_: list[str] = with_q,
-                            set_: list[str] = set_q) -> Response:
+    async def post_analysis(as_of: str | None = day_q, with_: list[str] = with_q,
+                            set_: list[Assignment] = set_q) -> Response:
         if importlib.util.find_spec("lexgraph.compliance.analysis") is None:
             raise HTTPProblem(501, "analysis is not part of this build (lexgraph.compliance.analysis is missing)")
         context, _ = laws.get(with_, parse_assignments(set_))
-        return respond(await run_in_threadpool(_run_analysis, context, as_of or dt.date.today()))
+        return respond(await run_in_threadpool(_run_analysis, context, parse_day(as_of) or dt.date.today()))
 
     @app.post("/v1/amendments", tags=["law"], summary="Load a new amendment source at run time (bearer token)",
               openapi_extra={"requestBody": {"required": True, **_json_content(
@@ -632,6 +664,9 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
                             **application_defs, **decision_defs})
             for methods in spec["paths"].values():
                 for operation in methods.values():
+                    for parameter in operation.get("parameters", []):
+                        if parameter["name"] == "as_of":  # a calendar date, said plainly
+                            parameter["schema"] = {"type": "string", "format": "date", "pattern": DATE.pattern}
                     # FastAPI documents its own validation error; ours is the Problem above.
                     operation.get("responses", {}).get("422", {}).get("content", {}).get(
                         "application/json", {})["schema"] = _ref("Problem")
