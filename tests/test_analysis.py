@@ -205,16 +205,33 @@ def test_amendment_without_its_priority_clause_leaves_them_unresolved(tmp_path: 
         assert outcome(decision, permit) == "ineligible"
 
 
+REFORM_ROUTES = {
+    "work_permit": ("independent_application/art_1__para_2__independent_work_permit", ROUTES["work_permit"][1]),
+    "r_visa": ("independent_application/art_1__para_2__independent_r_visa", ROUTES["r_visa"][1]),
+    "permanent_residence": ("independent_application/art_4__para_3__independent_pr", ROUTES["permanent_residence"][1]),
+}
+
+
 @pytest.mark.skipif(not REFORM.exists(), reason="the reform amendment has not landed yet")
-def test_reform_amendment_employer_route_conflicts_are_found() -> None:
+def test_reform_amendment_against_the_employer_requirement(tmp_path: Path) -> None:
     context = LawContext.load([REGULATIONS], [REFORM])
     report = analyze(context, AS_OF)
-    employer = {new for new, old in ROUTES.values()} | {old for new, old in ROUTES.values()}
-    hits = [f for f in report.by_kind("conflict") if set(f.rules) & {old for _, old in ROUTES.values()}
-            and any(r.startswith(context.law.applied_amendments) for r in f.rules)]
-    assert hits, employer
-    for f in hits:
-        assert f.verified is True
+    by_rules = {frozenset(f.rules): f for f in report.by_kind("conflict")}
+    for permit, (new, old) in REFORM_ROUTES.items():
+        f = by_rules[frozenset((new, old))]
+        assert f.resolution == {"by": "override", "winner": new} and f.verified is True
+        decision = context.decide(f.witness)
+        assert applies(decision, new) is True and applies(decision, old) is True
+        if f.detail["winner_decides"]:
+            assert outcome(decision, permit) == "eligible"
+    # the same reform without its priority clauses: unresolved
+    stripped = tmp_path / "independent_application.lex"
+    stripped.write_text("\n".join(line for line in REFORM.read_text(encoding="utf-8").splitlines()
+                                   if not line.strip().startswith("overrides")), encoding="utf-8")
+    bare = analyze(LawContext.load([REGULATIONS], [stripped]), AS_OF)
+    gating = {frozenset(f.rules) for f in bare.gating}
+    for new, old in REFORM_ROUTES.values():
+        assert frozenset((new, old)) in gating
 
 
 # ------------------------------------------------------------------ the real corpus
