@@ -432,8 +432,9 @@ class Symbolic:
         if op in ("==", "!="):
             exact = z3.And(lo_a == hi_a, lo_b == hi_b)
             overlap = z3.If(lo_a >= lo_b, lo_a, lo_b) <= z3.If(hi_a <= hi_b, hi_a, hi_b)
-            # engine.compile.points_compare: a straddling range is unknown when `==` may hold (or `!=` may fail)
-            inexact_t = FALSE if op == "==" else FALSE
+            # mirrors engine.compile.points_compare for a range that is not one number: `==` is unknown
+            # when the ranges meet and false otherwise; `!=` is true when they meet, unknown otherwise
+            inexact_t = FALSE if op == "==" else overlap
             inexact_f = z3.Not(overlap) if op == "==" else FALSE
             t = z3.If(exact, t, inexact_t)
             f = z3.If(exact, f, inexact_f)
