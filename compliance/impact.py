@@ -96,10 +96,10 @@ def quotas(law: Any) -> list[Quota]:
             names = {c.name for c in rule.conclusions if c.kind == "condition"}
             for gid in sorted(amended):
                 grant = law.rules[gid]
-                reads = {x.args[0].dotted for x in _calls(grant.when) if x.name == "met"}  # type: ignore[attr-defined]
+                reads = {x.args[0].dotted for x in _calls(grant.when) if x.name == "met"}
                 if gid != rid and not (names & reads):
                     continue
-                tables = sorted({x.args[0].dotted for x in _calls(grant.when) if x.name == "points"})  # type: ignore[attr-defined]
+                tables = sorted({x.args[0].dotted for x in _calls(grant.when) if x.name == "points"})
                 for c in grant.conclusions:
                     if c.kind == "eligible":
                         out.extend(Quota(param, int(law.parameter_values[param]), count, rid, p, tables[0] if tables else "")
@@ -115,7 +115,7 @@ def _compares(e: m.Expr | None) -> list[m.Compare]:
         for x in getattr(e, attr, ()) or ():
             out += _compares(x)
     if isinstance(getattr(e, "operand", None), m.Expr):
-        out += _compares(e.operand)  # type: ignore[attr-defined]
+        out += _compares(e.operand)
     return out
 
 
@@ -160,6 +160,18 @@ def with_counts(table: pa.Table, counts: dict[str, int]) -> pa.Table:
     return table
 
 
+def _to_ipc(table: pa.Table) -> bytes:
+    """A chunk as Arrow IPC bytes: only its own rows travel (a pickled slice drags its parent's buffers)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def evaluate_ipc_chunk(spec: LawSpec, data: bytes) -> dict[str, Any]:
+    return evaluate_chunk(spec, pa.ipc.open_stream(data).read_all())
+
+
 def evaluate_chunk(spec: LawSpec, table: pa.Table) -> dict[str, Any]:
     """Decide one chunk: under the law in force; under the amended law with every quota count at 0
     ('after0'); and, when there are quotas, with every count at its limit ('afterq'). Per permit:
@@ -173,7 +185,8 @@ def evaluate_chunk(spec: LawSpec, table: pa.Table) -> dict[str, Any]:
     code_of = {r: i for i, r in enumerate(catalogue)}
     permits = sorted(set(before.law.permits) | set(after.law.permits))
     amended = amendment_rules(after.law)
-    groups_before = BatchEvaluator(before.evaluator).run(FactBatch(table), as_of)
+    base = FactBatch(table)
+    groups_before = BatchEvaluator(before.evaluator).run(base, as_of)
     variants = {"after0": {q.count_fact: 0 for q in qs}}
     if qs:
         variants["afterq"] = {q.count_fact: max(q.limit, 0) for q in qs}
@@ -181,7 +194,8 @@ def evaluate_chunk(spec: LawSpec, table: pa.Table) -> dict[str, Any]:
     for p in permits:
         out[f"before:{p}"] = np.full(n, -1, dtype="int8")
     for name, counts in variants.items():
-        groups_after = BatchEvaluator(after.evaluator).run(FactBatch(with_counts(table, counts)), as_of)
+        batch = base.with_columns(with_counts(table, counts), counts) if counts else base
+        groups_after = BatchEvaluator(after.evaluator).run(batch, as_of)
         for p in permits:
             out[f"{name}:{p}"] = np.full(n, -1, dtype="int8")
             out[f"rule_{name}:{p}"] = np.full(n, -1, dtype="int16")
@@ -220,11 +234,12 @@ def _deciding_rule(rb: BatchResult, ra: BatchResult, permit: str, b: Any, a: Any
                    code_of: dict[str, int], amended: set[str]) -> Any:
     """For each row whose outcome changed: the first rule (amendment rules first, then by id) whose
     standing moved towards the new outcome; else any rule whose standing moved; else 'indirect'."""
-    n = len(a)
-    code = np.full(n, -1, dtype="int16")
-    changed = a != b
-    if not changed.any():
+    code = np.full(len(a), -1, dtype="int16")
+    where = np.nonzero(a != b)[0]
+    if not len(where):
         return code
+    a, b = a[where], b[where]
+    n = len(where)
     sb, sa = rb.stands.get(permit, {}), ra.stands.get(permit, {})
     law_a, law_b = ra.program.law, rb.program.law
 
@@ -233,23 +248,31 @@ def _deciding_rule(rb: BatchResult, ra: BatchResult, permit: str, b: Any, a: Any
         return "grant" if any(c.kind == "eligible" and permit in c.permits for c in rule.conclusions) else "restrict"
 
     def st(d: dict[str, Any], rid: str) -> Any:
-        """Standing as an ordered code: -1 false (or no such rule), 0 unknown, 1 true."""
+        """Standing as an ordered code, on the changed rows: -1 false (or no such rule), 0 unknown, 1 true."""
         t = d.get(rid)
         if t is None:
             return np.full(n, -1, dtype="int8")
-        return np.broadcast_to(np.where(t.k, np.where(t.v, 1, -1), 0).astype("int8"), (n,))
+        k, v = (x[where] if np.ndim(x) else np.broadcast_to(x, (n,)) for x in (t.k, t.v))
+        return np.where(k, np.where(v, 1, -1), 0).astype("int8")
 
     ids = sorted(set(sb) | set(sa), key=lambda r: (r not in amended, r))
+    before_st = {r: st(sb, r) for r in ids}
+    after_st = {r: st(sa, r) for r in ids}
     gained, lost = (a == 1) & (b != 1), (b == 1) & (a != 1)
     now_ineligible = (a == 0) & ~lost
+    changed = np.ones(n, dtype=bool)
+    sub = np.full(n, -1, dtype="int16")
     # towards eligibility: a grant standing more firmly, a restriction less; towards refusal: the reverse
-    towards_yes = [(st(sa, r) > st(sb, r)) if side(r) == "grant" else (st(sa, r) < st(sb, r)) for r in ids]
-    towards_no = [(st(sa, r) > st(sb, r)) if side(r) == "restrict" else (st(sa, r) < st(sb, r)) for r in ids]
+    up = {r: after_st[r] > before_st[r] for r in ids}
+    down = {r: after_st[r] < before_st[r] for r in ids}
+    towards_yes = [up[r] if side(r) == "grant" else down[r] for r in ids]
+    towards_no = [up[r] if side(r) == "restrict" else down[r] for r in ids]
     for want, masks in ((gained, towards_yes), (lost | now_ineligible, towards_no), (changed, towards_yes), (changed, towards_no)):
         for r, mask in zip(ids, masks, strict=True):
-            hit = want & (code == -1) & mask
-            code[hit] = code_of[r]
-    code[changed & (code == -1)] = code_of[INDIRECT]
+            hit = want & (sub == -1) & mask
+            sub[hit] = code_of[r]
+    sub[sub == -1] = code_of[INDIRECT]
+    code[where] = sub
     return code
 
 
@@ -268,7 +291,7 @@ def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, sched
         from distributed import Client, as_completed
 
         with Client(scheduler) as client:
-            futures = {client.submit(evaluate_chunk, spec, c, pure=False): i for i, c in enumerate(chunks)}
+            futures = {client.submit(evaluate_ipc_chunk, spec, _to_ipc(c), pure=False): i for i, c in enumerate(chunks)}
             for fut in as_completed(futures):
                 results[futures[fut]] = fut.result()
                 done += chunks[futures[fut]].num_rows
@@ -279,8 +302,10 @@ def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, sched
         import multiprocessing as mp
 
         count = min(workers or os.cpu_count() or 1, len(chunks))
-        with cf.ProcessPoolExecutor(count, mp_context=mp.get_context("spawn")) as pool:
-            fmap = {pool.submit(evaluate_chunk, spec, c): i for i, c in enumerate(chunks)}
+        # fork where there is one: the workers inherit the loaded laws instead of parsing them again
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        with cf.ProcessPoolExecutor(count, mp_context=mp.get_context(method)) as pool:
+            fmap = {pool.submit(evaluate_ipc_chunk, spec, _to_ipc(c)): i for i, c in enumerate(chunks)}
             for fut in cf.as_completed(fmap):
                 results[fmap[fut]] = fut.result()
                 done += chunks[fmap[fut]].num_rows

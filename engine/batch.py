@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import model as m
-from .check import Law, contract_schema, expression_typer
+from .check import Law, contract_schema, expression_typer, fact_paths
 from .evaluate import Program
 from .graph import conjuncts
 
@@ -183,6 +183,7 @@ class Val:
     cats: tuple[str, ...] | None = None  # str columns: codes index into cats (constants: data is a str)
     hi: Any = None  # pts: data is the low end of the range, hi the high end
     members: dict[str, Any] | None = None  # set: document → held mask
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # e.g. (year, month, day)
 
 
 @dataclass
@@ -246,6 +247,12 @@ def _ymd(days: Any) -> tuple[Any, Any, Any]:
     return year, month, day
 
 
+def _memo_ymd(v: Val) -> tuple[Any, Any, Any]:
+    if "ymd" not in v.memo:
+        v.memo["ymd"] = _ymd(v.data)
+    return v.memo["ymd"]  # type: ignore[no-any-return]
+
+
 def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
     """Two string columns (or constants) as integer ranks in one sorted union: compare as numbers."""
     union = sorted(set(a.cats or ()) | set(b.cats or ()) | {x.data for x in (a, b) if x.cats is None and isinstance(x.data, str)})
@@ -273,6 +280,21 @@ class FactBatch:
         self.table = table
         self.n = table.num_rows
         self._cache: dict[tuple[str, str], Val] = {}
+        # derived facts and points ranges are pure functions of the facts: shared by every law
+        # (and every variant of the columns that leaves their facts alone) run over this batch
+        self.memo: dict[Any, Val] = {}
+
+    def with_columns(self, table: pa.Table, changed: Iterable[str]) -> FactBatch:
+        """The same rows with the `changed` columns replaced by those of `table`; facts already read
+        from other columns are kept."""
+        changed = set(changed)
+        out = FactBatch(table)
+        def touched(path: str) -> bool:
+            return any(path == c or path.startswith(c + ".") or c.startswith(path + ".") for c in changed)
+
+        out._cache = {k: v for k, v in self._cache.items() if not touched(k[0])}
+        out.memo = {k: v for k, v in self.memo.items() if not any(touched(r) for r in k[1])}
+        return out
 
     @classmethod
     def from_applications(cls, apps: Sequence[dict[str, Any]]) -> FactBatch:
@@ -407,6 +429,26 @@ def _tri_at(t: Tri, row: int) -> bool | None:
     return bool(v) if k else None
 
 
+class _Facts(dict[str, Val]):
+    """Facts read from the columns on first use (a program reads a fraction of the vocabulary)."""
+
+    def __init__(self, batch: FactBatch, law: Law, rows: Any = None):
+        super().__init__()
+        self.batch, self.law, self.rows = batch, law, rows
+
+    def __missing__(self, path: str) -> Val:
+        decl = self.law.facts.get(path)
+        if decl is None:
+            return UNKNOWN_VAL
+        v = self.batch.fact(decl)
+        v = _take(v, self.rows) if self.rows is not None else v
+        self[path] = v
+        return v
+
+    def get(self, path: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[path] if path in self or path in self.law.facts else default
+
+
 @dataclass
 class _Env:
     facts: dict[str, Val]
@@ -501,8 +543,8 @@ class BatchProgram:
         none = known & (a.none | b.none)
         if a.kind != "date" or b.kind != "date":
             return Val("num", 0.0, known & none, none)
-        ya, ma, da = _ymd(a.data)
-        yb, mb, db = _ymd(b.data)
+        ya, ma, da = _memo_ymd(a)
+        yb, mb, db = _memo_ymd(b)
         before = (mb < ma) | ((mb == ma) & (db < da))
         return Val("num", (yb - ya - before).astype("float64"), known, none)
 
@@ -615,16 +657,13 @@ class BatchProgram:
         settled, so that what depends on it follows — population-level limits (quotas) use this."""
         p = self.program
         law = self.law
-        facts: dict[str, Val] = {}
-        for decl in law.facts.values():
-            v = batch.fact(decl)
-            facts[decl.path] = _take(v, rows) if rows is not None else v
+        facts = _Facts(batch, law, rows)
         n = batch.n if rows is None else len(rows)
         env = _Env(facts, {x: UNKNOWN_TRI for x in law.permits}, {x: UNKNOWN_TRI for x in law.conditions})
         for d in law.derived:
-            facts[d.name] = self.value(d.expr, env)
+            facts[d.name] = self._memo(batch, rows, ("derived", d), lambda d=d: self.value(d.expr, env))  # type: ignore[misc]
         for table in law.points.values():
-            env.pt[table.name] = self.points(table, env)
+            env.pt[table.name] = self._memo(batch, rows, ("points", table), lambda t=table: self.points(t, env))  # type: ignore[misc]
         applies: dict[int, Tri] = {}
         stands: dict[str, dict[str, Tri]] = {}
         done: set[int] = set()
@@ -657,6 +696,31 @@ class BatchProgram:
         return BatchResult(
             p, n, env.o, env.c, {p.rules[i].rule.id: t for i, t in sorted(applies.items())}, stands,
             {name: (v.data, v.hi) for name, v in env.pt.items()})
+
+    def _memo(self, batch: FactBatch, rows: Any, what: tuple[str, Any], compute: Any) -> Val:
+        if rows is not None:
+            return compute()  # type: ignore[no-any-return]
+        reads = self._reads(what)
+        params = tuple((r, repr(self.law.parameter_values.get(r.split(".", 1)[1]))) for r in reads if r.startswith("params."))
+        key = (what, reads, params)
+        if key not in batch.memo:
+            batch.memo[key] = compute()
+        return batch.memo[key]
+
+    def _reads(self, what: tuple[str, Any]) -> tuple[str, ...]:
+        """The facts a derived fact or a points table reads, through derived facts."""
+        kind, obj = what
+        exprs = [obj.expr] if kind == "derived" else [x for f in obj.factors for b in f.bands for x in (b.when, b.value)]
+        out: set[str] = set()
+        todo = [p for e in exprs for p in fact_paths(e)]
+        while todo:
+            p = todo.pop()
+            if p in out:
+                continue
+            out.add(p)
+            if p in self.derived:
+                todo += fact_paths(self.derived[p].expr)
+        return tuple(sorted(out))
 
     def rule(self, i: int, env: _Env) -> Tri:
         cr = self.program.rules[i]
