@@ -250,7 +250,7 @@ def _ymd(days: Any) -> tuple[Any, Any, Any]:
 def _memo_ymd(v: Val) -> tuple[Any, Any, Any]:
     if "ymd" not in v.memo:
         v.memo["ymd"] = _ymd(v.data)
-    return v.memo["ymd"]  # type: ignore[no-any-return]
+    return v.memo["ymd"]
 
 
 def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
@@ -445,7 +445,7 @@ class _Facts(dict[str, Val]):
         self[path] = v
         return v
 
-    def get(self, path: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, path: str, default: Any = None) -> Any:
         return self[path] if path in self or path in self.law.facts else default
 
 
@@ -661,9 +661,9 @@ class BatchProgram:
         n = batch.n if rows is None else len(rows)
         env = _Env(facts, {x: UNKNOWN_TRI for x in law.permits}, {x: UNKNOWN_TRI for x in law.conditions})
         for d in law.derived:
-            facts[d.name] = self._memo(batch, rows, ("derived", d), lambda d=d: self.value(d.expr, env))  # type: ignore[misc]
+            facts[d.name] = self._memo(batch, rows, ("derived", d), lambda d=d: self.value(d.expr, env))
         for table in law.points.values():
-            env.pt[table.name] = self._memo(batch, rows, ("points", table), lambda t=table: self.points(t, env))  # type: ignore[misc]
+            env.pt[table.name] = self._memo(batch, rows, ("points", table), lambda t=table: self.points(t, env))
         applies: dict[int, Tri] = {}
         stands: dict[str, dict[str, Tri]] = {}
         done: set[int] = set()
@@ -699,7 +699,7 @@ class BatchProgram:
 
     def _memo(self, batch: FactBatch, rows: Any, what: tuple[str, Any], compute: Any) -> Val:
         if rows is not None:
-            return compute()  # type: ignore[no-any-return]
+            return compute()
         reads = self._reads(what)
         params = tuple((r, repr(self.law.parameter_values.get(r.split(".", 1)[1]))) for r in reads if r.startswith("params."))
         key = (what, reads, params)
