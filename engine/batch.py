@@ -283,6 +283,7 @@ class FactBatch:
         # derived facts and points ranges are pure functions of the facts: shared by every law
         # (and every variant of the columns that leaves their facts alone) run over this batch
         self.memo: dict[Any, Val] = {}
+        self._anc: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def with_columns(self, table: pa.Table, changed: Iterable[str]) -> FactBatch:
         """The same rows with the `changed` columns replaced by those of `table`; facts already read
@@ -305,6 +306,9 @@ class FactBatch:
 
     def _ancestors(self, path: str) -> tuple[Any, Any]:
         """(absent, nulled): an enclosing nullable object is unknown / an explicit null."""
+        parent = path.rsplit(".", 1)[0] if "." in path else ""
+        if ("anc", parent) in self._anc:
+            return self._anc[("anc", parent)]
         absent: Any = np.zeros(self.n, dtype=bool)
         nulled: Any = np.zeros(self.n, dtype=bool)
         parts = path.split(".")
@@ -316,6 +320,7 @@ class FactBatch:
             val = _bools(marker)
             nulled |= valid & ~val & ~absent
             absent |= ~valid & ~nulled
+        self._anc[("anc", parent)] = (absent, nulled)
         return absent, nulled
 
     def fact(self, decl: m.FactDecl) -> Val:
@@ -641,6 +646,13 @@ class BatchProgram:
             for band in factor.bands:
                 holds = self.cond(band.when, env)
                 v = self.value(band.value, env)
+                if v.kind == "num" and np.ndim(v.data) == 0 and bool(v.known) and not bool(v.none) and float(v.data) >= 0:
+                    # a constant band value (the usual case): lo and hi start at 0 and only grow, so
+                    # max(lo, v if holds else 0) is the where-less form of the same update
+                    val = float(v.data)
+                    lo = np.maximum(lo, holds.v * val)
+                    hi = np.maximum(hi, (~holds.k | holds.v) * val)
+                    continue
                 v_ok = v.known & ~v.none & (v.kind in ("num", "bool"))
                 val = np.asarray(v.data, dtype="float64") if v.kind in ("num", "bool") else np.float64(0.0)
                 lo = np.where(holds.v & v_ok, np.maximum(lo, val), lo)
