@@ -649,9 +649,9 @@ class BatchProgram:
                 if v.kind == "num" and np.ndim(v.data) == 0 and bool(v.known) and not bool(v.none) and float(v.data) >= 0:
                     # a constant band value (the usual case): lo and hi start at 0 and only grow, so
                     # max(lo, v if holds else 0) is the where-less form of the same update
-                    val = float(v.data)
-                    lo = np.maximum(lo, holds.v * val)
-                    hi = np.maximum(hi, (~holds.k | holds.v) * val)
+                    const = float(v.data)
+                    lo = np.maximum(lo, holds.v * const)
+                    hi = np.maximum(hi, (~holds.k | holds.v) * const)
                     continue
                 v_ok = v.known & ~v.none & (v.kind in ("num", "bool"))
                 val = np.asarray(v.data, dtype="float64") if v.kind in ("num", "bool") else np.float64(0.0)
