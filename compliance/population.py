@@ -27,7 +27,7 @@ from lexgraph.engine.batch import (
 DECISION_DATE = dt.date(2024, 6, 1)
 
 # Nationality shares (ISO alpha-3). Myanmar and Vietnam lead: the 7th census names them the two
-# largest sources of foreigners in mainland China (seed 000, 二（二）4). India, the United States and
+# largest sources of foreigners in mainland China (seed 000, 三（一）4). India, the United States and
 # Europe's UK, France and Germany are the talent sources seed 002 studies (表 2, 表 3). The rest, and
 # the exact shares, are assumptions (docs/impact.md).
 NATIONALITIES: tuple[tuple[str, float], ...] = (
