@@ -608,6 +608,9 @@ def cmd_impact(args: argparse.Namespace) -> int:
     if not args.amendments:
         print("error: --with AMENDMENT is required", file=sys.stderr)
         return 2
+    if not args.population.is_file():
+        print(f"error: {args.population}: no such population file", file=sys.stderr)
+        return 1
     console = Console(stderr=True)
     progress = _Progress()
     try:
