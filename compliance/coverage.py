@@ -26,6 +26,7 @@ class Scenario:
     as_of: dt.date | None
     amendments: list[Path]
     parameters: dict[str, str]
+    law: list[Path] | None = None  # regulation folders (default: the bundled corpus)
 
 
 def load_scenarios(root: Path) -> list[Scenario]:
@@ -36,7 +37,8 @@ def load_scenarios(root: Path) -> list[Scenario]:
         out.append(Scenario(
             path, data.get("description", ""), data["application"], data["expect"],
             dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
-            [path.parent / a for a in data.get("with", [])], {k: str(v) for k, v in data.get("set", {}).items()}))
+            [path.parent / a for a in data.get("with", [])], {k: str(v) for k, v in data.get("set", {}).items()},
+            [path.parent / d for d in data["law"]] if data.get("law") else None))
     return out
 
 

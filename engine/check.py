@@ -136,6 +136,13 @@ class _Checker:
         for c in candidates:
             if c in self.rules:
                 return c
+        if "/" not in ref:  # a label of a rule in the same instrument
+            labelled = [r.id for r in self.rules.values() if r.instrument == instrument and r.label == ref]
+            if len(labelled) == 1:
+                return labelled[0]
+            if labelled:
+                self.error("dangling_reference", f"{what} `{ref}` is ambiguous: {', '.join(sorted(labelled))}", span)
+                return None
         self.error("dangling_reference", f"{what} `{ref}` names no rule", span)
         return None
 

@@ -36,5 +36,6 @@ def read_source(path: Path, origin: Span | None = None) -> tuple[SourceFile | No
         text = path.resolve().read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         span = origin or Span(_display(path), 0, 0)
-        return None, Diagnostic("unreadable_source", f"cannot read `{path}`: {error}", span)
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return None, Diagnostic("unreadable_source", f"cannot read `{_display(path)}`: {reason.lower()}", span)
     return SourceFile(_display(path), text), None

@@ -104,7 +104,7 @@ class _Lowerer:
             return _unquote(node.children[0])
         if kind == "meta_date":
             return str(node.children[0])
-        return "/".join(str(t) for t in node.children[0].children)
+        return "/".join(str(t) for t in node.children)
 
     def _date(self, token: Token) -> dt.date | None:
         try:

@@ -17,16 +17,24 @@ def grammar() -> Lark:
     return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
-# Friendly labels for common mistakes (Lark's match_examples).
-_EXAMPLES: dict[str, list[str]] = {
-    "unclosed block: a `}` is missing": ["rule at art 1 { conclude eligible x ", "article 1 { paragraph 1 { text \"a\" "],
+# Friendly labels for common mistakes (Lark's match_examples). Lark compares parser states,
+# whose stack depth differs for the first declaration of a file and the ones after it, so each
+# example is given both ways.
+_MISTAKES: dict[str, list[str]] = {
+    "a `}` is missing before the end of the file": ["rule at art 1 { conclude eligible x ", 'article 1 { paragraph 1 { text "a" '],
     "a rule statement must start with conclude, when, unless, overrides, replaces, source, note or gloss": [
-        "rule { foo }",
-        "rule { eligible x }",
+        "rule x { foo }",
+        "rule x { eligible x }",
     ],
-    "an expression is incomplete": ["rule { when a >= }", "rule { when a and }", "rule { when not }"],
+    "the expression is incomplete": [
+        f"rule x{cite} {{ {before}when {expr} }}"
+        for expr in ("a >= ", "a and ", "not ", "a or ", "all of { a, ")
+        for cite in ("", " at art 1")
+        for before in ("", "conclude eligible p ")
+    ],
     "a string is not closed": ['article 1 { text "abc }'],
 }
+_EXAMPLES = {label: [x for e in examples for x in (e, "import \"v.lex\"\n" + e)] for label, examples in _MISTAKES.items()}
 
 
 def _label(error: UnexpectedInput, text: str) -> str | None:

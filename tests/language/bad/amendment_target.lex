@@ -1,0 +1,16 @@
+import "../../../regulations/vocabulary.lex"
+instrument demo {
+  title_zh "示例办法"
+  rank departmental_rule
+  in_force 2020-01-01
+}
+article 1 {
+  paragraph 1 {
+    text "示例条文。"
+    item 1 { text "（一）第一项；" }
+  }
+}
+amendment demo_reform {
+  title_zh "示例修改建议"
+}
+replace article demo 7 { paragraph 1 { text "新条文。" } }

@@ -1,0 +1,2 @@
+import "../../../regulations/vocabulary.lex"
+fact applicant.favourite_colour: text

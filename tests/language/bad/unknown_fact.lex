@@ -1,0 +1,16 @@
+import "../../../regulations/vocabulary.lex"
+instrument demo {
+  title_zh "示例办法"
+  rank departmental_rule
+  in_force 2020-01-01
+}
+article 1 {
+  paragraph 1 {
+    text "示例条文。"
+    item 1 { text "（一）第一项；" }
+  }
+}
+rule at art 1 para 1 {
+  conclude eligible work_permit
+  when applicant.shoe_size >= 42
+}

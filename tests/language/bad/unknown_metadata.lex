@@ -1,0 +1,5 @@
+import "../../../regulations/vocabulary.lex"
+instrument demo {
+  title_zh "示例办法"
+  colour "blue"
+}
