@@ -53,6 +53,15 @@ def proofs(decision: Decision) -> Iterator[RuleProof]:
             yield from walk(g)
 
 
+def rules_exercised(decision: Decision) -> set[str]:
+    """Rules in any proof tree, and the rules that decided a value or an obligation in `detail`."""
+    out = {p.rule for p in proofs(decision)}
+    for d in decision.decisions:
+        out |= set(d.detail.get("grounds_of_values", {}).values())
+        out |= {o["rule"] for o in d.detail.get("obligations", [])}
+    return out
+
+
 def check_scenario(scenario: Scenario, context: LawContext) -> tuple[Decision, list[str]]:
     """Decide a scenario; return the decision and every way it differs from what is expected."""
     decision = context.decide(scenario.application, scenario.as_of)
@@ -65,9 +74,13 @@ def check_scenario(scenario: Scenario, context: LawContext) -> tuple[Decision, l
             continue
         if d.outcome != e["outcome"]:
             problems.append(f"{e['permit']}: expected {e['outcome']}, got {d.outcome}")
+        for key, value in e.get("detail", {}).items():
+            if d.detail.get(key) != value:
+                problems.append(f"{e['permit']}: detail `{key}` expected {value!r}, got {d.detail.get(key)!r}")
         cited = e.get("cited")
         if cited:
             ids = {p.rule for g in (*d.grounds, *d.unmet) for p in _walk(g)}
+            ids |= set(d.detail.get("grounds_of_values", {}).values()) | {o["rule"] for o in d.detail.get("obligations", [])}
             if cited not in ids:
                 problems.append(f"{e['permit']}: `{cited}` is not among the grounds or unmet rules ({sorted(ids)})")
         for fact in e.get("missing", []):
@@ -111,7 +124,7 @@ def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> Coverag
         decision, problems = check_scenario(scenario, context)
         if problems:
             failures[str(scenario.path)] = problems
-        exercised |= {p.rule for p in proofs(decision)}
+        exercised |= rules_exercised(decision)
     law = base.law
     rules = sorted(law.rules)
     cited_articles = {(r.citation.instrument, r.citation.article) for r in law.rules.values() if r.citation}

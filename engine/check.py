@@ -449,13 +449,13 @@ class _Checker:
                 issuer = next((p.id for p in self.permits.values() if c.kind == "requires" and c.name in p.issues), None)
                 if issuer:  # a requirement is met by being eligible now for the permit that issues the document
                     deps.add_edge(f"rule:{rule.id}", f"permit:{issuer}", span=rule.span)
-        for cycle in nx.simple_cycles(deps):
+        for cycle in sorted(_canonical(c) for c in nx.simple_cycles(deps)):
             rules = [n[5:] for n in cycle if n.startswith("rule:")]
             span = self.rules[rules[0]].span if rules else Span("<none>", 0, 0)
             shown = " → ".join(n.split(":", 1)[1] for n in cycle + cycle[:1])
             self.error("cycle", f"dependency cycle: {shown}", span)
         over = nx.DiGraph((r.id, o) for r in self.rules.values() for o in r.overrides)
-        for cycle in nx.simple_cycles(over):
+        for cycle in sorted(_canonical(c) for c in nx.simple_cycles(over)):
             self.error("cycle", "override cycle: " + " → ".join(cycle + cycle[:1]), self.rules[cycle[0]].span)
 
     # ------------------------------------------------------------ run
@@ -472,6 +472,12 @@ class _Checker:
             conditions={k: tuple(v) for k, v in self.conditions.items()},
             parameter_values={p.name: p.default for p in self.parameters.values()},
         )
+
+
+def _canonical(cycle: list[str]) -> list[str]:
+    """A cycle rotated to start at its smallest node, so reports do not depend on hash order."""
+    start = cycle.index(min(cycle))
+    return cycle[start:] + cycle[:start]
 
 
 def reads_outcomes(expr: m.Expr, law: Any) -> list[str]:

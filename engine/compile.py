@@ -66,7 +66,10 @@ def points_compare(a: Any, op: str, b: Any) -> bool | None:
     f = ops[op]
     outcomes = {f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)}
     if op in ("==", "!=") and not (lo_a == hi_a and lo_b == hi_b):
-        return None if (op == "==") == (max(lo_a, lo_b) <= min(hi_a, hi_b)) else op == "!="
+        overlap = max(lo_a, lo_b) <= min(hi_a, hi_b)
+        if overlap:  # equal for some values in the ranges, unequal for others
+            return None
+        return op == "!="
     return outcomes.pop() if len(outcomes) == 1 else None
 
 

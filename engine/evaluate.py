@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -70,9 +71,14 @@ def cited_text(law: Law, citation: m.Citation | None) -> str:
     return para.text or "".join(i.text for i in para.items)
 
 
+@lru_cache(maxsize=4096)
+def _source_lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
 def source_slice(law: Law, span: Any) -> str:
     text = next((s.text for s in law.sources if s.path == span.path), "")
-    lines = text.splitlines()
+    lines = list(_source_lines(text))
     if not lines or span.line <= 0:
         return ""
     chunk = lines[span.line - 1:span.end_line]
@@ -427,7 +433,8 @@ def _points_reads(table: m.PointsTable) -> list[str]:
     for factor in table.factors:
         for band in factor.bands:
             paths += fact_paths(band.when) + fact_paths(band.value)
-    return sorted(set(paths))
+    # parameters are compiled in as constants, not read from the application
+    return sorted(p for p in set(paths) if not p.startswith("params."))
 
 
 def _points_args(table: m.PointsTable, names: dict[str, str] | None) -> list[str]:
@@ -461,7 +468,7 @@ def _flatten_code(law: Law, names: dict[str, str]) -> list[str]:
             var = f"_j{counter[0]}"
             lines.append(f"{indent}{var} = {source}.get({key!r}, ABSENT)")
             fact = child.get(".")
-            if len(child) > 1 or (fact is not None and fact.type.kind == "object"):
+            if fact is None or len(child) > 1 or fact.type.kind == "object":
                 lines.append(f"{indent}if {var} is None:")
                 lines.append(f"{indent}    {' = '.join(names['f:' + p] for p in all_paths(child))} = NONE")
                 lines.append(f"{indent}elif type({var}) is dict:")
@@ -516,9 +523,12 @@ class Evaluator:
         self.law = law
         self.graph = graph
         self._programs: dict[tuple[str, ...], Program] = {}
+        self._in_force: dict[dt.date, tuple[str, ...]] = {}
 
     def program(self, as_of: dt.date) -> Program:
-        key = tuple(self.law.instruments_in_force(as_of))
+        key = self._in_force.get(as_of)
+        if key is None:
+            key = self._in_force[as_of] = tuple(self.law.instruments_in_force(as_of))
         if key not in self._programs:
             self._programs[key] = Program(self.law, self.graph, as_of)
         return self._programs[key]
@@ -572,6 +582,20 @@ class _ProofBuilder:
                     out.append(source)
         return out
 
+    def _expr_missing(self, expr: m.Expr) -> list[str]:
+        """The unknown facts behind an unknown condition, through points tables and other permits."""
+        out = self._missing(fact_paths(expr))
+        issuers = {d: p.id for p in self.law.permits.values() for d in p.issues}
+        for call in _calls(expr):
+            name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
+            if call.name == "points" and name in self.law.points:
+                out += self._missing(_points_reads(self.law.points[name]))
+            elif call.name in ("eligible", "ineligible", "available"):
+                permit = issuers.get(name) if call.name == "available" else name
+                if permit and self.o.get(permit) is None:
+                    out += list(self.permit(permit).missing_facts)
+        return out
+
     def rule_proof(self, i: int, effect: str, depth: int = 0) -> tuple[RuleProof, list[str]]:
         cr = self.p.rules[i]
         rule = cr.rule
@@ -589,9 +613,12 @@ class _ProofBuilder:
             if avail is not None:
                 doc = next(cn.name for cn in rule.conclusions if cn.kind == "requires")
                 conditions += (ConditionTrace(f"not available({doc})", k_not(avail[0]), {"holds": _json_value(self.f.get("holds"))}),)
-            for trace, fp in [*zip(conditions, cr.condition_facts, strict=False), *zip(exceptions, cr.exception_facts, strict=True)]:
+            exprs = [*conjuncts(rule.when), *rule.unless]
+            for trace, expr in zip([*conditions[:len(cr.condition_texts)], *exceptions], exprs, strict=True):
                 if trace.holds is None:
-                    missing += self._missing(fp)
+                    missing += self._expr_missing(expr)
+            if avail is not None and avail[0] is None:
+                missing += self._expr_missing(m.Call("available", (m.Path((cr.requires,)),)))
             if depth < 3:
                 for name in cr.reads_conditions:
                     for j in self.p.condition_rules.get(name, []):

@@ -28,7 +28,8 @@ def test_each_error_kind_is_located_exactly(path: Path) -> None:
         (expected["code"], expected["line"], expected["column"], expected["message"])]
     rendered = diagnostics[0].render()
     assert rendered.startswith(f"{path.relative_to(Path.cwd())}:{expected['line']}:{expected['column']}: {expected['code']}: ")
-    assert rendered.splitlines()[-1].endswith("^")
+    if diagnostics[0].excerpt:  # a file that cannot be read has no line to show
+        assert rendered.splitlines()[-1].endswith("^")
 
 
 def test_every_error_code_has_a_fixture() -> None:
@@ -111,7 +112,7 @@ def test_parse_expressions_flatten_and_units() -> None:
     fm = _lower('instrument a { title_zh "甲" } rule r at art 1 { conclude eligible p when all of { a, b and c, '
                 'any of { d, e } , x in {"m", "n"}, s >= 450000 CNY, not f, 2013-07-01 <= decision_date } }')
     when = fm.rules[0].when
-    assert isinstance(when, m.And) and len(when.operands) == 7
+    assert isinstance(when, m.And) and len(when.operands) == 8  # `b and c` joins the list
     assert m.Lit(450000, "CNY") in [o.right for o in when.operands if isinstance(o, m.Compare)]
 
 
