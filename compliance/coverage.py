@@ -128,7 +128,7 @@ def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> Coverag
     law = base.law
     rules = sorted(law.rules)
     cited_articles = {(r.citation.instrument, r.citation.article) for r in law.rules.values() if r.citation}
-    covered_articles = {(law.rules[r].citation.instrument, law.rules[r].citation.article)  # type: ignore[union-attr]
+    covered_articles = {(law.rules[r].citation.instrument, law.rules[r].citation.article)
                         for r in exercised if r in law.rules and law.rules[r].citation}
     fmt = lambda key: f"{key[0]}/art_{key[1]}"  # noqa: E731
     return CoverageReport(

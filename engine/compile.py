@@ -215,9 +215,9 @@ class ExprCompiler:
         enum = lt if getattr(lt, "kind", None) == "enum" else rt if getattr(rt, "kind", None) == "enum" else None
         if enum is not None and enum.ordered and e.op not in ("==", "!="):
             ranks = self.const({v: i for i, v in enumerate(enum.members)})
-            left, right = (f"{ranks}.get({left})" if isinstance(e.left, m.Path) else repr(enum.members.index(e.left.value))  # type: ignore[attr-defined]
+            left, right = (f"{ranks}.get({left})" if isinstance(e.left, m.Path) else repr(enum.members.index(e.left.value))
                            if isinstance(e.left, m.Lit) else left,
-                           f"{ranks}.get({right})" if isinstance(e.right, m.Path) else repr(enum.members.index(e.right.value))  # type: ignore[attr-defined]
+                           f"{ranks}.get({right})" if isinstance(e.right, m.Path) else repr(enum.members.index(e.right.value))
                            if isinstance(e.right, m.Lit) else right)
         a, b = self.tmp(), self.tmp()
         if isinstance(e.right, m.Lit) and e.right.value is not None and right == repr(e.right.value):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -200,13 +200,13 @@ class Program:
         law, cc = self.law, self.compiler
         lines: list[str] = []
         for table in law.points.values():
-            body = []
+            factors = []
             for factor in table.factors:
                 bands = ", ".join(f"({cc.cond(b.when)}, {cc.value(b.value)})" for b in factor.bands)
-                body.append(f"({factor.cap}, ({bands},))")
+                factors.append(f"({factor.cap}, ({bands},))")
             params = ", ".join(_points_args(table, None))
             lines.append(f"def P_{table.name}({params}):\n    f = {{{', '.join(f'{p!r}: {p.replace(chr(46), chr(95))}' for p in _points_reads(table))}}}\n"
-                         f"    return ({', '.join(body)}{',' if body else ''})")
+                         f"    return ({', '.join(factors)}{',' if factors else ''})")
         # every fact, derived fact, condition, permit outcome and points range is a local variable
         names: dict[str, str] = {}
         for n, key in enumerate([*(f"f:{p}" for p in law.facts), *(f"f:{d.name}" for d in law.derived),
@@ -320,16 +320,16 @@ class Program:
                 plan.beaten_by[i] = []
                 for j in contenders:
                     if (j in plan.grants) != side:
-                        p = self.graph.prevails(self.rules[j].rule.id, self.rules[i].rule.id)
-                        if p:
-                            plan.beaten_by[i].append((j, p.principle))
+                        priority = self.graph.prevails(self.rules[j].rule.id, self.rules[i].rule.id)
+                        if priority:
+                            plan.beaten_by[i].append((j, priority.principle))
             for indices in plan.values.values():
                 for i in indices:
                     plan.beaten_by.setdefault(i, [])
                     for j in indices:
-                        p = self.graph.prevails(self.rules[j].rule.id, self.rules[i].rule.id) if i != j else None
-                        if p:
-                            plan.beaten_by[i].append((j, p.principle))
+                        priority = self.graph.prevails(self.rules[j].rule.id, self.rules[i].rule.id) if i != j else None
+                        if priority:
+                            plan.beaten_by[i].append((j, priority.principle))
         # settle named conditions and permits in dependency order
         deps = nx.DiGraph()
         for name in self.condition_rules:
@@ -394,10 +394,12 @@ def _calls(e: m.Expr) -> list[m.Call]:
 
 
 def _points_range(factors: tuple[Any, ...]) -> tuple[Any, ...]:
-    lo_total = hi_total = 0
+    lo_total: float = 0
+    hi_total: float = 0
     per_factor = []
     for cap, bands in factors:
-        lo = hi = 0
+        lo: float = 0
+        hi: float = 0
         for holds, value in bands:
             if holds is False:
                 continue

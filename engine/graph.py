@@ -170,10 +170,10 @@ class RuleGraph:
                     for path in fact_paths(band.when) + fact_paths(band.value):
                         self._edge(f"points:{table.name}", f"fact:{path}", "reads")
         for a, b, _permit, _attr in competitors(law):
-            p = decide_priority(law, a, b)
-            if p is not None:
-                self.priorities[(p.winner, p.loser)] = p
-                self._edge(f"rule:{p.winner}", f"rule:{p.loser}", "prevails_over", principle=p.principle)
+            priority = decide_priority(law, a, b)
+            if priority is not None:
+                self.priorities[(priority.winner, priority.loser)] = priority
+                self._edge(f"rule:{priority.winner}", f"rule:{priority.loser}", "prevails_over", principle=priority.principle)
 
     def prevails(self, winner: str, loser: str) -> Priority | None:
         return self.priorities.get((winner, loser))

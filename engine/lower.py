@@ -18,7 +18,7 @@ _DATE_KEYS = {"adopted", "in_force", "repealed", "proposed"}
 _LIST_KEYS = {"enacted_under", "implements", "amends"}
 
 
-def _unquote(token: Token | str) -> str:
+def _unquote(token: Any) -> str:
     raw = str(token)[1:-1]
     return raw.replace('\\"', '"').replace("\\\\", "\\")
 
@@ -106,7 +106,7 @@ class _Lowerer:
             return str(node.children[0])
         return "/".join(str(t) for t in node.children)
 
-    def _date(self, token: Token) -> dt.date | None:
+    def _date(self, token: Any) -> dt.date | None:
         try:
             return dt.date.fromisoformat(str(token))
         except ValueError:
@@ -167,16 +167,16 @@ class _Lowerer:
                 out[key] = _unquote(child.children[0])
         return out
 
-    def _article(self, number: Token, parts: list[Any], node: Tree, instrument: str) -> m.Article:
+    def _article(self, number: Any, parts: list[Any], node: Tree, instrument: str) -> m.Article:
         paragraphs = []
         for p in parts:
             if isinstance(p, Tree) and p.data == "paragraph":
                 items = tuple(
-                    m.Item(int(i.children[0]), span=self.span(i), **self._texts(i.children[1:]))
+                    m.Item(int(str(i.children[0])), span=self.span(i), **self._texts(i.children[1:]))
                     for i in p.children[1:] if isinstance(i, Tree) and i.data == "item")
-                paragraphs.append(m.Paragraph(int(p.children[0]), items=items, span=self.span(p),
+                paragraphs.append(m.Paragraph(int(str(p.children[0])), items=items, span=self.span(p),
                                               **self._texts(p.children[1:])))
-        return m.Article(instrument, int(number), paragraphs=tuple(paragraphs), span=self.span(node),
+        return m.Article(instrument, int(str(number)), paragraphs=tuple(paragraphs), span=self.span(node),
                          **self._texts(parts))
 
     def d_article_decl(self, node: Tree) -> None:
@@ -185,7 +185,7 @@ class _Lowerer:
 
     # -------------------------------------------------------------- rules
     def _citation(self, node: Tree) -> m.Citation:
-        numbers = [int(t) for t in node.children]
+        numbers = [int(str(t)) for t in node.children]
         numbers += [0] * (3 - len(numbers))
         return m.Citation(self.owner, numbers[0], numbers[1], numbers[2])
 
@@ -270,7 +270,7 @@ class _Lowerer:
             elif child.data == "factor":
                 fname, *rest = child.children
                 title = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) and rest[0].type == "STRING" else ""
-                cap = int(rest.pop(0))
+                cap = int(str(rest.pop(0)))
                 bands = tuple(m.Band(self.expr(b.children[0]), self.expr(b.children[1]), self.span(b)) for b in rest)
                 factors.append(m.Factor(str(fname), title, cap, bands, self.span(child)))
             else:
@@ -288,7 +288,7 @@ class _Lowerer:
         if kind == "repeal_rule":
             self.out["amend_ops"].append(m.AmendOp("repeal_rule", self.owner, rule=self._ref(node.children[0]), span=span))
             return
-        instrument, number = str(node.children[0]), int(node.children[1])
+        instrument, number = str(node.children[0]), int(str(node.children[1]))
         article = self._article(node.children[1], node.children[2:], node, instrument) if kind != "repeal_article" else None
         self.out["amend_ops"].append(m.AmendOp(kind, self.owner, instrument, article, number, span=span))  # type: ignore[arg-type]
 
@@ -314,7 +314,7 @@ class _Lowerer:
             flat: list[m.Expr] = []
             for child in c:
                 sub = self.expr(child)
-                flat.extend(sub.operands if type(sub) is cls else (sub,))  # type: ignore[attr-defined]
+                flat.extend(sub.operands if type(sub) is cls else (sub,))
             return cls(tuple(flat), span=span)
         if kind == "not_":
             return m.Not(self.expr(c[0]), span=span)

@@ -56,7 +56,8 @@ def parse(text: str, path: str) -> tuple[Tree | None, list[Diagnostic]]:
             line, column = len(lines), len(lines[-1]) + 1
         expected = sorted(getattr(error, "expected", None) or getattr(error, "allowed", None) or [])
         if isinstance(error, UnexpectedCharacters):
-            found = f"unexpected character `{text[error.pos_in_stream]}`" if error.pos_in_stream < len(text) else "unexpected end of input"
+            pos = error.pos_in_stream or 0
+            found = f"unexpected character `{text[pos]}`" if pos < len(text) else "unexpected end of input"
         elif isinstance(error, UnexpectedToken):
             found = f"unexpected `{error.token}`" if error.token.type != "$END" else "unexpected end of input"
         else:
