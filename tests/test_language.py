@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from lexgraph.compliance.coverage import Scenario, check_scenario, load_scenarios
 from lexgraph.compliance.decisions import LawContext
 from lexgraph.engine import model as m

@@ -9,7 +9,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from lexgraph.compliance.decisions import LawContext
 from lexgraph.compliance.render import decision_json, dumps
 from lexgraph.engine.pipeline import check_sources

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from lexgraph.compliance.coverage import Scenario, check_scenario, coverage, load_scenarios
 from lexgraph.compliance.decisions import LawContext
 

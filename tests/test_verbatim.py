@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from lexgraph.compliance.decisions import LawContext
 from lexgraph.engine import model as m
 
