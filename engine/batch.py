@@ -822,8 +822,8 @@ def _points_compare(a: Val, op: str, b: Val) -> Tri:
     if op in ("==", "!="):
         exact = (lo_a == hi_a) & (lo_b == hi_b)
         overlap = np.maximum(lo_a, lo_b) <= np.minimum(hi_a, hi_b)
-        # compile.points_compare: `None if (op == "==") == overlap else op == "!="`
-        inexact_known = overlap != (op == "==")
+        # compile.points_compare: ranges that meet leave it unknown; apart, `==` is false and `!=` true
+        inexact_known = ~overlap
         inexact_value = np.bool_(op == "!=")
         k = np.where(exact, agree, inexact_known)
         v = np.where(exact, c1, inexact_value)

@@ -432,9 +432,9 @@ class Symbolic:
         if op in ("==", "!="):
             exact = z3.And(lo_a == hi_a, lo_b == hi_b)
             overlap = z3.If(lo_a >= lo_b, lo_a, lo_b) <= z3.If(hi_a <= hi_b, hi_a, hi_b)
-            # mirrors engine.compile.points_compare for a range that is not one number: `==` is unknown
-            # when the ranges meet and false otherwise; `!=` is true when they meet, unknown otherwise
-            inexact_t = FALSE if op == "==" else overlap
+            # mirrors engine.compile.points_compare for a range that is not one number: unknown when the
+            # ranges meet; when they are apart `==` is false and `!=` is true
+            inexact_t = FALSE if op == "==" else z3.Not(overlap)
             inexact_f = z3.Not(overlap) if op == "==" else FALSE
             t = z3.If(exact, t, inexact_t)
             f = z3.If(exact, f, inexact_f)

@@ -289,7 +289,7 @@ def test_schemathesis_finds_no_server_error(server: Server, tmp_path: Path) -> N
          # Every check but positive_data_acceptance: a well-formed `set` naming a parameter no amendment
          # declares is rightly a 422, though the schema cannot say which names exist.
          "--checks", "all", "--exclude-checks", "positive_data_acceptance",
-         "--max-examples", "10", "--phases", "examples,fuzzing", "--seed", "7", "--no-shrink", "--workers", "2",
+         "--max-examples", "10", "--phases", "examples,fuzzing", "--seed", "7", "--no-shrink", "--workers", "1",  # CPython 3.11 ast.parse is not thread-safe (SystemError)
          "--exclude-path", "/v1/analyses", "--request-timeout", "20", "--generation-database", "none",
          "--suppress-health-check", "all", "--no-color"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
