@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import z3
 from lexgraph.engine import model as m
+from lexgraph.engine.check import calls
 from lexgraph.engine.evaluate import render_citation
 from lexgraph.engine.graph import PRINCIPLE_ZH, RuleGraph, decide_priority
 from lexgraph.engine.symbolic import Box, BoxBuilder, BoxIndex, Symbolic, Tri, t_and
@@ -428,7 +429,7 @@ class _Analyser:
             cr = self.rules[i]
             needs: list[str] = []
             docs = ([cr.requires] if cr.requires else []) + [
-                x.args[0].dotted for e in _exprs(cr.rule) for x in _calls(e) if x.name == "available"]
+                x.args[0].dotted for e in _exprs(cr.rule) for x in calls(e) if x.name == "available"]
             for doc in dict.fromkeys(docs):
                 issuer = self.sym.issuers.get(doc)
                 if issuer is None:
@@ -436,7 +437,7 @@ class _Analyser:
                 elif issuer not in granted:
                     needs.append(f"document {doc}: issued with {issuer}, which no rule in force grants")
             for e in _exprs(cr.rule):
-                for x in _calls(e):
+                for x in calls(e):
                     name = x.args[0].dotted if x.args and isinstance(x.args[0], m.Path) else ""
                     if x.name == "met" and not self.program.condition_rules.get(name):
                         needs.append(f"condition {name}: no rule in force concludes it")
@@ -541,19 +542,6 @@ def _signatures(rule: m.Rule) -> list[tuple[str, ...]]:
 
 def _exprs(rule: m.Rule) -> list[m.Expr]:
     return [e for e in [rule.when, *rule.unless] if e is not None]
-
-
-def _calls(e: m.Expr) -> list[m.Call]:
-    from lexgraph.engine.check import children
-
-    out: list[m.Call] = []
-    if isinstance(e, m.Call):
-        out.append(e)
-        for a in e.args:
-            out += _calls(a)
-    for c in children(e):
-        out += _calls(c)
-    return out
 
 
 def explain_unresolved(law: Any, a: m.Rule, b: m.Rule) -> str:

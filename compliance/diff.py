@@ -18,6 +18,7 @@ from typing import Any
 
 from lexgraph.engine import model as m
 from lexgraph.engine.check import Law
+from lexgraph.engine.evaluate import render_citation, zh_number
 from lexgraph.engine.graph import PRINCIPLE_ZH, Priority, competitors, decide_priority
 
 from .decisions import LawContext
@@ -25,7 +26,6 @@ from .render import dumps
 
 CHANGE_ZH = {"inserted": "新增", "replaced": "修改", "repealed": "废止", "added": "新增", "changed": "修改"}
 CONFLICT_ZH = {"introduced": "新增冲突", "resolved": "冲突消除", "reopened": "冲突重现", "reversed": "优先顺序改变"}
-_DIGITS = "零一二三四五六七八九"
 
 
 # ------------------------------------------------------------------ the diff
@@ -147,32 +147,6 @@ def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v not in ("", [], ())}
 
 
-def zh_number(n: int) -> str:
-    """Chinese numerals as statutes write them (第九十三条)."""
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else ("一" + zh_number(rest) if rest < 20 else zh_number(rest)))
-    return _DIGITS[n // 100] + "百" + tail
-
-
-def _citation(law: Law, rule: m.Rule) -> str:
-    title = law.instruments[rule.instrument].title_zh
-    c = rule.citation
-    if c is None:
-        return f"{title}（依据：{rule.source}）" if rule.source else title
-    out = f"{title} 第{zh_number(c.article)}条"
-    if c.paragraph:
-        out += f"第{zh_number(c.paragraph)}款"
-    if c.item:
-        out += f"第{zh_number(c.item)}项"
-    return out
-
-
 def _conclusion(c: m.Conclusion) -> str:
     permits = ", ".join(c.permits)
     if c.kind in ("eligible", "ineligible"):
@@ -234,7 +208,7 @@ def _rules(baseline: Law, amended: Law) -> tuple[list[RuleChange], set[str], set
             fields = tuple(f for f in _RULE_FIELDS if getattr(old, f) != getattr(new, f))
             new_side.add(rid)
             old_side.add(rid)
-        out.append(RuleChange(rid, change, _citation(law, rule), tuple(_conclusion(c) for c in rule.conclusions),
+        out.append(RuleChange(rid, change, render_citation(law, rule), tuple(_conclusion(c) for c in rule.conclusions),
                               rule.source, rule.overrides, fields, rule.replaces if new else "",
                               replaced_by.get(rid, "") if new is None else "", rule.gloss))
     return out, new_side, old_side

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 from lexgraph.engine import model as m
 from lexgraph.engine.batch import BatchEvaluator, BatchResult, FactBatch, applications_from_table
+from lexgraph.engine.check import calls
 
 from .decisions import LawContext
 from .render import decision_json, dumps, render_text
@@ -96,10 +97,10 @@ def quotas(law: Any) -> list[Quota]:
             names = {c.name for c in rule.conclusions if c.kind == "condition"}
             for gid in sorted(amended):
                 grant = law.rules[gid]
-                reads = {x.args[0].dotted for x in _calls(grant.when) if x.name == "met"}
+                reads = {x.args[0].dotted for x in (calls(grant.when) if grant.when else []) if x.name == "met"}
                 if gid != rid and not (names & reads):
                     continue
-                tables = sorted({x.args[0].dotted for x in _calls(grant.when) if x.name == "points"})
+                tables = sorted({x.args[0].dotted for x in (calls(grant.when) if grant.when else []) if x.name == "points"})
                 for c in grant.conclusions:
                     if c.kind == "eligible":
                         out.extend(Quota(param, int(law.parameter_values[param]), count, rid, p, tables[0] if tables else "")
@@ -116,19 +117,6 @@ def _compares(e: m.Expr | None) -> list[m.Compare]:
             out += _compares(x)
     if isinstance(getattr(e, "operand", None), m.Expr):
         out += _compares(e.operand)
-    return out
-
-
-def _calls(e: m.Expr | None) -> list[m.Call]:
-    if e is None:
-        return []
-    out: list[m.Call] = [e] if isinstance(e, m.Call) else []
-    for attr in ("operands", "args"):
-        for x in getattr(e, attr, ()) or ():
-            out += _calls(x)
-    for attr in ("operand", "left", "right"):
-        if isinstance(getattr(e, attr, None), m.Expr):
-            out += _calls(getattr(e, attr))
     return out
 
 

@@ -517,6 +517,18 @@ def children(e: m.Expr) -> tuple[m.Expr, ...]:
     return ()
 
 
+def calls(e: m.Expr) -> list[m.Call]:
+    """Every function call in an expression, outermost first."""
+    out: list[m.Call] = []
+    if isinstance(e, m.Call):
+        out.append(e)
+        for a in e.args:
+            out += calls(a)
+    for c in children(e):
+        out += calls(c)
+    return out
+
+
 def fact_paths(e: m.Expr) -> list[str]:
     """Every fact path an expression reads directly (derived names and params included)."""
     out: list[str] = []

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from . import model as m
-from .check import Law, expression_typer, fact_paths
+from .check import Law, calls, expression_typer, fact_paths
 from .compile import NONE, RUNTIME, ExprCompiler, point_value
 from .graph import PRINCIPLE_ZH, RuleGraph, conjuncts
 from .trace import ConditionTrace, Decision, PermitDecision, ProofTracer, RuleProof, Tracer
@@ -185,8 +185,8 @@ class Program:
         for index, rule in enumerate(self.rules_in_force):
             conds = conjuncts(rule.when)
             exprs = [e for e in [rule.when, *rule.unless] if e]
-            reads_c = tuple(dict.fromkeys(x.args[0].dotted for e in exprs for x in _calls(e) if x.name == "met"))  # type: ignore[attr-defined]
-            reads_p = tuple(dict.fromkeys(x.args[0].dotted for e in exprs for x in _calls(e) if x.name in ("eligible", "ineligible")))  # type: ignore[attr-defined]
+            reads_c = tuple(dict.fromkeys(x.args[0].dotted for e in exprs for x in calls(e) if x.name == "met"))  # type: ignore[attr-defined]
+            reads_p = tuple(dict.fromkeys(x.args[0].dotted for e in exprs for x in calls(e) if x.name in ("eligible", "ineligible")))  # type: ignore[attr-defined]
             compiled.append(CompiledRule(
                 index, rule, next((c.name for c in rule.conclusions if c.kind == "requires"), ""),
                 tuple(source_slice(law, x.span) for x in conds), tuple(tuple(fact_paths(x)) for x in conds),
@@ -346,7 +346,7 @@ class Program:
                     sources.append(("permit", issuers[c.name]))
             for e in [cr.rule.when, *cr.rule.unless, *(c.expr for c in cr.rule.conclusions)]:
                 if e is not None:
-                    sources += [("permit", issuers[x.args[0].dotted]) for x in _calls(e)  # type: ignore[attr-defined]
+                    sources += [("permit", issuers[x.args[0].dotted]) for x in calls(e)  # type: ignore[attr-defined]
                                 if x.name == "available" and x.args[0].dotted in issuers]  # type: ignore[attr-defined]
             for t in targets:
                 for s in sources:
@@ -378,19 +378,6 @@ class Program:
 
 
 _ABSENT = object()
-
-
-def _calls(e: m.Expr) -> list[m.Call]:
-    from .check import children
-
-    out: list[m.Call] = []
-    if isinstance(e, m.Call):
-        out.append(e)
-        for a in e.args:
-            out += _calls(a)
-    for ch in children(e):
-        out += _calls(ch)
-    return out
 
 
 def _points_range(factors: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -588,7 +575,7 @@ class _ProofBuilder:
         """The unknown facts behind an unknown condition, through points tables and other permits."""
         out = self._missing(fact_paths(expr))
         issuers = {d: p.id for p in self.law.permits.values() for d in p.issues}
-        for call in _calls(expr):
+        for call in calls(expr):
             name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
             if call.name == "points" and name in self.law.points:
                 out += self._missing(_points_reads(self.law.points[name]))
