@@ -43,14 +43,10 @@ def load_scenarios(root: Path) -> list[Scenario]:
 
 
 def proofs(decision: Decision) -> Iterator[RuleProof]:
-    def walk(p: RuleProof) -> Iterator[RuleProof]:
-        yield p
-        for b in p.because:
-            yield from walk(b)
-
+    """Every rule proof of a decision, sub-proofs included."""
     for d in decision.decisions:
         for g in (*d.grounds, *d.unmet):
-            yield from walk(g)
+            yield from _walk(g)
 
 
 def rules_exercised(decision: Decision) -> set[str]:

@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +15,10 @@ import pytest
 import z3
 from lexgraph.compliance.analysis import Finding, Report, add_findings, analyze, finding_id
 from lexgraph.compliance.applications import validate_application
-from lexgraph.compliance.coverage import check_scenario, load_scenarios
+from lexgraph.compliance.coverage import check_scenario, load_scenarios, proofs
 from lexgraph.compliance.decisions import LawContext
 from lexgraph.engine.symbolic import Symbolic
-from lexgraph.engine.trace import Decision, RuleProof
+from lexgraph.engine.trace import Decision
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "analysis"
@@ -29,20 +28,10 @@ REFORM = REGULATIONS / "amendments" / "independent_application.lex"
 AS_OF = dt.date(2024, 6, 1)
 
 
-def _proofs(decision: Decision) -> Iterator[RuleProof]:
-    def walk(p: RuleProof) -> Iterator[RuleProof]:
-        yield p
-        for b in p.because:
-            yield from walk(b)
-
-    for d in decision.decisions:
-        for g in (*d.grounds, *d.unmet):
-            yield from walk(g)
-
 
 def applies(decision: Decision, rule: str) -> bool | None:
     """Whether a rule applies in a decided witness, read from the proof trees `decide` returns."""
-    seen = [p.applies for p in _proofs(decision) if p.rule == rule]
+    seen = [p.applies for p in proofs(decision) if p.rule == rule]
     assert seen, f"{rule} is not among the grounds of the decision"
     return seen[0]
 
