@@ -756,7 +756,7 @@ def render_html(report: Report) -> str:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from .cli import law_context
+    from .cli import law_context, write_output
 
     try:
         acknowledged = read_acknowledged(args.acknowledged) if args.acknowledged else {}
@@ -772,10 +772,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         out = render_html(report)
     else:
         out = render_text(report)
-    if args.output:
-        args.output.write_text(out, encoding="utf-8")
-    else:
-        sys.stdout.write(out)
+    write_output(out, args.output)
     if args.emit_tests:
         args.emit_tests.mkdir(parents=True, exist_ok=True)
         written = 0

@@ -102,7 +102,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
         out = render_html(decision)
     else:
         out = render_text(decision, explain=args.command == "explain")
-    _write(out, getattr(args, "output", None))
+    write_output(out, getattr(args, "output", None))
     return EXIT_OK
 
 
@@ -113,11 +113,12 @@ def cmd_graph(args: argparse.Namespace) -> int:
         from .analysis import add_findings, analyze
 
         add_findings(graph, analyze(context, args.as_of or dt.date.today()))
-    _write(dumps(graph.to_node_link()) if args.format == "json" else graph.to_dot(), args.output)
+    write_output(dumps(graph.to_node_link()) if args.format == "json" else graph.to_dot(), args.output)
     return EXIT_OK
 
 
-def _write(text: str, output: Path | None) -> None:
+def write_output(text: str, output: Path | None) -> None:
+    """A command's rendered result: to the -o file, or to standard output."""
     if output:
         output.write_text(text, encoding="utf-8")
     else:

@@ -437,7 +437,7 @@ def render(d: AmendmentDiff, fmt: str) -> str:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, EXIT_USAGE, law_context
+    from .cli import EXIT_OK, EXIT_USAGE, law_context, write_output
 
     if not args.amendments:
         print("error: lexgraph diff needs an amendment: --with AMENDMENT", file=sys.stderr)
@@ -445,10 +445,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     baseline = LawContext.load([args.dir])
     amended = law_context(args, [args.dir])
     out = render(diff(baseline, amended), args.format)
-    if args.output:
-        args.output.write_text(out, encoding="utf-8")
-    else:
-        sys.stdout.write(out)
+    write_output(out, args.output)
     return EXIT_OK
 
 

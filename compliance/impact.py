@@ -617,10 +617,9 @@ def cmd_impact(args: argparse.Namespace) -> int:
         text = render_impact_html(report)
     else:
         text = render_impact_text(report)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    from .cli import write_output
+
+    write_output(text, args.output)
     return 0
 
 
