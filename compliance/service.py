@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import datetime as dt
+import gc
 import hmac
 import importlib.util
 import json
@@ -98,7 +99,8 @@ class Laws:
         bundled = Path(str(resources.files("lexgraph.regulations"))) / "amendments"
         self.amendments_dir = Path(config.amendments_dir) if config.amendments_dir else bundled
         self.upload_dir = Path(config.upload_dir) if config.upload_dir else None
-        self._cache: OrderedDict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], LawContext] = OrderedDict()
+        self._cache: OrderedDict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]],
+                                 tuple[LawContext, list[Path]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def known(self) -> dict[str, Path]:
@@ -111,19 +113,19 @@ class Laws:
         return out
 
     def get(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
+        ids = tuple(dict.fromkeys(amendments))
+        key = (ids, tuple(sorted(parameters.items())))
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:  # its amendments were known when it was loaded, and stay known
+                self._cache.move_to_end(key)
+                return cached
         known = self.known()
         unknown = [a for a in amendments if a not in known]
         if unknown:
             raise HTTPProblem(404, f"unknown amendment {', '.join(map(repr, unknown))}; known: "
                               f"{', '.join(sorted(known)) or 'none'}", [("query.with", f"unknown amendment `{a}`") for a in unknown])
-        ids = tuple(dict.fromkeys(amendments))
         paths = [known[a] for a in ids]
-        key = (ids, tuple(sorted(parameters.items())))
-        with self._lock:
-            context = self._cache.get(key)
-            if context is not None:
-                self._cache.move_to_end(key)
-                return context, paths
         try:
             context = LawContext.load(self.law_dirs, paths, parameters)
         except LexgraphError as error:
@@ -132,7 +134,7 @@ class Laws:
                                 f"{d.span}: {d.code}: {d.message}" if d.span.line else f"{d.code}: {d.message}")
                                for d in error.diagnostics]) from None
         with self._lock:
-            self._cache[key] = context
+            self._cache[key] = (context, paths)
             while len(self._cache) > self.config.contexts:
                 self._cache.popitem(last=False)
         return context, paths
@@ -676,6 +678,10 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(Edge, metrics=metrics, max_body=config.max_body)
     laws.get([], {})  # load the baseline now, not on the first request
+    # The law, its compiled programs and the app live as long as the worker: move them out of the
+    # collector's sight, so a full collection walks only the requests in flight (short pauses).
+    gc.collect()
+    gc.freeze()
     return app
 
 

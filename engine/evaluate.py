@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 from typing import Any
 
 import networkx as nx
@@ -140,6 +140,27 @@ class CompiledRule:
     reads_permits: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Unknowns:
+    """What an unknown condition may be waiting for: application facts (read directly, through
+    derived facts or through points tables) and other permits' outcomes."""
+
+    facts: tuple[str, ...]
+    permits: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleSheet:
+    """The parts of a rule's proof that do not depend on the application."""
+
+    citation: str
+    text: str
+    status: str
+    unknowns: tuple[Unknowns, ...]  # per condition, then per exception
+    requires_unknowns: Unknowns | None  # a `requires` rule: what its document's availability reads
+    kinds: dict[str, str]  # permit → the kind of conclusion the rule draws about it
+
+
 @dataclass
 class PermitPlan:
     permit: str
@@ -189,10 +210,47 @@ class Program:
             reads_p = tuple(dict.fromkeys(x.args[0].dotted for e in exprs for x in calls(e) if x.name in ("eligible", "ineligible")))  # type: ignore[attr-defined]
             compiled.append(CompiledRule(
                 index, rule, next((c.name for c in rule.conclusions if c.kind == "requires"), ""),
-                tuple(source_slice(law, x.span) for x in conds), tuple(tuple(fact_paths(x)) for x in conds),
-                tuple(source_slice(law, x.span) for x in rule.unless), tuple(tuple(fact_paths(x)) for x in rule.unless),
+                tuple(source_slice(law, x.span) for x in conds), tuple(self._shown_facts(x) for x in conds),
+                tuple(source_slice(law, x.span) for x in rule.unless), tuple(self._shown_facts(x) for x in rule.unless),
                 reads_c, reads_p))
         self.rules = compiled
+
+    def _shown_facts(self, expr: m.Expr) -> tuple[str, ...]:
+        """The facts a proof shows beside a condition: application facts and derived facts it reads."""
+        return tuple(p for p in fact_paths(expr) if p in ("holds", "decision_date") or p in self.law.facts
+                     or p in self.derived_sources)
+
+    @cached_property
+    def sheets(self) -> tuple[RuleSheet, ...]:
+        """Each rule's proof parts that no application changes, built once per program."""
+        law = self.law
+        issuers = {d: p.id for p in law.permits.values() for d in p.issues}
+
+        def unknowns(expr: m.Expr) -> Unknowns:
+            paths = list(fact_paths(expr))
+            permits: list[str] = []
+            for call in calls(expr):
+                name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
+                if call.name == "points" and name in law.points:
+                    paths += _points_reads(law.points[name])
+                elif call.name in ("eligible", "ineligible", "available"):
+                    permit = issuers.get(name) if call.name == "available" else name
+                    if permit:
+                        permits.append(permit)
+            facts = (s for p in paths for s in self.derived_sources.get(p, (p,)) if s in law.facts)
+            return Unknowns(tuple(dict.fromkeys(facts)), tuple(dict.fromkeys(permits)))
+
+        out = []
+        for cr in self.rules:
+            rule = cr.rule
+            status = law.instruments[rule.instrument].status
+            out.append(RuleSheet(
+                citation=render_citation(law, rule), text=cited_text(law, rule.citation),
+                status="proposed" if status == "proposed" else ("repealed" if status == "repealed" else "in_force"),
+                unknowns=tuple(unknowns(e) for e in [*conjuncts(rule.when), *rule.unless]),
+                requires_unknowns=unknowns(m.Call("available", (m.Path((cr.requires,)),))) if cr.requires else None,
+                kinds={p: c.kind for c in reversed(rule.conclusions) for p in c.permits}))
+        return tuple(out)
 
     def _generate(self) -> None:
         """One Python module per program: facts flattening, derived facts, points, and every rule,
@@ -364,17 +422,10 @@ class Program:
             f, o, c, pt, applies, trace = self.run_fast(application)
         return Evaluation(self, application, f, o, c, pt, applies, trace)
 
-    def _stands(self, plan: PermitPlan, i: int, applies: dict[int, Tri]) -> Tri:
+    @staticmethod
+    def stands(plan: PermitPlan, i: int, applies: dict[int, Tri]) -> Tri:
+        """A rule stands when it applies and no rule that prevails over it applies."""
         return k_and((applies[i], *(k_not(applies[j]) for j, _ in plan.beaten_by.get(i, ()))))
-
-    def _outcome(self, plan: PermitPlan, applies: dict[int, Tri]) -> tuple[Tri, Tri, Tri]:
-        granted = k_or(self._stands(plan, i, applies) for i in plan.grants)
-        restricted = k_or(self._stands(plan, i, applies) for i in plan.restricts)
-        if restricted is True or granted is False:
-            return False, granted, restricted
-        if granted is True and restricted is False:
-            return True, granted, restricted
-        return None, granted, restricted
 
 
 _ABSENT = object()
@@ -553,40 +604,24 @@ class _ProofBuilder:
         self.applies = dict(enumerate(ev.applies))
         self.trace = ev.trace
         self.law = ev.program.law
+        self.sheets = ev.program.sheets
         self._permit_cache: dict[str, PermitDecision] = {}
 
     def _facts(self, paths: tuple[str, ...]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for path in paths:
-            if path == "holds" or path in self.law.facts or path in self.p.derived_sources or path == "decision_date":
-                v = self.f.get(path)
-                out[path] = _json_value(v)
-        return out
+        f = self.f
+        return {path: _json_value(f.get(path)) for path in paths}
 
-    def _missing(self, paths: Iterable[str]) -> list[str]:
-        out = []
-        for path in paths:
-            for source in self.p.derived_sources.get(path, (path,)):
-                if source in self.law.facts and self.f.get(source) is None:
-                    out.append(source)
-        return out
-
-    def _expr_missing(self, expr: m.Expr) -> list[str]:
+    def _missing(self, unknowns: Unknowns) -> list[str]:
         """The unknown facts behind an unknown condition, through points tables and other permits."""
-        out = self._missing(fact_paths(expr))
-        issuers = {d: p.id for p in self.law.permits.values() for d in p.issues}
-        for call in calls(expr):
-            name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
-            if call.name == "points" and name in self.law.points:
-                out += self._missing(_points_reads(self.law.points[name]))
-            elif call.name in ("eligible", "ineligible", "available"):
-                permit = issuers.get(name) if call.name == "available" else name
-                if permit and self.o.get(permit) is None:
-                    out += list(self.permit(permit).missing_facts)
+        out = [source for source in unknowns.facts if self.f.get(source) is None]
+        for permit in unknowns.permits:
+            if self.o.get(permit) is None:
+                out += self.permit(permit).missing_facts
         return out
 
     def rule_proof(self, i: int, effect: str, depth: int = 0) -> tuple[RuleProof, list[str]]:
         cr = self.p.rules[i]
+        sheet = self.sheets[i]
         rule = cr.rule
         missing: list[str] = []
         conditions: tuple[ConditionTrace, ...] = ()
@@ -598,16 +633,15 @@ class _ProofBuilder:
                                zip(cr.condition_texts, cond_values, cr.condition_facts, strict=True))
             exceptions = tuple(ConditionTrace(t, v, self._facts(fp)) for t, v, fp in
                                zip(cr.exception_texts, unless_values, cr.exception_facts, strict=True))
+            for holds, unknowns in zip((*cond_values, *unless_values), sheet.unknowns, strict=True):
+                if holds is None:
+                    missing += self._missing(unknowns)
             avail = self.trace.get(-1 - i)
             if avail is not None:
-                doc = next(cn.name for cn in rule.conclusions if cn.kind == "requires")
-                conditions += (ConditionTrace(f"not available({doc})", k_not(avail[0]), {"holds": _json_value(self.f.get("holds"))}),)
-            exprs = [*conjuncts(rule.when), *rule.unless]
-            for trace, expr in zip([*conditions[:len(cr.condition_texts)], *exceptions], exprs, strict=True):
-                if trace.holds is None:
-                    missing += self._expr_missing(expr)
-            if avail is not None and avail[0] is None:
-                missing += self._expr_missing(m.Call("available", (m.Path((cr.requires,)),)))
+                conditions += (ConditionTrace(f"not available({cr.requires})", k_not(avail[0]),
+                                              {"holds": _json_value(self.f.get("holds"))}),)
+                if avail[0] is None and sheet.requires_unknowns is not None:
+                    missing += self._missing(sheet.requires_unknowns)
             if depth < 3:
                 for name in cr.reads_conditions:
                     for j in self.p.condition_rules.get(name, []):
@@ -621,10 +655,8 @@ class _ProofBuilder:
                     because.extend(decided.grounds[:3])
                     if decided.outcome == "undetermined":
                         missing += list(decided.missing_facts)
-        status = self.law.instruments[rule.instrument].status
         proof = RuleProof(
-            rule=rule.id, citation=render_citation(self.law, rule), text=cited_text(self.law, rule.citation),
-            status="proposed" if status == "proposed" else ("repealed" if status == "repealed" else "in_force"),
+            rule=rule.id, citation=sheet.citation, text=sheet.text, status=sheet.status,
             effect=effect, applies=self.applies.get(i), stands=self.applies.get(i),
             conditions=conditions, exceptions=exceptions, because=tuple(because),
             note=rule.note, source=rule.source, gloss=rule.gloss)
@@ -636,7 +668,10 @@ class _ProofBuilder:
         plan = self.p.plans.get(permit)
         if plan is None:
             return PermitDecision(permit, "undetermined", detail={"note": "unknown permit"})
-        outcome, granted, restricted = self.p._outcome(plan, self.applies)
+        stands = {i: self.p.stands(plan, i, self.applies) for i in plan.grants + plan.restricts}
+        granted = k_or(stands[i] for i in plan.grants)
+        restricted = k_or(stands[i] for i in plan.restricts)
+        outcome = False if restricted is True or granted is False else (True if granted is True and restricted is False else None)
         label = {True: "eligible", False: "ineligible", None: "undetermined"}[outcome]
         grounds: list[RuleProof] = []
         unmet: list[RuleProof] = []
@@ -645,7 +680,7 @@ class _ProofBuilder:
         effect_of = {"eligible": "准予 grants", "ineligible": "不予 refuses", "requires": "须提交 requires"}
 
         def proof(i: int) -> RuleProof:
-            kind = next(c.kind for c in self.p.rules[i].rule.conclusions if permit in c.permits or c.kind == "condition")
+            kind = self.sheets[i].kinds[permit]
             p, miss = self.rule_proof(i, f"{effect_of.get(kind, kind)} {permit}")
             missing.extend(miss)
             return p
@@ -655,12 +690,10 @@ class _ProofBuilder:
             winners = [(j, pr) for j, pr in plan.beaten_by.get(i, []) if self.applies.get(j) is not False]
             if winners:
                 j, principle = winners[0]
-                from dataclasses import replace
                 p = replace(p, stands=k_and((self.applies.get(i), k_not(self.applies.get(j)))),
                             overridden_by=self.p.rules[j].rule.id, principle=f"{principle}: {PRINCIPLE_ZH[principle]}")
             return p
 
-        stands = {i: self.p._stands(plan, i, self.applies) for i in plan.grants + plan.restricts}
         if outcome is False:
             grounds = [set_aside(i) for i in plan.restricts if stands[i] is True]
             unmet = [set_aside(i) for i in plan.grants]
@@ -672,8 +705,6 @@ class _ProofBuilder:
         else:
             grounds = [set_aside(i) for i in plan.restricts if stands[i] is not False]
             unmet = [set_aside(i) for i in plan.grants if stands[i] is not True]
-            missing_all = list(missing)
-            missing = missing_all
         if outcome is True and restricted is not False:
             detail["conflict"] = "a restrictive rule also applies"
         conflicts = [(i, j) for i in plan.grants for j in plan.restricts
@@ -692,7 +723,7 @@ class _ProofBuilder:
     def _values(self, plan: PermitPlan) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for attr, indices in sorted(plan.values.items()):
-            standing = [i for i in indices if k_and((self.applies.get(i), *(k_not(self.applies.get(j)) for j, _ in plan.beaten_by.get(i, ())))) is True]
+            standing = [i for i in indices if self.p.stands(plan, i, self.applies) is True]
             if not standing:
                 continue
             cr = self.p.rules[standing[0]]

@@ -502,7 +502,7 @@ class Symbolic:
         return t_and([self.applies(i), *(t_not(self.applies(j)) for j, _ in plan.beaten_by.get(i, ()))])
 
     def outcome(self, permit: str) -> Tri:
-        """Permit outcome: T = eligible, F = ineligible (engine.evaluate.Program._outcome)."""
+        """Permit outcome: T = eligible, F = ineligible (engine.evaluate.the outcome in Program._permit_code)."""
         if permit not in self._memo_outcome:
             plan = self.program.plans.get(permit)
             if plan is None:

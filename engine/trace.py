@@ -7,11 +7,13 @@ ProofTracer keeps each rule's per-condition truth values for the renderers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class ConditionTrace:
+class ConditionTrace(NamedTuple):
+    """One condition of a rule: its source text, its truth value and the facts it read.
+    A named tuple: a proof holds dozens of them, and tuples are the cheapest immutable records."""
+
     expr: str
     holds: bool | None
     facts: dict[str, Any]

@@ -132,3 +132,28 @@ def test_learning_a_fact_never_turns_one_decided_outcome_into_another(app: dict[
     for permit, outcome in before.items():
         if outcome is not None:
             assert after[permit] is outcome, (permit, less, app)
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), st.text(max_size=12),
+              st.sampled_from(["2024-02-30", "2024-06-01", "20240601", "2024-6-1", "DEU", "deu", "doctorate"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(applications(), st.integers(0, 1000), JSON_VALUES)
+def test_the_native_contract_validator_accepts_exactly_what_jsonschema_accepts(
+        app: dict[str, Any], choice: int, value: Any) -> None:
+    """validate_application trusts jsonschema-rs to accept; it must never accept what the
+    reference validator (jsonschema) rejects, nor reject what it accepts."""
+    from lexgraph.compliance.applications import _validator, accepted
+
+    mutated = copy.deepcopy(app)
+    targets: list[tuple[dict[str, Any], str]] = [(mutated, k) for k in ("id", "decision_date", "applicant", "employment",
+                                                                          "residence", "family", "route", "holds")]
+    targets += [(section, k) for section in mutated.values() if isinstance(section, dict) for k in list(section)]
+    holder, key = targets[choice % len(targets)]
+    holder[key] = value
+    for candidate in (app, mutated):
+        assert accepted(candidate) == _validator().is_valid(candidate), candidate
