@@ -11,6 +11,11 @@ from typing import Any
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover - optional speed-up (the `serve` extra)
+    orjson = None  # type: ignore[assignment]
+
 
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
@@ -41,6 +46,39 @@ def accepted(application: dict[str, Any]) -> bool:
         return False
 
 
+def _is_text(application: dict[str, Any]) -> bool:
+    """Every string encodes as UTF-8 (orjson refuses lone surrogates, and big integers: then look)."""
+    if orjson is None:
+        return not _not_text(application)
+    try:
+        orjson.dumps(application)
+        return True
+    except TypeError:
+        return not _not_text(application)
+
+
+def _not_text(value: Any, path: str = "$") -> list[tuple[str, str]]:
+    """Strings that are not Unicode text: JSON's \\ud800-style escapes can smuggle in a lone
+    surrogate, which no log, database or hash can store."""
+    problem = "not Unicode text: it holds a lone surrogate (an unpaired \\ud800–\\udfff escape)"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return [(path, problem)]
+        return []
+    if isinstance(value, dict):
+        out = []
+        for k, v in value.items():
+            inner = f"{path}.{k.encode('utf-8', 'backslashreplace').decode()}"
+            out += [(inner, problem)] if _not_text(k) else []
+            out += _not_text(v, inner)
+        return out
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _not_text(v, f"{path}[{i}]")]
+    return []
+
+
 def field_path(parts: Any) -> str:
     out = "$"
     for p in parts:
@@ -62,11 +100,12 @@ def validate_application(application: Any, source: str = "") -> dict[str, Any]:
     """Return the application if it follows the contract; raise ApplicationError naming each field."""
     if not isinstance(application, dict):
         raise ApplicationError([("$", "an application is a JSON object")], source)
-    if accepted(application):
+    if accepted(application) and _is_text(application):
         return application
     errors = sorted(_validator().iter_errors(application), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        raise ApplicationError([(field_path(e.absolute_path), e.message) for e in errors], source)
+    problems = [(field_path(e.absolute_path), e.message) for e in errors] + _not_text(application)
+    if problems:
+        raise ApplicationError(problems, source)
     return application
 
 

@@ -113,8 +113,27 @@ def compact(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def hashed_body(row: dict[str, Any]) -> bytes:
+    """The canonical encoding of a record's hashed fields between `seq` and `prev_hash` (all
+    strings). It does not depend on the chain, so writers encode it before taking the chain lock.
+    orjson encodes strings exactly as canonical() does (tests/test_audit.py holds it to that),
+    except lone surrogates, which it refuses."""
+    values = [row[k] for k in HASHED[1:-1]]
+    if orjson is not None:
+        try:
+            return bytes(orjson.dumps(values)[1:-1])
+        except TypeError:
+            pass
+    return canonical(values)[1:-1].encode()
+
+
+def chain_hash(seq: int, body: bytes, prev_hash: str) -> str:
+    """SHA-256 of canonical([seq, …the body's fields…, prev_hash])."""
+    return hashlib.sha256(b"[%d,%b,\"%b\"]" % (seq, body, prev_hash.encode())).hexdigest()
+
+
 def record_hash(row: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical([row[k] for k in HASHED]).encode()).hexdigest()
+    return chain_hash(int(row["seq"]), hashed_body(row), str(row["prev_hash"]))
 
 
 def normalise_url(url: str) -> str:
@@ -282,15 +301,16 @@ class DecisionLog:
                 files, amended = e.sources
                 blobs[digest] = {"digest": digest, "files": canonical([list(f) for f in files]),
                                  "amendments": canonical([list(a) for a in amended]), "stored_at": created}
+        bodies = [hashed_body(row) for row in rows]
         with self._writer_lock(), self.engine.begin() as conn:
             self._store_sources(conn, list(blobs.values()))
             head = conn.execute(select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)
                                 .with_for_update()).one()
             seq, prev = int(head.seq), str(head.hash)
-            for row in rows:
+            for row, body in zip(rows, bodies, strict=True):
                 seq += 1
                 row["seq"], row["prev_hash"] = seq, prev
-                row["hash"] = prev = record_hash(row)
+                row["hash"] = prev = chain_hash(seq, body, prev)
             conn.execute(insert(decisions), rows)
             conn.execute(update(chain_head).where(chain_head.c.id == 1).values(seq=seq, hash=prev))
         self._stored_digests.update(blobs)

@@ -150,6 +150,8 @@ def test_as_of_selects_the_law(client: httpx.Client, context: LawContext) -> Non
     (json.dumps(EXAMPLE), {"set": "no_equals_sign"}, 422, "query.set[0]"),
     (json.dumps(EXAMPLE), {"set": "unknown_parameter=3"}, 422, "query.set"),
     (json.dumps(EXAMPLE), {"with": "no_such_amendment"}, 404, "query.with"),
+    # a lone surrogate is valid JSON syntax but not text: no log could store it
+    (json.dumps({**EXAMPLE, "id": "x\ud800"}), {}, 422, "$.id"),
 ])
 def test_bad_input_names_the_field(client: httpx.Client, body: str, params: dict[str, str], status: int, path: str) -> None:
     r = client.post("/v1/decisions", params=params, content=body, headers={"content-type": "application/json"})
