@@ -145,6 +145,21 @@ def normalise_url(url: str) -> str:
     return url
 
 
+ROW_ORDER = (*HASHED, "hash")
+
+
+def _statements(dialect: str) -> dict[str, str]:
+    """The append's statements in the driver's own parameter style (qmark for sqlite3, format
+    for psycopg). SQLite has no row locks: BEGIN IMMEDIATE has already taken the write lock."""
+    mark = "?" if dialect == "sqlite" else "%s"
+    columns = ", ".join(f'"{c}"' for c in ROW_ORDER)
+    return {
+        "head": f"SELECT seq, hash FROM {chain_head.name} WHERE id = 1" + ("" if dialect == "sqlite" else " FOR UPDATE"),
+        "insert": f"INSERT INTO {decisions.name} ({columns}) VALUES ({', '.join([mark] * len(ROW_ORDER))})",
+        "advance": f"UPDATE {chain_head.name} SET seq = {mark}, hash = {mark} WHERE id = 1",
+    }
+
+
 class AuditError(Exception):
     """A decision log that cannot be opened or a decision id that is not in it."""
 
@@ -207,6 +222,7 @@ class DecisionLog:
         self._stored_digests: set[str] = set()
         self._thread_lock = threading.Lock()
         self._lock_file: Any = None
+        self._sql = _statements(self.dialect)
         self._sources_cache: dict[tuple[int, tuple[str, ...]], tuple[weakref.ref[LawContext], Any]] = {}
         if create:
             self._create()
@@ -304,15 +320,23 @@ class DecisionLog:
         bodies = [hashed_body(row) for row in rows]
         with self._writer_lock(), self.engine.begin() as conn:
             self._store_sources(conn, list(blobs.values()))
-            head = conn.execute(select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)
-                                .with_for_update()).one()
-            seq, prev = int(head.seq), str(head.hash)
-            for row, body in zip(rows, bodies, strict=True):
-                seq += 1
-                row["seq"], row["prev_hash"] = seq, prev
-                row["hash"] = prev = chain_hash(seq, body, prev)
-            conn.execute(insert(decisions), rows)
-            conn.execute(update(chain_head).where(chain_head.c.id == 1).values(seq=seq, hash=prev))
+            # The chain's critical section, straight on the driver's cursor: three statements and
+            # no per-statement SQLAlchemy work while every other writer waits on this lock.
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute(self._sql["head"])
+                seq, prev = cursor.fetchone()
+                seq, prev = int(seq), str(prev)
+                values = []
+                for row, body in zip(rows, bodies, strict=True):
+                    seq += 1
+                    row["seq"], row["prev_hash"] = seq, prev
+                    row["hash"] = prev = chain_hash(seq, body, prev)
+                    values.append(tuple(row[k] for k in ROW_ORDER))
+                cursor.executemany(self._sql["insert"], values)
+                cursor.execute(self._sql["advance"], (seq, prev))
+            finally:
+                cursor.close()
         self._stored_digests.update(blobs)
         return [e.decision_id for e in entries]
 
