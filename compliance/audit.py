@@ -46,7 +46,6 @@ from sqlalchemy import (
     event,
     insert,
     select,
-    update,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
