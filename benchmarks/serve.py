@@ -5,9 +5,12 @@ loopback from a separate load-generator process, beside the same decision taken 
 
 The load generator is a small asyncio HTTP/1.1 keep-alive client (one process, C connections):
 it costs far less CPU per request than httpx or locust, which matters when client and server
-share two cores. Every request is checked (status 200, a decision_id in the body); after the run
-the log is verified: one unbroken chain holding exactly the decisions that were answered.
-The last line printed is one JSON object.
+share two cores. The requests cycle through a mixed workload — the README's engineer and
+generated applications of every profile (benchmarks/workload.py), a third with facts left out —
+so no two consecutive requests on a connection carry the same application. Every request is
+checked (status 200, a decision_id in the body); after the run the log is verified: one unbroken
+chain holding exactly the decisions that were answered. The server is warmed up (every worker
+has compiled its programs) before anything is measured. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `benchmarks` as a package when run as a script
 EXAMPLE = ROOT / "examples" / "engineer_pr.json"
+WORKLOAD = 200  # distinct applications per run
 
 
 def percentiles(latencies: list[float]) -> tuple[float, float]:
@@ -42,13 +47,15 @@ def percentiles(latencies: list[float]) -> tuple[float, float]:
 # ------------------------------------------------------------------ load generator (its own process)
 
 
-async def _connection(host: str, port: int, request: bytes, stop_at: float, warm_until: float,
+async def _connection(host: str, port: int, requests: list[bytes], offset: int, stop_at: float, warm_until: float,
                       latencies: list[float], counts: dict[str, int]) -> None:
     reader, writer = await asyncio.open_connection(host, port)
+    n = offset
     try:
         while time.perf_counter() < stop_at:
             start = time.perf_counter()
-            writer.write(request)
+            writer.write(requests[n % len(requests)])
+            n += 1
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head.split(b" ", 2)[1])
             length = 0
@@ -70,19 +77,19 @@ async def _connection(host: str, port: int, request: bytes, stop_at: float, warm
         writer.close()
 
 
-def load(url: str, path: str, body: bytes, concurrency: int, seconds: float, warmup: float,
+def load(url: str, path: str, bodies: list[bytes], concurrency: int, seconds: float, warmup: float,
          out: Any) -> None:
     host, port = url.split("//", 1)[1].split(":")
-    request = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-               f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    requests = [(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(body)}\r\n\r\n").encode() + body for body in bodies]
     latencies: list[float] = []
     counts = {"ok": 0, "errors": 0}
 
     async def main() -> float:
         begin = time.perf_counter()
         warm_until, stop_at = begin + warmup, begin + warmup + seconds
-        await asyncio.gather(*(_connection(host, int(port), request, stop_at, warm_until, latencies, counts)
-                               for _ in range(concurrency)))
+        await asyncio.gather(*(_connection(host, int(port), requests, i * len(requests) // concurrency, stop_at,
+                                           warm_until, latencies, counts) for i in range(concurrency)))
         return time.perf_counter() - warm_until
 
     measured = asyncio.run(main())
@@ -92,10 +99,10 @@ def load(url: str, path: str, body: bytes, concurrency: int, seconds: float, war
               "seconds": round(measured, 2)})
 
 
-def drive(url: str, path: str, body: bytes, concurrency: int, seconds: float, warmup: float) -> dict[str, Any]:
+def drive(url: str, path: str, bodies: list[bytes], concurrency: int, seconds: float, warmup: float) -> dict[str, Any]:
     receive, send = multiprocessing.Pipe(duplex=False)
     process = multiprocessing.get_context("spawn").Process(
-        target=load, args=(url, path, body, concurrency, seconds, warmup, send))
+        target=load, args=(url, path, bodies, concurrency, seconds, warmup, send))
     process.start()
     result: dict[str, Any] = receive.recv()
     process.join()
@@ -133,18 +140,22 @@ def start_server(db: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
 # ------------------------------------------------------------------ in-process
 
 
-def in_process(application: dict[str, Any], seconds: float, summary: bool, log_url: str | None) -> dict[str, Any]:
-    """The same decision without HTTP: validate, decide with proof, render JSON (and log, if asked)."""
+def in_process(applications: list[dict[str, Any]], seconds: float, summary: bool, log_url: str | None) -> dict[str, Any]:
+    """The same decisions without HTTP: validate, decide with proof, render JSON (and log, if asked)."""
     from lexgraph.compliance.audit import DecisionLog
     from lexgraph.compliance.decisions import LawContext
     from lexgraph.compliance.render import decision_json
 
     context = LawContext.load()
     log = DecisionLog(log_url) if log_url else None
-    context.decide(application)
+    for application in applications:
+        context.decide(application)
     latencies: list[float] = []
     stop = time.perf_counter() + seconds
+    n = 0
     while time.perf_counter() < stop:
+        application = applications[n % len(applications)]
+        n += 1
         start = time.perf_counter()
         decision = context.decide(application, trace=True)
         full = decision_json(decision)
@@ -166,17 +177,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=None)
     args = parser.parse_args()
     seconds = args.seconds or (5.0 if args.quick else 20.0)
-    warmup = 1.0 if args.quick else 3.0
-    application = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    body = json.dumps(application).encode()
+    warmup = 3.0 if args.quick else 5.0
+    from benchmarks.workload import generate
+
+    applications = [json.loads(EXAMPLE.read_text(encoding="utf-8")), *generate(WORKLOAD - 1)]
+    bodies = [json.dumps(a, ensure_ascii=False).encode() for a in applications]
 
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="lexgraph-bench-") as tmp:
         db = f"sqlite:///{Path(tmp) / 'decisions.db'}"
         server, url = start_server(db, args.workers)
         try:
+            # Warm-up, not measured: each worker compiles the programs for the workload's dates.
+            drive(url, "/v1/decisions?explain=summary", bodies, args.concurrency, warmup, 0)
             for mode in ("summary", "full"):
-                results[mode] = drive(url, f"/v1/decisions?explain={mode}", body, args.concurrency, seconds, warmup)
+                results[mode] = drive(url, f"/v1/decisions?explain={mode}", bodies, args.concurrency, seconds, 1.0)
                 print(f"HTTP, log on, explain={mode}: {results[mode]}", flush=True)
         finally:
             server.terminate()
@@ -188,15 +203,15 @@ def main() -> None:
         print(f"log: {check.records} records, chain {'unbroken' if check.ok else 'BROKEN: ' + check.problem} "
               f"(≥ {answered} answered in the measured windows)", flush=True)
         budget = min(seconds, 4.0)
-        local = {"summary": in_process(application, budget, True, None),
-                 "full": in_process(application, budget, False, None),
-                 "summary_logged": in_process(application, budget, True, f"sqlite:///{Path(tmp) / 'local.db'}")}
+        local = {"summary": in_process(applications, budget, True, None),
+                 "full": in_process(applications, budget, False, None),
+                 "summary_logged": in_process(applications, budget, True, f"sqlite:///{Path(tmp) / 'local.db'}")}
         for name, r in local.items():
             print(f"in-process, {name}: {r}", flush=True)
 
     http = results["summary"]
     summary = {
-        "benchmark": "serve", "workers": args.workers, "concurrency": args.concurrency, "cores": os.cpu_count(),
+        "benchmark": "serve", "workers": args.workers, "applications": len(applications), "concurrency": args.concurrency, "cores": os.cpu_count(),
         "explain": "summary", "rps": http["rps"], "p50_ms": http["p50_ms"], "p99_ms": http["p99_ms"],
         "errors": sum(r["errors"] for r in results.values()),
         "full": {k: results["full"][k] for k in ("rps", "p50_ms", "p99_ms", "errors")},
