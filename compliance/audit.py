@@ -337,8 +337,10 @@ class DecisionLog:
             cursor = conn.connection.cursor()
             try:
                 cursor.execute(self._sql["head"])
-                seq, prev = cursor.fetchone()
-                seq, prev = int(seq), str(prev)
+                head = cursor.fetchone()
+                if head is None:
+                    raise AuditError("the chain head is missing: the log was tampered with")
+                seq, prev = int(head[0]), str(head[1])
                 values = []
                 for row, body in zip(rows, bodies, strict=True):
                     seq += 1

@@ -319,3 +319,23 @@ def test_eight_clients_one_chain(tmp_path: Path) -> None:
         result = DecisionLog(srv.db).verify()
         assert result.ok, result.problem
         assert result.records == 1600
+
+
+def test_a_log_that_cannot_be_written_answers_503_and_the_server_keeps_serving(tmp_path: Path) -> None:
+    """Never hand out a decision that is not in the log: with the log's table gone, a decision is
+    refused (503), the server stays up for everything else, and decides again once it is back."""
+    with _serve(tmp_path, token=False) as srv, httpx.Client(base_url=srv.url, timeout=30) as c:
+        assert c.post("/v1/decisions", json=EXAMPLE).status_code == 200
+        engine = DecisionLog(srv.db).engine
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE lexgraph_decisions RENAME TO lexgraph_decisions_away")
+        r = c.post("/v1/decisions", json=EXAMPLE)
+        assert r.status_code == 503, r.text
+        assert "decision log" in r.json()["detail"]
+        assert c.get("/healthz").status_code == 200
+        assert c.get("/v1/law").status_code == 200
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE lexgraph_decisions_away RENAME TO lexgraph_decisions")
+        assert c.post("/v1/decisions", json=EXAMPLE).status_code == 200
+        result = DecisionLog(srv.db).verify()
+        assert result.ok and result.records == 2, result.problem
