@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -586,7 +586,12 @@ class Evaluator:
         return self.evaluate(application, as_of, trace).decision()
 
 
+_PLAIN = frozenset({str, bool, int, type(None)})
+
+
 def _json_value(v: Any) -> Any:
+    if type(v) in _PLAIN:
+        return v
     if v is NONE:
         return None
     if isinstance(v, dt.date):
@@ -606,6 +611,7 @@ class _ProofBuilder:
         self.law = ev.program.law
         self.sheets = ev.program.sheets
         self._permit_cache: dict[str, PermitDecision] = {}
+        self._proofs: dict[tuple[int, str, int], tuple[RuleProof, list[str]]] = {}
 
     def _facts(self, paths: tuple[str, ...]) -> dict[str, Any]:
         f = self.f
@@ -620,6 +626,14 @@ class _ProofBuilder:
         return out
 
     def rule_proof(self, i: int, effect: str, depth: int = 0) -> tuple[RuleProof, list[str]]:
+        """A rule's proof (immutable, so shared wherever it recurs) and the facts it is missing."""
+        key = (i, effect, depth)
+        if key not in self._proofs:
+            self._proofs[key] = self._rule_proof(i, effect, depth)
+        proof, missing = self._proofs[key]
+        return proof, list(missing)
+
+    def _rule_proof(self, i: int, effect: str, depth: int) -> tuple[RuleProof, list[str]]:
         cr = self.p.rules[i]
         sheet = self.sheets[i]
         rule = cr.rule
@@ -690,7 +704,7 @@ class _ProofBuilder:
             winners = [(j, pr) for j, pr in plan.beaten_by.get(i, []) if self.applies.get(j) is not False]
             if winners:
                 j, principle = winners[0]
-                p = replace(p, stands=k_and((self.applies.get(i), k_not(self.applies.get(j)))),
+                p = p._replace(stands=k_and((self.applies.get(i), k_not(self.applies.get(j)))),
                             overridden_by=self.p.rules[j].rule.id, principle=f"{principle}: {PRINCIPLE_ZH[principle]}")
             return p
 

@@ -19,8 +19,10 @@ class ConditionTrace(NamedTuple):
     facts: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class RuleProof:
+class RuleProof(NamedTuple):
+    """One rule weighed for one application (a named tuple, like ConditionTrace: a decision
+    builds dozens)."""
+
     rule: str
     citation: str
     text: str
