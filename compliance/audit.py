@@ -235,6 +235,8 @@ class DecisionLog:
         self._thread_lock = threading.Lock()
         self._lock_file: Any = None
         self._sql = _statements(self.dialect)
+        self._checkpointer: threading.Thread | None = None
+        self._stop = threading.Event()
         self._sources_cache: dict[tuple[int, tuple[str, ...]], tuple[weakref.ref[LawContext], Any]] = {}
         if create:
             self._create()
@@ -254,6 +256,8 @@ class DecisionLog:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA busy_timeout=60000")
+                if self._checkpointer is not None:  # checkpoints run in the background (see below)
+                    cursor.execute("PRAGMA wal_autocheckpoint=0")
                 cursor.close()
 
             @event.listens_for(engine, "begin")
@@ -276,7 +280,44 @@ class DecisionLog:
                 if attempt == 4:
                     raise AuditError(f"cannot open the decision log at {self.url}: {error}") from error
 
+    def checkpoint_in_background(self, every: float = 0.25, restart_frames: int = 4096) -> None:
+        """SQLite: take WAL checkpoints off the writers' path (the service calls this).
+
+        By default the writer whose commit fills the WAL copies it into the database file and
+        syncs it, so one request in every few hundred waits tens of milliseconds. Here a thread
+        copies committed pages every `every` seconds while writers go on (PASSIVE), and, when the
+        WAL holds more than `restart_frames` pages, queues on the writers' lock for a moment to
+        finish the little that is left and rewind the WAL (RESTART), so it stays bounded under
+        sustained load. The database's contents and the chain are untouched."""
+        if self.dialect != "sqlite" or self._checkpointer is not None:
+            return
+        self._checkpointer = threading.Thread(target=self._checkpoints, args=(every, restart_frames),
+                                              name="lexgraph-checkpoint", daemon=True)
+        self.engine.dispose()  # pooled connections reopen without autocheckpoint
+        self._checkpointer.start()
+
+    def _checkpoints(self, every: float, restart_frames: int) -> None:
+        import sqlite3
+
+        path = self.url.split(":///", 1)[1]
+        conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA journal_size_limit={restart_frames * 4096 * 2}")  # a rewound WAL is truncated
+        try:
+            while not self._stop.wait(every):
+                try:
+                    _, frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    if frames > restart_frames:
+                        with self._writer_lock():
+                            conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+                except sqlite3.Error:  # locked for longer than the timeout: the next round tries again
+                    continue
+        finally:
+            conn.close()
+
     def close(self) -> None:
+        self._stop.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join()
         self.engine.dispose()
         if self._lock_file is not None:
             self._lock_file.close()

@@ -380,6 +380,7 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     config = config or ServiceConfig()
     laws = Laws(config)
     log = DecisionLog(config.db)
+    log.checkpoint_in_background()
     committer = GroupCommitter(log)
     metrics = Metrics()
     app = FastAPI(title="lexgraph rule service", version="1",

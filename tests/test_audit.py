@@ -243,6 +243,26 @@ def test_concurrent_writers_keep_one_chain(url: str, context: LawContext, applic
     assert ids == 1600
 
 
+def test_background_checkpoints_keep_the_wal_bounded(tmp_path: Path, context: LawContext,
+                                                     application: dict[str, Any]) -> None:
+    """The service moves SQLite's WAL checkpoints to a thread; under sustained writes the WAL is
+    still rewound, so it stays a few megabytes while ten times as much is logged."""
+    db = tmp_path / "decisions.db"
+    log = DecisionLog(f"sqlite:///{db}")
+    log.checkpoint_in_background(every=0.02, restart_frames=256)  # rewind past 1 MiB
+    entry = log.entry(application, decision_json(context.decide(application)), context)
+    written, largest = 0, 0
+    while written < 48 << 20:
+        batch = [dataclasses.replace(entry, decision_id=uuid.uuid4().hex) for _ in range(8)]
+        log.append(batch)
+        written += sum(len(e.decision_text or json.dumps(e.decision)) for e in batch)
+        largest = max(largest, Path(f"{db}-wal").stat().st_size)
+    log.close()
+    assert largest < 12 << 20, f"the WAL grew to {largest >> 20} MiB"
+    result = DecisionLog(f"sqlite:///{db}").verify()
+    assert result.ok, result.problem
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(1, 2**62), st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), min_size=9, max_size=9),
        st.text(alphabet="0123456789abcdef", min_size=64, max_size=64))
