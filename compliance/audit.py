@@ -280,7 +280,7 @@ class DecisionLog:
                 if attempt == 4:
                     raise AuditError(f"cannot open the decision log at {self.url}: {error}") from error
 
-    def checkpoint_in_background(self, every: float = 0.25, restart_frames: int = 4096) -> None:
+    def checkpoint_in_background(self, every: float = 0.25, restart_frames: int = 16384) -> None:
         """SQLite: take WAL checkpoints off the writers' path (the service calls this).
 
         By default the writer whose commit fills the WAL copies it into the database file and
@@ -307,6 +307,8 @@ class DecisionLog:
                 try:
                     _, frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                     if frames > restart_frames:
+                        # Catch up with what came in meanwhile, so the lock is held only for the rest.
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                         with self._writer_lock():
                             conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
                 except sqlite3.Error:  # locked for longer than the timeout: the next round tries again
