@@ -300,11 +300,9 @@ class Program:
                     body += self._rule_code(cr.index, traced)
             applies = ", ".join(f"a{cr.index}" for cr in self.rules)
 
-            def as_dict(space: str) -> str:
-                pairs = ", ".join(f"({key.split(':', 1)[1]!r}, {v})" for key, v in names.items() if key.startswith(space + ":"))
-                return f"{{k: v for k, v in ({pairs},) if v is not None}}" if pairs else "{}"
-
-            body.append(f"f = {as_dict('f')}")
+            # The facts leave as a tuple; Evaluation.f makes the map only when a proof reads it.
+            facts = [v for key, v in names.items() if key.startswith("f:")]
+            body.append(f"f = ({''.join(v + ', ' for v in facts)})")
             body.append(f"o = {{{', '.join(f'{p!r}: ' + names['o:' + p] for p in law.permits)}}}")
             body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
             body.append(f"return f, o, c, pt, ({applies}{',' if self.rules else ''}), {'TR' if traced else 'None'}")
@@ -313,6 +311,7 @@ class Program:
         namespace.update({"points_range": _points_range, "ABSENT": _ABSENT, "as_date": _as_date})
         source = "\n".join(lines) + "\n"
         namespace.update(cc.constants)
+        self.fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
         exec(compile(source, f"<lexgraph program {self.as_of}>", "exec"), namespace)  # noqa: S102 - our own generated code
         self.run_fast = namespace["RUN_FAST"]
         self.run_traced = namespace["RUN_TRACED"]
@@ -532,12 +531,17 @@ class Evaluation:
 
     program: Program
     application: dict[str, Any]
-    f: dict[str, Any]
+    fact_values: tuple[Any, ...]  # in the order of program.fact_names; None = unknown
     o: dict[str, Tri]
     c: dict[str, Tri]
     pt: dict[str, Any]
     applies: tuple[Tri, ...]
     trace: dict[int, tuple[Any, ...]] | None
+
+    @cached_property
+    def f(self) -> dict[str, Any]:
+        """The known facts (application and derived) by path."""
+        return {k: v for k, v in zip(self.program.fact_names, self.fact_values, strict=True) if v is not None}
 
     def decision(self, requested: list[str] | None = None) -> Decision:
         """Materialise the proof trees from the recorded trace."""
