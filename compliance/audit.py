@@ -115,15 +115,9 @@ def compact(data: Any) -> str:
 def hashed_body(row: dict[str, Any]) -> bytes:
     """The canonical encoding of a record's hashed fields between `seq` and `prev_hash` (all
     strings). It does not depend on the chain, so writers encode it before taking the chain lock.
-    orjson encodes strings exactly as canonical() does (tests/test_audit.py holds it to that),
-    except lone surrogates, which it refuses."""
-    values = [row[k] for k in HASHED[1:-1]]
-    if orjson is not None:
-        try:
-            return bytes(orjson.dumps(values)[1:-1])
-        except TypeError:
-            pass
-    return canonical(values)[1:-1].encode()
+    For a list of strings compact() gives canonical()'s bytes (key order does not arise; orjson
+    escapes strings as json does: tests/test_audit.py holds it to that), only faster."""
+    return compact([row[k] for k in HASHED[1:-1]])[1:-1].encode()
 
 
 _GIL_KEPT = 2047  # hashlib releases the GIL for updates of 2048 bytes or more
