@@ -248,7 +248,11 @@ class _Analyser:
     def find_conflicts(self) -> None:
         for permit, plan in sorted(self.program.plans.items()):
             for i in plan.grants:
-                for j in self.intersecting(i, [r for r in plan.restricts if r != i]):
+                # a requirement or refusal ground is a condition of the outcome, not a contrary norm:
+                # it meets a grant only where an explicit clause links the two
+                contrary = [r for r in plan.restricts if r != i and (self.rules[r].role == "contrary" or any(
+                    j == r for j, _ in plan.beaten_by.get(i, ())) or any(j == i for j, _ in plan.beaten_by.get(r, ())))]
+                for j in self.intersecting(i, contrary):
                     self.candidates += 1
                     self._conflict(permit, i, j, "")
             for attr, indices in sorted(plan.values.items()):
@@ -428,10 +432,9 @@ class _Analyser:
         for i in range(self.n):
             cr = self.rules[i]
             needs: list[str] = []
-            docs = ([cr.requires] if cr.requires else []) + [
-                x.args[0].dotted for e in _exprs(cr.rule) for x in calls(e) if x.name == "available"]
-            for doc in dict.fromkeys(docs):
-                issuer = self.sym.issuers.get(doc)
+            docs = [cr.document] if cr.document else []
+            for doc in docs:
+                issuer = self.law.issuer_of(doc)
                 if issuer is None:
                     needs.append(f"document {doc}: no permit in the vocabulary issues it")
                 elif issuer not in granted:

@@ -16,14 +16,17 @@ PERMIT_ZH = {
     "d_visa": "D字签证", "job_seeking_visa": "求职签证",
 }
 _MARK = {True: "✓", False: "✗", None: "?"}
+_STATUS = {"proposed": "建议 proposed", "adopted": "已通过 adopted", "in_force": "施行 in force"}
 
 
 def ground_json(p: RuleProof, summary: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"rule": p.rule, "citation": p.citation, "effect": p.effect, "status": p.status,
-                           "applies": p.applies, "stands": p.stands}
+                           "applies": p.applies, "stands": p.stands, "role": p.role}
+    if p.role == "requirement":
+        out["satisfied"] = p.satisfied
     if p.text:
         out["text"] = p.text
-    for key in ("overridden_by", "principle", "note", "source", "gloss"):
+    for key in ("overridden_by", "waits_for", "principle", "note", "source", "gloss"):
         if getattr(p, key):
             out[key] = getattr(p, key)
     if not summary:
@@ -48,13 +51,18 @@ def permit_json(d: PermitDecision, summary: bool = False) -> dict[str, Any]:
         out["missing_facts"] = list(d.missing_facts)
     if d.detail:
         out["detail"] = d.detail
+    if d.pathway:
+        out["pathway"] = [step._asdict() | {"rules": list(step.rules)} for step in d.pathway]
     return out
 
 
 def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
     law: dict[str, Any] = {"as_of": decision.as_of, "digest": decision.digest, "instruments": list(decision.instruments)}
+    if decision.engine:
+        law["engine"] = dict(decision.engine)
     if decision.amendments:
         law["amendments"] = list(decision.amendments)
+        law["amendment_status"] = dict(decision.amendment_status)
     if decision.parameters:
         law["parameters"] = decision.parameters
     return {"application_id": decision.application_id, "law": law,
@@ -95,17 +103,22 @@ def _proof_lines(p: RuleProof, indent: str, lines: list[str], depth: int = 0, sh
         lines.append(f"{indent}    除外 unless {_MARK[c.holds]} {c.expr}{facts}")
     if p.overridden_by:
         lines.append(f"{indent}    ↳ 被 {p.overridden_by} 排除适用 (set aside by {p.principle})")
+    elif p.waits_for:
+        lines.append(f"{indent}    ↳ 待定：{p.waits_for} 若适用则排除本条 (waits for {p.waits_for}, which would set it aside by {p.principle})")
     if depth < 2:
         for b in p.because:
             _proof_lines(b, indent + "      ", lines, depth + 1, shown)
 
 
 def render_text(decision: Decision, explain: bool = False) -> str:
+    engine = f"; engine {decision.engine['version']} (grammar {decision.engine['grammar']})" if decision.engine else ""
     lines = [f"决定 Decision — 申请 application {decision.application_id}",
-             f"适用法律 law as of {decision.as_of}; digest {decision.digest[:16]}…",
+             f"适用法律 law as of {decision.as_of}; digest {decision.digest[:16]}…{engine}",
              f"现行有效文件 instruments in force: {', '.join(decision.instruments)}"]
     if decision.amendments:
-        lines.append(f"修改建议 amendments applied: {', '.join(decision.amendments)} {decision.parameters or ''}")
+        applied = ", ".join(f"{a} ({_STATUS.get(decision.amendment_status.get(a, ''), decision.amendment_status.get(a, ''))})"
+                            for a in decision.amendments)
+        lines.append(f"适用的修改 amendments applied (not law in force unless adopted): {applied} {decision.parameters or ''}")
     numerals = "一二三四五六七八九十"
     for n, d in enumerate(decision.decisions):
         lines.append("")
@@ -126,6 +139,12 @@ def render_text(decision: Decision, explain: bool = False) -> str:
                 lines.append(f"    … {len(d.unmet) - 8} more (lexgraph explain --permit {d.permit})")
         if d.missing_facts:
             lines.append(f"  待补充的事实 missing facts: {', '.join(d.missing_facts)}")
+        if d.pathway:
+            lines.append("  办理路径（建议，非决定依据） pathway (advice, not a ground of this decision):")
+            for n, step in enumerate(d.pathway, 1):
+                source = (f"随{PERMIT_ZH.get(step.issued_with, step.issued_with)}签发 issued with {step.issued_with}"
+                          f" by {step.authority or '—'}; on this application: {step.outcome}") if step.issued_with else "no permit of this law issues it"
+                lines.append(f"    {n}. {step.title_zh} ({step.document}) — {source}")
     return "\n".join(lines) + "\n"
 
 

@@ -470,7 +470,6 @@ class BatchProgram:
         law: Law = program.law
         self.law = law
         self.type_of = expression_typer(law)
-        self.issuers = {d: p.id for p in law.permits.values() for d in p.issues}
         self.derived = {d.name: d for d in law.derived}
 
     # ---- values
@@ -599,14 +598,10 @@ class BatchProgram:
             return t_not(env.o.get(name, UNKNOWN_TRI))
         if e.name == "met":
             return env.c.get(name, UNKNOWN_TRI)
-        if e.name in ("holds", "available"):
+        if e.name == "holds":
             h = env.facts.get("holds", UNKNOWN_VAL)
             has = (h.members or {}).get(name, FALSE) if h.kind == "set" else FALSE
-            held = Tri(h.known & ~h.none & has, h.known)
-            issuer = self.issuers.get(name)
-            if e.name == "holds" or issuer is None:
-                return held
-            return t_or([held, env.o.get(issuer, UNKNOWN_TRI)])
+            return Tri(h.known & ~h.none & has, h.known)
         raise BatchUnsupported(e.name)
 
     def compare(self, e: m.Compare, env: _Env) -> Tri:
@@ -739,10 +734,10 @@ class BatchProgram:
         rule = cr.rule
         parts = [self.cond(x, env) for x in conjuncts(rule.when)] + [t_not(self.cond(u, env)) for u in rule.unless]
         a = t_and(parts) if parts else Tri(TRUE, TRUE)
-        if cr.requires:
-            av = self.call_cond(m.Call("available", (m.Path((cr.requires,)),)), env)
+        if cr.demands is not None:
+            av = self.cond(cr.demands, env)
             not_false = a.v | ~a.k
-            # where the rule applies (or may): it stands aside once the document is available
+            # where the requirement binds (or may): it fails unless what it demands holds
             new_false = (a.k & ~a.v) | (not_false & av.v)
             new_true = not_false & av.k & ~av.v & a.k & a.v
             a = Tri(new_true, new_true | new_false)

@@ -18,7 +18,7 @@ import networkx as nx
 from . import model as m
 from .diagnostics import Diagnostic, Span
 
-BUILTIN_FUNCTIONS = {"eligible", "ineligible", "met", "holds", "available", "points", "years_between", "min", "max", "floor"}
+BUILTIN_FUNCTIONS = {"eligible", "ineligible", "met", "holds", "points", "years_between", "min", "max", "floor"}
 NUMERIC = {"integer", "number", "points", "numeric_literal", "money"}
 
 
@@ -43,7 +43,12 @@ class Law:
     digest: str = ""
 
     def instruments_in_force(self, day: dt.date) -> list[str]:
-        return sorted(i.id for i in self.instruments.values() if i.in_force_on(day))
+        """The instruments of the law in force on `day` (never a proposal: amendments are applied, not in force)."""
+        return sorted(i.id for i in self.instruments.values() if i.kind == "instrument" and i.in_force_on(day))
+
+    def active_on(self, day: dt.date) -> tuple[str, ...]:
+        """Whose rules decide on `day`: the instruments in force and every amendment applied to this law."""
+        return (*self.instruments_in_force(day), *sorted(i.id for i in self.instruments.values() if i.kind == "amendment"))
 
     def issuer_of(self, document: str) -> str | None:
         for permit in self.permits.values():
@@ -187,8 +192,11 @@ class _Checker:
                 for permit in c.permits:
                     if permit not in self.permits:
                         self.error("unknown_permit", f"unknown permit `{permit}`", c.span)
-                if c.kind == "requires" and c.name not in self.documents:
+                if c.kind == "requires" and c.expr is None and c.name not in self.documents:
                     self.error("unknown_document", f"unknown document `{c.name}`", c.span)
+            if rule.sanctions_documents and (rule.when or rule.unless or any(c.kind != "refusal_ground" for c in rule.conclusions)):
+                self.error("bad_sanction", "a rule `on missing documents` concludes only `refusal_ground` and has no `when` or `unless`: "
+                           "it stands exactly when a document requirement of the permit is unmet", rule.span)
             resolved[rule.id] = replace(rule, overrides=overrides, replaces=replaces or "")
         self.rules = resolved
         for table in self.points.values():
@@ -359,8 +367,13 @@ class _Checker:
         if e.name == "met":
             self._name_arg(e, self.conditions, "condition", "unknown_condition")
             return m.BOOL
-        if e.name in ("holds", "available"):
+        if e.name == "holds":
             self._name_arg(e, self.documents, "document", "unknown_document")
+            return m.BOOL
+        if e.name == "available":
+            # Documents are what the applicant holds: another permit this decision could grant is
+            # advice (the pathway), never a ground.
+            self.error("unknown_function", "`available` was removed: a document counts only when held; write `holds(D)`", e.span)
             return m.BOOL
         if e.name == "points":
             self._name_arg(e, self.points, "points table", "unknown_points_table")
@@ -405,6 +418,9 @@ class _Checker:
             for c in rule.conclusions:
                 if c.expr is None:
                     continue
+                if c.kind == "requires":
+                    self._expect_bool(c.expr, rule.instrument)
+                    continue
                 t = self.type_of(c.expr, rule.instrument)
                 if c.kind == "obligation" and t is not None and t.kind != "date":
                     self.error("type_mismatch", f"an obligation's deadline must be a date; got {t}", c.expr.span)
@@ -445,10 +461,6 @@ class _Checker:
             for expr in ([rule.when] if rule.when else []) + list(rule.unless) + [c.expr for c in rule.conclusions if c.expr]:
                 for dep in reads_outcomes(expr, self):
                     deps.add_edge(f"rule:{rule.id}", dep, span=rule.span)
-            for c in rule.conclusions:
-                issuer = next((p.id for p in self.permits.values() if c.kind == "requires" and c.name in p.issues), None)
-                if issuer:  # a requirement is met by being eligible now for the permit that issues the document
-                    deps.add_edge(f"rule:{rule.id}", f"permit:{issuer}", span=rule.span)
         for cycle in sorted(_canonical(c) for c in nx.simple_cycles(deps)):
             rules = [n[5:] for n in cycle if n.startswith("rule:")]
             span = self.rules[rules[0]].span if rules else Span("<none>", 0, 0)
@@ -492,10 +504,6 @@ def reads_outcomes(expr: m.Expr, law: Any) -> list[str]:
                     out.append(f"permit:{name}")
                 elif e.name == "met":
                     out.append(f"condition:{name}")
-                elif e.name == "available":
-                    issuer = next((p.id for p in law.permits.values() if name in p.issues), None)
-                    if issuer:
-                        out.append(f"permit:{issuer}")
             for a in e.args:
                 walk(a)
         for child in children(e):
@@ -537,7 +545,7 @@ def fact_paths(e: m.Expr) -> list[str]:
         if isinstance(x, m.Path):
             out.append(x.dotted)
         elif isinstance(x, m.Call):
-            if x.name in ("holds", "available"):
+            if x.name == "holds":
                 out.append("holds")
             elif x.name not in ("eligible", "ineligible", "met", "points"):
                 for a in x.args:

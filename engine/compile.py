@@ -112,12 +112,11 @@ class ExprCompiler:
     outcomes), `c` (conditions), `pt` (points ranges)."""
 
     def __init__(self, type_of: Any, facts: dict[str, m.FactDecl], derived: dict[str, m.Derived],
-                 parameters: dict[str, object], issuers: dict[str, str]):
+                 parameters: dict[str, object]):
         self.type_of = type_of
         self.facts = facts
         self.derived = derived
         self.parameters = parameters
-        self.issuers = issuers
         self.constants: dict[str, Any] = {}
         self._n = 0
         # When set, reads become local variables of the generated program ("f:PATH", "o:PERMIT",
@@ -185,21 +184,10 @@ class ExprCompiler:
             return f"(None if ({t} := {self.read('o', name)}) is None else not {t})"
         if e.name == "met":
             return self.read("c", name)
-        if e.name in ("holds", "available"):
+        if e.name == "holds":
             t = self.tmp()
-            held = f"(None if ({t} := {self.read('f', 'holds')}) is None else ({t} is not NONE and {name!r} in {t}))"
-            issuer = self.issuers.get(name)
-            if e.name == "holds" or issuer is None:
-                return held
-            return self.cond_or_strings([held, self.read("o", issuer)])
+            return f"(None if ({t} := {self.read('f', 'holds')}) is None else ({t} is not NONE and {name!r} in {t}))"
         raise AssertionError(e.name)
-
-    def cond_or_strings(self, parts: list[str]) -> str:
-        names = [self.tmp() for _ in parts]
-        tail = f"(None if None in ({', '.join(names)},) else False)"
-        for name, part in reversed(list(zip(names, parts, strict=True))):
-            tail = f"(True if ({name} := {part}) is True else {tail})"
-        return tail
 
     def compare(self, e: m.Compare) -> str:
         lt, rt = self.type_of(e.left), self.type_of(e.right)

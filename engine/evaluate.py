@@ -1,8 +1,9 @@
 """Stage 5 — evaluate: RuleGraph + application facts + Tracer → Decision.
 
-A `Program` is the law compiled for one date: the rules in force, their conditions as Python
-functions, and the order in which permits and named conditions are settled. Programs are
-cached per (law digest, date's set of instruments in force).
+A `Program` is the law compiled for one set of instruments in force: the rules, their conditions
+as Python functions, and the order in which permits and named conditions are settled. Programs
+are cached per set of instruments in force; nothing in a Program depends on the decision's date,
+which travels with each Evaluation (so one warm process decides exactly as a fresh one).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -18,9 +20,9 @@ import networkx as nx
 
 from . import model as m
 from .check import Law, calls, expression_typer, fact_paths
-from .compile import NONE, RUNTIME, ExprCompiler, point_value
-from .graph import PRINCIPLE_ZH, RuleGraph, conjuncts
-from .trace import ConditionTrace, Decision, PermitDecision, ProofTracer, RuleProof, Tracer
+from .compile import NONE, RUNTIME, ExprCompiler
+from .graph import RuleGraph, conjuncts
+from .trace import Decision, ProofTracer, Tracer
 
 Tri = bool | None
 
@@ -45,8 +47,16 @@ def render_citation(law: Law, rule: m.Rule) -> str:
     c = rule.citation
     if c is None:
         return f"{inst.title_zh}（条文未收录；依据：{rule.source}）"
-    out = f"{inst.title_zh} 第{zh_number(c.article)}条"
-    if c.paragraph:
+    return f"{inst.title_zh} {provision_zh(law, c)}"
+
+
+def provision_zh(law: Law, c: m.Citation) -> str:
+    """第六条第十二项: the paragraph is named only when the article has more than one, as Chinese
+    legal citation does (rule ids keep `para_1`, so they do not change)."""
+    article = law.articles.get((c.instrument, c.article))
+    single = article is not None and len(article.paragraphs) <= 1
+    out = f"第{zh_number(c.article)}条"
+    if c.paragraph and not single:
         out += f"第{zh_number(c.paragraph)}款"
     if c.item:
         out += f"第{zh_number(c.item)}项"
@@ -131,7 +141,11 @@ def _convert(kind: str) -> Callable[[Any], Any]:
 class CompiledRule:
     index: int
     rule: m.Rule
-    requires: str  # the document a `requires` rule asks for ('' otherwise)
+    role: str  # grant | contrary | requirement | refusal_ground | condition | value | obligation
+    document: str  # the document a `requires D` rule asks for ('' otherwise)
+    demands: m.Expr | None  # what a requirement demands (holds(D) or its `requires that` condition)
+    demands_text: str
+    demands_facts: tuple[str, ...]
     condition_texts: tuple[str, ...]
     condition_facts: tuple[tuple[str, ...], ...]
     exception_texts: tuple[str, ...]
@@ -141,23 +155,12 @@ class CompiledRule:
 
 
 @dataclass(frozen=True)
-class Unknowns:
-    """What an unknown condition may be waiting for: application facts (read directly, through
-    derived facts or through points tables) and other permits' outcomes."""
-
-    facts: tuple[str, ...]
-    permits: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class RuleSheet:
     """The parts of a rule's proof that do not depend on the application."""
 
     citation: str
     text: str
     status: str
-    unknowns: tuple[Unknowns, ...]  # per condition, then per exception
-    requires_unknowns: Unknowns | None  # a `requires` rule: what its document's availability reads
     kinds: dict[str, str]  # permit → the kind of conclusion the rule draws about it
 
 
@@ -165,30 +168,31 @@ class RuleSheet:
 class PermitPlan:
     permit: str
     grants: list[int]
-    restricts: list[int]
+    restricts: list[int]  # contrary norms, requirements and refusal grounds: any one standing refuses
     beaten_by: dict[int, list[tuple[int, str]]]  # rule → (rule that prevails over it, principle)
     values: dict[str, list[int]]
     obligations: list[int]
+    sanctions: list[int] = field(default_factory=list)  # refusal grounds `on missing documents`
 
 
 class Program:
-    """The law in force on one date, compiled."""
+    """The law of one set of instruments in force (and the amendments applied), compiled."""
 
-    def __init__(self, law: Law, graph: RuleGraph, as_of: dt.date):
+    def __init__(self, law: Law, graph: RuleGraph, active: tuple[str, ...]):
         self.law = law
         self.graph = graph
-        self.as_of = as_of
-        self.instruments = tuple(law.instruments_in_force(as_of))
-        active = set(self.instruments)
-        self.rules_in_force = [r for r in sorted(law.rules.values(), key=lambda r: r.id) if r.instrument in active]
+        self.active = active
+        self.instruments = tuple(i for i in active if law.instruments[i].kind == "instrument")
+        self.rules_in_force = [r for r in sorted(law.rules.values(), key=lambda r: r.id) if r.instrument in set(active)]
         type_of = expression_typer(law)
-        issuers = {d: p.id for p in law.permits.values() for d in p.issues}
         derived = {d.name: d for d in law.derived}
-        self.compiler = ExprCompiler(type_of, law.facts, derived, law.parameter_values, issuers)
+        self.compiler = ExprCompiler(type_of, law.facts, derived, law.parameter_values)
         self.derived_sources = self._derived_sources(derived)
         self._compile(law, derived)
         self._plan()
         self._generate()
+        self._functions: dict[tuple[m.Expr, str], Callable[..., Any]] = {}
+        self._functions_lock = threading.Lock()
 
     # ------------------------------------------------------------- compilation
     def _derived_sources(self, derived: dict[str, m.Derived]) -> dict[str, tuple[str, ...]]:
@@ -205,41 +209,34 @@ class Program:
         compiled: list[CompiledRule] = []
         for index, rule in enumerate(self.rules_in_force):
             conds = conjuncts(rule.when)
-            exprs = [e for e in [rule.when, *rule.unless] if e]
+            requirement = rule.requirement
+            demands = requirement.demands if requirement else None
+            exprs = [e for e in [rule.when, *rule.unless, demands] if e]
             reads_c = tuple(dict.fromkeys(x.args[0].dotted for e in exprs for x in calls(e) if x.name == "met"))  # type: ignore[attr-defined]
             reads_p = tuple(dict.fromkeys(x.args[0].dotted for e in exprs for x in calls(e) if x.name in ("eligible", "ineligible")))  # type: ignore[attr-defined]
+            role = next((m.ROLE[c.kind] for c in rule.conclusions if c.kind in m.ROLE), rule.conclusions[0].kind if rule.conclusions else "")
+            document = requirement.name if requirement and requirement.expr is None else ""
             compiled.append(CompiledRule(
-                index, rule, next((c.name for c in rule.conclusions if c.kind == "requires"), ""),
+                index, rule, role, document, demands,
+                (f"holds({document})" if document else source_slice(law, demands.span)) if demands else "",
+                self._shown_facts(demands) if demands else (),
                 tuple(source_slice(law, x.span) for x in conds), tuple(self._shown_facts(x) for x in conds),
                 tuple(source_slice(law, x.span) for x in rule.unless), tuple(self._shown_facts(x) for x in rule.unless),
                 reads_c, reads_p))
         self.rules = compiled
 
     def _shown_facts(self, expr: m.Expr) -> tuple[str, ...]:
-        """The facts a proof shows beside a condition: application facts and derived facts it reads."""
-        return tuple(p for p in fact_paths(expr) if p in ("holds", "decision_date") or p in self.law.facts
-                     or p in self.derived_sources)
+        """The facts a proof shows beside a condition: application facts and derived facts it reads,
+        and `points(T)` for a points table (its total and the points of each factor)."""
+        paths = [p for p in fact_paths(expr) if p in ("holds", "decision_date") or p in self.law.facts
+                 or p in self.derived_sources]
+        paths += [f"points({x.args[0].dotted})" for x in calls(expr) if x.name == "points"]  # type: ignore[attr-defined]
+        return tuple(dict.fromkeys(paths))
 
     @cached_property
     def sheets(self) -> tuple[RuleSheet, ...]:
         """Each rule's proof parts that no application changes, built once per program."""
         law = self.law
-        issuers = {d: p.id for p in law.permits.values() for d in p.issues}
-
-        def unknowns(expr: m.Expr) -> Unknowns:
-            paths = list(fact_paths(expr))
-            permits: list[str] = []
-            for call in calls(expr):
-                name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
-                if call.name == "points" and name in law.points:
-                    paths += _points_reads(law.points[name])
-                elif call.name in ("eligible", "ineligible", "available"):
-                    permit = issuers.get(name) if call.name == "available" else name
-                    if permit:
-                        permits.append(permit)
-            facts = (s for p in paths for s in self.derived_sources.get(p, (p,)) if s in law.facts)
-            return Unknowns(tuple(dict.fromkeys(facts)), tuple(dict.fromkeys(permits)))
-
         out = []
         for cr in self.rules:
             rule = cr.rule
@@ -247,10 +244,24 @@ class Program:
             out.append(RuleSheet(
                 citation=render_citation(law, rule), text=cited_text(law, rule.citation),
                 status="proposed" if status == "proposed" else ("repealed" if status == "repealed" else "in_force"),
-                unknowns=tuple(unknowns(e) for e in [*conjuncts(rule.when), *rule.unless]),
-                requires_unknowns=unknowns(m.Call("available", (m.Path((cr.requires,)),))) if cr.requires else None,
                 kinds={p: c.kind for c in reversed(rule.conclusions) for p in c.permits}))
         return tuple(out)
+
+    def function(self, expr: m.Expr, kind: str = "cond") -> Callable[..., Any]:
+        """`expr` as a function of (facts, outcomes, conditions, points) — compiled by the same code
+        generator as the program, once per program, so a proof reads sub-expressions with the very
+        semantics the decision used."""
+        key = (expr, kind)
+        fn = self._functions.get(key)
+        if fn is None:
+            with self._functions_lock:  # the compiler numbers temporaries and constants
+                fn = self._functions.get(key)
+                if fn is None:
+                    code = self.compiler.cond(expr) if kind == "cond" else self.compiler.value(expr)
+                    namespace: dict[str, Any] = {**RUNTIME, **self.compiler.constants}
+                    fn = eval(f"lambda f, o, c, pt: {code}", namespace)  # noqa: S307 - generated from our own checked model
+                    self._functions[key] = fn
+        return fn
 
     def _generate(self) -> None:
         """One Python module per program: facts flattening, derived facts, points, and every rule,
@@ -312,10 +323,11 @@ class Program:
         source = "\n".join(lines) + "\n"
         namespace.update(cc.constants)
         self.fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
-        exec(compile(source, f"<lexgraph program {self.as_of}>", "exec"), namespace)  # noqa: S102 - our own generated code
+        exec(compile(source, f"<lexgraph program {'+'.join(self.active)}>", "exec"), namespace)  # noqa: S102 - our own generated code
         self.run_fast = namespace["RUN_FAST"]
         self.run_traced = namespace["RUN_TRACED"]
         self.source = source
+        cc.local_names = {}  # from here on the compiler serves `function`, which reads dictionaries
 
     def _rule_code(self, i: int, traced: bool) -> list[str]:
         cc = self.compiler
@@ -331,9 +343,9 @@ class Program:
         else:
             whole = m.And((*conds, *(m.Not(u) for u in rule.unless))) if (conds or rule.unless) else m.Lit(True)
             out.append(f"a{i} = {cc.cond(whole)}")
-        if cr.requires:
+        if cr.demands is not None:
             out.append(f"if a{i} is not False:")
-            out.append(f"    _av = {cc.call_cond(m.Call('available', (m.Path((cr.requires,)),)))}")
+            out.append(f"    _av = {cc.cond(cr.demands)}")
             if traced:
                 out.append(f"    TR[{-1 - i}] = (_av,)")
             out.append(f"    a{i} = (False if _av is True else (None if _av is None or a{i} is None else True))")
@@ -364,7 +376,9 @@ class Program:
                     plan = self.plans[p]
                     if c.kind == "eligible":
                         plan.grants.append(cr.index)
-                    elif c.kind in ("ineligible", "requires"):
+                    elif cr.rule.sanctions_documents:
+                        plan.sanctions.append(cr.index)
+                    elif c.kind in ("ineligible", "requires", "refusal_ground"):
                         plan.restricts.append(cr.index)
                     elif c.kind == "value":
                         plan.values.setdefault(c.name, []).append(cr.index)
@@ -393,18 +407,10 @@ class Program:
             deps.add_node(("condition", name))
         for p in self.plans:
             deps.add_node(("permit", p))
-        issuers = {d: p.id for p in self.law.permits.values() for d in p.issues}
         for cr in self.rules:
             targets = [("condition", c.name) if c.kind == "condition" else ("permit", p)
                        for c in cr.rule.conclusions for p in (c.permits or ("",)) if c.kind == "condition" or p]
             sources = [("condition", n) for n in cr.reads_conditions] + [("permit", n) for n in cr.reads_permits]
-            for c in cr.rule.conclusions:
-                if c.kind == "requires" and c.name in issuers:
-                    sources.append(("permit", issuers[c.name]))
-            for e in [cr.rule.when, *cr.rule.unless, *(c.expr for c in cr.rule.conclusions)]:
-                if e is not None:
-                    sources += [("permit", issuers[x.args[0].dotted]) for x in calls(e)  # type: ignore[attr-defined]
-                                if x.name == "available" and x.args[0].dotted in issuers]  # type: ignore[attr-defined]
             for t in targets:
                 for s in sources:
                     if s != t:
@@ -412,14 +418,14 @@ class Program:
         self.order = list(nx.lexicographical_topological_sort(deps))
 
     # ------------------------------------------------------------- evaluation
-    def run(self, application: dict[str, Any], tracer: Tracer | None = None) -> Evaluation:
+    def run(self, application: dict[str, Any], as_of: dt.date, tracer: Tracer | None = None) -> Evaluation:
         """Evaluate every rule in force; a ProofTracer receives each condition's truth value."""
         if tracer is not None and tracer.enabled:
             f, o, c, pt, applies, trace = self.run_traced(application)
             tracer.record(trace)
         else:
             f, o, c, pt, applies, trace = self.run_fast(application)
-        return Evaluation(self, application, f, o, c, pt, applies, trace)
+        return Evaluation(self, application, as_of, f, o, c, pt, applies, trace)
 
     @staticmethod
     def stands(plan: PermitPlan, i: int, applies: dict[int, Tri]) -> Tri:
@@ -526,11 +532,12 @@ def _flatten_code(law: Law, names: dict[str, str]) -> list[str]:
 
 @dataclass
 class Evaluation:
-    """One application evaluated under one Program: every rule's applicability, each permit's
-    outcome, and (when traced) every condition's truth value."""
+    """One application evaluated under one Program on one date: every rule's applicability, each
+    permit's outcome, and (when traced) every condition's truth value."""
 
     program: Program
     application: dict[str, Any]
+    as_of: dt.date
     fact_values: tuple[Any, ...]  # in the order of program.fact_names; None = unknown
     o: dict[str, Tri]
     c: dict[str, Tri]
@@ -545,19 +552,9 @@ class Evaluation:
 
     def decision(self, requested: list[str] | None = None) -> Decision:
         """Materialise the proof trees from the recorded trace."""
-        program = self.program
-        law = program.law
-        builder = _ProofBuilder(self)
-        wanted = requested or self.application.get("requested") or sorted(law.permits)
-        overrides = {k: v for k, v in law.parameter_values.items() if law.parameters[k].default != v}
-        return Decision(
-            application_id=str(self.application.get("id", "")), as_of=program.as_of.isoformat(), digest=law.digest,
-            instruments=program.instruments, decisions=tuple(builder.permit(p) for p in wanted),
-            amendments=law.applied_amendments, parameters=dict(sorted(overrides.items())),
-        )
+        from .proof import build_decision  # the next stage; imported late, it imports this module
 
-
-# ----------------------------------------------------------------------------- decisions
+        return build_decision(self, requested)
 
 
 class Evaluator:
@@ -567,20 +564,21 @@ class Evaluator:
         self.law = law
         self.graph = graph
         self._programs: dict[tuple[str, ...], Program] = {}
-        self._in_force: dict[dt.date, tuple[str, ...]] = {}
+        self._active: dict[dt.date, tuple[str, ...]] = {}
 
     def program(self, as_of: dt.date) -> Program:
-        key = self._in_force.get(as_of)
+        key = self._active.get(as_of)
         if key is None:
-            key = self._in_force[as_of] = tuple(self.law.instruments_in_force(as_of))
-        if key not in self._programs:
-            self._programs[key] = Program(self.law, self.graph, as_of)
-        return self._programs[key]
+            key = self._active[as_of] = self.law.active_on(as_of)
+        program = self._programs.get(key)
+        if program is None:
+            program = self._programs[key] = Program(self.law, self.graph, key)
+        return program
 
     def evaluate(self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True) -> Evaluation:
         """Evaluate, recording every condition's truth value when `trace` is on."""
         day = as_of or dt.date.fromisoformat(application["decision_date"])
-        return self.program(day).run(application, ProofTracer() if trace else None)
+        return self.program(day).run(application, day, ProofTracer() if trace else None)
 
     def outcomes(self, application: dict[str, Any], as_of: dt.date | None = None) -> dict[str, Tri]:
         """The untraced path: permit → True (eligible) / False (ineligible) / None (undetermined)."""
@@ -588,203 +586,3 @@ class Evaluator:
 
     def decide(self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True) -> Decision:
         return self.evaluate(application, as_of, trace).decision()
-
-
-_PLAIN = frozenset({str, bool, int, type(None)})
-
-
-def _json_value(v: Any) -> Any:
-    if type(v) in _PLAIN:
-        return v
-    if v is NONE:
-        return None
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, frozenset):
-        return sorted(v)
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
-
-
-class _ProofBuilder:
-    def __init__(self, ev: Evaluation):
-        self.p, self.f, self.o, self.c, self.pt = ev.program, ev.f, ev.o, ev.c, ev.pt
-        self.applies = dict(enumerate(ev.applies))
-        self.trace = ev.trace
-        self.law = ev.program.law
-        self.sheets = ev.program.sheets
-        self._permit_cache: dict[str, PermitDecision] = {}
-        self._proofs: dict[tuple[int, str, int], tuple[RuleProof, list[str]]] = {}
-
-    def _facts(self, paths: tuple[str, ...]) -> dict[str, Any]:
-        f = self.f
-        return {path: _json_value(f.get(path)) for path in paths}
-
-    def _missing(self, unknowns: Unknowns) -> list[str]:
-        """The unknown facts behind an unknown condition, through points tables and other permits."""
-        out = [source for source in unknowns.facts if self.f.get(source) is None]
-        for permit in unknowns.permits:
-            if self.o.get(permit) is None:
-                out += self.permit(permit).missing_facts
-        return out
-
-    def rule_proof(self, i: int, effect: str, depth: int = 0) -> tuple[RuleProof, list[str]]:
-        """A rule's proof (immutable, so shared wherever it recurs) and the facts it is missing."""
-        key = (i, effect, depth)
-        if key not in self._proofs:
-            self._proofs[key] = self._rule_proof(i, effect, depth)
-        proof, missing = self._proofs[key]
-        return proof, list(missing)
-
-    def _rule_proof(self, i: int, effect: str, depth: int) -> tuple[RuleProof, list[str]]:
-        cr = self.p.rules[i]
-        sheet = self.sheets[i]
-        rule = cr.rule
-        missing: list[str] = []
-        conditions: tuple[ConditionTrace, ...] = ()
-        exceptions: tuple[ConditionTrace, ...] = ()
-        because: list[RuleProof] = []
-        if self.trace is not None and i in self.trace:
-            cond_values, unless_values = self.trace[i]
-            conditions = tuple(ConditionTrace(t, v, self._facts(fp)) for t, v, fp in
-                               zip(cr.condition_texts, cond_values, cr.condition_facts, strict=True))
-            exceptions = tuple(ConditionTrace(t, v, self._facts(fp)) for t, v, fp in
-                               zip(cr.exception_texts, unless_values, cr.exception_facts, strict=True))
-            for holds, unknowns in zip((*cond_values, *unless_values), sheet.unknowns, strict=True):
-                if holds is None:
-                    missing += self._missing(unknowns)
-            avail = self.trace.get(-1 - i)
-            if avail is not None:
-                conditions += (ConditionTrace(f"not available({cr.requires})", k_not(avail[0]),
-                                              {"holds": _json_value(self.f.get("holds"))}),)
-                if avail[0] is None and sheet.requires_unknowns is not None:
-                    missing += self._missing(sheet.requires_unknowns)
-            if depth < 3:
-                for name in cr.reads_conditions:
-                    for j in self.p.condition_rules.get(name, []):
-                        if self.applies.get(j) is not False or len(self.p.condition_rules[name]) == 1:
-                            sub, sub_missing = self.rule_proof(j, f"condition {name}: {_tri(self.c.get(name))}", depth + 1)
-                            because.append(sub)
-                            if self.c.get(name) is None:
-                                missing += sub_missing
-                for permit in cr.reads_permits:
-                    decided = self.permit(permit)
-                    because.extend(decided.grounds[:3])
-                    if decided.outcome == "undetermined":
-                        missing += list(decided.missing_facts)
-        proof = RuleProof(
-            rule=rule.id, citation=sheet.citation, text=sheet.text, status=sheet.status,
-            effect=effect, applies=self.applies.get(i), stands=self.applies.get(i),
-            conditions=conditions, exceptions=exceptions, because=tuple(because),
-            note=rule.note, source=rule.source, gloss=rule.gloss)
-        return proof, missing
-
-    def permit(self, permit: str) -> PermitDecision:
-        if permit in self._permit_cache:
-            return self._permit_cache[permit]
-        plan = self.p.plans.get(permit)
-        if plan is None:
-            return PermitDecision(permit, "undetermined", detail={"note": "unknown permit"})
-        stands = {i: self.p.stands(plan, i, self.applies) for i in plan.grants + plan.restricts}
-        granted = k_or(stands[i] for i in plan.grants)
-        restricted = k_or(stands[i] for i in plan.restricts)
-        outcome = False if restricted is True or granted is False else (True if granted is True and restricted is False else None)
-        label = {True: "eligible", False: "ineligible", None: "undetermined"}[outcome]
-        grounds: list[RuleProof] = []
-        unmet: list[RuleProof] = []
-        missing: list[str] = []
-        detail: dict[str, Any] = {}
-        effect_of = {"eligible": "准予 grants", "ineligible": "不予 refuses", "requires": "须提交 requires"}
-
-        def proof(i: int) -> RuleProof:
-            kind = self.sheets[i].kinds[permit]
-            p, miss = self.rule_proof(i, f"{effect_of.get(kind, kind)} {permit}")
-            missing.extend(miss)
-            return p
-
-        def set_aside(i: int) -> RuleProof:
-            p = proof(i)
-            winners = [(j, pr) for j, pr in plan.beaten_by.get(i, []) if self.applies.get(j) is not False]
-            if winners:
-                j, principle = winners[0]
-                p = p._replace(stands=k_and((self.applies.get(i), k_not(self.applies.get(j)))),
-                            overridden_by=self.p.rules[j].rule.id, principle=f"{principle}: {PRINCIPLE_ZH[principle]}")
-            return p
-
-        if outcome is False:
-            grounds = [set_aside(i) for i in plan.restricts if stands[i] is True]
-            unmet = [set_aside(i) for i in plan.grants]
-            if not plan.grants:
-                detail["note"] = "no provision in force on this date grants this permit"
-        elif outcome is True:
-            grounds = [set_aside(i) for i in plan.grants if stands[i] is True]
-            grounds += [set_aside(i) for i in plan.restricts if self.applies.get(i) is not False]
-        else:
-            grounds = [set_aside(i) for i in plan.restricts if stands[i] is not False]
-            unmet = [set_aside(i) for i in plan.grants if stands[i] is not True]
-        if outcome is True and restricted is not False:
-            detail["conflict"] = "a restrictive rule also applies"
-        conflicts = [(i, j) for i in plan.grants for j in plan.restricts
-                     if stands[i] is True and self.applies.get(j) is True and stands[j] is True]
-        if conflicts:
-            detail["unresolved_conflicts"] = sorted({f"{self.p.rules[i].rule.id} ⟷ {self.p.rules[j].rule.id}" for i, j in conflicts})
-        detail.update(self._values(plan))
-        obligations = [self._obligation(i) for i in plan.obligations if self.applies.get(i) is True]
-        if obligations:
-            detail["obligations"] = obligations
-        decision = PermitDecision(permit, label, tuple(grounds), tuple(unmet),
-                                  tuple(sorted(set(missing))) if outcome is None else (), detail)
-        self._permit_cache[permit] = decision
-        return decision
-
-    def _values(self, plan: PermitPlan) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for attr, indices in sorted(plan.values.items()):
-            standing = [i for i in indices if self.p.stands(plan, i, self.applies) is True]
-            if not standing:
-                continue
-            cr = self.p.rules[standing[0]]
-            expr = next(c.expr for c in cr.rule.conclusions if c.kind == "value" and c.name == attr)
-            if isinstance(expr, m.Call) and expr.name == "points":
-                lo, hi = self.pt[expr.args[0].dotted]  # type: ignore[attr-defined]
-                factors = self.pt["#" + expr.args[0].dotted]  # type: ignore[attr-defined]
-                out[attr] = lo if lo == hi else {"min": lo, "max": hi}
-                table = self.law.points[expr.args[0].dotted]  # type: ignore[attr-defined]
-                out[attr + "_by_factor"] = {
-                    fa.name: (lo_f if lo_f == hi_f else {"min": lo_f, "max": hi_f})
-                    for fa, (lo_f, hi_f) in zip(table.factors, factors, strict=True)}
-            else:
-                value = self._value(expr)
-                if value is not None:
-                    out[attr] = _json_value(value)
-            out.setdefault("grounds_of_values", {})[attr] = cr.rule.id
-        return out
-
-    def _value(self, expr: m.Expr | None) -> Any:
-        if expr is None:
-            return None
-        fn = _VALUE_CACHE.get((id(self.p), expr))
-        if fn is None:
-            ns: dict[str, Any] = dict(RUNTIME)
-            compiler = self.p.compiler
-            saved, compiler.local_names = compiler.local_names, {}  # dictionary reads outside the program
-            code = compiler.value(expr)
-            compiler.local_names = saved
-            ns.update(self.p.compiler.constants)
-            fn = eval(f"lambda f, o, c, pt: {code}", ns)  # noqa: S307 - generated from our own checked model
-            _VALUE_CACHE[(id(self.p), expr)] = fn
-        return point_value(fn(self.f, self.o, self.c, self.pt))
-
-    def _obligation(self, i: int) -> dict[str, Any]:
-        cr = self.p.rules[i]
-        c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
-        return {"duty": c.name, "deadline": _json_value(self._value(c.expr)), "rule": cr.rule.id,
-                "citation": render_citation(self.law, cr.rule)}
-
-
-_VALUE_CACHE: dict[tuple[int, m.Expr], Callable[..., Any]] = {}
-
-
-def _tri(v: Tri) -> str:
-    return {True: "met", False: "not met", None: "unknown"}[v]

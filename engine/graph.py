@@ -40,27 +40,35 @@ def conjuncts(expr: m.Expr | None) -> tuple[m.Expr, ...]:
 
 
 def effective_conjuncts(rule: m.Rule) -> set[m.Expr]:
-    """A rule's conditions as a set; a requirement applies only while its document is not available."""
+    """A rule's conditions as a set; a requirement applies only while what it demands is lacking."""
     out = set(conjuncts(rule.when)) | {m.Not(u) for u in rule.unless}
-    for c in rule.conclusions:
-        if c.kind == "requires":
-            out.add(m.Not(m.Call("available", (m.Path((c.name,)),))))
+    requirement = rule.requirement
+    if requirement is not None and requirement.demands is not None:
+        out.add(m.Not(requirement.demands))
     return out
-
-
-def _side(kind: str) -> str:
-    return "grant" if kind == "eligible" else "restrict"
 
 
 def competing_targets(rule: m.Rule) -> set[tuple[str, str, str]]:
-    """(permit, attribute-or-'', side) for each conclusion that can compete with another rule's."""
+    """(permit, attribute-or-'', role) for each conclusion that can compete with another rule's."""
     out = set()
     for c in rule.conclusions:
-        if c.kind in ("eligible", "ineligible", "requires"):
-            out |= {(p, "", _side(c.kind)) for p in c.permits}
+        if c.kind in m.ROLE and not rule.sanctions_documents:
+            out |= {(p, "", m.ROLE[c.kind]) for p in c.permits}
         elif c.kind == "value":
             out.add((c.permits[0], c.name, "value"))
     return out
+
+
+def _compete(a: m.Rule, role_a: str, b: m.Rule, role_b: str) -> bool:
+    """Contrary norms compete with grants; requirements and refusal grounds are conditions of the
+    outcome, cumulative with every grant — they meet a grant only through an explicit clause."""
+    if role_a == role_b == "value":
+        return True
+    if (role_a == "grant") == (role_b == "grant"):
+        return False
+    if {role_a, role_b} == {"grant", "contrary"}:
+        return True
+    return b.id in a.overrides or a.id in b.overrides
 
 
 def decide_priority(law: Law, a: m.Rule, b: m.Rule) -> Priority | None:
@@ -97,13 +105,13 @@ def competitors(law: Law) -> list[tuple[m.Rule, m.Rule, str, str]]:
     """Pairs of rules whose conclusions compete: (a, b, permit, attribute)."""
     by_target: dict[tuple[str, str], list[tuple[m.Rule, str]]] = {}
     for rule in law.rules.values():
-        for permit, attr, side in competing_targets(rule):
-            by_target.setdefault((permit, attr), []).append((rule, side))
+        for permit, attr, role in competing_targets(rule):
+            by_target.setdefault((permit, attr), []).append((rule, role))
     out = []
     for (permit, attr), entries in sorted(by_target.items()):
-        for i, (a, sa) in enumerate(entries):
-            for b, sb in entries[i + 1:]:
-                if a.id != b.id and (sa != sb or sa == "value"):
+        for i, (a, ra) in enumerate(entries):
+            for b, rb in entries[i + 1:]:
+                if a.id != b.id and _compete(a, ra, b, rb):
                     out.append((a, b, permit, attr))
     return out
 
@@ -243,5 +251,5 @@ def build_graph(law: Law) -> RuleGraph:
 
 
 def in_force_rules(law: Law, day: dt.date) -> list[m.Rule]:
-    active = set(law.instruments_in_force(day))
+    active = set(law.active_on(day))
     return [r for r in law.rules.values() if r.instrument in active]

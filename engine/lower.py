@@ -138,8 +138,9 @@ class _Lowerer:
 
     def d_permit_decl(self, node: Tree) -> None:
         name, title, *rest = node.children
-        issues = tuple(str(t) for t in rest[0].children) if rest else ()
-        self.out["permits"].append(m.PermitDecl(str(name), _unquote(title), issues, self.span(node)))
+        authority = next((_unquote(t.children[0]) for t in rest if t.data == "authority"), "")
+        issues = next((tuple(str(x) for x in t.children) for t in rest if t.data == "issues"), ())
+        self.out["permits"].append(m.PermitDecl(str(name), _unquote(title), issues, self.span(node), authority))
 
     def d_document_decl(self, node: Tree) -> None:
         name, title = node.children
@@ -214,9 +215,12 @@ class _Lowerer:
         unless: list[m.Expr] = []
         overrides: list[str] = []
         fields = {"replaces": "", "source": "", "note": "", "gloss": ""}
+        sanctions_documents = False
         for stmt in stmts:
             kind = str(stmt.data)
-            if kind == "conclude_stmt":
+            if kind == "sanction_stmt":
+                sanctions_documents = True
+            elif kind == "conclude_stmt":
                 conclusions.append(self._conclusion(stmt.children[0]))
             elif kind == "when_stmt":
                 if when is not None:
@@ -236,7 +240,7 @@ class _Lowerer:
         self.out["rules"].append(m.Rule(
             id=rule_id, instrument=self.owner, label=label, citation=citation, strict=strict,
             conclusions=tuple(conclusions), when=when, unless=tuple(unless), overrides=tuple(overrides),
-            span=self.span(node), **fields))
+            sanctions_documents=sanctions_documents, span=self.span(node), **fields))
 
     def _ref(self, node: Tree) -> str:
         return "/".join(str(t) for t in node.children)
@@ -247,8 +251,12 @@ class _Lowerer:
         span = self.span(node)
         if kind in ("eligible", "ineligible"):
             return m.Conclusion(kind, permits=tuple(names), span=span)  # type: ignore[arg-type]
+        if kind == "refusal_ground":
+            return m.Conclusion("refusal_ground", permits=tuple(names), span=span)
         if kind == "requires":
             return m.Conclusion("requires", permits=tuple(names[1:]), name=names[0], span=span)
+        if kind == "requires_that":
+            return m.Conclusion("requires", permits=tuple(names), expr=self.expr(node.children[0]), span=span)
         if kind == "condition":
             return m.Conclusion("condition", name=names[0], span=span)
         expr = self.expr(node.children[-1])

@@ -146,6 +146,7 @@ class PermitDecl:
     title_zh: str
     issues: tuple[str, ...]
     span: Span = field(default=NO_SPAN, compare=False)
+    authority: str = ""  # who decides it and issues its documents (for the advisory pathway)
 
 
 @dataclass(frozen=True)
@@ -254,16 +255,29 @@ class Citation:
 # ---------------------------------------------------------------- rules
 
 
-ConclusionKind = TLiteral["eligible", "ineligible", "requires", "condition", "value", "obligation"]
+ConclusionKind = TLiteral["eligible", "ineligible", "requires", "refusal_ground", "condition", "value", "obligation"]
+
+# The role a conclusion plays in a permit's outcome. A grant makes the applicant eligible; a contrary
+# norm (`ineligible`) refuses and competes with grants under the priority principles; requirements
+# (`requires`) and refusal grounds are conditions of the outcome — cumulative with every grant, never
+# weighed against one except by an explicit clause (`overrides`).
+ROLE = {"eligible": "grant", "ineligible": "contrary", "requires": "requirement", "refusal_ground": "refusal_ground"}
 
 
 @dataclass(frozen=True)
 class Conclusion:
     kind: ConclusionKind
     permits: tuple[str, ...] = ()
-    name: str = ""  # document (requires), condition name, attribute (value), duty (obligation)
-    expr: Expr | None = None  # value expression or deadline
+    name: str = ""  # document (requires D), condition name, attribute (value), duty (obligation)
+    expr: Expr | None = None  # value expression, deadline, or what `requires that` demands
     span: Span = field(default=NO_SPAN, compare=False)
+
+    @property
+    def demands(self) -> Expr | None:
+        """What a requirement demands: the document held (`requires D`) or a condition (`requires that`)."""
+        if self.kind != "requires":
+            return None
+        return self.expr if self.expr is not None else Call("holds", (Path((self.name,)),))
 
 
 @dataclass(frozen=True)
@@ -281,7 +295,12 @@ class Rule:
     source: str = ""
     note: str = ""
     gloss: str = ""
+    sanctions_documents: bool = False  # a refusal ground standing on unmet document requirements
     span: Span = field(default=NO_SPAN, compare=False)
+
+    @property
+    def requirement(self) -> Conclusion | None:
+        return next((c for c in self.conclusions if c.kind == "requires"), None)
 
 
 @dataclass(frozen=True)

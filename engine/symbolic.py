@@ -88,7 +88,6 @@ class Symbolic:
         self.type_of = expression_typer(law)
         self.schema = contract_schema()
         self.derived = {d.name: d for d in law.derived}
-        self.issuers = {d: p.id for p in law.permits.values() for d in p.issues}
         self.index_of = {cr.rule.id: cr.index for cr in program.rules}
         self.approximate: set[str] = set()  # rule ids whose lowering used an opaque atom
         self._current = ""
@@ -448,12 +447,8 @@ class Symbolic:
             return t_not(self.outcome(name))
         if e.name == "met":
             return self.met(name)
-        if e.name in ("holds", "available"):
-            held = self.holds(name)
-            issuer = self.issuers.get(name)
-            if e.name == "holds" or issuer is None:
-                return held
-            return t_or([held, self.outcome(issuer)])
+        if e.name == "holds":
+            return self.holds(name)
         return self._opaque()
 
     def holds(self, document: str) -> Tri:
@@ -474,8 +469,8 @@ class Symbolic:
         # the program already holds each condition's source text
         out = [(text or f"condition {n + 1}", self.cond(x)) for n, (text, x) in enumerate(zip(cr.condition_texts, conjuncts(rule.when), strict=True))]
         out += [("unless " + (text or f"exception {n + 1}"), t_not(self.cond(u))) for n, (text, u) in enumerate(zip(cr.exception_texts, rule.unless, strict=True))]
-        if cr.requires:
-            out.append((f"not available({cr.requires})", t_not(self.call(m.Call("available", (m.Path((cr.requires,)),))))))
+        if cr.demands is not None:
+            out.append((f"not {cr.demands_text}", t_not(self.cond(cr.demands))))
         self._current = saved
         self._memo_conjuncts[i] = out
         return out
@@ -484,7 +479,7 @@ class Symbolic:
         if i not in self._memo_rule:
             cr = self.program.rules[i]
             parts = self.rule_conjuncts(i)
-            if cr.requires:
+            if cr.demands is not None:
                 a = t_and(p for _, p in parts[:-1])
                 av = t_not(parts[-1][1])
                 self._memo_rule[i] = (z3.And(a[0], av[1]), z3.Or(a[1], av[0]))
@@ -821,7 +816,7 @@ class BoxBuilder:
                     for p in _prefixes(path)[:-1]:
                         if p in self.facts and self.facts[p].type.kind == "object":
                             dims[p] = dims.get(p, self.base(p)).meet(Dim(V_BIT))
-        if cr.requires:
+        if cr.demands is not None:
             exact = False
         return Box(dims, exact)
 
@@ -853,10 +848,6 @@ class BoxBuilder:
                 return [(e.dotted, Dim(V_BIT if positive else N_BIT))]
             return None
         if isinstance(e, m.Call) and e.name == "holds" and e.args and isinstance(e.args[0], m.Path):
-            return [(f"holds:{e.args[0].dotted}", Dim(V_BIT, mask=0b10 if positive else 0b01))]
-        if (isinstance(e, m.Call) and e.name == "available" and e.args and isinstance(e.args[0], m.Path)
-                and e.args[0].dotted not in self.sym.issuers):
-            # without an issuing permit, available(D) is holds(D); with one it also reads a permit's outcome
             return [(f"holds:{e.args[0].dotted}", Dim(V_BIT, mask=0b10 if positive else 0b01))]
         if isinstance(e, m.Member) and isinstance(e.operand, m.Path) and e.operand.dotted in self.facts:
             fv = self.facts[e.operand.dotted]

@@ -38,6 +38,20 @@ class RuleProof(NamedTuple):
     note: str = ""
     source: str = ""
     gloss: str = ""
+    role: str = ""  # grant | contrary | requirement | refusal_ground | condition
+    satisfied: bool | None = None  # a requirement: whether what it demands holds
+    waits_for: str = ""  # a rule that would set this one aside, whose applicability is unknown
+
+
+class PathwayStep(NamedTuple):
+    """Advice, never a ground: a document the applicant does not hold, and where it comes from."""
+
+    document: str
+    title_zh: str
+    issued_with: str  # the permit whose grant issues it ('' when no permit of this law does)
+    authority: str
+    outcome: str  # that permit's outcome on this application, as advice
+    rules: tuple[str, ...]  # the rules that grant that permit (citations)
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,7 @@ class PermitDecision:
     unmet: tuple[RuleProof, ...] = ()
     missing_facts: tuple[str, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict)
+    pathway: tuple[PathwayStep, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,10 +70,12 @@ class Decision:
     application_id: str
     as_of: str
     digest: str
-    instruments: tuple[str, ...]
+    instruments: tuple[str, ...]  # in force on as_of; never an amendment
     decisions: tuple[PermitDecision, ...]
     amendments: tuple[str, ...] = ()
     parameters: dict[str, Any] = field(default_factory=dict)
+    amendment_status: dict[str, str] = field(default_factory=dict)  # amendment → proposed | adopted | in_force
+    engine: dict[str, str] = field(default_factory=dict)  # version and grammar digest
 
 
 class Tracer:

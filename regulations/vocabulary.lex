@@ -75,16 +75,17 @@ derive age: integer = years_between(applicant.birth_date, decision_date)
 derive salary_multiple: number = employment.annual_salary_cny / employment.local_average_annual_salary_cny
 derive years_since_graduation: integer = years_between(applicant.graduation_date, decision_date)
 
-# Permits decided, and the documents they issue (a `requires` rule is met by holding the
-# document or by being eligible, in the same decision, for the permit that issues it).
-permit work_permit "外国人工作许可" issues work_permit_notice, work_permit
-permit talent_confirmation_letter "外国高端人才确认函" issues talent_confirmation_letter
-permit z_visa "Z字签证" issues z_visa
-permit r_visa "R字签证" issues r_visa
-permit work_residence_permit "工作类居留证件" issues work_residence_permit
-permit permanent_residence "在中国永久居留资格" issues pr_confirmation_form, permanent_residence
-permit d_visa "D字签证" issues d_visa
-permit job_seeking_visa "求职签证" issues job_seeking_visa
+# Permits decided, the authority that decides each, and the documents its grant issues. A document
+# counts for a requirement only when the applicant holds it; which permit issues it is advice (the
+# pathway beside a decision), never a ground.
+permit work_permit "外国人工作许可" by "外国人来华工作管理部门" issues work_permit_notice, work_permit
+permit talent_confirmation_letter "外国高端人才确认函" by "外国人来华工作管理部门" issues talent_confirmation_letter
+permit z_visa "Z字签证" by "中国驻外签证机关" issues z_visa
+permit r_visa "R字签证" by "中国驻外签证机关" issues r_visa
+permit work_residence_permit "工作类居留证件" by "公安机关出入境管理机构" issues work_residence_permit
+permit permanent_residence "在中国永久居留资格" by "公安部" issues pr_confirmation_form, permanent_residence
+permit d_visa "D字签证" by "中国驻外签证机关" issues d_visa
+permit job_seeking_visa "求职签证" by "中国驻外签证机关" issues job_seeking_visa
 
 document work_permit_notice "外国人工作许可通知"
 document work_permit "外国人工作许可证"

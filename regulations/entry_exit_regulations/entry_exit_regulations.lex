@@ -48,8 +48,8 @@ article 6 {
 
 rule at art 6 para 1 item 2 {
   conclude eligible d_visa
-  when available(pr_confirmation_form)
-  gloss "The D visa is for a foreigner entering for permanent residence: one who holds, or is now granted, the permanent residence confirmation form."
+  gloss "The D visa is for a foreigner entering for permanent residence; the application for it is that purpose, and 第七条第一款第二项 fixes what proves it."
+  note "The category has no condition of its own: the person entering for permanent residence shows it with the confirmation form the Ministry of Public Security issued (第七条第一款第二项, a requirement held, never a permanent-residence application decided here)."
 }
 
 rule at art 6 para 1 item 9 {
@@ -97,9 +97,7 @@ rule at art 7 para 1 item 2 {
 }
 
 rule talent_conditions at art 7 para 1 item 9 {
-  conclude ineligible r_visa
-  when not met(work_permit_class_a)
-  unless holds(talent_confirmation_letter)
+  conclude requires that met(work_permit_class_a) or holds(talent_confirmation_letter) for r_visa
   gloss "An R-visa applicant must meet the high-level talent conditions (the class A standard), unless already confirmed by the high-end talent confirmation letter."
   note "The conditions 中国政府有关主管部门确定 are, from 2018-01-01, the class A standard (外国人才签证制度实施办法 第四条第二款); the confirmation letter is the proof 按照规定提交. Before the 2017 work classification standard no talent standard is encoded, so only a held confirmation letter meets this item."
 }
@@ -114,18 +112,14 @@ rule at art 7 para 1 item 12 {
 # employer in China and its invitation; a foreigner cannot apply for them alone. Defeasible on
 # purpose: these are the rules an independent-application reform sets aside.
 rule employer_route at art 7 para 1 item 9 {
-  conclude ineligible r_visa
-  when route == "independent"
-  overrides entry_exit_regulations/art_6__para_1__item_9
+  conclude requires that route != "independent" for r_visa
   source "seed 000 三（二）"
   gloss "The R visa is applied for through the inviting employer; a foreigner cannot apply for it alone."
   note "Seed 000 三（二）3 quotes 第七条 (R visa) and states that the applicant must have a confirmed employer in China that employs him or her and must have obtained the high-end talent confirmation letter, which is issued to the inviting unit (外国人才签证制度实施办法 第五条第二款). The employer route is that practice, not words of this item."
 }
 
 rule employer_route at art 7 para 1 item 12 {
-  conclude ineligible z_visa
-  when route == "independent"
-  overrides entry_exit_regulations/art_6__para_1__item_12
+  conclude requires that route != "independent" for z_visa
   source "seed 000 三（二）"
   gloss "The Z visa is applied for on the basis of the employer's work permit notice; a foreigner cannot apply for it alone."
   note "Seed 000 三（二）3 quotes 第七条 (Z visa) and states that the applicant must have a confirmed employer in China, be employed by it and have obtained the work permit (applied for by the employer). The employer route is that practice, not words of this item."
@@ -181,9 +175,7 @@ rule at art 16 para 1 item 1 {
 # not encoded as a rule.
 
 rule employer_route at art 16 para 1 item 1 {
-  conclude ineligible work_residence_permit
-  when route == "independent"
-  overrides entry_exit_regulations/art_15__para_1__item_1
+  conclude requires that route != "independent" for work_residence_permit
   source "seed 000 三（二）"
   gloss "The work-type residence permit rests on the employer's work permit; a foreigner cannot apply for it alone."
   note "Seed 000 三（二）3 quotes 第十六条 (work-type residence permit) and states that the applicant must have a confirmed employer in China, be employed by it and have obtained the work permit. The employer route is that practice, not words of this item (which has the foreigner complete the formalities in person)."

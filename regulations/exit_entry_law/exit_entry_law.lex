@@ -34,33 +34,38 @@ article 21 {
 }
 
 strict rule at art 21 para 1 item 1 {
-  conclude ineligible z_visa, r_visa, d_visa, job_seeking_visa
+  conclude refusal_ground for z_visa, r_visa, d_visa, job_seeking_visa
   when applicant.deported_within_ban
   gloss "No visa while an expulsion or deportation entry ban is running."
 }
 
 strict rule at art 21 para 1 item 2 {
-  conclude ineligible z_visa, r_visa, d_visa, job_seeking_visa
+  conclude refusal_ground for z_visa, r_visa, d_visa, job_seeking_visa
   when applicant.health_ok == false
   gloss "No visa for a serious mental disorder, infectious TB or another disease of major public-health danger."
   note "applicant.health_ok is false exactly when one of the diseases named in item 2 is present (contract definition)."
 }
 
 strict rule at art 21 para 1 item 3 {
-  conclude ineligible z_visa, r_visa, d_visa, job_seeking_visa
+  conclude refusal_ground for z_visa, r_visa, d_visa, job_seeking_visa
   when applicant.security_risk
   gloss "No visa for a risk to national security, public order, or of other illegal or criminal activity."
 }
 
 strict rule at art 21 para 1 item 4 {
-  conclude ineligible z_visa, r_visa, d_visa, job_seeking_visa
+  conclude refusal_ground for z_visa, r_visa, d_visa, job_seeking_visa
   when applicant.fraud_in_application or applicant.can_cover_expenses == false
   gloss "No visa after fraud in the application, or when the stay's expenses cannot be covered."
 }
 
-# Items 5 and 6 are not encoded as rules: item 5 (materials the visa authority asks for) depends on
-# a request the application does not record, and item 6 is the visa authority's discretion — no fact
-# in the contract can decide either. They remain as text; a refusal on them is outside the engine.
+# Item 5 is the refusal ground the law gives for a visa's materials: it stands exactly when a document
+# the regulations require for the visa (条例 第七条) is not held. Item 6 is the visa authority's
+# discretion — no fact in the contract can decide it; it remains as text.
+strict rule at art 21 para 1 item 5 {
+  conclude refusal_ground for z_visa, r_visa, d_visa, job_seeking_visa
+  on missing documents
+  gloss "No visa when the materials the visa authority requires (the documents of 条例 第七条) are not submitted."
+}
 
 # ---------------------------------------------------------------------------------------------
 # 第三十条 — residence permit within 30 days of entry; validity of residence permits
@@ -117,21 +122,29 @@ article 31 {
 }
 
 strict rule at art 31 para 1 item 2 {
-  conclude ineligible work_residence_permit
+  conclude refusal_ground for work_residence_permit
   when applicant.fraud_in_application
   gloss "No residence permit after fraud in the application."
 }
 
 strict rule at art 31 para 1 item 4 {
-  conclude ineligible work_residence_permit
+  conclude refusal_ground for work_residence_permit
   when applicant.security_risk
   gloss "No residence permit for a foreigner whose conduct makes residence unfit (risk to security or public order)."
   note "Item 4 covers violations of Chinese law making residence unfit. The contract records no finding of a violation; applicant.security_risk (可能危害中国国家安全和利益、破坏社会公共秩序) is the nearest fact and is used only as that. A foreign criminal record alone is not a violation of Chinese law and is not used."
 }
 
+# Item 3 is the refusal ground the law gives for a residence permit's supporting materials: it stands
+# exactly when a document the regulations require (条例 第十六条) is not held.
+strict rule at art 31 para 1 item 3 {
+  conclude refusal_ground for work_residence_permit
+  on missing documents
+  gloss "No residence permit when the required supporting materials (the documents of 条例 第十六条) are not provided."
+}
+
 # Item 1 (visa category that does not lead to residence) is not encoded: residence.entry_visa is free
-# text and the list of visa categories that do not lead to residence is not in the law. Items 3 and
-# 5 (materials; discretion) have no deciding fact. Paragraph 2 (change from stay to residence) has
+# text and the list of visa categories that do not lead to residence is not in the law. Item 5
+# (discretion) has no deciding fact. Paragraph 2 (change from stay to residence) has
 # no fact for "确需由停留变更为居留" and stays as text.
 
 # ---------------------------------------------------------------------------------------------
@@ -158,9 +171,7 @@ article 41 {
 # for by the employer, never by the foreigner alone. Defeasible on purpose: this is the rule an
 # independent-application reform sets aside.
 rule employer_route at art 41 para 1 {
-  conclude ineligible work_permit
-  when route == "independent"
-  overrides work_permit_classification/eligibility
+  conclude requires that route != "independent" for work_permit
   source "seed 000 三（二）"
   gloss "The work permit is applied for through the employer; a foreigner cannot apply for it alone."
   note "Seed 000 三（二）2 quotes 第四十一条第一款 verbatim and states, citing the 2017 work-permit service guide, that the employer (用人单位), not the foreigner, applies for the work permit notice and the work permit with the employment contract or appointment letter. The employer route is that practice, not words of this article."

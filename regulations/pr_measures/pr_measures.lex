@@ -175,10 +175,9 @@ rule at art 6 para 1 item 7 {
 # 身份证（任职人员）) is applied for through the employer. Defeasible on purpose: this is the rule an
 # independent-application reform sets aside.
 rule employer_route at art 6 para 1 item 2 {
-  conclude ineligible permanent_residence
-  when route == "independent" and employment.position_level in {"deputy_general_manager_or_above", "associate_senior_title_or_above"}
+  conclude requires that route != "independent" for permanent_residence
+  when employment.position_level in {"deputy_general_manager_or_above", "associate_senior_title_or_above"}
   unless family.relation in {"spouse_of_chinese_citizen_or_pr", "minor_unmarried_child_joining_parent", "dependent_aged_60_without_relatives_abroad"}
-  overrides pr_measures/art_6__para_1__item_2
   source "seed 000 三（二）"
   gloss "Permanent residence as a post holder is applied for through the employer; a post holder cannot apply alone."
   note "Seed 000 三（二）4 states that the post-holder permanent residence card is applied for in two steps, both through the employer (依用人单位申请), after four consecutive years in a senior post and three years' residence in the last four; it quotes 第六条第一款第三项 for special contributors, who apply with a recommendation letter (see contribution_recommendation). The employer route is that practice, not words of item 2. It bars an independent application by a foreigner in a senior post, unless the application can rest on the foreigner's own family tie (items 5–7), which the seed does not tie to an employer; the contract does not say on which item an application rests, so the family relation decides."
@@ -220,7 +219,7 @@ rule contribution_recommendation {
 }
 
 rule refusal {
-  conclude ineligible permanent_residence
+  conclude refusal_ground for permanent_residence
   when applicant.security_risk or met(pr_cancellation_ground)
   source "pr_measures_2004_later_articles_summary.md"
   note "Verbatim text not at hand; grounded on the paraphrase named in source: permanent residence is refused where the applicant does not meet the conditions or harms national security or public order, and cancelled for fraud. The cancellation grounds of exit_entry_law 第四十九条第一款 (harm to national security, expulsion, fraud) are read as refusal grounds at the grant — an encoding choice: a status that would have to be cancelled at once is not granted."

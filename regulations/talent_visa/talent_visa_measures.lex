@@ -51,9 +51,7 @@ article 4 {
 }
 
 rule at art 4 para 2 {
-  conclude ineligible r_visa
-  when not met(work_permit_class_a)
-  unless holds(talent_confirmation_letter)
+  conclude requires that met(work_permit_class_a) or holds(talent_confirmation_letter) for r_visa
   gloss "No R visa for a foreigner who does not meet the class A (foreign high-end talent) standard, unless already confirmed by the high-end talent confirmation letter."
 }
 
@@ -80,9 +78,7 @@ rule at art 5 para 2 {
 # to the inviting unit (向国内邀请单位出具); the authority does not take applications from
 # individuals. Defeasible on purpose: this is the rule an independent-application reform sets aside.
 rule employer_route at art 5 para 2 {
-  conclude ineligible talent_confirmation_letter
-  when route == "independent"
-  overrides talent_visa_measures/art_5__para_2
+  conclude requires that route != "independent" for talent_confirmation_letter
   source "seed 000 三（二）"
   gloss "The high-end talent confirmation letter is issued to the inviting unit in China; a foreigner cannot apply for it alone."
   note "Seed 000 三（二）1 quotes 第五条第二款 verbatim (the letter is issued 向国内邀请单位) and states that the accepting authority does not take applications from individuals (申请受理部门不面向个人); 第五条第一款 (at hand in part) has the inviting unit file the application."

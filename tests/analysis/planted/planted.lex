@@ -91,7 +91,6 @@ rule refuse_pr {
 
 # dangling: no permit issues the employer's recommendation.
 rule recommended {
-  conclude condition fixture_recommended
-  when available(employer_recommendation)
+  conclude requires employer_recommendation for work_permit
   source "tests/analysis fixture"
 }
