@@ -25,7 +25,7 @@ import z3
 from lexgraph.engine import model as m
 from lexgraph.engine.check import calls
 from lexgraph.engine.evaluate import render_citation
-from lexgraph.engine.graph import PRINCIPLE_ZH, RuleGraph, decide_priority
+from lexgraph.engine.graph import PRINCIPLE_ZH, RuleGraph, compete, decide_priority
 from lexgraph.engine.symbolic import Box, BoxBuilder, BoxIndex, Symbolic, Tri, t_and
 
 from .applications import ApplicationError, validate_application
@@ -250,8 +250,8 @@ class _Analyser:
             for i in plan.grants:
                 # a requirement or refusal ground is a condition of the outcome, not a contrary norm:
                 # it meets a grant only where an explicit clause links the two
-                contrary = [r for r in plan.restricts if r != i and (self.rules[r].role == "contrary" or any(
-                    j == r for j, _ in plan.beaten_by.get(i, ())) or any(j == i for j, _ in plan.beaten_by.get(r, ())))]
+                contrary = [r for r in plan.restricts if r != i and compete(
+                    self.rules[i].rule, "grant", self.rules[r].rule, self.rules[r].role)]
                 for j in self.intersecting(i, contrary):
                     self.candidates += 1
                     self._conflict(permit, i, j, "")

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lexgraph.engine.trace import ConditionTrace, Decision, PermitDecision, RuleProof
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -55,7 +54,7 @@ try:
     import orjson
 except ImportError:  # pragma: no cover - optional speed-up
     orjson = None  # type: ignore[assignment]
-from .render import decision_json, render_text
+from .render import decision_from_json, decision_json, render_text
 
 GENESIS = "0" * 64
 DEFAULT_URL = "sqlite:///decisions.db"
@@ -549,33 +548,6 @@ def _loads(text: str) -> Any:
 
 
 # ------------------------------------------------------------ the decision as the applicant was told
-
-
-def decision_from_json(data: dict[str, Any]) -> Decision:
-    """Rebuild the Decision a stored decision JSON came from, so it renders exactly as it did."""
-    law = data["law"]
-    return Decision(
-        application_id=data["application_id"], as_of=law["as_of"], digest=law["digest"],
-        instruments=tuple(law["instruments"]), amendments=tuple(law.get("amendments", ())),
-        parameters=dict(law.get("parameters", {})),
-        decisions=tuple(PermitDecision(
-            permit=d["permit"], outcome=d["outcome"], grounds=tuple(_proof(g) for g in d["grounds"]),
-            unmet=tuple(_proof(g) for g in d.get("unmet", ())), missing_facts=tuple(d.get("missing_facts", ())),
-            detail=dict(d.get("detail", {}))) for d in data["decisions"]),
-    )
-
-
-def _proof(g: dict[str, Any]) -> RuleProof:
-    def conditions(key: str) -> tuple[ConditionTrace, ...]:
-        return tuple(ConditionTrace(c["expr"], c["holds"], dict(c["facts"])) for c in g.get(key, ()))
-
-    return RuleProof(
-        rule=g["rule"], citation=g["citation"], text=g.get("text", ""), status=g["status"], effect=g["effect"],
-        applies=g["applies"], stands=g["stands"], conditions=conditions("conditions"),
-        exceptions=conditions("exceptions"), because=tuple(_proof(b) for b in g.get("because", ())),
-        overridden_by=g.get("overridden_by", ""), principle=g.get("principle", ""), note=g.get("note", ""),
-        source=g.get("source", ""), gloss=g.get("gloss", ""),
-    )
 
 
 # ------------------------------------------------------------ commands

@@ -79,6 +79,8 @@ def check_scenario(scenario: Scenario, context: LawContext) -> tuple[Decision, l
             ids |= set(d.detail.get("grounds_of_values", {}).values()) | {o["rule"] for o in d.detail.get("obligations", [])}
             if cited not in ids:
                 problems.append(f"{e['permit']}: `{cited}` is not among the grounds or unmet rules ({sorted(ids)})")
+        if "pathway" in e and [step.document for step in d.pathway] != e["pathway"]:
+            problems.append(f"{e['permit']}: pathway expected {e['pathway']}, got {[step.document for step in d.pathway]}")
         for fact in e.get("missing", []):
             if fact not in d.missing_facts:
                 problems.append(f"{e['permit']}: `{fact}` not listed as missing ({list(d.missing_facts)})")

@@ -7,7 +7,7 @@ import html
 import json
 from typing import Any
 
-from lexgraph.engine.trace import ConditionTrace, Decision, PermitDecision, RuleProof
+from lexgraph.engine.trace import ConditionTrace, Decision, PathwayStep, PermitDecision, RuleProof
 
 OUTCOME_ZH = {"eligible": "符合条件，准予办理", "ineligible": "不符合条件，不予办理", "undetermined": "事实不全，尚不能决定"}
 PERMIT_ZH = {
@@ -67,6 +67,38 @@ def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
         law["parameters"] = decision.parameters
     return {"application_id": decision.application_id, "law": law,
             "decisions": [permit_json(d, summary) for d in decision.decisions]}
+
+
+def decision_from_json(data: dict[str, Any]) -> Decision:
+    """The inverse of `decision_json`: the Decision a stored decision JSON came from, so it renders
+    exactly as it did (a record logged before a field existed rebuilds with that field empty)."""
+    law = data["law"]
+    return Decision(
+        application_id=data["application_id"], as_of=law["as_of"], digest=law["digest"],
+        instruments=tuple(law["instruments"]), amendments=tuple(law.get("amendments", ())),
+        parameters=dict(law.get("parameters", {})), amendment_status=dict(law.get("amendment_status", {})),
+        engine=dict(law.get("engine", {})),
+        decisions=tuple(PermitDecision(
+            permit=d["permit"], outcome=d["outcome"], grounds=tuple(_proof(g) for g in d["grounds"]),
+            unmet=tuple(_proof(g) for g in d.get("unmet", ())), missing_facts=tuple(d.get("missing_facts", ())),
+            detail=dict(d.get("detail", {})),
+            pathway=tuple(PathwayStep(**{**s, "rules": tuple(s["rules"])}) for s in d.get("pathway", ())))
+            for d in data["decisions"]),
+    )
+
+
+def _proof(g: dict[str, Any]) -> RuleProof:
+    def conditions(key: str) -> tuple[ConditionTrace, ...]:
+        return tuple(ConditionTrace(c["expr"], c["holds"], dict(c["facts"])) for c in g.get(key, ()))
+
+    return RuleProof(
+        rule=g["rule"], citation=g["citation"], text=g.get("text", ""), status=g["status"], effect=g["effect"],
+        applies=g["applies"], stands=g["stands"], conditions=conditions("conditions"),
+        exceptions=conditions("exceptions"), because=tuple(_proof(b) for b in g.get("because", ())),
+        overridden_by=g.get("overridden_by", ""), principle=g.get("principle", ""), note=g.get("note", ""),
+        source=g.get("source", ""), gloss=g.get("gloss", ""), role=g.get("role", ""), satisfied=g.get("satisfied"),
+        waits_for=g.get("waits_for", ""),
+    )
 
 
 def dumps(data: Any) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -428,7 +428,7 @@ class Program:
         return Evaluation(self, application, as_of, f, o, c, pt, applies, trace)
 
     @staticmethod
-    def stands(plan: PermitPlan, i: int, applies: dict[int, Tri]) -> Tri:
+    def stands(plan: PermitPlan, i: int, applies: Sequence[Tri]) -> Tri:
         """A rule stands when it applies and no rule that prevails over it applies."""
         return k_and((applies[i], *(k_not(applies[j]) for j, _ in plan.beaten_by.get(i, ()))))
 

@@ -59,7 +59,7 @@ def competing_targets(rule: m.Rule) -> set[tuple[str, str, str]]:
     return out
 
 
-def _compete(a: m.Rule, role_a: str, b: m.Rule, role_b: str) -> bool:
+def compete(a: m.Rule, role_a: str, b: m.Rule, role_b: str) -> bool:
     """Contrary norms compete with grants; requirements and refusal grounds are conditions of the
     outcome, cumulative with every grant — they meet a grant only through an explicit clause."""
     if role_a == role_b == "value":
@@ -68,7 +68,33 @@ def _compete(a: m.Rule, role_a: str, b: m.Rule, role_b: str) -> bool:
         return False
     if {role_a, role_b} == {"grant", "contrary"}:
         return True
-    return b.id in a.overrides or a.id in b.overrides
+    if b.id in a.overrides or a.id in b.overrides:
+        return True
+    grant, other = (a, b) if role_a == "grant" else (b, a)
+    return _excludes(other, grant)
+
+
+_COMPLEMENT = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+
+
+def _negates(x: m.Expr, y: m.Expr) -> bool:
+    """`x` is the plain negation of `y` by their very terms (not by reasoning over values)."""
+    if x == m.Not(y) or y == m.Not(x):
+        return True
+    return (isinstance(x, m.Compare) and isinstance(y, m.Compare) and x.left == y.left and x.right == y.right
+            and _COMPLEMENT[x.op] == y.op)
+
+
+def _excludes(condition: m.Rule, grant: m.Rule) -> bool:
+    """A requirement or refusal ground that, by its own terms, refuses exactly the applications a grant
+    is written for (the employer requirement against an independent-route grant) is no longer a
+    condition of that grant but a contrary norm: the two meet as competitors."""
+    conds = set(conjuncts(grant.when))
+    requirement = condition.requirement
+    if requirement is not None and requirement.demands is not None:
+        return any(_negates(requirement.demands, c) for c in conds)
+    refusal = set(conjuncts(condition.when))
+    return bool(refusal) and not condition.unless and refusal <= conds
 
 
 def decide_priority(law: Law, a: m.Rule, b: m.Rule) -> Priority | None:
@@ -111,7 +137,7 @@ def competitors(law: Law) -> list[tuple[m.Rule, m.Rule, str, str]]:
     for (permit, attr), entries in sorted(by_target.items()):
         for i, (a, ra) in enumerate(entries):
             for b, rb in entries[i + 1:]:
-                if a.id != b.id and _compete(a, ra, b, rb):
+                if a.id != b.id and compete(a, ra, b, rb):
                     out.append((a, b, permit, attr))
     return out
 
