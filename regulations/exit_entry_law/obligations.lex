@@ -113,7 +113,7 @@ duty leave_before_stay_ends at exit_entry_law art 37 para 1 {
   met by exit, stay_extended, residence_permit_issued
   consequence at exit_entry_law art 78 para 1 fine 500 CNY per day max 10000 CNY
   gloss "Leave before the stay or residence ends (or hold a new stay or permit); each day beyond is illegal residence."
-  note "permit_expires is dated the last day of validity and posted only for a permit that lapses. Breached the next day: illegal residence (条例 第二十五条第一项). Days of illegal residence run from the breach to the day before the discharge (or the as-of date)."
+  note "permit_expires is dated the last day of validity and posted only for a permit that lapses. Breached the next day: illegal residence (条例 第二十五条第一项). Days of illegal residence are counted from the day after the due date through the day of the discharge (the exit), or through the as-of day while it lasts."
 }
 
 # ---------------------------------------------------------------------------------------------
