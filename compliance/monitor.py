@@ -93,7 +93,7 @@ def parse_event(data: Any, line: int) -> tuple[dict[str, Any] | None, list[tuple
         if value is None:
             if f.required:
                 problems.append((line, name, f"required for `{kind}`"))
-            event[name] = {"bool": False, "date": 0}.get(f.kind, "")
+            event[name] = {"bool": False, "date": 0}.get(f.kind, f.default)
             continue
         if f.kind == "date":
             d = _date(value)

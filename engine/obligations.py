@@ -41,6 +41,7 @@ class Field:
     members: tuple[str, ...] = ()
     required: bool = False
     doc: str = ""
+    default: str = ""  # an enum's value when the event leaves the field out
 
 
 COMMON: dict[str, Field] = {
@@ -64,7 +65,7 @@ EVENTS: dict[str, tuple[str, dict[str, Field]]] = {
     "stay_extended": ("准予延长停留期限", {}),
     "work_permit_applied": ("申领外国人工作许可证", {}),
     "work_permit_issued": ("签发外国人工作许可证", {}),
-    "employment_started": ("开始工作", {"kind": Field("enum", ("employment", "student_work"), doc="employment, or a student's work-study or internship (default employment)"),
+    "employment_started": ("开始工作", {"kind": Field("enum", ("employment", "student_work"), doc="employment, or a student's work-study or internship", default="employment"),
                                     "outside_permit_scope": Field("bool", doc="work beyond what the work permit allows")}),
     "employment_ended": ("离职", {}),
     "employer_report_filed": ("用人单位报告", {"about": Field("enum", ("employment_started", "employment_ended"), True)}),
