@@ -214,7 +214,7 @@ def run_reference(p: Plan, events: list[dict[str, Any]], as_of: int) -> list[Rec
                 out.extend(("violated", d.id, e["seq"], day, h) for h in missing)
         # 5. holdings: until, then from
         for h in p.holdings:
-            for i, x in enumerate(h.ended_by):
+            for x in h.ended_by:
                 if x.type == e["type"] and holds(x.cond, e):
                     held[h.id] = {k for k in held[h.id] if k[0] >= e["seq"]}
             for i, x in enumerate(h.granted_by):
@@ -379,7 +379,7 @@ class DurableMonitor:
         ready.result()
 
     def _work(self, engine: Any, ready: Future[None]) -> None:
-        class SyncHost(engine.Host):  # type: ignore[misc, name-defined]
+        class SyncHost(engine.Host):
             def _run(self) -> None:  # no timer threads: every call here is synchronous
                 pass
 

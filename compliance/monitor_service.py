@@ -40,7 +40,7 @@ class CaseStore:
     def __init__(self, url: str):
         url = normalise_url(url)
         args = {"connect_args": {"timeout": 60, "check_same_thread": False}} if url.startswith("sqlite") else {}
-        self.engine = create_engine(url, **args)  # type: ignore[arg-type]
+        self.engine = create_engine(url, **args)
         _metadata.create_all(self.engine)
 
     def events(self, case_id: str) -> list[dict[str, Any]]:
@@ -93,8 +93,8 @@ class CaseStore:
 
 def add_case_routes(app: Any, laws: Any, db_url: str, respond: Any) -> None:
     """Add the case endpoints to the rule service (compliance/service.py calls this once)."""
-    from fastapi import Query, Request
     from fastapi import Path as PathParam
+    from fastapi import Query, Request
     from fastapi.concurrency import run_in_threadpool
 
     from .service import DATE, HTTPProblem, parse_day
@@ -119,6 +119,8 @@ def add_case_routes(app: Any, laws: Any, db_url: str, respond: Any) -> None:
             return monitors[key]
 
     case_p = PathParam(description="the case id", pattern=CASE_ID.pattern)
+    as_of_q = Query(None, pattern=DATE.pattern, description="default: the case's last event")
+    with_q = Query([], alias="with", description="amendment ids known to the server (repeatable)")
 
     @app.post("/v1/cases/{case_id}/events", tags=["cases"], summary="Append events to a case's timeline",
               responses={201: {"description": "Stored"}, 422: {"description": "A bad event (path and field named)"}})
@@ -138,9 +140,7 @@ def add_case_routes(app: Any, laws: Any, db_url: str, respond: Any) -> None:
 
     @app.get("/v1/cases/{case_id}/obligations", tags=["cases"], summary="A case's obligations, rebuilt from its events",
              responses={200: {"description": "Met, open, breached and violated obligations"}, 404: {"description": "No such case"}})
-    async def get_obligations(case_id: str = case_p,
-                              as_of: str | None = Query(None, pattern=DATE.pattern, description="default: the case's last event"),
-                              with_: list[str] = Query([], alias="with")) -> Any:
+    async def get_obligations(case_id: str = case_p, as_of: str | None = as_of_q, with_: list[str] = with_q) -> Any:
         events = await run_in_threadpool(store.events, case_id)
         if not events:
             raise HTTPProblem(404, f"no events for case `{case_id}`")

@@ -261,11 +261,11 @@ def check_obligations(checker: Any) -> tuple[dict[str, m.Duty], dict[str, m.Hold
         if d.kind == "prohibition":
             if d.met_by or d.ends_on or d.within_days is not None or d.due_field or d.optional:
                 error("bad_obligation", f"prohibition `{name}` takes no `met by`, `ends on`, `within`, `due` or `optional`", d.span)
-            for h in d.unless_holding:
-                if h not in holdings:
-                    error("unknown_holding", f"unknown holding `{h}`", d.span)
-                elif any(x.type == d.trigger.type for x in (*holdings[h].granted_by, *holdings[h].ended_by)):
-                    error("bad_obligation", f"`{d.trigger.type}` both triggers `{name}` and changes holding `{h}`; "
+            for hid in d.unless_holding:
+                if hid not in holdings:
+                    error("unknown_holding", f"unknown holding `{hid}`", d.span)
+                elif any(x.type == d.trigger.type for x in (*holdings[hid].granted_by, *holdings[hid].ended_by)):
+                    error("bad_obligation", f"`{d.trigger.type}` both triggers `{name}` and changes holding `{hid}`; "
                                             "the order would be ambiguous", d.span)
             continue
         if d.unless_holding:
