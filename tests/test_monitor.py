@@ -202,3 +202,31 @@ def test_durable_rules_and_the_reference_give_identical_results(the_plan: Any, d
     durable_records = durable_monitor.run_case("c", events, as_of)
     assert canonical(durable_records) == canonical(reference)
     assert len(assemble(the_plan, durable_records)) == len(assemble(the_plan, reference))
+
+
+# ------------------------------------------------------------------ the service, for real
+
+
+def test_case_events_survive_a_restart_and_bad_events_are_422(tmp_path: Path) -> None:
+    import httpx
+    from test_service import _serve
+
+    lines = [json.loads(x) for x in (ROOT / "examples" / "timeline.jsonl").read_text(encoding="utf-8").splitlines()]
+    student = [x for x in lines if x["case"] == "student-07"]
+    with _serve(tmp_path) as server:
+        first = httpx.post(f"{server.url}/v1/cases/student-07/events", json=student[:3], timeout=30)
+        assert first.status_code == 201 and first.json()["events"] == 3
+        late = httpx.post(f"{server.url}/v1/cases/student-07/events", json={**student[0], "date": "2020-01-01"}, timeout=30)
+        assert late.status_code == 422 and late.json()["problems"][0]["path"] == "$[0].date"
+        bad = httpx.post(f"{server.url}/v1/cases/student-07/events", json=[{"date": "2024-05-01", "type": "entry", "visa": "ZZ"}], timeout=30)
+        assert bad.status_code == 422 and bad.json()["problems"][0]["path"] == "$[0].visa"
+        assert httpx.get(f"{server.url}/v1/cases/nobody/obligations", timeout=30).status_code == 404
+    with _serve(tmp_path) as server:  # a new process on the same database: nothing is lost
+        rest = httpx.post(f"{server.url}/v1/cases/student-07/events", json=student[3:], timeout=30)
+        assert rest.status_code == 201 and rest.json()["events"] == len(student)
+        got = httpx.get(f"{server.url}/v1/cases/student-07/obligations", params={"as_of": "2024-08-10"}, timeout=30)
+        assert got.status_code == 200, got.text
+        status = {o["duty"].split("/")[1]: o["status"] for o in got.json()["obligations"]}
+        assert status["leave_before_stay_ends"] == "breached"
+        assert status["student_work_without_endorsement"] == "violated"
+        assert got.json()["events"] == len(student)
