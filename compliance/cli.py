@@ -170,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules of lexgraph.compliance that contribute commands: each has `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ("coverage", "diff", "audit", "service", "analysis", "population", "impact")
+COMMAND_MODULES: tuple[str, ...] = ("coverage", "diff", "audit", "service", "analysis", "population", "impact",
+                                    "monitor")
 
 
 def _registrars() -> list[Registrar]:

@@ -674,6 +674,9 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
             app.openapi_schema = spec
         return app.openapi_schema
 
+    from .monitor_service import add_case_routes  # case timelines and their obligations (issue 15)
+
+    add_case_routes(app, laws, config.db, respond)
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(Edge, metrics=metrics, max_body=config.max_body)
     laws.get([], {})  # load the baseline now, not on the first request

@@ -41,6 +41,8 @@ class Law:
     parameter_values: dict[str, object] = field(default_factory=dict)
     applied_amendments: tuple[str, ...] = ()
     digest: str = ""
+    duties: dict[str, m.Duty] = field(default_factory=dict)  # obligations over a timeline (engine/obligations.py)
+    holdings: dict[str, m.Holding] = field(default_factory=dict)
 
     def instruments_in_force(self, day: dt.date) -> list[str]:
         """The instruments of the law in force on `day` (never a proposal: amendments are applied, not in force)."""
@@ -477,12 +479,15 @@ class _Checker:
         self.types()
         self.contract()
         self.cycles()
+        from .obligations import check_obligations  # stage: obligations over a timeline (issue 15)
+        duties, holdings = check_obligations(self)
         return Law(
             sources=tuple(self.sources), instruments=self.instruments, articles=self.articles, rules=self.rules,
             facts=self.facts, derived=tuple(self.derived.values()), permits=self.permits, documents=self.documents,
             parameters=self.parameters, points=self.points, amend_ops=tuple(self.amend_ops),
             conditions={k: tuple(v) for k, v in self.conditions.items()},
             parameter_values={p.name: p.default for p in self.parameters.values()},
+            duties=duties, holdings=holdings,
         )
 
 

@@ -32,7 +32,7 @@ class _Lowerer:
         self.owner_kind: str = ""
         self.out: dict[str, list[Any]] = {k: [] for k in (
             "imports", "instruments", "facts", "derived", "permits", "documents", "parameters",
-            "articles", "rules", "points", "amend_ops")}
+            "articles", "rules", "points", "amend_ops", "duties", "holdings")}
 
     # -------------------------------------------------------------- helpers
     def span(self, node: Tree | Token) -> Span:
@@ -352,9 +352,107 @@ class _Lowerer:
             return m.Lit(None, span=span)
         raise AssertionError(f"unexpected expression node {kind}")
 
+    # -------------------------------------------------------------- obligations over a timeline (issue 15)
+    def d_duty_decl(self, node: Tree) -> None:
+        lower_duty(self, node)
+
+    def d_holding_decl(self, node: Tree) -> None:
+        lower_holding(self, node)
+
 
 def lower(tree: Tree, path: str, text: str) -> tuple[m.FileModel, list[Diagnostic]]:
     """Lower one parsed file to the typed model."""
     lowerer = _Lowerer(path, text)
     model = lowerer.run(tree)
     return model, lowerer.diagnostics
+
+
+# ---------------------------------------------------------------- obligations over a timeline (issue 15)
+
+
+def _duty_citation(node: Tree) -> m.Citation:
+    instrument, *numbers = node.children
+    nums = [int(str(t)) for t in numbers] + [0, 0]
+    return m.Citation(str(instrument), nums[0], nums[1], nums[2])
+
+
+def _event_match(lw: _Lowerer, node: Tree) -> m.EventMatch:
+    name, *cond = node.children
+    return m.EventMatch(str(name), lw.expr(cond[0]) if cond else None, lw.span(node))
+
+
+def lower_duty(lw: _Lowerer, node: Tree) -> None:
+    """`duty` / `prohibition` NAME [at INSTRUMENT art N …] { … } → model.Duty (id `obligations/NAME`)."""
+    kind_node, name, *rest = node.children
+    kind = "duty" if kind_node.data == "duty_kind_duty" else "prohibition"
+    values: dict[str, Any] = {}
+    citation = None
+    met_by: list[m.EventMatch] = []
+    ends_on: list[m.EventMatch] = []
+    unless: list[str] = []
+    for stmt in rest:
+        data = str(stmt.data)
+        c = stmt.children
+        if data == "duty_citation":
+            citation = _duty_citation(stmt)
+            continue
+        key = {"bearer_stmt": "bearers", "on_stmt": "trigger", "within_stmt": "within", "due_stmt": "due",
+               "optional_stmt": "optional", "consequence_stmt": "consequence", "source_stmt": "source",
+               "note_stmt": "note", "gloss_stmt": "gloss"}.get(data)
+        if key is not None and key in values:
+            lw.error("duplicate_statement", f"`{key}` given twice in {kind} `{name}`", stmt)
+            continue
+        if data == "bearer_stmt":
+            values["bearers"] = tuple(str(t) for t in c)
+        elif data == "on_stmt":
+            values["trigger"] = _event_match(lw, c[0])
+        elif data == "within_stmt":
+            amount = int(str(c[0]))
+            values["within"] = True
+            if c[1].data == "period_hours":
+                values["within_hours"] = amount
+                values["within_days"] = -(-amount // 24)  # a day for every 24 hours begun (docs/monitor.md)
+            else:
+                values["within_days"] = amount
+        elif data == "due_stmt":
+            values["due"] = True
+            values["due_field"] = str(c[0])
+            if len(c) > 1:
+                values["due_offset"] = int(str(c[2])) * (-1 if str(c[1]) == "-" else 1)
+        elif data == "met_by_stmt":
+            met_by.extend(_event_match(lw, e) for e in c)
+        elif data == "ends_stmt":
+            ends_on.extend(_event_match(lw, e) for e in c)
+        elif data == "unless_holding_stmt":
+            unless.extend(str(t) for t in c)
+        elif data == "optional_stmt":
+            values["optional"] = True
+        elif data == "consequence_stmt":
+            values["consequence"] = _consequence(lw, stmt)
+        else:
+            values[key or data] = _unquote(c[0])
+    for flag in ("within", "due"):
+        values.pop(flag, None)
+    lw.out["duties"].append(m.Duty(
+        id=f"obligations/{name}", kind=kind, citation=citation, met_by=tuple(met_by), ends_on=tuple(ends_on),  # type: ignore[arg-type]
+        unless_holding=tuple(unless), span=lw.span(node), **values))
+
+
+def _consequence(lw: _Lowerer, node: Tree) -> m.Consequence:
+    citation = _duty_citation(node.children[0])
+    fine = None
+    if len(node.children) > 1:
+        f = node.children[1]
+        amount = int(str(f.children[0]))
+        extra = {str(part.data): str(part.children[0]) for part in f.children[1:]}
+        fine = m.Fine(amount, int(extra.get("fine_to", 0)), extra.get("fine_per", ""), int(extra.get("fine_max", 0)))
+    return m.Consequence(citation, fine, lw.span(node))
+
+
+def lower_holding(lw: _Lowerer, node: Tree) -> None:
+    name, *rest = node.children
+    title = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else ""
+    granted = tuple(_event_match(lw, s.children[0]) for s in rest if s.data == "holding_from")
+    ended = tuple(_event_match(lw, s.children[0]) for s in rest if s.data == "holding_until")
+    note = next((_unquote(s.children[0]) for s in rest if s.data == "note_stmt"), "")
+    lw.out["holdings"].append(m.Holding(str(name), title, granted, ended, note, lw.span(node)))

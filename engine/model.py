@@ -364,3 +364,73 @@ class FileModel:
     rules: tuple[Rule, ...] = ()
     points: tuple[PointsTable, ...] = ()
     amend_ops: tuple[AmendOp, ...] = ()
+    duties: tuple[Duty, ...] = ()  # obligations over a case's timeline (below)
+    holdings: tuple[Holding, ...] = ()
+
+
+# ---------------------------------------------------------------- obligations over a timeline (issue 15)
+# A duty, prohibition or holding over the events of a case (docs/monitor.md). The event vocabulary
+# they read is engine/obligations.py's EVENTS; the monitor is compliance/monitor.py.
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    """An event type and an optional condition on the event's own fields (`entry when visa == "Z"`)."""
+
+    type: str
+    when: Expr | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Fine:
+    """A fine in CNY: `amount` (or `amount`..`upper`), `per` day / person, capped at `cap`."""
+
+    amount: int
+    upper: int = 0
+    per: str = ""  # "" | day | person
+    cap: int = 0
+
+
+@dataclass(frozen=True)
+class Consequence:
+    citation: Citation
+    fine: Fine | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Duty:
+    """`duty`: on TRIGGER, do one of MET_BY within a period (or by a date the trigger carries);
+    `prohibition`: TRIGGER must not happen unless every holding in UNLESS is held."""
+
+    id: str
+    kind: TLiteral["duty", "prohibition"]
+    citation: Citation | None
+    bearers: tuple[str, ...] = ()  # who bears it: foreigner, employer, host, hotel, parents
+    trigger: EventMatch | None = None
+    within_days: int | None = None  # the period in whole days (hours are rounded up to days)
+    within_hours: int | None = None  # as written, when the period was given in hours
+    due_field: str = ""  # a date field of the trigger event …
+    due_offset: int = 0  # … shifted by this many days
+    met_by: tuple[EventMatch, ...] = ()
+    ends_on: tuple[EventMatch, ...] = ()
+    unless_holding: tuple[str, ...] = ()
+    optional: bool = False  # owed only if the act is done at all (an extension is asked for)
+    consequence: Consequence | None = None
+    source: str = ""
+    note: str = ""
+    gloss: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Holding:
+    """A status of the case: granted by any FROM event, ended by any UNTIL event."""
+
+    id: str
+    title_zh: str
+    granted_by: tuple[EventMatch, ...]
+    ended_by: tuple[EventMatch, ...] = ()
+    note: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)

@@ -190,3 +190,28 @@ article 39 {
     gloss "These Regulations take effect on 1 September 2013; the 1986 implementing rules of the Law on the Entry and Exit of Foreigners (revised 1994 and 2010) are repealed at the same time."
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Articles added for the obligations monitor (issue 15): their duties, prohibitions and consequences
+# are in obligations.lex beside this file; article text quoted from foreigners_entry_exit_regulations_2013.md.
+# ---------------------------------------------------------------------------------------------
+# 第二十二条 — students' off-campus work-study and internships need an endorsement
+article 22 {
+  paragraph 1 {
+    text "持学习类居留证件的外国人需要在校外勤工助学或者实习的，应当经所在学校同意后，向公安机关出入境管理机构申请居留证件加注勤工助学或者实习地点、期限等信息。"
+    gloss "A holder of a study-type residence permit who needs off-campus work-study or an internship applies, with the school's consent, to have the place and period endorsed on the residence permit."
+  }
+  paragraph 2 {
+    text "持学习类居留证件的外国人所持居留证件未加注前款规定信息的，不得在校外勤工助学或者实习。"
+    gloss "Without that endorsement the holder may not do off-campus work-study or internships."
+  }
+}
+
+# 第二十五条 — what illegal residence is
+article 25 {
+  paragraph 1 {
+    text "外国人在中国境内有下列情形之一的，属于非法居留：(一)超过签证、停留居留证件规定的停留居留期限停留居留的；(二)免办签证入境的外国人超过免签期限停留且未办理停留居留证件的；(三)外国人超出限定的停留居留区域活动的；(四)其他非法居留的情形。"
+    gloss "A foreigner in China resides illegally when:"
+  }
+}
+

@@ -268,3 +268,134 @@ article 93 {
     note "Recorded in the instrument's metadata as in_force 2013-07-01; the repealed 1985 law is the instrument id exit_entry_law_1985 (not encoded), under which pr_measures was enacted."
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Articles added for the obligations monitor (issue 15): their duties, prohibitions and consequences
+# are in obligations.lex beside this file; article text quoted from exit_entry_administration_law_2012.md.
+# ---------------------------------------------------------------------------------------------
+# 第二十九条 — stay on a visa; extension seven days before the stay ends
+article 29 {
+  paragraph 1 {
+    text "外国人所持签证注明的停留期限不超过一百八十日的，持证人凭签证并按照签证注明的停留期限在中国境内停留。"
+    gloss "A holder of a visa whose stay is at most 180 days stays in China on the visa for the stay it states."
+  }
+  paragraph 2 {
+    text "需要延长签证停留期限的，应当在签证注明的停留期限届满七日前向停留地县级以上地方人民政府公安机关出入境管理机构申请，按照要求提交申请事由的相关材料。经审查，延期理由合理、充分的，准予延长停留期限；不予延长停留期限的，应当按期离境。"
+    gloss "An extension of the stay is applied for at least seven days before the stay ends, to the exit-entry administration of the public security organ (county level or above) where the foreigner stays; if refused, the foreigner leaves on time."
+  }
+  paragraph 3 {
+    text "延长签证停留期限，累计不得超过签证原注明的停留期限。"
+    gloss "Extensions together may not exceed the stay the visa first stated."
+  }
+}
+
+# 第三十二条 — extension of residence thirty days before the residence permit expires
+article 32 {
+  paragraph 1 {
+    text "在中国境内居留的外国人申请延长居留期限的，应当在居留证件有效期限届满三十日前向居留地县级以上地方人民政府公安机关出入境管理机构提出申请，按照要求提交申请事由的相关材料。经审查，延期理由合理、充分的，准予延长居留期限；不予延长居留期限的，应当按期离境。"
+    gloss "A foreigner residing in China who seeks to extend residence applies at least thirty days before the residence permit expires; if refused, the foreigner leaves on time."
+  }
+}
+
+# 第三十三条 — particulars of the residence permit; changes within ten days
+article 33 {
+  paragraph 1 {
+    text "外国人居留证件的登记项目包括:持有人姓名、性别、出生日期、居留事由、居留期限，签发日期、地点，护照或者其他国际旅行证件号码等。"
+    gloss "The residence permit records the holder's name, sex, date of birth, purpose and term of residence, date and place of issue, passport number and the like."
+  }
+  paragraph 2 {
+    text "外国人居留证件登记事项发生变更的，持证件人应当自登记事项发生变更之日起十日内向居留地县级以上地方人民政府公安机关出入境管理机构申请办理变更。"
+    gloss "When a registered particular changes, the holder applies for the change within ten days of the change to the exit-entry administration where he or she resides."
+  }
+}
+
+# 第三十七条 — activities matching the purpose; leaving before the stay or residence ends
+article 37 {
+  paragraph 1 {
+    text "外国人在中国境内停留居留，不得从事与停留居留事由不相符的活动，并应当在规定的停留居留期限届满前离境。"
+    gloss "A foreigner staying or residing in China may not engage in activities that do not match the purpose of stay or residence, and leaves before the stay or residence period ends."
+  }
+}
+
+# 第三十九条 — registration of accommodation
+article 39 {
+  paragraph 1 {
+    text "外国人在中国境内旅馆住宿的，旅馆应当按照旅馆业治安管理的有关规定为其办理住宿登记，并向所在地公安机关报送外国人住宿登记信息。"
+    gloss "When a foreigner stays in a hotel, the hotel registers the accommodation under the rules for hotels and reports it to the local public security organ."
+  }
+  paragraph 2 {
+    text "外国人在旅馆以外的其他住所居住或者住宿的，应当在入住后二十四小时内由本人或者留宿人，向居住地的公安机关办理登记。"
+    gloss "A foreigner living or staying elsewhere than a hotel registers with the local public security organ within 24 hours of moving in, in person or through the host."
+  }
+}
+
+# 第四十条 — births within sixty days; deaths
+article 40 {
+  paragraph 1 {
+    text "在中国境内出生的外国婴儿，其父母或者代理人应当在婴儿出生六十日内，持该婴儿的出生证明到父母停留居留地县级以上地方人民政府公安机关出入境管理机构为其办理停留或者居留登记。"
+    gloss "For a foreign baby born in China, the parents or an agent register the baby's stay or residence within sixty days of the birth, with the birth certificate."
+  }
+  paragraph 2 {
+    text "外国人在中国境内死亡的，其家属、监护人或者代理人，应当按照规定，持该外国人的死亡证明向县级以上地方人民政府公安机关出入境管理机构申报，注销外国人停留居留证件。"
+    gloss "When a foreigner dies in China, the family, guardian or agent reports it with the death certificate and the stay or residence permit is cancelled."
+  }
+}
+
+# 第四十五条 — reports by employers and schools
+article 45 {
+  paragraph 1 {
+    text "聘用外国人工作或者招收外国留学生的单位，应当按照规定向所在地公安机关报告有关信息。"
+    gloss "A unit that employs foreigners or admits foreign students reports the relevant information to the local public security organ as prescribed."
+  }
+  paragraph 2 {
+    text "公民、法人或者其他组织发现外国人有非法入境、非法居留、非法就业情形的，应当及时向所在地公安机关报告。"
+    gloss "Citizens and organisations that find a foreigner in illegal entry, residence or employment report it promptly to the local public security organ."
+  }
+}
+
+# 第七十六条 — warnings and fines up to ¥2,000 (registration, changes, births)
+article 76 {
+  paragraph 1 {
+    text "有下列情形之一的，给予警告，可以并处二千元以下罚款:"
+    gloss "In the following situations a warning is given, and a fine of up to ¥2,000 may be added:"
+    item 1 { text "（一）外国人拒不接受公安机关查验其出境入境证件的；" gloss "a foreigner refuses inspection of his or her exit-entry documents;" }
+    item 2 { text "（二）外国人拒不交验居留证件的；" gloss "a foreigner refuses to present the residence permit for inspection;" }
+    item 3 { text "（三）未按照规定办理外国人出生登记、死亡申报的；" gloss "the registration of a birth or the report of a death is not made as prescribed;" }
+    item 4 { text "（四）外国人居留证件登记事项发生变更，未按照规定办理变更的；" gloss "a change of the residence permit's registered particulars is not applied for as prescribed;" }
+    item 5 { text "（五）在中国境内的外国人冒用他人出境入境证件的；" gloss "a foreigner in China uses another person's exit-entry document;" }
+    item 6 { text "（六）未按照本法第三十九条第二款规定办理登记的。" gloss "the registration under 第三十九条第二款 is not made." }
+  }
+  paragraph 2 {
+    text "旅馆未按照规定办理外国人住宿登记的，依照《中华人民共和国治安管理处罚法》的有关规定予以处罚；未按照规定向公安机关报送外国人住宿登记信息的，给予警告；情节严重的，处一千元以上五千元以下罚款。"
+    gloss "A hotel that does not register a foreigner's accommodation is punished under the Public Security Administration Punishments Law; one that does not report the registration information receives a warning, and in serious cases a fine of ¥1,000 to ¥5,000."
+  }
+}
+
+# 第七十八条 — illegal residence: warning, or ¥500 a day up to ¥10,000, or detention
+article 78 {
+  paragraph 1 {
+    text "外国人非法居留的，给予警告；情节严重的，处每非法居留一日五百元，总额不超过一万元的罚款或者五日以上十五日以下拘留。"
+    gloss "A foreigner residing illegally receives a warning; in serious cases a fine of ¥500 for each day of illegal residence, at most ¥10,000 in total, or detention of five to fifteen days."
+  }
+  paragraph 2 {
+    text "因监护人或者其他负有监护责任的人未尽到监护义务，致使未满十六周岁的外国人非法居留的，对监护人或者其他负有监护责任的人给予警告，可以并处一千元以下罚款。"
+    gloss "When a foreigner under sixteen resides illegally because the guardian failed in the duty of guardianship, the guardian receives a warning and may be fined up to ¥1,000."
+  }
+}
+
+# 第八十条 — illegal employment: fines on the foreigner, the intermediary and the employer
+article 80 {
+  paragraph 1 {
+    text "外国人非法就业的，处五千元以上二万元以下罚款；情节严重的，处五日以上十五日以下拘留，并处五千元以上二万元以下罚款。"
+    gloss "A foreigner employed illegally is fined ¥5,000 to ¥20,000; in serious cases detained for five to fifteen days and fined ¥5,000 to ¥20,000."
+  }
+  paragraph 2 {
+    text "介绍外国人非法就业的，对个人处每非法介绍一人五千元，总额不超过五万元的罚款；对单位处每非法介绍一人五千元，总额不超过十万元的罚款；有违法所得的，没收违法所得。"
+    gloss "Whoever introduces foreigners into illegal employment is fined ¥5,000 per person introduced, at most ¥50,000 for an individual and ¥100,000 for a unit; illegal gains are confiscated."
+  }
+  paragraph 3 {
+    text "非法聘用外国人的，处每非法聘用一人一万元，总额不超过十万元的罚款；有违法所得的，没收违法所得。"
+    gloss "Whoever employs a foreigner illegally is fined ¥10,000 per person illegally employed, at most ¥100,000 in total; illegal gains are confiscated."
+  }
+}
+
