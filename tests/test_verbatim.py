@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -11,13 +12,25 @@ from lexgraph.compliance.decisions import LawContext
 from lexgraph.engine import model as m
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REFERENCE = SHARED / "reference"
-SEEDS = SHARED / "seeds"
+REFERENCE = ROOT / "references"  # vendored with the code (see references/README.md)
+UPSTREAM = ROOT.parent / "shared" / "reference"  # where updates come from
+SEEDS = ROOT.parent / "shared" / "seeds"  # scholarly papers: not vendored
 _ZH_NUM = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
-if not REFERENCE.is_dir():  # the reference texts sit beside the checkout, as in CI
-    pytest.skip("../shared/reference is not beside the checkout", allow_module_level=True)
+
+def test_the_reference_texts_ship_with_the_code() -> None:
+    assert REFERENCE.is_dir() and len(list(REFERENCE.glob("*.md"))) >= 9, "references/ is missing from the checkout"
+
+
+@pytest.mark.skipif(not UPSTREAM.is_dir() and os.environ.get("CI") != "true", reason="../shared/reference is not beside the checkout")
+def test_vendored_references_match_upstream() -> None:
+    assert UPSTREAM.is_dir(), "../shared/reference must be beside the checkout in CI"
+    for upstream in sorted(UPSTREAM.glob("*.md")):
+        if upstream.name == "README.md":
+            continue
+        vendored = REFERENCE / upstream.name
+        assert vendored.is_file(), f"references/{upstream.name} is missing: copy it from ../shared/reference"
+        assert vendored.read_bytes() == upstream.read_bytes(), f"references/{upstream.name} differs from upstream: copy it"
 
 
 def _squash(text: str) -> str:
@@ -97,7 +110,9 @@ def test_rules_without_text_say_what_grounds_them() -> None:
                 assert "not at hand" in rule.note, rule.id
 
 
+@pytest.mark.skipif(not SEEDS.is_dir() and os.environ.get("CI") != "true", reason="../shared/seeds is not beside the checkout")
 def test_proposal_texts_quote_the_seeds() -> None:
+    assert SEEDS.is_dir(), "../shared/seeds must be beside the checkout in CI"
     reform = LawContext.load(None, [ROOT / "regulations/amendments/independent_application.lex"]).law
     seeds = "".join(_squash(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt"))
     proposed = [a for a in reform.articles.values() if reform.instruments[a.instrument].kind == "amendment"]
