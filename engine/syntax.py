@@ -44,10 +44,32 @@ def _label(error: UnexpectedInput, text: str) -> str | None:
         return None
 
 
+# Deepest nesting of the parse tree that later stages (lowering, checking, compiling to Python)
+# may recurse through; the corpus reaches 9. Deeper is a located error, never a RecursionError.
+MAX_NESTING = 64
+
+
+def too_deep(tree: Tree, path: str, text: str) -> Diagnostic | None:
+    """The first node nested deeper than MAX_NESTING, as a diagnostic (an iterative walk)."""
+    stack: list[tuple[Tree, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            line = getattr(node.meta, "line", 1) or 1
+            column = getattr(node.meta, "column", 1) or 1
+            return Diagnostic("nesting_too_deep", f"expressions nest more than {MAX_NESTING} levels deep here: "
+                              "split the condition into named derived facts", Span(path, line, column, line, column),
+                              excerpt_of(text, line))
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
+
+
 def parse(text: str, path: str) -> tuple[Tree | None, list[Diagnostic]]:
     """Parse one source file. Returns the tree, or None and one located syntax diagnostic."""
     try:
-        return grammar().parse(text), []
+        tree = grammar().parse(text)
+        deep = too_deep(tree, path, text)
+        return (None, [deep]) if deep else (tree, [])
     except UnexpectedInput as error:
         line = max(getattr(error, "line", 1) or 1, 1)
         column = max(getattr(error, "column", 1) or 1, 1)
