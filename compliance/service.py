@@ -639,6 +639,15 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
         except AuditError as error:
             raise HTTPProblem(404, str(error)) from None
 
+    @app.get("/v1/decisions", tags=["decisions"], summary="Where an application's decisions are in the log",
+             responses={200: {"description": "The decisions logged for that application id, oldest first",
+                              **_json_content({"type": "object", "required": ["application_id", "decisions"]})},
+                        **_errors(422)})
+    async def find_decisions(application_id: str = Query(..., min_length=1, max_length=4096),
+                             limit: int = Query(100, ge=1, le=1000)) -> Response:
+        found = await run_in_threadpool(log.find, application_id, limit)
+        return respond({"application_id": application_id, "decisions": found})
+
     @app.get("/v1/decisions/{decision_id}", tags=["decisions"], summary="A logged decision: input, decision, law, time",
              responses={200: {"description": "The log record", **_json_content(record_schema)}, **_errors(404)})
     async def get_decision(decision_id: str) -> Response:
@@ -657,6 +666,11 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
         except LexgraphError as error:  # the stored sources no longer load: say where
             raise HTTPProblem(422, "the stored sources do not load",
                               [(str(d.span), f"{d.code}: {d.message}") for d in error.diagnostics]) from None
+        except ApplicationError as error:  # logged before today's contract bounds (e.g. a NaN)
+            raise HTTPProblem(422, "the stored application does not follow the contract",
+                              [("record.application" + p[1:], m) for p, m in error.problems]) from None
+        except AuditError as error:
+            raise HTTPProblem(422, str(error)) from None
         return respond(report)
 
     @app.get("/v1/law", tags=["law"], summary="Instruments in force, amendments, parameters and the digest",
@@ -928,35 +942,78 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 1
     upload_dir = args.upload_dir or Path(tempfile.mkdtemp(prefix="lexgraph-amendments-"))
     config = ServiceConfig(db=args.db, token=token, upload_dir=str(upload_dir),
-                           law_dirs=[str(p) for p in args.law] if args.law else None, max_body=args.max_body)
+                           law_dirs=[str(p) for p in args.law] if args.law else None, max_body=args.max_body,
+                           body_timeout=args.body_timeout)
     try:
         DecisionLog(config.db).close()  # fail here, once, if the database cannot be opened
-    except (AuditError, Exception) as error:
-        print(f"error: cannot open the decision log {args.db}: {error}", file=sys.stderr)
+    except AuditError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"lexgraph serving on http://{args.host}:{args.port} ({args.workers} worker(s)); log: {args.db}; "
           f"amendment upload {'on' if token else 'off'}", file=sys.stderr)
+    limits = {"limit_concurrency": args.limit_concurrency, "timeout_keep_alive": 5}
     if args.workers == 1:
-        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level, access_log=False)
-    else:
-        os.environ[CONFIG_ENV] = json.dumps(asdict(config))
+        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                    **limits)
+        return 0
+    # Workers learn the configuration from their environment, which other users of the machine may
+    # read (/proc/PID/environ for the same user, `ps e`): the token goes in a private file instead.
+    secret: Path | None = None
+    if token and not args.token_file:
+        fd, name = tempfile.mkstemp(prefix="lexgraph-token-")  # mode 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(token)
+        secret = Path(name)
+    worker_config = {**asdict(config), "token": None,
+                     "token_file": str(secret or args.token_file.resolve()) if token else None}
+    os.environ[CONFIG_ENV] = json.dumps(worker_config)
+    try:
         uvicorn.run("lexgraph.compliance.service:app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level=args.log_level, access_log=False)
+                    workers=args.workers, log_level=args.log_level, access_log=False, **limits)
+    finally:
+        if secret is not None:
+            secret.unlink(missing_ok=True)
     return 0
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0–65535)")
+    return port
+
+
+def _positive(kind: type) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"`{text}` is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} must be more than 0")
+        return value
+    return parse
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("serve", help="the rule service: decisions over HTTP, every one logged")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000)
     p.add_argument("--db", default=DEFAULT_URL, help="decision log: sqlite:///file.db (default) or postgresql://…")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (they share the log's database)")
+    p.add_argument("--workers", type=_positive(int), default=1, help="worker processes (they share the log's database)")
     auth = p.add_mutually_exclusive_group()
     auth.add_argument("--token-file", type=Path, help="file holding the bearer token for POST /v1/amendments")
     auth.add_argument("--token", help="the bearer token itself (visible in `ps`: prefer --token-file)")
     p.add_argument("--upload-dir", type=Path, help="where amendments loaded at run time are kept (default: a temp dir)")
     p.add_argument("--law", type=Path, action="append", help="regulation folder (default: the bundled corpus)")
-    p.add_argument("--max-body", type=int, default=MAX_BODY, help="largest request body in bytes (batches: 16 MiB)")
+    p.add_argument("--max-body", type=_positive(int), default=MAX_BODY, help="largest request body in bytes (batches: 16 MiB)")
+    p.add_argument("--body-timeout", type=_positive(float), default=BODY_TIMEOUT,
+                   help="seconds a request body may take to arrive (408 after that)")
+    p.add_argument("--limit-concurrency", type=_positive(int), default=1024,
+                   help="connections and requests a worker holds at once (503 beyond)")
     p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=cmd_serve)
 
