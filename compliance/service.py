@@ -50,7 +50,8 @@ MAX_BODY = 1 << 20  # one application is a few kB; a megabyte is generous
 MAX_BATCH_BODY = 16 << 20
 MAX_BATCH = 1000
 MAX_AMENDMENT = 256 << 10
-MAX_JSON_TOKENS = 256  # per application: a body with more commas, brackets and colons is junk
+MAX_JSON_TOKENS = 256  # per application in a batch: a body with more commas, brackets and colons is junk
+MAX_JSON_VALUES = 1 << 16  # one request's body
 BODY_TIMEOUT = 30.0
 NEW_LAWS_PER_CLIENT = 8
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -183,15 +184,19 @@ class Laws:
                 return cached
             return self._load(amendments, parameters)
 
-    def _load(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
-        key = self.key(amendments, parameters)
-        ids = key[0]
+    def check_known(self, amendments: list[str]) -> dict[str, Path]:
         known = self.known()
         unknown = [a for a in amendments if a not in known]
         if unknown:
-            raise HTTPProblem(404, f"unknown amendment {', '.join(map(repr, unknown))}; known: "
-                              f"{', '.join(sorted(known)) or 'none'}", [("query.with", f"unknown amendment `{a}`") for a in unknown])
-        paths = [known[a] for a in ids]
+            raise HTTPProblem(404, f"unknown amendment {', '.join(map(repr, unknown[:10]))}; known: "
+                              f"{', '.join(sorted(known)) or 'none'}",
+                              [("query.with", f"unknown amendment `{a}`") for a in unknown[:10]])
+        return known
+
+    def _load(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
+        key = self.key(amendments, parameters)
+        known = self.check_known(amendments)
+        paths = [known[a] for a in key[0]]
         try:
             context = LawContext.load(self.law_dirs, paths, parameters)
         except LexgraphError as error:
@@ -496,7 +501,7 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
         response.headers.update(error.headers or {})  # e.g. Allow on 405
         return response
 
-    async def read_json(request: Request, max_values: int = MAX_JSON_TOKENS * 4) -> Any:
+    async def read_json(request: Request, max_values: int = MAX_JSON_VALUES) -> Any:
         """The body as JSON. Only `application/json` (415 otherwise: a web page's form or
         text/plain request cannot write into the log); the count of JSON values is bounded before
         parsing, so junk cannot make the parser build hundreds of megabytes of objects."""
@@ -521,6 +526,7 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
         cached = laws.cached(amendments, parameters)
         if cached is not None:
             return cached
+        await run_in_threadpool(laws.check_known, amendments)  # a 404 costs no allowance
         laws.admit(request.client.host if request.client else "unknown")
         return await run_in_threadpool(laws.get, amendments, parameters)
 
@@ -804,9 +810,13 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
                     for parameter in operation.get("parameters", []):
                         if parameter["name"] == "as_of":  # a calendar date, said plainly
                             parameter["schema"] = {"type": "string", "format": "date", "pattern": DATE.pattern}
+                            # Edge cases every client (and schemathesis' examples phase) should try.
+                            parameter["examples"] = {d: {"value": d} for d in ("2024-06-01", "0000-01-01", "9999-12-31")}
                     # FastAPI documents its own validation error; ours is the Problem above.
                     operation.get("responses", {}).get("422", {}).get("content", {}).get(
                         "application/json", {})["schema"] = _ref("Problem")
+            body = spec["paths"]["/v1/decisions"]["post"]["requestBody"]["content"]["application/json"]
+            body["examples"] = {name: {"value": value} for name, value in _hostile_examples().items()}
             app.openapi_schema = spec
         return app.openapi_schema
 
@@ -818,6 +828,21 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     gc.collect()
     gc.freeze()
     return app
+
+
+def _hostile_examples() -> dict[str, dict[str, Any]]:
+    """Applications at the contract's edges, documented as examples so that schemathesis' examples
+    phase sends them on every run: each must give a decision or a 422 naming the field."""
+    applicant: dict[str, Any] = {"nationality": "DEU", "birth_date": "1985-06-15"}
+    base: dict[str, Any] = {"id": "edge", "decision_date": "2024-06-01", "applicant": applicant}
+    return {
+        "plain": base,
+        "year_zero": {**base, "decision_date": "0000-01-01"},
+        "last_day": {**base, "residence": {"entry_date": "9999-12-31"}},
+        "nationality_newline": {**base, "applicant": {**base["applicant"], "nationality": "DEU\n"}},
+        "repeated_permit": {**base, "requested": ["d_visa"] * 50},
+        "huge_salary": {**base, "employment": {"annual_salary_cny": 10**30}},
+    }
 
 
 def app_from_env() -> "FastAPI":
@@ -943,7 +968,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     upload_dir = args.upload_dir or Path(tempfile.mkdtemp(prefix="lexgraph-amendments-"))
     config = ServiceConfig(db=args.db, token=token, upload_dir=str(upload_dir),
                            law_dirs=[str(p) for p in args.law] if args.law else None, max_body=args.max_body,
-                           body_timeout=args.body_timeout)
+                           body_timeout=args.body_timeout, new_laws_per_client=args.new_laws_per_minute)
     try:
         DecisionLog(config.db).close()  # fail here, once, if the database cannot be opened
     except AuditError as error:
@@ -1012,6 +1037,8 @@ def register(sub: Any) -> None:
     p.add_argument("--max-body", type=_positive(int), default=MAX_BODY, help="largest request body in bytes (batches: 16 MiB)")
     p.add_argument("--body-timeout", type=_positive(float), default=BODY_TIMEOUT,
                    help="seconds a request body may take to arrive (408 after that)")
+    p.add_argument("--new-laws-per-minute", type=_positive(int), default=NEW_LAWS_PER_CLIENT,
+                   help="new with/set combinations one client may have compiled a minute (429 beyond)")
     p.add_argument("--limit-concurrency", type=_positive(int), default=1024,
                    help="connections and requests a worker holds at once (503 beyond)")
     p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
