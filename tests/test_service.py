@@ -15,10 +15,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from lexgraph.compliance.audit import DecisionLog
 from lexgraph.compliance.decisions import LawContext
 from lexgraph.compliance.render import decision_json
@@ -319,6 +322,12 @@ def test_eight_clients_one_chain(tmp_path: Path) -> None:
         result = DecisionLog(srv.db).verify()
         assert result.ok, result.problem
         assert result.records == 1600
+        # The bearer token reaches the workers through its file, never their environment.
+        pids = {httpx.get(f"{srv.url}/healthz").json()["pid"] for _ in range(20)}
+        for pid in pids | {srv.process.pid}:
+            assert TOKEN.encode() not in Path(f"/proc/{pid}/environ").read_bytes()
+        source = FAST_TRACK.read_text(encoding="utf-8").replace("fast_track", "two_workers")
+        assert httpx.post(f"{srv.url}/v1/amendments", json={"source": source}, headers=AUTH).status_code == 201
 
 
 def test_a_log_that_cannot_be_written_answers_503_and_the_server_keeps_serving(tmp_path: Path) -> None:
@@ -551,3 +560,45 @@ def test_no_error_names_a_server_path(client: httpx.Client, server: Server) -> N
     r = client.post("/v1/decisions", params={"with": "path_probe", "set": "min_years_in_post=many"}, json=EXAMPLE)
     assert r.status_code == 422, r.text
     assert "path_probe.lex" in r.text and "/tmp" not in r.text and str(ROOT) not in r.text
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(),
+                     st.text(max_size=8), st.sampled_from(["0000-01-01", "9999-12-31", "DEU\n", "d_visa", "2024-02-30"]))
+_FIELDS = ["id", "decision_date", "requested", "route", "applicant", "applicant.nationality", "applicant.birth_date",
+           "employment", "employment.annual_salary_cny", "residence", "residence.entry_date", "family", "holds", "x"]
+
+
+def _mutate(field: str, value: Any) -> bytes:
+    app = copy.deepcopy(EXAMPLE)
+    holder, key = app, field
+    if "." in field:
+        section, key = field.split(".", 1)
+        if not isinstance(app.get(section), dict):
+            app[section] = {}
+        holder = app[section]
+    holder[key] = value
+    return json.dumps(app, allow_nan=True).encode()  # NaN and Infinity as a careless client sends them
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(st.sampled_from(_FIELDS), st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                                               | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=8))
+@example("decision_date", "0000-01-01")
+@example("residence.entry_date", "9999-12-31")
+@example("employment.annual_salary_cny", float("nan"))
+@example("employment.annual_salary_cny", float("inf"))
+@example("employment.annual_salary_cny", 10**400)
+@example("applicant.nationality", "DEU\n")
+@example("requested", ["d_visa"] * 5000)
+@example("x", json.loads("[" * 800 + "]" * 800))
+def test_fuzzed_applications_never_get_a_server_error(client: httpx.Client, server: Server, field: str, value: Any) -> None:
+    """Hypothesis against the running service: a decision, or a 4xx naming a field; never a 5xx;
+    and whatever is logged is JSON that reads back (no NaN, no Infinity)."""
+    r = client.post("/v1/decisions", content=_mutate(field, value), headers={"content-type": "application/json"})
+    assert r.status_code < 500, r.text
+    if r.status_code == 200:
+        record = client.get(f"/v1/decisions/{r.json()['decision_id']}")
+        assert record.status_code == 200
+        json.loads(record.text, parse_constant=lambda c: pytest.fail(f"{c} in a logged record"))
+    else:
+        assert r.status_code in (413, 422) and r.json()["problems"], r.text
