@@ -48,6 +48,8 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'decisions.db'}"
         return
     if not PG_URL:
+        if os.environ.get("CI") == "true":  # in CI PostgreSQL is a required part, never skipped
+            pytest.fail("LEXGRAPH_TEST_PG_URL is not set: .ci/run starts PostgreSQL with .ci/postgres.sh")
         pytest.skip("LEXGRAPH_TEST_PG_URL is not set: run `source .ci/postgres.sh` to test against PostgreSQL")
     log = DecisionLog(PG_URL, create=False)
     metadata.drop_all(log.engine)  # a fresh log per test: the tables belong to this test database only

@@ -185,3 +185,14 @@ def test_serve_refuses_bad_options_as_usage(args: list[str]) -> None:
     out = run("serve", *args)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert args[0] in out.stderr
+
+
+def test_check_refuses_a_duration_no_date_survives(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`birth_date + 9000 years` would leave the calendar at decision time (a ValueError in the
+    evaluator); the checker says where instead."""
+    source = tmp_path / "far.lex"
+    source.write_text('amendment far_future {\n  title_zh "远"\n  status proposed\n  amends pr_measures\n}\n'
+                      'rule far_rule {\n  source "test"\n  conclude eligible permanent_residence\n'
+                      '  when decision_date > applicant.birth_date + 9000 years\n}\n', encoding="utf-8")
+    code, output = _in_process(capsys, "decide", str(ROOT / "examples" / "engineer_pr.json"), "--with", str(source))
+    assert code == 1 and f"{source}:9:47: duration_too_long" in output, output

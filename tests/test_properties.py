@@ -179,7 +179,12 @@ def test_validation_accepts_only_what_both_validators_accept_within_the_bounds(
         app: dict[str, Any], choice: int, value: Any) -> None:
     """validate_application, the one gate of the CLI and the service, accepts exactly when the
     reference validator does and the contract's bounds hold; whatever it accepts decides."""
-    from lexgraph.compliance.applications import ApplicationError, _validator, out_of_bounds, validate_application
+    from lexgraph.compliance.applications import (
+        ApplicationError,
+        _validator,
+        out_of_bounds,
+        validate_application,
+    )
 
     mutated = copy.deepcopy(app)
     targets: list[tuple[dict[str, Any], str]] = [(mutated, k) for k in ("id", "decision_date", "applicant", "employment",

@@ -85,7 +85,9 @@ def _serve(tmp: Path, workers: int = 1, token: bool = True, extra: tuple[str, ..
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with _serve(tmp_path_factory.mktemp("serve")) as srv:
+    # Many tests share this server from one address: the per-client ration of new laws has a test
+    # and a server of its own.
+    with _serve(tmp_path_factory.mktemp("serve"), extra=("--new-laws-per-minute", "10000")) as srv:
         yield srv
 
 
