@@ -368,14 +368,15 @@ class Edge:
             if declared is not None and (not declared.isdigit() or int(declared) > limit):
                 raise BodyTooLarge()
             seen, complete = 0, False
-            deadline = start + self.body_timeout
+            deadline = asyncio.get_running_loop().time() + self.body_timeout
 
             async def receive_limited() -> Any:
                 nonlocal seen, complete
                 if complete:  # after the body: e.g. waiting for a disconnect, no deadline
                     return await receive()
                 try:
-                    message = await asyncio.wait_for(receive(), max(deadline - time.perf_counter(), 0.001))
+                    async with asyncio.timeout_at(deadline):  # no task of its own, unlike wait_for
+                        message = await receive()
                 except TimeoutError:
                     raise BodyTooSlow() from None
                 if message["type"] == "http.request":
