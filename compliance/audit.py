@@ -7,16 +7,24 @@ PostgreSQL `SELECT … FOR UPDATE`), so concurrent writers — threads, processe
 serialise on the head and can neither fork nor lose the chain. The program never updates or
 deletes a record.
 
-    lexgraph audit show DECISION_ID --db URL
-    lexgraph audit verify URL
+    lexgraph audit show DECISION_ID --db URL  |  --application ID --db URL
+    lexgraph audit verify URL | EXPORT.jsonl [--checkpoint FILE --public-key KEY.pub]
     lexgraph audit replay DECISION_ID --db URL
     lexgraph audit export --db URL --since DATE
+    lexgraph audit keygen KEY
+    lexgraph audit checkpoint --db URL --key KEY [-o FILE]
+
+The head row lives in the database it protects, so `verify` alone cannot see a log that was cut
+short and its head moved back, nor one rewritten and re-hashed throughout. A signed checkpoint
+(Ed25519, the key kept outside the database) fixes the head at a moment; `verify --checkpoint`
+proves the log still extends it, as Certificate Transparency's signed tree heads do.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -46,7 +54,13 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 
 from .decisions import LawContext
 
@@ -166,7 +180,8 @@ def _statements(dialect: str) -> dict[str, str]:
 
 
 class AuditError(Exception):
-    """A decision log that cannot be opened or a decision id that is not in it."""
+    """A decision log that cannot be opened, a decision id that is not in it, a checkpoint or key
+    that cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +205,9 @@ class VerifyResult:
     head_hash: str
     problem: str = ""
     bad_record: dict[str, Any] | None = None
+    first_seq: int = 1  # an export made with --since starts later
+    sources: int = 0  # stored regulation sources checked against their digests
+    checkpoint: dict[str, Any] | None = None  # the checkpoint the log was shown to extend
 
 
 def context_sources(context: LawContext, amendment_paths: Sequence[Path | str] = ()) -> tuple[
@@ -223,7 +241,14 @@ class DecisionLog:
     def __init__(self, url: str = DEFAULT_URL, create: bool = True):
         self.url = normalise_url(url)
         self.dialect = self.url.split(":", 1)[0].split("+", 1)[0]
-        self.engine: Engine = self._make_engine()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise AuditError(f"`{url}` is not a decision log URL: use sqlite:///file.db or postgresql://…")
+        if self.dialect == "sqlite" and not create:
+            _sqlite_file(self.url)  # an existing SQLite file, or say what it is instead
+        try:
+            self.engine: Engine = self._make_engine()
+        except (ArgumentError, NoSuchModuleError, ValueError) as error:
+            raise AuditError(f"cannot open the decision log `{url}`: {error}") from None
         self._stored_digests: set[str] = set()
         self._thread_lock = threading.Lock()
         self._lock_file: Any = None
@@ -261,17 +286,26 @@ class DecisionLog:
         return create_engine(self.url, pool_pre_ping=True, pool_size=4, max_overflow=8)
 
     def _create(self) -> None:
+        # Find decisions by application id. PostgreSQL indexes a digest of it: a B-tree entry
+        # holds at most about 2.7 kB, and an id is any non-empty string.
+        by_application = ("CREATE INDEX IF NOT EXISTS ix_lexgraph_decisions_application ON lexgraph_decisions "
+                          + ("(md5(application_id))" if self.dialect == "postgresql" else "(application_id)"))
         for attempt in range(5):
             try:
                 with self.engine.begin() as conn:
                     metadata.create_all(conn, checkfirst=True)
                     if conn.execute(select(chain_head.c.id).where(chain_head.c.id == 1)).first() is None:
                         conn.execute(insert(chain_head).values(id=1, seq=0, hash=GENESIS))
+                    conn.exec_driver_sql(by_application)
                 return
             except (IntegrityError, ProgrammingError, OperationalError) as error:
                 # Another process created the tables or the head row at the same moment: look again.
                 if attempt == 4:
-                    raise AuditError(f"cannot open the decision log at {self.url}: {error}") from error
+                    raise AuditError(f"cannot open the decision log at {_safe_url(self.url)}: "
+                                     f"{getattr(error, 'orig', error)}") from None
+            except Exception as error:  # not a database at all, a server that refuses us…
+                raise AuditError(f"cannot open the decision log at {_safe_url(self.url)}: "
+                                 f"{getattr(error, 'orig', error)}") from None
 
     def checkpoint_in_background(self, every: float = 0.25, restart_frames: int = 16384) -> None:
         """SQLite: take WAL checkpoints off the writers' path (the service calls this).
@@ -433,6 +467,19 @@ class DecisionLog:
             raise AuditError(f"no decision `{decision_id}` in the log")
         return _public(dict(row))
 
+    def find(self, application_id: str, limit: int = 100) -> list[dict[str, Any]]:
+        """The decisions logged for one application id, oldest first: where to look, not the records."""
+        query = select(decisions.c.seq, decisions.c.decision_id, decisions.c.created_at, decisions.c.law_digest,
+                       decisions.c.hash).where(decisions.c.application_id == application_id)
+        if self.dialect == "postgresql":
+            from sqlalchemy import func
+
+            query = query.where(func.md5(decisions.c.application_id) == func.md5(application_id))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(decisions.c.seq).limit(limit)).mappings().all()
+        return [{"seq": int(r["seq"]), "decision_id": r["decision_id"], "created_at": r["created_at"],
+                 "law_digest": r["law_digest"], "hash": r["hash"]} for r in rows]
+
     def count(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(select(chain_head.c.seq).where(chain_head.c.id == 1)).scalar_one())
@@ -458,30 +505,50 @@ class DecisionLog:
             yield from batch
             last = int(batch[-1]["seq"])
 
-    def verify(self) -> VerifyResult:
-        """Walk the chain from the genesis hash; the first record that does not fit is reported."""
-        expected_seq, prev, count = 1, GENESIS, 0
-        for row in self.rows():
-            problem = ""
-            if int(row["seq"]) != expected_seq:
-                problem = (f"sequence jumps from {expected_seq - 1} to {row['seq']}: "
-                           f"{'records removed' if int(row['seq']) > expected_seq else 'records inserted'}")
-            elif row["prev_hash"] != prev:
-                problem = "prev_hash does not match the previous record: a record was removed, inserted or reordered"
-            elif record_hash(row) != row["hash"]:
-                problem = "the record's content does not match its hash: it was altered"
-            if problem:
-                return VerifyResult(False, count, prev, problem, _public(row))
-            prev, expected_seq, count = row["hash"], expected_seq + 1, count + 1
+    def verify(self, checkpoint: Checkpoint | None = None) -> VerifyResult:
+        """Walk the chain from the genesis hash (the first record that does not fit is reported),
+        compare the head row, check every stored regulation source against its law digest, and,
+        given a signed checkpoint, that the chain still passes through its head."""
+        walk = walk_chain(self.rows(), checkpoint)
+        if not walk.ok:
+            return walk
         with self.engine.connect() as conn:
             head = conn.execute(select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)).first()
+        count, prev = walk.records, walk.head_hash
         if head is None:
-            return VerifyResult(False, count, prev, "the chain head is missing")
+            return dataclasses.replace(walk, ok=False, problem="the chain head is missing")
         if int(head.seq) != count or head.hash != prev:
-            return VerifyResult(False, count, prev, f"the chain head records {head.seq} decisions ending in "
-                                f"{str(head.hash)[:16]}…, the chain holds {count} ending in {prev[:16]}…: "
-                                "records were removed from or added to the end")
-        return VerifyResult(True, count, prev)
+            return dataclasses.replace(walk, ok=False, problem=(
+                f"the chain head records {head.seq} decisions ending in {str(head.hash)[:16]}…, the chain holds "
+                f"{count} ending in {prev[:16]}…: records were removed from or added to the end"))
+        problem, checked = self._verify_sources(walk.digests)
+        if problem:
+            return dataclasses.replace(walk, ok=False, problem=problem, sources=checked)
+        return dataclasses.replace(walk, sources=checked)
+
+    def _verify_sources(self, digests: dict[str, dict[str, Any]]) -> tuple[str, int]:
+        """Every law digest the chain names has its sources stored, and they hash to it: the
+        digest is in the hashed records, so sources altered, swapped or deleted are found."""
+        from lexgraph.engine.model import SourceFile
+        from lexgraph.engine.pipeline import digest as law_digest
+
+        checked = 0
+        for digest, first in digests.items():
+            with self.engine.connect() as conn:
+                row = conn.execute(select(sources).where(sources.c.digest == digest)).mappings().first()
+            if row is None:
+                return (f"the regulation sources of law {digest[:16]}… (record {first['seq']} and later) are missing "
+                        "from the log: they were deleted"), checked
+            try:
+                texts = [t for _, t in json.loads(row["files"])] + [t for _, t in json.loads(row["amendments"])]
+                parameters = _loads(first["decision"])["law"].get("parameters", {})
+            except (TypeError, ValueError, KeyError, AttributeError):
+                return f"the stored regulation sources of law {digest[:16]}… are not readable: they were altered", checked
+            if law_digest([SourceFile("", str(t)) for t in texts], parameters) != digest:
+                return (f"the stored regulation sources of law {digest[:16]}… do not hash to that digest: "
+                        "they were altered"), checked
+            checked += 1
+        return "", checked
 
     # ------------------------------------------------------------ replay
 
@@ -503,6 +570,235 @@ class DecisionLog:
                 "recorded_digest": recorded["law"]["digest"], "replayed_digest": replayed["law"]["digest"],
                 "outcomes": {d["permit"]: d["outcome"] for d in replayed["decisions"]},
                 "differences": differences[:50], "difference_count": len(differences)}
+
+
+@dataclass(frozen=True)
+class Walk(VerifyResult):
+    digests: dict[str, dict[str, Any]] = field(default_factory=dict)  # law digest → its first record
+
+
+def walk_chain(rows: Iterator[dict[str, Any]] | list[dict[str, Any]], checkpoint: Checkpoint | None = None,
+               from_genesis: bool = True) -> Walk:
+    """Check records in chain order: consecutive seq, each prev_hash the previous hash, each hash
+    its content's. A log starts at the genesis hash; an export may start later (then its first
+    prev_hash is taken on trust, unless a checkpoint at or after that record vouches for it)."""
+    expected_seq, prev, count, first_seq = 1, GENESIS, 0, 1
+    digests: dict[str, dict[str, Any]] = {}
+    seen_checkpoint = False
+    for row in rows:
+        seq = int(row["seq"])
+        if count == 0 and not from_genesis:
+            first_seq, expected_seq = seq, seq
+            prev = GENESIS if seq == 1 else str(row["prev_hash"])
+        problem = ""
+        if seq != expected_seq:
+            problem = (f"sequence jumps from {expected_seq - 1} to {seq}: "
+                       f"{'records removed' if seq > expected_seq else 'records inserted'}")
+        elif row["prev_hash"] != prev:
+            problem = "prev_hash does not match the previous record: a record was removed, inserted or reordered"
+        elif record_hash(row) != row["hash"]:
+            problem = "the record's content does not match its hash: it was altered"
+        elif checkpoint is not None and seq == checkpoint.seq and row["hash"] != checkpoint.hash:
+            problem = (f"record {seq} is not the one the checkpoint signed at {checkpoint.signed_at} "
+                       "(its hash differs): the log was rewritten")
+        if problem:
+            return Walk(False, count, prev, problem, _public(row), first_seq=first_seq, digests=digests)
+        if checkpoint is not None and seq == checkpoint.seq:
+            seen_checkpoint = True
+        digests.setdefault(str(row["law_digest"]), row)
+        prev, expected_seq, count = row["hash"], expected_seq + 1, count + 1
+    if count == 0:
+        first_seq = 1
+    if checkpoint is not None and not seen_checkpoint:
+        last = first_seq + count - 1
+        return Walk(False, count, prev, (
+            f"the checkpoint signed at {checkpoint.signed_at} fixes record {checkpoint.seq}, "
+            + (f"the log ends at record {last}: it was cut short or wiped" if last < checkpoint.seq else
+               f"and this chain starts at record {first_seq}: it does not reach back to it")),
+            first_seq=first_seq, digests=digests)
+    return Walk(True, count, prev, first_seq=first_seq, digests=digests,
+                checkpoint=checkpoint.to_json() if checkpoint else None)
+
+
+# ------------------------------------------------------------ signed checkpoints
+
+
+CHECKPOINT_KIND = "lexgraph decision log checkpoint v1"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The chain head at one moment, signed with an Ed25519 key kept outside the database."""
+
+    seq: int
+    hash: str
+    signed_at: str
+    key: str  # sha256 of the raw public key, hex: which key signed
+    signature: str = ""  # base64 Ed25519 signature over message()
+
+    def message(self) -> bytes:
+        return canonical({"kind": CHECKPOINT_KIND, "seq": self.seq, "hash": self.hash,
+                          "signed_at": self.signed_at, "key": self.key}).encode()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": CHECKPOINT_KIND, "seq": self.seq, "hash": self.hash, "signed_at": self.signed_at,
+                "key": self.key, "signature": self.signature}
+
+    @classmethod
+    def read(cls, path: Path) -> Checkpoint:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("kind") != CHECKPOINT_KIND:
+                raise ValueError("not a lexgraph checkpoint")
+            return cls(int(data["seq"]), str(data["hash"]), str(data["signed_at"]), str(data["key"]),
+                       str(data["signature"]))
+        except OSError as error:
+            raise AuditError(f"cannot read the checkpoint `{path}`: {(error.strerror or str(error)).lower()}") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise AuditError(f"`{path}` is not a lexgraph checkpoint: {error}") from None
+
+
+def _key_id(public_key: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def generate_key(path: Path) -> str:
+    """A new Ed25519 key: the private key in `path` (PEM, mode 0600), the public key beside it
+    in `path`.pub. Returns the key id."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(private)
+        Path(f"{path}.pub").write_bytes(public)
+    except FileExistsError:
+        raise AuditError(f"`{path}` exists: a key is never overwritten") from None
+    except OSError as error:
+        raise AuditError(f"cannot write the key `{path}`: {(error.strerror or str(error)).lower()}") from None
+    return _key_id(key.public_key())
+
+
+def _load_key(path: Path, private: bool) -> Any:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise AuditError(f"cannot read the key `{path}`: {(error.strerror or str(error)).lower()}") from None
+    try:
+        if private:
+            key: Any = serialization.load_pem_private_key(data, password=None)
+            wanted: Any = Ed25519PrivateKey
+        else:
+            try:
+                key = serialization.load_pem_public_key(data)
+            except ValueError:  # the private key also names the public one
+                key = serialization.load_pem_private_key(data, password=None).public_key()
+            wanted = Ed25519PublicKey
+    except (ValueError, TypeError) as error:
+        raise AuditError(f"`{path}` is not a PEM key: {error}") from None
+    if not isinstance(key, wanted):
+        raise AuditError(f"`{path}` is not an Ed25519 key")
+    return key
+
+
+def sign_checkpoint(seq: int, head_hash: str, key_path: Path) -> Checkpoint:
+    import base64
+
+    key = _load_key(key_path, private=True)
+    unsigned = Checkpoint(seq, head_hash, _now(), _key_id(key.public_key()))
+    signature = base64.b64encode(key.sign(unsigned.message())).decode()
+    return dataclasses.replace(unsigned, signature=signature)
+
+
+def check_signature(checkpoint: Checkpoint, public_key_path: Path) -> None:
+    """Raise AuditError unless the checkpoint was signed by this key."""
+    import base64
+    import binascii
+
+    from cryptography.exceptions import InvalidSignature
+
+    key = _load_key(public_key_path, private=False)
+    if _key_id(key) != checkpoint.key:
+        raise AuditError(f"the checkpoint was signed by key {checkpoint.key[:16]}…, not by `{public_key_path}`")
+    try:
+        key.verify(base64.b64decode(checkpoint.signature, validate=True), checkpoint.message())
+    except (InvalidSignature, binascii.Error, ValueError):
+        raise AuditError("the checkpoint's signature is not valid: it was altered or forged") from None
+
+
+# ------------------------------------------------------------ exports
+
+
+def export_line(row: dict[str, Any]) -> str:
+    """One record as `audit export` writes it: every hashed field exactly as stored (the JSON
+    columns as the text that was hashed), and the hash. SHA-256 of the canonical JSON array of
+    the HASHED fields, in that order, is the record's hash: any canonical-JSON encoder re-checks it."""
+    return canonical({k: (int(row[k]) if k == "seq" else str(row[k])) for k in ROW_ORDER})
+
+
+def read_export(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        raise AuditError(f"cannot read `{path}`: {(error.strerror or str(error)).lower()}") from None
+    with handle:
+        try:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                    if not isinstance(row, dict) or any(k not in row for k in ROW_ORDER):
+                        raise ValueError(f"a record has the fields {', '.join(ROW_ORDER)}")
+                    int(row["seq"])
+                except (ValueError, TypeError) as error:
+                    raise AuditError(f"{path}:{number}: not an exported record: {error}") from None
+                yield row
+        except UnicodeDecodeError:
+            raise AuditError(f"`{path}` is not UTF-8 text: not an export") from None
+
+
+def verify_export(path: Path, checkpoint: Checkpoint | None = None) -> VerifyResult:
+    """Re-check an `audit export` file offline: the chain within it, and the checkpoint's head."""
+    return walk_chain(read_export(path), checkpoint, from_genesis=False)
+
+
+def _sqlite_file(url: str) -> None:
+    """An existing SQLite database at the URL (reading must not create an empty one)."""
+    path = Path(url.split(":///", 1)[1]) if ":///" in url else Path("")
+    if str(path) in ("", ".") or url.rstrip("/").endswith(":memory:"):
+        raise AuditError("a decision log needs a database file, not :memory:")
+    if not path.exists():
+        raise AuditError(f"no decision log at `{path}`")
+    if path.is_dir():
+        raise AuditError(f"`{path}` is a directory, not a decision log")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as error:
+        raise AuditError(f"cannot read `{path}`: {(error.strerror or str(error)).lower()}") from None
+    if header and header != b"SQLite format 3\x00":
+        raise AuditError(f"`{path}` is not a SQLite database (nor a .jsonl export)")
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password."""
+    if "://" in url and "@" in url.split("://", 1)[1]:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+    return url
 
 
 def _write_under(root: Path, rel: str, text: str) -> Path:
@@ -557,20 +853,57 @@ def _open(url: str) -> DecisionLog:
     return DecisionLog(url, create=False)
 
 
+def _is_export(target: str) -> bool:
+    return "://" not in target and (target.endswith(".jsonl") or target.endswith(".json"))
+
+
 def cmd_show(args: argparse.Namespace) -> int:
-    record = _open(args.db).get(args.decision_id)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n")
+    log = _open(args.db)
+    if args.application is not None:
+        found = log.find(args.application, limit=args.limit)
+        if not found:
+            raise AuditError(f"no decision for application `{args.application}` in the log")
+        records = [log.get(f["decision_id"]) for f in found]
+    elif args.decision_id is not None:
+        records = [log.get(args.decision_id)]
     else:
-        print(f"# decision {record['decision_id']} — logged {record['created_at']} (record {record['seq']})")
-        sys.stdout.write(render_text(decision_from_json(record["decision"])))
+        raise AuditError("name a decision: DECISION_ID or --application ID")
+    for record in records:
+        if args.format == "json":
+            sys.stdout.write(json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n")
+        else:
+            print(f"# decision {record['decision_id']} — logged {record['created_at']} (record {record['seq']})")
+            sys.stdout.write(render_text(decision_from_json(record["decision"])))
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    result = _open(args.url).verify()
+    checkpoint = None
+    if args.checkpoint is not None:
+        if args.public_key is None:
+            print("error: --checkpoint needs --public-key KEY.pub (the key that signs checkpoints)", file=sys.stderr)
+            return 2
+        checkpoint = Checkpoint.read(args.checkpoint)
+        check_signature(checkpoint, args.public_key)
+    if _is_export(args.url):
+        result = verify_export(Path(args.url), checkpoint)
+    else:
+        result = _open(args.url).verify(checkpoint)
     if result.ok:
-        print(f"ok: {result.records} records, one unbroken chain; head {result.head_hash}")
+        last = result.first_seq + result.records - 1
+        span = f"records {result.first_seq}–{last}" if result.first_seq != 1 else f"{result.records} records"
+        print(f"ok: {span}, one unbroken chain; head {result.head_hash}")
+        if result.first_seq != 1:
+            print(f"note: the chain before record {result.first_seq} is not in this file; its first prev_hash is "
+                  "taken on trust" + (" (the checkpoint vouches for the rest)" if checkpoint else ""))
+        if result.sources:
+            print(f"ok: the regulation sources of {result.sources} law(s) hash to their digests")
+        if checkpoint is not None:
+            print(f"ok: the log extends the checkpoint of record {checkpoint.seq} signed at {checkpoint.signed_at} "
+                  f"by key {checkpoint.key[:16]}…")
+        elif result.first_seq == 1:
+            print("note: without a signed checkpoint, a log cut short or rewritten along with its head row "
+                  "cannot be told from an honest one (see `lexgraph audit checkpoint`)")
         return 0
     print(f"BROKEN after {result.records} good records: {result.problem}", file=sys.stderr)
     if result.bad_record is not None:
@@ -587,28 +920,46 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    log = _open(args.db)
     try:
-        for row in _open(args.db).rows(since=args.since.isoformat() if args.since else ""):
-            out.write(canonical(_public(row)) + "\n")
+        out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    except OSError as error:
+        raise AuditError(f"cannot write `{args.output}`: {(error.strerror or str(error)).lower()}") from None
+    try:
+        for row in log.rows(since=args.since.isoformat() if args.since else ""):
+            out.write(export_line(row) + "\n")
     finally:
         if args.output:
             out.close()
     return 0
 
 
-def _audit_main(func: Any) -> Any:
-    def run(args: argparse.Namespace) -> int:
+def cmd_keygen(args: argparse.Namespace) -> int:
+    key_id = generate_key(args.key)
+    print(f"ok: Ed25519 key {key_id} — private key in {args.key} (keep it off the database's machine), "
+          f"public key in {args.key}.pub (give it to auditors)")
+    return 0
+
+
+def cmd_checkpoint(args: argparse.Namespace) -> int:
+    """Sign the head of a log that verifies now; refuse to sign a broken one."""
+    key = _load_key(args.key, private=True)  # a bad key is said before the log is read
+    del key
+    result = _open(args.db).verify()
+    if not result.ok:
+        print(f"error: the log does not verify, so no checkpoint was signed: {result.problem}", file=sys.stderr)
+        return 1
+    checkpoint = sign_checkpoint(result.records, result.head_hash, args.key)
+    text = json.dumps(checkpoint.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
         try:
-            code: int = func(args)
-            return code
-        except AuditError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        except OperationalError as error:
-            print(f"error: cannot read the decision log: {error.orig}", file=sys.stderr)
-            return 1
-    return run
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise AuditError(f"cannot write `{args.output}`: {(error.strerror or str(error)).lower()}") from None
+        print(f"ok: checkpoint of record {checkpoint.seq} ({checkpoint.hash}) written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def _date(text: str) -> dt.date:
@@ -619,22 +970,34 @@ def _date(text: str) -> dt.date:
 
 
 def register(sub: Any) -> None:
-    audit = sub.add_parser("audit", help="the decision log: show, verify, replay, export")
+    audit = sub.add_parser("audit", help="the decision log: show, verify, replay, export, keygen, checkpoint")
     commands = audit.add_subparsers(dest="audit_command", required=True)
     p = commands.add_parser("show", help="a logged decision, reasoned, as the applicant was told")
-    p.add_argument("decision_id")
+    p.add_argument("decision_id", nargs="?")
+    p.add_argument("--application", metavar="ID", help="every decision logged for this application id")
+    p.add_argument("--limit", type=int, default=100, help="with --application: at most this many (oldest first)")
     p.add_argument("--db", required=True, help="sqlite:///file.db or postgresql://…")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.set_defaults(func=_audit_main(cmd_show))
-    p = commands.add_parser("verify", help="walk the hash chain; exit 1 at the first bad record")
-    p.add_argument("url", help="sqlite:///file.db or postgresql://…")
-    p.set_defaults(func=_audit_main(cmd_verify))
+    p.set_defaults(func=cmd_show)
+    p = commands.add_parser("verify", help="walk the hash chain and the stored sources; exit 1 at the first bad record")
+    p.add_argument("url", help="sqlite:///file.db, postgresql://… or an `audit export` file (.jsonl)")
+    p.add_argument("--checkpoint", type=Path, help="a signed checkpoint (`audit checkpoint`) the log must extend")
+    p.add_argument("--public-key", type=Path, help="the Ed25519 public key that signs checkpoints (KEY.pub)")
+    p.set_defaults(func=cmd_verify)
     p = commands.add_parser("replay", help="re-decide under the stored sources; exit 1 if anything differs")
     p.add_argument("decision_id")
     p.add_argument("--db", required=True)
-    p.set_defaults(func=_audit_main(cmd_replay))
-    p = commands.add_parser("export", help="JSON lines for an external archive")
+    p.set_defaults(func=cmd_replay)
+    p = commands.add_parser("export", help="JSON lines for an external archive, re-verifiable offline")
     p.add_argument("--db", required=True)
     p.add_argument("--since", type=_date, help="records logged on or after this day (UTC)")
     p.add_argument("-o", "--output", type=Path)
-    p.set_defaults(func=_audit_main(cmd_export))
+    p.set_defaults(func=cmd_export)
+    p = commands.add_parser("keygen", help="a new Ed25519 key for signing checkpoints (KEY and KEY.pub)")
+    p.add_argument("key", type=Path)
+    p.set_defaults(func=cmd_keygen)
+    p = commands.add_parser("checkpoint", help="sign the log's head with a key held outside the database")
+    p.add_argument("--db", required=True)
+    p.add_argument("--key", type=Path, required=True, help="the Ed25519 private key (`audit keygen`)")
+    p.add_argument("-o", "--output", type=Path, help="the checkpoint file (default: standard output)")
+    p.set_defaults(func=cmd_checkpoint)

@@ -3,8 +3,8 @@
 Exit codes:
   0   success
   1   errors in the input: regulation sources (syntax, type, reference…), a malformed
-      application, an amendment parameter, or findings that gate (unresolved conflicts,
-      uncovered rules, a broken audit chain)
+      application, an amendment parameter, a file or database that cannot be read or written,
+      or findings that gate (unresolved conflicts, uncovered rules, a broken audit chain)
   2   usage: unknown command or option, a missing argument
   70  internal error (a bug in lexgraph: please report it)
 """
@@ -21,6 +21,7 @@ from typing import Any
 
 from lexgraph.engine.diagnostics import Diagnostic, LexgraphError
 from lexgraph.engine.graph import build_graph
+from lexgraph.engine.loader import SUFFIX
 from lexgraph.engine.pipeline import check_sources
 
 from .applications import ApplicationError, read_application
@@ -28,6 +29,10 @@ from .decisions import LawContext
 from .render import decision_json, dumps, render_html, render_text
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class InputError(Exception):
+    """A file that cannot be read or written, or nothing to work on: said in one line, exit 1."""
 
 
 def _date(text: str) -> dt.date:
@@ -71,6 +76,8 @@ def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     law, diagnostics = check_sources([args.dir, *args.amendments])
+    if not diagnostics and law is not None and not law.sources:
+        raise InputError(f"nothing to check: no {SUFFIX} files under `{args.dir}`")
     _print_diagnostics(diagnostics, args.format)
     if diagnostics:
         print(f"{len(diagnostics)} error(s)", file=sys.stderr)
@@ -120,7 +127,10 @@ def cmd_graph(args: argparse.Namespace) -> int:
 def write_output(text: str, output: Path | None) -> None:
     """A command's rendered result: to the -o file, or to standard output."""
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise InputError(f"cannot write `{output}`: {(error.strerror or str(error)).lower()}") from None
     else:
         sys.stdout.write(text)
 
@@ -180,19 +190,22 @@ def _registrars() -> list[Registrar]:
     return [importlib.import_module(f"lexgraph.compliance.{name}").register for name in COMMAND_MODULES]
 
 
+def _input_error(error: Exception) -> str | None:
+    """The decision log's errors, which live in optional modules: AuditError, and a database
+    SQLAlchemy could not read (not a database, gone away, refused). None for anything else."""
+    if type(error).__name__ == "AuditError":
+        return str(error)
+    if type(error).__module__.startswith("sqlalchemy"):
+        orig = getattr(error, "orig", None) or error
+        return f"the decision log cannot be read or written: {str(orig).splitlines()[0] if str(orig) else type(orig).__name__}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code: int = args.func(args)
-        return code
-    except LexgraphError as error:
-        _print_diagnostics(error.diagnostics, getattr(args, "format", "text") if getattr(args, "format", "") == "json" else "text")
-        print(f"{len(error.diagnostics)} error(s) in the regulation sources or parameters", file=sys.stderr)
-        return EXIT_INPUT
-    except ApplicationError as error:
-        print(f"error: malformed application\n{error}", file=sys.stderr)
-        return EXIT_INPUT
+        return _run(args)
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
@@ -203,6 +216,29 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         print("internal error: this is a bug in lexgraph", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; every error in the input becomes one message and exit 1 here, in one place."""
+    try:
+        code: int = args.func(args)
+        return code
+    except LexgraphError as error:
+        _print_diagnostics(error.diagnostics, getattr(args, "format", "text") if getattr(args, "format", "") == "json" else "text")
+        print(f"{len(error.diagnostics)} error(s) in the regulation sources or parameters", file=sys.stderr)
+        return EXIT_INPUT
+    except ApplicationError as error:
+        print(f"error: malformed application\n{error}", file=sys.stderr)
+        return EXIT_INPUT
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as error:
+        message = _input_error(error)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":

@@ -31,7 +31,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from lexgraph.engine.diagnostics import LexgraphError
 
-from .applications import ApplicationError, validate_application
+from .applications import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    ApplicationError,
+    is_contract_date,
+    parse_json,
+    validate_application,
+)
 from .audit import DEFAULT_URL, AuditError, DecisionLog, Entry, compact
 from .decisions import LawContext
 from .render import decision_json
@@ -43,6 +50,10 @@ MAX_BODY = 1 << 20  # one application is a few kB; a megabyte is generous
 MAX_BATCH_BODY = 16 << 20
 MAX_BATCH = 1000
 MAX_AMENDMENT = 256 << 10
+MAX_JSON_TOKENS = 256  # per application in a batch: a body with more commas, brackets and colons is junk
+MAX_JSON_VALUES = 1 << 16  # one request's body
+BODY_TIMEOUT = 30.0
+NEW_LAWS_PER_CLIENT = 8
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")
 AMENDMENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -61,10 +72,16 @@ class ServiceConfig:
     amendments_dir: str | None = None  # default: the bundled corpus's amendments/
     max_body: int = MAX_BODY
     contexts: int = 16  # LawContexts kept per worker, keyed by (amendments, parameters)
+    token_file: str | None = None  # workers read the token from here: it is never put in their environment
+    body_timeout: float = BODY_TIMEOUT  # seconds a request body may take to arrive, in all
+    new_laws_per_client: int = NEW_LAWS_PER_CLIENT  # laws one client may have compiled per minute
 
     @classmethod
     def from_env(cls) -> "ServiceConfig":
-        return cls(**json.loads(os.environ.get(CONFIG_ENV, "{}")))
+        config = cls(**json.loads(os.environ.get(CONFIG_ENV, "{}")))
+        if config.token_file and not config.token:
+            config.token = Path(config.token_file).read_text(encoding="utf-8").strip() or None
+        return config
 
 
 class HTTPProblem(Exception):
@@ -75,13 +92,25 @@ class HTTPProblem(Exception):
         self.status, self.detail, self.problems = status, detail, problems or []
 
     def body(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"detail": self.detail}
+        out: dict[str, Any] = {"detail": scrub(self.detail)}
         if self.problems:
-            out["problems"] = [{"path": p, "message": m} for p, m in self.problems]
+            out["problems"] = [{"path": scrub(p), "message": scrub(m)} for p, m in self.problems]
         return out
 
 
+_ABSOLUTE_DIRS = re.compile(r"(?<![\w.~-])/(?:[^\s/`'\"<>:]+/)+")
+
+
+def scrub(text: str) -> str:
+    """No absolute server path in an answer: `/srv/lexgraph/amendments/x.lex` is said as `x.lex`."""
+    return _ABSOLUTE_DIRS.sub("", text)
+
+
 class BodyTooLarge(Exception):
+    pass
+
+
+class BodyTooSlow(Exception):
     pass
 
 
@@ -100,6 +129,9 @@ class Laws:
         self._cache: OrderedDict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]],
                                  tuple[LawContext, list[Path]]] = OrderedDict()
         self._lock = threading.Lock()
+        self._compiling = threading.Lock()  # one law compiled at a time per worker
+        self._baseline: tuple[LawContext, list[Path]] | None = None  # never evicted
+        self._misses: dict[str, list[float]] = {}  # client → times it had a law compiled
 
     def known(self) -> dict[str, Path]:
         """Amendment id → file: the corpus's amendments/ by stem, then those uploaded at run time.
@@ -110,20 +142,61 @@ class Laws:
                 out.update({p.stem: p for p in sorted(folder.glob("*.lex")) if AMENDMENT_ID.match(p.stem)})
         return out
 
-    def get(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
-        ids = tuple(dict.fromkeys(amendments))
-        key = (ids, tuple(sorted(parameters.items())))
+    @staticmethod
+    def key(amendments: list[str], parameters: dict[str, str]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        return tuple(dict.fromkeys(amendments)), tuple(sorted(parameters.items()))
+
+    def cached(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]] | None:
+        """The law if it is compiled already (cheap: the event loop calls this)."""
+        key = self.key(amendments, parameters)
+        if key == ((), ()) and self._baseline is not None:
+            return self._baseline
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:  # its amendments were known when it was loaded, and stay known
                 self._cache.move_to_end(key)
+            return cached
+
+    def admit(self, client: str, now: float | None = None) -> None:
+        """A client may have `new_laws_per_client` laws compiled a minute: each costs 0.1–1 s of a
+        core and evicts another client's law from the cache. Past that: 429."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = [t for t in self._misses.get(client, []) if now - t < 60.0]
+            if len(recent) >= self.config.new_laws_per_client:
+                raise HTTPProblem(429, f"too many new laws asked for: at most {self.config.new_laws_per_client} "
+                                  "different with/set combinations a minute per client", [("query.set", "try again later")])
+            recent.append(now)
+            self._misses[client] = recent
+            if len(self._misses) > 4096:  # forget the quiet clients
+                for quiet in [c for c, ts in self._misses.items() if not ts or now - ts[-1] >= 60.0]:
+                    del self._misses[quiet]
+
+    def get(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
+        """The law for these amendments and parameters, compiled if need be (blocking: call it
+        from a worker thread, never on the event loop)."""
+        cached = self.cached(amendments, parameters)
+        if cached is not None:
+            return cached
+        with self._compiling:  # concurrent requests for one new law compile it once
+            cached = self.cached(amendments, parameters)
+            if cached is not None:
                 return cached
+            return self._load(amendments, parameters)
+
+    def check_known(self, amendments: list[str]) -> dict[str, Path]:
         known = self.known()
         unknown = [a for a in amendments if a not in known]
         if unknown:
-            raise HTTPProblem(404, f"unknown amendment {', '.join(map(repr, unknown))}; known: "
-                              f"{', '.join(sorted(known)) or 'none'}", [("query.with", f"unknown amendment `{a}`") for a in unknown])
-        paths = [known[a] for a in ids]
+            raise HTTPProblem(404, f"unknown amendment {', '.join(map(repr, unknown[:10]))}; known: "
+                              f"{', '.join(sorted(known)) or 'none'}",
+                              [("query.with", f"unknown amendment `{a}`") for a in unknown[:10]])
+        return known
+
+    def _load(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
+        key = self.key(amendments, parameters)
+        known = self.check_known(amendments)
+        paths = [known[a] for a in key[0]]
         try:
             context = LawContext.load(self.law_dirs, paths, parameters)
         except LexgraphError as error:
@@ -131,6 +204,9 @@ class Laws:
                               [("query.set" if d.code in ("unknown_parameter", "type_mismatch") else "query.with",
                                 f"{d.span}: {d.code}: {d.message}" if d.span.line else f"{d.code}: {d.message}")
                                for d in error.diagnostics]) from None
+        if key == ((), ()):
+            self._baseline = (context, paths)
+            return self._baseline
         with self._lock:
             self._cache[key] = (context, paths)
             while len(self._cache) > self.config.contexts:
@@ -141,12 +217,10 @@ class Laws:
 def parse_day(text: str | None) -> dt.date | None:
     if text is None:
         return None
-    try:
-        if DATE.match(text):
-            return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise HTTPProblem(422, "not a date", [("query.as_of", f"`{text}` is not a date (YYYY-MM-DD)")])
+    if is_contract_date(text):
+        return dt.date.fromisoformat(text)
+    raise HTTPProblem(422, "not a date", [("query.as_of", f"`{text}` is not a date YYYY-MM-DD in the years "
+                                                          f"{FIRST_YEAR}–{LAST_YEAR}")])
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:
@@ -265,11 +339,13 @@ def _escape(value: str) -> str:
 
 
 class Edge:
-    """Pure ASGI middleware: body size limits (413 before the app reads a byte too many) and
-    metrics for every request. Pure ASGI because BaseHTTPMiddleware costs a task per request."""
+    """Pure ASGI middleware: body size limits (413 before the app reads a byte too many), a
+    deadline for the whole body (408: a client that trickles its body cannot hold a connection
+    and its task for ever) and metrics for every request. Pure ASGI because BaseHTTPMiddleware
+    costs a task per request."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, max_body: int):
-        self.app, self.metrics, self.max_body = app, metrics, max_body
+    def __init__(self, app: ASGIApp, metrics: Metrics, max_body: int, body_timeout: float = BODY_TIMEOUT):
+        self.app, self.metrics, self.max_body, self.body_timeout = app, metrics, max_body, body_timeout
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Any]],
                        send: Callable[[Any], Awaitable[None]]) -> None:
@@ -291,15 +367,23 @@ class Edge:
         try:
             if declared is not None and (not declared.isdigit() or int(declared) > limit):
                 raise BodyTooLarge()
-            seen = 0
+            seen, complete = 0, False
+            deadline = asyncio.get_running_loop().time() + self.body_timeout
 
             async def receive_limited() -> Any:
-                nonlocal seen
-                message = await receive()
+                nonlocal seen, complete
+                if complete:  # after the body: e.g. waiting for a disconnect, no deadline
+                    return await receive()
+                try:
+                    async with asyncio.timeout_at(deadline):  # no task of its own, unlike wait_for
+                        message = await receive()
+                except TimeoutError:
+                    raise BodyTooSlow() from None
                 if message["type"] == "http.request":
                     seen += len(message.get("body", b""))
                     if seen > limit:
                         raise BodyTooLarge()
+                    complete = not message.get("more_body", False)
                 return message
 
             await self.app(scope, receive_limited, send_wrapper)
@@ -307,15 +391,23 @@ class Edge:
             if started:
                 raise
             await _send_json(send_wrapper, 413, {"detail": f"request body larger than {limit} bytes"})
+        except BodyTooSlow:
+            if started:
+                raise
+            await _send_json(send_wrapper, 408, {"detail": f"the request body did not arrive within "
+                                                           f"{self.body_timeout:g} s"}, close=True)
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             self.metrics.observe(scope["method"], route, status, time.perf_counter() - start)
 
 
-async def _send_json(send: Callable[[Any], Awaitable[None]], status: int, body: dict[str, Any]) -> None:
+async def _send_json(send: Callable[[Any], Awaitable[None]], status: int, body: dict[str, Any],
+                     close: bool = False) -> None:
     data = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 
 
@@ -356,9 +448,11 @@ PROBLEM = {"type": "object", "required": ["detail"], "properties": {
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    text = {400: "Bad request", 401: "Missing or wrong bearer token", 404: "Not found", 409: "Already exists",
-            413: "Request body too large", 422: "Invalid input: every problem with its field path",
-            501: "Not available in this build", 503: "The decision log cannot be written"}
+    text = {400: "Bad request", 401: "Missing or wrong bearer token", 404: "Not found", 408: "The body came too slowly",
+            409: "Already exists", 413: "Request body too large", 415: "The body is not application/json",
+            422: "Invalid input: every problem with its field path",
+            429: "Too many new laws (with/set combinations) asked for by this client", 501: "Not available in this build",
+            503: "The decision log cannot be written"}
     return {c: {"description": text[c], **_json_content(_ref("Problem"))} for c in codes}
 
 
@@ -408,15 +502,34 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
         response.headers.update(error.headers or {})  # e.g. Allow on 405
         return response
 
-    async def read_json(request: Request) -> Any:
+    async def read_json(request: Request, max_values: int = MAX_JSON_VALUES) -> Any:
+        """The body as JSON. Only `application/json` (415 otherwise: a web page's form or
+        text/plain request cannot write into the log); the count of JSON values is bounded before
+        parsing, so junk cannot make the parser build hundreds of megabytes of objects."""
+        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+            raise HTTPProblem(415, "the body must be application/json",
+                              [("header.content-type", f"`{media or 'none'}` is not application/json")])
         body = await request.body()
+        if sum(body.count(c) for c in (b",", b":", b"[", b"{")) > max_values:
+            raise HTTPProblem(413, f"the body holds more than {max_values} JSON values",
+                              [("$", "too many values for its kind of request")])
         try:
-            return json.loads(body)
-        except UnicodeDecodeError:
-            raise HTTPProblem(422, "the body is not UTF-8", [("$", "not UTF-8 text")]) from None
-        except json.JSONDecodeError as error:
-            raise HTTPProblem(422, "the body is not JSON", [("$", f"not JSON: {error.msg} at line {error.lineno} "
-                                                             f"column {error.colno}")]) from None
+            if len(body) > 256 << 10:  # a large body is parsed off the event loop
+                return await run_in_threadpool(parse_json, body)
+            return parse_json(body)
+        except ApplicationError as error:
+            raise HTTPProblem(422, "the body is not JSON this service reads", error.problems) from None
+
+    async def law_for(request: Request, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
+        """The law for with/set: from the cache on the loop, or compiled in a worker thread (one at a
+        time), within the client's allowance of new laws."""
+        cached = laws.cached(amendments, parameters)
+        if cached is not None:
+            return cached
+        await run_in_threadpool(laws.check_known, amendments)  # a 404 costs no allowance
+        laws.admit(request.client.host if request.client else "unknown")
+        return await run_in_threadpool(laws.get, amendments, parameters)
 
     def application_of(data: Any, path: str = "$") -> dict[str, Any]:
         try:
@@ -425,12 +538,8 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
             raise HTTPProblem(422, "the application does not follow the contract",
                               [(path + p[1:], m) for p, m in error.problems]) from None
 
-    async def decide(applications: list[dict[str, Any]], as_of_text: str | None, amendments: list[str],
-                     assignments: list[str], explain: str) -> list[str]:
-        """Decide, log (awaiting the commit), and return each answer as encoded JSON text."""
-        as_of = parse_day(as_of_text)
-        parameters = parse_assignments(assignments)
-        context, paths = laws.get(amendments, parameters)
+    def prepare(context: LawContext, paths: list[Path], applications: list[dict[str, Any]], as_of: dt.date | None,
+                parameters: dict[str, str], explain: str) -> tuple[list[Entry], list[tuple[dict[str, Any], str]]]:
         entries, answers = [], []
         for application in applications:
             # Already validated against the contract: go straight to the evaluator.
@@ -441,6 +550,36 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
             entries.append(entry)
             summary = decision_json(decision, summary=True) if explain == "summary" else None
             answers.append((summary or full, compact(summary) if summary else full_text))
+        return entries, answers
+
+    def validate_all(items: list[Any]) -> list[dict[str, Any]]:
+        problems: list[tuple[str, str]] = []
+        applications = []
+        for i, item in enumerate(items):
+            try:
+                applications.append(application_of(item, f"$.applications[{i}]"))
+            except HTTPProblem as error:
+                problems += error.problems
+        if problems:
+            raise HTTPProblem(422, "applications do not follow the contract", problems[:200])
+        return applications
+
+    async def decide(request: Request, applications: list[Any], as_of_text: str | None, amendments: list[str],
+                     assignments: list[str], explain: str, batch: bool = False) -> list[str]:
+        """Validate, decide, log (awaiting the commit), and return each answer as encoded JSON text.
+        One application is decided on the event loop (a fraction of a millisecond); a batch in a
+        worker thread, so the other requests go on meanwhile."""
+        as_of = parse_day(as_of_text)
+        parameters = parse_assignments(assignments)
+        context, paths = await law_for(request, amendments, parameters)
+        if batch:
+            def work() -> tuple[list[Entry], list[tuple[dict[str, Any], str]]]:
+                return prepare(context, paths, validate_all(applications), as_of, parameters, explain)
+
+            entries, answers = await run_in_threadpool(work)
+        else:
+            entries, answers = prepare(context, paths, [application_of(a) for a in applications], as_of,
+                                       parameters, explain)
         try:
             ids = await committer.submit(entries)
         except Exception as error:  # never hand out a decision that is not in the log
@@ -467,11 +606,10 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
 
     @app.post("/v1/decisions", tags=["decisions"], openapi_extra=application_body, summary="Decide one application",
               responses={200: {"description": "The decision (logged)", **_json_content(_ref("Decision"))},
-                         **_errors(404, 413, 422, 503)})
+                         **_errors(404, 408, 413, 415, 422, 429, 503)})
     async def post_decision(request: Request, as_of: str | None = as_of_q, with_: list[str] = with_q,
                             set_: list[Assignment] = set_q, explain: str = explain_q) -> Response:
-        application = application_of(await read_json(request))
-        (answer,) = await decide([application], as_of, with_, set_, explain)
+        (answer,) = await decide(request, [await read_json(request)], as_of, with_, set_, explain)
         return respond_text(answer)
 
     batch_schema = {"type": "object", "required": ["applications"], "additionalProperties": False, "properties": {
@@ -482,25 +620,16 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
               responses={200: {"description": "The decisions, in order (each logged)", **_json_content(
                   {"type": "object", "required": ["decisions"],
                    "properties": {"decisions": {"type": "array", "items": _ref("Decision")}}})},
-                  **_errors(404, 413, 422, 503)})
+                  **_errors(404, 408, 413, 415, 422, 429, 503)})
     async def post_batch(request: Request, as_of: str | None = as_of_q, with_: list[str] = with_q,
                          set_: list[Assignment] = set_q, explain: str = explain_q) -> Response:
-        data = await read_json(request)
+        data = await read_json(request, MAX_JSON_TOKENS * MAX_BATCH)
         if not isinstance(data, dict) or not isinstance(data.get("applications"), list):
             raise HTTPProblem(422, "expected {\"applications\": [...]}", [("$.applications", "an array of applications")])
         items = data["applications"]
         if len(items) > MAX_BATCH:
             raise HTTPProblem(422, f"at most {MAX_BATCH} applications per batch", [("$.applications", "too many")])
-        problems: list[tuple[str, str]] = []
-        applications = []
-        for i, item in enumerate(items):
-            try:
-                applications.append(application_of(item, f"$.applications[{i}]"))
-            except HTTPProblem as error:
-                problems += error.problems
-        if problems:
-            raise HTTPProblem(422, "applications do not follow the contract", problems)
-        answers = await decide(applications, as_of, with_, set_, explain)
+        answers = await decide(request, items, as_of, with_, set_, explain, batch=True)
         return respond_text('{"decisions":[' + ",".join(answers) + "]}")
 
     record_schema = {"type": "object", "required": ["decision_id", "seq", "created_at", "application", "decision", "law",
@@ -516,6 +645,15 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
             return log.get(decision_id)
         except AuditError as error:
             raise HTTPProblem(404, str(error)) from None
+
+    @app.get("/v1/decisions", tags=["decisions"], summary="Where an application's decisions are in the log",
+             responses={200: {"description": "The decisions logged for that application id, oldest first",
+                              **_json_content({"type": "object", "required": ["application_id", "decisions"]})},
+                        **_errors(422)})
+    async def find_decisions(application_id: str = Query(..., min_length=1, max_length=4096),
+                             limit: int = Query(100, ge=1, le=1000)) -> Response:
+        found = await run_in_threadpool(log.find, application_id, limit)
+        return respond({"application_id": application_id, "decisions": found})
 
     @app.get("/v1/decisions/{decision_id}", tags=["decisions"], summary="A logged decision: input, decision, law, time",
              responses={200: {"description": "The log record", **_json_content(record_schema)}, **_errors(404)})
@@ -535,13 +673,18 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
         except LexgraphError as error:  # the stored sources no longer load: say where
             raise HTTPProblem(422, "the stored sources do not load",
                               [(str(d.span), f"{d.code}: {d.message}") for d in error.diagnostics]) from None
+        except ApplicationError as error:  # logged before today's contract bounds (e.g. a NaN)
+            raise HTTPProblem(422, "the stored application does not follow the contract",
+                              [("record.application" + p[1:], m) for p, m in error.problems]) from None
+        except AuditError as error:
+            raise HTTPProblem(422, str(error)) from None
         return respond(report)
 
     @app.get("/v1/law", tags=["law"], summary="Instruments in force, amendments, parameters and the digest",
-             responses={200: {"description": "The law", **_json_content({"type": "object"})}, **_errors(404, 422)})
-    async def get_law(as_of: str | None = day_q, with_: list[str] = with_q,
+             responses={200: {"description": "The law", **_json_content({"type": "object"})}, **_errors(404, 422, 429)})
+    async def get_law(request: Request, as_of: str | None = day_q, with_: list[str] = with_q,
                       set_: list[Assignment] = set_q) -> Response:
-        context, _ = laws.get(with_, parse_assignments(set_))
+        context, _ = await law_for(request, with_, parse_assignments(set_))
         law = context.law
         day = parse_day(as_of) or dt.date.today()
         instruments = [{"id": i.id, "kind": i.kind, "title_zh": i.title_zh, "title_en": i.title_en, "rank": i.rank,
@@ -561,11 +704,11 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
         return sorted(out, key=lambda e: (e["direction"], e["kind"], e["node"]))
 
     @app.get("/v1/rules/{rule_id:path}", tags=["law"], summary="A rule: citation, text, definition, graph neighbours",
-             responses={200: {"description": "The rule", **_json_content({"type": "object"})}, **_errors(404, 422)})
-    async def get_rule(rule_id: str, with_: list[str] = with_q, set_: list[Assignment] = set_q) -> Response:
+             responses={200: {"description": "The rule", **_json_content({"type": "object"})}, **_errors(404, 422, 429)})
+    async def get_rule(request: Request, rule_id: str, with_: list[str] = with_q, set_: list[Assignment] = set_q) -> Response:
         from lexgraph.engine.evaluate import cited_text, render_citation
 
-        context, _ = laws.get(with_, parse_assignments(set_))
+        context, _ = await law_for(request, with_, parse_assignments(set_))
         rule = context.law.rules.get(rule_id)
         if rule is None:
             raise HTTPProblem(404, f"no rule `{rule_id}`")
@@ -580,13 +723,13 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
 
     @app.get("/v1/articles/{citation:path}", tags=["law"],
              summary="An article (or paragraph, item): verbatim text, the rules citing it, graph neighbours",
-             responses={200: {"description": "The article", **_json_content({"type": "object"})}, **_errors(404, 422)})
-    async def get_article(citation: str = citation_p, with_: list[str] = with_q, set_: list[Assignment] = set_q) -> Response:
+             responses={200: {"description": "The article", **_json_content({"type": "object"})}, **_errors(404, 422, 429)})
+    async def get_article(request: Request, citation: str = citation_p, with_: list[str] = with_q, set_: list[Assignment] = set_q) -> Response:
         match = CITATION.match(citation)
         if match is None:
             raise HTTPProblem(422, "not a citation", [("path.citation", "expected INSTRUMENT/art_N[__para_P[__item_I]], "
                                                                         "e.g. pr_measures/art_6")])
-        context, _ = laws.get(with_, parse_assignments(set_))
+        context, _ = await law_for(request, with_, parse_assignments(set_))
         inst, number = match.group(1), int(match.group(2))
         para, item = int(match.group(3) or 0), int(match.group(4) or 0)
         article = context.law.articles.get((inst, number))
@@ -616,12 +759,12 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
 
     @app.post("/v1/analyses", tags=["law"], summary="The findings of `lexgraph analyze` for as_of / with / set",
               responses={200: {"description": "The findings", **_json_content({"type": "object"})},
-                         **_errors(404, 422, 501)})
-    async def post_analysis(as_of: str | None = day_q, with_: list[str] = with_q,
+                         **_errors(404, 422, 429, 501)})
+    async def post_analysis(request: Request, as_of: str | None = day_q, with_: list[str] = with_q,
                             set_: list[Assignment] = set_q) -> Response:
         if importlib.util.find_spec("lexgraph.compliance.analysis") is None:
             raise HTTPProblem(501, "analysis is not part of this build (lexgraph.compliance.analysis is missing)")
-        context, _ = laws.get(with_, parse_assignments(set_))
+        context, _ = await law_for(request, with_, parse_assignments(set_))
         return respond(await run_in_threadpool(_run_analysis, context, parse_day(as_of) or dt.date.today()))
 
     @app.post("/v1/amendments", tags=["law"], summary="Load a new amendment source at run time (bearer token)",
@@ -630,7 +773,7 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
                       "source": {"type": "string", "description": "the amendment's .lex text"},
                       "id": {"type": "string", "description": "default: the name of its `amendment` block"}}})}},
               responses={201: {"description": "Loaded and checked", **_json_content({"type": "object"})},
-                         **_errors(401, 404, 409, 413, 422)})
+                         **_errors(401, 404, 408, 409, 413, 415, 422)})
     async def post_amendment(request: Request) -> Response:
         if not config.token or laws.upload_dir is None:
             raise HTTPProblem(404, "loading amendments at run time is off (start the service with a token)")
@@ -668,9 +811,13 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
                     for parameter in operation.get("parameters", []):
                         if parameter["name"] == "as_of":  # a calendar date, said plainly
                             parameter["schema"] = {"type": "string", "format": "date", "pattern": DATE.pattern}
+                            # Edge cases every client (and schemathesis' examples phase) should try.
+                            parameter["examples"] = {d: {"value": d} for d in ("2024-06-01", "0000-01-01", "9999-12-31")}
                     # FastAPI documents its own validation error; ours is the Problem above.
                     operation.get("responses", {}).get("422", {}).get("content", {}).get(
                         "application/json", {})["schema"] = _ref("Problem")
+            body = spec["paths"]["/v1/decisions"]["post"]["requestBody"]["content"]["application/json"]
+            body["examples"] = {name: {"value": value} for name, value in _hostile_examples().items()}
             app.openapi_schema = spec
         return app.openapi_schema
 
@@ -678,13 +825,28 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
 
     add_case_routes(app, laws, config.db, respond)
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_middleware(Edge, metrics=metrics, max_body=config.max_body)
+    app.add_middleware(Edge, metrics=metrics, max_body=config.max_body, body_timeout=config.body_timeout)
     laws.get([], {})  # load the baseline now, not on the first request
     # The law, its compiled programs and the app live as long as the worker: move them out of the
     # collector's sight, so a full collection walks only the requests in flight (short pauses).
     gc.collect()
     gc.freeze()
     return app
+
+
+def _hostile_examples() -> dict[str, dict[str, Any]]:
+    """Applications at the contract's edges, documented as examples so that schemathesis' examples
+    phase sends them on every run: each must give a decision or a 422 naming the field."""
+    applicant: dict[str, Any] = {"nationality": "DEU", "birth_date": "1985-06-15"}
+    base: dict[str, Any] = {"id": "edge", "decision_date": "2024-06-01", "applicant": applicant}
+    return {
+        "plain": base,
+        "year_zero": {**base, "decision_date": "0000-01-01"},
+        "last_day": {**base, "residence": {"entry_date": "9999-12-31"}},
+        "nationality_newline": {**base, "applicant": {**base["applicant"], "nationality": "DEU\n"}},
+        "repeated_permit": {**base, "requested": ["d_visa"] * 50},
+        "huge_salary": {**base, "employment": {"annual_salary_cny": 10**30}},
+    }
 
 
 def app_from_env() -> "FastAPI":
@@ -731,20 +893,39 @@ def _run_analysis(context: LawContext, day: dt.date) -> dict[str, Any]:
 
 
 def _load_amendment(laws: Laws, text: str, wanted: Any) -> dict[str, Any]:
-    """Check an uploaded amendment as data and keep it: only a single `amendment` file, no imports
-    (an import could read any file on the server), checked against the baseline before it is kept."""
-    if len(text.encode()) > MAX_AMENDMENT:
+    """Check an uploaded amendment as data and keep it. Judged on the grammar's parse, never on
+    the text: exactly one `amendment` block, no `instrument`, and no `import` anywhere (an import
+    would read a file of the server's: /etc/shadow, /dev/zero, a FIFO). Then checked against the
+    baseline before it is kept; nothing but the upload itself is read."""
+    from lexgraph.engine.syntax import parse
+
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_AMENDMENT:
         raise HTTPProblem(413, f"an amendment is at most {MAX_AMENDMENT} bytes")
-    lines = text.splitlines()
-    imports = [i + 1 for i, line in enumerate(lines) if re.match(r"\s*import\b", line)]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise HTTPProblem(422, "the amendment is not Unicode text", [("$.source", "it holds a lone surrogate")]) from None
+    tree, errors = parse(text, "upload.lex")
+    if tree is None:
+        raise HTTPProblem(422, "the amendment does not parse", [
+            (f"$.source:{d.span.line}:{d.span.column}", f"{d.code}: {d.message}") for d in errors])
+    declarations = [d for d in tree.children if hasattr(d, "data")]
+
+    def at(node: Any) -> str:
+        return f"$.source:{getattr(node.meta, 'line', 1)}:{getattr(node.meta, 'column', 1)}"
+
+    imports = [d for d in declarations if d.data == "import_decl"]
     if imports:
         raise HTTPProblem(422, "an uploaded amendment may not import other files",
-                          [(f"$.source:{n}:1", "import is not allowed here") for n in imports])
-    names = re.findall(r"^\s*amendment\s+([A-Za-z_][A-Za-z0-9_]*)", text, re.M)
-    if len(names) != 1 or re.search(r"^\s*instrument\s", text, re.M):
-        raise HTTPProblem(422, "an amendment file holds exactly one `amendment` block and no instrument",
-                          [("$.source", f"found {len(names)} amendment blocks")])
-    amendment_id = wanted if wanted is not None else names[0]
+                          [(at(d), "import is not allowed here") for d in imports])
+    blocks = [d for d in declarations if d.data == "amendment_decl"]
+    instruments = [d for d in declarations if d.data == "instrument_decl"]
+    if len(blocks) != 1 or instruments:
+        problems = [(at(d), "an instrument is not allowed here") for d in instruments]
+        if len(blocks) != 1:
+            problems.append(("$.source", f"found {len(blocks)} amendment blocks"))
+        raise HTTPProblem(422, "an amendment file holds exactly one `amendment` block and no instrument", problems)
+    amendment_id = wanted if wanted is not None else str(blocks[0].children[0])
     if not isinstance(amendment_id, str) or not AMENDMENT_ID.match(amendment_id):
         raise HTTPProblem(422, "bad amendment id", [("$.id", "lower-case letters, digits and _, 1–64 characters")])
     assert laws.upload_dir is not None
@@ -757,7 +938,8 @@ def _load_amendment(laws: Laws, text: str, wanted: Any) -> dict[str, Any]:
             context = LawContext.load(laws.law_dirs, [candidate])
         except LexgraphError as error:
             raise HTTPProblem(422, "the amendment does not check", [
-                (f"$.source:{d.span.line}:{d.span.column}", f"{d.code}: {d.message}") for d in error.diagnostics]) from None
+                (f"$.source:{d.span.line}:{d.span.column}" if Path(d.span.path).name == candidate.name else "$.source",
+                 f"{d.code}: {d.message}") for d in error.diagnostics]) from None
         laws.upload_dir.mkdir(parents=True, exist_ok=True)
         try:
             # A hard link fails if the name is taken: two workers uploading one id cannot both win.
@@ -789,35 +971,80 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 1
     upload_dir = args.upload_dir or Path(tempfile.mkdtemp(prefix="lexgraph-amendments-"))
     config = ServiceConfig(db=args.db, token=token, upload_dir=str(upload_dir),
-                           law_dirs=[str(p) for p in args.law] if args.law else None, max_body=args.max_body)
+                           law_dirs=[str(p) for p in args.law] if args.law else None, max_body=args.max_body,
+                           body_timeout=args.body_timeout, new_laws_per_client=args.new_laws_per_minute)
     try:
         DecisionLog(config.db).close()  # fail here, once, if the database cannot be opened
-    except (AuditError, Exception) as error:
-        print(f"error: cannot open the decision log {args.db}: {error}", file=sys.stderr)
+    except AuditError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"lexgraph serving on http://{args.host}:{args.port} ({args.workers} worker(s)); log: {args.db}; "
           f"amendment upload {'on' if token else 'off'}", file=sys.stderr)
+    limits = {"limit_concurrency": args.limit_concurrency, "timeout_keep_alive": 5}
     if args.workers == 1:
-        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level, access_log=False)
-    else:
-        os.environ[CONFIG_ENV] = json.dumps(asdict(config))
+        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                    **limits)
+        return 0
+    # Workers learn the configuration from their environment, which other users of the machine may
+    # read (/proc/PID/environ for the same user, `ps e`): the token goes in a private file instead.
+    secret: Path | None = None
+    if token and not args.token_file:
+        fd, name = tempfile.mkstemp(prefix="lexgraph-token-")  # mode 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(token)
+        secret = Path(name)
+    worker_config = {**asdict(config), "token": None,
+                     "token_file": str(secret or args.token_file.resolve()) if token else None}
+    os.environ[CONFIG_ENV] = json.dumps(worker_config)
+    try:
         uvicorn.run("lexgraph.compliance.service:app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level=args.log_level, access_log=False)
+                    workers=args.workers, log_level=args.log_level, access_log=False, **limits)
+    finally:
+        if secret is not None:
+            secret.unlink(missing_ok=True)
     return 0
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0–65535)")
+    return port
+
+
+def _positive(kind: type) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"`{text}` is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} must be more than 0")
+        return value
+    return parse
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("serve", help="the rule service: decisions over HTTP, every one logged")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000)
     p.add_argument("--db", default=DEFAULT_URL, help="decision log: sqlite:///file.db (default) or postgresql://…")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (they share the log's database)")
+    p.add_argument("--workers", type=_positive(int), default=1, help="worker processes (they share the log's database)")
     auth = p.add_mutually_exclusive_group()
     auth.add_argument("--token-file", type=Path, help="file holding the bearer token for POST /v1/amendments")
     auth.add_argument("--token", help="the bearer token itself (visible in `ps`: prefer --token-file)")
     p.add_argument("--upload-dir", type=Path, help="where amendments loaded at run time are kept (default: a temp dir)")
     p.add_argument("--law", type=Path, action="append", help="regulation folder (default: the bundled corpus)")
-    p.add_argument("--max-body", type=int, default=MAX_BODY, help="largest request body in bytes (batches: 16 MiB)")
+    p.add_argument("--max-body", type=_positive(int), default=MAX_BODY, help="largest request body in bytes (batches: 16 MiB)")
+    p.add_argument("--body-timeout", type=_positive(float), default=BODY_TIMEOUT,
+                   help="seconds a request body may take to arrive (408 after that)")
+    p.add_argument("--new-laws-per-minute", type=_positive(int), default=NEW_LAWS_PER_CLIENT,
+                   help="new with/set combinations one client may have compiled a minute (429 beyond)")
+    p.add_argument("--limit-concurrency", type=_positive(int), default=1024,
+                   help="connections and requests a worker holds at once (503 beyond)")
     p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=cmd_serve)
 

@@ -9,6 +9,7 @@ from .diagnostics import Diagnostic, Span
 from .model import SourceFile
 
 SUFFIX = ".lex"
+MAX_SOURCE_BYTES = 512 << 10  # the largest file of the corpus is about 21 kB
 
 
 def bundled_regulations() -> Path:
@@ -31,11 +32,31 @@ def discover(root: Path) -> list[Path]:
 
 
 def read_source(path: Path, origin: Span | None = None) -> tuple[SourceFile | None, Diagnostic | None]:
-    """Read one source file; a missing or undecodable file is a diagnostic, not an exception."""
+    """Read one source file; a missing, oversized, special or undecodable file is a diagnostic,
+    not an exception. Only regular files are read (a FIFO or /dev/zero would block or never end),
+    and at most MAX_SOURCE_BYTES of them."""
+    shown = _display(path)
+    span = origin or Span(shown, 1, 1)
     try:
-        text = path.resolve().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        span = origin or Span(_display(path), 0, 0)
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        return None, Diagnostic("unreadable_source", f"cannot read `{_display(path)}`: {reason.lower()}", span)
-    return SourceFile(_display(path), text), None
+        resolved = path.resolve()
+        if resolved.is_dir():
+            return None, Diagnostic("unreadable_source", f"cannot read `{shown}`: it is a directory", span)
+        if resolved.exists() and not resolved.is_file():
+            return None, Diagnostic("unreadable_source", f"cannot read `{shown}`: not a regular file", span)
+        with resolved.open("rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return None, Diagnostic("unreadable_source", f"cannot read `{shown}`: {reason.lower()}", span)
+    if len(data) > MAX_SOURCE_BYTES:
+        return None, Diagnostic("source_too_large", f"`{shown}` is larger than {MAX_SOURCE_BYTES >> 10} KiB: "
+                                f"a source file is at most that", span)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        where = Span(shown, line, column, line, column)
+        return None, Diagnostic("unreadable_source", f"cannot read `{shown}`: not UTF-8 text "
+                                f"(byte 0x{data[error.start]:02x} at line {line}, column {column})", where)
+    return SourceFile(shown, text), None

@@ -44,10 +44,43 @@ def _label(error: UnexpectedInput, text: str) -> str | None:
         return None
 
 
+# Deepest nesting of the parse tree that later stages (lowering, checking, compiling to Python)
+# may recurse through; the corpus reaches 9. Deeper is a located error, never a RecursionError.
+MAX_NESTING = 64
+# Longest duration a source may write: applications' dates lie in 1800–2999 (the contract), so
+# `date ± duration` stays within the calendar (years 1–9999) for any duration up to this.
+MAX_DURATION_YEARS = 500
+_PER_YEAR = {"days": 366, "months": 12, "years": 1}
+
+
+def too_deep(tree: Tree, path: str, text: str) -> Diagnostic | None:
+    """The first node nested deeper than MAX_NESTING, or the first duration longer than
+    MAX_DURATION_YEARS, as a located diagnostic (an iterative walk)."""
+    stack: list[tuple[Tree, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        line = getattr(node.meta, "line", 1) or 1
+        column = getattr(node.meta, "column", 1) or 1
+        span = Span(path, line, column, line, column)
+        if depth > MAX_NESTING:
+            return Diagnostic("nesting_too_deep", f"expressions nest more than {MAX_NESTING} levels deep here: "
+                              "split the condition into named derived facts", span, excerpt_of(text, line))
+        units = [c.data for c in node.children if isinstance(c, Tree) and c.data in _PER_YEAR]
+        if (node.data == "number" and units and not isinstance(node.children[0], Tree)
+                and abs(float(node.children[0])) > MAX_DURATION_YEARS * _PER_YEAR[str(units[0])]):
+            return Diagnostic("duration_too_long", f"`{node.children[0]} {units[0]}` is longer than "
+                              f"{MAX_DURATION_YEARS} years: no date plus it is a calendar date", span,
+                              excerpt_of(text, line))
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
+
+
 def parse(text: str, path: str) -> tuple[Tree | None, list[Diagnostic]]:
     """Parse one source file. Returns the tree, or None and one located syntax diagnostic."""
     try:
-        return grammar().parse(text), []
+        tree = grammar().parse(text)
+        deep = too_deep(tree, path, text)
+        return (None, [deep]) if deep else (tree, [])
     except UnexpectedInput as error:
         line = max(getattr(error, "line", 1) or 1, 1)
         column = max(getattr(error, "column", 1) or 1, 1)

@@ -7,7 +7,7 @@ import copy
 import json
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lexgraph.compliance.decisions import LawContext
 from lexgraph.compliance.render import decision_json, dumps
@@ -136,13 +136,23 @@ def test_learning_a_fact_never_turns_one_decided_outcome_into_another(app: dict[
 
 JSON_VALUES = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), st.text(max_size=12),
-              st.sampled_from(["2024-02-30", "2024-06-01", "20240601", "2024-6-1", "DEU", "deu", "doctorate"])),
+              st.sampled_from(["2024-02-30", "2024-06-01", "20240601", "2024-6-1", "DEU", "deu", "doctorate",
+                               # where the two validators once disagreed (issue 19), and the contract's bounds
+                               "DEU\n", "\nDEU", "0000-01-01", "9999-12-31", "1799-12-31", "1800-01-01",
+                               "2999-12-31", "3000-01-01"])),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
     max_leaves=6)
 
 
+_EDGE_APP = {"id": "p", "decision_date": "2024-06-01", "applicant": {"nationality": "USA", "birth_date": "1985-06-15"}}
+
+
 @settings(max_examples=400, deadline=None)
 @given(applications(), st.integers(0, 1000), JSON_VALUES)
+@example(_EDGE_APP, 2, {"nationality": "DEU\n", "birth_date": "1985-06-15"})  # the applicant, replaced
+@example(_EDGE_APP, 1, "0000-01-01")  # decision_date
+@example(_EDGE_APP, 1, "9999-12-31")
+@example(_EDGE_APP, 1, "2024-02-30")
 def test_the_native_contract_validator_accepts_exactly_what_jsonschema_accepts(
         app: dict[str, Any], choice: int, value: Any) -> None:
     """validate_application trusts jsonschema-rs to accept; it must never accept what the
@@ -157,3 +167,37 @@ def test_the_native_contract_validator_accepts_exactly_what_jsonschema_accepts(
     holder[key] = value
     for candidate in (app, mutated):
         assert accepted(candidate) == _validator().is_valid(candidate), candidate
+
+
+@settings(max_examples=200, deadline=None)
+@given(applications(), st.integers(0, 1000), JSON_VALUES)
+@example(_EDGE_APP, 1, float("nan"))
+@example(_EDGE_APP, 1, float("inf"))
+@example(_EDGE_APP, 0, 10**400)
+@example(_EDGE_APP, 2, {"nationality": "DEU\n", "birth_date": "1985-06-15"})
+def test_validation_accepts_only_what_both_validators_accept_within_the_bounds(
+        app: dict[str, Any], choice: int, value: Any) -> None:
+    """validate_application, the one gate of the CLI and the service, accepts exactly when the
+    reference validator does and the contract's bounds hold; whatever it accepts decides."""
+    from lexgraph.compliance.applications import (
+        ApplicationError,
+        _validator,
+        out_of_bounds,
+        validate_application,
+    )
+
+    mutated = copy.deepcopy(app)
+    targets: list[tuple[dict[str, Any], str]] = [(mutated, k) for k in ("id", "decision_date", "applicant", "employment",
+                                                                          "residence", "family", "route", "holds")]
+    holder, key = targets[choice % len(targets)]
+    holder[key] = value
+    expected = not out_of_bounds(mutated) and _validator().is_valid(mutated)
+    try:
+        validate_application(mutated)
+        accepted_ = True
+    except ApplicationError as error:
+        accepted_ = False
+        assert error.problems and all(p.startswith("$") for p, _ in error.problems)
+    assert accepted_ == expected, mutated
+    if accepted_:
+        CORPUS.evaluator.decide(mutated, None, trace=False)

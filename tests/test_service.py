@@ -15,10 +15,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from lexgraph.compliance.audit import DecisionLog
 from lexgraph.compliance.decisions import LawContext
 from lexgraph.compliance.render import decision_json
@@ -45,10 +48,10 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _serve(tmp: Path, workers: int = 1, token: bool = True) -> Iterator[Server]:
+def _serve(tmp: Path, workers: int = 1, token: bool = True, extra: tuple[str, ...] = ()) -> Iterator[Server]:
     port, db = _free_port(), f"sqlite:///{tmp / 'decisions.db'}"
     args = [sys.executable, "-m", "lexgraph.compliance.cli", "serve", "--port", str(port), "--db", db,
-            "--workers", str(workers), "--upload-dir", str(tmp / "uploads")]
+            "--workers", str(workers), "--upload-dir", str(tmp / "uploads"), *extra]
     if token:
         (tmp / "token").write_text(TOKEN + "\n", encoding="utf-8")
         args += ["--token-file", str(tmp / "token")]
@@ -82,7 +85,9 @@ def _serve(tmp: Path, workers: int = 1, token: bool = True) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with _serve(tmp_path_factory.mktemp("serve")) as srv:
+    # Many tests share this server from one address: the per-client ration of new laws has a test
+    # and a server of its own.
+    with _serve(tmp_path_factory.mktemp("serve"), extra=("--new-laws-per-minute", "10000")) as srv:
         yield srv
 
 
@@ -319,6 +324,12 @@ def test_eight_clients_one_chain(tmp_path: Path) -> None:
         result = DecisionLog(srv.db).verify()
         assert result.ok, result.problem
         assert result.records == 1600
+        # The bearer token reaches the workers through its file, never their environment.
+        pids = {httpx.get(f"{srv.url}/healthz").json()["pid"] for _ in range(20)}
+        for pid in pids | {srv.process.pid}:
+            assert TOKEN.encode() not in Path(f"/proc/{pid}/environ").read_bytes()
+        source = FAST_TRACK.read_text(encoding="utf-8").replace("fast_track", "two_workers")
+        assert httpx.post(f"{srv.url}/v1/amendments", json={"source": source}, headers=AUTH).status_code == 201
 
 
 def test_a_log_that_cannot_be_written_answers_503_and_the_server_keeps_serving(tmp_path: Path) -> None:
@@ -339,3 +350,257 @@ def test_a_log_that_cannot_be_written_answers_503_and_the_server_keeps_serving(t
         assert c.post("/v1/decisions", json=EXAMPLE).status_code == 200
         result = DecisionLog(srv.db).verify()
         assert result.ok and result.records == 2, result.problem
+
+
+# ------------------------------------------------------------------ hostile input (issue 19)
+
+
+AUTH = {"authorization": f"Bearer {TOKEN}"}
+HEADER = 'amendment probe {\n  title_zh "探针"\n  status proposed\n  amends pr_measures\n}\n'
+
+
+def _records(server: Server) -> int:
+    return DecisionLog(server.db).count()
+
+
+def test_an_upload_that_imports_reads_no_file(client: httpx.Client, tmp_path: Path) -> None:
+    """`import` anywhere in an upload (not only at a line start) is refused on the parse: the file
+    is never opened, so nothing of it leaks, and a FIFO or /dev/zero cannot hang or bloat a worker."""
+    secret = tmp_path / "secret.lex"
+    secret.write_text('rule leaked_secret_rule {\n  note "SECRET-7c1e"\n  conclude eligible z_visa\n'
+                      '  when applicant.criminal_record\n}\n', encoding="utf-8")
+    fifo = tmp_path / "pipe.lex"
+    os.mkfifo(fifo)
+    for target in (secret, fifo, Path("/dev/zero"), Path("/etc/shadow"), tmp_path / "missing.lex"):
+        source = f'amendment a {{ title_zh "x" }} import "{target}"'
+        start = time.monotonic()
+        r = client.post("/v1/amendments", json={"source": source}, headers=AUTH, timeout=10)
+        assert time.monotonic() - start < 5
+        assert r.status_code == 422, r.text
+        assert r.json()["problems"] == [{"path": "$.source:1:30", "message": "import is not allowed here"}]
+        assert "SECRET" not in r.text and str(tmp_path) not in r.text
+    assert client.get("/v1/rules/leaked_secret_rule").status_code == 404
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(("source", "path", "message"), [
+    (HEADER + 'instrument smuggled { title_zh "x" }\n', "$.source:6:1", "an instrument is not allowed here"),
+    (HEADER + HEADER.replace("probe", "probe_two"), "$.source", "found 2 amendment blocks"),
+    ('rule r { conclude eligible z_visa when applicant.criminal_record }\n', "$.source", "found 0 amendment blocks"),
+    # the regex this replaced missed a block that does not start its line
+    ('fact x.y: bool  amendment hidden { title_zh "x" }\n', "$.source:1:1", "fact_not_in_contract"),
+])
+def test_an_upload_is_judged_on_its_parse(client: httpx.Client, source: str, path: str, message: str) -> None:
+    r = client.post("/v1/amendments", json={"source": source}, headers=AUTH)
+    assert r.status_code == 422, r.text
+    assert any(p["path"] == path and message in p["message"] for p in r.json()["problems"]), r.text
+
+
+def test_many_newlines_do_not_stall_the_upload(client: httpx.Client) -> None:
+    source = "\n" * 200_000 + HEADER.replace("probe", "probe_lines") + "\n" * 50_000
+    start = time.monotonic()
+    r = client.post("/v1/amendments", json={"source": source}, headers=AUTH)
+    assert r.status_code == 201, r.text
+    assert time.monotonic() - start < 5
+
+
+def test_a_permit_requested_many_times_is_decided_once(client: httpx.Client, server: Server) -> None:
+    """`requested` is a set: 30,000 × d_visa is one decision and a small record; 100,000 values
+    in one body are refused before parsing (413), so one request's work and record stay bounded."""
+    start = time.monotonic()
+    r = client.post("/v1/decisions", json={**EXAMPLE, "requested": ["d_visa"] * 30_000})
+    assert r.status_code == 200, r.text
+    assert time.monotonic() - start < 3
+    assert [d["permit"] for d in r.json()["decisions"]] == ["d_visa"]
+    record = client.get(f"/v1/decisions/{r.json()['decision_id']}")
+    assert record.json()["application"]["requested"] == ["d_visa"] and len(record.content) < 200_000
+    before = _records(server)
+    r = client.post("/v1/decisions", json={**EXAMPLE, "requested": ["d_visa"] * 100_000})
+    assert r.status_code == 413 and _records(server) == before
+
+
+def _deep(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+HOSTILE: list[tuple[str, str, str]] = [
+    ("nested_900", json.dumps(EXAMPLE)[:-1] + ', "x": ' + _deep(900) + "}", "$.x[0][0]"),
+    ("nested_60000", _deep(60_000), "$"),
+    ("nested_40_objects", json.dumps({**EXAMPLE, "x": json.loads('{"a":' * 40 + "1" + "}" * 40)}), "$.x.a.a.a"),
+    ("int_5000_digits", json.dumps(EXAMPLE)[:-1] + ', "x": ' + "9" * 5000 + "}", "$"),
+    ("int_400_digits", json.dumps({**EXAMPLE, "employment": {**EXAMPLE["employment"], "annual_salary_cny": 10**400}}),
+     "$.employment.annual_salary_cny"),
+    ("year_0", json.dumps({**EXAMPLE, "decision_date": "0000-01-01"}), "$.decision_date"),
+    ("entry_9999", json.dumps({**EXAMPLE, "residence": {**EXAMPLE.get("residence", {}), "entry_date": "9999-12-31"}}),
+     "$.residence.entry_date"),
+    ("birth_9999", json.dumps({**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "birth_date": "9999-12-31"}}),
+     "$.applicant.birth_date"),
+    ("nan", json.dumps(EXAMPLE)[:-1] + ', "x": NaN}', "$.x"),
+    ("infinity", json.dumps({**EXAMPLE, "employment": {**EXAMPLE["employment"]}})[:-1] + ', "y": -Infinity}', "$.y"),
+    ("1e999", json.dumps({**EXAMPLE, "employment": {**EXAMPLE["employment"], "annual_salary_cny": 0}}).replace(
+        '"annual_salary_cny": 0', '"annual_salary_cny": 1e999'), "$.employment.annual_salary_cny"),
+    ("nationality_newline", json.dumps({**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "nationality": "DEU\n"}}),
+     "$.applicant.nationality"),
+    ("utf16", "", "$"),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "path"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_bodies_are_422_naming_the_field_and_never_logged(
+        client: httpx.Client, server: Server, name: str, body: str, path: str) -> None:
+    before = _records(server)
+    data = json.dumps(EXAMPLE).encode("utf-16") if name == "utf16" else body.encode()
+    r = client.post("/v1/decisions", content=data, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert any(p.startswith(path) for p in _problem_paths(r)), r.text
+    r = client.post("/v1/decisions:batch", content=b'{"applications": [' + data + b"]}",
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert _records(server) == before  # NaN and Infinity are never stored, as null or otherwise
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("as_of", ["0000-01-01", "9999-12-31", "1799-12-31"])
+def test_as_of_outside_the_contract_years_is_422(client: httpx.Client, as_of: str) -> None:
+    r = client.post("/v1/decisions", params={"as_of": as_of}, json=EXAMPLE)
+    assert r.status_code == 422 and _problem_paths(r) == ["query.as_of"], r.text
+    r = client.get("/v1/law", params={"as_of": as_of})
+    assert r.status_code == 422 and _problem_paths(r) == ["query.as_of"], r.text
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", ""])
+def test_only_json_bodies_are_accepted(client: httpx.Client, server: Server, content_type: str) -> None:
+    """A web page can send text/plain or a form to loopback without a preflight: 415, nothing logged."""
+    before = _records(server)
+    headers = {"content-type": content_type} if content_type else {}
+    for path in ("/v1/decisions", "/v1/decisions:batch", "/v1/amendments"):
+        r = client.post(path, content=json.dumps(EXAMPLE).encode(), headers={**headers, **AUTH})
+        assert r.status_code == 415, r.text
+        assert _problem_paths(r) == ["header.content-type"]
+    assert _records(server) == before
+    r = client.post("/v1/decisions", content=json.dumps(EXAMPLE).encode(),
+                    headers={"content-type": "application/json; charset=utf-8"})
+    assert r.status_code == 200
+
+
+def test_a_junk_batch_is_refused_before_it_is_parsed(client: httpx.Client) -> None:
+    junk = b'{"applications": [' + b",".join([b"[]"] * 2_000_000) + b"]}"
+    start = time.monotonic()
+    r = client.post("/v1/decisions:batch", content=junk, headers={"content-type": "application/json"})
+    assert r.status_code == 413, r.text
+    assert time.monotonic() - start < 3
+
+
+def test_a_large_batch_does_not_stall_other_requests(client: httpx.Client, server: Server) -> None:
+    """A 1,000-application batch is decided off the event loop: /healthz keeps answering."""
+    apps = [{**EXAMPLE, "id": f"big-{i}"} for i in range(1000)]
+    done: list[int] = []
+
+    def batch() -> None:
+        with httpx.Client(base_url=server.url, timeout=120) as c:
+            done.append(c.post("/v1/decisions:batch", params={"explain": "summary"},
+                               json={"applications": apps}).status_code)
+
+    thread = threading.Thread(target=batch)
+    thread.start()
+    worst, probes = 0.0, 0
+    time.sleep(0.2)
+    while thread.is_alive() and probes < 200:
+        start = time.monotonic()
+        assert client.get("/healthz").status_code == 200
+        worst, probes = max(worst, time.monotonic() - start), probes + 1
+        time.sleep(0.02)
+    thread.join()
+    assert done == [200]
+    assert probes >= 3 and worst < 0.75, (probes, worst)
+
+
+def test_new_laws_are_compiled_off_the_loop_and_rationed_per_client(tmp_path: Path) -> None:
+    """Each new `set=` value compiles a law: in a worker thread, and at most N a minute per client
+    (429 after), so one client can neither stall the others nor churn their laws out of the cache."""
+    with _serve(tmp_path, extra=("--new-laws-per-minute", "3")) as srv, httpx.Client(base_url=srv.url, timeout=30) as c:
+        statuses = []
+        for years in range(1, 6):
+            statuses.append(c.get("/v1/law", params={"with": "independent_application",
+                                                     "set": f"pass_mark={60 + years}"}).status_code)
+        assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429], statuses
+        r = c.get("/v1/law", params={"with": "independent_application", "set": "pass_mark=99"})
+        assert r.status_code == 429 and _problem_paths(r) == ["query.set"]
+        # what is compiled already stays free, and so do unknown amendments (404, no compile)
+        assert c.get("/v1/law", params={"with": "independent_application",
+                                        "set": "pass_mark=62"}).status_code == 200
+        assert c.get("/v1/law", params={"with": "nope"}).status_code == 404
+        assert c.get("/v1/law").status_code == 200
+
+
+def test_a_body_that_trickles_in_is_cut_off(tmp_path: Path) -> None:
+    with _serve(tmp_path, token=False, extra=("--body-timeout", "2")) as srv:
+        port = int(srv.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"POST /v1/decisions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                         b"content-length: 1000\r\n\r\n{\"id\":")
+            start = time.monotonic()
+            answer = sock.recv(4096)
+            assert answer.startswith(b"HTTP/1.1 408"), answer
+            assert time.monotonic() - start < 8
+        assert httpx.get(f"{srv.url}/healthz").status_code == 200
+
+
+def test_find_decisions_by_application(client: httpx.Client) -> None:
+    ids = [client.post("/v1/decisions", json={**EXAMPLE, "id": "find-me/①"}).json()["decision_id"] for _ in range(2)]
+    r = client.get("/v1/decisions", params={"application_id": "find-me/①"})
+    assert r.status_code == 200, r.text
+    assert [d["decision_id"] for d in r.json()["decisions"]] == ids
+    assert client.get("/v1/decisions", params={"application_id": "nobody"}).json()["decisions"] == []
+    assert client.get("/v1/decisions").status_code == 422
+
+
+def test_no_error_names_a_server_path(client: httpx.Client, server: Server) -> None:
+    """Diagnostics from the uploaded amendment (kept in a temp folder) are said without the folder."""
+    source = FAST_TRACK.read_text(encoding="utf-8").replace("fast_track", "path_probe")
+    assert client.post("/v1/amendments", json={"source": source}, headers=AUTH).status_code == 201
+    r = client.post("/v1/decisions", params={"with": "path_probe", "set": "min_years_in_post=many"}, json=EXAMPLE)
+    assert r.status_code == 422, r.text
+    assert "path_probe.lex" in r.text and "/tmp" not in r.text and str(ROOT) not in r.text
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(),
+                     st.text(max_size=8), st.sampled_from(["0000-01-01", "9999-12-31", "DEU\n", "d_visa", "2024-02-30"]))
+_FIELDS = ["id", "decision_date", "requested", "route", "applicant", "applicant.nationality", "applicant.birth_date",
+           "employment", "employment.annual_salary_cny", "residence", "residence.entry_date", "family", "holds", "x"]
+
+
+def _mutate(field: str, value: Any) -> bytes:
+    app = copy.deepcopy(EXAMPLE)
+    holder, key = app, field
+    if "." in field:
+        section, key = field.split(".", 1)
+        if not isinstance(app.get(section), dict):
+            app[section] = {}
+        holder = app[section]
+    holder[key] = value
+    return json.dumps(app, allow_nan=True).encode()  # NaN and Infinity as a careless client sends them
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(st.sampled_from(_FIELDS), st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                                               | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=8))
+@example("decision_date", "0000-01-01")
+@example("residence.entry_date", "9999-12-31")
+@example("employment.annual_salary_cny", float("nan"))
+@example("employment.annual_salary_cny", float("inf"))
+@example("employment.annual_salary_cny", 10**400)
+@example("applicant.nationality", "DEU\n")
+@example("requested", ["d_visa"] * 5000)
+@example("x", json.loads("[" * 800 + "]" * 800))
+def test_fuzzed_applications_never_get_a_server_error(client: httpx.Client, server: Server, field: str, value: Any) -> None:
+    """Hypothesis against the running service: a decision, or a 4xx naming a field; never a 5xx;
+    and whatever is logged is JSON that reads back (no NaN, no Infinity)."""
+    r = client.post("/v1/decisions", content=_mutate(field, value), headers={"content-type": "application/json"})
+    assert r.status_code < 500, r.text
+    if r.status_code == 200:
+        record = client.get(f"/v1/decisions/{r.json()['decision_id']}")
+        assert record.status_code == 200
+        json.loads(record.text, parse_constant=lambda c: pytest.fail(f"{c} in a logged record"))
+    else:
+        assert r.status_code in (413, 422) and r.json()["problems"], r.text
