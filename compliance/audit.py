@@ -566,7 +566,11 @@ class DecisionLog:
             decision = context.decide(record["application"], dt.date.fromisoformat(recorded["law"]["as_of"]), trace=True)
         replayed = decision_json(decision)
         differences = list(_diff(recorded, replayed, "$"))
+        # an outcome that differs is read beside the engine that produced each (a record logged
+        # before engines were recorded has none)
         return {"decision_id": decision_id, "same": not differences,
+                "recorded_engine": recorded["law"].get("engine"), "replayed_engine": replayed["law"].get("engine"),
+                "engine_differs": recorded["law"].get("engine") != replayed["law"].get("engine"),
                 "recorded_digest": recorded["law"]["digest"], "replayed_digest": replayed["law"]["digest"],
                 "outcomes": {d["permit"]: d["outcome"] for d in replayed["decisions"]},
                 "differences": differences[:50], "difference_count": len(differences)}

@@ -177,6 +177,7 @@ def test_replay_uses_the_stored_sources_after_the_corpus_changes(url: str, appli
     report = log.replay(recorded["decision_id"])
     assert report["same"], report["differences"]
     assert report["replayed_digest"] == recorded["law"]["digest"]
+    assert report["engine_differs"] is False and report["recorded_engine"] == recorded["law"]["engine"]
     assert recorded["law"]["parameters"] == {"min_years_in_post": 9}
     assert main(["audit", "replay", recorded["decision_id"], "--db", url]) == 0
     capsys.readouterr()
