@@ -52,7 +52,7 @@ MAX_BATCH = 1000
 MAX_AMENDMENT = 256 << 10
 MAX_JSON_TOKENS = 256  # per application in a batch: a body with more commas, brackets and colons is junk
 MAX_JSON_VALUES = 1 << 16  # one request's body
-BODY_TIMEOUT = 30.0
+BODY_TIMEOUT = 20.0
 NEW_LAWS_PER_CLIENT = 8
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")
