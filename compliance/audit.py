@@ -588,7 +588,7 @@ def walk_chain(rows: Iterator[dict[str, Any]] | list[dict[str, Any]], checkpoint
     prev_hash is taken on trust, unless a checkpoint at or after that record vouches for it)."""
     expected_seq, prev, count, first_seq = 1, GENESIS, 0, 1
     digests: dict[str, dict[str, Any]] = {}
-    seen_checkpoint = False
+    seen_checkpoint = checkpoint is not None and checkpoint.seq == 0 and checkpoint.hash == GENESIS  # an empty log's
     for row in rows:
         seq = int(row["seq"])
         if count == 0 and not from_genesis:

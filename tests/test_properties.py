@@ -19,17 +19,35 @@ _GRAMMAR_BITS = ["rule", "at", "art", "para", "item", "{", "}", "when", "and", "
                  "all", "of", "2013-07-01", "30 days", "import", "\n", " ", "#", "unless", "points", "->", "factor"]
 
 
+_DEEP = 'instrument d { title_zh "d" }\narticle 1 { text "x" }\nrule r at art 1 { conclude eligible z_visa when '
+_HOSTILE_SOURCES = [_DEEP + "not " * 400 + "applicant.criminal_record }",
+                    _DEEP + " and ".join(["applicant.criminal_record"] * 1000) + " }",
+                    _DEEP + "all of { " * 300 + "applicant.criminal_record" + " }" * 300 + " }",
+                    _DEEP + "decision_date > applicant.birth_date + 9000 years }",
+                    'amendment a { title_zh "x" } import "/dev/zero"']
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=200), st.lists(st.sampled_from(_GRAMMAR_BITS), max_size=40).map(" ".join)))
+@example(_HOSTILE_SOURCES[0])
+@example(_HOSTILE_SOURCES[1])
+@example(_HOSTILE_SOURCES[2])
+@example(_HOSTILE_SOURCES[3])
 def test_arbitrary_text_never_crashes_the_parser(text: str) -> None:
     tree, errors = parse(text, "fuzz.lex")
     assert (tree is None) == bool(errors)
     for e in errors:
-        assert e.code == "syntax_error" and e.span.line >= 1 and e.span.column >= 1
+        assert e.code in ("syntax_error", "nesting_too_deep", "duration_too_long")
+        assert e.span.line >= 1 and e.span.column >= 1
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(_GRAMMAR_BITS), max_size=30).map(" ".join))
+@example(_HOSTILE_SOURCES[0])
+@example(_HOSTILE_SOURCES[1])
+@example(_HOSTILE_SOURCES[2])
+@example(_HOSTILE_SOURCES[3])
+@example(_HOSTILE_SOURCES[4])
 def test_arbitrary_text_never_crashes_the_checker(tmp_path_factory: Any, text: str) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "f.lex"
     path.write_text(text, encoding="utf-8")

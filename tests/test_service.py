@@ -548,11 +548,13 @@ def test_a_body_that_trickles_in_is_cut_off(tmp_path: Path) -> None:
 
 def test_find_decisions_by_application(client: httpx.Client) -> None:
     ids = [client.post("/v1/decisions", json={**EXAMPLE, "id": "find-me/①"}).json()["decision_id"] for _ in range(2)]
-    r = client.get("/v1/decisions", params={"application_id": "find-me/①"})
+    # An application id may be guessable and the decision ids open the records: auditors only.
+    assert client.get("/v1/decisions", params={"application_id": "find-me/①"}).status_code == 401
+    r = client.get("/v1/decisions", params={"application_id": "find-me/①"}, headers=AUTH)
     assert r.status_code == 200, r.text
     assert [d["decision_id"] for d in r.json()["decisions"]] == ids
-    assert client.get("/v1/decisions", params={"application_id": "nobody"}).json()["decisions"] == []
-    assert client.get("/v1/decisions").status_code == 422
+    assert client.get("/v1/decisions", params={"application_id": "nobody"}, headers=AUTH).json()["decisions"] == []
+    assert client.get("/v1/decisions", headers=AUTH).status_code == 422
 
 
 def test_no_error_names_a_server_path(client: httpx.Client, server: Server) -> None:
