@@ -554,13 +554,14 @@ class _Analyser:
                     status, model = self.solver.check([stands, *no_restrict])
                     if status != "sat":
                         continue
-                    rules = (self.rid(i), *sorted(self.rid(g) for g in plan.grants))
+                    rules = (self.rid(i),)  # the id stays with the classification as grants come and go
                     value = self.rules[i].rule
                     shown = next((c.expr for c in value.conclusions if c.kind == "value" and c.name == attr), None)
                     notes = [r.note for r in (value, *(self.rules[g].rule for g in plan.grants)) if r.note]
                     finding = Finding("undecidable", rules, self.citations(rules),
                                       self.witness(model, "undecidable", rules, permit, [permit]), None, permit,
                                       {"attribute": f"{permit}.{attr}",
+                                       "grants": sorted(self.rid(g) for g in plan.grants),
                                        "value": _expr_text(shown),
                                        "explanation": f"the rules assign {permit}.{attr} = {_expr_text(shown)} to this "
                                                       f"applicant, yet no grant of {permit} can apply to anyone so "
@@ -795,7 +796,7 @@ def add_findings(graph: RuleGraph, report: Report) -> RuleGraph:
             a, b = f.rules
             graph.g.add_edge(f"rule:{a}", f"rule:{b}", key="conflicts_with", kind="conflicts_with", finding=f.id,
                              permit=f.permit, resolution=(f.resolution or {}).get("by", "none"))
-        elif f.kind == "overlap" and f.detail.get("relation") in ("subsumes", "equivalent"):
+        elif f.kind == "redundant" and f.detail.get("relation") in ("subsumes", "equivalent"):
             pairs = ([(f.detail["subsumer"], f.detail["subsumed"])] if f.detail["relation"] == "subsumes"
                      else [(f.rules[0], f.rules[1]), (f.rules[1], f.rules[0])])
             for sup, sub in pairs:
