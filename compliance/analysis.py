@@ -531,16 +531,20 @@ class _Analyser:
     def find_undecidable(self) -> None:
         """A permit attribute the rules assign (a class) whose holders no grant can reach and no provision
         refuses: the law decides them on something the rules do not read — facts the application
-        contract does not carry (class C: quotas and the nature of the work)."""
+        contract does not carry (class C: quotas and the nature of the work). The grants asked about are
+        those of the instrument that assigns the value (its own scheme), or every grant when it has none."""
         for permit, plan in sorted(self.program.plans.items()):
             if not plan.grants:
                 continue
-            no_grant = z3.And([self.sym.applies(g)[1] for g in plan.grants])
+            every_grant_fails = [self.sym.applies(g)[1] for g in plan.grants]
             no_restrict = [self.sym.applies(r)[1] for r in plan.restricts]
             for attr, indices in sorted(plan.values.items()):
                 for i in indices:
                     if i in self.dead:
                         continue
+                    instrument = self.rules[i].rule.instrument
+                    own = [g for g in plan.grants if self.rules[g].rule.instrument == instrument] or plan.grants
+                    no_grant = z3.And([self.sym.applies(g)[1] for g in own])
                     stands = self.sym.stands(permit, i)[0]
                     self.candidates += 1
                     # whenever this value stands, every grant is definitely inapplicable …
@@ -551,20 +555,20 @@ class _Analyser:
                     if status != "unsat":
                         continue
                     # … and the applicant is refused by no provision: closure alone decides
-                    status, model = self.solver.check([stands, *no_restrict])
+                    status, model = self.solver.check([stands, *every_grant_fails, *no_restrict])
                     if status != "sat":
                         continue
                     rules = (self.rid(i),)  # the id stays with the classification as grants come and go
                     value = self.rules[i].rule
                     shown = next((c.expr for c in value.conclusions if c.kind == "value" and c.name == attr), None)
-                    notes = [r.note for r in (value, *(self.rules[g].rule for g in plan.grants)) if r.note]
+                    notes = [r.note for r in (value, *(self.rules[g].rule for g in own)) if r.note]
                     finding = Finding("undecidable", rules, self.citations(rules),
                                       self.witness(model, "undecidable", rules, permit, [permit]), None, permit,
                                       {"attribute": f"{permit}.{attr}",
-                                       "grants": sorted(self.rid(g) for g in plan.grants),
+                                       "grants": sorted(self.rid(g) for g in own),
                                        "value": _expr_text(shown),
                                        "explanation": f"the rules assign {permit}.{attr} = {_expr_text(shown)} to this "
-                                                      f"applicant, yet no grant of {permit} can apply to anyone so "
+                                                      f"applicant, yet no grant of {permit} in {instrument} can apply to anyone so "
                                                       "classed and no provision refuses them: the outcome rests on "
                                                       "closure, while the law decides them on facts the rules do not "
                                                       "read (the application contract has no field for them)",
