@@ -738,9 +738,10 @@ def explain_unresolved(law: Any, a: m.Rule, b: m.Rule) -> str:
     for r in (a, b):
         if r.overrides:
             tail = (f" {r.id} overrides only {', '.join(r.overrides)}, not the other rule." + tail)
-    if "requires" in kinds:
-        tail = (" The requirement is a rule of its own, not a condition of the grant, so the grant alone reads "
-                "as if the document were not needed." + tail)
+    if kinds & {"requires", "refusal_ground"}:
+        tail = (" The condition refuses, by its own terms, exactly the applications the grant is written for, so "
+                "the two cannot both be followed: the drafter must say which prevails (an `overrides` clause, or "
+                "an exception written into the condition)." + tail)
     elif "ineligible" in kinds:
         tail = (" The refusal is written as a rule of its own, not as an `unless` of the grant: legally it "
                 "qualifies the grant, which only an `overrides` clause (or an exception) would say." + tail)
@@ -940,7 +941,7 @@ def render_text(report: Report) -> str:
     s = report.stats
     lines.append(f"{s['rules']} rules, {s['pairs']} pairs, {s['candidates']} candidates, {s['solver_calls']} solver calls "
                  f"({s['solver_unknown']} unknown), {s['seconds']} s")
-    for kind in KINDS:
+    for kind in (k for k in ALL_KINDS if k in KINDS or report.by_kind(k)):
         found = report.by_kind(kind)
         lines.append("")
         lines.append(f"== {kind} ({len(found)})")
@@ -949,6 +950,7 @@ def render_text(report: Report) -> str:
             lines.append(f"- {f.id}{flag}{'  permit ' + f.permit if f.permit else ''}")
             for r, c in zip(f.rules, f.citations, strict=True):
                 lines.append(f"    {r}  — {c}")
+            lines.append(f"    what to do: {resolution_words(f)}")
             if f.resolution is not None:
                 by = f.resolution["by"]
                 lines.append(f"    resolution: {by}{' (' + PRINCIPLE_ZH[by] + ')' if by in PRINCIPLE_ZH else ''}"

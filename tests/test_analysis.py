@@ -555,3 +555,41 @@ def test_symbolic_encoding_agrees_with_the_evaluator_on_generated_applications(l
     context = LawContext.load(dirs, amendments)
     apps = generate(120, seed=14)
     assert _agree(context, apps, AS_OF) == 120
+
+
+def test_update_reviewed_keeps_sentences_and_marks_new_findings(tmp_path: Path) -> None:
+    """The regeneration command: reviewed sentences survive by id; a new finding reads TODO (and fails the
+    reviewed-list test until someone writes what it means)."""
+    corpus = tmp_path / "planted"
+    corpus.mkdir()
+    text = (FIXTURES / "planted" / "planted.lex").read_text(encoding="utf-8")
+    (corpus / "planted.lex").write_text(text.replace('import "../../../', f'import "{ROOT}/'), encoding="utf-8")
+    run = lexgraph("analyze", str(corpus), "--as-of", "2024-06-01", "--update-reviewed")
+    assert run.returncode == 1  # nothing acknowledged yet: the conflict and the undecidable outcome gate
+    data = json.loads((corpus / "findings.json").read_text(encoding="utf-8"))
+    entries = data["reports"][0]["findings"]
+    assert data["reports"][0]["with"] == [] and len(entries) == 6
+    assert all(e["law"] == "TODO" and e["drafter"] == "TODO" for e in entries)
+    for e in entries:
+        e["law"], e["drafter"] = f"meaning of {e['kind']}", "what to do"
+        if e["kind"] in ("conflict", "undecidable"):
+            e["acknowledged"] = "planted on purpose"
+    (corpus / "findings.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    run = lexgraph("analyze", str(corpus), "--as-of", "2024-06-01", "--update-reviewed")
+    assert run.returncode == 0, run.stderr  # the acknowledgements in DIR/findings.json are read by default
+    again = json.loads((corpus / "findings.json").read_text(encoding="utf-8"))["reports"][0]["findings"]
+    assert [(e["law"], e["drafter"], e.get("acknowledged")) for e in again] == \
+        [(e["law"], e["drafter"], e.get("acknowledged")) for e in entries]
+    listed = json.loads(lexgraph("analyze", str(corpus), "--as-of", "2024-06-01", "--format", "reviewed").stdout)
+    assert [e["id"] for e in listed["findings"]] == [e["id"] for e in entries]
+
+
+def test_a_malformed_reviewed_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "findings.json"
+    bad.write_text(json.dumps({"reports": [{"findings": [{"id": "conflict-1", "acknowledged": ""}]}]}), encoding="utf-8")
+    run = lexgraph("analyze", str(FIXTURES / "planted"), "--acknowledged", str(bad))
+    assert run.returncode == 1 and "$.reports[0].findings[0].acknowledged" in run.stderr
+    assert "Traceback" not in run.stderr
+    bad.write_text('{"reports": [', encoding="utf-8")
+    run = lexgraph("analyze", str(FIXTURES / "planted"), "--acknowledged", str(bad))
+    assert run.returncode == 1 and f"{bad}:1:" in run.stderr and "Traceback" not in run.stderr
