@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ import numpy as np
 import z3
 from lexgraph.engine import model as m
 from lexgraph.engine.check import calls
-from lexgraph.engine.evaluate import render_citation
+from lexgraph.engine.evaluate import cited_text, render_citation
 from lexgraph.engine.graph import PRINCIPLE_ZH, RuleGraph, compete, decide_priority
 from lexgraph.engine.symbolic import Box, BoxBuilder, BoxIndex, Symbolic, Tri, t_and
 
@@ -32,7 +33,22 @@ from .applications import ApplicationError, validate_application
 from .decisions import LawContext
 from .render import dumps
 
-KINDS = ("conflict", "overlap", "masked", "dead", "gap", "dangling")
+KINDS = ("conflict", "redundant", "masked", "dead", "dangling", "undecidable")
+# structural relations: how an enumerated law is built, not defects — listed only with `--all`
+STRUCTURAL = ("alternative", "requirement", "refusal_ground", "closure")
+ALL_KINDS = KINDS + STRUCTURAL
+KIND_TEXT = {
+    "conflict": "contrary norms that can apply to one applicant",
+    "redundant": "a norm already decided the same way by a norm of another provision",
+    "masked": "a norm that can never decide its permit",
+    "dead": "a norm whose conditions can never all hold",
+    "dangling": "a norm that needs what no norm in force provides",
+    "undecidable": "an outcome resting on facts the application contract does not carry",
+    "alternative": "alternative grounds (or cumulative requirements) of one conclusion that apply together",
+    "requirement": "a grant and a requirement of the same outcome that apply together (cumulative)",
+    "refusal_ground": "a grant and a refusal ground of the same outcome that apply together (cumulative)",
+    "closure": "no ground applies: the outcome is ineligible by closure of the enumerated grounds",
+}
 DEFAULT_TIMEOUT_MS = 2000
 
 
@@ -53,9 +69,14 @@ class Finding:
         return finding_id(self.kind, self.rules, self.permit)
 
     @property
+    def structural(self) -> bool:
+        return self.kind in STRUCTURAL
+
+    @property
     def gating(self) -> bool:
-        return (self.kind == "conflict" and self.resolution is not None and self.resolution["by"] == "none"
-                and not self.acknowledged)
+        """Unresolved conflicts and undecidable outcomes gate the corpus until acknowledged."""
+        unresolved = self.kind == "conflict" and self.resolution is not None and self.resolution["by"] == "none"
+        return (unresolved or self.kind == "undecidable") and not self.acknowledged
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "kind": self.kind, "rules": list(self.rules),
@@ -95,8 +116,14 @@ class Report:
     def by_kind(self, kind: str) -> list[Finding]:
         return [f for f in self.findings if f.kind == kind]
 
+    @property
+    def defects(self) -> list[Finding]:
+        """The default report: findings a drafter acts on (structural relations excluded)."""
+        return [f for f in self.findings if not f.structural]
+
     def to_json(self) -> dict[str, Any]:
         counts = {k: len(self.by_kind(k)) for k in KINDS}
+        counts.update({k: len(self.by_kind(k)) for k in STRUCTURAL if self.by_kind(k)})
         return {"as_of": self.as_of.isoformat(), "digest": self.digest, "amendments": list(self.amendments),
                 "counts": counts, "gating": [f.id for f in self.gating], "stats": self.stats,
                 "findings": [f.to_json() for f in self.findings], "undecided": self.undecided,
@@ -153,8 +180,9 @@ class Solver:
 
 
 class _Analyser:
-    def __init__(self, context: LawContext, as_of: dt.date, timeout_ms: int):
+    def __init__(self, context: LawContext, as_of: dt.date, timeout_ms: int, structural: bool = False):
         self.context, self.law, self.as_of = context, context.law, as_of
+        self.structural = structural
         start = time.perf_counter()
         self.program = context.evaluator.program(as_of)
         self.program_seconds = time.perf_counter() - start  # the engine's compilation, cached per date
@@ -223,6 +251,8 @@ class _Analyser:
                 continue
             self.dead.add(i)
             core: list[str] = out
+            if core and all(_on_the_date_only(c) for c in core):
+                continue  # a rule for other dates (before or after this law's day), not a defect of it
             rid = self.rid(i)
             witness = None
             dropped = ""
@@ -249,17 +279,54 @@ class _Analyser:
         for permit, plan in sorted(self.program.plans.items()):
             for i in plan.grants:
                 # a requirement or refusal ground is a condition of the outcome, not a contrary norm:
-                # it meets a grant only where an explicit clause links the two
-                contrary = [r for r in plan.restricts if r != i and compete(
-                    self.rules[i].rule, "grant", self.rules[r].rule, self.rules[r].role)]
+                # it meets a grant only where an explicit clause links the two, or where it refuses by
+                # its own terms exactly what the grant is written for (engine.graph.compete)
+                contrary, cumulative = [], []
+                for r in plan.restricts:
+                    if r == i:
+                        continue
+                    if compete(self.rules[i].rule, "grant", self.rules[r].rule, self.rules[r].role):
+                        contrary.append(r)
+                    elif self.structural:
+                        cumulative.append(r)
                 for j in self.intersecting(i, contrary):
                     self.candidates += 1
-                    self._conflict(permit, i, j, "")
+                    if by_construction(self.rules[i].rule, self.rules[j].rule):
+                        if self.structural:
+                            self._relation("alternative", permit, i, j, "an exception written into the same provision "
+                                           "(`overrides` within one enumerated provision): not a contrary norm")
+                    else:
+                        self._conflict(permit, i, j, "")
+                for j in self.intersecting(i, cumulative):
+                    role = self.rules[j].role
+                    kind = "refusal_ground" if role in ("refusal_ground", "contrary") else "requirement"
+                    self._relation(kind, permit, i, j, f"{self.rid(j)} is a {role.replace('_', ' ')} of {permit}: "
+                                   "cumulative with every grant, not a contrary norm")
             for attr, indices in sorted(plan.values.items()):
                 for k, i in enumerate(indices):
                     for j in self.intersecting(i, indices[k + 1:]):
                         self.candidates += 1
+                        if by_construction(self.rules[i].rule, self.rules[j].rule):
+                            if self.structural:
+                                self._relation("alternative", permit, i, j, f"ranked alternatives of one provision for "
+                                               f"{permit}.{attr}: its own `overrides` order them")
+                            continue
                         self._conflict(permit, i, j, attr)
+
+    def _relation(self, kind: str, permit: str, i: int, j: int, explanation: str) -> None:
+        """A structural relation (listed with --all): both rules can apply to one applicant."""
+        if i in self.dead or j in self.dead:
+            return
+        rules = (self.rid(i), self.rid(j))
+        status, model = self.solver.check([self.sym.applies(i)[0], self.sym.applies(j)[0]])
+        if status == "unknown":
+            self.undecided_query(kind, rules, model, permit)
+            return
+        if status == "unsat":
+            return
+        finding = Finding(kind, rules, self.citations(rules), self.witness(model, kind, rules, permit, [permit] if permit else None),
+                          None, permit, {"explanation": explanation})
+        self.finish(finding, lambda ev: ev.applies[i] is True and ev.applies[j] is True)
 
     def _conflict(self, permit: str, i: int, j: int, attr: str) -> None:
         if i in self.dead or j in self.dead:
@@ -318,51 +385,88 @@ class _Analyser:
     def index_of(self, rule_id: str) -> int:
         return self.sym.index_of[rule_id]
 
-    # -------------------------------------------------------------- overlaps
-    def find_overlaps(self) -> None:
+    # -------------------------------------------------------------- redundant norms
+    def find_redundant(self) -> None:
         groups: dict[tuple[str, ...], list[int]] = {}
         for i in range(self.n):
             if i in self.dead:
                 continue
-            for sig in _signatures(self.rules[i].rule):
+            for sig in _signatures(self.rules[i].rule, self.rules[i].demands_text):
                 groups.setdefault(sig, []).append(i)
         pairs: dict[tuple[int, int], list[tuple[str, ...]]] = {}
         for sig, members in sorted(groups.items()):
             for k, i in enumerate(members):
-                for j in self.intersecting(i, members[k + 1:]):
+                # alternative grounds of one enumerated provision are meant to overlap: only --all asks
+                others = [j for j in members[k + 1:] if self.structural or not self.same_provision(i, j)]
+                for j in self.intersecting(i, others):
                     pairs.setdefault((min(i, j), max(i, j)), []).append(sig)
         self.candidates += len(pairs)
         for (i, j), sigs in sorted(pairs.items()):
-            self._overlap(i, j, sigs)
+            self._redundant(i, j, sigs)
 
-    def _overlap(self, i: int, j: int, sigs: list[tuple[str, ...]]) -> None:
-        ta, tb = self.sym.applies(i), self.sym.applies(j)
+    def _decides_alike(self, x: int, y: int, permits: list[str]) -> bool:
+        """Whenever x stands for a permit, y stands too, and y sets aside every rule x sets aside: taking x
+        away changes no outcome (an `overrides` clause of x makes it more than a restatement)."""
+        for permit in permits:
+            plan = self.program.plans[permit]
+            beats_x = {k for k, by in plan.beaten_by.items() if any(w == x for w, _ in by)}
+            beats_y = {k for k, by in plan.beaten_by.items() if any(w == y for w, _ in by)}
+            if not beats_x <= beats_y:
+                return False
+            status, _ = self.solver.check([self.sym.stands(permit, x)[0], t_not_true(self.sym.stands(permit, y))])
+            if status != "unsat":
+                return False
+        return True
+
+    def _signature_text(self, sig: tuple[str, ...]) -> str:
+        return " ".join(sig)
+
+    def same_provision(self, i: int, j: int) -> bool:
+        return same_provision(self.rules[i].rule, self.rules[j].rule)
+
+    def _redundant(self, i: int, j: int, sigs: list[tuple[str, ...]]) -> None:
         rules = (self.rid(i), self.rid(j))
-        status, model = self.solver.check([ta[0], tb[0]])
+        alternatives = self.same_provision(i, j)
+        permits = sorted({s[-1] for s in sigs if s[0] in ("eligible", "ineligible", "requires")})
+        implied: dict[str, list[str]] = {}
+        if not alternatives:
+            for x, y in ((i, j), (j, i)):
+                # x ⊆ y: whenever x applies, y applies — unsat(x ∧ ¬y); the core names x's conditions that suffice
+                status, core = self.solver.check([t_not_true(self.sym.applies(y))], self.sym.rule_conjuncts(x))
+                if status == "unknown":
+                    self.undecided_query("redundant", rules, core)
+                elif status == "unsat" and self._decides_alike(x, y, permits):
+                    implied[self.rid(x)] = core
+        if not implied and not self.structural:
+            return
+        status, model = self.solver.check([self.sym.applies(i)[0], self.sym.applies(j)[0]])
         if status == "unknown":
-            self.undecided_query("overlap", rules, model)
+            self.undecided_query("redundant", rules, model)
             return
         if status == "unsat":
             return
-        detail: dict[str, Any] = {"conclusions": [" ".join(s) for s in sigs], "relation": "intersect"}
-        implied: dict[str, list[str]] = {}
-        for x, y in ((i, j), (j, i)):
-            # x ⊆ y: whenever x applies, y applies — unsat(x ∧ ¬y); the core names x's conditions that suffice
-            status, core = self.solver.check([t_not_true(self.sym.applies(y))], self.sym.rule_conjuncts(x))
-            if status == "unsat":
-                implied[self.rid(x)] = core
-        if len(implied) == 2:
-            detail["relation"] = "equivalent"
-            detail["core"] = implied
-        elif implied:
+        shown = [self._signature_text(s) for s in sigs]
+        conclusions = ", ".join(shown)
+        detail: dict[str, Any] = {"conclusions": shown}
+        if not implied:
+            detail.update(relation="intersect", explanation=(
+                "alternative grounds of one enumerated provision" if alternatives else
+                "grounds of different provisions for one conclusion that apply together; neither contains the other")
+                + f" ({conclusions})")
+            kind = "alternative"
+        elif len(implied) == 2:
+            kind = "redundant"
+            detail.update(relation="equivalent", core=implied,
+                          explanation=f"{rules[0]} and {rules[1]} apply to exactly the same applicants and both "
+                                      f"conclude {conclusions}: the law states the same norm twice")
+        else:
+            kind = "redundant"
             sub = next(iter(implied))
             sup = rules[1] if sub == rules[0] else rules[0]
             detail.update(relation="subsumes", subsumer=sup, subsumed=sub, core={sub: implied[sub]},
                           explanation=f"{sup} applies whenever {sub} applies (because {sub} requires: "
-                                      f"{'; '.join(implied[sub]) or 'nothing'}): {sub} is redundant for "
-                                      f"{', '.join(' '.join(s) for s in sigs)}")
-        permits = sorted({s[-1] for s in sigs if s[0] in ("eligible", "ineligible", "requires")})
-        finding = Finding("overlap", rules, self.citations(rules), self.witness(model, "overlap", rules, "", permits or None),
+                                      f"{'; '.join(implied[sub]) or 'nothing'}): {sub} adds nothing to {conclusions}")
+        finding = Finding(kind, rules, self.citations(rules), self.witness(model, kind, rules, "", permits or None),
                           None, "", detail)
         self.finish(finding, lambda ev: ev.applies[i] is True and ev.applies[j] is True)
 
@@ -402,8 +506,8 @@ class _Analyser:
                 self.finish(finding, lambda ev, i=i, firing=firing: ev.applies[i] is True
                             and any(ev.applies[j] is True for j in firing))
 
-    # -------------------------------------------------------------- gaps
-    def find_gaps(self) -> None:
+    # -------------------------------------------------------------- closure (structural)
+    def find_closure(self) -> None:
         for permit, plan in sorted(self.program.plans.items()):
             deciding = [*plan.grants, *plan.restricts]
             if not deciding:
@@ -413,18 +517,68 @@ class _Analyser:
             self.candidates += 1
             status, model = self.solver.check(none_applies)
             if status == "unknown":
-                self.undecided_query("gap", rules, model, permit)
+                self.undecided_query("closure", rules, model, permit)
                 continue
             if status == "unsat":
                 continue
-            finding = Finding("gap", rules, self.citations(rules), self.witness(model, "gap", rules, permit, [permit]),
+            finding = Finding("closure", rules, self.citations(rules), self.witness(model, "closure", rules, permit, [permit]),
                               None, permit,
-                              {"explanation": f"no rule grants or refuses {permit} for this applicant: every rule deciding "
-                                              "it is definitely inapplicable, so the outcome rests on closure "
-                                              "(no eligible rule can apply), not on a provision",
+                              {"explanation": f"no ground grants or refuses {permit} for this applicant: the outcome "
+                                              "ineligible rests on closure of the enumerated grounds, as an enumerated "
+                                              "list means it to",
                                "granting_rules": len(plan.grants), "restricting_rules": len(plan.restricts)})
             self.finish(finding, lambda ev, deciding=deciding, permit=permit:
                         all(ev.applies[i] is False for i in deciding) and ev.o.get(permit) is False)
+
+    # -------------------------------------------------------------- undecidable outcomes
+    def find_undecidable(self) -> None:
+        """A permit attribute the rules assign (a class) whose holders no grant can reach and no provision
+        refuses: the law decides them on something the rules do not read — facts the application
+        contract does not carry (class C: quotas and the nature of the work). The grants asked about are
+        those of the instrument that assigns the value (its own scheme), or every grant when it has none."""
+        for permit, plan in sorted(self.program.plans.items()):
+            if not plan.grants:
+                continue
+            every_grant_fails = [self.sym.applies(g)[1] for g in plan.grants]
+            no_restrict = [self.sym.applies(r)[1] for r in plan.restricts]
+            for attr, indices in sorted(plan.values.items()):
+                for i in indices:
+                    if i in self.dead:
+                        continue
+                    instrument = self.rules[i].rule.instrument
+                    own = [g for g in plan.grants if self.rules[g].rule.instrument == instrument] or plan.grants
+                    no_grant = z3.And([self.sym.applies(g)[1] for g in own])
+                    stands = self.sym.stands(permit, i)[0]
+                    self.candidates += 1
+                    # whenever this value stands, every grant is definitely inapplicable …
+                    status, out = self.solver.check([stands, z3.Not(no_grant)])
+                    if status == "unknown":
+                        self.undecided_query("undecidable", [self.rid(i)], out, permit)
+                        continue
+                    if status != "unsat":
+                        continue
+                    # … and the applicant is refused by no provision: closure alone decides
+                    status, model = self.solver.check([stands, *every_grant_fails, *no_restrict])
+                    if status != "sat":
+                        continue
+                    rules = (self.rid(i),)  # the id stays with the classification as grants come and go
+                    value = self.rules[i].rule
+                    shown = next((c.expr for c in value.conclusions if c.kind == "value" and c.name == attr), None)
+                    notes = [r.note for r in (value, *(self.rules[g].rule for g in own)) if r.note]
+                    finding = Finding("undecidable", rules, self.citations(rules),
+                                      self.witness(model, "undecidable", rules, permit, [permit]), None, permit,
+                                      {"attribute": f"{permit}.{attr}",
+                                       "grants": sorted(self.rid(g) for g in own),
+                                       "value": _expr_text(shown),
+                                       "explanation": f"the rules assign {permit}.{attr} = {_expr_text(shown)} to this "
+                                                      f"applicant, yet no grant of {permit} in {instrument} can apply to anyone so "
+                                                      "classed and no provision refuses them: the outcome rests on "
+                                                      "closure, while the law decides them on facts the rules do not "
+                                                      "read (the application contract has no field for them)",
+                                       "notes": notes})
+                    self.finish(finding, lambda ev, i=i, permit=permit, plan=plan:
+                                ev.applies[i] is True and all(ev.applies[g] is False for g in plan.grants)
+                                and all(ev.applies[r] is False for r in plan.restricts) and ev.o.get(permit) is False)
 
     # -------------------------------------------------------------- dangling
     def find_dangling(self) -> None:
@@ -527,13 +681,16 @@ def _conclusion_text(rule: m.Rule, permit: str, attr: str) -> str:
     return ""
 
 
-def _signatures(rule: m.Rule) -> list[tuple[str, ...]]:
+def _signatures(rule: m.Rule, demands_text: str = "") -> list[tuple[str, ...]]:
+    """What a rule concludes, as keys: rules with one key conclude the same thing (a `requires that`
+    keys on the source text of its demand, so only identical demands meet)."""
     out: list[tuple[str, ...]] = []
     for c in rule.conclusions:
         if c.kind in ("eligible", "ineligible"):
             out += [(c.kind, p) for p in c.permits]
         elif c.kind == "requires":
-            out += [("requires", c.name, "for", p) for p in c.permits]
+            demands = c.name if c.expr is None else f"that {demands_text or _expr_text(c.expr)}"
+            out += [("requires", demands, "for", p) for p in c.permits]
         elif c.kind == "condition":
             out.append(("condition", c.name))
         elif c.kind == "value":
@@ -541,6 +698,34 @@ def _signatures(rule: m.Rule) -> list[tuple[str, ...]]:
         elif c.kind == "obligation":
             out += [("obligation", c.name, "for", p) for p in c.permits]
     return out
+
+
+def provision(rule: m.Rule) -> str:
+    """The provision a rule encodes: its article and paragraph (the items of one paragraph are one
+    enumerated list), or — for a rule without citation — its instrument and the source it rests on."""
+    c = rule.citation
+    if c is not None:
+        return f"{c.instrument}/art_{c.article}__para_{c.paragraph}"
+    return f"{rule.instrument}|{rule.source}"
+
+
+def same_provision(a: m.Rule, b: m.Rule) -> bool:
+    """Alternative grounds of one enumerated provision (符合下列条件之一), meant to overlap."""
+    return provision(a) == provision(b)
+
+
+def by_construction(a: m.Rule, b: m.Rule) -> bool:
+    """An exception written into the provision itself: one rule overrides the other within one
+    provision (class A “even when the class B conditions are also met”). Not a contrary norm."""
+    return (a.id in b.overrides or b.id in a.overrides) and same_provision(a, b)
+
+
+def _expr_text(e: m.Expr | None) -> str:
+    if e is None:
+        return ""
+    if isinstance(e, m.Lit):
+        return json.dumps(e.value, ensure_ascii=False, default=str)
+    return str(e)
 
 
 def _exprs(rule: m.Rule) -> list[m.Expr]:
@@ -556,9 +741,10 @@ def explain_unresolved(law: Any, a: m.Rule, b: m.Rule) -> str:
     for r in (a, b):
         if r.overrides:
             tail = (f" {r.id} overrides only {', '.join(r.overrides)}, not the other rule." + tail)
-    if "requires" in kinds:
-        tail = (" The requirement is a rule of its own, not a condition of the grant, so the grant alone reads "
-                "as if the document were not needed." + tail)
+    if kinds & {"requires", "refusal_ground"}:
+        tail = (" The condition refuses, by its own terms, exactly the applications the grant is written for, so "
+                "the two cannot both be followed: the drafter must say which prevails (an `overrides` clause, or "
+                "an exception written into the condition)." + tail)
     elif "ineligible" in kinds:
         tail = (" The refusal is written as a rule of its own, not as an `unless` of the grant: legally it "
                 "qualifies the grant, which only an `overrides` clause (or an exception) would say." + tail)
@@ -583,20 +769,24 @@ def explain_unresolved(law: Any, a: m.Rule, b: m.Rule) -> str:
 
 
 def analyze(context: LawContext, as_of: dt.date, timeout_ms: int = DEFAULT_TIMEOUT_MS,
-            acknowledged: dict[str, str] | None = None) -> Report:
-    """The one public entry point: every finding of the law in force on `as_of`, with witnesses."""
+            acknowledged: dict[str, str] | None = None, structural: bool = False) -> Report:
+    """The one public entry point: every finding of the law in force on `as_of`, with witnesses;
+    with `structural`, also the structural relations (alternatives, requirements, refusal grounds,
+    closure) under their own kind names."""
     start = time.perf_counter()
-    a = _Analyser(context, as_of, timeout_ms)
+    a = _Analyser(context, as_of, timeout_ms, structural)
     a.find_dead()
     a.find_conflicts()
-    a.find_overlaps()
+    a.find_redundant()
     a.find_masked()
-    a.find_gaps()
     a.find_dangling()
+    a.find_undecidable()
+    if structural:
+        a.find_closure()
     acknowledged = acknowledged or {}
     for f in a.findings:
         f.acknowledged = acknowledged.get(f.id, "")
-    order = {k: n for n, k in enumerate(KINDS)}
+    order = {k: n for n, k in enumerate(ALL_KINDS)}
     findings = sorted(a.findings, key=lambda f: (order[f.kind], f.permit, f.rules))
     ids = {f.id for f in findings}
     stats = {"rules": a.n, "pairs": a.n * (a.n - 1) // 2, "candidates": a.candidates, "solver_calls": a.solver.calls,
@@ -614,7 +804,7 @@ def add_findings(graph: RuleGraph, report: Report) -> RuleGraph:
             a, b = f.rules
             graph.g.add_edge(f"rule:{a}", f"rule:{b}", key="conflicts_with", kind="conflicts_with", finding=f.id,
                              permit=f.permit, resolution=(f.resolution or {}).get("by", "none"))
-        elif f.kind == "overlap" and f.detail.get("relation") in ("subsumes", "equivalent"):
+        elif f.kind == "redundant" and f.detail.get("relation") in ("subsumes", "equivalent"):
             pairs = ([(f.detail["subsumer"], f.detail["subsumed"])] if f.detail["relation"] == "subsumes"
                      else [(f.rules[0], f.rules[1]), (f.rules[1], f.rules[0])])
             for sup, sub in pairs:
@@ -634,17 +824,31 @@ class AcknowledgementError(ValueError):
     pass
 
 
+REVIEWED_FILE = "findings.json"  # beside the corpus: the reviewed list of findings
+
+
 def read_acknowledged(path: Path) -> dict[str, str]:
-    """A JSON list of {"id": FINDING_ID, "reason": WHY} (a reason is required)."""
+    """Either a JSON list of {"id": FINDING_ID, "reason": WHY} (a reason is required), or a reviewed-findings
+    file ({"reports": [{"findings": [{"id", …, "acknowledged": WHY}]}]}) whose acknowledged entries count."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise AcknowledgementError(f"{path}: no such file") from None
     except json.JSONDecodeError as error:
         raise AcknowledgementError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    if isinstance(data, dict):
+        out: dict[str, str] = {}
+        for _n, entry, where in _reviewed_entries(path, data):
+            reason = entry.get("acknowledged")
+            if reason is None:
+                continue
+            if not isinstance(reason, str) or not reason.strip():
+                raise AcknowledgementError(f"{path}: {where}.acknowledged: a non-empty string is required")
+            out[entry["id"]] = reason
+        return out
     if not isinstance(data, list):
         raise AcknowledgementError(f"{path}: $: expected a list of {{\"id\", \"reason\"}} objects")
-    out: dict[str, str] = {}
+    out = {}
     for n, entry in enumerate(data):
         if not isinstance(entry, dict):
             raise AcknowledgementError(f"{path}: $[{n}]: expected an object with `id` and `reason`")
@@ -652,6 +856,43 @@ def read_acknowledged(path: Path) -> dict[str, str]:
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise AcknowledgementError(f"{path}: $[{n}].{key}: a non-empty string is required")
         out[entry["id"]] = entry["reason"]
+    return out
+
+
+REVIEWED_KEYS = ("id", "kind", "permit", "rules", "law", "drafter")
+
+
+def _reviewed_entries(path: Path, data: dict[str, Any]) -> list[tuple[int, dict[str, Any], str]]:
+    reports = data.get("reports")
+    if not isinstance(reports, list):
+        raise AcknowledgementError(f"{path}: $.reports: expected a list of reports")
+    out = []
+    for r, report in enumerate(reports):
+        findings = report.get("findings") if isinstance(report, dict) else None
+        if not isinstance(findings, list):
+            raise AcknowledgementError(f"{path}: $.reports[{r}].findings: expected a list")
+        for n, entry in enumerate(findings):
+            where = f"$.reports[{r}].findings[{n}]"
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                raise AcknowledgementError(f"{path}: {where}.id: a finding id is required")
+            out.append((n, entry, where))
+    return out
+
+
+def reviewed_list(report: Report, previous: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The default report in the reviewed-list format: id, kind, permit, rules, then what the finding means
+    in law and what a drafter does — kept from `previous` by id, "TODO" for a finding not yet reviewed."""
+    known = {e["id"]: e for e in previous or [] if isinstance(e, dict) and "id" in e}
+    out = []
+    for f in report.defects:
+        old = known.get(f.id, {})
+        entry: dict[str, Any] = {"id": f.id, "kind": f.kind, "permit": f.permit, "rules": list(f.rules),
+                                 "law": old.get("law", "TODO"), "drafter": old.get("drafter", "TODO")}
+        if f.resolution is not None:
+            entry["resolution"] = f.resolution["by"]
+        if "acknowledged" in old:
+            entry["acknowledged"] = old["acknowledged"]
+        out.append(entry)
     return out
 
 
@@ -703,7 +944,7 @@ def render_text(report: Report) -> str:
     s = report.stats
     lines.append(f"{s['rules']} rules, {s['pairs']} pairs, {s['candidates']} candidates, {s['solver_calls']} solver calls "
                  f"({s['solver_unknown']} unknown), {s['seconds']} s")
-    for kind in KINDS:
+    for kind in (k for k in ALL_KINDS if k in KINDS or report.by_kind(k)):
         found = report.by_kind(kind)
         lines.append("")
         lines.append(f"== {kind} ({len(found)})")
@@ -712,6 +953,7 @@ def render_text(report: Report) -> str:
             lines.append(f"- {f.id}{flag}{'  permit ' + f.permit if f.permit else ''}")
             for r, c in zip(f.rules, f.citations, strict=True):
                 lines.append(f"    {r}  — {c}")
+            lines.append(f"    what to do: {resolution_words(f)}")
             if f.resolution is not None:
                 by = f.resolution["by"]
                 lines.append(f"    resolution: {by}{' (' + PRINCIPLE_ZH[by] + ')' if by in PRINCIPLE_ZH else ''}"
@@ -732,47 +974,152 @@ def render_text(report: Report) -> str:
         lines.append(f"note: acknowledged finding {stale} no longer occurs")
     gating = report.gating
     lines.append("")
-    lines.append(f"{len(report.findings)} findings; {len(gating)} unresolved conflict(s) not acknowledged")
+    lines.append(f"{len(report.defects)} findings; {len(gating)} gating (unresolved conflicts and undecidable outcomes "
+                 "not acknowledged)")
     return "\n".join(lines) + "\n"
 
 
-def render_html(report: Report) -> str:
-    rows = []
-    for f in report.findings:
-        res = f.resolution or {}
-        rows.append(
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td><details><summary>JSON</summary>"
-            "<pre>{}</pre></details></td></tr>".format(
-                html.escape(f.kind), html.escape(f.id),
-                "<br>".join(f"{html.escape(r)}<br><small>{html.escape(c)}</small>" for r, c in zip(f.rules, f.citations, strict=True)),
-                html.escape(f"{res.get('by', '')} {res.get('winner') or ''}" + (" — UNRESOLVED" if f.gating else "")),
-                html.escape(str(f.detail.get("explanation", f.detail.get("relation", "")))),
-                html.escape(json.dumps(f.witness, ensure_ascii=False, indent=1, sort_keys=True)) if f.witness else ""))
+def resolution_words(f: Finding) -> str:
+    """The resolution of a finding in words, for a drafter."""
+    res = f.resolution
+    if f.kind == "conflict" and res is not None:
+        if res["by"] == "none":
+            return ("Unresolved: no principle settles it; until the texts do, the engine lets the restrictive side "
+                    "stand. The drafter must decide which norm prevails (an explicit priority clause, or an "
+                    "exception written into the grant).")
+        return (f"Resolved by {PRINCIPLE_ZH[res['by']]} ({res['by']}): {res['winner']} prevails, and decides the "
+                "permit for this applicant.")
+    if f.kind == "masked" and res is not None:
+        return f"{res.get('winner')} prevails ({PRINCIPLE_ZH.get(res['by'], res['by'])}) whenever the masked norm applies."
+    return {
+        "redundant": "Keep one statement of the norm: the other adds nothing to any outcome.",
+        "dead": "The conditions contradict each other: correct the encoding or the threshold.",
+        "dangling": "Say where the thing needed comes from (a permit issuing it, a rule concluding it).",
+        "undecidable": "The law decides these applicants on facts the application does not carry: add them to the "
+                       "contract, or acknowledge that the decision is left to the authority.",
+    }.get(f.kind, str(f.detail.get("explanation", "")))
+
+
+def _witness_decision(f: Finding, context: LawContext | None, as_of: dt.date) -> str:
+    if context is None or f.witness is None:
+        return ""
+    from .render import render_text as render_decision
+
+    try:
+        decision = context.decide(f.witness, as_of)
+    except (ApplicationError, ValueError) as error:
+        return f"(the witness cannot be decided: {error})"
+    return render_decision(decision, explain=True)
+
+
+def render_html(report: Report, context: LawContext | None = None) -> str:
+    """For a drafter: grouped by kind and permit; each finding with its citations, the article texts side
+    by side, the witness decided (why each rule applies) and the resolution in words."""
+    e = html.escape
+    law = context.law if context is not None else None
+    parts = []
+    for kind in ALL_KINDS:
+        found = report.by_kind(kind)
+        if not found:
+            continue
+        parts.append(f"<section><h2>{e(kind)} ({len(found)}) — {e(KIND_TEXT[kind])}</h2>")
+        for permit in sorted({f.permit for f in found}):
+            parts.append(f"<h3>{e(permit) if permit else '(no single permit)'}</h3>")
+            for f in (x for x in found if x.permit == permit):
+                flag = (" <strong>UNRESOLVED</strong>" if f.gating else
+                        f" <em>acknowledged: {e(f.acknowledged)}</em>" if f.acknowledged else "")
+                parts.append(f"<article id=\"{e(f.id)}\"><h4><code>{e(f.id)}</code>{flag}</h4>")
+                parts.append(f"<p class=resolution>{e(resolution_words(f))}</p>")
+                if "explanation" in f.detail:
+                    parts.append(f"<p>{e(str(f.detail['explanation']))}</p>")
+                parts.append("<div class=side>")
+                for rule_id, citation in zip(f.rules, f.citations, strict=True):
+                    rule = law.rules.get(rule_id) if law is not None else None
+                    text = cited_text(law, rule.citation) if law is not None and rule is not None else ""
+                    body = (f"<blockquote lang=zh>{e(text)}</blockquote>" if text else
+                            "<p><small>no article text: the rule names its source and quotes nothing"
+                            + (f" — note: {e(rule.note)}" if rule is not None and rule.note else "") + "</small></p>")
+                    parts.append(f"<div><h5>{e(citation)}</h5><code>{e(rule_id)}</code>{body}</div>")
+                parts.append("</div>")
+                decided = _witness_decision(f, context, report.as_of)
+                if decided:
+                    parts.append("<details open><summary>witness, decided (why each rule applies)</summary>"
+                                 f"<pre>{e(decided)}</pre></details>")
+                if f.witness is not None:
+                    parts.append("<details><summary>witness application (JSON)</summary><pre>"
+                                 f"{e(json.dumps(f.witness, ensure_ascii=False, indent=1, sort_keys=True))}</pre></details>")
+                parts.append("</article>")
+        parts.append("</section>")
+    gating = report.gating
     return ("<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>lexgraph analyze</title>"
-            "<style>td{vertical-align:top;border-top:1px solid #ccc;padding:4px}</style><body>"
-            f"<h1>lexgraph analyze — {report.as_of.isoformat()}</h1><p>{html.escape(json.dumps(report.stats, ensure_ascii=False))}</p>"
-            "<table><tr><th>kind</th><th>id</th><th>rules</th><th>resolution</th><th>explanation</th><th>witness</th></tr>"
-            + "".join(rows) + "</table></body></html>\n")
+            "<style>body{font-family:sans-serif;max-width:80em;margin:auto}.side{display:flex;gap:1em}"
+            ".side>div{flex:1;border:1px solid #ccc;padding:.5em}blockquote{margin:.3em 0}"
+            "article{border-top:1px solid #999;margin-top:1em}.resolution{font-weight:bold}</style><body>"
+            f"<h1>lexgraph analyze — the law as of {report.as_of.isoformat()}</h1>"
+            f"<p>{len(report.defects)} findings; {len(gating)} gating. "
+            f"{e(', '.join(report.amendments) and 'amendments: ' + ', '.join(report.amendments))}</p>"
+            f"<p><small>{e(json.dumps(report.stats, ensure_ascii=False))}</small></p>"
+            + "".join(parts) + "</body></html>\n")
 
 
 # ------------------------------------------------------------------------------ command
 
 
+def _configuration(args: argparse.Namespace) -> list[str]:
+    """The amendments applied, relative to the corpus directory (how the reviewed file names them)."""
+    base = Path(args.dir).resolve()
+    return sorted(os.path.relpath(Path(a).resolve(), base) for a in args.amendments)
+
+
+def update_reviewed(path: Path, configuration: list[str], report: Report) -> dict[str, Any]:
+    """Rewrite the report of one configuration (amendments applied) in the reviewed file, keeping every
+    sentence already written for a finding that still occurs."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data.setdefault("about", "Reviewed findings of `lexgraph analyze` (docs/analysis.md). Each finding: what it means in "
+                             "law, what a drafter does; `acknowledged` when the law itself carries it and no drafter "
+                             "can fix it here (it then no longer gates). Regenerate with `lexgraph analyze DIR "
+                             "[--with FILE] --update-reviewed` and review every TODO.")
+    reports = data.setdefault("reports", [])
+    previous = [e for r in reports for e in r.get("findings", [])]
+    entry = next((r for r in reports if sorted(r.get("with", [])) == configuration), None)
+    if entry is None:
+        entry = {"name": "with " + ", ".join(configuration) if configuration else "in force", "with": configuration}
+        reports.append(entry)
+    entry["findings"] = reviewed_list(report, previous)
+    path.write_text(dumps(data), encoding="utf-8")
+    return data
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .cli import law_context, write_output
 
+    reviewed = Path(args.dir) / REVIEWED_FILE
+    source = args.acknowledged or (reviewed if reviewed.exists() and not args.no_reviewed else None)
     try:
-        acknowledged = read_acknowledged(args.acknowledged) if args.acknowledged else {}
+        acknowledged = read_acknowledged(source) if source else {}
     except AcknowledgementError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     context = law_context(args, [args.dir])
     as_of = args.as_of or dt.date.today()
-    report = analyze(context, as_of, args.timeout, acknowledged)
+    report = analyze(context, as_of, args.timeout, acknowledged, structural=args.all)
+    if args.update_reviewed:
+        update_reviewed(reviewed, _configuration(args), report)
+        print(f"updated {reviewed}", file=sys.stderr)
     if args.format == "json":
         out = dumps(report.to_json())
     elif args.format == "html":
-        out = render_html(report)
+        out = render_html(report, context)
+    elif args.format == "reviewed":
+        previous: list[dict[str, Any]] = []
+        if reviewed.exists():
+            try:
+                stored = json.loads(reviewed.read_text(encoding="utf-8"))
+                previous = [e for _n, e, _w in _reviewed_entries(reviewed, stored)]
+            except (json.JSONDecodeError, AcknowledgementError) as error:
+                print(f"error: {reviewed}: {error}", file=sys.stderr)
+                return 1
+        out = dumps({"with": _configuration(args), "findings": reviewed_list(report, previous)})
     else:
         out = render_text(report)
     write_output(out, args.output)
@@ -787,7 +1134,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"wrote {written} scenario file(s) to {args.emit_tests}", file=sys.stderr)
     gating = report.gating
     if gating:
-        print(f"{len(gating)} unresolved conflict(s): " + ", ".join(f.id for f in gating), file=sys.stderr)
+        print(f"{len(gating)} gating finding(s) (unresolved conflicts, undecidable outcomes): "
+              + ", ".join(f.id for f in gating), file=sys.stderr)
         return 1
     return 0
 
@@ -799,12 +1147,24 @@ def register(sub: Any) -> None:
     p.add_argument("dir", type=Path)
     add_law_options(p, law_flag=False)
     p.add_argument("--as-of", type=_date, help="the law in force that day (default: today)")
-    p.add_argument("--format", choices=["text", "json", "html"], default="text")
+    p.add_argument("--format", choices=["text", "json", "html", "reviewed"], default="text",
+                   help="reviewed: the findings in the reviewed-list format of DIR/findings.json")
+    p.add_argument("--all", action="store_true",
+                   help="also list structural relations: alternative, requirement, refusal_ground, closure")
+    p.add_argument("--update-reviewed", action="store_true",
+                   help="rewrite this configuration's findings in DIR/findings.json, keeping reviewed sentences")
+    p.add_argument("--no-reviewed", action="store_true", help="ignore the acknowledgements in DIR/findings.json")
     p.add_argument("-o", "--output", type=Path)
-    p.add_argument("--acknowledged", type=Path, metavar="FILE", help="JSON list of {\"id\", \"reason\"}: reviewed findings")
+    p.add_argument("--acknowledged", type=Path, metavar="FILE",
+                   help="JSON list of {\"id\", \"reason\"}, or a reviewed file (default: DIR/findings.json)")
     p.add_argument("--emit-tests", type=Path, metavar="DIR", help="write each witness as a scenario file")
     p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT_MS, metavar="MS", help="per solver query (default 2000)")
     p.set_defaults(func=cmd_analyze)
 
 
 __all__ = ["Finding", "Report", "add_findings", "analyze", "read_acknowledged", "register", "t_and"]
+
+
+def _on_the_date_only(condition: str) -> bool:
+    """A condition that reads nothing but the decision's date (`decision_date < 2018-01-01`)."""
+    return "decision_date" in condition and not re.search(r"[a-z_]+\.[a-z_]+", condition)

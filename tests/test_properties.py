@@ -124,11 +124,13 @@ def test_an_irrelevant_fact_never_changes_an_outcome(app: dict[str, Any], key: s
 
 
 def _remove_one_fact(app: dict[str, Any], choice: int) -> dict[str, Any] | None:
-    """A copy with one known fact made unknown (absent)."""
+    """A copy with one known fact made unknown (absent). A fact with a documented default is not made
+    unknown by its absence (absent `route` is the employer route), so it is never removed."""
+    defaulted = {f.path for f in CORPUS.law.facts.values() if f.default is not None}
     paths = [(section, key) for section in ("applicant", "employment", "residence", "family")
              if isinstance(app.get(section), dict) for key in app[section] if (section, key) != ("applicant", "nationality")
-             and (section, key) != ("applicant", "birth_date")]
-    paths += [(key, None) for key in ("employment", "family", "route", "holds") if key in app]
+             and (section, key) != ("applicant", "birth_date") and f"{section}.{key}" not in defaulted]
+    paths += [(key, None) for key in ("employment", "family", "holds") if key in app]
     if not paths:
         return None
     section, key = paths[choice % len(paths)]

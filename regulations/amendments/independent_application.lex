@@ -80,17 +80,9 @@ rule independent_confirmation_letter at art 1 para 2 {
   note "The passage names the R visa; the letter is what the R visa rests on (talent_visa_measures, r_visa_confirmation_letter), so an independent R visa needs an independent letter. Priority clause: prevails over the employer-only issue of the letter (seed 000 三（二）1)."
 }
 
-rule independent_r_visa at art 1 para 2 {
-  conclude eligible r_visa
-  when all of {
-    route == "independent",
-    met(work_permit_class_a),
-    met(independent_risk_controls),
-  }
-  source "seed 000 四（四）第一段"
-  gloss "High-end foreign talent (class A) may apply alone for the R visa."
-  note "The law in force has no route condition on the R visa (the employer's part is the confirmation letter issued to it); the refusal grounds of the Exit and Entry Administration Law (第二十一条), the talent conditions and the confirmation-letter requirement still apply — under the reform the applicant obtains the letter alone (independent_confirmation_letter)."
-}
+# No rule of its own for the R visa: the law in force sets no route condition on it (the employer's
+# part is the confirmation letter, which the independent applicant now obtains alone through
+# independent_confirmation_letter), so an independent grant would restate 条例 第六条第九项.
 
 rule independent_work_residence at art 1 para 2 {
   conclude eligible work_residence_permit
