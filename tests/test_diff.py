@@ -188,10 +188,10 @@ def test_example_is_eligible_only_under_the_reform(reform: tuple[LawContext, Law
 def test_pass_mark_and_quota_are_parameters() -> None:
     app = json.loads((ROOT / "examples" / "independent_talent.json").read_text(encoding="utf-8"))
     outcomes = []
-    for params in ({}, {"pass_mark": "65"}, {"pass_mark": "66"}, {"independent_pr_quota": "812"}):
+    for params in ({}, {"pass_mark": "35"}, {"pass_mark": "36"}, {"independent_pr_quota": "812"}):
         context = LawContext.load([REGULATIONS], [REFORM], params)
         outcomes.append(next(x.outcome for x in context.decide(app).decisions if x.permit == "permanent_residence"))
-    # the example scores 65 and 812 independent grants were made this year
+    # the example scores 35 (doctorate 20, age 15) and 812 independent grants were made this year
     assert outcomes == ["eligible", "eligible", "ineligible", "ineligible"]
     with pytest.raises(LexgraphError):
         LawContext.load([REGULATIONS], [REFORM], {"pass_mark": "high"})

@@ -18,13 +18,22 @@ amendment independent_application {
 # ---------------------------------------------------------------------------------------------
 # Parameters — numbers the proposal leaves open. Defaults and reasoning: docs/amendments.md.
 # ---------------------------------------------------------------------------------------------
-parameter pass_mark: integer = 60 "Pass mark of independent_pr_points. 60 lets a master's graduate of prime age with good Chinese or English in a listed occupation pass on the four basic requirements alone (15+15+15+15); a bachelor's needs one integration or optional factor besides. 60 is also the work-permit table's class B threshold."
-parameter independent_pr_quota: integer = 2400 "Annual quota of permanent residence grants on independent applications. Seed 002 四（一）1: 2,409 foreigners were granted permanent residence in the first half of 2018 (about 4,800 a year); 2,400 lets the new route add at most about half the 2018 rate."
-parameter age_limit: integer = 60 "Oldest age at which a foreigner may apply alone for permanent residence (age is a basic requirement, 第四条第二款). The OCR'd seed reads １８岁以下 beside a bachelor's degree, which no graduate can meet; the work-permit standard's normal age limit for class B (60) is used instead."
-parameter job_seeking_window_years: integer = 1 "Whole years since graduation within which a graduate may apply alone for the job-seeking visa; the class B graduate rule of the work-permit standard (seed 003 二（四）) counts one year."
-
-# The points per factor and the age bands are literals of the table below, not parameters: the
-# engine cannot yet read `params.*` inside a points table (docs/amendments.md, "Engine gaps").
+parameter pass_mark: integer = 30 "Drafter's choice (the seed gives no pass mark). Pass mark of independent_pr_points once the basic requirements are met: 30 lets a master's graduate of prime age pass on education and age alone (15+15); a bachelor's of prime age (10+15) needs one integration or optional factor besides."
+parameter independent_pr_quota: integer = 2400 "Drafter's choice (the seed proposes 移民配额 without a number). Seed 002 四（一）1: 2,409 foreigners were granted permanent residence in the first half of 2018 (about 4,800 a year); 2,400 lets the new route add at most about half the 2018 rate."
+parameter age_limit: integer = 60 "Drafter's choice. The paper's wording is １８岁以下 (under 18) among the basic requirements beside a bachelor's degree, which no graduate can meet as written; the drafter reads it as an age limit and takes 60, the normal age limit of the work-permit standard's class B."
+parameter job_seeking_window_years: integer = 1 "Drafter's choice. Whole years since graduation within which a graduate may apply alone for the job-seeking visa; the class B graduate rule of the work-permit standard (seed 003 二（四）) counts one year."
+parameter points_doctorate: integer = 20 "Drafter's choice (the seed gives no points): a doctorate."
+parameter points_master: integer = 15 "Drafter's choice: a master's degree."
+parameter points_bachelor: integer = 10 "Drafter's choice: a bachelor's degree (the basic requirement itself)."
+parameter age_band_young_max: integer = 45 "Drafter's choice: the oldest age of the top age band."
+parameter age_band_middle_max: integer = 55 "Drafter's choice: the oldest age of the middle age band (the bottom band runs to age_limit)."
+parameter points_age_young: integer = 15 "Drafter's choice: points of the top age band (18 to age_band_young_max)."
+parameter points_age_middle: integer = 10 "Drafter's choice: points of the middle age band."
+parameter points_age_older: integer = 5 "Drafter's choice: points of the bottom age band (to age_limit)."
+parameter points_ties_with_china: integer = 10 "Drafter's choice: close ties with China (the seed encourages them, e.g. ethnic Chinese talent)."
+parameter points_china_experience: integer = 10 "Drafter's choice: Chinese work experience, an optional condition after the reform (四（四）第二段)."
+parameter points_ftz_experience: integer = 5 "Drafter's choice: experience in a free trade zone or other designated area, optional after the reform."
+parameter points_recommendation: integer = 5 "Drafter's choice: an employer's recommendation, optional after the reform."
 
 # ---------------------------------------------------------------------------------------------
 # 第一条 — independent application (seed 000 四（四）第一段)
@@ -166,7 +175,7 @@ article 4 {
   paragraph 2 {
     text "其中，增设学士及以上学位、１８岁以下、具有良好汉语能力或良好英语能力、符合一般移民职业清单等基本要求，鼓励具有与中国紧密联系等融合能力的外国高端人才申请，例如外籍华人人才。"
     gloss "Basic requirements: a bachelor's degree or above, age, good Chinese or good English, an occupation on the general migration occupation list; applicants with close ties to China, such as ethnic Chinese talent, are encouraged."
-    note "The OCR'd seed reads １８岁以下 (under 18), which cannot stand beside a bachelor's degree as a requirement; age is encoded as a limit (parameter age_limit) and as points bands."
+    note "The paper's own wording is １８岁以下 (under 18); beside a bachelor's degree it cannot be met as written, so the drafter reads it as an age limit (parameter age_limit, a drafter's choice) and scores age in bands (parameters)."
   }
   paragraph 3 {
     text "允许外国高端人才直接申请永久居留积分评估，删去工作单位推荐环节，提高申请永久居留的效率。"
@@ -176,46 +185,35 @@ article 4 {
 
 points independent_pr_points at art 4 para 2 {
   source "seed 000 四（五）"
-  note "Factors from 第四条第二款 (basic requirements and ties with China) and 第二条第二款 (optional experience and recommendation). The seed gives no points: education, age and language bands take the values of the 2017 work-permit table (积分要素计分赋值表); the four basic requirements weigh 15 each at their top band, the encouraged tie 10, the optional factors 10 and 5."
+  note "The seed names the factors, not their weights: every value and age band below is a parameter, the drafter's choice (docs/amendments.md). The basic requirements (学士及以上学位、良好汉语能力或良好英语能力、符合一般移民职业清单) are requirements of independent_pr, not points: no other factor can buy them. Education scores above the bachelor's degree the requirement asks for."
 
   factor education "学士及以上学位" max 20 {
-    when applicant.education == "doctorate" -> 20
-    when applicant.education == "master" -> 15
-    when applicant.education == "bachelor" -> 10
+    when applicant.education == "doctorate" -> params.points_doctorate
+    when applicant.education == "master" -> params.points_master
+    when applicant.education == "bachelor" -> params.points_bachelor
   }
 
   factor age "年龄" max 15 {
-    when age >= 18 and age <= 45 -> 15
-    when age >= 46 and age <= 55 -> 10
-    when age >= 56 and age <= 60 -> 5
-  }
-
-  factor language "良好汉语能力或良好英语能力" max 15 {
-    when applicant.chinese_hsk_level >= 5 -> 15
-    when applicant.formerly_chinese_national -> 15
-    when applicant.degree_taught_in_chinese -> 15
-    when applicant.english_proficient -> 15
-  }
-
-  factor occupation_list "符合一般移民职业清单" max 15 {
-    when applicant.occupation_on_shortage_list -> 15
+    when age >= 18 and age <= params.age_band_young_max -> params.points_age_young
+    when age > params.age_band_young_max and age <= params.age_band_middle_max -> params.points_age_middle
+    when age > params.age_band_middle_max and age <= params.age_limit -> params.points_age_older
   }
 
   factor ties_with_china "与中国紧密联系等融合能力（例如外籍华人）" max 10 {
-    when applicant.ethnic_chinese -> 10
-    when applicant.formerly_chinese_national -> 10
+    when applicant.ethnic_chinese -> params.points_ties_with_china
+    when applicant.formerly_chinese_national -> params.points_ties_with_china
   }
 
   factor china_experience "中国工作经验（选择条件）" max 10 {
-    when employment.consecutive_years_working_in_china >= 1 -> 10
+    when employment.consecutive_years_working_in_china >= 1 -> params.points_china_experience
   }
 
   factor ftz_experience "自贸试验区等特定地方工作经验（选择条件）" max 5 {
-    when applicant.ftz_work_experience -> 5
+    when applicant.ftz_work_experience -> params.points_ftz_experience
   }
 
   factor employer_recommendation "单位推荐（选择条件）" max 5 {
-    when holds(employer_recommendation) -> 5
+    when holds(employer_recommendation) -> params.points_recommendation
   }
 }
 
@@ -225,13 +223,20 @@ rule independent_pr at art 4 para 3 {
     route == "independent",
     met(work_permit_class_a),
     applicant.education >= "bachelor",
+    any of {
+      applicant.chinese_hsk_level >= 5,
+      applicant.formerly_chinese_national,
+      applicant.degree_taught_in_chinese,
+      applicant.english_proficient,
+    },
+    applicant.occupation_on_shortage_list,
     age <= params.age_limit,
     met(independent_risk_controls),
     points(independent_pr_points) >= params.pass_mark,
     met(independent_quota_available),
   }
   source "seed 000 四（五）"
-  gloss "High-end foreign talent (class A) with a bachelor's degree or above may apply alone for permanent residence and is granted it on reaching the pass mark of the points standard, within the annual quota."
+  gloss "High-end foreign talent (class A) meeting the basic requirements (a bachelor's degree or above, good Chinese or English, an occupation on the migration list, the age limit) may apply alone for permanent residence and is granted it on reaching the pass mark of the points standard, within the annual quota."
   note "A ground of its own beside 办法 第六条第一款: the post-holder route's employer condition (pr_measures/post_holder_employer_route) belongs to item 2 only, so nothing needs setting aside. The refusal grounds of the law in force still apply."
 }
 
