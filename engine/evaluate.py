@@ -47,6 +47,9 @@ def render_citation(law: Law, rule: m.Rule) -> str:
     c = rule.citation
     if c is None:
         return f"{inst.title_zh}（条文未收录；依据：{rule.source}）"
+    if inst.kind == "amendment" and inst.status == "proposed" and rule.source:
+        # a proposal's passages carry no article numbers of their own: cite the paper's passage
+        return f"{inst.title_zh}（{rule.source}）"
     return f"{inst.title_zh} {provision_zh(law, c)}"
 
 

@@ -138,6 +138,26 @@ article 2 {
   }
 }
 
+# 四（四）第二段 on every route: the post holder's permanent residence no longer needs Chinese work
+# experience — the four consecutive years in post and three years' residence in the last four of
+# 办法 第六条第一款第二项 become optional. The other permits it names have no such prerequisite in the
+# law in force as encoded (the work permit's class B asks for related experience anywhere, not in
+# China), so nothing else changes for them.
+rule post_holder_without_china_experience at art 2 para 2 {
+  conclude eligible permanent_residence
+  when all of {
+    met(pr_general_conditions),
+    employment != none,
+    employment.position_level in {"deputy_general_manager_or_above", "associate_senior_title_or_above"},
+    met(pr_qualifying_employer),
+    met(pr_post_holder_through_employer),
+    employment.tax_record_good,
+  }
+  source "seed 000 四（四）第二段"
+  gloss "After the reform, a post holder at a qualifying employer applies for permanent residence through the employer without Chinese work experience: the years in post and the years resident in China become optional."
+  note "改革后，外国人申请…任职人员永久居留身份证…可以没有中国工作经验: the conditions of 办法 第六条第一款第二项 without its Chinese work experience (连续任职满四年、四年内在中国居留累计不少于三年). The employer route of item 2 stays (第二条第一款)."
+}
+
 # ---------------------------------------------------------------------------------------------
 # 第三条 — risk controls (seed 000 四（四）第三段)
 # ---------------------------------------------------------------------------------------------
