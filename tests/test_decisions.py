@@ -268,6 +268,9 @@ def test_a_proposal_is_never_an_instrument_in_force() -> None:
     decision = reform.decide(EXAMPLE)
     assert "independent_application" not in decision.instruments
     assert decision.amendment_status == {"independent_application": "proposed"}
+    # a proposal is cited as the paper's passage, never by article numbers of its own
+    cited = {p.citation for d in decision.decisions for p in walk((*d.grounds, *d.unmet)) if p.rule.startswith("independent_")}
+    assert cited and all("（seed 00" in c and "第" not in c.split("（")[0] for c in cited), cited
     assert decision_json(decision)["law"]["amendment_status"] == {"independent_application": "proposed"}
 
 
