@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from lexgraph.engine import model as m
-from lexgraph.engine.evaluate import zh_number
+from lexgraph.engine.evaluate import provision_zh
 from lexgraph.engine.obligations import EVENTS
 
 from .monitor import Watched
@@ -20,15 +20,11 @@ STATUS_ZH = {"met": "已履行", "open": "待履行", "breached": "已违反", "
 
 
 def cited_as(law: Any, c: m.Citation | None, source: str = "") -> str:
+    """The provision as Chinese legal citation names it (one renderer: the engine's)."""
     if c is None:
         return f"（无条文依据；来源：{source}）" if source else ""
     inst = law.instruments.get(c.instrument)
-    out = f"{inst.title_zh if inst else c.instrument} 第{zh_number(c.article)}条"
-    if c.paragraph:
-        out += f"第{zh_number(c.paragraph)}款"
-    if c.item:
-        out += f"第{zh_number(c.item)}项"
-    return out
+    return f"{inst.title_zh if inst else c.instrument} {provision_zh(law, c)}"
 
 
 def provision_text(law: Any, c: m.Citation | None) -> str:
