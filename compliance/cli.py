@@ -25,6 +25,7 @@ from lexgraph.engine.loader import SUFFIX
 from lexgraph.engine.pipeline import check_sources
 
 from .applications import ApplicationError, read_application
+from .coverage import ScenarioError
 from .decisions import LawContext
 from .render import decision_json, dumps, render_html, render_text
 
@@ -230,7 +231,7 @@ def _run(args: argparse.Namespace) -> int:
     except ApplicationError as error:
         print(f"error: malformed application\n{error}", file=sys.stderr)
         return EXIT_INPUT
-    except InputError as error:
+    except (InputError, ScenarioError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as error:

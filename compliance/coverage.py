@@ -29,16 +29,42 @@ class Scenario:
     law: list[Path] | None = None  # regulation folders (default: the bundled corpus)
 
 
+class ScenarioError(Exception):
+    """A scenario file that cannot be read: its path and what is wrong, in one line."""
+
+
 def load_scenarios(root: Path) -> list[Scenario]:
+    if not root.exists():
+        raise ScenarioError(f"`{root}` does not exist")
     files = [root] if root.is_file() else sorted(root.rglob("*.json"))
     out = []
     for path in files:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        out.append(Scenario(
-            path, data.get("description", ""), data["application"], data["expect"],
-            dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
-            [path.parent / a for a in data.get("with", [])], {k: str(v) for k, v in data.get("set", {}).items()},
-            [path.parent / d for d in data["law"]] if data.get("law") else None))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            out.append(Scenario(
+                path, data.get("description", ""), data["application"], data["expect"],
+                dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
+                [path.parent / a for a in data.get("with", [])], {k: str(v) for k, v in data.get("set", {}).items()},
+                [path.parent / d for d in data["law"]] if data.get("law") else None))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
+            detail = f"missing field {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
+            raise ScenarioError(f"{path}: not a scenario file: {detail}") from None
+    return out
+
+
+def run_scenarios(root: Path, law_dirs: list[Path] | None = None) -> list[tuple[Scenario, Decision, list[str]]]:
+    """Decide every scenario under `root` under its own law (folders, amendments, parameters), each law
+    loaded once; return each with its decision and how it differs from what it expects."""
+    scenarios = load_scenarios(root)
+    contexts: dict[tuple[Any, ...], LawContext] = {}
+    out = []
+    for scenario in scenarios:
+        dirs = scenario.law or law_dirs
+        key = (tuple(dirs or ()), tuple(scenario.amendments), tuple(sorted(scenario.parameters.items())))
+        if key not in contexts:
+            contexts[key] = LawContext.load(dirs, scenario.amendments, scenario.parameters)
+        decision, problems = check_scenario(scenario, contexts[key])
+        out.append((scenario, decision, problems))
     return out
 
 
@@ -108,21 +134,13 @@ class CoverageReport:
 
 def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> CoverageReport:
     base = LawContext.load(law_dirs)
-    contexts: dict[tuple[Any, ...], LawContext] = {(): base}
     exercised: set[str] = set()
     failures: dict[str, list[str]] = {}
-    for scenario in load_scenarios(scenario_root):
-        key = (tuple(scenario.amendments), tuple(sorted(scenario.parameters.items())))
-        if scenario.amendments or scenario.parameters:
-            if key not in contexts:
-                contexts[key] = LawContext.load(law_dirs, scenario.amendments, scenario.parameters)
-            context = contexts[key]
-        else:
-            context = base
-        decision, problems = check_scenario(scenario, context)
+    for scenario, decision, problems in run_scenarios(scenario_root, law_dirs):
         if problems:
             failures[str(scenario.path)] = problems
-        exercised |= rules_exercised(decision)
+        if not scenario.law:
+            exercised |= rules_exercised(decision)
     law = base.law
     rules = sorted(law.rules)
     cited_articles = {(r.citation.instrument, r.citation.article) for r in law.rules.values() if r.citation}
@@ -158,7 +176,33 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    """Run scenario files as tests (as `opa test` and `openfisca test` do): each passes or fails with
+    the outcome, citation or missing fact that differs."""
+    results = [r for root in args.paths for r in run_scenarios(root, args.law)]
+    failed = [(s, problems) for s, _, problems in results if problems]
+    if args.format == "json":
+        print(json.dumps({"passed": len(results) - len(failed), "failed": len(failed),
+                          "failures": {str(s.path): problems for s, problems in failed}}, ensure_ascii=False, indent=2))
+    else:
+        for scenario, _, problems in results:
+            if problems:
+                print(f"FAIL {scenario.path}: {scenario.description}")
+                for problem in problems:
+                    print(f"     {problem}")
+            elif args.verbose:
+                print(f"PASS {scenario.path}")
+        print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
 def register(sub: Any) -> None:
+    t = sub.add_parser("test", help="run scenario files as tests: pass, or fail with what differs")
+    t.add_argument("paths", type=Path, nargs="*", default=[Path("tests/scenarios")], metavar="PATH")
+    t.add_argument("--law", type=Path, action="append")
+    t.add_argument("--format", choices=["text", "json"], default="text")
+    t.add_argument("-v", "--verbose", action="store_true", help="list passing scenarios too")
+    t.set_defaults(func=cmd_test)
     p = sub.add_parser("coverage", help="which articles and rules no scenario exercises (and failing scenarios)")
     p.add_argument("scenarios", type=Path)
     p.add_argument("--law", type=Path, action="append")

@@ -197,3 +197,20 @@ def test_check_refuses_a_duration_no_date_survives(tmp_path: Path, capsys: pytes
                       '  when decision_date > applicant.birth_date + 9000 years\n}\n', encoding="utf-8")
     code, output = _in_process(capsys, "decide", str(ROOT / "examples" / "engineer_pr.json"), "--with", str(source))
     assert code == 1 and f"{source}:9:47: duration_too_long" in output, output
+
+
+def test_lexgraph_test_runs_scenarios_as_tests(tmp_path: Path) -> None:
+    passing = run("test", "tests/scenarios/pr_measures")
+    assert passing.returncode == 0 and " passed, 0 failed" in passing.stdout
+    # a scenario that expects the wrong outcome fails, naming what differs
+    scenario = json.loads((ROOT / "tests/scenarios/pr_measures/item5_spouse_exact_thresholds.json").read_text(encoding="utf-8"))
+    scenario["expect"][0]["outcome"] = "ineligible"
+    (tmp_path / "wrong.json").write_text(json.dumps(scenario, ensure_ascii=False), encoding="utf-8")
+    failing = run("test", str(tmp_path))
+    assert failing.returncode == 1
+    assert "FAIL" in failing.stdout and "expected ineligible, got eligible" in failing.stdout
+    assert "0 passed, 1 failed" in failing.stdout
+    # a file that is not a scenario: exit 1 with its path, never a traceback
+    (tmp_path / "wrong.json").write_text('{"x": 1}', encoding="utf-8")
+    broken = run("test", str(tmp_path))
+    assert broken.returncode == 1 and "not a scenario file" in broken.stderr and "Traceback" not in broken.stderr
