@@ -194,7 +194,7 @@ def _registrars() -> list[Registrar]:
 def _input_error(error: Exception) -> str | None:
     """The decision log's errors, which live in optional modules: AuditError, and a database
     SQLAlchemy could not read (not a database, gone away, refused). None for anything else."""
-    if type(error).__name__ == "AuditError":
+    if type(error).__name__ in ("AuditError", "PopulationError"):  # their modules import heavy libraries
         return str(error)
     if type(error).__module__.startswith("sqlalchemy"):
         orig = getattr(error, "orig", None) or error

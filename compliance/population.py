@@ -247,16 +247,18 @@ def _arrow(values: Any, null: Any, t: pa.DataType) -> pa.Array:
 # --------------------------------------------------------------------------- files
 
 
-def write(table: pa.Table, path: Path) -> list[Path]:
-    """Write `path` (.parquet or .jsonl) and its twin in the other format; returns both paths."""
-    parquet = path.with_suffix(".parquet")
-    jsonl = path.with_suffix(".jsonl")
-    pq.write_table(table, parquet)
-    with jsonl.open("w", encoding="utf-8") as out:
-        for start in range(0, table.num_rows, 50_000):
-            for app in applications_from_table(table.slice(start, 50_000)):
-                out.write(json.dumps(app, ensure_ascii=False, sort_keys=True) + "\n")
-    return [parquet, jsonl]
+def write(table: pa.Table, path: Path) -> Path:
+    """Write the population to `path`, in the format its suffix names (.parquet or .jsonl) — only that."""
+    if path.suffix == ".parquet":
+        pq.write_table(table, path)
+    elif path.suffix == ".jsonl":
+        with path.open("w", encoding="utf-8") as out:
+            for start in range(0, table.num_rows, 50_000):
+                for app in applications_from_table(table.slice(start, 50_000)):
+                    out.write(json.dumps(app, ensure_ascii=False, sort_keys=True) + "\n")
+    else:
+        raise PopulationError(f"{path}: expected a .parquet or .jsonl output")
+    return path
 
 
 def read(path: Path) -> pa.Table:
@@ -296,20 +298,25 @@ def cmd_population(args: argparse.Namespace) -> int:
     if args.n < 1:
         print("error: --n must be at least 1")
         return 2
+    if args.output.suffix not in (".parquet", ".jsonl"):
+        raise PopulationError(f"{args.output}: expected a .parquet or .jsonl output")
     table = generate(args.n, args.seed, args.decision_date)
-    paths = write(table, args.output)
-    print(f"{args.n} applications (seed {args.seed}) → {', '.join(str(p) for p in paths)}")
+    try:
+        path = write(table, args.output)
+    except OSError as error:
+        raise PopulationError(f"{args.output}: cannot write: {error.strerror or error}") from None
+    print(f"{args.n} applications (seed {args.seed}) → {path}")
     return 0
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("population", help="synthetic applications for impact analysis (Parquet and JSON Lines)")
+    p = sub.add_parser("population", help="synthetic applications for impact analysis (Parquet or JSON Lines)")
     p.add_argument("--n", type=int, default=100_000, help="number of applicants (default 100000)")
     p.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same population")
     p.add_argument("--decision-date", type=dt.date.fromisoformat, default=DECISION_DATE,
                    help="decision_date of every application (default 2024-06-01)")
     p.add_argument("-o", "--output", type=Path, default=Path("pop.parquet"),
-                   help="output .parquet (a .jsonl twin is written beside it)")
+                   help="output file: .parquet (columnar) or .jsonl (one application per line)")
     p.set_defaults(func=cmd_population)
 
 

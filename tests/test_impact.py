@@ -80,7 +80,9 @@ def test_identical_bytes_inline_processes_and_dask(population: Path) -> None:
 def test_cli_population_and_impact_formats(tmp_path: Path) -> None:
     out = tmp_path / "p.parquet"
     assert main(["population", "--n", "200", "--seed", "5", "-o", str(out)]) == 0
-    assert out.exists() and out.with_suffix(".jsonl").exists()
+    assert out.exists() and not out.with_suffix(".jsonl").exists()  # only what -o names
+    assert main(["population", "--n", "200", "--seed", "5", "-o", str(out.with_suffix(".jsonl"))]) == 0
+    assert main(["population", "--n", "5", "-o", str(tmp_path / "p.csv")]) == 1
     args = ["--with", str(FIXTURE), "--workers", "1", "--examples", "1"]
     for fmt in ("json", "html", "text"):
         assert main(["impact", str(out), *args, "--format", fmt, "-o", str(tmp_path / f"r.{fmt}")]) == 0
