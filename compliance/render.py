@@ -60,6 +60,8 @@ def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
     law: dict[str, Any] = {"as_of": decision.as_of, "digest": decision.digest, "instruments": list(decision.instruments)}
     if decision.engine:
         law["engine"] = dict(decision.engine)
+    if decision.origin:
+        law["origin"] = decision.origin
     if decision.amendments:
         law["amendments"] = list(decision.amendments)
         law["amendment_status"] = dict(decision.amendment_status)
@@ -78,7 +80,7 @@ def decision_from_json(data: dict[str, Any]) -> Decision:
         application_id=data["application_id"], as_of=law["as_of"], digest=law["digest"],
         instruments=tuple(law["instruments"]), amendments=tuple(law.get("amendments", ())),
         parameters=dict(law.get("parameters", {})), amendment_status=dict(law.get("amendment_status", {})),
-        engine=dict(law.get("engine", {})), defaults=dict(data.get("defaults", {})),
+        engine=dict(law.get("engine", {})), defaults=dict(data.get("defaults", {})), origin=law.get("origin", ""),
         decisions=tuple(PermitDecision(
             permit=d["permit"], outcome=d["outcome"], grounds=tuple(_proof(g) for g in d["grounds"]),
             unmet=tuple(_proof(g) for g in d.get("unmet", ())), missing_facts=tuple(d.get("missing_facts", ())),
@@ -146,7 +148,8 @@ def _proof_lines(p: RuleProof, indent: str, lines: list[str], depth: int = 0, sh
 def render_text(decision: Decision, explain: bool = False) -> str:
     engine = f"; engine {decision.engine['version']} (grammar {decision.engine['grammar']})" if decision.engine else ""
     lines = [f"决定 Decision — 申请 application {decision.application_id}",
-             f"适用法律 law as of {decision.as_of}; digest {decision.digest[:16]}…{engine}",
+             f"适用法律 law as of {decision.as_of}; digest {decision.digest[:16]}…{engine}"
+             + (f"; read from {decision.origin}" if decision.origin else ""),
              f"现行有效文件 instruments in force: {', '.join(decision.instruments)}"]
     if decision.defaults:
         defaults = ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in decision.defaults.items())

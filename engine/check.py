@@ -41,6 +41,7 @@ class Law:
     parameter_values: dict[str, object] = field(default_factory=dict)
     applied_amendments: tuple[str, ...] = ()
     digest: str = ""
+    origin: str = ""  # where the sources were read from, said in a decision's header
     duties: dict[str, m.Duty] = field(default_factory=dict)  # obligations over a timeline (engine/obligations.py)
     holdings: dict[str, m.Holding] = field(default_factory=dict)
 

@@ -17,6 +17,15 @@ def bundled_regulations() -> Path:
     return Path(str(resources.files("lexgraph.regulations")))
 
 
+def default_regulations() -> tuple[Path, str]:
+    """The law used when none is named, and how to say which: `./regulations` inside a checkout that
+    has one (a drafter editing it decides on what they edit), else the corpus shipped with the package."""
+    here = Path("regulations")
+    if (here / "vocabulary.lex").is_file():
+        return here, "./regulations (this checkout)"
+    return bundled_regulations(), "the corpus bundled with lexgraph"
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

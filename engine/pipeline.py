@@ -14,7 +14,7 @@ from . import model as m
 from .amend import apply_operations, set_parameters
 from .check import Law, check
 from .diagnostics import Diagnostic, LexgraphError, Span
-from .loader import bundled_regulations, discover, read_source
+from .loader import default_regulations, discover, read_source
 from .lower import lower
 from .syntax import parse
 
@@ -84,7 +84,10 @@ def load_law(
     parameters: dict[str, str] | None = None,
 ) -> Law:
     """The checked law (bundled corpus by default), with amendments applied and parameters set."""
-    roots = list(law_dirs or [bundled_regulations()]) + list(amendments or [])
+    default, origin = default_regulations()
+    if law_dirs:
+        origin = ", ".join(str(d) for d in law_dirs)
+    roots = list(law_dirs or [default]) + list(amendments or [])
     law, diagnostics = check_sources(roots)
     if diagnostics or law is None:
         raise LexgraphError(diagnostics)
@@ -94,4 +97,4 @@ def load_law(
         if errors:
             raise LexgraphError(errors)
     overrides = {k: v for k, v in law.parameter_values.items() if law.parameters[k].default != v}
-    return replace(law, digest=digest(law.sources, overrides))
+    return replace(law, digest=digest(law.sources, overrides), origin=origin)

@@ -47,7 +47,7 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
         instruments=program.instruments, decisions=tuple(builder.permit(p) for p in wanted),
         amendments=law.applied_amendments, parameters=dict(sorted(overrides.items())),
         amendment_status={a: law.instruments[a].status for a in law.applied_amendments},
-        engine=engine_identity(), defaults=_defaults(ev),
+        engine=engine_identity(), defaults=_defaults(ev), origin=law.origin,
     )
 
 

@@ -77,6 +77,9 @@ class Decision:
     amendment_status: dict[str, str] = field(default_factory=dict)  # amendment → proposed | adopted | in_force
     engine: dict[str, str] = field(default_factory=dict)  # version and grammar digest
     defaults: dict[str, Any] = field(default_factory=dict)  # absent facts read at their documented default
+    # where the law's sources were read from, for the reader; the digest says exactly what they were,
+    # so a replay (which reads the stored sources elsewhere) does not count it as a difference
+    origin: str = ""
 
 
 class Tracer:

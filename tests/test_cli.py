@@ -214,3 +214,11 @@ def test_lexgraph_test_runs_scenarios_as_tests(tmp_path: Path) -> None:
     (tmp_path / "wrong.json").write_text('{"x": 1}', encoding="utf-8")
     broken = run("test", str(tmp_path))
     assert broken.returncode == 1 and "not a scenario file" in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_the_law_read_is_the_checkout_s_and_the_header_says_so(tmp_path: Path) -> None:
+    inside = run("decide", "examples/engineer_pr.json").stdout
+    assert "read from ./regulations (this checkout)" in inside.splitlines()[1]
+    outside = subprocess.run([*LEXGRAPH, "decide", str(ROOT / "examples/engineer_pr.json")], capture_output=True,
+                             text=True, cwd=tmp_path, timeout=120).stdout
+    assert "read from the corpus bundled with lexgraph" in outside.splitlines()[1]
