@@ -13,7 +13,7 @@ OUTCOME_ZH = {"eligible": "符合条件，准予办理", "ineligible": "不符�
 PERMIT_ZH = {
     "work_permit": "外国人工作许可", "talent_confirmation_letter": "外国高端人才确认函", "z_visa": "Z字签证",
     "r_visa": "R字签证", "work_residence_permit": "工作类居留证件", "permanent_residence": "在中国永久居留资格",
-    "d_visa": "D字签证", "job_seeking_visa": "求职签证",
+    "d_visa": "D字签证", "job_seeking_visa": "求职签证", "k_visa": "K字签证",
 }
 _MARK = {True: "✓", False: "✗", None: "?"}
 _STATUS = {"proposed": "建议 proposed", "adopted": "已通过 adopted", "in_force": "施行 in force"}

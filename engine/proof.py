@@ -277,7 +277,7 @@ class _ProofBuilder:
         cr = self.p.rules[i]
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
         return {"duty": c.name, "deadline": json_value(self._value(c.expr)), "rule": cr.rule.id,
-                "citation": render_citation(self.law, cr.rule)}
+                "citation": render_citation(self.law, cr.rule, self.p.numbering)}
 
     # ------------------------------------------------------------------ the advisory pathway
     def pathway(self, plan: PermitPlan) -> tuple[PathwayStep, ...]:
