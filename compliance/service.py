@@ -716,16 +716,18 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     @app.get("/v1/rules/{rule_id:path}", tags=["law"], summary="A rule: citation, text, definition, graph neighbours",
              responses={200: {"description": "The rule", **_json_content({"type": "object"})}, **_errors(404, 422, 429)})
     async def get_rule(request: Request, rule_id: str, with_: list[str] = with_q, set_: list[Assignment] = set_q) -> Response:
-        from lexgraph.engine.evaluate import cited_text, render_citation
+        from lexgraph.engine.evaluate import cited_text, law_numbering, render_citation
 
         context, _ = await law_for(request, with_, parse_assignments(set_))
         rule = context.law.rules.get(rule_id)
         if rule is None:
             raise HTTPProblem(404, f"no rule `{rule_id}`")
         c = rule.citation
+        numbers = law_numbering(context.law)
         return respond({
             "id": rule.id, "instrument": rule.instrument, "citation": render_citation(context.law, rule),
-            "provision": f"{c.instrument}/{c.path}" if c else None, "text": cited_text(context.law, c),
+            "provision": f"{c.instrument}/{c.path}" if c else None,
+            "text": cited_text(context.law, numbers.cite_rule(rule, context.law.instruments), numbers),  # numbered as in force now
             "strict": rule.strict, "source": rule.source, "note": rule.note, "gloss": rule.gloss,
             "conclusions": [{"kind": k.kind, "permits": list(k.permits), "name": k.name} for k in rule.conclusions],
             "definition": _source_text(context, rule.span), "neighbours": neighbours(context, f"rule:{rule.id}"),

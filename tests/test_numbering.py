@@ -184,3 +184,4 @@ def test_diff_command_prints_the_table(tmp_path: Path) -> None:
     assert "修改决定 amending decision: decision_2025_k_visa" in out.stdout and "国务院令第814号" in out.stdout
     assert "序号调整 renumbered: entry_exit_regulations/art_6__para_1__item_12" in out.stdout
     assert "was: 中华人民共和国外国人入境出境管理条例 第六条第十二项" in out.stdout
+

@@ -606,3 +606,13 @@ def test_fuzzed_applications_never_get_a_server_error(client: httpx.Client, serv
         json.loads(record.text, parse_constant=lambda c: pytest.fail(f"{c} in a logged record"))
     else:
         assert r.status_code in (413, 422) and r.json()["problems"], r.text
+
+
+def test_a_rule_is_printed_by_the_numbering_in_force(client: httpx.Client) -> None:
+    """国务院令第814号 renumbers 条例 第六条: the K visa is (六), the Z visa (十三); rule ids do not change."""
+    title = "中华人民共和国外国人入境出境管理条例"
+    k = client.get("/v1/rules/decision_2025_k_visa/entry_exit_regulations__art_6__para_1__item_6__k_visa").json()
+    assert k["citation"] == f"{title} 第六条第六项" and k["text"] == "(六)K字签证,发给入境的外国青年科技人才"
+    z = client.get("/v1/rules/entry_exit_regulations/art_6__para_1__item_12").json()
+    assert z["citation"] == f"{title} 第六条第十三项" and z["text"].startswith("(十三)Z字签证")
+    assert z["provision"] == "entry_exit_regulations/art_6__para_1__item_12"
