@@ -217,6 +217,10 @@ class _Checker:
             if rule.sanctions_documents and (rule.when or rule.unless or any(c.kind != "refusal_ground" for c in rule.conclusions)):
                 self.error("bad_sanction", "a rule `on missing documents` concludes only `refusal_ground` and has no `when` or `unless`: "
                            "it stands exactly when a document requirement of the permit is unmet", rule.span)
+            if inst is not None and inst.jurisdiction != "national" and not _guarded(rule, inst.jurisdiction):
+                self.error("jurisdiction_unguarded", f"rule `{rule.id}` belongs to an instrument of {inst.jurisdiction}: a rule of one "
+                           f"jurisdiction never decides an application elsewhere, so its `when` needs the conjunct "
+                           f'`{JURISDICTION_FACT} == "{inst.jurisdiction}"`', rule.span)
             resolved[rule.id] = replace(rule, overrides=overrides, replaces=replaces or "")
         self.rules = resolved
         for table in self.points.values():
@@ -527,6 +531,16 @@ class _Checker:
             parameter_values={p.name: p.default for p in self.parameters.values()},
             duties=duties, holdings=holdings,
         )
+
+
+JURISDICTION_FACT = "employment.work_jurisdiction"  # where the applicant works (application contract)
+
+
+def _guarded(rule: m.Rule, jurisdiction: str) -> bool:
+    """The rule's `when` has the conjunct `employment.work_jurisdiction == "<jurisdiction>"`."""
+    parts = rule.when.operands if isinstance(rule.when, m.And) else (rule.when,) if rule.when else ()
+    return any(isinstance(p, m.Compare) and p.op == "==" and isinstance(p.left, m.Path) and p.left.dotted == JURISDICTION_FACT
+               and isinstance(p.right, m.Lit) and p.right.value == jurisdiction for p in parts)
 
 
 def _canonical(cycle: list[str]) -> list[str]:

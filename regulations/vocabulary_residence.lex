@@ -17,3 +17,11 @@ permit stay_extension "延长签证停留期限" by "公安机关出入境管理
 document residence_extension "居留证件延期"
 document stay_extension "签证停留期限延期"
 document health_certificate "健康证明"
+
+# Where the applicant works, and the four-year figures of the Beijing salary-and-tax route
+# (regulations/local/beijing_pr_guide.lex).
+fact employment.work_jurisdiction: text "工作所在地（省级行政区，如 北京市）"
+fact employment.consecutive_years_working_in_jurisdiction: number "在工作所在地连续工作年限"
+fact employment.min_salary_multiple_4_years: number "申请时及申请之日前连续4年中，工资性年收入与上一年度所在地区城镇在岗职工平均工资之比的最小值"
+fact employment.min_tax_to_salary_threshold_4_years: number "连续4年中，年缴纳个人所得税与当年工资性年收入标准（平均工资的6倍）之比的最小值"
+fact employment.min_tax_to_salary_4_years: number "连续4年中，年缴纳个人所得税与当年工资性年收入之比的最小值"

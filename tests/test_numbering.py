@@ -188,3 +188,14 @@ def test_diff_command_prints_the_table(tmp_path: Path) -> None:
     assert "序号调整 renumbered: entry_exit_regulations/art_6__para_1__item_12" in out.stdout
     assert "was: 中华人民共和国外国人入境出境管理条例 第六条第十二项" in out.stdout
 
+
+
+def test_a_rule_of_a_local_instrument_states_its_jurisdiction(tmp_path: Path) -> None:
+    local = ('instrument some_city_guide {\n  title_zh "某市办事指南"\n  rank normative_document\n  in_force 2020-01-01\n'
+             '  jurisdiction "上海市"\n}\n')
+    unguarded = local + 'rule r {\n  source "guide"\n  conclude eligible permanent_residence\n  when holds(work_permit)\n}\n'
+    errors = _errors(tmp_path, unguarded)
+    assert [c for c, _ in errors] == ["jurisdiction_unguarded"] and 'employment.work_jurisdiction == "上海市"' in errors[0][1]
+    guarded = local + ('rule r {\n  source "guide"\n  conclude eligible permanent_residence\n'
+                       '  when employment.work_jurisdiction == "上海市" and holds(work_permit)\n}\n')
+    assert _errors(tmp_path, guarded) == []
