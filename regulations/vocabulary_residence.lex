@@ -25,3 +25,7 @@ fact employment.consecutive_years_working_in_jurisdiction: number "在工作所�
 fact employment.min_salary_multiple_4_years: number "申请时及申请之日前连续4年中，工资性年收入与上一年度所在地区城镇在岗职工平均工资之比的最小值"
 fact employment.min_tax_to_salary_threshold_4_years: number "连续4年中，年缴纳个人所得税与当年工资性年收入标准（平均工资的6倍）之比的最小值"
 fact employment.min_tax_to_salary_4_years: number "连续4年中，年缴纳个人所得税与当年工资性年收入之比的最小值"
+
+# The visa a residence permit is applied on (出境入境管理法 第三十条第一款、第三十一条).
+fact residence.visa_notes_residence_permit: bool "所持签证注明入境后需要办理居留证件"
+fact residence.stay_to_residence_approved: bool "经设区的市级以上公安机关出入境管理机构批准由停留变更为居留"

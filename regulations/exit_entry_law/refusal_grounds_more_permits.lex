@@ -55,3 +55,16 @@ strict rule more_residence_permits at art 31 para 1 item 4 {
   gloss "No residence permit for a foreigner whose conduct makes residence unfit (risk to security or public order)."
   note "As for the work-type permit (exit_entry_law.lex): applicant.security_risk is the nearest fact to item 4 and is used only as that."
 }
+
+# Item 1: the visa held is of a category that does not lead to a residence permit. Which visas lead to
+# one the visa itself says (第三十条第一款: 所持签证注明入境后需要办理居留证件的). Paragraph 2 is the
+# exception: a specialist, an investor or a foreigner with humanitarian reasons whose change from stay
+# to residence the exit-entry administration of a districted city or above approves. The work-type
+# permit is not listed: adding it changes existing applications that do not state the visa's note.
+strict rule more_residence_permits at art 31 para 1 item 1 {
+  conclude refusal_ground for study_residence_permit, reunion_residence_permit, private_affairs_residence_permit
+  when residence.visa_notes_residence_permit == false
+  unless residence.stay_to_residence_approved
+  gloss "No residence permit on a visa for a stay only, unless the change from stay to residence is approved (第三十一条第二款)."
+  note "第三十一条第二款 (经设区的市级以上地方人民政府公安机关出入境管理机构批准可以办理外国人居留证件) is read as the exception to item 1: the approval (residence.stay_to_residence_approved) is the authority's decision on the categories it names (专门人才、投资者、人道等原因)."
+}
