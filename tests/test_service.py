@@ -616,3 +616,36 @@ def test_a_rule_is_printed_by_the_numbering_in_force(client: httpx.Client) -> No
     z = client.get("/v1/rules/entry_exit_regulations/art_6__para_1__item_12").json()
     assert z["citation"] == f"{title} 第六条第十三项" and z["text"].startswith("(十三)Z字签证")
     assert z["provision"] == "entry_exit_regulations/art_6__para_1__item_12"
+
+
+def test_the_group_committer_writes_a_large_batch_in_slices(tmp_path: Path) -> None:
+    """The log is written CHUNK entries per transaction, the loop free between slices; every request
+    learns its own ids once its last decision is written, in order, and the chain verifies."""
+    import asyncio
+
+    from lexgraph.compliance.audit import DecisionLog
+    from lexgraph.compliance.decisions import LawContext
+    from lexgraph.compliance.render import decision_json
+    from lexgraph.compliance.service import GroupCommitter
+
+    context = LawContext.load()
+    log = DecisionLog(f"sqlite:///{tmp_path / 'log.db'}")
+    decision = decision_json(context.evaluator.decide(EXAMPLE, None, trace=True))
+
+    def entries(prefix: str, n: int) -> list[Any]:
+        return [log.entry({**EXAMPLE, "id": f"{prefix}-{i}"}, decision, context, [], {}, "full") for i in range(n)]
+
+    async def run() -> tuple[list[list[str]], int]:
+        committer = GroupCommitter(log)
+        batches = [entries("a", GroupCommitter.CHUNK + 7), entries("b", 3), [], entries("c", 2 * GroupCommitter.CHUNK)]
+        futures = [committer.submit(b) for b in batches]
+        ticks = 0
+        while not all(f.done() for f in futures):  # the loop runs between slices
+            await asyncio.sleep(0)
+            ticks += 1
+        assert [f.result() for f in futures] == [[e.decision_id for e in b] for b in batches]
+        return [f.result() for f in futures], ticks
+
+    ids, ticks = asyncio.run(run())
+    assert ticks >= 4 and sum(map(len, ids)) == 3 * GroupCommitter.CHUNK + 10 == log.count()
+    assert log.verify().ok
