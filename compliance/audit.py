@@ -189,7 +189,7 @@ class Entry:
     """One decision to append."""
 
     application: dict[str, Any]
-    decision: dict[str, Any]  # the full decision JSON (with proof trees), without decision_id
+    decision: dict[str, Any]  # the full decision JSON (with proof trees), without decision_id; with decision_text, its `law` header suffices
     sources: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]  # (baseline files, amendment files)
     amendments: tuple[str, ...] = ()  # amendment ids as the caller named them
     parameters: dict[str, str] = field(default_factory=dict)
