@@ -86,6 +86,10 @@ def _employment(rng: random.Random, senior: bool) -> dict[str, Any]:
         "work_region": rng.choice(("western", "northeast_old_industrial", "poverty_county", "other", "other")),
         "consecutive_years_working_in_china": _years(rng, 0, 10),
         "local_bonus_points": rng.randrange(0, 6),
+        # Outside Beijing: the peers encode 办法 第六条 only, so the Beijing salary-and-tax route
+        # (regulations/local/, a rule of 北京市) must be definitely inapplicable (no draw: the seed's
+        # applications are otherwise unchanged).
+        "work_jurisdiction": "上海市",
     }
 
 
@@ -192,10 +196,12 @@ def pr_fully_known(app: dict[str, Any]) -> bool:
 
 
 def pr_rules(full: LawContext) -> set[str]:
-    """The rules permanent residence rests on: every pr_measures rule, plus (transitively) every
+    """The rules permanent residence rests on: every pr_measures rule and every other rule concluding
+    for it (the Beijing route of regulations/local/), plus (transitively) every
     rule concluding a condition or permit they read, and every rule they override."""
     law, g = full.law, full.graph.g
-    need = {r.id for r in law.rules.values() if r.instrument == "pr_measures"}
+    need = {r.id for r in law.rules.values()
+            if r.instrument == "pr_measures" or any("permanent_residence" in c.permits for c in r.conclusions)}
     frontier = list(need)
     while frontier:
         for _, target, data in g.out_edges(f"rule:{frontier.pop()}", data=True):
@@ -223,7 +229,7 @@ def _without(text: str, spans: list[tuple[int, int, int, int]]) -> str:
 
 @contextmanager
 def pr_law_dir(full: LawContext, workdir: Path) -> Iterator[tuple[Path, dict[str, int]]]:
-    """A temporary law directory for permanent residence only: regulations/vocabulary.lex,
+    """A temporary law directory for permanent residence only: regulations/vocabulary*.lex,
     regulations/pr_measures/, and of every other instrument file only the rules permanent
     residence rests on (pr_rules; today exit_entry_law 第四十九条's cancellation grounds, which
     pr_measures/refusal reads) — articles and instrument headers kept, other rules cut out.
@@ -234,7 +240,8 @@ def pr_law_dir(full: LawContext, workdir: Path) -> Iterator[tuple[Path, dict[str
         by_file.setdefault(rule.span.path, []).append(rule)
     target = workdir / "pr_law"
     target.mkdir()
-    shutil.copy(CORPUS / "vocabulary.lex", target / "vocabulary.lex")
+    for vocabulary in sorted(CORPUS.glob("vocabulary*.lex")):  # vocabulary.lex and the files beside it
+        shutil.copy(vocabulary, target / vocabulary.name)
     kept: dict[str, int] = {}
     for path, rules in sorted(by_file.items()):
         if not any(r.id in need for r in rules):

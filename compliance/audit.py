@@ -189,7 +189,7 @@ class Entry:
     """One decision to append."""
 
     application: dict[str, Any]
-    decision: dict[str, Any]  # the full decision JSON (with proof trees), without decision_id
+    decision: dict[str, Any]  # the full decision JSON (with proof trees), without decision_id; with decision_text, its `law` header suffices
     sources: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]  # (baseline files, amendment files)
     amendments: tuple[str, ...] = ()  # amendment ids as the caller named them
     parameters: dict[str, str] = field(default_factory=dict)
@@ -565,7 +565,7 @@ class DecisionLog:
             context = LawContext.load([root], paths, dict(record["law"]["parameters"]))
             decision = context.decide(record["application"], dt.date.fromisoformat(recorded["law"]["as_of"]), trace=True)
         replayed = decision_json(decision)
-        differences = [d for d in _diff(recorded, replayed, "$") if not str(d).startswith("$.law.origin")]
+        differences = [d for d in _diff(recorded, replayed, "$") if not d["path"].startswith("$.law.origin")]
         # an outcome that differs is read beside the engine that produced each (a record logged
         # before engines were recorded has none)
         return {"decision_id": decision_id, "same": not differences,

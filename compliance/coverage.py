@@ -105,6 +105,10 @@ def check_scenario(scenario: Scenario, context: LawContext) -> tuple[Decision, l
             ids |= set(d.detail.get("grounds_of_values", {}).values()) | {o["rule"] for o in d.detail.get("obligations", [])}
             if cited not in ids:
                 problems.append(f"{e['permit']}: `{cited}` is not among the grounds or unmet rules ({sorted(ids)})")
+            # `citation`: how the cited rule is printed — by the numbering in force on the date (国务院令第814号)
+            shown = {p.citation for g in (*d.grounds, *d.unmet) for p in _walk(g) if p.rule == cited}
+            if "citation" in e and e["citation"] not in shown:
+                problems.append(f"{e['permit']}: `{cited}` is cited as {sorted(shown)}, expected {e['citation']!r}")
         if "pathway" in e and [step.document for step in d.pathway] != e["pathway"]:
             problems.append(f"{e['permit']}: pathway expected {e['pathway']}, got {[step.document for step in d.pathway]}")
         for fact in e.get("missing", []):

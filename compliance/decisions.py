@@ -31,8 +31,8 @@ class LawContext:
 
     @classmethod
     def load(cls, law_dirs: list[Path] | None = None, amendments: list[Path] | None = None,
-             parameters: dict[str, str] | None = None) -> LawContext:
-        return cls(load_law(law_dirs, amendments, parameters))
+             parameters: dict[str, str] | None = None, exclude: list[Path] | None = None) -> LawContext:
+        return cls(load_law(law_dirs, amendments, parameters, exclude))
 
     def decide(self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True) -> Decision:
         validate_application(application)

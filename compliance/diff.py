@@ -18,13 +18,14 @@ from typing import Any
 
 from lexgraph.engine import model as m
 from lexgraph.engine.check import Law
-from lexgraph.engine.evaluate import render_citation, zh_number
+from lexgraph.engine.evaluate import law_numbering, render_citation, zh_number
 from lexgraph.engine.graph import PRINCIPLE_ZH, Priority, competitors, decide_priority
 
 from .decisions import LawContext
 from .render import dumps
 
-CHANGE_ZH = {"inserted": "新增", "replaced": "修改", "repealed": "废止", "added": "新增", "changed": "修改"}
+CHANGE_ZH = {"inserted": "新增", "replaced": "修改", "repealed": "废止", "added": "新增", "changed": "修改",
+             "renumbered": "序号调整"}
 CONFLICT_ZH = {"introduced": "新增冲突", "resolved": "冲突消除", "reopened": "冲突重现", "reversed": "优先顺序改变"}
 
 
@@ -49,7 +50,7 @@ class ArticleChange:
 @dataclass(frozen=True)
 class RuleChange:
     rule: str
-    change: str  # added | changed | repealed
+    change: str  # added | changed | repealed | renumbered (the same rule, cited by the new numbering)
     citation: str
     conclusions: tuple[str, ...]
     source: str = ""
@@ -58,6 +59,7 @@ class RuleChange:
     replaces: str = ""
     replaced_by: str = ""
     gloss: str = ""
+    old_citation: str = ""  # for `renumbered`: the citation before
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,8 @@ class AmendmentDiff:
             "rules": [_drop_empty({"rule": r.rule, "change": r.change, "citation": r.citation,
                                    "conclusions": list(r.conclusions), "source": r.source,
                                    "overrides": list(r.overrides), "fields": list(r.fields), "replaces": r.replaces,
-                                   "replaced_by": r.replaced_by, "gloss": r.gloss}) for r in self.rules],
+                                   "replaced_by": r.replaced_by, "gloss": r.gloss,
+                                   "old_citation": r.old_citation}) for r in self.rules],
             "permits_affected": [{"permit": p.permit, "title": p.title, "rules": list(p.rules)} for p in self.permits],
             "conflicts": [{"permit": c.permit, "attribute": c.attribute, "rules": list(c.rules), "status": c.status,
                            "before": res(c.before), "after": res(c.after), "present_before": c.present_before,
@@ -152,7 +155,7 @@ def _conclusion(c: m.Conclusion) -> str:
     if c.kind in ("eligible", "ineligible"):
         return f"{c.kind} {permits}"
     if c.kind == "requires":
-        return f"requires {c.name} for {permits}"
+        return f"requires {c.name or 'that …'} for {permits}"
     if c.kind == "condition":
         return f"condition {c.name}"
     if c.kind == "value":
@@ -163,16 +166,28 @@ def _conclusion(c: m.Conclusion) -> str:
 _RULE_FIELDS = ("conclusions", "when", "unless", "overrides", "strict", "citation", "source", "note", "gloss")
 
 
+def _consolidated(law: Law) -> dict[tuple[str, int], m.Article]:
+    """Every article as the law's amendments leave it: items inserted, later items renumbered."""
+    numbers = law_numbering(law)
+    out = dict(law.articles)
+    for key in numbers.touched:
+        article = numbers.article(*key)
+        if article is not None:
+            out[key] = article
+    return out
+
+
 def _articles(baseline: Law, amended: Law) -> list[ArticleChange]:
     by_op = {(op.instrument, op.article_number): op.amendment for op in amended.amend_ops if op.kind != "repeal_rule"}
+    before, after = _consolidated(baseline), _consolidated(amended)
 
     def title(law: Law, inst: str) -> str:
         i = law.instruments.get(inst)
         return i.title_zh if i else inst
 
     out = []
-    for key in sorted(set(baseline.articles) | set(amended.articles)):
-        old, new = baseline.articles.get(key), amended.articles.get(key)
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
         if old == new:
             continue
         change = "inserted" if old is None else "repealed" if new is None else "replaced"
@@ -189,9 +204,15 @@ def _rules(baseline: Law, amended: Law) -> tuple[list[RuleChange], set[str], set
     out: list[RuleChange] = []
     new_side: set[str] = set()
     old_side: set[str] = set()
+    old_numbers, new_numbers = law_numbering(baseline), law_numbering(amended)
     for rid in sorted(set(baseline.rules) | set(amended.rules)):
         old, new = baseline.rules.get(rid), amended.rules.get(rid)
         if old == new:
+            assert old is not None and new is not None
+            was, now = render_citation(baseline, old, old_numbers), render_citation(amended, new, new_numbers)
+            if was != now:  # the same rule under the numbering the amendment leaves (对条文序号作相应调整)
+                out.append(RuleChange(rid, "renumbered", now, tuple(_conclusion(c) for c in new.conclusions),
+                                      new.source, gloss=new.gloss, old_citation=was))
             continue
         rule = new or old
         assert rule is not None
@@ -259,7 +280,8 @@ def diff(baseline: LawContext, amended: LawContext) -> AmendmentDiff:
     amendments = tuple(
         _drop_empty({"id": i.id, "title_zh": i.title_zh, "title_en": i.title_en, "status": i.status,
                      "amends": list(i.amends), "source": i.source,
-                     "proposed": i.proposed.isoformat() if i.proposed else ""})
+                     "proposed": i.proposed.isoformat() if i.proposed else "", "number": i.number,
+                     "in_force": i.in_force.isoformat() if i.in_force else ""})
         for i in sorted(new.instruments.values(), key=lambda i: i.id) if i.kind == "amendment" and i.id not in old.instruments)
     parameters = tuple(
         ParameterInfo(p.name, str(p.type), p.default, new.parameter_values.get(p.name, p.default), p.doc, p.owner)
@@ -271,6 +293,7 @@ def diff(baseline: LawContext, amended: LawContext) -> AmendmentDiff:
         "rules_added": sum(r.change == "added" for r in rules),
         "rules_changed": sum(r.change == "changed" for r in rules),
         "rules_repealed": sum(r.change == "repealed" for r in rules),
+        "rules_renumbered": sum(r.change == "renumbered" for r in rules),
         "permits_affected": len(permits),
         **{f"conflicts_{s}": sum(c.status == s for c in conflicts) for s in CONFLICT_ZH},
         "conflicts_introduced_unresolved": sum(c.status == "introduced" and c.after is None for c in conflicts),
@@ -313,7 +336,9 @@ def _pad(s: str, width: int) -> str:
 def render_text(d: AmendmentDiff, column: int = 44) -> str:
     out: list[str] = []
     for a in d.amendments:
-        out.append(f"修改建议 amendment: {a['id']} — {a['title_zh']} [{a.get('status', '')}]")
+        label = "修改决定 amending decision" if a.get("status") == "adopted" else "修改建议 amendment"
+        out.append(f"{label}: {a['id']} — {a['title_zh']} [{a.get('status', '')}]"
+                   + (f" {a['number']}" if a.get("number") else "") + (f", 施行 in force {a['in_force']}" if a.get("in_force") else ""))
         if a.get("amends"):
             out.append(f"  amends: {', '.join(a['amends'])}")
         if a.get("source"):
@@ -326,7 +351,7 @@ def render_text(d: AmendmentDiff, column: int = 44) -> str:
             out.append(f"  {p.name}: {p.type} = {shown}")
     s = d.summary
     out += ["", f"摘要 summary: articles +{s['articles_inserted']} ~{s['articles_replaced']} -{s['articles_repealed']}; "
-            f"rules +{s['rules_added']} ~{s['rules_changed']} -{s['rules_repealed']}; permits affected {s['permits_affected']}; "
+            f"rules +{s['rules_added']} ~{s['rules_changed']} -{s['rules_repealed']} renumbered {s['rules_renumbered']}; permits affected {s['permits_affected']}; "
             f"conflicts introduced {s['conflicts_introduced']} (unresolved {s['conflicts_introduced_unresolved']}), "
             f"resolved {s['conflicts_resolved']}, reopened {s['conflicts_reopened']}, reversed {s['conflicts_reversed']}"]
 
@@ -360,6 +385,8 @@ def render_text(d: AmendmentDiff, column: int = 44) -> str:
             out.append(f"      replaces: {r.replaces}")
         if r.replaced_by:
             out.append(f"      replaced by: {r.replaced_by}")
+        if r.old_citation:
+            out.append(f"      was: {r.old_citation}")
     if not d.rules:
         out.append("  (no rule changes)")
 
@@ -410,7 +437,7 @@ def render_html(d: AmendmentDiff) -> str:
     parts.append("</table><h2>二、规则 Rules</h2><table><tr><th>rule</th><th>change</th><th>citation</th><th>concludes</th><th>overrides</th></tr>")
     for r in d.rules:
         parts.append(f"<tr><td class=\"k\">{e(r.rule)}</td><td>{CHANGE_ZH.get(r.change, r.change)} {r.change}</td>"
-                     f"<td>{e(r.citation)}</td><td>{e('; '.join(r.conclusions))}</td><td class=\"k\">{e(', '.join(r.overrides))}</td></tr>")
+                     f"<td>{e(r.citation)}{'<br>was: ' + e(r.old_citation) if r.old_citation else ''}</td><td>{e('; '.join(r.conclusions))}</td><td class=\"k\">{e(', '.join(r.overrides))}</td></tr>")
     parts.append("</table><h2>三、可能改变决定的许可 Permits affected</h2><table><tr><th>permit</th><th>via rules</th></tr>")
     for impact in d.permits:
         parts.append(f"<tr><td>{e(impact.title)} <span class=\"k\">{e(impact.permit)}</span></td>"
@@ -442,7 +469,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if not args.amendments:
         print("error: lexgraph diff needs an amendment: --with AMENDMENT", file=sys.stderr)
         return EXIT_USAGE
-    baseline = LawContext.load([args.dir])
+    # An adopted amendment inside the folder (国务院令第814号) is diffed against the folder without it.
+    baseline = LawContext.load([args.dir], exclude=args.amendments)
     amended = law_context(args, [args.dir])
     out = render(diff(baseline, amended), args.format)
     write_output(out, args.output)

@@ -13,7 +13,10 @@ OUTCOME_ZH = {"eligible": "符合条件，准予办理", "ineligible": "不符�
 PERMIT_ZH = {
     "work_permit": "外国人工作许可", "talent_confirmation_letter": "外国高端人才确认函", "z_visa": "Z字签证",
     "r_visa": "R字签证", "work_residence_permit": "工作类居留证件", "permanent_residence": "在中国永久居留资格",
-    "d_visa": "D字签证", "job_seeking_visa": "求职签证",
+    "d_visa": "D字签证", "job_seeking_visa": "求职签证", "k_visa": "K字签证",
+    "q1_visa": "Q1字签证", "q2_visa": "Q2字签证", "s1_visa": "S1字签证", "s2_visa": "S2字签证", "x1_visa": "X1字签证",
+    "x2_visa": "X2字签证", "reunion_residence_permit": "团聚类居留证件", "private_affairs_residence_permit": "私人事务类居留证件",
+    "study_residence_permit": "学习类居留证件", "work_study_endorsement": "居留证件加注勤工助学或者实习信息",
 }
 _MARK = {True: "✓", False: "✗", None: "?"}
 _STATUS = {"proposed": "建议 proposed", "adopted": "已通过 adopted", "in_force": "施行 in force"}

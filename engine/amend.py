@@ -10,13 +10,18 @@ from .diagnostics import Diagnostic
 
 
 def apply_operations(law: Law) -> Law:
-    """Carry out every amendment operation the law holds: inserts, replacements and repeals."""
-    amendments = tuple(i.id for i in law.instruments.values() if i.kind == "amendment")
+    """Carry out the operations of every proposal the law holds: inserts, replacements and repeals.
+
+    An adopted amendment applies by its own dates instead: its rules are active from `in_force`
+    (`Law.active_on`) and the items it inserts renumber the text in force then (engine/numbering.py)."""
+    amendments = tuple(i.id for i in law.instruments.values() if i.kind == "amendment" and not i.dated)
     if not amendments:
         return law
     articles = dict(law.articles)
     rules = dict(law.rules)
     for op in law.amend_ops:
+        if op.amendment not in amendments:
+            continue
         if op.kind in ("insert_article", "replace_article") and op.article is not None:
             articles[(op.instrument, op.article_number)] = op.article
         elif op.kind == "repeal_article":

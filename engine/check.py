@@ -17,6 +17,7 @@ import networkx as nx
 
 from . import model as m
 from .diagnostics import Diagnostic, Span
+from .numbering import basis, numbering, up_to
 
 BUILTIN_FUNCTIONS = {"eligible", "ineligible", "met", "holds", "points", "years_between", "min", "max", "floor", "not_at_hand"}
 NUMERIC = {"integer", "number", "points", "numeric_literal", "money"}
@@ -46,12 +47,13 @@ class Law:
     holdings: dict[str, m.Holding] = field(default_factory=dict)
 
     def instruments_in_force(self, day: dt.date) -> list[str]:
-        """The instruments of the law in force on `day` (never a proposal: amendments are applied, not in force)."""
-        return sorted(i.id for i in self.instruments.values() if i.kind == "instrument" and i.in_force_on(day))
+        """The instruments of the law in force on `day`, adopted amending decisions among them (never a
+        proposal: a proposal is applied, not in force)."""
+        return sorted(i.id for i in self.instruments.values() if i.dated and i.in_force_on(day))
 
     def active_on(self, day: dt.date) -> tuple[str, ...]:
-        """Whose rules decide on `day`: the instruments in force and every amendment applied to this law."""
-        return (*self.instruments_in_force(day), *sorted(i.id for i in self.instruments.values() if i.kind == "amendment"))
+        """Whose rules decide on `day`: the instruments in force and every proposal applied to this law."""
+        return (*self.instruments_in_force(day), *sorted(i.id for i in self.instruments.values() if not i.dated))
 
     def issuer_of(self, document: str) -> str | None:
         for permit in self.permits.values():
@@ -165,7 +167,18 @@ class _Checker:
             return False
         return not c.item or any(i.number == c.item for i in para.items)
 
-    def _check_citation(self, c: m.Citation, span: Span) -> None:
+    def _check_citation(self, c: m.Citation, span: Span, written_in: str = "") -> None:
+        if written_in:  # an amendment citing the instrument it amends, in the numbering it leaves
+            numbers = numbering(self.instruments, self.amend_ops, self.articles, up_to(self.instruments, written_in))
+            article = numbers.article(c.instrument, c.article)
+            para = next((p for p in article.paragraphs if p.number == c.paragraph), None) if article else None
+            found = article is not None and (not c.paragraph or (para is not None and (not c.item or any(i.number == c.item for i in para.items))))
+            if c.instrument not in self.instruments[written_in].amends:
+                self.error("dangling_citation", f"`{c.instrument}/{c.path}`: amendment `{written_in}` cites only instruments it amends", span)
+            elif not found:
+                self.error("dangling_citation", f"`{c.instrument}/{c.path}` cites a provision that is not encoded "
+                           f"(numbered as `{written_in}` leaves it)", span)
+            return
         if not self._provision_exists(c):
             self.error("dangling_citation", f"`{c.instrument}/{c.path}` cites a provision that is not encoded", span)
 
@@ -183,12 +196,17 @@ class _Checker:
         resolved: dict[str, m.Rule] = {}
         for rule in self.rules.values():
             if rule.citation:
-                self._check_citation(rule.citation, rule.span)
+                self._check_citation(rule.citation, rule.span, basis(rule.instrument, rule.citation, self.instruments))
             elif not rule.source:
                 self.error("ungrounded_rule", f"rule `{rule.id}` has no citation; name what grounds it with `source`", rule.span)
             inst = self.instruments.get(rule.instrument)
+            if inst is None:
+                self.error("unknown_instrument", f"rule `{rule.id}` belongs to `{rule.instrument}`, which no file declares", rule.span)
             if inst and inst.kind == "instrument" and rule.replaces:
                 self.error("amend_outside_amendment", "`replaces` may appear only in an amendment", rule.span)
+            elif inst and inst.dated and rule.replaces:
+                self.error("amend_outside_amendment", "`replaces` applies as of any date: an adopted amendment, applied by "
+                           "date, cannot use it", rule.span)
             overrides = tuple(x for x in (self.resolve_ref(o, rule.instrument, rule.span, "overridden rule") for o in rule.overrides) if x)
             replaces = self.resolve_ref(rule.replaces, rule.instrument, rule.span, "replaced rule") if rule.replaces else ""
             for c in rule.conclusions:
@@ -200,6 +218,10 @@ class _Checker:
             if rule.sanctions_documents and (rule.when or rule.unless or any(c.kind != "refusal_ground" for c in rule.conclusions)):
                 self.error("bad_sanction", "a rule `on missing documents` concludes only `refusal_ground` and has no `when` or `unless`: "
                            "it stands exactly when a document requirement of the permit is unmet", rule.span)
+            if inst is not None and inst.jurisdiction != "national" and not _guarded(rule, inst.jurisdiction):
+                self.error("jurisdiction_unguarded", f"rule `{rule.id}` belongs to an instrument of {inst.jurisdiction}: a rule of one "
+                           f"jurisdiction never decides an application elsewhere, so its `when` needs the conjunct "
+                           f'`{JURISDICTION_FACT} == "{inst.jurisdiction}"`', rule.span)
             resolved[rule.id] = replace(rule, overrides=overrides, replaces=replaces or "")
         self.rules = resolved
         for table in self.points.values():
@@ -212,6 +234,14 @@ class _Checker:
             if op.instrument not in self.instruments:
                 self.error("amendment_target", f"`{op.instrument}` is not an encoded instrument", op.span)
                 continue
+            owner = self.instruments.get(op.amendment)
+            if op.kind == "insert_item":
+                self._check_insert_item(op)
+                continue
+            if owner is not None and owner.dated:
+                self.error("amendment_target", f"adopted amendment `{op.amendment}` applies by date: of the operations only "
+                           "`insert item` is applied by date (write the others in a proposal)", op.span)
+                continue
             exists = (op.instrument, op.article_number) in self.articles
             if op.kind == "insert_article" and exists:
                 self.error("amendment_target", f"article {op.article_number} of `{op.instrument}` already exists; use `replace article`", op.span)
@@ -220,6 +250,18 @@ class _Checker:
         for doc in {d for p in self.permits.values() for d in p.issues}:
             if doc not in self.documents:
                 self.error("unknown_document", f"permit issues unknown document `{doc}`", next(p.span for p in self.permits.values() if doc in p.issues))
+
+    def _check_insert_item(self, op: m.AmendOp) -> None:
+        """增加一项，作为第N项: the paragraph exists and N is at most one past its last item, as the
+        amendments applied before this one leave it."""
+        before = [a for a in up_to(self.instruments, op.amendment) if a != op.amendment]
+        article = numbering(self.instruments, self.amend_ops, self.articles, before).article(op.instrument, op.article_number)
+        para = next((p for p in article.paragraphs if p.number == op.paragraph), None) if article else None
+        if para is None:
+            self.error("amendment_target", f"`{op.instrument}` has no article {op.article_number} paragraph {op.paragraph} to insert an item in", op.span)
+        elif op.item is not None and not 1 <= op.item.number <= len(para.items) + 1:
+            self.error("amendment_target", f"item {op.item.number} cannot be inserted: article {op.article_number} paragraph "
+                       f"{op.paragraph} of `{op.instrument}` has {len(para.items)} items", op.span)
 
     # ------------------------------------------------------------ stage: types
     def type_of(self, e: m.Expr, instrument: str = "") -> m.FactType | None:
@@ -517,6 +559,16 @@ class _Checker:
             parameter_values={p.name: p.default for p in self.parameters.values()},
             duties=duties, holdings=holdings,
         )
+
+
+JURISDICTION_FACT = "employment.work_jurisdiction"  # where the applicant works (application contract)
+
+
+def _guarded(rule: m.Rule, jurisdiction: str) -> bool:
+    """The rule's `when` has the conjunct `employment.work_jurisdiction == "<jurisdiction>"`."""
+    parts = rule.when.operands if isinstance(rule.when, m.And) else (rule.when,) if rule.when else ()
+    return any(isinstance(p, m.Compare) and p.op == "==" and isinstance(p.left, m.Path) and p.left.dotted == JURISDICTION_FACT
+               and isinstance(p.right, m.Lit) and p.right.value == jurisdiction for p in parts)
 
 
 def _canonical(cycle: list[str]) -> list[str]:

@@ -22,41 +22,34 @@ from . import model as m
 from .check import Law, calls, expression_typer, fact_paths
 from .compile import NONE, RUNTIME, ExprCompiler
 from .graph import RuleGraph, conjuncts
+from .numbering import Numbering, numbering, zh_number  # noqa: F401 - zh_number is part of this module's API
 from .trace import Decision, ProofTracer, Tracer
 
 Tri = bool | None
 
-_ZH_DIGITS = "零一二三四五六七八九"
+def law_numbering(law: Law, active: Iterable[str] | None = None) -> Numbering:
+    """The numbering in force for the `active` instruments and amendments (every amendment when None)."""
+    return numbering(law.instruments, law.amend_ops, law.articles, active)
 
 
-def zh_number(n: int) -> str:
-    """Chinese numerals as statutes write them (第九十三条, 第一百零一条)."""
-    if n < 10:
-        return _ZH_DIGITS[n]
-    if n < 20:
-        return "十" + (_ZH_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _ZH_DIGITS[n // 10] + "十" + (_ZH_DIGITS[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + _ZH_DIGITS[rest] if rest < 10 else ("一" + zh_number(rest) if rest < 20 else zh_number(rest)))
-    return _ZH_DIGITS[n // 100] + "百" + tail
-
-
-def render_citation(law: Law, rule: m.Rule) -> str:
+def render_citation(law: Law, rule: m.Rule, numbers: Numbering | None = None) -> str:
+    """The rule's provision, cited by the numbering in force (`numbers`; the latest when None)."""
     inst = law.instruments[rule.instrument]
-    c = rule.citation
-    if c is None:
+    if rule.citation is None:
         return f"{inst.title_zh}（条文未收录；依据：{rule.source}）"
     if inst.kind == "amendment" and inst.status == "proposed" and rule.source:
         # a proposal's passages carry no article numbers of their own: cite the paper's passage
         return f"{inst.title_zh}（{rule.source}）"
-    return f"{inst.title_zh} {provision_zh(law, c)}"
+    numbers = numbers or law_numbering(law)
+    c = numbers.cite_rule(rule, law.instruments)
+    assert c is not None
+    return f"{law.instruments[c.instrument].title_zh} {provision_zh(law, c, numbers)}"
 
 
-def provision_zh(law: Law, c: m.Citation) -> str:
+def provision_zh(law: Law, c: m.Citation, numbers: Numbering | None = None) -> str:
     """第六条第十二项: the paragraph is named only when the article has more than one, as Chinese
-    legal citation does (rule ids keep `para_1`, so they do not change)."""
-    article = law.articles.get((c.instrument, c.article))
+    legal citation does (rule ids keep `para_1`, so they do not change). `c` is in the numbering `numbers`."""
+    article = numbers.article(c.instrument, c.article) if numbers else law.articles.get((c.instrument, c.article))
     single = article is not None and len(article.paragraphs) <= 1
     out = f"第{zh_number(c.article)}条"
     if c.paragraph and not single:
@@ -66,11 +59,12 @@ def provision_zh(law: Law, c: m.Citation) -> str:
     return out
 
 
-def cited_text(law: Law, citation: m.Citation | None) -> str:
-    """The verbatim text of the cited provision (an item, a paragraph's lead, or a whole article)."""
+def cited_text(law: Law, citation: m.Citation | None, numbers: Numbering | None = None) -> str:
+    """The verbatim text of the cited provision (an item, a paragraph's lead, or a whole article);
+    `citation` is in the numbering `numbers` (the instruments' own when None)."""
     if citation is None:
         return ""
-    article = law.articles.get((citation.instrument, citation.article))
+    article = numbers.article(citation.instrument, citation.article) if numbers else law.articles.get((citation.instrument, citation.article))
     if article is None:
         return ""
     if not citation.paragraph:
@@ -185,7 +179,8 @@ class Program:
         self.law = law
         self.graph = graph
         self.active = active
-        self.instruments = tuple(i for i in active if law.instruments[i].kind == "instrument")
+        self.instruments = tuple(i for i in active if law.instruments[i].dated)  # never a proposal
+        self.numbering = law_numbering(law, active)  # citations by the numbering in force for `active`
         self.rules_in_force = [r for r in sorted(law.rules.values(), key=lambda r: r.id) if r.instrument in set(active)]
         type_of = expression_typer(law)
         derived = {d.name: d for d in law.derived}
@@ -245,7 +240,8 @@ class Program:
             rule = cr.rule
             status = law.instruments[rule.instrument].status
             out.append(RuleSheet(
-                citation=render_citation(law, rule), text=cited_text(law, rule.citation),
+                citation=render_citation(law, rule, self.numbering),
+                text=cited_text(law, self.numbering.cite_rule(rule, law.instruments), self.numbering),
                 status="proposed" if status == "proposed" else ("repealed" if status == "repealed" else "in_force"),
                 kinds={p: c.kind for c in reversed(rule.conclusions) for p in c.permits}))
         return tuple(out)

@@ -33,11 +33,13 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def discover(root: Path) -> list[Path]:
-    """Every source under a directory, amendments excepted (those are applied with `--with`)."""
+def discover(root: Path, exclude: frozenset[Path] = frozenset()) -> list[Path]:
+    """Every source under a directory, amendments excepted (those are applied with `--with`), and
+    any file in `exclude` (resolved paths: the law as it stood without an adopted amendment)."""
     if root.is_file():
-        return [root]
-    return sorted(p for p in root.rglob("*" + SUFFIX) if "amendments" not in p.relative_to(root).parts[:-1])
+        return [] if root.resolve() in exclude else [root]
+    return sorted(p for p in root.rglob("*" + SUFFIX)
+                  if "amendments" not in p.relative_to(root).parts[:-1] and p.resolve() not in exclude)
 
 
 def read_source(path: Path, origin: Span | None = None) -> tuple[SourceFile | None, Diagnostic | None]:

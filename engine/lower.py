@@ -83,6 +83,10 @@ class _Lowerer:
         if kind == "amendment":
             values.setdefault("rank", "proposal")
             values.setdefault("status", "proposed")
+            if values["status"] not in ("proposed", "adopted"):
+                self.error("bad_metadata", "an amendment's status is `proposed` or `adopted`", node)
+            elif values["status"] == "adopted" and not values.get("in_force"):
+                self.error("missing_metadata", f"adopted amendment `{name}` needs `in_force`: it applies from that date", node)
         elif values.get("status") not in (None, "in_force", "repealed"):
             self.error("bad_metadata", "an instrument's status is `in_force` or `repealed`", node)
         if "title_zh" not in values:
@@ -116,6 +120,10 @@ class _Lowerer:
     def d_instrument_decl(self, node: Tree) -> None:
         self._meta(node, "instrument")
 
+    def d_part_decl(self, node: Tree) -> None:
+        """`part of INSTRUMENT`: the rules that follow belong to an instrument declared in another file."""
+        self.owner, self.owner_kind = str(node.children[0]), "instrument"
+
     def d_amendment_decl(self, node: Tree) -> None:
         self._meta(node, "amendment")
 
@@ -145,8 +153,9 @@ class _Lowerer:
         self.out["permits"].append(m.PermitDecl(str(name), _unquote(title), issues, self.span(node), authority))
 
     def d_document_decl(self, node: Tree) -> None:
-        name, title = node.children
-        self.out["documents"].append(m.DocumentDecl(str(name), _unquote(title), self.span(node)))
+        name, title, *rest = node.children
+        authority = _unquote(rest[0].children[0]) if rest else ""
+        self.out["documents"].append(m.DocumentDecl(str(name), _unquote(title), self.span(node), authority))
 
     def d_derive_decl(self, node: Tree) -> None:
         name, type_node, expr = node.children
@@ -188,9 +197,13 @@ class _Lowerer:
 
     # -------------------------------------------------------------- rules
     def _citation(self, node: Tree) -> m.Citation:
-        numbers = [int(str(t)) for t in node.children]
+        names = [str(t) for t in node.children if isinstance(t, Token) and t.type == "NAME"]
+        numbers = [int(str(t)) for t in node.children if not (isinstance(t, Token) and t.type == "NAME")]
         numbers += [0] * (3 - len(numbers))
-        return m.Citation(self.owner, numbers[0], numbers[1], numbers[2])
+        if names and self.owner_kind != "amendment":
+            self.error("bad_citation", "`at INSTRUMENT art …` cites another instrument's provision: only an amendment may, "
+                       "for a provision it inserts or amends", node)
+        return m.Citation(names[0] if names else self.owner, numbers[0], numbers[1], numbers[2])
 
     def d_rule_decl(self, node: Tree) -> None:
         if not self.need_owner("a rule", node):
@@ -211,7 +224,10 @@ class _Lowerer:
         if citation is None and not label:
             self.error("rule_without_id", "a rule needs a citation (`at art N …`) or a label", node)
             return
-        rule_id = self.owner + "/" + "__".join(x for x in (citation.path if citation else "", label) if x)
+        path = citation.path if citation else ""
+        if citation and citation.instrument != self.owner:  # an amendment citing the instrument it amends
+            path = f"{citation.instrument}__{path}"
+        rule_id = self.owner + "/" + "__".join(x for x in (path, label) if x)
         conclusions: list[m.Conclusion] = []
         when: m.Expr | None = None
         unless: list[m.Expr] = []
@@ -301,6 +317,17 @@ class _Lowerer:
         instrument, number = str(node.children[0]), int(str(node.children[1]))
         article = self._article(node.children[1], node.children[2:], node, instrument) if kind != "repeal_article" else None
         self.out["amend_ops"].append(m.AmendOp(kind, self.owner, instrument, article, number, span=span))  # type: ignore[arg-type]
+
+    def d_insert_item(self, node: Tree) -> None:
+        if not self.need_owner("an amendment operation", node):
+            return
+        if self.owner_kind != "amendment":
+            self.error("amend_outside_amendment", "insert / replace / repeal may appear only in an amendment file", node)
+            return
+        instrument, article, paragraph, number = str(node.children[0]), *(int(str(t)) for t in node.children[1:4])
+        item = m.Item(number, span=self.span(node), **self._texts(node.children[4:]))
+        self.out["amend_ops"].append(m.AmendOp("insert_item", self.owner, instrument, None, article,
+                                               paragraph=paragraph, item=item, span=self.span(node)))
 
     def d_insert_article(self, node: Tree) -> None:
         self._amend(node, "insert_article")

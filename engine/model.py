@@ -157,6 +157,7 @@ class DocumentDecl:
     id: str
     title_zh: str
     span: Span = field(default=NO_SPAN, compare=False)
+    authority: str = ""  # who issues it when no permit of this law does (for the pathway)
 
 
 @dataclass(frozen=True)
@@ -194,9 +195,14 @@ class Instrument:
     note: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
 
+    @property
+    def dated(self) -> bool:
+        """An adopted amendment applies by its own dates; a proposal only when asked for (`--with`)."""
+        return self.kind == "instrument" or self.status == "adopted"
+
     def in_force_on(self, day: dt.date) -> bool:
-        if self.kind == "amendment":
-            return True  # applied only when asked for (`--with`), as of any date
+        if not self.dated:
+            return True  # a proposal: applied only when asked for (`--with`), as of any date
         if self.in_force is None or day < self.in_force:
             return False
         return self.repealed is None or day < self.repealed
@@ -335,12 +341,14 @@ class PointsTable:
 
 @dataclass(frozen=True)
 class AmendOp:
-    kind: TLiteral["insert_article", "replace_article", "repeal_article", "repeal_rule"]
+    kind: TLiteral["insert_article", "replace_article", "repeal_article", "repeal_rule", "insert_item"]
     amendment: str
     instrument: str = ""
     article: Article | None = None
     article_number: int = 0
     rule: str = ""
+    paragraph: int = 0  # insert_item: the paragraph and the item inserted at `item.number`
+    item: Item | None = None
     span: Span = field(default=NO_SPAN, compare=False)
 
 

@@ -26,8 +26,9 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
-def read_files(roots: list[Path]) -> Loaded:
-    """Read, parse and lower every source under `roots`, following imports."""
+def read_files(roots: list[Path], exclude: list[Path] | None = None) -> Loaded:
+    """Read, parse and lower every source under `roots` (but those in `exclude`), following imports."""
+    excluded = frozenset(p.resolve() for p in exclude or [])
     files: list[m.FileModel] = []
     sources: list[m.SourceFile] = []
     diagnostics: list[Diagnostic] = []
@@ -37,7 +38,7 @@ def read_files(roots: list[Path]) -> Loaded:
         if not root.exists():
             diagnostics.append(Diagnostic("unreadable_source", f"`{root}` does not exist", Span(str(root), 0, 0)))
             continue
-        queue.extend((p, None) for p in discover(root))
+        queue.extend((p, None) for p in discover(root, excluded))
     while queue:
         path, origin = queue.pop(0)
         key = path.resolve()
@@ -70,9 +71,9 @@ def digest(sources: list[m.SourceFile] | tuple[m.SourceFile, ...], parameters: d
     return h.hexdigest()
 
 
-def check_sources(roots: list[Path]) -> tuple[Law | None, list[Diagnostic]]:
+def check_sources(roots: list[Path], exclude: list[Path] | None = None) -> tuple[Law | None, list[Diagnostic]]:
     """Parse and check; returns the Law (None when files failed to parse) and all diagnostics."""
-    loaded = read_files(roots)
+    loaded = read_files(roots, exclude)
     law, diagnostics = check(loaded.files, loaded.sources)
     all_diagnostics = sorted(loaded.diagnostics + diagnostics, key=lambda d: (d.span, d.code))
     return law, all_diagnostics
@@ -82,13 +83,16 @@ def load_law(
     law_dirs: list[Path] | None = None,
     amendments: list[Path] | None = None,
     parameters: dict[str, str] | None = None,
+    exclude: list[Path] | None = None,
 ) -> Law:
-    """The checked law (bundled corpus by default), with amendments applied and parameters set."""
+    """The checked law (./regulations in a checkout, else the bundled corpus), with amendments applied
+    and parameters set; `exclude` leaves files of the folders out (the law without an adopted
+    amendment, for a diff)."""
     default, origin = default_regulations()
     if law_dirs:
         origin = ", ".join(str(d) for d in law_dirs)
     roots = list(law_dirs or [default]) + list(amendments or [])
-    law, diagnostics = check_sources(roots)
+    law, diagnostics = check_sources(roots, exclude)
     if diagnostics or law is None:
         raise LexgraphError(diagnostics)
     law = apply_operations(law)

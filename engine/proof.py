@@ -301,7 +301,7 @@ class _ProofBuilder:
         cr = self.p.rules[i]
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
         return {"duty": c.name, "deadline": json_value(self._value(c.expr)), "rule": cr.rule.id,
-                "citation": render_citation(self.law, cr.rule)}
+                "citation": render_citation(self.law, cr.rule, self.p.numbering)}
 
     # ------------------------------------------------------------------ the advisory pathway
     def pathway(self, plan: PermitPlan) -> tuple[PathwayStep, ...]:
@@ -323,7 +323,8 @@ class _ProofBuilder:
                 grants = self.p.plans[issuer].grants if issuer else []
                 steps[cr.document] = PathwayStep(
                     cr.document, self.law.documents[cr.document].title_zh, issuer or "",
-                    self.law.permits[issuer].authority if issuer else "", _LABEL[self.o.get(issuer)] if issuer else "",
+                    self.law.permits[issuer].authority if issuer else self.law.documents[cr.document].authority,
+                    _LABEL[self.o.get(issuer)] if issuer else "",
                     tuple(f"{self.sheets[g].citation} ({self.p.rules[g].rule.id})" for g in grants))
 
         visit(plan, frozenset({plan.permit}))

@@ -105,8 +105,8 @@ document pr_confirmation_form "外国人永久居留身份确认表"
 document permanent_residence "外国人永久居留身份证"
 document d_visa "D字签证"
 document job_seeking_visa "求职签证"
-document government_recommendation_letter "省级人民政府、国务院主管部门出具的推荐函"
-document employer_recommendation "用人单位推荐"
+document government_recommendation_letter "省级人民政府、国务院主管部门出具的推荐函" by "省级人民政府、国务院有关主管部门"
+document employer_recommendation "用人单位推荐" by "用人单位"
 
 # Added for the independent-application reform (regulations/amendments/independent_application.lex):
 # an optional scored factor, and the state of the annual quota on independent grants.

@@ -159,7 +159,7 @@ def test_planted_dangling_document(planted: tuple[LawContext, Report]) -> None:
     context, report = planted
     f = only(report, "dangling")
     assert f.rules == ("fixture_planted/recommended",)
-    assert "employer_recommendation" in f.detail["needs"][0]
+    assert "fixture_unissued_letter" in f.detail["needs"][0]
     assert f.witness["holds"] == []  # the requirement fails: nothing in the law provides the document
 
 

@@ -156,7 +156,10 @@ def test_learning_a_fact_never_turns_one_decided_outcome_into_another(app: dict[
 
 
 JSON_VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), st.text(max_size=12),
+    # JSON has no NaN or Infinity: those reach the gate only from Python callers, and the bounds test
+    # below gives them as explicit examples (jsonschema-rs cannot hold them and leaves them to jsonschema).
+    st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False, allow_infinity=False),
+              st.text(max_size=12),
               st.sampled_from(["2024-02-30", "2024-06-01", "20240601", "2024-6-1", "DEU", "deu", "doctorate",
                                # where the two validators once disagreed (issue 19), and the contract's bounds
                                "DEU\n", "\nDEU", "0000-01-01", "9999-12-31", "1799-12-31", "1800-01-01",

@@ -610,3 +610,46 @@ def test_fuzzed_applications_never_get_a_server_error(client: httpx.Client, serv
         json.loads(record.text, parse_constant=lambda c: pytest.fail(f"{c} in a logged record"))
     else:
         assert r.status_code in (413, 422) and r.json()["problems"], r.text
+
+
+def test_a_rule_is_printed_by_the_numbering_in_force(client: httpx.Client) -> None:
+    """国务院令第814号 renumbers 条例 第六条: the K visa is (六), the Z visa (十三); rule ids do not change."""
+    title = "中华人民共和国外国人入境出境管理条例"
+    k = client.get("/v1/rules/decision_2025_k_visa/entry_exit_regulations__art_6__para_1__item_6__k_visa").json()
+    assert k["citation"] == f"{title} 第六条第六项" and k["text"] == "(六)K字签证,发给入境的外国青年科技人才"
+    z = client.get("/v1/rules/entry_exit_regulations/art_6__para_1__item_12").json()
+    assert z["citation"] == f"{title} 第六条第十三项" and z["text"].startswith("(十三)Z字签证")
+    assert z["provision"] == "entry_exit_regulations/art_6__para_1__item_12"
+
+
+def test_the_group_committer_writes_a_large_batch_in_slices(tmp_path: Path) -> None:
+    """The log is written CHUNK entries per transaction, the loop free between slices; every request
+    learns its own ids once its last decision is written, in order, and the chain verifies."""
+    import asyncio
+
+    from lexgraph.compliance.audit import DecisionLog
+    from lexgraph.compliance.decisions import LawContext
+    from lexgraph.compliance.render import decision_json
+    from lexgraph.compliance.service import GroupCommitter
+
+    context = LawContext.load()
+    log = DecisionLog(f"sqlite:///{tmp_path / 'log.db'}")
+    decision = decision_json(context.evaluator.decide(EXAMPLE, None, trace=True))
+
+    def entries(prefix: str, n: int) -> list[Any]:
+        return [log.entry({**EXAMPLE, "id": f"{prefix}-{i}"}, decision, context, [], {}, "full") for i in range(n)]
+
+    async def run() -> tuple[list[list[str]], int]:
+        committer = GroupCommitter(log)
+        batches = [entries("a", GroupCommitter.CHUNK + 7), entries("b", 3), [], entries("c", 2 * GroupCommitter.CHUNK)]
+        futures = [committer.submit(b) for b in batches]
+        ticks = 0
+        while not all(f.done() for f in futures):  # the loop runs between slices
+            await asyncio.sleep(0)
+            ticks += 1
+        assert [f.result() for f in futures] == [[e.decision_id for e in b] for b in batches]
+        return [f.result() for f in futures], ticks
+
+    ids, ticks = asyncio.run(run())
+    assert ticks >= 4 and sum(map(len, ids)) == 3 * GroupCommitter.CHUNK + 10 == log.count()
+    assert log.verify().ok

@@ -81,8 +81,21 @@ BASELINE = LawContext.load().law
 ARTICLES = sorted(BASELINE.articles.values(), key=lambda a: (a.instrument, a.number))
 
 
+# Adopted amending decisions are not articled like a statute (一、二、 and two closing clauses): each
+# paragraph and each item they insert is a contiguous passage of the decision's reference text.
+DECISIONS = {"decision_2025_k_visa": "entry_exit_regulations_amendment_2025_k_visa.md"}
+
+
+def _decision_text(instrument: str) -> str:
+    return _squash((REFERENCE / DECISIONS[instrument]).read_text(encoding="utf-8").split("<!-- INFO END -->", 1)[-1])
+
+
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a.instrument}/art_{a.number}")
 def test_article_text_is_verbatim(article: m.Article) -> None:
+    if article.instrument in DECISIONS:
+        for para in article.paragraphs:
+            assert para.text and _squash(para.text) in _decision_text(article.instrument), f"paragraph {para.number}"
+        return
     assert article.instrument in SOURCES, f"{article.instrument}: no reference text is at hand to quote"
     reference = reference_articles(REFERENCE / SOURCES[article.instrument])
     assert article.number in reference, f"article {article.number} is not in the reference"
@@ -116,8 +129,16 @@ def test_proposal_texts_quote_the_seeds() -> None:
     assert SEEDS.is_dir(), "../shared/seeds must be beside the checkout in CI"
     reform = LawContext.load(None, [ROOT / "regulations/amendments/independent_application.lex"]).law
     seeds = "".join(_squash(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt"))
-    proposed = [a for a in reform.articles.values() if reform.instruments[a.instrument].kind == "amendment"]
+    proposed = [a for a in reform.articles.values() if reform.instruments[a.instrument].status == "proposed"]
     assert proposed
     for article in proposed:
         for para in article.paragraphs:
             assert _squash(para.text) in seeds, f"{article.instrument} art {article.number}: not verbatim from a seed"
+
+
+def test_inserted_items_are_verbatim_from_their_decision() -> None:
+    inserts = [op for op in BASELINE.amend_ops if op.kind == "insert_item"]
+    assert {op.amendment for op in inserts} == set(DECISIONS)
+    for op in inserts:
+        assert op.item is not None and op.item.text
+        assert "“" + _squash(op.item.text) + "”" in _decision_text(op.amendment), op.item.text

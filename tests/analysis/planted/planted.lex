@@ -91,9 +91,11 @@ rule refuse_pr {
   source "tests/analysis fixture §refuse_pr"
 }
 
-# dangling: no permit issues the employer's recommendation.
+# dangling: no permit issues this document, and no authority is named that does.
+document fixture_unissued_letter "无人签发的函件（夹具）"
+
 rule recommended {
-  conclude requires employer_recommendation for work_permit
+  conclude requires fixture_unissued_letter for work_permit
   source "tests/analysis fixture §recommended"
 }
 
