@@ -462,7 +462,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     """Build the service. One instance per worker process; workers share only the database and
     the upload folder."""
-    from fastapi import FastAPI, Query, Request
+    from fastapi import Query, Request
     from fastapi import Path as PathParam
     from fastapi.concurrency import run_in_threadpool
     from fastapi.exceptions import RequestValidationError
@@ -477,7 +477,9 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     log.checkpoint_in_background()
     committer = GroupCommitter(log)
     metrics = Metrics()
-    app = FastAPI(title="lexgraph rule service", version="1",
+    from fastapi_offline import FastAPIOffline  # /docs with Swagger UI from the package: no network
+
+    app = FastAPIOffline(title="lexgraph rule service", version="1",
                   description="China's immigration regulations as code: reasoned decisions over HTTP, every one "
                               "appended to a hash-chained decision log.")
     app.state.laws, app.state.log, app.state.metrics = laws, log, metrics
@@ -832,6 +834,9 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     from .monitor_service import add_case_routes  # case timelines and their obligations (issue 15)
 
     add_case_routes(app, laws, config.db, respond)
+    from .workbench import add_workbench  # the drafter's workbench at / (issue 18)
+
+    add_workbench(app, laws, log, config.token)
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(Edge, metrics=metrics, max_body=config.max_body, body_timeout=config.body_timeout)
     laws.get([], {})  # load the baseline now, not on the first request
