@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pygments.lexer import RegexLexer, bygroups, words
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
@@ -27,7 +27,7 @@ class LexgraphLexer(RegexLexer):
     aliases: ClassVar[list[str]] = ["lexgraph", "lex"]
     filenames: ClassVar[list[str]] = ["*.lex"]
 
-    tokens: ClassVar[dict[str, list]] = {  # type: ignore[type-arg]
+    tokens: ClassVar[dict[str, list[Any]]] = {
         "root": [
             (r"\s+", Whitespace),
             (r"#.*?$", Comment.Single),

@@ -462,8 +462,8 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     """Build the service. One instance per worker process; workers share only the database and
     the upload folder."""
-    from fastapi import Query, Request
     from fastapi import Path as PathParam
+    from fastapi import Query, Request
     from fastapi.concurrency import run_in_threadpool
     from fastapi.exceptions import RequestValidationError
     from fastapi.openapi.utils import get_openapi

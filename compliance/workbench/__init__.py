@@ -107,6 +107,12 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
                          + ([("as_of", day_text)] if day_text else []))
         return amendments, parameters, day, keep
 
+    async def baseline() -> Any:
+        cached = laws.cached([], {})
+        if cached is None:
+            cached = await run_in_threadpool(laws.get, [], {})
+        return cached[0]
+
     async def context_of(request: Request) -> tuple[Any, list[str], dict[str, str], dt.date, str]:
         amendments, parameters, day, keep = law_query(request)
         laws.check_known(amendments)
@@ -194,9 +200,9 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
             if chosen not in known:
                 raise HTTPProblem(404, f"no amendment `{chosen}`", [("query.amendment", f"known: {', '.join(sorted(known))}")])
             params = {k[4:]: v for k, v in q.items() if k.startswith("set.") and v}
-            base = laws.cached([], {}) or await run_in_threadpool(laws.get, [], {})
+            base = await baseline()
             amended = await run_in_threadpool(laws.get, [chosen], params)
-            data.update(await run_in_threadpool(views.amendment_view, base[0], amended[0], chosen, params))
+            data.update(await run_in_threadpool(views.amendment_view, base, amended[0], chosen, params))
         return page("amend.html", **common([], {}, dt.date.today(), "", **data))
 
     @router.post("/amend/impact")
@@ -223,7 +229,7 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
         state = jobs.get(job_id)
         if state is None:
             raise HTTPProblem(404, f"no impact run `{job_id}`")
-        out = {k: state[k] for k in ("status", "done", "total") if k in state}
+        out: dict[str, Any] = {k: state[k] for k in ("status", "done", "total") if k in state}
         if state["status"] == "done":
             out["seconds"] = state["seconds"]
             out["html"] = env.get_template("impact.html").render(**views.impact_view(state["report"]),
@@ -255,8 +261,7 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
         if decision_id:
             try:
                 record = await run_in_threadpool(log.get, decision_id)
-                context = laws.cached([], {}) or await run_in_threadpool(laws.get, [], {})
-                data["record"] = views.record_view(context[0], record)
+                data["record"] = views.record_view(await baseline(), record)
             except AuditError as error:
                 data["problem"], status = str(error), 404
         if q.get("verify"):

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lexgraph.engine.evaluate import cited_text, render_citation, zh_number
+from lexgraph.engine.evaluate import render_citation, zh_number
 
 from ..decisions import LawContext
 from ..lexer import highlight_html
@@ -385,13 +385,13 @@ def application_from_form(form: dict[str, list[str]], fields: list[dict[str, Any
         application = loaded
     by_path = {f["path"]: f for f in fields}
     raw: dict[str, str] = {}
-    for key, values in form.items():
+    for key, given in form.items():
         path = key[5:] if key.startswith("fill.") else key[2:] if key.startswith("f.") else ""
-        if path in by_path and values and values[-1].strip() != "":
+        if path in by_path and given and given[-1].strip() != "":
             if by_path[path]["kind"] == "set":
-                raw[path] = ",".join(v for v in values if v.strip())
+                raw[path] = ",".join(v for v in given if v.strip())
             else:
-                raw[path] = values[-1].strip()
+                raw[path] = given[-1].strip()
     for key in [k for k in form if k.startswith("fill.")]:  # a missing fact filled in the answer wins
         path = key[5:]
         if path in by_path and form[key] and form[key][-1].strip():
