@@ -171,7 +171,7 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
                 application, values = views.application_from_form(form, fields)
                 decision = await run_in_threadpool(context.decide, application, None, True)
                 result = views.decision_view(context, decision)
-                pasted = ""
+                pasted = json.dumps(application, ensure_ascii=False, indent=2)  # the base of the next decision
             except views.FormError as error:
                 problems = error.problems
                 values = error.values

@@ -359,6 +359,16 @@ def _set_path(target: dict[str, Any], path: str, value: Any) -> None:
     target[keys[-1]] = value
 
 
+def _del_path(target: dict[str, Any], path: str) -> None:
+    keys = path.split(".")
+    for k in keys[:-1]:
+        nxt = target.get(k)
+        if not isinstance(nxt, dict):
+            return
+        target = nxt
+    target.pop(keys[-1], None)
+
+
 def _flatten(data: Any, prefix: str, out: dict[str, Any]) -> None:
     if isinstance(data, dict):
         for k, v in data.items():
@@ -384,6 +394,10 @@ def application_from_form(form: dict[str, list[str]], fields: list[dict[str, Any
             raise FormError([("json", "an application is a JSON object")], {})
         application = loaded
     by_path = {f["path"]: f for f in fields}
+    if form.get("shown"):  # the fields showed this application: a field emptied makes its fact unknown
+        for path in by_path:
+            if not any(v.strip() for v in form.get(f"f.{path}", [])):
+                _del_path(application, path)
     raw: dict[str, str] = {}
     for key, given in form.items():
         path = key[5:] if key.startswith("fill.") else key[2:] if key.startswith("f.") else ""
@@ -417,7 +431,7 @@ def application_from_form(form: dict[str, list[str]], fields: list[dict[str, Any
         _set_path(application, path, value)
     flat: dict[str, Any] = {}
     _flatten(application, "", flat)
-    values = {k: (",".join(v) if isinstance(v, list) else json.dumps(v) if isinstance(v, bool) else str(v))
+    values = {k: ((",".join(v) or "[]") if isinstance(v, list) else json.dumps(v) if isinstance(v, bool) else str(v))
               for k, v in flat.items() if k in by_path and v is not None}
     if problems:
         raise FormError(problems, values)
@@ -504,7 +518,7 @@ def impact_view(report: dict[str, Any]) -> dict[str, Any]:
 def record_view(context: LawContext, record: dict[str, Any]) -> dict[str, Any]:
     from ..render import decision_from_json, render_text
 
-    told = record.get("explain") or render_text(decision_from_json(record["decision"]), explain=True)
+    told = render_text(decision_from_json(record["decision"]))  # as `lexgraph show` prints it
     return {"record": record, "told": told,
             "application_json": json.dumps(record["application"], ensure_ascii=False, indent=2)}
 
