@@ -101,7 +101,7 @@ def node_href(node: str) -> str:
     return ""
 
 
-def instrument_page(context: LawContext, inst_id: str) -> dict[str, Any] | None:
+def instrument_page(context: LawContext, inst_id: str, link: Callable[[str], str] | None = None) -> dict[str, Any] | None:
     law = context.law
     inst = law.instruments.get(inst_id)
     if inst is None:
@@ -119,7 +119,7 @@ def instrument_page(context: LawContext, inst_id: str) -> dict[str, Any] | None:
                               ("source", inst.source if hasattr(inst, "source") else "")) if v}
     return {"instrument": {"id": inst.id, "title_zh": inst.title_zh, "title_en": inst.title_en, "kind": inst.kind},
             "meta": meta, "articles": articles, "unnumbered": unnumbered,
-            "figure": graph_svg(context, [f"rule:{r.id}" for r in rules], width=900)}
+            "figure": graph_svg(context, [f"rule:{r.id}" for r in rules], width=900, link=link)}
 
 
 _FINDINGS_LOCK = threading.Lock()
@@ -245,9 +245,11 @@ def search(context: LawContext, query: str) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ the figure
 
 
-def graph_svg(context: LawContext, centre: list[str], width: int = 760) -> str:
+def graph_svg(context: LawContext, centre: list[str], width: int = 760,
+              link: Callable[[str], str] | None = None) -> str:
     """The rule-graph neighbourhood of `centre` as an inline SVG: what the centre's nodes read or
-    depend on (left), the nodes themselves (middle), what they conclude, require or override (right).
+    depend on, and what points at them (left), the nodes themselves (middle), what they conclude,
+    require or override (right).
     Drawn here, on the server: no script and no network."""
     g = context.graph.g
     mid = [n for n in centre if n in g]
@@ -261,11 +263,18 @@ def graph_svg(context: LawContext, centre: list[str], width: int = 760) -> str:
                     left.append(a)
                 edges.append((a, n, str(d.get("kind", ""))))
         for _, b, d in g.out_edges(n, data=True):
-            if b not in mid and d.get("kind") not in ("part_of", "cites"):
+            kind = str(d.get("kind", ""))
+            if b in mid or kind in ("part_of", "cites"):
+                continue
+            if kind in ("reads", "depends_on"):  # what the rule reads is drawn on the left
+                if b not in left:
+                    left.append(b)
+                edges.append((b, n, kind))
+            else:
                 if b not in right:
                     right.append(b)
-                edges.append((n, b, str(d.get("kind", ""))))
-    left, right = left[:24], right[:24]
+                edges.append((n, b, kind))
+    left, right = left[:40], right[:40]
     row = 22
     height = max(len(left), len(mid), len(right), 1) * row + 30
     xs = {0: 10, 1: width // 3 + 10, 2: 2 * width // 3 + 10}
@@ -287,7 +296,7 @@ def graph_svg(context: LawContext, centre: list[str], width: int = 760) -> str:
     for n, (x, y) in pos.items():
         kind, _, name = n.partition(":")
         label = name if len(name) <= 42 else "…" + name[-41:]
-        href = node_href(n)
+        href = (link or node_href)(n)
         text = (f'<text x="{x}" y="{y}" font-size="11" fill="{colour.get(kind, "#000")}">'
                 f'<tspan font-weight="bold">{html.escape(kind)}</tspan> {html.escape(label)}<title>{html.escape(n)}</title></text>')
         parts.append(f'<a href="{html.escape(href)}">{text}</a>' if href else text)
