@@ -777,7 +777,7 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
         if importlib.util.find_spec("lexgraph.compliance.analysis") is None:
             raise HTTPProblem(501, "analysis is not part of this build (lexgraph.compliance.analysis is missing)")
         context, _ = await law_for(request, with_, parse_assignments(set_))
-        return respond(await run_in_threadpool(_run_analysis, context, parse_day(as_of) or dt.date.today()))
+        return respond(await run_in_threadpool(run_analysis, context, parse_day(as_of) or dt.date.today()))
 
     @app.post("/v1/amendments", tags=["law"], summary="Load a new amendment source at run time (bearer token)",
               openapi_extra={"requestBody": {"required": True, **_json_content(
@@ -891,7 +891,7 @@ _analysis_lock = threading.Lock()
 _analyses: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
 
 
-def _run_analysis(context: LawContext, day: dt.date) -> dict[str, Any]:
+def run_analysis(context: LawContext, day: dt.date) -> dict[str, Any]:
     """`lexgraph analyze` for one law and day. z3's default context is not thread-safe, so analyses
     run one at a time; a law and day always give the same findings, so they are cached."""
     from lexgraph.compliance.analysis import analyze

@@ -272,6 +272,16 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
 
     app.include_router(router)
 
+    def warm() -> None:  # the first article page should not pay for the analysis and the diffs
+        try:
+            context = laws.get([], {})[0]
+            views.findings(context, dt.date.today())
+            views.amendments_touching(laws, context, "", 0, set())
+        except Exception:  # the pages compute (and report) it themselves when asked
+            return
+
+    threading.Thread(target=warm, name="workbench-warm", daemon=True).start()
+
 
 def application_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)

@@ -8,8 +8,6 @@ import datetime as dt
 import html
 import json
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
 from importlib import resources
@@ -122,21 +120,11 @@ def instrument_page(context: LawContext, inst_id: str, link: Callable[[str], str
             "figure": graph_svg(context, [f"rule:{r.id}" for r in rules], width=900, link=link)}
 
 
-_FINDINGS_LOCK = threading.Lock()
-_FINDINGS: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
-
-
 def findings(context: LawContext, day: dt.date) -> dict[str, Any]:
-    """`lexgraph analyze` for this law and day (z3 is not thread-safe: one at a time; cached)."""
-    from ..analysis import analyze
+    """`lexgraph analyze` for this law and day, through the service's one cache and z3 lock."""
+    from ..service import run_analysis
 
-    key = (context.law.digest, day.isoformat())
-    with _FINDINGS_LOCK:
-        if key not in _FINDINGS:
-            _FINDINGS[key] = analyze(context, day).to_json()
-            while len(_FINDINGS) > 16:
-                _FINDINGS.popitem(last=False)
-        return _FINDINGS[key]
+    return run_analysis(context, day)
 
 
 _DIFFS: dict[tuple[str, str], Any] = {}
