@@ -222,3 +222,15 @@ def test_citation_search_and_lexer() -> None:
     assert any(h["anchor"] == "#rule-entry_exit_regulations-art_6__para_1__item_12" for h in search(context, "z_visa"))
     for source in context.law.sources:  # the lexer reads every source of the corpus without an error token
         assert not [v for t, v in LexgraphLexer().get_tokens(source.text) if t is Error], source.path
+
+
+def test_decide_format_html_is_the_proof_tree(tmp_path: Path) -> None:
+    page = tmp_path / "decision.html"
+    run = subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", "decide", str(ROOT / "examples" / "engineer_pr.json"),
+                          "--format", "html", "-o", str(page)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    text = page.read_text(encoding="utf-8")
+    for permit in ("permanent_residence", "work_permit", "z_visa"):
+        assert f'id="permit-{permit}"' in text
+    assert "依据 Why" in text and "未满足 Why not" in text and "applicant.major_contribution_to_china" in text
+    assert "<style>" in text and "http" not in text.split("<body>")[0]  # self-contained: no external asset

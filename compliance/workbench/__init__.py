@@ -170,7 +170,7 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
             try:
                 application, values = views.application_from_form(form, fields)
                 decision = await run_in_threadpool(context.decide, application, None, True)
-                result = views.decision_view(context, decision)
+                result = views.decision_view(decision)
                 pasted = json.dumps(application, ensure_ascii=False, indent=2)  # the base of the next decision
             except views.FormError as error:
                 problems = error.problems

@@ -439,7 +439,7 @@ def application_from_form(form: dict[str, list[str]], fields: list[dict[str, Any
     return application, values
 
 
-def decision_view(context: LawContext, decision: Any) -> dict[str, Any]:
+def decision_view(decision: Any) -> dict[str, Any]:
     """The decision as JSON (render.decision_json), the text the applicant is told, and for each
     missing fact the form field to fill in."""
     from ..render import decision_json, render_text
@@ -450,6 +450,16 @@ def decision_view(context: LawContext, decision: Any) -> dict[str, Any]:
         d["missing_fields"] = [by_path.get(p, {"path": p, "kind": "text", "choices": []}) | {"path": p}
                                for p in d.get("missing_facts", [])]
     return {"json": data, "text": render_text(decision, explain=True)}
+
+
+def decision_page(decision: Any) -> str:
+    """A decision as one self-contained HTML page (`lexgraph decide --format html`): the proof
+    tree per permit, why and why not, the missing facts and the pathway; styles inline."""
+    from . import _templates
+
+    static = Path(str(resources.files("lexgraph.compliance.workbench"))) / "static"
+    css = "\n".join((static / name).read_text(encoding="utf-8") for name in ("workbench.css", "pygments.css"))
+    return str(_templates().get_template("decision_page.html").render(result=decision_view(decision), css=css))
 
 
 # ------------------------------------------------------------------ amendments and impact
