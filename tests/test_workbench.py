@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +18,11 @@ import pytest
 from lexgraph.compliance.lexer import LexgraphLexer
 from lexgraph.compliance.workbench.law import search, zh_to_int
 from pygments.token import Error
+from test_service import TOKEN, _serve  # the real `lexgraph serve` on a loopback port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 EXAMPLE = json.loads((ROOT / "examples" / "engineer_pr.json").read_text(encoding="utf-8"))
-TOKEN = "workbench-token-51c2"
 
 
 def _chromium() -> tuple[str, str] | None:
@@ -33,43 +31,10 @@ def _chromium() -> tuple[str, str] | None:
     return (browser, driver) if browser and driver else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("workbench")
-    (tmp / "token").write_text(TOKEN + "\n", encoding="utf-8")
-    port = _free_port()
-    args = [sys.executable, "-m", "lexgraph.compliance.cli", "serve", "--port", str(port),
-            "--db", f"sqlite:///{tmp / 'decisions.db'}", "--upload-dir", str(tmp / "uploads"),
-            "--token-file", str(tmp / "token"), "--new-laws-per-minute", "10000"]
-    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"serve exited: {process.stderr.read().decode() if process.stderr else ''}")
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            break
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("serve did not come up in 30 s") from None
-            time.sleep(0.1)
-    try:
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with _serve(tmp_path_factory.mktemp("workbench"), extra=("--new-laws-per-minute", "10000")) as srv:
+        yield srv.url
 
 
 @pytest.fixture(scope="module")
@@ -97,9 +62,12 @@ def browser() -> Iterator[Any]:
 
 
 def _wait(driver: Any, condition: Any, seconds: float = 30) -> Any:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds).until(condition)
+    # a page that is being replaced by the next one answers with stale elements: look again
+    return WebDriverWait(driver, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+                         ).until(condition)
 
 
 def _shot(driver: Any, name: str) -> None:
@@ -234,3 +202,23 @@ def test_decide_format_html_is_the_proof_tree(tmp_path: Path) -> None:
         assert f'id="permit-{permit}"' in text
     assert "依据 Why" in text and "未满足 Why not" in text and "applicant.major_contribution_to_china" in text
     assert "<style>" in text and "http" not in text.split("<body>")[0]  # self-contained: no external asset
+
+
+def test_upload_an_amendment_with_the_token(server: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    source = (ROOT / "tests" / "service" / "fast_track.lex").read_text(encoding="utf-8")
+    browser.get(server + "/amend")
+    browser.find_element(By.CSS_SELECTOR, "#upload summary").click()
+    browser.execute_script("document.getElementById('upload-source').value = arguments[0];", source)
+    browser.find_element(By.ID, "upload-token").send_keys("not-the-token")
+    browser.find_element(By.ID, "upload-button").click()
+    _wait(browser, lambda d: d.find_element(By.ID, "upload-result").text.startswith("401"))
+    token = browser.find_element(By.ID, "upload-token")
+    token.clear()
+    token.send_keys(TOKEN)
+    browser.find_element(By.ID, "upload-button").click()
+    _wait(browser, lambda d: "amendment=fast_track" in d.current_url)
+    assert "fast_track" in browser.find_element(By.ID, "diff").text
+    assert browser.find_element(By.ID, "set-min_years_in_post").get_attribute("value") == "3"
+    _shot(browser, "amend-uploaded")

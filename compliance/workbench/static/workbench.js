@@ -1,6 +1,26 @@
 // lexgraph workbench: the impact run with its progress bar. Plain JavaScript, no network but this server.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
+  const upload = document.getElementById("upload-form");
+  if (upload) {
+    upload.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const out = document.getElementById("upload-result");
+      out.textContent = "…";
+      const res = await fetch("/v1/amendments", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer " + document.getElementById("upload-token").value },
+        body: JSON.stringify({ source: document.getElementById("upload-source").value }),
+      });
+      const body = await res.json();
+      if (res.status === 201) {
+        window.location.href = "/amend?amendment=" + encodeURIComponent(body.id);
+        return;
+      }
+      out.className = "problem";
+      out.textContent = res.status + " " + body.detail + (body.problems ? " — " + body.problems.map((p) => p.path + ": " + p.message).join("; ") : "");
+    });
+  }
   const run = document.getElementById("run-impact");
   if (!run) return;
   run.addEventListener("click", async () => {
