@@ -107,7 +107,7 @@ def main() -> int:
                     polls += 1
                     if state.get("total"):
                         progress_seen.add(state["done"])
-                    if state["status"] != "running":
+                    if state["status"] not in ("queued", "running"):
                         break
                     time.sleep(0.15)
                 impact_s = time.perf_counter() - t

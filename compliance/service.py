@@ -836,7 +836,7 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     add_case_routes(app, laws, config.db, respond)
     from .workbench import add_workbench  # the drafter's workbench at / (issue 18)
 
-    add_workbench(app, laws, log, config.token)
+    add_workbench(app, laws, log, config.token, law_for)
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(Edge, metrics=metrics, max_body=config.max_body, body_timeout=config.body_timeout)
     laws.get([], {})  # load the baseline now, not on the first request

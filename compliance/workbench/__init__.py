@@ -13,6 +13,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,17 +47,20 @@ class ImpactJobs:
     def __init__(self) -> None:
         self.jobs: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
+        self.running = threading.Lock()
 
     def start(self, work: Any) -> str:
         job_id = uuid.uuid4().hex
-        state: dict[str, Any] = {"done": 0, "total": 0, "status": "running", "started": time.monotonic()}
+        state: dict[str, Any] = {"done": 0, "total": 0, "status": "queued", "started": time.monotonic()}
 
         def progress(done: int, total: int) -> None:
             state["done"], state["total"] = done, total
 
         def run() -> None:
             try:
-                state["report"] = work(progress)
+                with self.running:  # one run at a time: each takes the cores it can get
+                    state["status"] = "running"
+                    state["report"] = work(progress)
                 state["status"] = "done"
             except Exception as error:  # reported to the page, which shows it
                 state["status"], state["error"] = "failed", str(error)
@@ -73,8 +77,10 @@ class ImpactJobs:
         return self.jobs.get(job_id)
 
 
-def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str | None) -> None:
-    """Mount the workbench pages at `/` and its assets at /workbench/static."""
+def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str | None,
+                  law_for: Callable[..., Awaitable[tuple[Any, list[Path]]]]) -> None:
+    """Mount the workbench pages at `/` and its assets at /workbench/static. `law_for` is the
+    service's: the law for with/set from the cache, or compiled within the client's allowance."""
     from fastapi import APIRouter, Request
     from fastapi.concurrency import run_in_threadpool
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -115,9 +121,7 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
 
     async def context_of(request: Request) -> tuple[Any, list[str], dict[str, str], dt.date, str]:
         amendments, parameters, day, keep = law_query(request)
-        laws.check_known(amendments)
-        cached = laws.cached(amendments, parameters)
-        context = cached[0] if cached else (await run_in_threadpool(laws.get, amendments, parameters))[0]
+        context = (await law_for(request, amendments, parameters))[0]
         return context, amendments, parameters, day, keep
 
     def common(amendments: list[str], parameters: dict[str, str], day: dt.date, keep: str, **more: Any) -> dict[str, Any]:
@@ -201,7 +205,7 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
                 raise HTTPProblem(404, f"no amendment `{chosen}`", [("query.amendment", f"known: {', '.join(sorted(known))}")])
             params = {k[4:]: v for k, v in q.items() if k.startswith("set.") and v}
             base = await baseline()
-            amended = await run_in_threadpool(laws.get, [chosen], params)
+            amended = await law_for(request, [chosen], params)
             data.update(await run_in_threadpool(views.amendment_view, base, amended[0], chosen, params))
         return page("amend.html", **common([], {}, dt.date.today(), "", **data))
 
@@ -219,8 +223,7 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
         if not 1 <= size <= MAX_POPULATION:
             raise HTTPProblem(422, f"size must be 1–{MAX_POPULATION}", [("form.size", f"1–{MAX_POPULATION}")])
         params = {k[4:]: v[0] for k, v in form.items() if k.startswith("set.") and v and v[0]}
-        amended = await run_in_threadpool(laws.get, [chosen], params)  # a bad parameter is a 422 here, not later
-        del amended
+        await law_for(request, [chosen], params)  # a bad parameter is a 422 here, not in the job
         job = jobs.start(lambda progress: views.impact_run(laws.law_dirs, known[chosen], params, size, seed, progress))
         return JSONResponse({"job": job}, status_code=202)
 

@@ -42,6 +42,7 @@ document.addEventListener("DOMContentLoaded", () => {
         const res = await fetch("/amend/impact/" + start.job);
         const state = await res.json();
         if (state.total) { bar.max = state.total; bar.value = state.done; count.textContent = state.done + " / " + state.total; }
+        if (state.status === "queued") { count.textContent = "排队 queued…"; }
         if (state.status === "done") { out.innerHTML = state.html; break; }
         if (state.status === "failed" || !res.ok) { const p = document.createElement("p"); p.className = "problem"; p.textContent = state.error || state.detail; out.appendChild(p); break; }
         await new Promise((r) => setTimeout(r, 150));
