@@ -107,6 +107,8 @@ def application(rng: random.Random, index: int) -> dict[str, Any]:
         "chinese_hsk_level": rng.randrange(0, 7),
         "criminal_record": rng.random() < 0.03,
         "health_ok": rng.random() < 0.96,
+        "disease_barring_entry": rng.random() < 0.02,
+        "violation_unfit_to_reside": rng.random() < 0.01,
         "deported_within_ban": rng.random() < 0.02,
         "security_risk": rng.random() < 0.02,
         "fraud_in_application": rng.random() < 0.02,

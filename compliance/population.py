@@ -142,6 +142,8 @@ def generate(n: int, seed: int, decision_date: dt.date = DECISION_DATE) -> pa.Ta
     put("applicant.ethnic_chinese", g.bern(0.08), g.missing())
     put("applicant.criminal_record", g.bern(0.01), g.missing())
     put("applicant.health_ok", ~g.bern(0.01), g.missing())
+    put("applicant.disease_barring_entry", g.bern(0.005), g.missing())
+    put("applicant.violation_unfit_to_reside", g.bern(0.002), g.missing())
     put("applicant.good_conduct_declared", ~g.bern(0.03), g.missing(0.10))
     put("applicant.health_declared", ~g.bern(0.02), g.missing(0.10))
     put("applicant.deported_within_ban", g.bern(0.002), g.missing())

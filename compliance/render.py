@@ -64,7 +64,8 @@ def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
         law["amendment_status"] = dict(decision.amendment_status)
     if decision.parameters:
         law["parameters"] = decision.parameters
-    return {"application_id": decision.application_id, "law": law,
+    out_defaults = {"defaults": dict(decision.defaults)} if decision.defaults else {}
+    return {"application_id": decision.application_id, "law": law, **out_defaults,
             "decisions": [permit_json(d, summary) for d in decision.decisions]}
 
 
@@ -76,7 +77,7 @@ def decision_from_json(data: dict[str, Any]) -> Decision:
         application_id=data["application_id"], as_of=law["as_of"], digest=law["digest"],
         instruments=tuple(law["instruments"]), amendments=tuple(law.get("amendments", ())),
         parameters=dict(law.get("parameters", {})), amendment_status=dict(law.get("amendment_status", {})),
-        engine=dict(law.get("engine", {})),
+        engine=dict(law.get("engine", {})), defaults=dict(data.get("defaults", {})),
         decisions=tuple(PermitDecision(
             permit=d["permit"], outcome=d["outcome"], grounds=tuple(_proof(g) for g in d["grounds"]),
             unmet=tuple(_proof(g) for g in d.get("unmet", ())), missing_facts=tuple(d.get("missing_facts", ())),
@@ -146,6 +147,9 @@ def render_text(decision: Decision, explain: bool = False) -> str:
     lines = [f"决定 Decision — 申请 application {decision.application_id}",
              f"适用法律 law as of {decision.as_of}; digest {decision.digest[:16]}…{engine}",
              f"现行有效文件 instruments in force: {', '.join(decision.instruments)}"]
+    if decision.defaults:
+        defaults = ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in decision.defaults.items())
+        lines.append(f"程序性默认 procedural defaults (absent in the application): {defaults}")
     if decision.amendments:
         applied = ", ".join(f"{a} ({_STATUS.get(decision.amendment_status.get(a, ''), decision.amendment_status.get(a, ''))})"
                             for a in decision.amendments)

@@ -447,11 +447,30 @@ class _Facts(dict[str, Val]):
             return UNKNOWN_VAL
         v = self.batch.fact(decl)
         v = _take(v, self.rows) if self.rows is not None else v
+        if decl.default is not None:
+            v = _with_default(v, decl.default, self[decl.default.dotted] if isinstance(decl.default, m.Path) else None)
         self[path] = v
         return v
 
     def get(self, path: str, default: Any = None) -> Any:
         return self[path] if path in self or path in self.law.facts else default
+
+
+def _with_default(v: Val, default: m.Expr, other: Val | None) -> Val:
+    """A documented procedural default fills the rows where the fact is absent (not null)."""
+    absent = ~v.known & ~v.none
+    if other is not None:  # another fact's value (application_date ← decision_date)
+        if v.kind == "str" or other.kind != v.kind:
+            raise BatchUnsupported("a default read from another text fact")
+        return Val(v.kind, np.where(absent, other.data, v.data), v.known | (absent & other.known), v.none)
+    value = default.value  # type: ignore[attr-defined]
+    if v.kind == "str":
+        cats = tuple(v.cats or ())
+        if value not in cats:
+            cats += (value,)
+        return Val("str", np.where(absent, cats.index(value), v.data), v.known | absent, v.none, cats=cats)
+    data = _days(value) if isinstance(value, dt.date) else value
+    return Val(v.kind, np.where(absent, data, v.data), v.known | absent, v.none)
 
 
 @dataclass
@@ -598,6 +617,8 @@ class BatchProgram:
             return t_not(env.o.get(name, UNKNOWN_TRI))
         if e.name == "met":
             return env.c.get(name, UNKNOWN_TRI)
+        if e.name == "not_at_hand":
+            return UNKNOWN_TRI
         if e.name == "holds":
             h = env.facts.get("holds", UNKNOWN_VAL)
             has = (h.members or {}).get(name, FALSE) if h.kind == "set" else FALSE

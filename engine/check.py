@@ -18,7 +18,7 @@ import networkx as nx
 from . import model as m
 from .diagnostics import Diagnostic, Span
 
-BUILTIN_FUNCTIONS = {"eligible", "ineligible", "met", "holds", "points", "years_between", "min", "max", "floor"}
+BUILTIN_FUNCTIONS = {"eligible", "ineligible", "met", "holds", "points", "years_between", "min", "max", "floor", "not_at_hand"}
 NUMERIC = {"integer", "number", "points", "numeric_literal", "money"}
 
 
@@ -372,6 +372,11 @@ class _Checker:
         if e.name == "holds":
             self._name_arg(e, self.documents, "document", "unknown_document")
             return m.BOOL
+        if e.name == "not_at_hand":
+            # a condition whose standard the law delegates to a text not at hand: always unknown
+            if len(e.args) != 1 or not isinstance(e.args[0], m.Lit) or not isinstance(e.args[0].value, str):
+                self.error("bad_call", "`not_at_hand` takes one string: what is not at hand", e.span)
+            return m.BOOL
         if e.name == "available":
             # Documents are what the applicant holds: another permit this decision could grant is
             # advice (the pathway), never a ground.
@@ -442,6 +447,27 @@ class _Checker:
             return declared.kind == "number" or actual.kind != "number"
         return False
 
+    def defaults(self) -> None:
+        """A fact's default is a value of its type: a literal (an enum member by name) or another fact."""
+        for path, fact in list(self.facts.items()):
+            d = fact.default
+            if d is None:
+                continue
+            if isinstance(d, m.Path) and fact.type.kind == "enum" and d.dotted in fact.type.members:
+                self.facts[path] = replace(fact, default=m.Lit(d.dotted, span=d.span))
+                continue
+            if isinstance(d, m.Path):
+                other = self.facts.get(d.dotted)
+                if other is None or other.type != fact.type or other.default is not None:
+                    self.error("type_mismatch", f"the default of `{path}` must be a value of {fact.type} or a fact of that type without a default", d.span)
+                continue
+            t = self.type_of(d)
+            ok = t is not None and (t == fact.type or (fact.type.kind in NUMERIC and t.kind == "numeric_literal")
+                                    or (fact.type.kind in ("enum", "text") and t.kind == "string_literal"
+                                        and (fact.type.kind == "text" or d.value in fact.type.members)))
+            if not ok or fact.type.kind in ("object", "set"):
+                self.error("type_mismatch", f"the default of `{path}` must be a value of {fact.type}", d.span)
+
     # ------------------------------------------------------------ stage: contract binding
     def contract(self) -> None:
         schema = contract_schema()
@@ -477,6 +503,7 @@ class _Checker:
         self.collect()
         self.resolve()
         self.types()
+        self.defaults()
         self.contract()
         self.cycles()
         from .obligations import check_obligations  # stage: obligations over a timeline (issue 15)

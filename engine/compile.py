@@ -184,6 +184,8 @@ class ExprCompiler:
             return f"(None if ({t} := {self.read('o', name)}) is None else not {t})"
         if e.name == "met":
             return self.read("c", name)
+        if e.name == "not_at_hand":
+            return "None"
         if e.name == "holds":
             t = self.tmp()
             return f"(None if ({t} := {self.read('f', 'holds')}) is None else ({t} is not NONE and {name!r} in {t}))"

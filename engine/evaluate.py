@@ -287,6 +287,9 @@ class Program:
             lines.append(f"def {'RUN_TRACED' if traced else 'RUN_FAST'}(a):")
             body: list[str] = [" = ".join(names.values()) + " = None", "pt = {}"]
             body += _flatten_code(law, names)
+            for fact in law.facts.values():  # documented procedural defaults fill what is absent
+                if fact.default is not None:
+                    body.append(f"if {names['f:' + fact.path]} is None: {names['f:' + fact.path]} = {cc.value(fact.default)}")
             for d in law.derived:
                 body.append(f"{names['f:' + d.name]} = {cc.value(d.expr)}")
             for table in law.points.values():

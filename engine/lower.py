@@ -120,9 +120,11 @@ class _Lowerer:
         self._meta(node, "amendment")
 
     def d_fact_decl(self, node: Tree) -> None:
-        path, type_node, *doc = node.children
+        path, type_node, *rest = node.children
+        default = next((self.expr(x.children[0]) for x in rest if isinstance(x, Tree) and x.data == "fact_default"), None)
+        doc = [x for x in rest if isinstance(x, Token)]
         self.out["facts"].append(m.FactDecl(".".join(map(str, path.children)), self._type(type_node),
-                                            _unquote(doc[0]) if doc else "", self.span(node)))
+                                            _unquote(doc[0]) if doc else "", self.span(node), default))
 
     def _type(self, node: Tree) -> m.FactType:
         kind = str(node.data)[2:]

@@ -130,6 +130,9 @@ class FactDecl:
     type: FactType
     doc: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
+    # A documented procedural default: an absent fact takes this value (a literal or another fact).
+    # Checked into a Lit or a Path to a fact of the same type.
+    default: Expr | None = None
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,27 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
         instruments=program.instruments, decisions=tuple(builder.permit(p) for p in wanted),
         amendments=law.applied_amendments, parameters=dict(sorted(overrides.items())),
         amendment_status={a: law.instruments[a].status for a in law.applied_amendments},
-        engine=engine_identity(),
+        engine=engine_identity(), defaults=_defaults(ev),
     )
+
+
+def _defaults(ev: Evaluation) -> dict[str, Any]:
+    """The facts the application left out that were read at their documented procedural default."""
+    out: dict[str, Any] = {}
+    for fact in ev.program.law.facts.values():
+        if fact.default is None:
+            continue
+        node: Any = ev.application
+        for part in fact.path.split("."):
+            node = node.get(part, _ABSENT) if isinstance(node, dict) else node
+            if node is _ABSENT or node is None:
+                break  # absent here (defaulted) or null (there is none: not defaulted)
+        if node is _ABSENT:
+            out[fact.path] = json_value(ev.f.get(fact.path))
+    return out
+
+
+_ABSENT = object()
 
 
 def json_value(v: Any) -> Any:
@@ -66,6 +85,7 @@ def json_value(v: Any) -> Any:
 
 
 _PLAIN = frozenset({str, bool, int, type(None)})
+_NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a standard not at hand
 
 
 def _range(lo: Any, hi: Any) -> Any:
@@ -145,7 +165,8 @@ class _ProofBuilder:
         if depth < 3:
             for name in cr.reads_conditions:
                 for j in self.p.condition_rules.get(name, []):
-                    if self.applies[j] is not False or len(self.p.condition_rules[name]) == 1:
+                    # the rules that may make it hold; when it fails, every rule shows why
+                    if self.applies[j] is not False or self.c.get(name) is False:
                         because.append(self.rule_proof(j, f"condition {name}: {_tri(self.c.get(name))}", depth + 1))
             for permit in cr.reads_permits:
                 because.extend(self.permit(permit).grounds[:3])
@@ -242,7 +263,10 @@ class _ProofBuilder:
         obligations = [self._obligation(i) for i in plan.obligations if self.applies[i] is True]
         if obligations:
             detail["obligations"] = obligations
-        missing = tuple(sorted(set(self.permit_support(permit)))) if outcome is None else ()
+        support = set(self.permit_support(permit)) if outcome is None else set()
+        missing = tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND)))
+        if any(s.startswith(_NOT_AT_HAND) for s in support):  # what the outcome waits for that no fact can supply
+            detail["not_at_hand"] = sorted(s[len(_NOT_AT_HAND):] for s in support if s.startswith(_NOT_AT_HAND))
         decision = PermitDecision(permit, _LABEL[outcome], tuple(grounds), tuple(unmet), missing, detail,
                                   self.pathway(plan) if outcome is not True else ())
         self._permits[permit] = decision
@@ -351,6 +375,8 @@ class _ProofBuilder:
             return [x for o in e.operands for x in self.support(o)]
         if isinstance(e, m.Not):
             return self.support(e.operand)
+        if isinstance(e, m.Call) and e.name == "not_at_hand":
+            return [_NOT_AT_HAND + str(e.args[0].value)]  # type: ignore[attr-defined]
         if isinstance(e, m.Call) and e.args and isinstance(e.args[0], m.Path):
             name = e.args[0].dotted
             if e.name == "met":

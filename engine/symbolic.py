@@ -145,6 +145,12 @@ class Symbolic:
                     walk(band.when)
         return out
 
+    @property
+    def on_decision_date(self) -> set[str]:
+        """decision_date and the dates that default to it."""
+        return {"decision_date"} | {f.path for f in self.law.facts.values()
+                                    if isinstance(f.default, m.Path) and f.default.dotted == "decision_date"}
+
     def _declare_facts(self) -> None:
         objects: dict[str, FactVar] = {}
         for fact in sorted(self.law.facts.values(), key=lambda f: f.path.count(".")):
@@ -159,7 +165,9 @@ class Symbolic:
             value: Any = None
             universe: tuple[str, ...] = ()
             members: dict[str, z3.BoolRef] = {}
-            if path == "decision_date":
+            if path in self.on_decision_date:
+                # the decision date, and a date that defaults to it (application_date): the analysis
+                # searches applications decided on the day they are filed, so that ages stay exact
                 value = z3.IntVal(self.as_of.toordinal())
                 self.domain.append(known)
             elif kind == "bool":
@@ -198,6 +206,8 @@ class Symbolic:
                 self.domain.append(z3.Not(z3.And(null_self, known)))
             if required and not ancestors:
                 self.domain.append(known)
+            if fact.default is not None:  # absent takes the default: never unknown unless nulled above
+                self.domain.append(z3.Or(known, none))
 
     # ---------------------------------------------------------------- values
     def fresh(self, prefix: str = "opaque") -> z3.BoolRef:
@@ -449,6 +459,8 @@ class Symbolic:
             return self.met(name)
         if e.name == "holds":
             return self.holds(name)
+        if e.name == "not_at_hand":
+            return z3.BoolVal(False), z3.BoolVal(False)  # neither true nor false: unknown
         return self._opaque()
 
     def holds(self, document: str) -> Tri:
@@ -542,7 +554,7 @@ class Symbolic:
             return False
 
         for path, fv in sorted(self.facts.items(), key=lambda kv: kv[0].count(".")):
-            if path == "decision_date":
+            if path in self.on_decision_date:
                 continue
             if fv.null_self is not None and is_true(fv.null_self):
                 if not nulled(path):
@@ -580,7 +592,7 @@ class Symbolic:
         """Constraints fixing every fact to its value in an application (the inverse of `application`)."""
         out: list[z3.BoolRef] = []
         for path, fv in self.facts.items():
-            if path == "decision_date":
+            if path in self.on_decision_date:
                 continue
             node: Any = app
             state = "value"
@@ -594,6 +606,9 @@ class Symbolic:
                 node = node[part]
             if state == "value" and node is None:
                 state = "null" if fv.null_self is not None else "unknown"
+            default = self.law.facts[path].default
+            if state == "unknown" and isinstance(default, m.Lit):  # absent takes its documented default
+                state, node = "value", default.value
             if fv.null_self is not None:
                 out.append(fv.null_self == z3.BoolVal(state == "null"))
             if state == "none":

@@ -76,6 +76,7 @@ class Decision:
     parameters: dict[str, Any] = field(default_factory=dict)
     amendment_status: dict[str, str] = field(default_factory=dict)  # amendment → proposed | adopted | in_force
     engine: dict[str, str] = field(default_factory=dict)  # version and grammar digest
+    defaults: dict[str, Any] = field(default_factory=dict)  # absent facts read at their documented default
 
 
 class Tracer:

@@ -3,7 +3,11 @@
 # Three-valued: an absent fact is unknown; an explicit null object or `false` means none / no.
 
 fact decision_date: date "决定日期 — fixes ages and durations"
-fact route: enum {employer, independent, government_recommendation} "申请途径"
+fact application_date: date default decision_date "申请之日 — 办法 第六条 counts years and ages at the application; absent = decision_date"
+# Who files. No article in force makes it a condition: the foreigner applies in person and the
+# employer's part is carried by the documents issued to it. Absent = employer, the only route of the
+# law in force; the independent route is a claim the applicant makes.
+fact route: enum {employer, independent, government_recommendation} default employer "申请途径"
 fact holds: set of document "documents already held; absent = unknown, [] = none"
 
 fact applicant.nationality: text
@@ -17,12 +21,14 @@ fact applicant.related_work_experience_years: number "工作年限"
 fact applicant.chinese_hsk_level: integer "汉语水平考试（HSK）级别"
 fact applicant.english_proficient: bool
 fact applicant.occupation_on_shortage_list: bool "紧缺人才清单 / 移民职业清单"
-fact applicant.internationally_recognised_award: bool "符合国际公认的专业成就认定标准"
-fact applicant.selected_by_talent_programme: bool "入选国内人才引进计划"
+fact applicant.internationally_recognised_award: bool default false "符合国际公认的专业成就认定标准"
+fact applicant.selected_by_talent_programme: bool default false "入选国内人才引进计划"
 fact applicant.major_contribution_to_china: bool "对中国有重大、突出贡献以及国家特别需要"
 fact applicant.ethnic_chinese: bool "外籍华人"
 fact applicant.criminal_record: bool "犯罪记录"
-fact applicant.health_ok: bool "身体健康"
+fact applicant.health_ok: bool "身体健康 (办法 第六条)"
+fact applicant.disease_barring_entry: bool "患有严重精神障碍、传染性肺结核病或者有可能对公共卫生造成重大危害的其他传染病 (法 第二十一条第一款第二项)"
+fact applicant.violation_unfit_to_reside: bool "违反中国有关法律、行政法规，不适合在中国境内居留 (法 第三十一条第一款第四项)"
 fact applicant.good_conduct_declared: bool "良好品行宣告"
 fact applicant.health_declared: bool "身体健康宣告"
 fact applicant.deported_within_ban: bool "被处驱逐出境或者被决定遣送出境，未满不准入境规定年限"
@@ -33,9 +39,9 @@ fact applicant.formerly_chinese_national: bool "曾经具有中国国籍"
 fact applicant.degree_taught_in_chinese: bool "以汉语为教学语言的学士及以上学位"
 fact applicant.fortune_global_500_experience: bool "世界500强企业任职经验"
 fact applicant.holds_patent: bool "专利等知识产权"
-fact applicant.encouraged_post: bool "符合市场导向的鼓励类岗位标准"
-fact applicant.innovative_entrepreneur: bool "创新创业人才"
-fact applicant.excellent_young_talent: bool "优秀青年人才"
+fact applicant.encouraged_post: bool default false "符合市场导向的鼓励类岗位标准"
+fact applicant.innovative_entrepreneur: bool default false "创新创业人才"
+fact applicant.excellent_young_talent: bool default false "优秀青年人才"
 fact applicant.vocational_qualification: ordered enum {none, senior_worker, technician, senior_technician_or_international_top} "职业技能资格"
 
 fact employment: object "在华用人单位; null = none"
@@ -52,6 +58,7 @@ fact employment.tax_record_good: bool "纳税记录良好"
 fact employment.work_region: enum {western, northeast_old_industrial, poverty_county, other} "工作定向"
 fact employment.consecutive_years_working_in_china: number "连续在华工作年限"
 fact employment.local_bonus_points: integer "地方鼓励性加分"
+fact employment.class_c_category: enum {temporary_or_seasonal, non_technical_or_service, intern, international_agreement, none} "外国普通人员（C类）的工作类别"
 
 fact residence.years_resident_in_last_4: number "四年内在中国居留累计年限"
 fact residence.consecutive_years_resident: number "在中国连续居留年限"
@@ -72,6 +79,7 @@ fact family.marriage_years: number "婚姻关系存续年限"
 fact family.unmarried: bool "未婚"
 
 derive age: integer = years_between(applicant.birth_date, decision_date)
+derive age_at_application: integer = years_between(applicant.birth_date, application_date)
 derive salary_multiple: number = employment.annual_salary_cny / employment.local_average_annual_salary_cny
 derive years_since_graduation: integer = years_between(applicant.graduation_date, decision_date)
 
@@ -104,4 +112,5 @@ document employer_recommendation "用人单位推荐"
 # an optional scored factor, and the state of the annual quota on independent grants.
 fact applicant.ftz_work_experience: bool "自贸试验区等特定地方工作经验"
 fact quota: object "annual quotas at the time of the decision; absent = unknown"
+fact quota.class_c_quota_available: bool "外国普通人员（C类）数量限制是否允许; absent = unknown"
 fact quota.independent_grants_this_year: integer "本年度已批准的独立申请永久居留人数（配额）; absent = unknown"

@@ -159,9 +159,8 @@ def test_compatible_rules_yield_no_finding() -> None:
 
 
 ROUTES = {
-    "work_permit": ("fixture_independent_route/independent_work_permit", "exit_entry_law/art_41__para_1__employer_route"),
-    "r_visa": ("fixture_independent_route/independent_r_visa", "entry_exit_regulations/art_7__para_1__item_9__employer_route"),
-    "permanent_residence": ("fixture_independent_route/independent_pr", "pr_measures/art_6__para_1__item_2__employer_route"),
+    "work_permit": ("fixture_independent_route/independent_work_permit", "work_permit_classification/employer_route"),
+    "talent_confirmation_letter": ("fixture_independent_route/independent_letter", "talent_visa_measures/art_5__para_2__employer_route"),
 }
 
 
@@ -196,8 +195,8 @@ def test_amendment_without_its_priority_clause_leaves_them_unresolved(tmp_path: 
 
 REFORM_ROUTES = {
     "work_permit": ("independent_application/art_1__para_2__independent_work_permit", ROUTES["work_permit"][1]),
-    "r_visa": ("independent_application/art_1__para_2__independent_r_visa", ROUTES["r_visa"][1]),
-    "permanent_residence": ("independent_application/art_4__para_3__independent_pr", ROUTES["permanent_residence"][1]),
+    "talent_confirmation_letter": ("independent_application/art_1__para_2__independent_confirmation_letter",
+                                   ROUTES["talent_confirmation_letter"][1]),
 }
 
 
@@ -241,11 +240,10 @@ def test_real_corpus_runs_fast_and_every_finding_has_a_reproducing_witness(real:
         decision = context.decide(f.witness)
         assert all(applies(decision, r) is True for r in f.rules)
         assert outcome(decision, f.permit) == "ineligible"
-    # a known finding of the encoding: 第七条第一款第九项 of the regulations and 第四条第二款 of the
-    # talent-visa measures state the same refusal
-    equivalent = [f for f in report.by_kind("overlap") if f.detail["relation"] == "equivalent"]
-    assert any(set(f.rules) == {"entry_exit_regulations/art_7__para_1__item_9__talent_conditions",
-                                "talent_visa_measures/art_4__para_2"} for f in equivalent)
+    # the R-visa talent conditions are encoded once (条例 第七条第一款第九项 reads the standard that
+    # 实施办法 第四条第二款 fixes): no finding pairs the two
+    assert not any(set(f.rules) == {"entry_exit_regulations/art_7__para_1__item_9__talent_conditions",
+                                    "talent_visa_measures/art_4__para_2"} for f in report.findings)
 
 
 def test_real_corpus_resolved_conflicts_are_decided_by_their_winner(real: tuple[LawContext, Report, float]) -> None:
@@ -277,7 +275,9 @@ def test_symbolic_encoding_agrees_with_the_evaluator_on_every_scenario() -> None
     """Pin each scenario application's facts in z3: every rule's applicability and every permit's
     outcome must come out exactly (true / false / unknown) as the compiled evaluator computes them."""
     context = LawContext.load([REGULATIONS])
-    scenarios = [s for s in load_scenarios(ROOT / "tests" / "scenarios") if not s.amendments and not s.parameters]
+    # z3 searches applications filed on their decision date (engine/symbolic.py: application_date)
+    scenarios = [s for s in load_scenarios(ROOT / "tests" / "scenarios") if not s.amendments and not s.parameters
+                 and s.application.get("application_date", s.application["decision_date"]) == s.application["decision_date"]]
     assert len(scenarios) > 50
     by_date: dict[dt.date, list[dict[str, Any]]] = {}
     for s in scenarios:
@@ -343,7 +343,7 @@ def test_cli_emits_scenarios_that_pass_as_tests(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr  # no unresolved conflict: the reform's clauses settle its own
     assert "<table>" in (tmp_path / "report.html").read_text(encoding="utf-8")
     files = sorted(out.glob("*.json"))
-    assert len(files) > 50
+    assert len(files) > 30
     contexts: dict[Any, LawContext] = {}
     for scenario in load_scenarios(out):
         key = tuple(scenario.amendments)

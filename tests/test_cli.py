@@ -28,8 +28,9 @@ def test_decide_json_follows_the_decision_contract_and_is_byte_identical() -> No
 
 def test_decide_text_cites_and_quotes_the_law() -> None:
     out = run("decide", "examples/engineer_pr.json").stdout
-    assert "外国人在中国永久居留审批管理办法 第六条第一款第五项" in out
-    assert "「（五）中国公民或者在中国获得永久居留资格的外国人的配偶" in out
+    assert "外国人在中国永久居留审批管理办法 第六条第一款第二项" in out
+    assert "「（二）在中国担任副总经理、副厂长等职务以上" in out
+    assert "中华人民共和国外国人入境出境管理条例 第十六条第一款第一项" in out  # a met requirement is a ground
 
 
 def test_explain_and_as_of() -> None:

@@ -70,6 +70,7 @@ APPLICANT = _object({
     "education": st.sampled_from(["none", "secondary", "bachelor", "master", "doctorate"]),
     "related_work_experience_years": st.integers(0, 30), "chinese_hsk_level": st.integers(0, 6),
     "criminal_record": st.booleans(), "health_ok": st.booleans(), "security_risk": st.booleans(),
+    "disease_barring_entry": st.booleans(), "violation_unfit_to_reside": st.booleans(),
     "fraud_in_application": st.booleans(), "deported_within_ban": st.booleans(), "can_cover_expenses": st.booleans(),
     "selected_by_talent_programme": st.booleans(), "major_contribution_to_china": st.booleans(),
     "degree_from_chinese_university": st.booleans(), "formerly_chinese_national": st.booleans(),

@@ -51,6 +51,7 @@ def reference_articles(path: Path) -> dict[int, list[str]]:
     """Article number → its paragraphs (items joined to the paragraph that introduces them)."""
     body = path.read_text(encoding="utf-8").split("<!-- INFO END -->", 1)[-1]
     body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
+    body = body.replace("……（本款其余文字未收录）", "")  # the reference's editorial marker, not law text
     articles: dict[int, list[str]] = {}
     current: list[str] | None = None
     for block in (b.strip() for b in body.split("\n\n")):

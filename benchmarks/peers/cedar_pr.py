@@ -44,8 +44,8 @@ def context(app: dict[str, Any]) -> dict[str, Any]:
     ctx: dict[str, Any] = {"decision_date": _day(app["decision_date"]),
                            "applicant": {k: a[k] for k in _APPLICANT if k in a}}
     ctx["applicant"]["birth_date"] = _day(a["birth_date"])
-    if "route" in app:
-        ctx["route"] = app["route"]
+    ctx["application_date"] = _day(app.get("application_date", app["decision_date"]))  # the documented defaults
+    ctx["route"] = app.get("route", "employer")
     if "holds" in app:
         ctx["holds"] = app["holds"]
     for name, plain, numbers in _OBJECTS:

@@ -58,13 +58,7 @@ _OWN_FAMILY_TIES = ("spouse_of_chinese_citizen_or_pr", "minor_unmarried_child_jo
 
 with ruleset(RULESET):
     # ---- restrictions first (priority 1)
-    when_all(pri(1), (m.security_risk == True) | (m.deported_within_ban == True)  # noqa: E712
-             | (m.fraud_in_application == True))(_fired("pr_measures/refusal"))  # noqa: E712
-    when_all(pri(1), (m.major_contribution_to_china == True)  # noqa: E712
-             & -m.holds_government_recommendation_letter)(_fired("pr_measures/contribution_recommendation"))
-    when_all(pri(1), (m.route == "independent") & _one_of(m.emp_position_level, _SENIOR)
-             & (-m.fam_relation | _none_of(m.fam_relation, _OWN_FAMILY_TIES)))(_fired("pr_measures/art_6__para_1__item_2__employer_route"))
-    # ---- grants: 第六条第一款第一项 to 第七项 (priority 2)
+    when_all(pri(1), m.security_risk == True)(_fired("pr_measures/refusal"))  # noqa: E712
     when_all(pri(2), _general() & +m.inv_amount_usd
              & (((m.inv_amount_usd >= 500000) & _one_of(m.inv_region, ("encouraged_industry", "western", "poverty_county")))
                 | (m.inv_amount_usd >= 2000000))
@@ -72,21 +66,23 @@ with ruleset(RULESET):
         _fired("pr_measures/art_6__para_1__item_1"))
     when_all(pri(2), _general() & _one_of(m.emp_position_level, _SENIOR) & _one_of(m.emp_employer_type, _QUALIFYING_EMPLOYERS)
              & (m.emp_consecutive_years_in_post >= 4) & (m.res_years_resident_in_last_4 >= 3)
-             & (m.emp_tax_record_good == True))(_fired("pr_measures/art_6__para_1__item_2"))  # noqa: E712
-    when_all(pri(2), _general() & (m.major_contribution_to_china == True))(  # noqa: E712
+             & (m.emp_tax_record_good == True) & (m.route != "independent"))(  # noqa: E712
+        _fired("pr_measures/art_6__para_1__item_2"))
+    when_all(pri(2), _general() & (m.major_contribution_to_china == True)  # noqa: E712
+             & +m.holds_government_recommendation_letter)(
         _fired("pr_measures/art_6__para_1__item_3"))
     when_all(pri(2), _general() & (m.fam_relation == "spouse_or_minor_child_of_pr_principal")
              & ((m.fam_unmarried == False)  # noqa: E712
-                | ((m.decision_date < m.birth_date + 180000) & (m.fam_unmarried == True))))(  # noqa: E712
+                | ((m.application_date < m.birth_date + 180000) & (m.fam_unmarried == True))))(  # noqa: E712
         _fired("pr_measures/art_6__para_1__item_4"))
     when_all(pri(2), _general() & (m.fam_relation == "spouse_of_chinese_citizen_or_pr") & (m.fam_marriage_years >= 5)
              & (m.res_consecutive_years_resident >= 5) & (m.res_min_months_resident_per_year >= 9)
              & (m.res_stable_income_and_housing == True))(_fired("pr_measures/art_6__para_1__item_5"))  # noqa: E712
     when_all(pri(2), _general() & (m.fam_relation == "minor_unmarried_child_joining_parent")
-             & (m.decision_date < m.birth_date + 180000) & (m.fam_unmarried == True))(  # noqa: E712
+             & (m.application_date < m.birth_date + 180000) & (m.fam_unmarried == True))(  # noqa: E712
         _fired("pr_measures/art_6__para_1__item_6"))
     when_all(pri(2), _general() & (m.fam_relation == "dependent_aged_60_without_relatives_abroad")
-             & (m.decision_date >= m.birth_date + 600000) & (m.res_consecutive_years_resident >= 5)
+             & (m.application_date >= m.birth_date + 600000) & (m.res_consecutive_years_resident >= 5)
              & (m.res_min_months_resident_per_year >= 9) & (m.res_stable_income_and_housing == True))(  # noqa: E712
         _fired("pr_measures/art_6__para_1__item_7"))
 
@@ -109,10 +105,9 @@ def event(app: dict[str, Any]) -> dict[str, Any]:
     """One flat event per application; absent facts and null objects' fields are left out."""
     a = app["applicant"]
     ev: dict[str, Any] = {k: a[k] for k in _APPLICANT if k in a}
-    ev["decision_date"] = _day(app["decision_date"])
+    ev["application_date"] = _day(app.get("application_date", app["decision_date"]))  # the documented defaults
     ev["birth_date"] = _day(a["birth_date"])
-    if "route" in app:
-        ev["route"] = app["route"]
+    ev["route"] = app.get("route", "employer")
     for doc in app.get("holds") or ():
         ev["holds_" + doc] = True
     for name, prefix, fields in _OBJECTS:

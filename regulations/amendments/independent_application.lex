@@ -61,7 +61,7 @@ rule independent_work_permit at art 1 para 2 {
     met(work_permit_class_a),
     met(independent_risk_controls),
   }
-  overrides exit_entry_law/art_41__para_1__employer_route
+  overrides work_permit_classification/employer_route
   source "seed 000 四（四）第一段"
   gloss "High-end foreign talent (class A) may apply alone for the work permit, without an employer in China."
   note "Priority clause: the reform's independent route applies alongside the employer route, so it prevails over the rule of the law in force that bars an independent application (seed 000 三（二）2). The employer route itself is untouched (第二条第一款)."
@@ -87,10 +87,9 @@ rule independent_r_visa at art 1 para 2 {
     met(work_permit_class_a),
     met(independent_risk_controls),
   }
-  overrides entry_exit_regulations/art_7__para_1__item_9__employer_route
   source "seed 000 四（四）第一段"
   gloss "High-end foreign talent (class A) may apply alone for the R visa."
-  note "Priority clause: prevails over the employer-only R visa (seed 000 三（二）3). The refusal grounds of the Exit and Entry Administration Law (第二十一条) and the confirmation-letter requirement still apply; the proposal does not set them aside."
+  note "The law in force has no route condition on the R visa (the employer's part is the confirmation letter issued to it); the refusal grounds of the Exit and Entry Administration Law (第二十一条), the talent conditions and the confirmation-letter requirement still apply — under the reform the applicant obtains the letter alone (independent_confirmation_letter)."
 }
 
 rule independent_work_residence at art 1 para 2 {
@@ -100,10 +99,9 @@ rule independent_work_residence at art 1 para 2 {
     met(work_permit_class_a),
     met(independent_risk_controls),
   }
-  overrides entry_exit_regulations/art_16__para_1__item_1__employer_route
   source "seed 000 四（四）第一段"
   gloss "High-end foreign talent (class A) may apply alone for the work-type residence permit."
-  note "Priority clause: prevails over the employer-only residence permit (seed 000 三（二）3). The work permit is still required (条例 第十六条); an independent work permit granted in the same decision meets it."
+  note "The law in force has no route condition on the residence permit (the employer's part is the work permit, which must be held: 条例 第十六条第一款第一项); under the reform the applicant obtains the work permit alone (independent_work_permit)."
 }
 
 rule job_seeking_visa at art 1 para 2 {
@@ -240,10 +238,9 @@ rule independent_pr at art 4 para 3 {
     points(independent_pr_points) >= params.pass_mark,
     met(independent_quota_available),
   }
-  overrides pr_measures/art_6__para_1__item_2__employer_route
   source "seed 000 四（五）"
   gloss "High-end foreign talent (class A) with a bachelor's degree or above may apply alone for permanent residence and is granted it on reaching the pass mark of the points standard, within the annual quota."
-  note "Priority clause: prevails over the employer-only post-holder route (seed 000 三（二）4). The refusal grounds of the law in force still apply."
+  note "A ground of its own beside 办法 第六条第一款: the post-holder route's employer condition (pr_measures/post_holder_employer_route) belongs to item 2 only, so nothing needs setting aside. The refusal grounds of the law in force still apply."
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -290,18 +287,7 @@ article 6 {
   }
 }
 
-rule graduate_stays at art 6 para 3 {
-  conclude eligible work_permit, work_residence_permit
-  when all of {
-    applicant.degree_from_chinese_university,
-    applicant.education >= "bachelor",
-    holds(job_seeking_visa),
-    employment != none,
-    employment.contract_signed,
-    met(independent_risk_controls),
-  }
-  overrides exit_entry_law/art_41__para_1__employer_route, entry_exit_regulations/art_16__para_1__item_1__employer_route
-  source "seed 002 四（二）2; seed 000 四（四）第一段"
-  gloss "A graduate of a Chinese university holding the job-seeking visa who has found work (a signed contract) moves to the work permit and the work-type residence permit in China, without leaving."
-  note "Study → job-seeking → work without leaving (seed 002 四（二）2: keep outstanding graduates and close the loop from study to work). Seed 000 二（四） describes the model abroad: 求职签证期间，外国人找到工作，可以向外国人管理部门申请工作居留许可，不需要离境。 The class A/B thresholds of the work-permit standard do not apply to such a graduate; the graduate may file alone (priority clause over the employer-only work permit and residence permit)."
-}
+# No rule rests on 第六条第三款: seed 002 四（二） proposes to *explore* internship visas for outstanding
+# STEM students and talent (R) visas for outstanding STEM graduates, and seed 003 二（四） requires a
+# master's degree — no seed proposes a work permit for any bachelor's graduate holding a job-seeking
+# visa, so none is encoded.

@@ -54,9 +54,7 @@ rule at art 6 para 1 item 2 {
 
 rule at art 6 para 1 item 9 {
   conclude eligible r_visa
-  when met(work_permit_class_a) or holds(talent_confirmation_letter)
-  gloss "The R visa is for high-level foreign talent: a foreigner meeting the class A (外国高端人才) standard or holding the high-end talent confirmation letter."
-  note "Who counts as 国家需要的外国高层次人才和急需紧缺专门人才 is fixed by the competent departments (第七条第一款第九项); from 2018-01-01 that is the class A standard of the 2017 work classification standard (外国人才签证制度实施办法 第四条第二款)."
+  gloss "The R visa is for high-level foreign talent and urgently needed specialists: the category has no condition of its own; 第七条第一款第九项 fixes what the applicant must meet and prove."
 }
 
 rule at art 6 para 1 item 12 {
@@ -97,9 +95,15 @@ rule at art 7 para 1 item 2 {
 }
 
 rule talent_conditions at art 7 para 1 item 9 {
-  conclude requires that met(work_permit_class_a) or holds(talent_confirmation_letter) for r_visa
-  gloss "An R-visa applicant must meet the high-level talent conditions (the class A standard), unless already confirmed by the high-end talent confirmation letter."
-  note "The conditions 中国政府有关主管部门确定 are, from 2018-01-01, the class A standard (外国人才签证制度实施办法 第四条第二款); the confirmation letter is the proof 按照规定提交. Before the 2017 work classification standard no talent standard is encoded, so only a held confirmation letter meets this item."
+  conclude requires that met(r_visa_talent_standard) for r_visa
+  gloss "An R-visa applicant meets the conditions for high-level talent fixed by the competent departments."
+  note "What the competent departments fixed is the condition r_visa_talent_standard: from 2018-01-01 the class A standard (外国人才签证制度实施办法 第四条第二款); before, a standard not at hand. The proof (按照规定提交相应的证明材料) is the confirmation letter (talent_visa_measures/r_visa_confirmation_letter)."
+}
+
+rule talent_standard_before_2018 at art 7 para 1 item 9 {
+  conclude condition r_visa_talent_standard
+  when decision_date < 2018-01-01 and not_at_hand("R字签证：2018年1月1日前主管部门确定的外国高层次人才引进条件（文本未收录）")
+  gloss "Before 2018-01-01 the competent departments' talent conditions for the R visa are not at hand: the visa is undetermined on them, never refused."
 }
 
 rule at art 7 para 1 item 12 {
@@ -108,22 +112,11 @@ rule at art 7 para 1 item 12 {
   note "工作许可等证明材料: since 2017 the document presented for the Z visa is the 外国人工作许可通知 (seed 000 三（二）2-3); the work permit card itself is collected after entry."
 }
 
-# The employer requirement (seed 000 三（二）3): Z and R visas are applied for on the basis of an
-# employer in China and its invitation; a foreigner cannot apply for them alone. Defeasible on
-# purpose: these are the rules an independent-application reform sets aside.
-rule employer_route at art 7 para 1 item 9 {
-  conclude requires that route != "independent" for r_visa
-  source "seed 000 三（二）"
-  gloss "The R visa is applied for through the inviting employer; a foreigner cannot apply for it alone."
-  note "Seed 000 三（二）3 quotes 第七条 (R visa) and states that the applicant must have a confirmed employer in China that employs him or her and must have obtained the high-end talent confirmation letter, which is issued to the inviting unit (外国人才签证制度实施办法 第五条第二款). The employer route is that practice, not words of this item."
-}
+# Who files is not a condition here: the employer's part in the Z and R visas and the work-type
+# residence permit is carried by documents issued to the employer (the work permit notice and the
+# work permit, 外国高端人才确认函 — seed 000 三（二）1-3), which the applicant must hold.
 
-rule employer_route at art 7 para 1 item 12 {
-  conclude requires that route != "independent" for z_visa
-  source "seed 000 三（二）"
-  gloss "The Z visa is applied for on the basis of the employer's work permit notice; a foreigner cannot apply for it alone."
-  note "Seed 000 三（二）3 quotes 第七条 (Z visa) and states that the applicant must have a confirmed employer in China, be employed by it and have obtained the work permit (applied for by the employer). The employer route is that practice, not words of this item."
-}
+
 
 # ---------------------------------------------------------------------------------------------
 # 第十五条 — categories of residence permit
@@ -174,12 +167,6 @@ rule at art 16 para 1 item 1 {
 # The second clause of item 1 (proof for high-level talent, 有关证明材料) names no document and is
 # not encoded as a rule.
 
-rule employer_route at art 16 para 1 item 1 {
-  conclude requires that route != "independent" for work_residence_permit
-  source "seed 000 三（二）"
-  gloss "The work-type residence permit rests on the employer's work permit; a foreigner cannot apply for it alone."
-  note "Seed 000 三（二）3 quotes 第十六条 (work-type residence permit) and states that the applicant must have a confirmed employer in China, be employed by it and have obtained the work permit. The employer route is that practice, not words of this item (which has the foreigner complete the formalities in person)."
-}
 
 # ---------------------------------------------------------------------------------------------
 # 第三十九条 — entry into force and repeal

@@ -41,9 +41,9 @@ strict rule at art 21 para 1 item 1 {
 
 strict rule at art 21 para 1 item 2 {
   conclude refusal_ground for z_visa, r_visa, d_visa, job_seeking_visa
-  when applicant.health_ok == false
+  when applicant.disease_barring_entry
   gloss "No visa for a serious mental disorder, infectious TB or another disease of major public-health danger."
-  note "applicant.health_ok is false exactly when one of the diseases named in item 2 is present (contract definition)."
+  note "Read from applicant.disease_barring_entry, the item's own list of diseases — not from applicant.health_ok, which is the 身体健康 of the permanent-residence measures."
 }
 
 strict rule at art 21 para 1 item 3 {
@@ -129,9 +129,9 @@ strict rule at art 31 para 1 item 2 {
 
 strict rule at art 31 para 1 item 4 {
   conclude refusal_ground for work_residence_permit
-  when applicant.security_risk
-  gloss "No residence permit for a foreigner whose conduct makes residence unfit (risk to security or public order)."
-  note "Item 4 covers violations of Chinese law making residence unfit. The contract records no finding of a violation; applicant.security_risk (可能危害中国国家安全和利益、破坏社会公共秩序) is the nearest fact and is used only as that. A foreign criminal record alone is not a violation of Chinese law and is not used."
+  when applicant.violation_unfit_to_reside
+  gloss "No residence permit for a foreigner found to have violated Chinese laws or administrative regulations and unfit to reside in China."
+  note "Read only from applicant.violation_unfit_to_reside (the item's own finding); never from a risk flag or a removal."
 }
 
 # Item 3 is the refusal ground the law gives for a residence permit's supporting materials: it stands
@@ -167,15 +167,6 @@ article 41 {
 # A separate "authorised to work" condition was drafted and dropped: no permit decision reads it, so
 # no application could exercise it.
 
-# The employer requirement (seed 000 三（二）2): the work permit notice and the work permit are applied
-# for by the employer, never by the foreigner alone. Defeasible on purpose: this is the rule an
-# independent-application reform sets aside.
-rule employer_route at art 41 para 1 {
-  conclude requires that route != "independent" for work_permit
-  source "seed 000 三（二）"
-  gloss "The work permit is applied for through the employer; a foreigner cannot apply for it alone."
-  note "Seed 000 三（二）2 quotes 第四十一条第一款 verbatim and states, citing the 2017 work-permit service guide, that the employer (用人单位), not the foreigner, applies for the work permit notice and the work permit with the employment contract or appointment letter. The employer route is that practice, not words of this article."
-}
 
 # ---------------------------------------------------------------------------------------------
 # 第四十三条 — illegal employment
@@ -233,30 +224,11 @@ article 49 {
   }
 }
 
-rule cancellation_security at art 49 para 1 item 1 {
-  conclude condition pr_cancellation_ground
-  when applicant.security_risk
-  gloss "Ground for cancelling permanent residence: harm to national security and interests."
-  note "applicant.security_risk records a risk, not a finding of harm. Read by pr_measures/refusal: a status that would be cancelled at once is not granted."
-}
+# Not encoded as rules: 第四十九条 cancels a holder's permanent residence; it is not a ground for
+# refusing the grant (a cancellation is a decision of its own kind, on a holder).
 
-rule cancellation_expulsion at art 49 para 1 item 2 {
-  conclude condition pr_cancellation_ground
-  when applicant.deported_within_ban
-  gloss "Ground for cancelling permanent residence: expulsion."
-  note "applicant.deported_within_ban covers expulsion (驱逐出境) and deportation (遣送出境) while the ban runs; item 2 names expulsion only, so this over-approximates."
-}
-
-rule cancellation_fraud at art 49 para 1 item 3 {
-  conclude condition pr_cancellation_ground
-  when applicant.fraud_in_application
-  gloss "Ground for cancelling permanent residence: obtained by fraud."
-}
-
-# The cancellation grounds are read at the grant by pr_measures/refusal (a status that would be
-# cancelled at once is not granted). Item 4 (minimum residence time) is set by the measures' later
-# articles, which are only paraphrased (pr_measures_2004_later_articles_summary.md) and concern
-# holders, not applicants; item 5 is discretionary. Neither is encoded as a rule.
+# Item 4 (minimum residence time) is set by the measures' later articles, which are only paraphrased
+# (pr_measures_2004_later_articles_summary.md); item 5 is discretionary.
 
 # ---------------------------------------------------------------------------------------------
 # 第九十三条 — entry into force and repeal

@@ -106,6 +106,7 @@ rule at art 6 para 1 item 2 {
     employment != none,
     employment.position_level in {"deputy_general_manager_or_above", "associate_senior_title_or_above"},
     met(pr_qualifying_employer),
+    met(pr_post_holder_through_employer),
     employment.consecutive_years_in_post >= 4,
     residence.years_resident_in_last_4 >= 3,
     employment.tax_record_good,
@@ -116,7 +117,7 @@ rule at art 6 para 1 item 2 {
 
 rule at art 6 para 1 item 3 {
   conclude eligible permanent_residence
-  when met(pr_general_conditions) and applicant.major_contribution_to_china
+  when met(pr_general_conditions) and applicant.major_contribution_to_china and met(pr_contribution_recommended)
   gloss "Major, outstanding contribution to China or special national need."
 }
 
@@ -127,7 +128,7 @@ rule at art 6 para 1 item 4 {
     family.relation == "spouse_or_minor_child_of_pr_principal",
     any of {
       family.unmarried == false,
-      all of { age < 18, family.unmarried },
+      all of { age_at_application < 18, family.unmarried },
     },
   }
   gloss "Spouse, or unmarried child under 18, of an investor, post holder or contributor under items 1–3."
@@ -152,7 +153,7 @@ rule at art 6 para 1 item 6 {
   when all of {
     met(pr_general_conditions),
     family.relation == "minor_unmarried_child_joining_parent",
-    age < 18,
+    age_at_application < 18,
     family.unmarried,
   }
   gloss "Unmarried child under 18 joining a parent."
@@ -163,7 +164,7 @@ rule at art 6 para 1 item 7 {
   when all of {
     met(pr_general_conditions),
     family.relation == "dependent_aged_60_without_relatives_abroad",
-    age >= 60,
+    age_at_application >= 60,
     residence.consecutive_years_resident >= 5,
     residence.min_months_resident_per_year >= 9,
     residence.stable_income_and_housing,
@@ -171,16 +172,14 @@ rule at art 6 para 1 item 7 {
   gloss "Dependant aged 60 or over without direct relatives abroad, joining direct relatives in China: five consecutive years in China, nine months a year, stable means and home."
 }
 
-# The employer requirement (seed 000 三（二）4): permanent residence as a post holder (外国人永久居留
-# 身份证（任职人员）) is applied for through the employer. Defeasible on purpose: this is the rule an
-# independent-application reform sets aside.
-rule employer_route at art 6 para 1 item 2 {
-  conclude requires that route != "independent" for permanent_residence
-  when employment.position_level in {"deputy_general_manager_or_above", "associate_senior_title_or_above"}
-  unless family.relation in {"spouse_of_chinese_citizen_or_pr", "minor_unmarried_child_joining_parent", "dependent_aged_60_without_relatives_abroad"}
-  source "seed 000 三（二）"
-  gloss "Permanent residence as a post holder is applied for through the employer; a post holder cannot apply alone."
-  note "Seed 000 三（二）4 states that the post-holder permanent residence card is applied for in two steps, both through the employer (依用人单位申请), after four consecutive years in a senior post and three years' residence in the last four; it quotes 第六条第一款第三项 for special contributors, who apply with a recommendation letter (see contribution_recommendation). The employer route is that practice, not words of item 2. It bars an independent application by a foreigner in a senior post, unless the application can rest on the foreigner's own family tie (items 5–7), which the seed does not tie to an employer; the contract does not say on which item an application rests, so the family relation decides."
+# The employer route of the post holder (seed 000 三（二）4): a condition of item 2 only — an investor,
+# a contributor or a family member who also holds a senior post is not caught by it.
+rule post_holder_employer_route {
+  conclude condition pr_post_holder_through_employer
+  when route != "independent"
+  source "seed 000 三（二）4"
+  gloss "Permanent residence as a post holder (item 2) is applied for through the employer."
+  note "Seed 000 三（二）4: the post-holder permanent residence card (外国人永久居留身份证（任职人员）) is applied for through the employer (依用人单位申请), after four consecutive years in a senior post and three years' residence in the last four. The practice the seed describes, not words of item 2, so it is its own rule, read by the item 2 grant. `route` absent is employer (the law in force knows no other route)."
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -211,17 +210,17 @@ rule qualifying_employer {
 }
 
 rule contribution_recommendation {
-  conclude requires government_recommendation_letter for permanent_residence
-  when applicant.major_contribution_to_china
+  conclude condition pr_contribution_recommended
+  when holds(government_recommendation_letter)
   source "pr_measures_2004_later_articles_summary.md"
-  note "Verbatim text not at hand; grounded on the paraphrase named in source (special contributors under 第六条第一款第三项 are recommended by the relevant State Council department or the provincial government) and on seed 000 三（二）4 (the special-contribution applicant submits the recommendation letter of a provincial government or State Council department)."
-  gloss "A special contributor (item 3) submits a recommendation letter from a provincial government or a State Council department."
+  note "Verbatim text not at hand; grounded on the paraphrase named in source (special contributors under 第六条第一款第三项 are recommended by the relevant State Council department or the provincial government) and on seed 000 三（二）4 (the special-contribution applicant submits the recommendation letter of a provincial government or State Council department). A condition of item 3 only: an investor or post holder who also made a contribution needs no letter."
+  gloss "A special contributor (item 3) holds a recommendation letter from a provincial government or a State Council department."
 }
 
 rule refusal {
   conclude refusal_ground for permanent_residence
-  when applicant.security_risk or met(pr_cancellation_ground)
+  when applicant.security_risk
   source "pr_measures_2004_later_articles_summary.md"
-  note "Verbatim text not at hand; grounded on the paraphrase named in source: permanent residence is refused where the applicant does not meet the conditions or harms national security or public order, and cancelled for fraud. The cancellation grounds of exit_entry_law 第四十九条第一款 (harm to national security, expulsion, fraud) are read as refusal grounds at the grant — an encoding choice: a status that would have to be cancelled at once is not granted."
-  gloss "Permanent residence is refused to an applicant who endangers national security or public order, or on whom a ground for cancelling it (expulsion, fraud) already bears."
+  note "Verbatim text not at hand; grounded on the paraphrase named in source: permanent residence is refused where the applicant harms national security or public order (applicant.security_risk: 可能危害中国国家安全和利益、破坏社会公共秩序). The cancellation grounds of exit_entry_law 第四十九条 concern holders and are not read at the grant."
+  gloss "Permanent residence is refused to an applicant who endangers national security or public order."
 }

@@ -51,15 +51,16 @@ article 4 {
 }
 
 rule at art 4 para 2 {
-  conclude requires that met(work_permit_class_a) or holds(talent_confirmation_letter) for r_visa
-  gloss "No R visa for a foreigner who does not meet the class A (foreign high-end talent) standard, unless already confirmed by the high-end talent confirmation letter."
+  conclude condition r_visa_talent_standard
+  when met(work_permit_class_a) or holds(talent_confirmation_letter)
+  gloss "From 2018-01-01 the R-visa talent conditions (条例 第七条第一款第九项) are the class A (foreign high-end talent) standard; the confirmation letter certifies it."
 }
 
 article 5 {
   paragraph 1 {
-    text "外国人在境外申请R字签证，由邀请单位向省、自治区、直辖市人民政府外国人工作管理部门（以下称省级人民政府外国人工作管理部门）提出申请，在线提交申请表、国内单位邀请函件以及符合R字签证……（本款其余文字未收录）"
+    text "外国人在境外申请R字签证，由邀请单位向省、自治区、直辖市人民政府外国人工作管理部门（以下称省级人民政府外国人工作管理部门）提出申请，在线提交申请表、国内单位邀请函件以及符合R字签证"
     gloss "A foreigner abroad applying for an R visa: the inviting unit applies to the provincial foreigners' work administration, submitting online the application form, the invitation of the unit in China and ... (the rest of this paragraph is not at hand)."
-    note "Only the opening of this paragraph is at hand; the text ends with the reference's own marker ……（本款其余文字未收录）, which is not law text. Nothing is encoded from the missing part."
+    note "Only the opening of this paragraph is at hand: the quoted text stops where the reference's copy stops (its editorial marker is not law text and is not quoted). Nothing is encoded from the missing part."
   }
   paragraph 2 {
     text "对符合外国高端人才标准条件的，由省级人民政府外国人工作管理部门在5个工作日内在线向国内邀请单位出具《外国高端人才确认函》，并将《外国高端人才确认函》等信息交换至我国驻申请人所在国（地区）使馆、领馆或者外交部委托的其他驻外机构，国家外国专家局将前述信息交换至外交部、公安部。"

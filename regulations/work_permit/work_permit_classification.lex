@@ -97,12 +97,12 @@ rule class_a_direct {
   when any of {
     applicant.selected_by_talent_programme,
     applicant.internationally_recognised_award,
-    applicant.encouraged_post,
+    applicant.encouraged_post and employment != none,
     applicant.innovative_entrepreneur,
     applicant.excellent_young_talent,
   }
   source "work_permit_classification_2017.md"
-  note "Verbatim text not at hand; grounded on the class paraphrase in the source file and the table's 直接赋予资格项: a foreigner meeting a directly qualifying item (talent programme, internationally recognised professional achievement, market-oriented encouraged post, innovative entrepreneur, excellent young talent) is class A."
+  note "Verbatim text not at hand; grounded on the class paraphrase in the source file and the table's 直接赋予资格项: a foreigner meeting a directly qualifying item (talent programme, internationally recognised professional achievement, market-oriented encouraged post, innovative entrepreneur, excellent young talent) is class A. Each item is a recognition the applicant claims on proof (实施办法 第五条第二款): absent means not claimed. An encouraged post presupposes a post (employment not null)."
   gloss "Class A (foreign high-end talent) directly: talent programme, recognised achievement, encouraged post, innovative entrepreneur or excellent young talent."
 }
 
@@ -205,6 +205,29 @@ rule eligibility {
     employment.contract_signed,
   }
   source "work_permit_classification_2017.md"
-  note "Verbatim text not at hand; grounded on the class paraphrase in the source file and seed 000 三（二）2 (the work permit rests on an employment contract or appointment letter). Class C is decided by quotas and the nature of the work, which the contract does not record, so no rule makes a class C foreigner eligible."
+  note "Verbatim text not at hand; grounded on the class paraphrase in the source file and seed 000 三（二）2 (the work permit rests on an employment contract or appointment letter). Class C: see class_c_eligibility."
   gloss "A work permit for a foreigner of class A or B with an employer in China and a signed contract."
+}
+
+rule class_c_eligibility {
+  conclude eligible work_permit
+  when all of {
+    employment != none,
+    employment.contract_signed,
+    employment.class_c_category in {"temporary_or_seasonal", "non_technical_or_service", "intern", "international_agreement"},
+    quota.class_c_quota_available,
+  }
+  source "work_permit_classification_2017.md"
+  note "Verbatim text not at hand; grounded on the class paraphrase in the source file: class C (外国普通人员) covers temporary, seasonal, non-technical or service work, interns and cases under international agreements, subject to quotas (数量限制). A foreigner of neither class A nor class B whose category or quota is not recorded is undetermined on them — never refused."
+  gloss "A work permit for a class C foreigner: a category of class C work, within the quota."
+}
+
+# Who files (seed 000 三（二）2): the work permit notice and the work permit are applied for by the
+# employer. No article text at hand says so; the seed describes the 2017 service guide. Defeasible on
+# purpose: the reform's independent route sets it aside by an explicit clause.
+rule employer_route {
+  conclude requires that route != "independent" for work_permit
+  source "seed 000 三（二）2"
+  gloss "The work permit is applied for through the employer; a foreigner cannot apply for it alone."
+  note "Seed 000 三（二）2 quotes 出境入境管理法 第四十一条第一款 and states, citing the 2017 work-permit service guide, that the employer (用人单位), not the foreigner, applies for the work permit notice and the work permit with the employment contract or appointment letter. The practice the seed describes, not words of an article at hand. `route` absent is employer."
 }

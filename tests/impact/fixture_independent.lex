@@ -59,12 +59,11 @@ rule independent_pr {
     met(fixture_quota_available),
   }
   unless applicant.good_conduct_declared == false
-  overrides pr_measures/art_6__para_1__item_2__employer_route
 }
 
 rule independent_work_permit {
   source "tests/impact fixture"
   conclude eligible work_permit
   when route == "independent" and met(work_permit_class_a)
-  overrides exit_entry_law/art_41__para_1__employer_route
+  overrides work_permit_classification/employer_route
 }
