@@ -97,6 +97,7 @@ def test_find_the_z_visa_article(server: str, browser: Any) -> None:
 
 def test_decide_and_fill_a_missing_fact(server: str, browser: Any) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import Select
 
     browser.get(server + "/decide")
@@ -116,13 +117,21 @@ def test_decide_and_fill_a_missing_fact(server: str, browser: Any) -> None:
     pr.find_element(By.CSS_SELECTOR, "button.again").click()
     _wait(browser, lambda d: not d.find_elements(By.ID, "fill-permanent_residence-applicant.health_ok"))
     assert browser.find_element(By.ID, "f-applicant.health_ok").get_attribute("value") == "true"
-    # the example leaves one more fact unknown: fill it in too, and the answer is decided
-    pr = browser.find_element(By.ID, "permit-permanent_residence")
-    assert "undetermined" in pr.find_element(By.CSS_SELECTOR, ".outcome").text
-    Select(pr.find_element(By.ID, "fill-permanent_residence-applicant.major_contribution_to_china")).select_by_value("false")
-    pr.find_element(By.CSS_SELECTOR, "button.again").click()
-    _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#permit-permanent_residence .outcome").text
-          in ("eligible", "ineligible"))
+    # any fact the law still needs is offered the same way: fill each in until the answer is decided
+    for _ in range(5):
+        pr = browser.find_element(By.ID, "permit-permanent_residence")
+        fields = pr.find_elements(By.CSS_SELECTOR, ".missing select, .missing input")
+        if not fields:
+            break
+        for field in fields:
+            if field.tag_name == "select":
+                Select(field).select_by_index(len(Select(field).options) - 1)
+            else:
+                field.send_keys("0")
+        pr.find_element(By.CSS_SELECTOR, "button.again").click()
+        _wait(browser, staleness_of(pr))  # the answer page replaced this one
+    outcome = browser.find_element(By.CSS_SELECTOR, "#permit-permanent_residence .outcome").text
+    assert outcome in ("eligible", "ineligible")
     assert not browser.find_elements(By.CSS_SELECTOR, "#permit-permanent_residence .missing")
     _shot(browser, "decide-decided")
 
@@ -193,14 +202,17 @@ def test_citation_search_and_lexer() -> None:
 
 
 def test_decide_format_html_is_the_proof_tree(tmp_path: Path) -> None:
-    page = tmp_path / "decision.html"
-    run = subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", "decide", str(ROOT / "examples" / "engineer_pr.json"),
+    page, application = tmp_path / "decision.html", tmp_path / "application.json"
+    unknown_health = {**EXAMPLE, "applicant": {k: v for k, v in EXAMPLE["applicant"].items() if k != "health_ok"}}
+    application.write_text(json.dumps(unknown_health), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", "decide", str(application),
                           "--format", "html", "-o", str(page)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     text = page.read_text(encoding="utf-8")
     for permit in ("permanent_residence", "work_permit", "z_visa"):
         assert f'id="permit-{permit}"' in text
-    assert "依据 Why" in text and "未满足 Why not" in text and "applicant.major_contribution_to_china" in text
+    assert "依据 Why" in text and "未满足 Why not" in text
+    assert "缺少的事实 Missing facts" in text and "<code>applicant.health_ok</code>" in text
     assert "<style>" in text and "http" not in text.split("<body>")[0]  # self-contained: no external asset
 
 
