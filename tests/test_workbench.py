@@ -93,6 +93,8 @@ def test_find_the_z_visa_article(server: str, browser: Any) -> None:
     assert rule.find_elements(By.CSS_SELECTOR, ".highlight .k, .highlight .kd")
     assert browser.find_elements(By.CSS_SELECTOR, "figure.graph svg text")
     _shot(browser, "law-article-6")
+    browser.execute_script("arguments[0].scrollIntoView();", rule)
+    _shot(browser, "law-article-6-z-visa-rule")
 
 
 def test_decide_and_fill_a_missing_fact(server: str, browser: Any) -> None:
