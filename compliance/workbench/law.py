@@ -117,7 +117,7 @@ def instrument_page(context: LawContext, inst_id: str, link: Callable[[str], str
                               ("source", inst.source if hasattr(inst, "source") else "")) if v}
     return {"instrument": {"id": inst.id, "title_zh": inst.title_zh, "title_en": inst.title_en, "kind": inst.kind},
             "meta": meta, "articles": articles, "unnumbered": unnumbered,
-            "figure": graph_svg(context, [f"rule:{r.id}" for r in rules], width=900, link=link)}
+            "figure": graph_svg(context, [f"rule:{r.id}" for r in rules], link=link)}
 
 
 def findings(context: LawContext, day: dt.date) -> dict[str, Any]:
@@ -233,7 +233,7 @@ def search(context: LawContext, query: str) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ the figure
 
 
-def graph_svg(context: LawContext, centre: list[str], width: int = 760,
+def graph_svg(context: LawContext, centre: list[str], width: int = 1020,
               link: Callable[[str], str] | None = None) -> str:
     """The rule-graph neighbourhood of `centre` as an inline SVG: what the centre's nodes read or
     depend on, and what points at them (left), the nodes themselves (middle), what they conclude,
@@ -283,7 +283,7 @@ def graph_svg(context: LawContext, centre: list[str], width: int = 760,
                          "</title></line>")
     for n, (x, y) in pos.items():
         kind, _, name = n.partition(":")
-        label = name if len(name) <= 42 else "…" + name[-41:]
+        label = name if len(name) <= 44 else "…" + name[-43:]
         href = (link or node_href)(n)
         text = (f'<text x="{x}" y="{y}" font-size="11" fill="{colour.get(kind, "#000")}">'
                 f'<tspan font-weight="bold">{html.escape(kind)}</tspan> {html.escape(label)}<title>{html.escape(n)}</title></text>')
