@@ -189,6 +189,11 @@ def test_pages_answer_bad_input_with_4xx(server: str) -> None:
     bad = httpx.post(f"{server}/decide", content="json=%7Bnot json", headers={"content-type": "application/x-www-form-urlencoded"})
     assert bad.status_code == 422 and "json:1:2" in bad.text
     assert httpx.get(f"{server}/audit", params={"application_id": "x", "token": "wrong"}).status_code == 401
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert httpx.post(f"{server}/amend/impact", content="amendment=independent_application&size=0", headers=form).status_code == 422
+    assert httpx.post(f"{server}/amend/impact", content="amendment=nowhere&size=10", headers=form).status_code == 422
+    assert httpx.post(f"{server}/amend/impact", content="amendment=independent_application&size=10&set.pass_mark=x",
+                      headers=form).status_code == 422
     assert httpx.get(f"{server}/docs").status_code == 200 and "cdn" not in httpx.get(f"{server}/docs").text.lower()
 
 
@@ -236,3 +241,15 @@ def test_upload_an_amendment_with_the_token(server: str, browser: Any) -> None:
     assert "fast_track" in browser.find_element(By.ID, "diff").text
     assert browser.find_element(By.ID, "set-min_years_in_post").get_attribute("value") == "3"
     _shot(browser, "amend-uploaded")
+
+
+def test_impact_streams_its_progress_with_two_workers(tmp_path: Path) -> None:
+    with _serve(tmp_path, workers=2) as srv, httpx.stream(
+            "POST", f"{srv.url}/amend/impact", timeout=120,
+            content="amendment=independent_application&size=4000&seed=3&set.pass_mark=70",
+            headers={"content-type": "application/x-www-form-urlencoded"}) as answer:
+        assert answer.status_code == 200
+        states = [json.loads(line) for line in answer.iter_lines() if line.strip()]
+    assert states[0]["status"] == "queued" and states[-1]["status"] == "done"
+    assert len({s["done"] for s in states}) >= 3  # progress, not just a start and an end
+    assert 'data-applicants="4000"' in states[-1]["html"]

@@ -7,13 +7,13 @@ compliance modules; `lexgraph.compliance.workbench.law` assembles what they show
 
 No `from __future__ import annotations` here: FastAPI reads the route functions' annotations."""
 
+import asyncio
 import datetime as dt
 import hmac
 import json
 import threading
 import time
-import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,40 +41,7 @@ def _templates() -> Any:
     return env
 
 
-class ImpactJobs:
-    """Impact runs in background threads; the page polls their progress. Few are kept."""
-
-    def __init__(self) -> None:
-        self.jobs: dict[str, dict[str, Any]] = {}
-        self.lock = threading.Lock()
-        self.running = threading.Lock()
-
-    def start(self, work: Any) -> str:
-        job_id = uuid.uuid4().hex
-        state: dict[str, Any] = {"done": 0, "total": 0, "status": "queued", "started": time.monotonic()}
-
-        def progress(done: int, total: int) -> None:
-            state["done"], state["total"] = done, total
-
-        def run() -> None:
-            try:
-                with self.running:  # one run at a time: each takes the cores it can get
-                    state["status"] = "running"
-                    state["report"] = work(progress)
-                state["status"] = "done"
-            except Exception as error:  # reported to the page, which shows it
-                state["status"], state["error"] = "failed", str(error)
-            state["seconds"] = round(time.monotonic() - state["started"], 3)
-
-        with self.lock:
-            while len(self.jobs) >= 8:
-                self.jobs.pop(next(iter(self.jobs)))
-            self.jobs[job_id] = state
-        threading.Thread(target=run, name=f"impact-{job_id[:8]}", daemon=True).start()
-        return job_id
-
-    def get(self, job_id: str) -> dict[str, Any] | None:
-        return self.jobs.get(job_id)
+IMPACT_RUNS = threading.Lock()  # one impact run at a time per worker: each takes the cores it can get
 
 
 def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str | None,
@@ -83,13 +50,12 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
     service's: the law for with/set from the cache, or compiled within the client's allowance."""
     from fastapi import APIRouter, Request
     from fastapi.concurrency import run_in_threadpool
-    from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+    from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
     from fastapi.staticfiles import StaticFiles
 
     from ..service import HTTPProblem, parse_assignments
 
     env = _templates()
-    jobs = ImpactJobs()
     router = APIRouter(include_in_schema=False)
     static_dir = Path(str(resources.files("lexgraph.compliance.workbench"))) / "static"
     app.mount(STATIC, StaticFiles(directory=static_dir), name="workbench-static")
@@ -224,22 +190,38 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
             raise HTTPProblem(422, f"size must be 1–{MAX_POPULATION}", [("form.size", f"1–{MAX_POPULATION}")])
         params = {k[4:]: v[0] for k, v in form.items() if k.startswith("set.") and v and v[0]}
         await law_for(request, [chosen], params)  # a bad parameter is a 422 here, not in the job
-        job = jobs.start(lambda progress: views.impact_run(laws.law_dirs, known[chosen], params, size, seed, progress))
-        return JSONResponse({"job": job}, status_code=202)
+        path = known[chosen]
 
-    @router.get("/amend/impact/{job_id}")
-    async def impact_status(job_id: str) -> Response:
-        state = jobs.get(job_id)
-        if state is None:
-            raise HTTPProblem(404, f"no impact run `{job_id}`")
-        out: dict[str, Any] = {k: state[k] for k in ("status", "done", "total") if k in state}
-        if state["status"] == "done":
-            out["seconds"] = state["seconds"]
-            out["html"] = env.get_template("impact.html").render(**views.impact_view(state["report"]),
-                                                                 seconds=state["seconds"])
-        elif state["status"] == "failed":
-            out["error"] = state["error"]
-        return JSONResponse(out)
+        async def lines() -> AsyncIterator[bytes]:
+            """Progress as it comes, then the report: one JSON object a line, on this one request
+            (so it works with several workers, which share no memory)."""
+            loop = asyncio.get_running_loop()
+            queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+
+            def progress(done: int, total: int) -> None:
+                loop.call_soon_threadsafe(queue.put_nowait, {"status": "running", "done": done, "total": total})
+
+            def work() -> tuple[dict[str, Any], float]:
+                with IMPACT_RUNS:
+                    started = time.monotonic()
+                    loop.call_soon_threadsafe(queue.put_nowait, {"status": "running", "done": 0, "total": size})
+                    report = views.impact_run(laws.law_dirs, path, params, size, seed, progress)
+                    return report, round(time.monotonic() - started, 3)
+
+            yield (json.dumps({"status": "queued", "done": 0, "total": size}) + "\n").encode()
+            future = loop.run_in_executor(None, work)
+            future.add_done_callback(lambda _: loop.call_soon_threadsafe(queue.put_nowait, None))
+            while (item := await queue.get()) is not None:
+                yield (json.dumps(item) + "\n").encode()
+            try:
+                report, seconds = future.result()
+                html = env.get_template("impact.html").render(**views.impact_view(report), seconds=seconds)
+                final: dict[str, Any] = {"status": "done", "done": size, "total": size, "seconds": seconds, "html": html}
+            except Exception as error:  # reported to the page, which shows it
+                final = {"status": "failed", "error": str(error)}
+            yield (json.dumps(final, ensure_ascii=False) + "\n").encode()
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
 
     # ------------------------------------------------------------------ audit
 

@@ -34,18 +34,33 @@ document.addEventListener("DOMContentLoaded", () => {
     out.innerHTML = "";
     box.hidden = false; bar.value = 0; count.textContent = "…";
     run.disabled = true;
+    const show = (state) => {
+      if (state.total) { bar.max = state.total; bar.value = state.done; count.textContent = state.done + " / " + state.total; }
+      if (state.status === "queued") { count.textContent = "排队 queued…"; }
+      if (state.status === "done") { out.innerHTML = state.html; }
+      if (state.status === "failed") { const p = document.createElement("p"); p.className = "problem"; p.textContent = state.error; out.appendChild(p); }
+    };
     try {
-      const started = await fetch("/amend/impact", { method: "POST", body });
-      const start = await started.json();
-      if (!started.ok) { out.innerHTML = ""; const p = document.createElement("p"); p.className = "problem"; p.textContent = start.detail + " " + JSON.stringify(start.problems || []); out.appendChild(p); return; }
+      // one request: the server streams one JSON object a line — progress, then the report
+      const res = await fetch("/amend/impact", { method: "POST", body });
+      if (!res.ok) {
+        const problem = await res.json();
+        show({ status: "failed", error: res.status + " " + problem.detail + " " + JSON.stringify(problem.problems || []) });
+        return;
+      }
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buffered = "";
       for (;;) {
-        const res = await fetch("/amend/impact/" + start.job);
-        const state = await res.json();
-        if (state.total) { bar.max = state.total; bar.value = state.done; count.textContent = state.done + " / " + state.total; }
-        if (state.status === "queued") { count.textContent = "排队 queued…"; }
-        if (state.status === "done") { out.innerHTML = state.html; break; }
-        if (state.status === "failed" || !res.ok) { const p = document.createElement("p"); p.className = "problem"; p.textContent = state.error || state.detail; out.appendChild(p); break; }
-        await new Promise((r) => setTimeout(r, 150));
+        const { value, done } = await reader.read();
+        if (value) buffered += decoder.decode(value, { stream: true });
+        let newline;
+        while ((newline = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          if (line.trim()) show(JSON.parse(line));
+        }
+        if (done) break;
       }
     } finally { run.disabled = false; box.dataset.finished = "1"; }
   });
