@@ -3,7 +3,6 @@ glosses) and a self-contained HTML page."""
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
@@ -194,6 +193,8 @@ def render_text(decision: Decision, explain: bool = False) -> str:
 
 
 def render_html(decision: Decision) -> str:
-    text = render_text(decision, explain=True)
-    return ("<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>lexgraph decision "
-            f"{html.escape(decision.application_id)}</title><body><pre>{html.escape(text)}</pre></body></html>\n")
+    """One self-contained page: the proof tree per permit, why and why not, the missing facts and
+    the pathway (the workbench's templates; styles inline, no network)."""
+    from .workbench.law import decision_page
+
+    return decision_page(decision)

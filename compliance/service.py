@@ -489,8 +489,8 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     """Build the service. One instance per worker process; workers share only the database and
     the upload folder."""
-    from fastapi import FastAPI, Query, Request
     from fastapi import Path as PathParam
+    from fastapi import Query, Request
     from fastapi.concurrency import run_in_threadpool
     from fastapi.exceptions import RequestValidationError
     from fastapi.openapi.utils import get_openapi
@@ -504,7 +504,9 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     log.checkpoint_in_background()
     committer = GroupCommitter(log)
     metrics = Metrics()
-    app = FastAPI(title="lexgraph rule service", version="1",
+    from fastapi_offline import FastAPIOffline  # /docs with Swagger UI from the package: no network
+
+    app = FastAPIOffline(title="lexgraph rule service", version="1",
                   description="China's immigration regulations as code: reasoned decisions over HTTP, every one "
                               "appended to a hash-chained decision log.")
     app.state.laws, app.state.log, app.state.metrics = laws, log, metrics
@@ -808,7 +810,7 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
         if importlib.util.find_spec("lexgraph.compliance.analysis") is None:
             raise HTTPProblem(501, "analysis is not part of this build (lexgraph.compliance.analysis is missing)")
         context, _ = await law_for(request, with_, parse_assignments(set_))
-        return respond(await run_in_threadpool(_run_analysis, context, parse_day(as_of) or dt.date.today()))
+        return respond(await run_in_threadpool(run_analysis, context, parse_day(as_of) or dt.date.today()))
 
     @app.post("/v1/amendments", tags=["law"], summary="Load a new amendment source at run time (bearer token)",
               openapi_extra={"requestBody": {"required": True, **_json_content(
@@ -865,6 +867,9 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     from .monitor_service import add_case_routes  # case timelines and their obligations (issue 15)
 
     add_case_routes(app, laws, config.db, respond)
+    from .workbench import add_workbench  # the drafter's workbench at / (issue 18)
+
+    add_workbench(app, laws, log, config.token, law_for)
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(Edge, metrics=metrics, max_body=config.max_body, body_timeout=config.body_timeout)
     laws.get([], {})  # load the baseline now, not on the first request
@@ -919,7 +924,7 @@ _analysis_lock = threading.Lock()
 _analyses: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
 
 
-def _run_analysis(context: LawContext, day: dt.date) -> dict[str, Any]:
+def run_analysis(context: LawContext, day: dt.date) -> dict[str, Any]:
     """`lexgraph analyze` for one law and day. z3's default context is not thread-safe, so analyses
     run one at a time; a law and day always give the same findings, so they are cached."""
     from lexgraph.compliance.analysis import analyze

@@ -15,3 +15,5 @@ exclude_patterns = ["_build"]
 html_theme = "alabaster"
 language = "zh_CN"
 suppress_warnings = ["myst.header"]
+html_static_path = ["_static"]
+html_theme_options = {"page_width": "1200px"}
