@@ -142,10 +142,9 @@ strict rule at art 31 para 1 item 3 {
   gloss "No residence permit when the required supporting materials (the documents of 条例 第十六条) are not provided."
 }
 
-# Item 1 (visa category that does not lead to residence) is not encoded: residence.entry_visa is free
-# text and the list of visa categories that do not lead to residence is not in the law. Item 5
-# (discretion) has no deciding fact. Paragraph 2 (change from stay to residence) has
-# no fact for "确需由停留变更为居留" and stays as text.
+# Item 1 (a visa for a stay only) with paragraph 2 (an approved change from stay to residence) as its
+# exception is encoded in refusal_grounds_more_permits.lex for the study, reunion and private-affairs
+# residence permits (not yet for the work-type permit). Item 5 (discretion) has no deciding fact.
 
 # ---------------------------------------------------------------------------------------------
 # 第四十一条 — work needs a work permit and a work-type residence permit
