@@ -52,11 +52,13 @@ def load_scenarios(root: Path) -> list[Scenario]:
     return out
 
 
-def run_scenarios(root: Path, law_dirs: list[Path] | None = None) -> list[tuple[Scenario, Decision, list[str]]]:
+def run_scenarios(root: Path, law_dirs: list[Path] | None = None,
+                  base: LawContext | None = None) -> list[tuple[Scenario, Decision, list[str]]]:
     """Decide every scenario under `root` under its own law (folders, amendments, parameters), each law
-    loaded once; return each with its decision and how it differs from what it expects."""
+    loaded once (`base`, when given, is the law of `law_dirs` already loaded); return each with its
+    decision and how it differs from what it expects."""
     scenarios = load_scenarios(root)
-    contexts: dict[tuple[Any, ...], LawContext] = {}
+    contexts: dict[tuple[Any, ...], LawContext] = {(tuple(law_dirs or ()), (), ()): base} if base else {}
     out = []
     for scenario in scenarios:
         dirs = scenario.law or law_dirs
@@ -140,7 +142,7 @@ def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> Coverag
     base = LawContext.load(law_dirs)
     exercised: set[str] = set()
     failures: dict[str, list[str]] = {}
-    for scenario, decision, problems in run_scenarios(scenario_root, law_dirs):
+    for scenario, decision, problems in run_scenarios(scenario_root, law_dirs, base):
         if problems:
             failures[str(scenario.path)] = problems
         if not scenario.law:

@@ -232,6 +232,11 @@ class Program:
         return tuple(dict.fromkeys(paths))
 
     @cached_property
+    def defaulted_facts(self) -> tuple[m.FactDecl, ...]:
+        """The facts with a documented procedural default (a proof lists those an application left out)."""
+        return tuple(f for f in self.law.facts.values() if f.default is not None)
+
+    @cached_property
     def sheets(self) -> tuple[RuleSheet, ...]:
         """Each rule's proof parts that no application changes, built once per program."""
         law = self.law

@@ -54,9 +54,7 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
 def _defaults(ev: Evaluation) -> dict[str, Any]:
     """The facts the application left out that were read at their documented procedural default."""
     out: dict[str, Any] = {}
-    for fact in ev.program.law.facts.values():
-        if fact.default is None:
-            continue
+    for fact in ev.program.defaulted_facts:
         node: Any = ev.application
         for part in fact.path.split("."):
             node = node.get(part, _ABSENT) if isinstance(node, dict) else node
@@ -199,20 +197,20 @@ class _ProofBuilder:
                                   principle=f"{principle}: {PRINCIPLE_ZH[principle]}")
         return proof
 
-    def _sanction(self, plan: PermitPlan, failing: list[int]) -> list[RuleProof]:
+    def _sanction(self, plan: PermitPlan, failing: list[int], stands: dict[int, Tri]) -> list[RuleProof]:
         """The refusal ground the law gives for unsubmitted materials, beside each unmet document requirement."""
         docs = [i for i in failing if self.p.rules[i].document]
         if not docs:
             return []
         held = json_value(self.f.get("holds"))
         out = []
+        standing = k_or(stands[i] for i in docs)
         for s in plan.sanctions:
             sheet = self.sheets[s]
             rule = self.p.rules[s].rule
-            stands = k_or(self.p.stands(plan, i, self.applies) for i in docs)
             out.append(RuleProof(
                 rule=rule.id, citation=sheet.citation, text=sheet.text, status=sheet.status,
-                effect=f"不予 refuses {plan.permit} (不能提交相关材料 materials not submitted)", applies=stands, stands=stands,
+                effect=f"不予 refuses {plan.permit} (不能提交相关材料 materials not submitted)", applies=standing, stands=standing,
                 conditions=tuple(ConditionTrace(f"not {self.p.rules[i].demands_text}", k_not(self.parts(i)[2]), {"holds": held})
                                  for i in docs),
                 because=tuple(self._weighed(plan, i) for i in docs),
@@ -240,7 +238,7 @@ class _ProofBuilder:
                         if i not in requirement and self.applies[i] is not False]
         elif outcome is False:
             failing = [i for i in plan.restricts if stands[i] is True]
-            grounds = [self._weighed(plan, i) for i in failing] + self._sanction(plan, failing)
+            grounds = [self._weighed(plan, i) for i in failing] + self._sanction(plan, failing, stands)
             closure = [self._weighed(plan, i) for i in plan.grants]
             if failing:
                 unmet = closure
@@ -253,7 +251,7 @@ class _ProofBuilder:
             open_ = [i for i in plan.restricts if stands[i] is not False]
             # a grant that stands waits only for what is open
             grounds = [self._weighed(plan, i) for i in plan.grants if stands[i] is True]
-            grounds += [self._weighed(plan, i) for i in open_] + self._sanction(plan, [i for i in open_ if stands[i] is None])
+            grounds += [self._weighed(plan, i) for i in open_] + self._sanction(plan, [i for i in open_ if stands[i] is None], stands)
             unmet = [self._weighed(plan, i) for i in plan.grants if stands[i] is not True]
         conflicts = [(i, j) for i in plan.grants for j in plan.restricts
                      if self.p.rules[j].role == "contrary" and stands[i] is True and stands[j] is True]

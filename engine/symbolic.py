@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -145,7 +146,7 @@ class Symbolic:
                     walk(band.when)
         return out
 
-    @property
+    @cached_property
     def on_decision_date(self) -> set[str]:
         """decision_date and the dates that default to it."""
         return {"decision_date"} | {f.path for f in self.law.facts.values()
