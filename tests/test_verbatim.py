@@ -13,8 +13,10 @@ from lexgraph.engine import model as m
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "references"  # vendored with the code (see references/README.md)
-UPSTREAM = ROOT.parent / "shared" / "reference"  # where updates come from
-SEEDS = ROOT.parent / "shared" / "seeds"  # scholarly papers: not vendored
+# ../shared beside the checkout (as tests/test_diff.py finds the seeds), else the workplace's copy
+SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared")
+UPSTREAM = SHARED / "reference"  # where updates come from
+SEEDS = SHARED / "seeds"  # scholarly papers: not vendored
 _ZH_NUM = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
 
