@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lexgraph.engine.errors import AuditError
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -177,11 +178,6 @@ def _statements(dialect: str) -> dict[str, str]:
         "insert": f"INSERT INTO {decisions.name} ({columns}) VALUES ({', '.join([mark] * len(ROW_ORDER))})",
         "advance": f"UPDATE {chain_head.name} SET seq = {mark}, hash = {mark} WHERE id = 1",
     }
-
-
-class AuditError(Exception):
-    """A decision log that cannot be opened, a decision id that is not in it, a checkpoint or key
-    that cannot be read."""
 
 
 @dataclass(frozen=True)
