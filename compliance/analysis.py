@@ -7,14 +7,12 @@ per query, and an undecided query is reported as such rather than guessed.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import html
 import json
 import os
 import re
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -837,7 +835,7 @@ def read_acknowledged(path: Path) -> dict[str, str]:
         raise AcknowledgementError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
     if isinstance(data, dict):
         out: dict[str, str] = {}
-        for _n, entry, where in _reviewed_entries(path, data):
+        for _n, entry, where in reviewed_entries(path, data):
             reason = entry.get("acknowledged")
             if reason is None:
                 continue
@@ -861,7 +859,7 @@ def read_acknowledged(path: Path) -> dict[str, str]:
 REVIEWED_KEYS = ("id", "kind", "permit", "rules", "law", "drafter")
 
 
-def _reviewed_entries(path: Path, data: dict[str, Any]) -> list[tuple[int, dict[str, Any], str]]:
+def reviewed_entries(path: Path, data: dict[str, Any]) -> list[tuple[int, dict[str, Any], str]]:
     reports = data.get("reports")
     if not isinstance(reports, list):
         raise AcknowledgementError(f"{path}: $.reports: expected a list of reports")
@@ -1061,13 +1059,7 @@ def render_html(report: Report, context: LawContext | None = None) -> str:
             + "".join(parts) + "</body></html>\n")
 
 
-# ------------------------------------------------------------------------------ command
-
-
-def _configuration(args: argparse.Namespace) -> list[str]:
-    """The amendments applied, relative to the corpus directory (how the reviewed file names them)."""
-    base = Path(args.dir).resolve()
-    return sorted(os.path.relpath(Path(a).resolve(), base) for a in args.amendments)
+# ------------------------------------------------------------------------------ the reviewed file
 
 
 def update_reviewed(path: Path, configuration: list[str], report: Report) -> dict[str, Any]:
@@ -1089,79 +1081,7 @@ def update_reviewed(path: Path, configuration: list[str], report: Report) -> dic
     return data
 
 
-def cmd_analyze(args: argparse.Namespace) -> int:
-    from .cli import law_context, write_output
-
-    reviewed = Path(args.dir) / REVIEWED_FILE
-    source = args.acknowledged or (reviewed if reviewed.exists() and not args.no_reviewed else None)
-    try:
-        acknowledged = read_acknowledged(source) if source else {}
-    except AcknowledgementError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    context = law_context(args, [args.dir])
-    as_of = args.as_of or dt.date.today()
-    report = analyze(context, as_of, args.timeout, acknowledged, structural=args.all)
-    if args.update_reviewed:
-        update_reviewed(reviewed, _configuration(args), report)
-        print(f"updated {reviewed}", file=sys.stderr)
-    if args.format == "json":
-        out = dumps(report.to_json())
-    elif args.format == "html":
-        out = render_html(report, context)
-    elif args.format == "reviewed":
-        previous: list[dict[str, Any]] = []
-        if reviewed.exists():
-            try:
-                stored = json.loads(reviewed.read_text(encoding="utf-8"))
-                previous = [e for _n, e, _w in _reviewed_entries(reviewed, stored)]
-            except (json.JSONDecodeError, AcknowledgementError) as error:
-                print(f"error: {reviewed}: {error}", file=sys.stderr)
-                return 1
-        out = dumps({"with": _configuration(args), "findings": reviewed_list(report, previous)})
-    else:
-        out = render_text(report)
-    write_output(out, args.output)
-    if args.emit_tests:
-        args.emit_tests.mkdir(parents=True, exist_ok=True)
-        written = 0
-        for f in report.findings:
-            data = scenario(f, context, as_of, args.amendments, dict(args.parameters), args.emit_tests)
-            if data is not None:
-                (args.emit_tests / f"{f.id}.json").write_text(dumps(data), encoding="utf-8")
-                written += 1
-        print(f"wrote {written} scenario file(s) to {args.emit_tests}", file=sys.stderr)
-    gating = report.gating
-    if gating:
-        print(f"{len(gating)} gating finding(s) (unresolved conflicts, undecidable outcomes): "
-              + ", ".join(f.id for f in gating), file=sys.stderr)
-        return 1
-    return 0
-
-
-def register(sub: Any) -> None:
-    from .cli import _date, add_law_options
-
-    p = sub.add_parser("analyze", help="static analysis of the law: conflicts, overlaps, masked and dead rules, gaps, dangling references")
-    p.add_argument("dir", type=Path)
-    add_law_options(p, law_flag=False)
-    p.add_argument("--as-of", type=_date, help="the law in force that day (default: today)")
-    p.add_argument("--format", choices=["text", "json", "html", "reviewed"], default="text",
-                   help="reviewed: the findings in the reviewed-list format of DIR/findings.json")
-    p.add_argument("--all", action="store_true",
-                   help="also list structural relations: alternative, requirement, refusal_ground, closure")
-    p.add_argument("--update-reviewed", action="store_true",
-                   help="rewrite this configuration's findings in DIR/findings.json, keeping reviewed sentences")
-    p.add_argument("--no-reviewed", action="store_true", help="ignore the acknowledgements in DIR/findings.json")
-    p.add_argument("-o", "--output", type=Path)
-    p.add_argument("--acknowledged", type=Path, metavar="FILE",
-                   help="JSON list of {\"id\", \"reason\"}, or a reviewed file (default: DIR/findings.json)")
-    p.add_argument("--emit-tests", type=Path, metavar="DIR", help="write each witness as a scenario file")
-    p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT_MS, metavar="MS", help="per solver query (default 2000)")
-    p.set_defaults(func=cmd_analyze)
-
-
-__all__ = ["Finding", "Report", "add_findings", "analyze", "read_acknowledged", "register", "t_and"]
+__all__ = ["Finding", "Report", "add_findings", "analyze", "read_acknowledged", "t_and"]
 
 
 def _on_the_date_only(condition: str) -> bool:

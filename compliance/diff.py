@@ -8,12 +8,9 @@ canonical JSON, text or a self-contained HTML page. Everything is sorted, so out
 
 from __future__ import annotations
 
-import argparse
 import html
-import sys
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from lexgraph.engine import model as m
@@ -452,7 +449,7 @@ def render_html(d: AmendmentDiff) -> str:
     return "\n".join(parts)
 
 
-# ------------------------------------------------------------------ command
+# ------------------------------------------------------------------ rendering by format
 
 
 def render(d: AmendmentDiff, fmt: str) -> str:
@@ -461,28 +458,3 @@ def render(d: AmendmentDiff, fmt: str) -> str:
     if fmt == "html":
         return render_html(d)
     return render_text(d)
-
-
-def cmd_diff(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, EXIT_USAGE, law_context, write_output
-
-    if not args.amendments:
-        print("error: lexgraph diff needs an amendment: --with AMENDMENT", file=sys.stderr)
-        return EXIT_USAGE
-    # An adopted amendment inside the folder (国务院令第814号) is diffed against the folder without it.
-    baseline = LawContext.load([args.dir], exclude=args.amendments)
-    amended = law_context(args, [args.dir])
-    out = render(diff(baseline, amended), args.format)
-    write_output(out, args.output)
-    return EXIT_OK
-
-
-def register(sub: Any) -> None:
-    from .cli import add_law_options
-
-    p = sub.add_parser("diff", help="修改对照表: what an amendment changes — articles, rules, permits, conflicts")
-    p.add_argument("dir", type=Path, help="the regulation folder the amendment applies to")
-    add_law_options(p, law_flag=False)
-    p.add_argument("--format", choices=["text", "json", "html"], default="text")
-    p.add_argument("-o", "--output", type=Path)
-    p.set_defaults(func=cmd_diff)
