@@ -96,12 +96,14 @@ def diff(baseline: LawContext, amended: LawContext) -> AmendmentDiff:
 def impact(population: Path, amendments: list[Path], parameters: Mapping[str, str] | None = None,
            law_dirs: list[Path] | None = None, as_of: dt.date | None = None, workers: int | None = None,
            scheduler: str | None = None, examples: int = 2,
-           progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+           progress: Callable[[int, int], None] | None = None, chunk_rows: int | None = None) -> dict[str, Any]:
     """How `amendments` change the decisions of a population file (.parquet or .jsonl), and why: the
-    impact report as JSON-ready data (needs Dask and pyarrow)."""
+    impact report as JSON-ready data (needs Dask and pyarrow). `chunk_rows`: rows decided per task."""
     from lexgraph.compliance.impact import impact as run
 
-    return run(population, amendments, dict(parameters or {}), law_dirs, as_of, workers, scheduler, examples, progress)
+    chunking = {"chunk_rows": chunk_rows} if chunk_rows is not None else {}
+    return run(population, amendments, dict(parameters or {}), law_dirs, as_of, workers, scheduler, examples, progress,
+               **chunking)
 
 
 def monitor(law: LawContext, events: Path, as_of: dt.date | None = None,

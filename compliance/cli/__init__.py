@@ -27,6 +27,7 @@ from lexgraph.engine.errors import (
     Error,
     InputError,
     SourceError,
+    Unavailable,
 )
 
 from .common import add_law_options, law_context, print_diagnostics, write_output
@@ -44,6 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
+
+
+# The libraries of the optional extras (pyproject.toml), by top-level module.
+EXTRAS = {"z3": "analysis", "pyarrow": "impact", "dask": "impact", "distributed": "impact", "sqlalchemy": "audit",
+          "cryptography": "audit", "psycopg": "postgres", "fastapi": "serve", "starlette": "serve", "uvicorn": "serve",
+          "pydantic": "serve", "fastapi_offline": "serve"}
+
+
+def _missing_extra(error: ModuleNotFoundError) -> Unavailable | None:
+    """A library of an extra that is not installed here: which extra installs it."""
+    top = (error.name or "").split(".")[0]
+    if top not in EXTRAS:
+        return None
+    return Unavailable(f"this command needs `{top}`, which is not installed: pip install 'lexgraph[{EXTRAS[top]}]'")
 
 
 def _database_error(error: Exception) -> str | None:
@@ -88,6 +103,12 @@ def _run(args: argparse.Namespace) -> int:
     except Error as error:
         print("\n".join(error.messages()), file=sys.stderr)
         return error.exit_code
+    except ModuleNotFoundError as error:
+        unavailable = _missing_extra(error)
+        if unavailable is None:
+            raise
+        print("\n".join(unavailable.messages()), file=sys.stderr)
+        return unavailable.exit_code
     except Exception as error:
         message = _database_error(error)
         if message is None:
