@@ -9,7 +9,6 @@ canonical JSON, text or a self-contained HTML page. Everything is sorted, so out
 from __future__ import annotations
 
 import html
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from lexgraph.engine import model as m
 from lexgraph.engine.check import Law
 from lexgraph.engine.evaluate import law_numbering, render_citation, zh_number
 from lexgraph.engine.graph import PRINCIPLE_ZH, Priority, competitors, decide_priority
+from rich.cells import cell_len
 
 from .decisions import LawContext
 from .render import dumps
@@ -301,10 +301,6 @@ def diff(baseline: LawContext, amended: LawContext) -> AmendmentDiff:
 # ------------------------------------------------------------------ text
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
-
-
 _NO_LINE_START = set("、，。；：？！）》」』”’%")
 
 
@@ -316,7 +312,7 @@ def _wrap(text: str, width: int) -> list[str]:
     for para in text.split("\n") if text else ["—"]:
         line, w = "", 0
         for ch in para:
-            cw = _width(ch)
+            cw = cell_len(ch)
             if w + cw > width - 2 and not (ch in _NO_LINE_START and w + cw <= width):
                 lines.append(line)
                 line, w = "", 0
@@ -327,7 +323,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _pad(s: str, width: int) -> str:
-    return s + " " * (width - _width(s))
+    return s + " " * (width - cell_len(s))
 
 
 def render_text(d: AmendmentDiff, column: int = 44) -> str:
