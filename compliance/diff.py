@@ -4,6 +4,9 @@ rule graph), and the conflicts between competing rules that the amendment introd
 
 The one public entry point is `diff(baseline, amended) -> AmendmentDiff`; renderers turn it into
 canonical JSON, text or a self-contained HTML page. Everything is sorted, so output is deterministic.
+
+Longer than ~400 lines: the diff and its three renderers of the same 修改对照表; the HTML renderer moves
+to the package templates with the other HTML pages (issue 17 part B).
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ durable_rules' sharp edges, and what this module does about each (docs/monitor.m
 - not thread-safe, at most 1,024 live sessions → one dedicated worker thread owns the host and
   is fed by a queue; a case's session is deleted as soon as the case is reported, so at most one
   session is ever live.
+
+Longer than ~400 lines: the reference evaluator and the durable_rules compilation of one plan sit
+side by side, so that their transitions can be read (and are tested) against each other.
 """
 
 from __future__ import annotations
