@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lexgraph.compliance.decisions import LawContext
-from lexgraph.engine.diagnostics import Diagnostic
+from lexgraph.engine.diagnostics import Diagnostic, LexgraphError  # LexgraphError: SourceError's old name
 from lexgraph.engine.errors import (
     AcknowledgementError,
     ApplicationError,
@@ -45,9 +45,6 @@ if TYPE_CHECKING:
     from lexgraph.compliance.diff import AmendmentDiff
     from lexgraph.compliance.monitor import Watched
     from lexgraph.engine.check import Law
-
-LexgraphError = SourceError  # the name the engine has used for errors in the sources
-
 
 def load_law(law_dirs: list[Path] | None = None, amendments: list[Path] | None = None,
              parameters: Mapping[str, str] | None = None, exclude: list[Path] | None = None) -> LawContext:
