@@ -24,6 +24,7 @@ from lexgraph.engine.errors import (
     EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USAGE,
+    AuditError,
     Error,
     InputError,
     SourceError,
@@ -53,20 +54,18 @@ EXTRAS = {"z3": "analysis", "pyarrow": "impact", "dask": "impact", "distributed"
           "pydantic": "serve", "fastapi_offline": "serve"}
 
 
-def _missing_extra(error: ModuleNotFoundError) -> Unavailable | None:
-    """A library of an extra that is not installed here: which extra installs it."""
-    top = (error.name or "").split(".")[0]
-    if top not in EXTRAS:
-        return None
-    return Unavailable(f"this command needs `{top}`, which is not installed: pip install 'lexgraph[{EXTRAS[top]}]'")
-
-
-def _database_error(error: Exception) -> str | None:
-    """A database SQLAlchemy could not read (not a database, gone away, refused), said in one line;
-    None for anything else. (By module name: SQLAlchemy is an optional library.)"""
-    if type(error).__module__.startswith("sqlalchemy"):
-        orig = getattr(error, "orig", None) or error
-        return f"the decision log cannot be read or written: {str(orig).splitlines()[0] if str(orig) else type(orig).__name__}"
+def _as_error(raised: Exception) -> Error | None:
+    """A library's exception that is no bug of ours, as one of our errors: a library of an extra that
+    is not installed (which extra installs it), or a database SQLAlchemy could not read (not a
+    database, gone away, refused; by module name, SQLAlchemy being optional). None for anything else."""
+    if isinstance(raised, ModuleNotFoundError):
+        top = (raised.name or "").split(".")[0]
+        if top in EXTRAS:
+            return Unavailable(f"this command needs `{top}`, which is not installed: pip install 'lexgraph[{EXTRAS[top]}]'")
+    elif type(raised).__module__.startswith("sqlalchemy"):
+        orig = getattr(raised, "orig", None) or raised
+        return AuditError("the decision log cannot be read or written: "
+                          f"{str(orig).splitlines()[0] if str(orig) else type(orig).__name__}")
     return None
 
 
@@ -93,28 +92,16 @@ def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
         return code
-    except SourceError as error:
-        if getattr(args, "format", "") == "json":  # the diagnostics as data, on standard output
-            print_diagnostics(error.diagnostics, "json")
+    except Exception as raised:
+        error = raised if isinstance(raised, Error) else _as_error(raised)
+        if error is None:
+            raise
+        if isinstance(error, SourceError) and getattr(args, "format", "") == "json":
+            print_diagnostics(error.diagnostics, "json")  # the diagnostics as data, on standard output
             print(error.messages()[-1], file=sys.stderr)
         else:
             print("\n".join(error.messages()), file=sys.stderr)
         return error.exit_code
-    except Error as error:
-        print("\n".join(error.messages()), file=sys.stderr)
-        return error.exit_code
-    except ModuleNotFoundError as error:
-        unavailable = _missing_extra(error)
-        if unavailable is None:
-            raise
-        print("\n".join(unavailable.messages()), file=sys.stderr)
-        return unavailable.exit_code
-    except Exception as error:
-        message = _database_error(error)
-        if message is None:
-            raise
-        print(f"error: {message}", file=sys.stderr)
-        return EXIT_INPUT
 
 
 __all__ = ["COMMANDS", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "InputError", "add_law_options",
