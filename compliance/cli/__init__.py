@@ -35,8 +35,8 @@ from .common import add_law_options, law_context, print_diagnostics, write_outpu
 
 # The command modules of this package, in the order `lexgraph --help` lists them; each has
 # `register(subparsers)`, which sets `func` to the command's `run(args) -> exit code`.
-COMMANDS: tuple[str, ...] = ("check", "decide", "graph", "test", "coverage", "diff", "audit", "serve", "analyze",
-                             "population", "impact", "monitor")
+COMMANDS: tuple[str, ...] = ("check", "decide", "explain", "graph", "test", "coverage", "diff", "audit", "serve",
+                             "analyze", "population", "impact", "monitor")
 
 
 def build_parser() -> argparse.ArgumentParser:
