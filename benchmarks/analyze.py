@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import z3
-from lexgraph.compliance.analysis import analyze
-from lexgraph.compliance.decisions import LawContext
+from lexgraph.api import LawContext, analyze, load_law
 from lexgraph.engine.loader import bundled_regulations
 from lexgraph.engine.symbolic import Symbolic
 
@@ -98,7 +97,7 @@ def all_pairs(context: LawContext, budget: float) -> dict[str, Any]:
 
 def measure(label: str, law_dirs: list[Path] | None, budget: float, amendments: list[Path] | None = None) -> dict[str, Any]:
     start = time.perf_counter()
-    context = LawContext.load(law_dirs, amendments)
+    context = load_law(law_dirs, amendments)
     load = time.perf_counter() - start
     report = analyze(context, AS_OF)
     s = report.stats

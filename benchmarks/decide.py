@@ -29,8 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `benchmarks` as a package when run as a script
 
+from lexgraph.api import load_law  # noqa: E402
 from lexgraph.compliance.applications import validate_application  # noqa: E402
-from lexgraph.compliance.decisions import LawContext  # noqa: E402
 
 from benchmarks.peers import durable_pr  # noqa: E402
 from benchmarks.peers.cedar_pr import CedarPR  # noqa: E402
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- the whole corpus
     t = time.perf_counter()
-    full = LawContext.load()
+    full = load_law()
     ev = full.evaluator
     for app in apps:  # compile the program of every date's instruments in force, once
         ev.evaluate(app, trace=False)
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     # ---- the permanent-residence slice and the peers
     t = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, pr_law_dir(full, Path(tmp)) as (pr_dir, kept):
-        pr_ctx = LawContext.load([pr_dir])
+        pr_ctx = load_law([pr_dir])
     pr_ev = pr_ctx.evaluator
     cedar = CedarPR()
     slice_mismatches = sum(pr_ev.evaluate(a, trace=False).o[PR] != ev.evaluate(a, trace=False).o[PR] for a in apps)

@@ -152,7 +152,7 @@ def time_openfisca(table: pa.Table, day: dt.date) -> tuple[float, Any]:
 
 def time_lexgraph_points(table: pa.Table, day: dt.date) -> tuple[float, Any, Any]:
     """The same rule through the engine: read the facts from the columns, derive age, points range."""
-    from lexgraph.compliance.decisions import LawContext
+    from lexgraph.api import load_law
     from lexgraph.engine.batch import (
         BatchProgram,
         FactBatch,
@@ -160,7 +160,7 @@ def time_lexgraph_points(table: pa.Table, day: dt.date) -> tuple[float, Any, Any
     )
     from lexgraph.engine.check import fact_paths
 
-    context = LawContext.load()
+    context = load_law()
     bp = BatchProgram(context.evaluator.program(day))
     law = context.law
     table_def = law.points["work_permit_points"]
@@ -183,7 +183,7 @@ def main() -> int:
     args = parser.parse_args()
     n = args.n or (100_000 if args.quick else 1_000_000)
     sys.path.insert(0, str(ROOT))
-    from lexgraph.compliance.impact import impact
+    from lexgraph.api import impact
     from lexgraph.compliance.population import DECISION_DATE, generate
 
     t0 = time.perf_counter()

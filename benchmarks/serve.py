@@ -142,11 +142,11 @@ def start_server(db: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
 
 def in_process(applications: list[dict[str, Any]], seconds: float, summary: bool, log_url: str | None) -> dict[str, Any]:
     """The same decisions without HTTP: validate, decide with proof, render JSON (and log, if asked)."""
+    from lexgraph.api import load_law
     from lexgraph.compliance.audit import DecisionLog
-    from lexgraph.compliance.decisions import LawContext
     from lexgraph.compliance.render import decision_json
 
-    context = LawContext.load()
+    context = load_law()
     log = DecisionLog(log_url) if log_url else None
     for application in applications:
         context.decide(application)

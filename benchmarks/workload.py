@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from lexgraph.compliance.decisions import LawContext
+from lexgraph.api import LawContext
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "regulations"

@@ -3,15 +3,14 @@ which articles and rules no scenario exercises."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lexgraph.engine.errors import ScenarioError
 from lexgraph.engine.trace import Decision, RuleProof
 
 from .decisions import LawContext
@@ -27,10 +26,6 @@ class Scenario:
     amendments: list[Path]
     parameters: dict[str, str]
     law: list[Path] | None = None  # regulation folders (default: the bundled corpus)
-
-
-class ScenarioError(Exception):
-    """A scenario file that cannot be read: its path and what is wrong, in one line."""
 
 
 def load_scenarios(root: Path) -> list[Scenario]:
@@ -158,59 +153,3 @@ def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> Coverag
         articles_total=len(cited_articles), articles_uncovered=sorted(fmt(a) for a in cited_articles - covered_articles),
         articles_without_rules=sorted(fmt(a) for a in set(law.articles) - cited_articles),
         failures=failures)
-
-
-def cmd_coverage(args: argparse.Namespace) -> int:
-    report = coverage(args.scenarios, args.law)
-    if args.format == "json":
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True))
-    else:
-        for path, problems in report.failures.items():
-            for p in problems:
-                print(f"FAIL {path}: {p}")
-        for r in report.rules_uncovered:
-            print(f"uncovered rule: {r}")
-        for a in report.articles_uncovered:
-            print(f"uncovered article: {a}")
-        covered = report.rules_total - len(report.rules_uncovered)
-        print(f"rules covered: {covered}/{report.rules_total}; articles with rules covered: "
-              f"{report.articles_total - len(report.articles_uncovered)}/{report.articles_total}; "
-              f"text-only articles: {len(report.articles_without_rules)}; failing scenarios: {len(report.failures)}")
-    bad = report.failures or report.rules_uncovered or report.articles_uncovered
-    if bad:
-        print("coverage gate failed", file=sys.stderr)
-    return 1 if bad else 0
-
-
-def cmd_test(args: argparse.Namespace) -> int:
-    """Run scenario files as tests (as `opa test` and `openfisca test` do): each passes or fails with
-    the outcome, citation or missing fact that differs."""
-    results = [r for root in args.paths for r in run_scenarios(root, args.law)]
-    failed = [(s, problems) for s, _, problems in results if problems]
-    if args.format == "json":
-        print(json.dumps({"passed": len(results) - len(failed), "failed": len(failed),
-                          "failures": {str(s.path): problems for s, problems in failed}}, ensure_ascii=False, indent=2))
-    else:
-        for scenario, _, problems in results:
-            if problems:
-                print(f"FAIL {scenario.path}: {scenario.description}")
-                for problem in problems:
-                    print(f"     {problem}")
-            elif args.verbose:
-                print(f"PASS {scenario.path}")
-        print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    return 1 if failed else 0
-
-
-def register(sub: Any) -> None:
-    t = sub.add_parser("test", help="run scenario files as tests: pass, or fail with what differs")
-    t.add_argument("paths", type=Path, nargs="*", default=[Path("tests/scenarios")], metavar="PATH")
-    t.add_argument("--law", type=Path, action="append")
-    t.add_argument("--format", choices=["text", "json"], default="text")
-    t.add_argument("-v", "--verbose", action="store_true", help="list passing scenarios too")
-    t.set_defaults(func=cmd_test)
-    p = sub.add_parser("coverage", help="which articles and rules no scenario exercises (and failing scenarios)")
-    p.add_argument("scenarios", type=Path)
-    p.add_argument("--law", type=Path, action="append")
-    p.add_argument("--format", choices=["text", "json"], default="text")
-    p.set_defaults(func=cmd_coverage)

@@ -4,22 +4,22 @@ rule graph), and the conflicts between competing rules that the amendment introd
 
 The one public entry point is `diff(baseline, amended) -> AmendmentDiff`; renderers turn it into
 canonical JSON, text or a self-contained HTML page. Everything is sorted, so output is deterministic.
+
+Longer than ~400 lines: the diff and its three renderers of the same 修改对照表; the HTML renderer moves
+to the package templates with the other HTML pages (issue 17 part B).
 """
 
 from __future__ import annotations
 
-import argparse
 import html
-import sys
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from lexgraph.engine import model as m
 from lexgraph.engine.check import Law
 from lexgraph.engine.evaluate import law_numbering, render_citation, zh_number
 from lexgraph.engine.graph import PRINCIPLE_ZH, Priority, competitors, decide_priority
+from rich.cells import cell_len
 
 from .decisions import LawContext
 from .render import dumps
@@ -304,10 +304,6 @@ def diff(baseline: LawContext, amended: LawContext) -> AmendmentDiff:
 # ------------------------------------------------------------------ text
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
-
-
 _NO_LINE_START = set("、，。；：？！）》」』”’%")
 
 
@@ -319,7 +315,7 @@ def _wrap(text: str, width: int) -> list[str]:
     for para in text.split("\n") if text else ["—"]:
         line, w = "", 0
         for ch in para:
-            cw = _width(ch)
+            cw = cell_len(ch)
             if w + cw > width - 2 and not (ch in _NO_LINE_START and w + cw <= width):
                 lines.append(line)
                 line, w = "", 0
@@ -330,7 +326,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _pad(s: str, width: int) -> str:
-    return s + " " * (width - _width(s))
+    return s + " " * (width - cell_len(s))
 
 
 def render_text(d: AmendmentDiff, column: int = 44) -> str:
@@ -452,7 +448,7 @@ def render_html(d: AmendmentDiff) -> str:
     return "\n".join(parts)
 
 
-# ------------------------------------------------------------------ command
+# ------------------------------------------------------------------ rendering by format
 
 
 def render(d: AmendmentDiff, fmt: str) -> str:
@@ -461,28 +457,3 @@ def render(d: AmendmentDiff, fmt: str) -> str:
     if fmt == "html":
         return render_html(d)
     return render_text(d)
-
-
-def cmd_diff(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, EXIT_USAGE, law_context, write_output
-
-    if not args.amendments:
-        print("error: lexgraph diff needs an amendment: --with AMENDMENT", file=sys.stderr)
-        return EXIT_USAGE
-    # An adopted amendment inside the folder (国务院令第814号) is diffed against the folder without it.
-    baseline = LawContext.load([args.dir], exclude=args.amendments)
-    amended = law_context(args, [args.dir])
-    out = render(diff(baseline, amended), args.format)
-    write_output(out, args.output)
-    return EXIT_OK
-
-
-def register(sub: Any) -> None:
-    from .cli import add_law_options
-
-    p = sub.add_parser("diff", help="修改对照表: what an amendment changes — articles, rules, permits, conflicts")
-    p.add_argument("dir", type=Path, help="the regulation folder the amendment applies to")
-    add_law_options(p, law_flag=False)
-    p.add_argument("--format", choices=["text", "json", "html"], default="text")
-    p.add_argument("-o", "--output", type=Path)
-    p.set_defaults(func=cmd_diff)

@@ -10,13 +10,11 @@ JSON.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import html
 import os
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from lexgraph.engine.batch import BatchEvaluator, BatchResult, FactBatch, applic
 from lexgraph.engine.check import calls
 
 from .decisions import LawContext
-from .render import decision_json, dumps, render_text
+from .render import decision_json, render_text
 
 OUTCOMES = {1: "eligible", 0: "ineligible", -1: "undetermined"}
 AGE_BANDS = ((0, 17, "<18"), (18, 25, "18-25"), (26, 35, "26-35"), (36, 45, "36-45"), (46, 55, "46-55"),
@@ -557,7 +555,7 @@ def render_impact_html(report: dict[str, Any]) -> str:
             f"</head><body>{''.join(body)}</body></html>\n")
 
 
-# --------------------------------------------------------------------------- command
+# --------------------------------------------------------------------------- the entry point
 
 
 def impact(population: Path, amendments: list[Path], parameters: dict[str, str], law_dirs: list[Path] | None = None,
@@ -574,70 +572,3 @@ def impact(population: Path, amendments: list[Path], parameters: dict[str, str],
     spec.contexts()  # fail fast, here, on a bad amendment or parameter
     merged = run_chunks(spec, table, workers, scheduler, chunk_rows, progress)
     return build_report(spec, table, merged, examples, population.name)
-
-
-@dataclass
-class _Progress:
-    bar: Any = None
-    task: Any = None
-    calls: list[int] = field(default_factory=list)
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, total=total)
-
-
-def cmd_impact(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from .population import PopulationError
-
-    if not args.amendments:
-        print("error: --with AMENDMENT is required", file=sys.stderr)
-        return 2
-    if not args.population.is_file():
-        print(f"error: {args.population}: no such population file", file=sys.stderr)
-        return 1
-    console = Console(stderr=True)
-    progress = _Progress()
-    try:
-        if console.is_terminal:
-            with Progress(console=console, transient=True) as bar:
-                progress.bar, progress.task = bar, bar.add_task("deciding", total=None)
-                report = _run(args, progress)
-        else:
-            report = _run(args, progress)
-    except (PopulationError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    if args.format == "json":
-        text = dumps(report)
-    elif args.format == "html":
-        text = render_impact_html(report)
-    else:
-        text = render_impact_text(report)
-    from .cli import write_output
-
-    write_output(text, args.output)
-    return 0
-
-
-def _run(args: argparse.Namespace, progress: _Progress) -> dict[str, Any]:
-    return impact(args.population, args.amendments, dict(args.parameters), getattr(args, "law", None), args.as_of,
-                  args.workers, args.scheduler, args.examples, progress)
-
-
-def register(sub: Any) -> None:
-    from .cli import _date, add_law_options
-
-    p = sub.add_parser("impact", help="how an amendment changes the decisions of a population, and why")
-    p.add_argument("population", type=Path, help="a population (.parquet or .jsonl), e.g. from `lexgraph population`")
-    add_law_options(p)
-    p.add_argument("--as-of", type=_date, help="decide every application as of this date (default: its decision_date)")
-    p.add_argument("--format", choices=["text", "json", "html"], default="text")
-    p.add_argument("-o", "--output", type=Path)
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on this Dask distributed scheduler")
-    p.add_argument("--workers", type=int, help="local processes (default: all cores; 1 = in this process)")
-    p.add_argument("--examples", type=int, default=2, help="example applicants per permit, direction and rule (default 2)")
-    p.set_defaults(func=cmd_impact)

@@ -23,15 +23,16 @@ durable_rules' sharp edges, and what this module does about each (docs/monitor.m
 - not thread-safe, at most 1,024 live sessions → one dedicated worker thread owns the host and
   is fed by a queue; a case's session is deleted as soon as the case is reported, so at most one
   session is ever live.
+
+Longer than ~400 lines: the reference evaluator and the durable_rules compilation of one plan sit
+side by side, so that their transitions can be read (and are tested) against each other.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import queue
-import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
@@ -39,7 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lexgraph.engine.obligations import EVENTS, Cond, Match, Plan, PlannedDuty, fields_of, holds, plan
+from lexgraph.engine.errors import MonitorInputError, MonitorUnavailable
+from lexgraph.engine.obligations import EVENTS, Cond, Match, Plan, PlannedDuty, fields_of, holds
 
 NO_DUE = 10**8  # an ordinal beyond any date: the duty has no period the law states
 AS_OF = "__as_of__"  # the last tick of a case's clock
@@ -50,17 +52,6 @@ AS_OF = "__as_of__"  # the last tick of a case's clock
 #   late     detail = line of the (late) discharging event  lapsed    detail = line of the ending event
 #   closed   (an optional duty's window closed unused)     violated  detail = missing holding or ""
 Record = tuple[str, str, int, int, Any]
-
-
-class MonitorInputError(Exception):
-    """Bad events: each problem is (line, field, message); rendered `path:line: field: message`."""
-
-    def __init__(self, path: str, problems: list[tuple[int, str, str]]):
-        self.path, self.problems = path, problems
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self) -> list[str]:
-        return [f"{self.path}:{line}: {fld + ': ' if fld else ''}{msg}" for line, fld, msg in self.problems]
 
 
 # ------------------------------------------------------------------ reading events
@@ -250,10 +241,6 @@ def _durable() -> Any:
             "the monitor needs durable-rules (Python 3.11 or 3.12): pip install 'lexgraph[monitor]' "
             f"({type(error).__name__}: {error})") from None
     return engine
-
-
-class MonitorUnavailable(RuntimeError):
-    pass
 
 
 def _expr(cond: Cond) -> list[dict[str, Any]]:
@@ -502,46 +489,3 @@ def monitor(cases: Mapping[str, list[dict[str, Any]]], p: Plan, as_of: int, engi
     finally:
         if own:
             runner.close()
-
-
-# ------------------------------------------------------------------ the command
-
-
-def cmd_monitor(args: argparse.Namespace) -> int:
-    from .cli import law_context
-    from .monitor_render import render
-
-    cases = read_events(args.events)
-    context = law_context(args)
-    p = plan(context.law)
-    day = as_of_day(cases, args.as_of)
-    results = monitor(cases, p, day, args.engine)
-    sys.stdout.write(render(results, context.law, dt.date.fromordinal(day), args.format))
-    return 0
-
-
-def register(sub: Any) -> None:
-    from .cli import _date, add_law_options
-
-    p = sub.add_parser("monitor", help="obligations over each case's timeline: met, open, breached, violated")
-    p.add_argument("events", type=Path, help="events.jsonl: one {case, date, type, …} a line, each case in date order")
-    add_law_options(p)
-    p.add_argument("--as-of", type=_date, help="the day the report speaks for (default: the latest event)")
-    p.add_argument("--engine", choices=["durable", "reference"], default="durable",
-                   help="durable_rules (default), or the plain-Python reference evaluator")
-    p.add_argument("--format", choices=["text", "json", "html"], default="text")
-    p.set_defaults(func=_guarded)
-
-
-def _guarded(args: argparse.Namespace) -> int:
-    """Bad events and a missing durable_rules are input errors (exit 1), never a traceback."""
-    try:
-        return cmd_monitor(args)
-    except MonitorInputError as error:
-        for line in error.lines():
-            print(line, file=sys.stderr)
-        print(f"{len(error.problems)} error(s) in the events", file=sys.stderr)
-        return 1
-    except MonitorUnavailable as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1

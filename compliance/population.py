@@ -8,7 +8,6 @@ read back). The distributions, and the seed passages they rest on, are in docs/i
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 from pathlib import Path
@@ -23,6 +22,7 @@ from lexgraph.engine.batch import (
     contract_columns,
     table_from_applications,
 )
+from lexgraph.engine.errors import PopulationError
 
 DECISION_DATE = dt.date(2024, 6, 1)
 
@@ -287,37 +287,4 @@ def read(path: Path) -> pa.Table:
     raise PopulationError(f"{path}: expected a .parquet or .jsonl population")
 
 
-class PopulationError(Exception):
-    """A population file that cannot be read (the message names file:line:col where it can)."""
-
-
-# --------------------------------------------------------------------------- command
-
-
-def cmd_population(args: argparse.Namespace) -> int:
-    if args.n < 1:
-        print("error: --n must be at least 1")
-        return 2
-    if args.output.suffix not in (".parquet", ".jsonl"):
-        raise PopulationError(f"{args.output}: expected a .parquet or .jsonl output")
-    table = generate(args.n, args.seed, args.decision_date)
-    try:
-        path = write(table, args.output)
-    except OSError as error:
-        raise PopulationError(f"{args.output}: cannot write: {error.strerror or error}") from None
-    print(f"{args.n} applications (seed {args.seed}) → {path}")
-    return 0
-
-
-def register(sub: Any) -> None:
-    p = sub.add_parser("population", help="synthetic applications for impact analysis (Parquet or JSON Lines)")
-    p.add_argument("--n", type=int, default=100_000, help="number of applicants (default 100000)")
-    p.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same population")
-    p.add_argument("--decision-date", type=dt.date.fromisoformat, default=DECISION_DATE,
-                   help="decision_date of every application (default 2024-06-01)")
-    p.add_argument("-o", "--output", type=Path, default=Path("pop.parquet"),
-                   help="output file: .parquet (columnar) or .jsonl (one application per line)")
-    p.set_defaults(func=cmd_population)
-
-
-__all__ = ["contract_columns", "generate", "read", "write", "register"]
+__all__ = ["contract_columns", "generate", "read", "write"]

@@ -240,17 +240,23 @@ class RuleGraph:
         return dict(data)
 
     def to_dot(self) -> str:
-        lines = ["digraph lexgraph {", "  rankdir=LR;", '  node [fontname="Noto Sans CJK SC"];']
+        """Graphviz DOT, written by pydot: a shape per kind of node, each edge labelled with its kind
+        (and the priority principle that orders it). Names are quoted: `rule:x` is not a port."""
+        import pydot
+
+        def quoted(name: str) -> str:
+            return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
         shapes = {"rule": "box", "permit": "doubleoctagon", "instrument": "folder", "provision": "note",
                   "condition": "ellipse", "document": "component", "fact": "plaintext", "points": "tab"}
+        dot = pydot.Dot("lexgraph", graph_type="digraph", rankdir="LR")
+        dot.set_node_defaults(fontname="Noto Sans CJK SC")
         for node, data in sorted(self.g.nodes(data=True)):
-            kind = data.get("type") or node.split(":", 1)[0]
-            lines.append(f'  "{node}" [shape={shapes.get(kind, "ellipse")}];')
+            dot.add_node(pydot.Node(quoted(node), shape=shapes.get(data.get("type") or node.split(":", 1)[0], "ellipse")))
         for a, b, data in sorted(self.g.edges(data=True), key=lambda e: (e[0], e[1], e[2]["kind"])):
             label = data["kind"] + (f" ({PRINCIPLE_ZH[data['principle']]})" if "principle" in data else "")
-            lines.append(f'  "{a}" -> "{b}" [label="{label}"];')
-        lines.append("}")
-        return "\n".join(lines) + "\n"
+            dot.add_edge(pydot.Edge(quoted(a), quoted(b), label=label))
+        return str(dot.to_string())
 
 
 def _provision_or_instrument(target: str) -> str:

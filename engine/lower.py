@@ -1,4 +1,7 @@
-"""Stage 2 — lower: Lark tree → typed model (one FileModel per source file)."""
+"""Stage 2 — lower: Lark tree → typed model (one FileModel per source file).
+
+Longer than ~400 lines: one lowering per rule of the grammar, in the grammar's order; split, each
+part would be a fragment of one tree walk."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """Stage 2's output — the typed model of the law: frozen dataclasses, each with a source span.
 
 Spans are excluded from equality so that two encodings of the same law compare equal.
+
+Longer than ~400 lines: one dataclass per construct of the language, and the model reads best whole.
 """
 
 from __future__ import annotations

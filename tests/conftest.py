@@ -17,7 +17,7 @@ def _at_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def corpus():  # type: ignore[no-untyped-def]
-    from lexgraph.compliance.decisions import LawContext
+    from lexgraph.api import load_law
 
     os.chdir(ROOT)
-    return LawContext.load()
+    return load_law()

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 import z3
-from lexgraph.compliance.analysis import Finding, Report, add_findings, analyze, finding_id, read_acknowledged
+from lexgraph.api import LawContext, analyze, load_law
+from lexgraph.compliance.analysis import Finding, Report, add_findings, finding_id, read_acknowledged
 from lexgraph.compliance.applications import validate_application
 from lexgraph.compliance.coverage import check_scenario, load_scenarios, proofs
-from lexgraph.compliance.decisions import LawContext
 from lexgraph.engine.symbolic import Symbolic
 from lexgraph.engine.trace import Decision
 
@@ -42,13 +42,13 @@ def outcome(decision: Decision, permit: str) -> str:
 
 @pytest.fixture(scope="module")
 def planted() -> tuple[LawContext, Report]:
-    context = LawContext.load([FIXTURES / "planted"])
+    context = load_law([FIXTURES / "planted"])
     return context, analyze(context, AS_OF)
 
 
 @pytest.fixture(scope="module")
 def real() -> tuple[LawContext, Report, float]:
-    context = LawContext.load([REGULATIONS])
+    context = load_law([REGULATIONS])
     start = time.perf_counter()
     report = analyze(context, AS_OF)
     return context, report, time.perf_counter() - start
@@ -144,7 +144,7 @@ def test_planted_undecidable_outcome(planted: tuple[LawContext, Report]) -> None
 
 
 def test_closure_is_structural_and_listed_only_with_all() -> None:
-    context = LawContext.load([FIXTURES / "planted"])
+    context = load_law([FIXTURES / "planted"])
     full = analyze(context, AS_OF, structural=True)
     closure = {f.permit: f for f in full.by_kind("closure")}
     f = closure["permanent_residence"]
@@ -174,7 +174,7 @@ def test_every_planted_witness_is_valid_and_verified(planted: tuple[LawContext, 
 def test_structural_patterns_yield_no_finding() -> None:
     """Enumerated alternatives, requirements, refusal grounds, ranked values and closure are how the law
     is built: none is a finding; --all lists each under its own kind, every witness reproducing it."""
-    context = LawContext.load([FIXTURES / "compatible"])
+    context = load_law([FIXTURES / "compatible"])
     report = analyze(context, AS_OF)
     assert report.findings == [] and report.stats["rules"] == 11
     assert report.stats["candidates"] < report.stats["pairs"]
@@ -198,7 +198,7 @@ ROUTES = {
 
 
 def test_amendment_conflicts_resolved_in_its_favour_by_override() -> None:
-    context = LawContext.load([REGULATIONS], [AMENDMENT])
+    context = load_law([REGULATIONS], [AMENDMENT])
     report = analyze(context, AS_OF)
     by_rules = {frozenset(f.rules): f for f in report.by_kind("conflict")}
     for permit, (new, old) in ROUTES.items():
@@ -213,7 +213,7 @@ def test_amendment_without_its_priority_clause_leaves_them_unresolved(tmp_path: 
     text = AMENDMENT.read_text(encoding="utf-8")
     stripped = tmp_path / "no_priority.lex"
     stripped.write_text("\n".join(line for line in text.splitlines() if not line.strip().startswith("overrides")), encoding="utf-8")
-    context = LawContext.load([REGULATIONS], [stripped])
+    context = load_law([REGULATIONS], [stripped])
     report = analyze(context, AS_OF)
     by_rules = {frozenset(f.rules): f for f in report.by_kind("conflict")}
     gating = {f.id for f in report.gating}
@@ -235,7 +235,7 @@ REFORM_ROUTES = {
 
 @pytest.mark.skipif(not REFORM.exists(), reason="the reform amendment has not landed yet")
 def test_reform_amendment_against_the_employer_requirement(tmp_path: Path) -> None:
-    context = LawContext.load([REGULATIONS], [REFORM])
+    context = load_law([REGULATIONS], [REFORM])
     report = analyze(context, AS_OF)
     by_rules = {frozenset(f.rules): f for f in report.by_kind("conflict")}
     for permit, (new, old) in REFORM_ROUTES.items():
@@ -249,7 +249,7 @@ def test_reform_amendment_against_the_employer_requirement(tmp_path: Path) -> No
     stripped = tmp_path / "independent_application.lex"
     stripped.write_text("\n".join(line for line in REFORM.read_text(encoding="utf-8").splitlines()
                                    if not line.strip().startswith("overrides")), encoding="utf-8")
-    bare = analyze(LawContext.load([REGULATIONS], [stripped]), AS_OF)
+    bare = analyze(load_law([REGULATIONS], [stripped]), AS_OF)
     gating = {frozenset(f.rules) for f in bare.gating}
     for new, old in REFORM_ROUTES.values():
         assert frozenset((new, old)) in gating
@@ -298,8 +298,8 @@ def test_real_corpus_resolved_conflicts_are_decided_by_their_winner(real: tuple[
 def test_finding_ids_are_stable() -> None:
     assert finding_id("conflict", ["b", "a"]) == finding_id("conflict", ["a", "b"])
     assert finding_id("conflict", ["a", "b"]) != finding_id("overlap", ["a", "b"])
-    first = analyze(LawContext.load([FIXTURES / "planted"]), AS_OF)
-    second = analyze(LawContext.load([FIXTURES / "planted"]), AS_OF)
+    first = analyze(load_law([FIXTURES / "planted"]), AS_OF)
+    second = analyze(load_law([FIXTURES / "planted"]), AS_OF)
     assert [f.id for f in first.findings] == [f.id for f in second.findings]
 
 
@@ -309,7 +309,7 @@ def test_finding_ids_are_stable() -> None:
 def test_symbolic_encoding_agrees_with_the_evaluator_on_every_scenario() -> None:
     """Pin each scenario application's facts in z3: every rule's applicability and every permit's
     outcome must come out exactly (true / false / unknown) as the compiled evaluator computes them."""
-    context = LawContext.load([REGULATIONS])
+    context = load_law([REGULATIONS])
     # z3 searches applications filed on their decision date (engine/symbolic.py: application_date)
     scenarios = [s for s in load_scenarios(ROOT / "tests" / "scenarios") if not s.amendments and not s.parameters
                  and s.application.get("application_date", s.application["decision_date"]) == s.application["decision_date"]]
@@ -362,7 +362,7 @@ def test_cli_emits_scenarios_that_pass_as_tests(tmp_path: Path) -> None:
     for scenario in load_scenarios(out):
         key = tuple(scenario.amendments)
         if key not in contexts:
-            contexts[key] = LawContext.load([REGULATIONS], list(scenario.amendments))
+            contexts[key] = load_law([REGULATIONS], list(scenario.amendments))
         assert scenario.expect
         _, problems = check_scenario(scenario, contexts[key])
         assert not problems, (scenario.path.name, problems)
@@ -403,7 +403,7 @@ def test_default_report_is_the_reviewed_list(entry: dict[str, Any]) -> None:
     means in law and what a drafter does — and nothing reviewed has silently gone. Regenerate after a corpus
     change with `lexgraph analyze regulations/ [--with FILE] --update-reviewed`, then review each TODO."""
     amendments = [REGULATIONS / w for w in entry["with"]]
-    context = LawContext.load([REGULATIONS], amendments)
+    context = load_law([REGULATIONS], amendments)
     report = analyze(context, dt.date.today(), acknowledged=read_acknowledged(REVIEWED))
     found = {f.id: f for f in report.findings}
     reviewed = {e["id"]: e for e in entry["findings"]}
@@ -440,8 +440,8 @@ def test_reform_without_its_priority_clauses_is_reported_unresolved(tmp_path: Pa
     stripped = tmp_path / "independent_application.lex"
     stripped.write_text("\n".join(line for line in REFORM.read_text(encoding="utf-8").splitlines()
                                    if not line.strip().startswith("overrides")), encoding="utf-8")
-    with_clause = analyze(LawContext.load([REGULATIONS], [REFORM]), AS_OF)
-    bare = analyze(LawContext.load([REGULATIONS], [stripped]), AS_OF)
+    with_clause = analyze(load_law([REGULATIONS], [REFORM]), AS_OF)
+    bare = analyze(load_law([REGULATIONS], [stripped]), AS_OF)
     resolved = {(f.permit, f.rules) for f in with_clause.by_kind("conflict") if f.resolution == {"by": "override", "winner": f.rules[0]}}
     unresolved = {(f.permit, f.rules) for f in bare.gating if f.kind == "conflict"}
     permits = {p for p, _ in resolved}
@@ -496,7 +496,7 @@ def test_box_prefilter_never_drops_a_satisfiable_pair(tmp_path_factory: pytest.T
         text = header + "".join(_generated_rule(data.draw, k) for k in range(n))
         folder = tmp_path_factory.mktemp("boxes")
         (folder / "generated.lex").write_text(text, encoding="utf-8")
-        context = LawContext.load([folder])
+        context = load_law([folder])
         program = context.evaluator.program(AS_OF)
         sym = Symbolic(context.law, program, AS_OF)
         boxes = [BoxBuilder(sym).rule_box(i) for i in range(len(program.rules))]
@@ -555,7 +555,7 @@ def test_symbolic_encoding_agrees_with_the_evaluator_on_generated_applications(l
 
     dirs, amendments = {"baseline": ([REGULATIONS], []), "reform": ([REGULATIONS], [REFORM]),
                         "planted": ([FIXTURES / "planted"], []), "compatible": ([FIXTURES / "compatible"], [])}[law]
-    context = LawContext.load(dirs, amendments)
+    context = load_law(dirs, amendments)
     apps = generate(120, seed=14)
     assert _agree(context, apps, AS_OF) == 120
 

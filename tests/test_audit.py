@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lexgraph.api import LawContext, load_law
 from lexgraph.compliance.audit import (
     HASHED,
     DecisionLog,
@@ -31,7 +32,6 @@ from lexgraph.compliance.audit import (
     record_hash,
 )
 from lexgraph.compliance.cli import main
-from lexgraph.compliance.decisions import LawContext
 from lexgraph.compliance.render import decision_json, render_text
 from lexgraph.engine.loader import bundled_regulations
 from sqlalchemy import text
@@ -59,7 +59,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def context() -> LawContext:
-    return LawContext.load()
+    return load_law()
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,7 @@ def test_replay_uses_the_stored_sources_after_the_corpus_changes(url: str, appli
                                                                  tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(bundled_regulations(), corpus, ignore=shutil.ignore_patterns("amendments", "__pycache__"))
-    context = LawContext.load([corpus], [FAST_TRACK], {"min_years_in_post": "9"})
+    context = load_law([corpus], [FAST_TRACK], {"min_years_in_post": "9"})
     log = DecisionLog(url)
     recorded = log.record(application, decision_json(context.decide(application)), context, [FAST_TRACK],
                           {"min_years_in_post": "9"})
@@ -320,10 +320,10 @@ def test_an_export_re_hashes_offline_with_any_json_library(url: str, context: La
 @pytest.mark.parametrize("tamper", ["alter", "delete"])
 def test_verify_checks_the_stored_sources(url: str, application: dict[str, Any], tamper: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    context = LawContext.load(None, [FAST_TRACK], {"min_years_in_post": "9"})
+    context = load_law(None, [FAST_TRACK], {"min_years_in_post": "9"})
     log = DecisionLog(url)
     log.record(application, decision_json(context.decide(application)), context, [FAST_TRACK], {"min_years_in_post": "9"})
-    base = LawContext.load()
+    base = load_law()
     log.record(application, decision_json(base.decide(application)), base)
     result = log.verify()
     assert result.ok and result.sources == 2, result.problem

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lexgraph.compliance.decisions import LawContext
+from lexgraph.api import LawContext, load_law
 from lexgraph.compliance.population import generate
 from lexgraph.engine.batch import (
     BatchEvaluator,
@@ -28,17 +28,17 @@ CODE = {True: 1, False: 0, None: -1}
 
 @pytest.fixture(scope="module")
 def baseline() -> LawContext:
-    return LawContext.load()
+    return load_law()
 
 
 @pytest.fixture(scope="module")
 def amended() -> LawContext:
-    return LawContext.load(None, [FIXTURE], {"pass_mark": "45"})
+    return load_law(None, [FIXTURE], {"pass_mark": "45"})
 
 
 @pytest.fixture(scope="module")
 def reform() -> LawContext:
-    return LawContext.load(None, [REFORM], {"pass_mark": "40"})
+    return load_law(None, [REFORM], {"pass_mark": "40"})
 
 
 def _node(path: str) -> dict[str, Any]:

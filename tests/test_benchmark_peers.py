@@ -15,8 +15,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's `benchmarks` package
 
+from lexgraph.api import LawContext, load_law  # noqa: E402
 from lexgraph.compliance.applications import validate_application  # noqa: E402
-from lexgraph.compliance.decisions import LawContext  # noqa: E402
 
 from benchmarks.peers import durable_pr  # noqa: E402
 from benchmarks.peers.cedar_pr import CedarPR  # noqa: E402
@@ -33,13 +33,13 @@ def apps() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def full() -> LawContext:
-    return LawContext.load()
+    return load_law()
 
 
 @pytest.fixture(scope="module")
 def pr_ctx(full: LawContext, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LawContext]:
     with pr_law_dir(full, tmp_path_factory.mktemp("bench")) as (law_dir, _kept):
-        yield LawContext.load([law_dir])
+        yield load_law([law_dir])
 
 
 def test_workload_follows_the_contract_and_is_deterministic(apps: list[dict[str, Any]]) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lexgraph.api import LawContext, load_law
 from lexgraph.compliance.coverage import load_scenarios
-from lexgraph.compliance.decisions import LawContext
 from lexgraph.compliance.render import decision_json, dumps
 from lexgraph.engine import model as m
 from lexgraph.engine.check import contract_schema
@@ -59,7 +59,7 @@ def test_the_reported_date_is_the_decisions_own_on_a_warm_context(corpus: LawCon
     first = corpus.decide({**EXAMPLE, "decision_date": "2020-01-01"})
     second = corpus.decide({**EXAMPLE, "decision_date": "2024-06-01"})
     assert (first.as_of, second.as_of) == ("2020-01-01", "2024-06-01")
-    assert decision_json(second) == decision_json(LawContext.load().decide({**EXAMPLE, "decision_date": "2024-06-01"}))
+    assert decision_json(second) == decision_json(load_law().decide({**EXAMPLE, "decision_date": "2024-06-01"}))
 
 
 def test_a_value_never_carries_another_laws_parameter(tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_a_value_never_carries_another_laws_parameter(tmp_path: Path) -> None:
                                 'rule fee_value {\n  conclude value work_permit.fee = params.fee\n  source "fixture"\n}\n')
     application = {**EXAMPLE, "requested": ["work_permit"]}
     for n in range(120):  # programs are created and collected; their addresses are reused
-        context = LawContext.load([law], parameters={"fee": str(n)})
+        context = load_law([law], parameters={"fee": str(n)})
         assert permit(context.decide(application), "work_permit").detail["fee"] == n
         del context
         gc.collect()
@@ -86,7 +86,7 @@ rule grant_or {
   source "fixture"
 }
 """)
-    context = LawContext.load([law])
+    context = load_law([law])
     base = {"id": "chain", "decision_date": "2024-06-01", "requested": ["work_permit", "z_visa"],
             "applicant": {"nationality": "FRA", "birth_date": "1980-01-01", "english_proficient": False}}
     decision = context.decide(base)
@@ -106,11 +106,11 @@ CASES: list[tuple[str, list[str], dict[str, str], str]] = [
 _DECIDE_ONE = """
 import json, sys
 from pathlib import Path
-from lexgraph.compliance.decisions import LawContext
+from lexgraph.api import LawContext, load_law
 from lexgraph.compliance.render import decision_json, dumps
 path, amendments, parameters, day = json.loads(sys.argv[1])
 app = {**json.loads(Path(path).read_text(encoding="utf-8")), "decision_date": day}
-context = LawContext.load(None, [Path(a) for a in amendments], parameters)
+context = load_law(None, [Path(a) for a in amendments], parameters)
 sys.stdout.write(dumps(decision_json(context.decide(app))))
 """
 
@@ -124,7 +124,7 @@ def test_one_warm_process_decides_as_fresh_processes_do() -> None:
         path, amendments, parameters, day = CASES[k]
         key = (tuple(amendments), tuple(sorted(parameters.items())))
         if key not in contexts:
-            contexts[key] = LawContext.load(None, [Path(a) for a in amendments], parameters)
+            contexts[key] = load_law(None, [Path(a) for a in amendments], parameters)
         app = {**json.loads((ROOT / path).read_text(encoding="utf-8")), "decision_date": day}
         warm[k] = dumps(decision_json(contexts[key].decide(app)))
     for k in (0, 3, 5, 6, 9, 11):  # a fresh interpreter each
@@ -264,7 +264,7 @@ def test_a_points_condition_shows_the_total_and_each_factor(corpus: LawContext) 
 
 
 def test_a_proposal_is_never_an_instrument_in_force() -> None:
-    reform = LawContext.load(None, [REFORM])
+    reform = load_law(None, [REFORM])
     decision = reform.decide(EXAMPLE)
     assert "independent_application" not in decision.instruments
     assert decision.amendment_status == {"independent_application": "proposed"}
@@ -275,7 +275,7 @@ def test_a_proposal_is_never_an_instrument_in_force() -> None:
 
 
 def test_set_aside_only_by_a_rule_that_applies_else_it_waits_for_it() -> None:
-    reform = LawContext.load(None, [REFORM])
+    reform = load_law(None, [REFORM])
     app = {"id": "waits", "decision_date": "2024-06-01", "requested": ["work_permit"], "route": "independent",
            "applicant": {"nationality": "FRA", "birth_date": "1980-01-01", "criminal_record": False,
                          "security_risk": False, "fraud_in_application": False, "health_ok": True}}

@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from lexgraph.api import LawContext, LexgraphError, diff, load_law
 from lexgraph.compliance.cli import main
 from lexgraph.compliance.coverage import check_scenario, load_scenarios
-from lexgraph.compliance.decisions import LawContext
-from lexgraph.compliance.diff import AmendmentDiff, diff, render
-from lexgraph.engine.diagnostics import LexgraphError
+from lexgraph.compliance.diff import AmendmentDiff, render
 from lexgraph.engine.pipeline import check_sources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,12 +30,12 @@ SEEDS = next((p for p in (ROOT.parent / "shared" / "seeds", Path("/work/shared/s
 
 @pytest.fixture(scope="module")
 def fixture_diff() -> AmendmentDiff:
-    return diff(LawContext.load([BASELINE]), LawContext.load([BASELINE], [FIXTURE]))
+    return diff(load_law([BASELINE]), load_law([BASELINE], [FIXTURE]))
 
 
 @pytest.fixture(scope="module")
 def reform() -> tuple[LawContext, LawContext]:
-    return LawContext.load([REGULATIONS]), LawContext.load([REGULATIONS], [REFORM])
+    return load_law([REGULATIONS]), load_law([REGULATIONS], [REFORM])
 
 
 # ------------------------------------------------------------------ the fixture: golden files
@@ -161,12 +160,12 @@ def test_without_the_priority_clause_the_conflicts_are_unresolved(tmp_path: Path
     assert stripped != text
     copy = tmp_path / "no_clause.lex"
     copy.write_text(stripped, encoding="utf-8")
-    d = diff(reform[0], LawContext.load([REGULATIONS], [copy]))
+    d = diff(reform[0], load_law([REGULATIONS], [copy]))
     with_employer_route = [c for c in d.conflicts if any(r.endswith("employer_route") for r in c.rules)]
     assert with_employer_route and all(c.status == "introduced" and c.after is None for c in with_employer_route)
     # …and so the employer route still bars the independent work permit
     app = json.loads((ROOT / "examples" / "independent_talent.json").read_text(encoding="utf-8"))
-    outcome = {x.permit: x.outcome for x in LawContext.load([REGULATIONS], [copy]).decide(app).decisions}
+    outcome = {x.permit: x.outcome for x in load_law([REGULATIONS], [copy]).decide(app).decisions}
     assert outcome["work_permit"] == "ineligible"
 
 
@@ -189,12 +188,12 @@ def test_pass_mark_and_quota_are_parameters() -> None:
     app = json.loads((ROOT / "examples" / "independent_talent.json").read_text(encoding="utf-8"))
     outcomes = []
     for params in ({}, {"pass_mark": "35"}, {"pass_mark": "36"}, {"independent_pr_quota": "812"}):
-        context = LawContext.load([REGULATIONS], [REFORM], params)
+        context = load_law([REGULATIONS], [REFORM], params)
         outcomes.append(next(x.outcome for x in context.decide(app).decisions if x.permit == "permanent_residence"))
     # the example scores 35 (doctorate 20, age 15) and 812 independent grants were made this year
     assert outcomes == ["eligible", "eligible", "ineligible", "ineligible"]
     with pytest.raises(LexgraphError):
-        LawContext.load([REGULATIONS], [REFORM], {"pass_mark": "high"})
+        load_law([REGULATIONS], [REFORM], {"pass_mark": "high"})
 
 
 SCENARIO_FILES = sorted(SCENARIOS.glob("*.json"))
@@ -212,7 +211,7 @@ def test_reform_scenario(path: Path, scenario_contexts: dict[tuple[object, ...],
     assert any(e.get("cited") for e in scenario.expect)  # each scenario names the citation that grounds it
     key = tuple(sorted(scenario.parameters.items()))
     if key not in scenario_contexts:
-        scenario_contexts[key] = LawContext.load(None, scenario.amendments, scenario.parameters)
+        scenario_contexts[key] = load_law(None, scenario.amendments, scenario.parameters)
     _, problems = check_scenario(scenario, scenario_contexts[key])
     assert problems == []
 

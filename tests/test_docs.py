@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lexgraph.compliance.decisions import LawContext
+from lexgraph.api import load_law
 from lexgraph.compliance.workbench.law import anchor
 from lexgraph.engine.syntax import parse
 
@@ -34,7 +34,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_instrument_article_and_rule_is_on_a_generated_page(built: Path) -> None:
-    law = LawContext.load().law
+    law = load_law().law
     assert law.instruments
     for inst in law.instruments.values():
         page = built / "corpus" / f"{inst.id}.html"

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lexgraph.api import impact, load_law
 from lexgraph.compliance.cli import main
-from lexgraph.compliance.decisions import LawContext
-from lexgraph.compliance.impact import impact
 from lexgraph.compliance.population import generate, read, write
 from lexgraph.compliance.render import dumps
 from lexgraph.engine.batch import applications_from_table
@@ -34,7 +33,7 @@ def test_counts_equal_a_plain_loop_over_decide(population: Path) -> None:
     report = _report(population)  # the default quota does not bind on 600 applicants
     # the documented quota semantics decide everyone not over the quota with the count at 0
     apps = [{**a, "quota": {"independent_grants_this_year": 0}} for a in applications_from_table(read(population))]
-    before, after = LawContext.load(), LawContext.load(None, [FIXTURE])
+    before, after = load_law(), load_law(None, [FIXTURE])
     for permit, r in report["permits"].items():
         b = [before.decide({**a, "requested": [permit]}, trace=False).decisions[0].outcome for a in apps]
         a_ = [after.decide({**a, "requested": [permit]}, trace=False).decisions[0].outcome for a in apps]

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from lexgraph.api import LawContext, load_law
 from lexgraph.compliance.coverage import Scenario, check_scenario, load_scenarios
-from lexgraph.compliance.decisions import LawContext
 from lexgraph.engine import model as m
 from lexgraph.engine.lower import lower
 from lexgraph.engine.pipeline import check_sources
@@ -55,8 +55,8 @@ def test_good_sources_check_clean(folder: str) -> None:
 
 
 def test_amendment_checks_clean_and_applies_purely() -> None:
-    baseline = LawContext.load([HERE / "good/constructs"])
-    amended = LawContext.load([HERE / "good/constructs"], [HERE / "good/constructs_amendment.lex"], {"pass_mark": "70"})
+    baseline = load_law([HERE / "good/constructs"])
+    amended = load_law([HERE / "good/constructs"], [HERE / "good/constructs_amendment.lex"], {"pass_mark": "70"})
     assert "fixture_law/art_1__para_1__item_2__salary" in baseline.law.rules
     assert "fixture_law/art_1__para_1__item_2__salary" not in amended.law.rules
     assert ("fixture_law", 4) in amended.law.articles and ("fixture_law", 4) not in baseline.law.articles
@@ -141,7 +141,7 @@ _CONTEXTS: dict[tuple[object, ...], LawContext] = {}
 def _context(s: Scenario) -> LawContext:
     key = (tuple(s.law or ()), tuple(s.amendments), tuple(sorted(s.parameters.items())))
     if key not in _CONTEXTS:
-        _CONTEXTS[key] = LawContext.load(s.law, s.amendments, s.parameters)
+        _CONTEXTS[key] = load_law(s.law, s.amendments, s.parameters)
     return _CONTEXTS[key]
 
 

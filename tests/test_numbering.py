@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lexgraph.compliance.decisions import LawContext
-from lexgraph.compliance.diff import diff
+from lexgraph.api import LawContext, diff, load_law
 from lexgraph.engine.evaluate import cited_text, law_numbering, render_citation
 from lexgraph.engine.numbering import renumbered_text
 from lexgraph.engine.pipeline import check_sources
@@ -164,7 +163,7 @@ def test_part_of_an_unknown_instrument_is_an_error(tmp_path: Path) -> None:
 
 
 def test_diff_shows_the_table_of_amendments_with_the_renumbering() -> None:
-    d = diff(LawContext.load([REGULATIONS], exclude=[DECISION]), LawContext.load([REGULATIONS]))
+    d = diff(load_law([REGULATIONS], exclude=[DECISION]), load_law([REGULATIONS]))
     changed = {(a.instrument, a.number): a for a in d.articles}
     art6 = changed[("entry_exit_regulations", 6)]
     assert art6.change == "replaced" and art6.by == "decision_2025_k_visa"
@@ -174,7 +173,7 @@ def test_diff_shows_the_table_of_amendments_with_the_renumbering() -> None:
     assert rules[K_GRANT].change == "added"
     z = rules[Z_GRANT]
     assert (z.change, z.old_citation, z.citation) == ("renumbered", f"{TITLE} 第六条第十二项", f"{TITLE} 第六条第十三项")
-    moved = {r.id for r in LawContext.load([REGULATIONS]).law.rules.values() if r.instrument == "entry_exit_regulations"
+    moved = {r.id for r in load_law([REGULATIONS]).law.rules.values() if r.instrument == "entry_exit_regulations"
              and r.citation and (r.citation.article, r.citation.paragraph) in ((6, 1), (7, 1)) and r.citation.item >= 6}
     assert {r.rule for r in d.rules if r.change == "renumbered"} == moved and len(moved) >= 6
     assert d.amendments[0]["status"] == "adopted"

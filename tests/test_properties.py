@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from lexgraph.compliance.decisions import LawContext
+from lexgraph.api import load_law
 from lexgraph.compliance.render import decision_json, dumps
 from lexgraph.engine.pipeline import check_sources
 from lexgraph.engine.syntax import parse
@@ -103,7 +103,7 @@ def applications(draw: Any) -> dict[str, Any]:
     return app
 
 
-CORPUS = LawContext.load()
+CORPUS = load_law()
 
 
 @settings(max_examples=80, deadline=None)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lexgraph.compliance.coverage import Scenario, check_scenario, coverage, load_scenarios
-from lexgraph.compliance.decisions import LawContext
+from lexgraph.api import LawContext, coverage, load_law
+from lexgraph.compliance.coverage import Scenario, check_scenario, load_scenarios
 
 SCENARIOS = load_scenarios(Path(__file__).parent / "scenarios")
 _CONTEXTS: dict[tuple[object, ...], LawContext] = {}
@@ -18,7 +18,7 @@ def _context(s: Scenario, corpus: LawContext) -> LawContext:
         return corpus
     key = (tuple(s.amendments), tuple(sorted(s.parameters.items())))
     if key not in _CONTEXTS:
-        _CONTEXTS[key] = LawContext.load(s.law, s.amendments, s.parameters)
+        _CONTEXTS[key] = load_law(s.law, s.amendments, s.parameters)
     return _CONTEXTS[key]
 
 

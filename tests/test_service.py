@@ -22,8 +22,8 @@ import jsonschema
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from lexgraph.api import LawContext, load_law
 from lexgraph.compliance.audit import DecisionLog
-from lexgraph.compliance.decisions import LawContext
 from lexgraph.compliance.render import decision_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def client(server: Server) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="module")
 def context() -> LawContext:
-    return LawContext.load()
+    return load_law()
 
 
 def _problem_paths(response: httpx.Response) -> list[str]:
@@ -210,7 +210,7 @@ def test_amendments_at_run_time(client: httpx.Client, tmp_path: Path) -> None:
     assert r.json()["id"] == "fast_track"
     assert client.post("/v1/amendments", json={"source": source}, headers=auth).status_code == 409
     # Chosen per request: the same server decides with and without it, with any parameter value.
-    expected = LawContext.load(None, [FAST_TRACK], {"min_years_in_post": "9"})
+    expected = load_law(None, [FAST_TRACK], {"min_years_in_post": "9"})
     r = client.post("/v1/decisions", params=[("with", "fast_track"), ("set", "min_years_in_post=9")], json=EXAMPLE)
     assert r.status_code == 200, r.text
     law = r.json()["law"]
@@ -260,7 +260,7 @@ def test_metrics_count_requests_and_outcomes(client: httpx.Client) -> None:
     before = decided()
     client.post("/v1/decisions", json=EXAMPLE)
     text = client.get("/metrics").text
-    assert decided() == before + len(decision_json(LawContext.load().decide(EXAMPLE))["decisions"])
+    assert decided() == before + len(decision_json(load_law().decide(EXAMPLE))["decisions"])
     assert 'lexgraph_http_requests_total{method="POST",route="/v1/decisions",status="200"}' in text
     assert 'lexgraph_http_request_duration_seconds_bucket{route="/v1/decisions",le="+Inf"}' in text
 
@@ -627,12 +627,12 @@ def test_the_group_committer_writes_a_large_batch_in_slices(tmp_path: Path) -> N
     learns its own ids once its last decision is written, in order, and the chain verifies."""
     import asyncio
 
+    from lexgraph.api import load_law
     from lexgraph.compliance.audit import DecisionLog
-    from lexgraph.compliance.decisions import LawContext
     from lexgraph.compliance.render import decision_json
     from lexgraph.compliance.service import GroupCommitter
 
-    context = LawContext.load()
+    context = load_law()
     log = DecisionLog(f"sqlite:///{tmp_path / 'log.db'}")
     decision = decision_json(context.evaluator.decide(EXAMPLE, None, trace=True))
 

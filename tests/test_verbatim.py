@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from lexgraph.compliance.decisions import LawContext
+from lexgraph.api import load_law
 from lexgraph.engine import model as m
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ SOURCES = {
 }
 PARAPHRASES = sorted(p for p in REFERENCE.glob("*summary*.md"))
 
-BASELINE = LawContext.load().law
+BASELINE = load_law().law
 ARTICLES = sorted(BASELINE.articles.values(), key=lambda a: (a.instrument, a.number))
 
 
@@ -129,7 +129,7 @@ def test_rules_without_text_say_what_grounds_them() -> None:
 @pytest.mark.skipif(not SEEDS.is_dir() and os.environ.get("CI") != "true", reason="../shared/seeds is not beside the checkout")
 def test_proposal_texts_quote_the_seeds() -> None:
     assert SEEDS.is_dir(), "../shared/seeds must be beside the checkout in CI"
-    reform = LawContext.load(None, [ROOT / "regulations/amendments/independent_application.lex"]).law
+    reform = load_law(None, [ROOT / "regulations/amendments/independent_application.lex"]).law
     seeds = "".join(_squash(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt"))
     proposed = [a for a in reform.articles.values() if reform.instruments[a.instrument].status == "proposed"]
     assert proposed

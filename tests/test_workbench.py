@@ -198,10 +198,10 @@ def test_pages_answer_bad_input_with_4xx(server: str) -> None:
 
 
 def test_citation_search_and_lexer() -> None:
-    from lexgraph.compliance.decisions import LawContext
+    from lexgraph.api import load_law
 
     assert [zh_to_int(t) for t in ("六", "十二", "四十七", "一百零三", "21")] == [6, 12, 47, 103, 21]
-    context = LawContext.load()
+    context = load_law()
     assert [h["href"] for h in search(context, "第四十七条")] == ["/law/exit_entry_law/47"]
     assert any(h["anchor"] == "#rule-entry_exit_regulations-art_6__para_1__item_12" for h in search(context, "z_visa"))
     for source in context.law.sources:  # the lexer reads every source of the corpus without an error token

@@ -19,9 +19,9 @@ GENERATED = "corpus"
 
 
 def _law() -> Any:
-    from lexgraph.compliance.decisions import LawContext
+    from lexgraph.api import load_law
 
-    return LawContext.load()
+    return load_law()
 
 
 def write_pages(app: Any) -> None:
