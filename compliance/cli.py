@@ -22,7 +22,7 @@ from typing import Any
 from lexgraph.engine.diagnostics import Diagnostic, LexgraphError
 from lexgraph.engine.graph import build_graph
 from lexgraph.engine.loader import SUFFIX
-from lexgraph.engine.pipeline import check_sources
+from lexgraph.engine.pipeline import check_law
 
 from .applications import ApplicationError, read_application
 from .coverage import ScenarioError
@@ -76,7 +76,7 @@ def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    law, diagnostics = check_sources([args.dir, *args.amendments])
+    law, diagnostics = check_law([args.dir], args.amendments)
     if not diagnostics and law is not None and not law.sources:
         raise InputError(f"nothing to check: no {SUFFIX} files under `{args.dir}`")
     _print_diagnostics(diagnostics, args.format)

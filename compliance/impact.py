@@ -11,11 +11,14 @@ JSON.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures as cf
 import datetime as dt
 import html
+import multiprocessing as mp
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,9 +27,9 @@ import numpy as np
 import pyarrow as pa
 from lexgraph.engine import model as m
 from lexgraph.engine.batch import BatchEvaluator, BatchResult, FactBatch, applications_from_table
-from lexgraph.engine.check import calls
+from lexgraph.engine.check import Law
 
-from .decisions import LawContext
+from .decisions import LawContent, LawContext
 from .render import decision_json, dumps, render_text
 
 OUTCOMES = {1: "eligible", 0: "ineligible", -1: "undetermined"}
@@ -40,37 +43,15 @@ INDIRECT = "(indirect: an outcome it depends on changed)"
 
 @dataclass(frozen=True)
 class LawSpec:
-    """Everything a worker needs to rebuild both laws (picklable: paths and text only)."""
+    """Everything a worker needs to build both laws: the law by its content (sources and digests,
+    checked on arrival — never a path read on the worker's own disk) and the decision date."""
 
-    law_dirs: tuple[str, ...] | None
-    amendments: tuple[str, ...]
-    parameters: tuple[tuple[str, str], ...]
+    content: LawContent
     as_of: str | None = None
 
     def contexts(self) -> tuple[LawContext, LawContext]:
-        key = self
-        if key not in _CONTEXTS:
-            dirs = [Path(d) for d in self.law_dirs] if self.law_dirs else None
-            before = LawContext.load(dirs)
-            after = LawContext.load(dirs, [Path(a) for a in self.amendments], dict(self.parameters))
-            _CONTEXTS[key] = (before, after)
-        return _CONTEXTS[key]
-
-
-_CONTEXTS: dict[LawSpec, tuple[LawContext, LawContext]] = {}
-
-
-@dataclass(frozen=True)
-class Quota:
-    """An annual quota as docs/amendments.md defines it: a rule of the amendment compares a count
-    fact with a quota parameter; the grant rules that read it are the grants the quota caps."""
-
-    parameter: str
-    limit: int
-    count_fact: str  # e.g. quota.independent_grants_this_year
-    condition_rule: str  # the rule through which applicants over the quota are refused
-    permit: str
-    table: str  # points table ranking the candidates ('' = by applicant id alone)
+        """The law in force and the amended law, from the process's law cache (decisions.CONTEXTS)."""
+        return LawContext.from_content(self.content.without_amendments()), LawContext.from_content(self.content)
 
 
 def amendment_rules(law: Any) -> set[str]:
@@ -78,46 +59,13 @@ def amendment_rules(law: Any) -> set[str]:
     return {r.id for r in law.rules.values() if r.instrument in amendments}
 
 
-def _is_quota(name: str) -> bool:
-    return name == "quota" or name.endswith("_quota")
+def quotas(law: Law) -> list[m.Quota]:
+    """The quotas the law declares (`quota … for PERMIT`), by permit and limit parameter."""
+    return sorted(law.quotas.values(), key=lambda q: (q.permit, q.parameter))
 
 
-def quotas(law: Any) -> list[Quota]:
-    out: list[Quota] = []
-    amended = amendment_rules(law)
-    for rid in sorted(amended):
-        rule = law.rules[rid]
-        for cmp in _compares(rule.when):
-            sides = (cmp.left, cmp.right)
-            param = next((x.parts[1] for x in sides if isinstance(x, m.Path) and x.parts[0] == "params"
-                          and len(x.parts) == 2 and _is_quota(x.parts[1])), None)
-            count = next((x.dotted for x in sides if isinstance(x, m.Path) and x.dotted in law.facts), None)
-            if param is None or count is None:
-                continue
-            names = {c.name for c in rule.conclusions if c.kind == "condition"}
-            for gid in sorted(amended):
-                grant = law.rules[gid]
-                reads = {x.args[0].dotted for x in (calls(grant.when) if grant.when else []) if x.name == "met"}
-                if gid != rid and not (names & reads):
-                    continue
-                tables = sorted({x.args[0].dotted for x in (calls(grant.when) if grant.when else []) if x.name == "points"})
-                for c in grant.conclusions:
-                    if c.kind == "eligible":
-                        out.extend(Quota(param, int(law.parameter_values[param]), count, rid, p, tables[0] if tables else "")
-                                   for p in c.permits)
-    return sorted(set(out), key=lambda q: (q.permit, q.parameter))
-
-
-def _compares(e: m.Expr | None) -> list[m.Compare]:
-    if e is None:
-        return []
-    out: list[m.Compare] = [e] if isinstance(e, m.Compare) else []
-    for attr in ("operands", "args"):
-        for x in getattr(e, attr, ()) or ():
-            out += _compares(x)
-    if isinstance(getattr(e, "operand", None), m.Expr):
-        out += _compares(e.operand)
-    return out
+def _limit(law: Law, quota: m.Quota) -> int:
+    return int(str(law.parameter_values[quota.parameter]))
 
 
 # --------------------------------------------------------------------------- one chunk
@@ -175,9 +123,9 @@ def evaluate_chunk(spec: LawSpec, table: pa.Table) -> dict[str, Any]:
     amended = amendment_rules(after.law)
     base = FactBatch(table)
     groups_before = BatchEvaluator(before.evaluator).run(base, as_of)
-    variants = {"after0": {q.count_fact: 0 for q in qs}}
+    variants = {"after0": {q.counts: 0 for q in qs}}
     if qs:
-        variants["afterq"] = {q.count_fact: max(q.limit, 0) for q in qs}
+        variants["afterq"] = {q.counts: max(_limit(after.law, q), 0) for q in qs}
     out: dict[str, Any] = {"n": n}
     for p in permits:
         out[f"before:{p}"] = np.full(n, -1, dtype="int8")
@@ -198,8 +146,8 @@ def evaluate_chunk(spec: LawSpec, table: pa.Table) -> dict[str, Any]:
                 for q in qs:
                     key = f"points:{q.permit}:{q.parameter}"
                     out.setdefault(key, np.zeros(n, dtype="float64"))
-                    if q.table:
-                        lo, _hi = ra.points[q.table]
+                    if q.ranked_by:
+                        lo, _hi = ra.points[q.ranked_by]
                         out[key][rows] = np.broadcast_to(lo, (len(rows),))
     return out
 
@@ -267,42 +215,55 @@ def _deciding_rule(rb: BatchResult, ra: BatchResult, permit: str, b: Any, a: Any
 # --------------------------------------------------------------------------- running the chunks
 
 
-def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, scheduler: str | None = None,
-               chunk_rows: int = 100_000, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Evaluate `table` in chunks — inline, on local processes, or on a Dask cluster — and merge by row."""
-    n = table.num_rows
-    starts = list(range(0, n, chunk_rows)) or [0]
-    chunks = [table.slice(s, chunk_rows) for s in starts]
-    results: list[dict[str, Any]] = [{} for _ in chunks]
-    done = 0
+class _Inline(cf.Executor):
+    """An executor that runs each task at once, in this process (`--workers 1`)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        future: cf.Future[Any] = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to the caller through the future, as any executor does
+            future.set_exception(error)
+        return future
+
+
+@contextmanager
+def executor(workers: int | None = None, scheduler: str | None = None, tasks: int = 2) -> Iterator[cf.Executor]:
+    """The one executor impact runs on: a Dask cluster's (`Client.get_executor()`) when a scheduler is
+    named, else a pool of local processes (fork where there is one: the workers inherit the laws
+    already built), else this process."""
     if scheduler:
-        from distributed import Client, as_completed
+        from distributed import Client
 
         with Client(scheduler) as client:
-            futures = {client.submit(evaluate_ipc_chunk, spec, _to_ipc(c), pure=False): i for i, c in enumerate(chunks)}
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()
-                done += chunks[futures[fut]].num_rows
-                if progress:
-                    progress(done, n)
-    elif (workers if workers is not None else (os.cpu_count() or 1)) > 1 and len(chunks) > 1:
-        import concurrent.futures as cf
-        import multiprocessing as mp
+            yield client.get_executor(pure=False)
+        return
+    count = min(workers if workers is not None else (os.cpu_count() or 1), tasks)
+    if count <= 1:
+        yield _Inline()
+        return
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    with cf.ProcessPoolExecutor(count, mp_context=mp.get_context(method)) as pool:
+        yield pool
 
-        count = min(workers or os.cpu_count() or 1, len(chunks))
-        # fork where there is one: the workers inherit the loaded laws instead of parsing them again
-        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-        with cf.ProcessPoolExecutor(count, mp_context=mp.get_context(method)) as pool:
-            fmap = {pool.submit(evaluate_ipc_chunk, spec, _to_ipc(c)): i for i, c in enumerate(chunks)}
-            for fut in cf.as_completed(fmap):
-                results[fmap[fut]] = fut.result()
-                done += chunks[fmap[fut]].num_rows
-                if progress:
-                    progress(done, n)
-    else:
-        for i, c in enumerate(chunks):
-            results[i] = evaluate_chunk(spec, c)
-            done += c.num_rows
+
+def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, scheduler: str | None = None,
+               chunk_rows: int = 100_000, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Evaluate `table` in chunks on one executor (this process, local processes or a Dask cluster)
+    and merge by row. A chunk travels as Arrow IPC bytes, the law by its content (LawSpec)."""
+    n = table.num_rows
+    starts = list(range(0, n, chunk_rows)) or [0]
+    results: list[dict[str, Any]] = [{} for _ in starts]
+    done = 0
+    with executor(workers, scheduler, len(starts)) as pool:
+        inline = isinstance(pool, _Inline)
+        futures = {pool.submit(evaluate_chunk if inline else evaluate_ipc_chunk, spec,
+                               table.slice(s, chunk_rows) if inline else _to_ipc(table.slice(s, chunk_rows))): i
+                   for i, s in enumerate(starts)}
+        for future in cf.as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            done += min(chunk_rows, n - starts[i])
             if progress:
                 progress(done, n)
     merged: dict[str, Any] = {"n": n}
@@ -332,17 +293,17 @@ def apply_quotas(spec: LawSpec, merged: dict[str, Any], ids: Any) -> tuple[list[
         needs = np.nonzero((merged[f"after0:{q.permit}"] == 1) & (merged[f"afterq:{q.permit}"] != 1))[0]
         points = merged[f"points:{q.permit}:{q.parameter}"][needs]
         order = needs[np.lexsort((ids[needs], -points))]
-        limit = max(q.limit, 0)
+        limit = max(_limit(after.law, q), 0)
         refused = order[limit:]
         refused_any[refused] = True
-        count = counts.setdefault(q.count_fact, np.zeros(n, dtype="int64"))
+        count = counts.setdefault(q.counts, np.zeros(n, dtype="int64"))
         count[order[:limit]] = np.arange(min(limit, len(order)))
         count[refused] = limit
         cut = float(merged[f"points:{q.permit}:{q.parameter}"][order[limit - 1]]) if 0 < limit <= len(order) else None
-        report.append({"parameter": q.parameter, "limit": q.limit, "permit": q.permit, "count_fact": q.count_fact,
-                       "ranked_by": q.table or "applicant id", "needing_quota": int(len(needs)),
+        report.append({"parameter": q.parameter, "limit": _limit(after.law, q), "permit": q.permit, "count_fact": q.counts,
+                       "ranked_by": q.ranked_by or "applicant id", "needing_quota": int(len(needs)),
                        "granted": int(min(len(needs), limit)), "refused_over_quota": int(len(refused)),
-                       "lowest_points_granted": _num(cut), "refused_through": q.condition_rule})
+                       "lowest_points_granted": _num(cut), "refused_through": q.through})
     for p in permits:  # refused rows: decided with the counts at their limits, dependants included
         if f"afterq:{p}" in merged:
             merged[f"after:{p}"][refused_any] = merged[f"afterq:{p}"][refused_any]
@@ -350,7 +311,7 @@ def apply_quotas(spec: LawSpec, merged: dict[str, Any], ids: Any) -> tuple[list[
     for q in quotas(after.law):
         rule, a, b = merged[f"rule:{q.permit}"], merged[f"after:{q.permit}"], merged[f"before:{q.permit}"]
         over = refused_any & (a != b) & (merged[f"after0:{q.permit}"] == 1)
-        rule[over] = code_of.get(q.condition_rule, code_of["quota"])
+        rule[over] = code_of.get(q.through, code_of["quota"])
     return report, counts
 
 
@@ -568,9 +529,7 @@ def impact(population: Path, amendments: list[Path], parameters: dict[str, str],
     from .population import read
 
     table = read(population)
-    spec = LawSpec(tuple(str(d.resolve()) for d in law_dirs) if law_dirs else None,
-                   tuple(str(a.resolve()) for a in amendments), tuple(sorted(parameters.items())),
-                   as_of.isoformat() if as_of else None)
+    spec = LawSpec(LawContent.of(law_dirs, amendments, parameters), as_of.isoformat() if as_of else None)
     spec.contexts()  # fail fast, here, on a bad amendment or parameter
     merged = run_chunks(spec, table, workers, scheduler, chunk_rows, progress)
     return build_report(spec, table, merged, examples, population.name)
