@@ -54,11 +54,11 @@ def amend(baseline: Law, amendments: Amendment | Sequence[Amendment]) -> Law:
     sources = [*baseline.sources, *(s for a in values for s in a.sources)]
     merged, diagnostics = check(files, sources)
     if diagnostics:
-        raise LexgraphError(_blamed(diagnostics, values))
+        raise LexgraphError(_blamed(diagnostics, values, merged))
     carried = apply_operations(merged)
     again, diagnostics = check([as_file(carried, frozenset(carried.applied_amendments))], sources)
     if diagnostics:
-        raise LexgraphError(_blamed(diagnostics, values))
+        raise LexgraphError(_blamed(diagnostics, values, merged))
     values_set = {**again.parameter_values, **{k: v for k, v in baseline.parameter_values.items() if k in again.parameters}}
     ops = (*baseline.amend_ops, *(op for a in values for f in a.files for op in f.amend_ops))
     # the rules as the amendments wrote them (a replacing rule still says what it replaced)
@@ -66,9 +66,9 @@ def amend(baseline: Law, amendments: Amendment | Sequence[Amendment]) -> Law:
                    parameter_values=values_set, origin=baseline.origin)
 
 
-def _blamed(diagnostics: list[Diagnostic], amendments: tuple[Amendment, ...]) -> list[Diagnostic]:
+def _blamed(diagnostics: list[Diagnostic], amendments: tuple[Amendment, ...], merged: Law | None = None) -> list[Diagnostic]:
     """Diagnostics in the amendments' own text stand; one in the baseline's text is what applying
-    an amendment did to it, so it is said at the operation (or replacing rule) that touched what it
+    an amendment did to it, so it is said at the operation (or replacing rule) that removed what it
     names, else at the amendment's declaration, with where in the baseline it shows."""
     own = {s.path: s.text for a in amendments for s in a.sources}
     out: list[Diagnostic] = []
@@ -76,24 +76,38 @@ def _blamed(diagnostics: list[Diagnostic], amendments: tuple[Amendment, ...]) ->
         if d.span.path in own:
             out.append(d)
             continue
-        span, amendment = _culprit(d.message, amendments)
+        span, amendment = _culprit(d.message, amendments, merged)
         where = f" (in the baseline at {d.span})" if d.span.line else ""
         out.append(Diagnostic(d.code, f"once amendment `{amendment}` is applied: {d.message}{where}", span,
                               excerpt_of(own.get(span.path, ""), span.line)))
     return out
 
 
-def _culprit(message: str, amendments: tuple[Amendment, ...]) -> tuple[Span, str]:
+def _removed(rule: m.Rule | None) -> set[str]:
+    """The names a removed rule took with it: its id, label, and the conditions it concluded."""
+    if rule is None:
+        return set()
+    return {rule.id, rule.label, *(c.name for c in rule.conclusions if c.kind == "condition")} - {""}
+
+
+def _culprit(message: str, amendments: tuple[Amendment, ...], merged: Law | None) -> tuple[Span, str]:
     names = set(re.findall(r"`([^`]+)`", message))
+    rules = merged.rules if merged is not None else {}
     first: tuple[Span, str] | None = None
     for a in amendments:
         for f in a.files:
             for op in f.amend_ops:
-                targets = {op.rule, op.rule.split("/")[-1], f"{op.instrument}/art_{op.article_number}"}
-                if names & targets or (op.kind.endswith("article") and f"{op.instrument}/art_{op.article_number}" in message):
+                if op.kind == "repeal_rule":
+                    target = op.rule if "/" in op.rule else f"{op.amendment}/{op.rule}"
+                    gone = {op.rule, *_removed(rules.get(target))}
+                else:
+                    article = f"{op.instrument}/art_{op.article_number}"
+                    gone = {article, *(n for r in rules.values() if r.citation and (r.citation.instrument, r.citation.article)
+                                       == (op.instrument, op.article_number) for n in _removed(r))}
+                if names & gone or any(g in message for g in gone if "/" in g):
                     return op.span, op.amendment
             for rule in f.rules:
-                if rule.replaces and names & {rule.replaces, rule.replaces.split("/")[-1]}:
+                if rule.replaces and names & {rule.replaces, *_removed(rules.get(rule.replaces))}:
                     return rule.span, rule.instrument
             for inst in f.instruments:
                 if first is None and inst.kind == "amendment":
