@@ -17,9 +17,9 @@ import html
 import multiprocessing as mp
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -247,30 +247,57 @@ def executor(workers: int | None = None, scheduler: str | None = None, tasks: in
         yield pool
 
 
+def run_stream(spec: LawSpec, chunks: Iterable[pa.Table], total: int, tasks: int, workers: int | None = None,
+               scheduler: str | None = None, progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, Any], pa.Table]:
+    """Evaluate the chunks as they come on one executor (this process, local processes or a Dask
+    cluster), at most two in flight per worker so the population is never held whole; merge the
+    per-row outcomes by row. A chunk travels as Arrow IPC bytes, the law by its content (LawSpec).
+    Returns the merged outcomes and the REPORT_COLUMNS of every row."""
+    results: dict[int, dict[str, Any]] = {}
+    kept: list[pa.Table] = []
+    sizes: dict[int, int] = {}
+    done = 0
+    count = min(workers if workers is not None else (os.cpu_count() or 1), tasks)
+    with executor(workers, scheduler, tasks) as pool:
+        inline = isinstance(pool, _Inline)
+        pending: dict[cf.Future[dict[str, Any]], int] = {}
+
+        def collect(futures: Iterable[cf.Future[dict[str, Any]]]) -> None:
+            nonlocal done
+            for future in futures:
+                i = pending.pop(future)
+                results[i] = future.result()
+                done += sizes[i]
+                if progress:
+                    progress(done, total)
+
+        for i, chunk in enumerate(chunks):
+            sizes[i] = chunk.num_rows
+            kept.append(chunk.select(list(REPORT_COLUMNS)))
+            future = pool.submit(evaluate_chunk, spec, chunk) if inline else pool.submit(evaluate_ipc_chunk, spec, _to_ipc(chunk))
+            pending[future] = i
+            if len(pending) >= 2 * max(count, 1):
+                finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                collect(finished)
+        collect(cf.as_completed(list(pending)))
+    if not results:
+        from .population import PopulationError
+
+        raise PopulationError("the population has no applicants")
+    ordered = [results[i] for i in sorted(results)]
+    merged: dict[str, Any] = {"n": total}
+    for key in ordered[0]:
+        if key != "n":
+            merged[key] = np.concatenate([r[key] for r in ordered])
+    return merged, pa.concat_tables(kept)
+
+
 def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, scheduler: str | None = None,
                chunk_rows: int = 100_000, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Evaluate `table` in chunks on one executor (this process, local processes or a Dask cluster)
-    and merge by row. A chunk travels as Arrow IPC bytes, the law by its content (LawSpec)."""
-    n = table.num_rows
-    starts = list(range(0, n, chunk_rows)) or [0]
-    results: list[dict[str, Any]] = [{} for _ in starts]
-    done = 0
-    with executor(workers, scheduler, len(starts)) as pool:
-        inline = isinstance(pool, _Inline)
-        futures = {pool.submit(evaluate_chunk if inline else evaluate_ipc_chunk, spec,
-                               table.slice(s, chunk_rows) if inline else _to_ipc(table.slice(s, chunk_rows))): i
-                   for i, s in enumerate(starts)}
-        for future in cf.as_completed(futures):
-            i = futures[future]
-            results[i] = future.result()
-            done += min(chunk_rows, n - starts[i])
-            if progress:
-                progress(done, n)
-    merged: dict[str, Any] = {"n": n}
-    for key in results[0]:
-        if key != "n":
-            merged[key] = np.concatenate([r[key] for r in results])
-    return merged
+    """`run_stream` over a table already in memory, in slices of `chunk_rows`."""
+    starts = range(0, max(table.num_rows, 1), chunk_rows)
+    return run_stream(spec, (table.slice(s, chunk_rows) for s in starts), table.num_rows, len(starts), workers, scheduler,
+                      progress)[0]
 
 
 def apply_quotas(spec: LawSpec, merged: dict[str, Any], ids: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -292,7 +319,7 @@ def apply_quotas(spec: LawSpec, merged: dict[str, Any], ids: Any) -> tuple[list[
     for q in quotas(after.law):
         needs = np.nonzero((merged[f"after0:{q.permit}"] == 1) & (merged[f"afterq:{q.permit}"] != 1))[0]
         points = merged[f"points:{q.permit}:{q.parameter}"][needs]
-        order = needs[np.lexsort((ids[needs], -points))]
+        order = needs[np.lexsort((_strings(ids, needs), -points))]
         limit = max(_limit(after.law, q), 0)
         refused = order[limit:]
         refused_any[refused] = True
@@ -315,6 +342,13 @@ def apply_quotas(spec: LawSpec, merged: dict[str, Any], ids: Any) -> tuple[list[
     return report, counts
 
 
+def _strings(column: Any, rows: Any) -> Any:
+    """The values of a string column at `rows` as a numpy array of str (only those rows become objects)."""
+    if isinstance(column, np.ndarray):
+        return column[rows].astype(str)
+    return np.asarray(column.take(pa.array(rows, type=pa.int64())).to_numpy(zero_copy_only=False), dtype=object).astype(str)
+
+
 def _num(x: float | None) -> int | float | None:
     return int(x) if x is not None and float(x).is_integer() else x
 
@@ -322,10 +356,14 @@ def _num(x: float | None) -> int | float | None:
 # --------------------------------------------------------------------------- the report
 
 
+REPORT_COLUMNS = ("id", "applicant.nationality", "applicant.birth_date", "decision_date")
+
+
 def age_bands(table: pa.Table) -> Any:
+    """Each row's age band as a code into AGE_LABELS (the last, 'unknown', where a date is unknown)."""
     birth = table.column("applicant.birth_date")
     day = table.column("decision_date")
-    out = np.full(table.num_rows, "unknown", dtype=object)
+    out = np.full(table.num_rows, len(AGE_BANDS), dtype="int8")
     if not (pa.types.is_date32(birth.type) and pa.types.is_date32(day.type)):
         return out
     valid = np.asarray(birth.is_valid().to_numpy(zero_copy_only=False)) & np.asarray(day.is_valid().to_numpy(zero_copy_only=False))
@@ -339,19 +377,24 @@ def age_bands(table: pa.Table) -> Any:
     yb, mb, db = ymd(b)
     yd, md, dd = ymd(d)
     age = yd - yb - ((md < mb) | ((md == mb) & (dd < db)))
-    for lo, hi, label in AGE_BANDS:
-        out[valid & (age >= lo) & (age <= hi)] = label
+    for code, (lo, hi, _label) in enumerate(AGE_BANDS):
+        out[valid & (age >= lo) & (age <= hi)] = code
     return out
 
 
+AGE_LABELS = np.array([label for _lo, _hi, label in AGE_BANDS] + ["unknown"], dtype=object)
+
+
 def build_report(spec: LawSpec, table: pa.Table, merged: dict[str, Any], examples: int = 2,
-                 source: str = "") -> dict[str, Any]:
+                 source: str = "", rows: Callable[[list[int]], pa.Table] | None = None) -> dict[str, Any]:
+    """The report from the merged per-row outcomes. `table` needs only REPORT_COLUMNS; `rows(indices)`
+    gives the whole rows of the few example applicants (default: taken from `table`)."""
     before, after = spec.contexts()
-    ids = np.asarray(table.column("id").to_numpy(zero_copy_only=False), dtype=object).astype(str)
+    ids = table.column("id")
     quota_report, quota_counts = apply_quotas(spec, merged, ids)
     catalogue = rule_catalogue(spec)
-    nat = table.column("applicant.nationality").fill_null("unknown").to_numpy(zero_copy_only=False).astype(str)
-    bands = age_bands(table).astype(str)
+    nat = table.column("applicant.nationality").fill_null("unknown")
+    bands = age_bands(table)
     permits = sorted(set(before.law.permits) | set(after.law.permits))
     out_permits: dict[str, Any] = {}
     wanted_examples: list[tuple[int, str, str, str]] = []
@@ -364,17 +407,17 @@ def build_report(spec: LawSpec, table: pa.Table, merged: dict[str, Any], example
         for direction, mask in (("gained", gained), ("lost", lost), ("other", (a != b) & ~gained & ~lost)):
             codes, counts = np.unique(rule[mask], return_counts=True)
             for code, count in sorted(zip(codes.tolist(), counts.tolist(), strict=True), key=lambda kv: (-kv[1], catalogue[kv[0]])):
-                rows = np.nonzero(mask & (rule == code))[0][:3]
+                first = np.nonzero(mask & (rule == code))[0][:3]
                 by_rule.append({"direction": direction, "rule": catalogue[code], "count": int(count),
-                                "examples": [str(ids[r]) for r in rows]})
+                                "examples": [str(x) for x in _strings(ids, first)]})
                 if direction != "other":
-                    for r in rows[:examples]:
+                    for r in first[:examples]:
                         wanted_examples.append((int(r), p, direction, catalogue[code]))
         out_permits[p] = {
             "eligible_before": int((b == 1).sum()), "eligible_after": int((a == 1).sum()),
             "undetermined_before": int((b == -1).sum()), "undetermined_after": int((a == -1).sum()),
             "gained": int(gained.sum()), "lost": int(lost.sum()), "transitions": trans, "by_rule": by_rule,
-            "by_nationality": _breakdown(nat, gained, lost), "by_age_band": _breakdown(bands, gained, lost),
+            "by_nationality": _breakdown(nat, gained, lost), "by_age_band": _breakdown(AGE_LABELS[bands], gained, lost),
         }
     overrides = {k: v for k, v in after.law.parameter_values.items() if after.law.parameters[k].default != v}
     return {
@@ -385,33 +428,39 @@ def build_report(spec: LawSpec, table: pa.Table, merged: dict[str, Any], example
                 "parameters_overridden": dict(sorted(overrides.items())), "as_of": spec.as_of},
         "quotas": quota_report,
         "permits": out_permits,
-        "examples": _examples(spec, table, wanted_examples, ids, quota_counts),
+        "examples": _examples(spec, rows or (lambda wanted: table.take(pa.array(wanted, type=pa.int64()))),
+                              wanted_examples, ids, quota_counts),
     }
 
 
 def _breakdown(keys: Any, gained: Any, lost: Any) -> dict[str, dict[str, int]]:
+    """Gained / lost counts per key (a numpy array, or an Arrow column: only the flipped rows are read)."""
     out: dict[str, dict[str, int]] = {}
     for label, mask in (("gained", gained), ("lost", lost)):
-        values, counts = np.unique(keys[mask], return_counts=True)
+        values, counts = np.unique(_strings(keys, np.nonzero(mask)[0]), return_counts=True)
         for v, c in zip(values.tolist(), counts.tolist(), strict=True):
             out.setdefault(str(v), {"gained": 0, "lost": 0})[label] = int(c)
     return dict(sorted(out.items()))
 
 
-def _examples(spec: LawSpec, table: pa.Table, wanted: list[tuple[int, str, str, str]], ids: Any,
+def _examples(spec: LawSpec, rows: Callable[[list[int]], pa.Table], wanted: list[tuple[int, str, str, str]], ids: Any,
               counts: dict[str, Any]) -> list[dict[str, Any]]:
     """Full traces, before and after, for the few example applicants only (after: with the quota
     count each was decided with)."""
     before, after = spec.contexts()
     as_of = dt.date.fromisoformat(spec.as_of) if spec.as_of else None
+    indices = sorted({row for row, *_ in wanted})
+    table = rows(indices)
+    at = {row: i for i, row in enumerate(indices)}
     out = []
     for row, permit, direction, rule in wanted:
-        app = applications_from_table(table.slice(row, 1))[0]
+        one = table.slice(at[row], 1)
+        app = applications_from_table(one)[0]
         asked = {**app, "requested": [permit]}
         d_before = before.decide(asked, as_of)
-        counted = applications_from_table(with_counts(table.slice(row, 1), {k: int(v[row]) for k, v in counts.items()}))[0]
+        counted = applications_from_table(with_counts(one, {k: int(v[row]) for k, v in counts.items()}))[0]
         d_after = after.decide({**counted, "requested": [permit]}, as_of)
-        out.append({"id": str(ids[row]), "permit": permit, "direction": direction, "rule": rule,
+        out.append({"id": str(_strings(ids, [row])[0]), "permit": permit, "direction": direction, "rule": rule,
                     "application": app,
                     "before": decision_json(d_before)["decisions"][0], "after": decision_json(d_after)["decisions"][0],
                     "before_text": render_text(d_before), "after_text": render_text(d_after)})
@@ -526,31 +575,17 @@ def impact(population: Path, amendments: list[Path], parameters: dict[str, str],
            examples: int = 2, progress: Callable[[int, int], None] | None = None,
            chunk_rows: int = 100_000) -> dict[str, Any]:
     """The impact report (a JSON-ready dict) of `amendments` on the population file."""
-    from .population import read
+    from .population import read_batches, read_rows
 
-    table = read(population)
     spec = LawSpec(LawContent.of(law_dirs, amendments, parameters), as_of.isoformat() if as_of else None)
-    spec.contexts()  # fail fast, here, on a bad amendment or parameter
-    merged = run_chunks(spec, table, workers, scheduler, chunk_rows, progress)
-    return build_report(spec, table, merged, examples, population.name)
-
-
-@dataclass
-class _Progress:
-    bar: Any = None
-    task: Any = None
-    calls: list[int] = field(default_factory=list)
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, total=total)
+    spec.contexts()  # fail fast, here, on a bad amendment or parameter; forked workers inherit both laws
+    total, chunks = read_batches(population, chunk_rows)
+    merged, kept = run_stream(spec, chunks, total, max(-(-total // chunk_rows), 1), workers, scheduler, progress)
+    return build_report(spec, kept, merged, examples, population.name, lambda rows: read_rows(population, rows))
 
 
 def cmd_impact(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from .population import PopulationError
+    from .population import PopulationError, progress_bar
 
     if not args.amendments:
         print("error: --with AMENDMENT is required", file=sys.stderr)
@@ -558,14 +593,8 @@ def cmd_impact(args: argparse.Namespace) -> int:
     if not args.population.is_file():
         print(f"error: {args.population}: no such population file", file=sys.stderr)
         return 1
-    console = Console(stderr=True)
-    progress = _Progress()
     try:
-        if console.is_terminal:
-            with Progress(console=console, transient=True) as bar:
-                progress.bar, progress.task = bar, bar.add_task("deciding", total=None)
-                report = _run(args, progress)
-        else:
+        with progress_bar("deciding") as progress:
             report = _run(args, progress)
     except (PopulationError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -582,7 +611,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, progress: _Progress) -> dict[str, Any]:
+def _run(args: argparse.Namespace, progress: Callable[[int, int], None]) -> dict[str, Any]:
     return impact(args.population, args.amendments, dict(args.parameters), getattr(args, "law", None), args.as_of,
                   args.workers, args.scheduler, args.examples, progress)
 

@@ -162,6 +162,8 @@ def _checked(loaded: Loaded) -> tuple[Law, tuple[Diagnostic, ...]]:
         law, diagnostics = check(loaded.files, loaded.sources)
         return law, tuple(sorted([*loaded.diagnostics, *diagnostics], key=lambda d: (d.span, d.code)))
 
+    if loaded.diagnostics:  # a file that could not be read or parsed: nothing worth keeping
+        return make()
     return BASELINES.get(loaded.key, make)
 
 
