@@ -247,57 +247,73 @@ def executor(workers: int | None = None, scheduler: str | None = None, tasks: in
         yield pool
 
 
-def run_stream(spec: LawSpec, chunks: Iterable[pa.Table], total: int, tasks: int, workers: int | None = None,
-               scheduler: str | None = None, progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, Any], pa.Table]:
-    """Evaluate the chunks as they come on one executor (this process, local processes or a Dask
-    cluster), at most two in flight per worker so the population is never held whole; merge the
-    per-row outcomes by row. A chunk travels as Arrow IPC bytes, the law by its content (LawSpec).
-    Returns the merged outcomes and the REPORT_COLUMNS of every row."""
-    results: dict[int, dict[str, Any]] = {}
-    kept: list[pa.Table] = []
-    sizes: dict[int, int] = {}
+Work = tuple[int, Callable[..., dict[str, Any]], tuple[Any, ...]]  # rows, task, its arguments after the LawSpec
+
+
+def run_stream(spec: LawSpec, work: Iterable[Work], total: int, tasks: int, workers: int | None = None,
+               scheduler: str | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Run the chunk tasks as they come on one executor (this process, local processes or a Dask
+    cluster), one more in flight than there are workers, so the population is never held whole;
+    each chunk's per-row outcomes are written into the merged arrays at its rows as it returns."""
+    merged: dict[str, Any] = {"n": total}
+    where: dict[int, tuple[int, int]] = {}  # chunk → (first row, rows)
     done = 0
-    count = min(workers if workers is not None else (os.cpu_count() or 1), tasks)
+    count = max(min(workers if workers is not None else (os.cpu_count() or 1), tasks), 1)
     with executor(workers, scheduler, tasks) as pool:
-        inline = isinstance(pool, _Inline)
         pending: dict[cf.Future[dict[str, Any]], int] = {}
 
         def collect(futures: Iterable[cf.Future[dict[str, Any]]]) -> None:
             nonlocal done
             for future in futures:
                 i = pending.pop(future)
-                results[i] = future.result()
-                done += sizes[i]
+                first, rows = where[i]
+                for key, values in future.result().items():
+                    if key != "n":
+                        if key not in merged:
+                            merged[key] = np.empty(total, dtype=values.dtype)
+                        merged[key][first:first + rows] = values
+                done += rows
                 if progress:
                     progress(done, total)
 
-        for i, chunk in enumerate(chunks):
-            sizes[i] = chunk.num_rows
-            kept.append(chunk.select(list(REPORT_COLUMNS)))
-            future = pool.submit(evaluate_chunk, spec, chunk) if inline else pool.submit(evaluate_ipc_chunk, spec, _to_ipc(chunk))
-            pending[future] = i
-            if len(pending) >= 2 * max(count, 1):
+        first = 0
+        for i, (rows, task, args) in enumerate(work):
+            where[i] = (first, rows)
+            first += rows
+            pending[pool.submit(task, spec, *args)] = i
+            if len(pending) > count:
                 finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
                 collect(finished)
         collect(cf.as_completed(list(pending)))
-    if not results:
+    if not where:
         from .population import PopulationError
 
         raise PopulationError("the population has no applicants")
-    ordered = [results[i] for i in sorted(results)]
-    merged: dict[str, Any] = {"n": total}
-    for key in ordered[0]:
-        if key != "n":
-            merged[key] = np.concatenate([r[key] for r in ordered])
-    return merged, pa.concat_tables(kept)
+    return merged
+
+
+def _table_work(chunks: Iterable[pa.Table], kept: list[pa.Table], inline: bool) -> Iterator[Work]:
+    """Chunks read here: each sent as Arrow IPC (or handed over as it is, in this process); the
+    report's columns kept."""
+    for chunk in chunks:
+        kept.append(chunk.select(list(REPORT_COLUMNS)))
+        yield (chunk.num_rows, evaluate_chunk, (chunk,)) if inline else (chunk.num_rows, evaluate_ipc_chunk, (_to_ipc(chunk),))
+
+
+def evaluate_file_chunk(spec: LawSpec, path: str, groups: tuple[int, ...]) -> dict[str, Any]:
+    """A chunk a local worker reads itself: row groups of a Parquet file on the same machine."""
+    from .population import read_row_groups
+
+    return evaluate_chunk(spec, read_row_groups(Path(path), groups))
 
 
 def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, scheduler: str | None = None,
                chunk_rows: int = 100_000, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """`run_stream` over a table already in memory, in slices of `chunk_rows`."""
+    """The merged outcomes of a table already in memory, in slices of `chunk_rows`."""
     starts = range(0, max(table.num_rows, 1), chunk_rows)
-    return run_stream(spec, (table.slice(s, chunk_rows) for s in starts), table.num_rows, len(starts), workers, scheduler,
-                      progress)[0]
+    inline = (workers if workers is not None else (os.cpu_count() or 1)) <= 1 and not scheduler
+    work = _table_work((table.slice(s, chunk_rows) for s in starts), [], inline or len(starts) <= 1)
+    return run_stream(spec, work, table.num_rows, len(starts), workers, scheduler, progress)
 
 
 def apply_quotas(spec: LawSpec, merged: dict[str, Any], ids: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -575,13 +591,24 @@ def impact(population: Path, amendments: list[Path], parameters: dict[str, str],
            examples: int = 2, progress: Callable[[int, int], None] | None = None,
            chunk_rows: int = 100_000) -> dict[str, Any]:
     """The impact report (a JSON-ready dict) of `amendments` on the population file."""
-    from .population import read_batches, read_rows
+    from .population import read_batches, read_columns, read_rows, row_groups
 
     spec = LawSpec(LawContent.of(law_dirs, amendments, parameters), as_of.isoformat() if as_of else None)
     spec.contexts()  # fail fast, here, on a bad amendment or parameter; forked workers inherit both laws
-    total, chunks = read_batches(population, chunk_rows)
-    merged, kept = run_stream(spec, chunks, total, max(-(-total // chunk_rows), 1), workers, scheduler, progress)
-    return build_report(spec, kept, merged, examples, population.name, lambda rows: read_rows(population, rows))
+    local = (workers if workers is not None else (os.cpu_count() or 1)) > 1 and not scheduler
+    groups = row_groups(population, chunk_rows) if local else []
+    kept: list[pa.Table] = []
+    if len(groups) > 1:  # local workers read their own row groups: nothing of the population passes through here
+        total = sum(rows for rows, _ in groups)
+        work: Iterable[Work] = ((rows, evaluate_file_chunk, (str(population.resolve()), ids)) for rows, ids in groups)
+        kept.append(read_columns(population, list(REPORT_COLUMNS)))
+        tasks = len(groups)
+    else:
+        total, chunks = read_batches(population, chunk_rows)
+        tasks = max(-(-total // chunk_rows), 1)
+        work = _table_work(chunks, kept, not local and not scheduler or tasks <= 1)
+    merged = run_stream(spec, work, total, tasks, workers, scheduler, progress)
+    return build_report(spec, pa.concat_tables(kept), merged, examples, population.name, lambda rows: read_rows(population, rows))
 
 
 def cmd_impact(args: argparse.Namespace) -> int:

@@ -314,6 +314,41 @@ def read_batches(path: Path, rows: int) -> tuple[int, Iterator[pa.Table]]:
     return parquet.metadata.num_rows, batches()
 
 
+def row_groups(path: Path, rows: int) -> list[tuple[int, tuple[int, ...]]]:
+    """A Parquet population's row groups gathered into chunks of about `rows` rows: (rows, group
+    numbers) each; [] for another format or a file whose row groups are larger than 2 × `rows`."""
+    if path.suffix != ".parquet":
+        return []
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (OSError, pa.ArrowInvalid) as error:
+        raise PopulationError(f"{path}: not a Parquet population: {error}") from None
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    if not sizes or max(sizes) > 2 * rows:
+        return []
+    out: list[tuple[int, tuple[int, ...]]] = []
+    for i, size in enumerate(sizes):
+        if out and out[-1][0] + size <= rows:
+            out[-1] = (out[-1][0] + size, (*out[-1][1], i))
+        else:
+            out.append((size, (i,)))
+    return out
+
+
+def read_row_groups(path: Path, groups: tuple[int, ...]) -> pa.Table:
+    """These row groups of a Parquet population, in the contract's layout."""
+    return _conform(pq.ParquetFile(path).read_row_groups(list(groups)), arrow_schema())
+
+
+def read_columns(path: Path, columns: list[str]) -> pa.Table:
+    """Only these columns of a Parquet population (a missing one all null)."""
+    schema = arrow_schema()
+    present = set(pq.ParquetFile(path).schema_arrow.names)
+    table = pq.read_table(path, columns=[c for c in columns if c in present])
+    fields = [schema.field(c) for c in columns]
+    return _conform(table, pa.schema(fields))
+
+
 def read_rows(path: Path, indices: list[int]) -> pa.Table:
     """Whole rows of the population by position (the few example applicants of a report): only the
     Parquet row groups that hold them are read."""

@@ -220,3 +220,16 @@ def test_a_bad_quota_declaration_is_an_error_at_its_place(tmp_path: Path, declar
     diagnostics = error.value.diagnostics
     assert any(message in d.message for d in diagnostics), [d.render() for d in diagnostics]
     assert all(d.span.path.endswith("bad_quota.lex") and d.span.line == text[:start].count("\n") + 1 for d in diagnostics)
+
+
+def test_local_workers_reading_their_own_row_groups_give_the_same_report(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+    from lexgraph.compliance.population import row_groups
+    from lexgraph.compliance.render import dumps
+
+    population = tmp_path / "groups.parquet"
+    pq.write_table(generate(500, seed=6), population, row_group_size=120)
+    assert [rows for rows, _ in row_groups(population, 250)] == [240, 240, 20]
+    inline = impact(population, [FIXTURE], {"quota": "7"}, workers=1, examples=1, chunk_rows=250)
+    local = impact(population, [FIXTURE], {"quota": "7"}, workers=2, examples=1, chunk_rows=250)
+    assert dumps(inline) == dumps(local) and inline["quotas"][0]["granted"] == 7
