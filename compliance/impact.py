@@ -112,44 +112,62 @@ def evaluate_chunk(spec: LawSpec, table: pa.Table) -> dict[str, Any]:
     """Decide one chunk: under the law in force; under the amended law with every quota count at 0
     ('after0'); and, when there are quotas, with every count at its limit ('afterq'). Per permit:
     outcome codes, the rule that made the difference (a code into rule_catalogue); per quota: the
-    candidates' points."""
+    candidates' points. 'afterq' is decided only for the rows a quota can touch (eligible for a
+    quota's permit at count 0: docs/amendments.md); on every other row it is never read, and
+    holds the 'after0' codes."""
     before, after = spec.contexts()
     as_of = dt.date.fromisoformat(spec.as_of) if spec.as_of else None
     n = table.num_rows
     qs = quotas(after.law)
-    catalogue = rule_catalogue(spec)
-    code_of = {r: i for i, r in enumerate(catalogue)}
+    code_of = {r: i for i, r in enumerate(rule_catalogue(spec))}
     permits = sorted(set(before.law.permits) | set(after.law.permits))
     amended = amendment_rules(after.law)
-    base = FactBatch(table)
-    groups_before = BatchEvaluator(before.evaluator).run(base, as_of)
-    variants = {"after0": {q.counts: 0 for q in qs}}
-    if qs:
-        variants["afterq"] = {q.counts: max(_limit(after.law, q), 0) for q in qs}
     out: dict[str, Any] = {"n": n}
     for p in permits:
         out[f"before:{p}"] = np.full(n, -1, dtype="int8")
-    for name, counts in variants.items():
-        batch = base.with_columns(with_counts(table, counts), counts) if counts else base
-        groups_after = BatchEvaluator(after.evaluator).run(batch, as_of)
-        for p in permits:
-            out[f"{name}:{p}"] = np.full(n, -1, dtype="int8")
-            out[f"rule_{name}:{p}"] = np.full(n, -1, dtype="int16")
-        for (rows, rb), (_rows, ra) in _aligned(groups_before, groups_after):
-            for p in permits:
-                b = rb.outcome_codes(p) if p in rb.outcomes else np.zeros(len(rows), dtype="int8")
-                a = ra.outcome_codes(p) if p in ra.outcomes else np.zeros(len(rows), dtype="int8")
-                out[f"before:{p}"][rows] = b
-                out[f"{name}:{p}"][rows] = a
-                out[f"rule_{name}:{p}"][rows] = _deciding_rule(rb, ra, p, b, a, code_of, amended)
-            if name == "after0":
-                for q in qs:
-                    key = f"points:{q.permit}:{q.parameter}"
-                    out.setdefault(key, np.zeros(n, dtype="float64"))
-                    if q.ranked_by:
-                        lo, _hi = ra.points[q.ranked_by]
-                        out[key][rows] = np.broadcast_to(lo, (len(rows),))
+    base = FactBatch(table)
+    groups_before = BatchEvaluator(before.evaluator).run(base, as_of)
+    counts = {q.counts: 0 for q in qs}
+    batch = base.with_columns(with_counts(table, counts), counts) if counts else base
+    groups_after = BatchEvaluator(after.evaluator).run(batch, as_of)
+    for p in permits:
+        out[f"after0:{p}"] = np.full(n, -1, dtype="int8")
+        out[f"rule_after0:{p}"] = np.full(n, -1, dtype="int16")
+    for (rows, rb), (_rows, ra) in _aligned(groups_before, groups_after):
+        _outcomes(out, "after0", rows, rb, ra, permits, code_of, amended, with_before=True)
+        for q in qs:
+            key = f"points:{q.permit}:{q.parameter}"
+            out.setdefault(key, np.zeros(n, dtype="float64"))
+            if q.ranked_by:
+                lo, _hi = ra.points[q.ranked_by]
+                out[key][rows] = np.broadcast_to(lo, (len(rows),))
+    if not qs:
+        return out
+    for p in permits:
+        out[f"afterq:{p}"] = out[f"after0:{p}"].copy()
+        out[f"rule_afterq:{p}"] = out[f"rule_after0:{p}"].copy()
+    touched = np.nonzero(_any([out[f"after0:{q.permit}"] == 1 for q in qs], n))[0]
+    if len(touched):
+        sub = table.take(pa.array(touched, type=pa.int64()))
+        counts = {q.counts: max(_limit(after.law, q), 0) for q in qs}
+        sub_base = FactBatch(sub)
+        sub_before = BatchEvaluator(before.evaluator).run(sub_base, as_of)
+        sub_after = BatchEvaluator(after.evaluator).run(sub_base.with_columns(with_counts(sub, counts), counts), as_of)
+        for (rows, rb), (_rows, ra) in _aligned(sub_before, sub_after):
+            _outcomes(out, "afterq", touched[rows], rb, ra, permits, code_of, amended, with_before=False)
     return out
+
+
+def _outcomes(out: dict[str, Any], name: str, rows: Any, rb: BatchResult, ra: BatchResult, permits: list[str],
+              code_of: dict[str, int], amended: set[str], with_before: bool) -> None:
+    """Write one date group's outcome codes (and the rule that made each difference) at `rows`."""
+    for p in permits:
+        b = rb.outcome_codes(p) if p in rb.outcomes else np.zeros(len(rows), dtype="int8")
+        a = ra.outcome_codes(p) if p in ra.outcomes else np.zeros(len(rows), dtype="int8")
+        if with_before:
+            out[f"before:{p}"][rows] = b
+        out[f"{name}:{p}"][rows] = a
+        out[f"rule_{name}:{p}"][rows] = _deciding_rule(rb, ra, p, b, a, code_of, amended)
 
 
 def _aligned(gb: list[tuple[Any, BatchResult]], ga: list[tuple[Any, BatchResult]]) -> list[tuple[tuple[Any, BatchResult], tuple[Any, BatchResult]]]:
