@@ -29,7 +29,6 @@ from lexgraph.engine.pipeline import (
     baseline_of,
     content_key,
     load_keyed,
-    read_amendment,
     read_files,
     with_parameters,
 )
@@ -99,7 +98,7 @@ class LawContent:
         loaded = read_files(list(law_dirs or [default]))
         if loaded.diagnostics:
             raise LexgraphError(loaded.diagnostics)
-        values = [read_amendment(a).sources for a in amendments]
+        values = [a.sources for a in loaded.amendments(amendments)]
         return cls(tuple(loaded.sources), tuple(values), tuple(sorted(parameters.items())), origin,
                    (content_key(loaded.sources), *(content_key(v) for v in values)))
 

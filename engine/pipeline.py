@@ -97,6 +97,12 @@ class Loaded:
     files: list[m.FileModel]
     sources: list[m.SourceFile]
     diagnostics: list[Diagnostic]
+    paths: frozenset[Path] = frozenset()  # every file read (resolved)
+
+    def amendments(self, paths: Iterable[Path] | None) -> tuple[Amendment, ...]:
+        """The amendment values of `paths`, but those already read here (an adopted decision in the
+        folder named again with `--with` is part of the law once)."""
+        return tuple(read_amendment(a) for a in paths or [] if a.resolve() not in self.paths)
 
     @property
     def key(self) -> str:
@@ -144,7 +150,7 @@ def read_files(roots: list[Path], exclude: list[Path] | None = None) -> Loaded:
             continue
         files.append(file_model)
         queue.extend((key.parent / target, span) for target, span in file_model.imports)
-    return Loaded(files, sources, diagnostics)
+    return Loaded(files, sources, diagnostics, frozenset(seen))
 
 
 def digest(sources: list[m.SourceFile] | tuple[m.SourceFile, ...], parameters: dict[str, object] | None = None) -> str:
@@ -252,7 +258,7 @@ def load_keyed(
         origin = ", ".join(str(d) for d in law_dirs)
     loaded = read_files(list(law_dirs or [default]), exclude)
     baseline = _baseline(loaded)
-    values = tuple(read_amendment(a) for a in amendments or [])
+    values = loaded.amendments(amendments)
     law = with_parameters(amended(baseline, loaded.key, values), parameters)
     key = (loaded.key, *(content_key(a.sources) for a in values), repr(sorted((parameters or {}).items())), origin)
     return key, replace(law, origin=origin)
@@ -278,6 +284,6 @@ def check_law(roots: list[Path], amendments: list[Path]) -> tuple[Law | None, li
     if diagnostics:
         return law, list(diagnostics)
     try:
-        return amended(_baseline(loaded), loaded.key, tuple(read_amendment(a) for a in amendments)), []
+        return amended(_baseline(loaded), loaded.key, loaded.amendments(amendments)), []
     except LexgraphError as error:
         return None, error.diagnostics
