@@ -197,21 +197,23 @@ def main() -> int:
     if args.impact_only:
         return impact_only(Path(args.impact_only[0]), Path(args.impact_only[1]))
     n = args.n or (100_000 if args.quick else 1_000_000)
-    from lexgraph.compliance.population import DECISION_DATE, generate, write
+    from lexgraph.compliance.population import DECISION_DATE, read
 
-    t0 = time.perf_counter()
-    table = generate(n, args.seed)
-    gen_s = time.perf_counter() - t0
-    print(f"population: {n} applicants generated in {gen_s:.2f} s")
     amendment = REFORM if REFORM.exists() else ROOT / "tests" / "impact" / "fixture_independent.lex"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "pop.parquet"
-        write(table, path)
-        # impact in a process of its own, as `lexgraph impact` runs: its time and its peak memory
-        # (the process and its workers) are its own, not the generator's or OpenFisca's
+        # the population and the impact each in a process of their own, as `lexgraph population` and
+        # `lexgraph impact` run: impact's time and peak memory (its process and its workers) are its
+        # own — a child forked from this process would carry this process's peak (ru_maxrss survives exec)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", "population", "--n", str(n), "--seed", str(args.seed),
+                        "-o", str(path)], capture_output=True, text=True, check=True)
+        gen_s = time.perf_counter() - t0
+        print(f"population: {n} applicants generated and written in {gen_s:.2f} s")
         run = subprocess.run([sys.executable, __file__, "--impact-only", str(path), str(amendment)],
                              capture_output=True, text=True, check=True)
         measured = json.loads(run.stdout.strip().splitlines()[-1])
+        table = read(path)
     impact_s, impact_mb, report = measured["seconds"], measured["peak_memory_mb"], measured["report"]
     flips = {p: (r["gained"], r["lost"]) for p, r in report["permits"].items()}
     print(f"impact ({amendment.name}; baseline and amendment, all {len(flips)} permits, quotas, report): {impact_s:.2f} s, "
