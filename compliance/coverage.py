@@ -53,14 +53,12 @@ def run_scenarios(root: Path, law_dirs: list[Path] | None = None,
     loaded once (`base`, when given, is the law of `law_dirs` already loaded); return each with its
     decision and how it differs from what it expects."""
     scenarios = load_scenarios(root)
-    contexts: dict[tuple[Any, ...], LawContext] = {(tuple(law_dirs or ()), (), ()): base} if base else {}
     out = []
     for scenario in scenarios:
-        dirs = scenario.law or law_dirs
-        key = (tuple(dirs or ()), tuple(scenario.amendments), tuple(sorted(scenario.parameters.items())))
-        if key not in contexts:
-            contexts[key] = LawContext.load(dirs, scenario.amendments, scenario.parameters)
-        decision, problems = check_scenario(scenario, contexts[key])
+        plain = not (scenario.law or scenario.amendments or scenario.parameters)
+        context = base if base is not None and plain else LawContext.load(scenario.law or law_dirs, scenario.amendments,
+                                                                          scenario.parameters)
+        decision, problems = check_scenario(scenario, context)
         out.append((scenario, decision, problems))
     return out
 

@@ -9,11 +9,12 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 
 # The grammar's keywords (grammar/lexgraph.lark), grouped for colour.
 DECLARATIONS = ("instrument", "article", "paragraph", "item", "rule", "fact", "derive", "permit", "document",
-                "parameter", "amendment", "import", "condition", "consequence", "obligation", "prohibition", "duty")
+                "parameter", "amendment", "import", "condition", "consequence", "obligation", "prohibition", "duty", "quota")
 ROLES = ("conclude", "eligible", "ineligible", "requires", "refusal_ground", "overrides", "strict", "defeasible",
          "when", "unless", "that", "for", "at", "art", "para", "by", "issues", "on", "missing", "documents",
          "holding", "insert", "replace", "replaces", "repeal", "points", "factor", "value", "per", "due", "within",
-         "until", "ends", "from", "to", "fine", "bearer", "optional", "met", "text", "gloss", "note", "source")
+         "until", "ends", "from", "to", "fine", "bearer", "optional", "met", "text", "gloss", "note", "source",
+         "counts", "limit", "ranked", "through")
 OPERATORS = ("and", "or", "not", "all", "any", "of", "in", "max")
 TYPES = ("bool", "integer", "number", "money", "date", "duration", "enum", "ordered", "set", "object",
          "days", "months", "years", "hours")

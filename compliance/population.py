@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -247,29 +248,114 @@ def _arrow(values: Any, null: Any, t: pa.DataType) -> pa.Array:
 # --------------------------------------------------------------------------- files
 
 
-def write(table: pa.Table, path: Path) -> Path:
-    """Write the population to `path`, in the format its suffix names (.parquet or .jsonl) — only that."""
+def write(table: pa.Table, path: Path, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write the population to `path`, in the format its suffix names (.parquet or .jsonl) — only that;
+    `progress(rows written, rows)` after each batch."""
+    step = 100_000 if path.suffix == ".parquet" else 50_000
     if path.suffix == ".parquet":
-        pq.write_table(table, path)
+        with pq.ParquetWriter(path, table.schema) as parquet:
+            for start in range(0, max(table.num_rows, 1), step):
+                parquet.write_table(table.slice(start, step), row_group_size=step)
+                if progress:
+                    progress(min(start + step, table.num_rows), table.num_rows)
     elif path.suffix == ".jsonl":
         with path.open("w", encoding="utf-8") as out:
-            for start in range(0, table.num_rows, 50_000):
-                for app in applications_from_table(table.slice(start, 50_000)):
+            for start in range(0, table.num_rows, step):
+                for app in applications_from_table(table.slice(start, step)):
                     out.write(json.dumps(app, ensure_ascii=False, sort_keys=True) + "\n")
+                if progress:
+                    progress(min(start + step, table.num_rows), table.num_rows)
     else:
         raise PopulationError(f"{path}: expected a .parquet or .jsonl output")
     return path
 
 
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The table in the contract's columnar layout: its columns in order, a missing one all null."""
+    for f in schema:
+        if f.name not in table.column_names:
+            table = table.append_column(f, pa.nulls(table.num_rows, type=f.type))
+    return table.select([f.name for f in schema]).cast(schema)
+
+
+def read_batches(path: Path, rows: int) -> tuple[int, Iterator[pa.Table]]:
+    """The population's size and its rows in batches of at most `rows`, read as they are needed: a
+    Parquet file is streamed record batch by record batch, never held whole (JSON Lines is read whole)."""
+    if path.suffix != ".parquet":
+        table = read(path)
+        return table.num_rows, (table.slice(s, rows) for s in range(0, max(table.num_rows, 1), rows))
+    try:
+        parquet = pq.ParquetFile(path)
+    except (OSError, pa.ArrowInvalid) as error:
+        raise PopulationError(f"{path}: not a Parquet population: {error}") from None
+    schema = arrow_schema()
+
+    def batches() -> Iterator[pa.Table]:
+        for batch in parquet.iter_batches(batch_size=rows):
+            yield _conform(pa.Table.from_batches([batch]), schema)
+
+    return parquet.metadata.num_rows, batches()
+
+
+def row_groups(path: Path, rows: int) -> list[tuple[int, tuple[int, ...]]]:
+    """A Parquet population's row groups gathered into chunks of about `rows` rows: (rows, group
+    numbers) each; [] for another format or a file whose row groups are larger than 2 × `rows`."""
+    if path.suffix != ".parquet":
+        return []
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (OSError, pa.ArrowInvalid) as error:
+        raise PopulationError(f"{path}: not a Parquet population: {error}") from None
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    if not sizes or max(sizes) > 2 * rows:
+        return []
+    out: list[tuple[int, tuple[int, ...]]] = []
+    for i, size in enumerate(sizes):
+        if out and out[-1][0] + size <= rows:
+            out[-1] = (out[-1][0] + size, (*out[-1][1], i))
+        else:
+            out.append((size, (i,)))
+    return out
+
+
+def read_row_groups(path: Path, groups: tuple[int, ...]) -> pa.Table:
+    """These row groups of a Parquet population, in the contract's layout."""
+    return _conform(pq.ParquetFile(path).read_row_groups(list(groups)), arrow_schema())
+
+
+def read_columns(path: Path, columns: list[str]) -> pa.Table:
+    """Only these columns of a Parquet population (a missing one all null)."""
+    schema = arrow_schema()
+    present = set(pq.ParquetFile(path).schema_arrow.names)
+    table = pq.read_table(path, columns=[c for c in columns if c in present])
+    fields = [schema.field(c) for c in columns]
+    return _conform(table, pa.schema(fields))
+
+
+def read_rows(path: Path, indices: list[int]) -> pa.Table:
+    """Whole rows of the population by position (the few example applicants of a report): only the
+    Parquet row groups that hold them are read."""
+    if path.suffix != ".parquet":
+        return read(path).take(pa.array(indices, type=pa.int64()))
+    parquet = pq.ParquetFile(path)
+    starts = np.cumsum([0] + [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)])
+
+    def group_of(i: int) -> int:
+        return int(np.searchsorted(starts, i, side="right")) - 1
+
+    groups = sorted({group_of(i) for i in indices})
+    table = parquet.read_row_groups(groups) if groups else parquet.schema_arrow.empty_table()
+    first: dict[int, int] = {}  # a group's first row within `table`
+    for g in groups:
+        first[g] = sum(int(starts[h + 1] - starts[h]) for h in groups if h < g)
+    local = [first[group_of(i)] + i - int(starts[group_of(i)]) for i in indices]
+    return _conform(table.take(pa.array(local, type=pa.int64())), arrow_schema())
+
+
 def read(path: Path) -> pa.Table:
     """A population from .parquet (the columnar layout) or .jsonl (one application per line)."""
     if path.suffix == ".parquet":
-        table = pq.read_table(path)
-        schema = arrow_schema()
-        missing = [f for f in schema if f.name not in table.column_names]
-        for f in missing:
-            table = table.append_column(f, pa.nulls(table.num_rows, type=f.type))
-        return table.select([f.name for f in schema]).cast(schema)
+        return _conform(pq.read_table(path), arrow_schema())
     if path.suffix == ".jsonl":
         apps = []
         with path.open(encoding="utf-8") as lines:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from lexgraph.engine.diagnostics import LexgraphError
+from lexgraph.engine.pipeline import LRU
 
 from .applications import (
     FIRST_YEAR,
@@ -116,7 +117,9 @@ class BodyTooSlow(Exception):
 
 
 class Laws:
-    """LawContexts per (amendment ids, parameters), least recently used dropped first."""
+    """LawContexts per (amendment ids, parameters), least recently used dropped first: a cheap index by
+    the names a request gives (the event loop reads it) into the process's law cache, which builds
+    and keeps each law by its content (decisions.LawContext.load)."""
 
     def __init__(self, config: ServiceConfig):
         self.config = config
@@ -124,8 +127,8 @@ class Laws:
         bundled = Path(str(resources.files("lexgraph.regulations"))) / "amendments"
         self.amendments_dir = Path(config.amendments_dir) if config.amendments_dir else bundled
         self.upload_dir = Path(config.upload_dir) if config.upload_dir else None
-        self._cache: OrderedDict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]],
-                                 tuple[LawContext, list[Path]]] = OrderedDict()
+        self._cache: LRU[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], tuple[LawContext, list[Path]]] = LRU(
+            max(config.contexts, 1))
         self._lock = threading.Lock()
         self._compiling = threading.Lock()  # one law compiled at a time per worker
         self._baseline: tuple[LawContext, list[Path]] | None = None  # never evicted
@@ -149,11 +152,7 @@ class Laws:
         key = self.key(amendments, parameters)
         if key == ((), ()) and self._baseline is not None:
             return self._baseline
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:  # its amendments were known when it was loaded, and stay known
-                self._cache.move_to_end(key)
-            return cached
+        return self._cache.peek(key)  # its amendments were known when it was loaded, and stay known
 
     def admit(self, client: str, now: float | None = None) -> None:
         """A client may have `new_laws_per_client` laws compiled a minute: each costs 0.1–1 s of a
@@ -205,11 +204,7 @@ class Laws:
         if key == ((), ()):
             self._baseline = (context, paths)
             return self._baseline
-        with self._lock:
-            self._cache[key] = (context, paths)
-            while len(self._cache) > self.config.contexts:
-                self._cache.popitem(last=False)
-        return context, paths
+        return self._cache.get(key, lambda: (context, paths))
 
 
 def parse_day(text: str | None) -> dt.date | None:

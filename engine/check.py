@@ -45,6 +45,7 @@ class Law:
     origin: str = ""  # where the sources were read from, said in a decision's header
     duties: dict[str, m.Duty] = field(default_factory=dict)  # obligations over a timeline (engine/obligations.py)
     holdings: dict[str, m.Holding] = field(default_factory=dict)
+    quotas: dict[str, m.Quota] = field(default_factory=dict)  # quota id → declaration (`quota … for …`)
 
     def instruments_in_force(self, day: dt.date) -> list[str]:
         """The instruments of the law in force on `day`, adopted amending decisions among them (never a
@@ -541,6 +542,31 @@ class _Checker:
         for cycle in sorted(_canonical(c) for c in nx.simple_cycles(over)):
             self.error("cycle", "override cycle: " + " → ".join(cycle + cycle[:1]), self.rules[cycle[0]].span)
 
+    # ------------------------------------------------------------ stage: quotas
+    def quotas(self) -> dict[str, m.Quota]:
+        """Each quota names a permit, an integer count fact, an integer parameter as its limit, a
+        points table (or none) and the rule that compares the count with the limit."""
+        out: dict[str, m.Quota] = {}
+        for q in self._unique([q for f in self.files for q in f.quotas], lambda q: q.id, "quota").values():
+            fact = self.facts.get(q.counts)
+            if q.permit not in self.permits:
+                self.error("unknown_permit", f"quota `{q.name}` is for unknown permit `{q.permit}`", q.span)
+            if fact is None or fact.type.kind != "integer":
+                self.error("bad_quota", f"quota `{q.name}` counts `{q.counts}`, which is not an integer fact", q.span)
+            name = q.limit.removeprefix("params.")
+            param = self.parameters.get(name) if q.limit.startswith("params.") else None
+            if param is None or param.type.kind != "integer":
+                self.error("bad_quota", f"quota `{q.name}` is limited by `{q.limit}`, which is not an integer parameter "
+                           "(`params.NAME`)", q.span)
+            if q.ranked_by and q.ranked_by not in self.points:
+                self.error("bad_quota", f"quota `{q.name}` is ranked by unknown points table `{q.ranked_by}`", q.span)
+            rule_id = self.resolve_ref(q.through, q.instrument, q.span, "quota rule")
+            rule = self.rules.get(rule_id or "")
+            if rule is not None and not {q.counts, q.limit} <= set(fact_paths(rule.when) if rule.when else []):
+                self.error("bad_quota", f"quota `{q.name}`: rule `{rule.id}` must compare `{q.counts}` with `{q.limit}`", q.span)
+            out[q.id] = replace(q, through=rule_id or q.through)
+        return out
+
     # ------------------------------------------------------------ run
     def run(self) -> Law:
         self.collect()
@@ -551,13 +577,14 @@ class _Checker:
         self.cycles()
         from .obligations import check_obligations  # stage: obligations over a timeline (issue 15)
         duties, holdings = check_obligations(self)
+        quotas = self.quotas()
         return Law(
             sources=tuple(self.sources), instruments=self.instruments, articles=self.articles, rules=self.rules,
             facts=self.facts, derived=tuple(self.derived.values()), permits=self.permits, documents=self.documents,
             parameters=self.parameters, points=self.points, amend_ops=tuple(self.amend_ops),
             conditions={k: tuple(v) for k, v in self.conditions.items()},
             parameter_values={p.name: p.default for p in self.parameters.values()},
-            duties=duties, holdings=holdings,
+            duties=duties, holdings=holdings, quotas=quotas,
         )
 
 

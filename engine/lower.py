@@ -35,7 +35,7 @@ class _Lowerer:
         self.owner_kind: str = ""
         self.out: dict[str, list[Any]] = {k: [] for k in (
             "imports", "instruments", "facts", "derived", "permits", "documents", "parameters",
-            "articles", "rules", "points", "amend_ops", "duties", "holdings")}
+            "articles", "rules", "points", "amend_ops", "duties", "holdings", "quotas")}
 
     # -------------------------------------------------------------- helpers
     def span(self, node: Tree | Token) -> Span:
@@ -305,6 +305,33 @@ class _Lowerer:
             else:
                 texts[str(child.data)[:-5]] = _unquote(child.children[0])
         self.out["points"].append(m.PointsTable(name, self.owner, citation, tuple(factors), span=self.span(node), **texts))
+
+    # -------------------------------------------------------------- quotas
+    def d_quota_decl(self, node: Tree) -> None:
+        if not self.need_owner("a quota", node):
+            return
+        name, permit, *stmts = node.children
+        fields = {"counts": "", "limit": "", "ranked_by": "", "through": "", "source": "", "note": ""}
+        seen: set[str] = set()
+        for child in stmts:
+            kind = str(child.data)
+            key = "ranked_by" if kind.startswith("quota_ranked") else kind.removeprefix("quota_").removesuffix("_stmt")
+            if key in seen:
+                self.error("duplicate_id", f"quota `{name}` says `{key.split('_')[0]}` twice", child)
+            seen.add(key)
+            if kind in ("quota_counts", "quota_limit"):
+                fields[key] = ".".join(str(t) for t in child.children[0].children)
+            elif kind == "quota_ranked_points":
+                fields[key] = str(child.children[0])
+            elif kind == "quota_through":
+                fields[key] = self._ref(child.children[0])
+            elif kind in ("source_stmt", "note_stmt"):
+                fields[key] = _unquote(child.children[0])
+        for key, what in (("counts", "counts FACT"), ("limit", "limit params.NAME"), ("ranked_by", "ranked by points TABLE | ranked by id"),
+                          ("through", "through RULE")):
+            if key not in seen:
+                self.error("bad_quota", f"quota `{name}` needs `{what}`", node)
+        self.out["quotas"].append(m.Quota(str(name), self.owner, str(permit), span=self.span(node), **fields))
 
     # -------------------------------------------------------------- amendment operations
     def _amend(self, node: Tree, kind: str) -> None:

@@ -342,6 +342,34 @@ class PointsTable:
 
 
 @dataclass(frozen=True)
+class Quota:
+    """`quota NAME for PERMIT { … }`: an annual quota on a permit. `counts` is the fact counting the
+    grants made, `limit` the parameter that caps them, `ranked_by` the points table that orders a
+    population's candidates ('' = by applicant id), `through` the rule by which one over the quota
+    is refused (it compares the count with the limit)."""
+
+    name: str
+    instrument: str
+    permit: str
+    counts: str
+    limit: str
+    ranked_by: str
+    through: str
+    source: str = ""
+    note: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.instrument}/{self.name}"
+
+    @property
+    def parameter(self) -> str:
+        """The name of the limit parameter (`limit params.NAME`)."""
+        return self.limit.removeprefix("params.")
+
+
+@dataclass(frozen=True)
 class AmendOp:
     kind: TLiteral["insert_article", "replace_article", "repeal_article", "repeal_rule", "insert_item"]
     amendment: str
@@ -379,6 +407,7 @@ class FileModel:
     amend_ops: tuple[AmendOp, ...] = ()
     duties: tuple[Duty, ...] = ()  # obligations over a case's timeline (below)
     holdings: tuple[Holding, ...] = ()
+    quotas: tuple[Quota, ...] = ()
 
 
 # ---------------------------------------------------------------- obligations over a timeline (issue 15)

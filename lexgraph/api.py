@@ -54,11 +54,12 @@ def load_law(law_dirs: list[Path] | None = None, amendments: list[Path] | None =
     return LawContext.load(law_dirs, list(amendments or []), dict(parameters or {}), exclude)
 
 
-def check(paths: list[Path]) -> tuple[Law | None, list[Diagnostic]]:
-    """Parse and check regulation sources (folders or files): the law, or every diagnostic at once."""
-    from lexgraph.engine.pipeline import check_sources
+def check(law_dirs: list[Path], amendments: list[Path] | None = None) -> tuple[Law | None, list[Diagnostic]]:
+    """Parse and check regulation sources (folders or files), then each amendment parsed alone, applied
+    and the amended law checked again: the law, or every diagnostic at once."""
+    from lexgraph.engine.pipeline import check_law
 
-    return check_sources(paths)
+    return check_law(law_dirs, list(amendments or []))
 
 
 def decide(law: LawContext, application: dict[str, Any], as_of: dt.date | None = None) -> Decision:

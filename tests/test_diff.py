@@ -199,20 +199,12 @@ def test_pass_mark_and_quota_are_parameters() -> None:
 SCENARIO_FILES = sorted(SCENARIOS.glob("*.json"))
 
 
-@pytest.fixture(scope="module")
-def scenario_contexts() -> dict[tuple[object, ...], LawContext]:
-    return {}
-
-
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=[p.stem for p in SCENARIO_FILES])
-def test_reform_scenario(path: Path, scenario_contexts: dict[tuple[object, ...], LawContext]) -> None:
+def test_reform_scenario(path: Path) -> None:
     (scenario,) = load_scenarios(path)
     assert [a.resolve() for a in scenario.amendments] == [REFORM.resolve()]
     assert any(e.get("cited") for e in scenario.expect)  # each scenario names the citation that grounds it
-    key = tuple(sorted(scenario.parameters.items()))
-    if key not in scenario_contexts:
-        scenario_contexts[key] = load_law(None, scenario.amendments, scenario.parameters)
-    _, problems = check_scenario(scenario, scenario_contexts[key])
+    _, problems = check_scenario(scenario, load_law(None, scenario.amendments, scenario.parameters))
     assert problems == []
 
 

@@ -135,14 +135,10 @@ def test_parse_import_and_comments() -> None:
 # ---------------------------------------------------------------- evaluation case files
 
 CASES = load_scenarios(HERE / "cases")
-_CONTEXTS: dict[tuple[object, ...], LawContext] = {}
 
 
 def _context(s: Scenario) -> LawContext:
-    key = (tuple(s.law or ()), tuple(s.amendments), tuple(sorted(s.parameters.items())))
-    if key not in _CONTEXTS:
-        _CONTEXTS[key] = load_law(s.law, s.amendments, s.parameters)
-    return _CONTEXTS[key]
+    return load_law(s.law, s.amendments, s.parameters)  # the process's law cache keeps each law once
 
 
 @pytest.mark.parametrize("scenario", CASES, ids=lambda s: s.path.stem)

@@ -10,16 +10,12 @@ from lexgraph.api import LawContext, coverage, load_law
 from lexgraph.compliance.coverage import Scenario, check_scenario, load_scenarios
 
 SCENARIOS = load_scenarios(Path(__file__).parent / "scenarios")
-_CONTEXTS: dict[tuple[object, ...], LawContext] = {}
 
 
 def _context(s: Scenario, corpus: LawContext) -> LawContext:
     if not s.amendments and not s.parameters and not s.law:
         return corpus
-    key = (tuple(s.amendments), tuple(sorted(s.parameters.items())))
-    if key not in _CONTEXTS:
-        _CONTEXTS[key] = load_law(s.law, s.amendments, s.parameters)
-    return _CONTEXTS[key]
+    return load_law(s.law, s.amendments, s.parameters)  # the process's law cache keeps each law once
 
 
 def test_there_are_enough_scenarios() -> None:

@@ -15,7 +15,7 @@ from .common import print_diagnostics
 
 
 def run(args: argparse.Namespace) -> int:
-    law, diagnostics = check([args.dir, *args.amendments])
+    law, diagnostics = check([args.dir], args.amendments)
     if not diagnostics and law is not None and not law.sources:
         raise InputError(f"nothing to check: no {SUFFIX} files under `{args.dir}`")
     print_diagnostics(diagnostics, args.format)

@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from lexgraph.api import LawContext, load_law
@@ -61,3 +63,19 @@ def write_output(text: str, output: Path | None) -> None:
             raise InputError(f"cannot write `{output}`: {(error.strerror or str(error)).lower()}") from None
     else:
         sys.stdout.write(text)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback `(done, total)`: a bar on a terminal's stderr, nothing otherwise (the
+    same for `population` and `impact`)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda done, total: None
+        return
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -4,7 +4,7 @@ population, and why (text, JSON or HTML), with a progress bar on a terminal."""
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,36 +12,16 @@ from lexgraph.api import impact
 from lexgraph.compliance.render import dumps
 from lexgraph.engine.errors import EXIT_OK, InputError, PopulationError, UsageError
 
-from .common import add_law_options, iso_date, write_output
-
-
-@dataclass
-class _Progress:
-    bar: Any = None
-    task: Any = None
-    calls: list[int] = field(default_factory=list)
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, total=total)
+from .common import add_law_options, iso_date, progress_bar, write_output
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.progress import Progress
-
     if not args.amendments:
         raise UsageError("--with AMENDMENT is required")
     if not args.population.is_file():
         raise PopulationError(f"{args.population}: no such population file")
-    console = Console(stderr=True)
-    progress = _Progress()
     try:
-        if console.is_terminal:
-            with Progress(console=console, transient=True) as bar:
-                progress.bar, progress.task = bar, bar.add_task("deciding", total=None)
-                report = _impact(args, progress)
-        else:
+        with progress_bar("deciding") as progress:
             report = _impact(args, progress)
     except FileNotFoundError as error:
         raise InputError(str(error)) from None
@@ -57,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _impact(args: argparse.Namespace, progress: _Progress) -> dict[str, Any]:
+def _impact(args: argparse.Namespace, progress: Callable[[int, int], None]) -> dict[str, Any]:
     return impact(args.population, args.amendments, dict(args.parameters), getattr(args, "law", None), args.as_of,
                   args.workers, args.scheduler, args.examples, progress)
 

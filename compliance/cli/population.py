@@ -10,6 +10,8 @@ from typing import Any
 
 from lexgraph.engine.errors import EXIT_OK, PopulationError, UsageError
 
+from .common import progress_bar
+
 
 def run(args: argparse.Namespace) -> int:
     from lexgraph.compliance.population import DECISION_DATE, generate, write  # pyarrow: imported when run
@@ -18,9 +20,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--n must be at least 1")
     if args.output.suffix not in (".parquet", ".jsonl"):
         raise PopulationError(f"{args.output}: expected a .parquet or .jsonl output")
-    table = generate(args.n, args.seed, args.decision_date or DECISION_DATE)
+    with progress_bar("generating") as progress:
+        progress(0, args.n)
+        table = generate(args.n, args.seed, args.decision_date or DECISION_DATE)
+        progress(args.n, args.n)
     try:
-        path = write(table, args.output)
+        with progress_bar(f"writing {args.output.name}") as progress:
+            path = write(table, args.output, progress)
     except OSError as error:
         raise PopulationError(f"{args.output}: cannot write: {error.strerror or error}") from None
     print(f"{args.n} applications (seed {args.seed}) → {path}")

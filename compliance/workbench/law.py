@@ -485,12 +485,12 @@ def impact_run(law_dirs: list[Path] | None, amendment: Path, params: dict[str, s
                progress: Callable[[int, int], None]) -> dict[str, Any]:
     """The impact report of one amendment on a generated population of `size` (one process,
     in chunks, so the page can show progress)."""
+    from ..decisions import LawContent
     from ..impact import LawSpec, build_report, run_chunks
     from ..population import generate
 
     table = generate(size, seed)
-    spec = LawSpec(tuple(str(d.resolve()) for d in law_dirs) if law_dirs else None, (str(amendment.resolve()),),
-                   tuple(sorted(params.items())))
+    spec = LawSpec(LawContent.of(law_dirs, [amendment], params))
     spec.contexts()
     chunk = max(1000, -(-size // 20))
     merged = run_chunks(spec, table, workers=1, chunk_rows=chunk, progress=progress)

@@ -184,6 +184,16 @@ rule independent_quota at art 3 para 3 {
   note "The quota bites on permanent residence: 一（四）一是 keeps the risk of independent work and residence grants within work and residence, where it is more controllable, and 移民配额 controls the total of immigrants. An unknown count leaves the grant undetermined; for a population, applicants are granted in points order until the quota is reached (docs/amendments.md)."
 }
 
+# The quota as a population sees it (lexgraph impact): who needs it, in what order it is granted.
+quota independent_pr for permanent_residence {
+  counts quota.independent_grants_this_year
+  limit params.independent_pr_quota
+  ranked by points independent_pr_points
+  through independent_quota
+  source "seed 000 四（四）第三段; 一（四）四是"
+  note "Candidates are the applicants granted permanent residence with the count at 0 and not with the count at the limit; they are granted in descending order of independent_pr_points (lower bound), ties by applicant id, until the quota is reached (docs/amendments.md)."
+}
+
 # ---------------------------------------------------------------------------------------------
 # 第四条 — the points standard for independent permanent residence (seed 000 四（五）)
 # ---------------------------------------------------------------------------------------------

@@ -48,6 +48,13 @@ rule fixture_quota {
   when quota.independent_grants_this_year < params.quota
 }
 
+quota independent_grants for permanent_residence {
+  counts quota.independent_grants_this_year
+  limit params.quota
+  ranked by points fixture_points
+  through fixture_quota
+}
+
 rule independent_pr {
   source "tests/impact fixture"
   conclude eligible permanent_residence
