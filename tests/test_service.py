@@ -253,16 +253,24 @@ def test_law_rules_articles(client: httpx.Client, context: LawContext) -> None:
 
 
 def test_metrics_count_requests_and_outcomes(client: httpx.Client) -> None:
-    def decided() -> int:
-        lines = client.get("/metrics").text.splitlines()
-        return sum(int(line.rsplit(" ", 1)[1]) for line in lines if line.startswith("lexgraph_decisions_total{"))
+    def decided() -> float:
+        return sum(v for (name, _), v in _samples(client.get("/metrics").text).items() if name == "lexgraph_decisions_total")
 
     before = decided()
     client.post("/v1/decisions", json=EXAMPLE)
     text = client.get("/metrics").text
     assert decided() == before + len(decision_json(LawContext.load().decide(EXAMPLE))["decisions"])
-    assert 'lexgraph_http_requests_total{method="POST",route="/v1/decisions",status="200"}' in text
-    assert 'lexgraph_http_request_duration_seconds_bucket{route="/v1/decisions",le="+Inf"}' in text
+    samples = _samples(text)
+    assert samples[("lexgraph_http_requests_total", (("method", "POST"), ("route", "/v1/decisions"), ("status", "200")))] >= 1
+    assert samples[("lexgraph_http_request_duration_seconds_bucket", (("le", "+Inf"), ("route", "/v1/decisions")))] >= 1
+
+
+def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The Prometheus exposition text as {(sample name, sorted labels): value} (label order is free)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
 
 
 def test_openapi_is_the_contract(client: httpx.Client) -> None:

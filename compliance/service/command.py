@@ -1,0 +1,110 @@
+"""`lexgraph serve`: the rule service on uvicorn, one process or several workers.
+
+No `from __future__ import annotations`: argparse's types are plain callables here."""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..audit import DEFAULT_URL, AuditError, DecisionLog
+from .settings import BODY_TIMEOUT, MAX_BODY, NEW_LAWS_PER_CLIENT
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import create_app
+    from .metrics import MULTIPROC_ENV
+    from .settings import ServiceConfig
+
+    token = args.token
+    if args.token_file:
+        try:
+            token = args.token_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            print(f"error: cannot read the token file: {error}", file=sys.stderr)
+            return 1
+        if not token:
+            print(f"error: the token file `{args.token_file}` is empty", file=sys.stderr)
+            return 1
+    upload_dir = args.upload_dir or Path(tempfile.mkdtemp(prefix="lexgraph-amendments-"))
+    config = ServiceConfig(db=args.db, token=token, token_file=args.token_file, upload_dir=str(upload_dir),
+                           law_dirs=[str(p) for p in args.law] if args.law else None, max_body=args.max_body,
+                           body_timeout=args.body_timeout, new_laws_per_client=args.new_laws_per_minute)
+    try:
+        DecisionLog(config.db).close()  # fail here, once, if the database cannot be opened
+    except AuditError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"lexgraph serving on http://{args.host}:{args.port} ({args.workers} worker(s)); log: {args.db}; "
+          f"amendment upload {'on' if token else 'off'}", file=sys.stderr)
+    limits = {"limit_concurrency": args.limit_concurrency, "timeout_keep_alive": 5}
+    if args.workers == 1:
+        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                    **limits)
+        return 0
+    # Workers learn the settings from their environment, which other users of the machine may
+    # read (/proc/PID/environ for the same user, `ps e`): the token goes in a private file instead.
+    environment, secret = config.worker_environment()
+    metrics_dir: str | None = None
+    if not os.environ.get(MULTIPROC_ENV):  # each worker writes its metrics here; a scrape reads them all
+        metrics_dir = environment[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="lexgraph-metrics-")
+    os.environ.update(environment)
+    try:
+        uvicorn.run("lexgraph.compliance.service:app_from_env", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level=args.log_level, access_log=False, **limits)
+    finally:
+        if secret is not None:
+            secret.unlink(missing_ok=True)
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0–65535)")
+    return port
+
+
+def _positive(kind: type) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"`{text}` is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} must be more than 0")
+        return value
+    return parse
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("serve", help="the rule service: decisions over HTTP, every one logged")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=_port, default=8000)
+    p.add_argument("--db", default=DEFAULT_URL, help="decision log: sqlite:///file.db (default) or postgresql://…")
+    p.add_argument("--workers", type=_positive(int), default=1, help="worker processes (they share the log's database)")
+    auth = p.add_mutually_exclusive_group()
+    auth.add_argument("--token-file", type=Path, help="file holding the bearer token for POST /v1/amendments")
+    auth.add_argument("--token", help="the bearer token itself (visible in `ps`: prefer --token-file)")
+    p.add_argument("--upload-dir", type=Path, help="where amendments loaded at run time are kept (default: a temp dir)")
+    p.add_argument("--law", type=Path, action="append", help="regulation folder (default: the bundled corpus)")
+    p.add_argument("--max-body", type=_positive(int), default=MAX_BODY, help="largest request body in bytes (batches: 16 MiB)")
+    p.add_argument("--body-timeout", type=_positive(float), default=BODY_TIMEOUT,
+                   help="seconds a request body may take to arrive (408 after that)")
+    p.add_argument("--new-laws-per-minute", type=_positive(int), default=NEW_LAWS_PER_CLIENT,
+                   help="new with/set combinations one client may have compiled a minute (429 beyond)")
+    p.add_argument("--limit-concurrency", type=_positive(int), default=1024,
+                   help="connections and requests a worker holds at once (503 beyond)")
+    p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    p.set_defaults(func=cmd_serve)
