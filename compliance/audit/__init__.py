@@ -27,14 +27,20 @@ the stored sources, replay), `export` (JSON lines), `keys` (signed checkpoints),
 
 from ..render import decision_from_json
 from .chain import (
+    CANON,
+    CANON_JCS,
+    CANON_JSON,
     GENESIS,
     HASHED,
+    JCS_KEYS,
     ROW_ORDER,
     AuditError,
+    canon_of,
     canonical,
     chain_hash,
     compact,
     hashed_body,
+    jcs,
     record_hash,
 )
 from .commands import (
@@ -62,6 +68,7 @@ from .storage import (
 from .verify import VerifyResult, Walk, replay, verify_log, walk_chain
 
 __all__ = [
+    "CANON", "CANON_JCS", "CANON_JSON", "JCS_KEYS", "canon_of", "jcs",
     "CHECKPOINT_KIND", "DEFAULT_URL", "GENESIS", "HASHED", "ROW_ORDER", "AuditError", "Checkpoint", "DecisionLog",
     "Entry", "VerifyResult", "Walk", "canonical", "chain_hash", "chain_head", "check_signature", "cmd_checkpoint",
     "cmd_export", "cmd_keygen", "cmd_replay", "cmd_show", "cmd_verify", "compact", "context_sources",

@@ -7,16 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .chain import ROW_ORDER, AuditError, canonical
+from .chain import HASHED, ROW_ORDER, AuditError, canon_of, canonical
 from .keys import Checkpoint
 from .verify import VerifyResult, walk_chain
 
 
 def export_line(row: dict[str, Any]) -> str:
     """One record as `audit export` writes it: every hashed field exactly as stored (the JSON
-    columns as the text that was hashed), and the hash. SHA-256 of the canonical JSON array of
-    the HASHED fields, in that order, is the record's hash: any canonical-JSON encoder re-checks it."""
-    return canonical({k: (int(row[k]) if k == "seq" else str(row[k])) for k in ROW_ORDER})
+    columns as the text that was hashed), its canonicalisation and the hash. A `jcs` record's hash
+    is SHA-256 of the RFC 8785 form of the line without `hash`: any JCS library re-checks it. A
+    `json` record's (written before schema 2) is SHA-256 of the compact JSON array of the HASHED
+    fields, in that order."""
+    return canonical({k: (int(row[k]) if k == "seq" else canon_of(row) if k == "canon" else str(row[k])) for k in ROW_ORDER})
 
 
 def read_export(path: Path) -> Iterator[dict[str, Any]]:
@@ -31,8 +33,8 @@ def read_export(path: Path) -> Iterator[dict[str, Any]]:
                     continue
                 try:
                     row = json.loads(line)
-                    if not isinstance(row, dict) or any(k not in row for k in ROW_ORDER):
-                        raise ValueError(f"a record has the fields {', '.join(ROW_ORDER)}")
+                    if not isinstance(row, dict) or any(k not in row for k in (*HASHED, "hash")):
+                        raise ValueError(f"a record has the fields {', '.join((*HASHED, 'hash'))}")
                     int(row["seq"])
                 except (ValueError, TypeError) as error:
                     raise AuditError(f"{path}:{number}: not an exported record: {error}") from None

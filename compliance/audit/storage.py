@@ -61,7 +61,7 @@ from sqlalchemy.exc import (
 
 from ..decisions import LawContext
 from .chain import (
-    GENESIS,
+    CANON,
     ROW_ORDER,
     AuditError,
     _now,
@@ -99,6 +99,7 @@ decisions = Table(
     Column("explain", String(16), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("canon", String(16), nullable=False, server_default="json"),  # schema 2: how the hash was made
 )
 sources = Table(
     "lexgraph_sources", metadata,
@@ -106,6 +107,12 @@ sources = Table(
     Column("files", Text, nullable=False),  # JSON [[relative path, text], …] of the baseline corpus
     Column("amendments", Text, nullable=False),  # JSON [[file name, text], …] in the order applied
     Column("stored_at", String(40), nullable=False),
+)
+# Alembic's record of the schema's version (compliance/audit/migrations); declared here too so
+# that metadata.drop_all removes a log completely.
+schema_version = Table(
+    "lexgraph_schema_version", metadata,
+    Column("version_num", String(32), primary_key=True),
 )
 
 
@@ -187,8 +194,7 @@ class DecisionLog:
         self._checkpointer: threading.Thread | None = None
         self._stop = threading.Event()
         self._sources_cache: dict[tuple[int, tuple[str, ...]], tuple[weakref.ref[LawContext], Any]] = {}
-        if create:
-            self._create()
+        self._create(create)
 
     def _make_engine(self) -> Engine:
         if self.dialect == "sqlite":
@@ -216,24 +222,22 @@ class DecisionLog:
             return engine
         return create_engine(self.url, pool_pre_ping=True, pool_size=4, max_overflow=8)
 
-    def _create(self) -> None:
-        # Find decisions by application id. PostgreSQL indexes a digest of it: a B-tree entry
-        # holds at most about 2.7 kB, and an id is any non-empty string.
-        by_application = ("CREATE INDEX IF NOT EXISTS ix_lexgraph_decisions_application ON lexgraph_decisions "
-                          + ("(md5(application_id))" if self.dialect == "postgresql" else "(application_id)"))
+    def _create(self, create: bool = True) -> None:
+        """Bring the log's schema to the newest version (creating it in an empty database when
+        `create`: reading commands open an existing log, which an old one is upgraded in place)."""
+        from .migrations import upgrade
+
         for attempt in range(5):
             try:
-                with self.engine.begin() as conn:
-                    metadata.create_all(conn, checkfirst=True)
-                    if conn.execute(select(chain_head.c.id).where(chain_head.c.id == 1)).first() is None:
-                        conn.execute(insert(chain_head).values(id=1, seq=0, hash=GENESIS))
-                    conn.exec_driver_sql(by_application)
+                upgrade(self.engine, self.dialect, create)
                 return
             except (IntegrityError, ProgrammingError, OperationalError) as error:
                 # Another process created the tables or the head row at the same moment: look again.
                 if attempt == 4:
                     raise AuditError(f"cannot open the decision log at {_safe_url(self.url)}: "
                                      f"{getattr(error, 'orig', error)}") from None
+            except AuditError:
+                raise
             except Exception as error:  # not a database at all, a server that refuses us…
                 raise AuditError(f"cannot open the decision log at {_safe_url(self.url)}: "
                                  f"{getattr(error, 'orig', error)}") from None
@@ -324,7 +328,7 @@ class DecisionLog:
                 "decision_id": e.decision_id, "created_at": created,
                 "application_id": str(e.application.get("id", "")), "application": compact(e.application),
                 "decision": e.decision_text or compact(e.decision), "law_digest": digest, "amendments": canonical(list(e.amendments)),
-                "parameters": canonical(e.parameters), "explain": e.explain,
+                "parameters": canonical(e.parameters), "explain": e.explain, "canon": CANON,
             })
             if digest not in self._stored_digests:
                 files, amended = e.sources
@@ -346,7 +350,7 @@ class DecisionLog:
                 for row, body in zip(rows, bodies, strict=True):
                     seq += 1
                     row["seq"], row["prev_hash"] = seq, prev
-                    row["hash"] = prev = chain_hash(seq, body, prev)
+                    row["hash"] = prev = chain_hash(seq, body, prev, CANON)
                     values.append(tuple(row[k] for k in ROW_ORDER))
                 cursor.executemany(self._sql["insert"], values)
                 cursor.execute(self._sql["advance"], (seq, prev))
