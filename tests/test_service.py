@@ -661,3 +661,76 @@ def test_the_group_committer_writes_a_large_batch_in_slices(tmp_path: Path) -> N
     ids, ticks = asyncio.run(run())
     assert ticks >= 4 and sum(map(len, ids)) == 3 * GroupCommitter.CHUNK + 10 == log.count()
     assert log.verify().ok
+
+
+# ------------------------------------------------------------------ metrics, settings (issue 17)
+
+
+def test_metrics_count_every_workers_requests(tmp_path: Path) -> None:
+    """Two workers: every scrape, whichever worker answers it, reads the requests of both, so a
+    counter only grows and equals the requests made (one worker's count would read 3, 3, 12, 6…)."""
+    route = ("lexgraph_http_requests_total", (("method", "POST"), ("route", "/v1/decisions"), ("status", "200")))
+    with _serve(tmp_path, workers=2, token=False) as srv:
+        readings: list[float] = []
+        scraped_by: set[int] = set()
+        decided = 0
+        for _ in range(40):
+            for _ in range(3):  # a new connection each: either worker may take it
+                with httpx.Client(base_url=srv.url, timeout=30) as c:
+                    assert c.post("/v1/decisions", json=EXAMPLE).status_code == 200
+                    decided += 1
+            with httpx.Client(base_url=srv.url, timeout=30) as c:  # one connection: one worker answers both
+                scraped_by.add(c.get("/healthz").json()["pid"])
+                readings.append(_samples(c.get("/metrics").text)[route])
+            assert readings[-1] == decided
+            if len(readings) >= 10 and len(scraped_by) == 2:
+                break
+    assert len(scraped_by) == 2, "every scrape went to one worker: nothing was shown"
+    assert readings == sorted(readings) and readings[-1] == decided
+
+
+def test_the_token_is_never_in_a_workers_environment(tmp_path: Path) -> None:
+    """`--token T` with two workers: the workers read it from a private file; neither their
+    environment nor the server's holds it, and the token still opens what it guards."""
+    with _serve(tmp_path, workers=2, token=False, extra=("--token", TOKEN)) as srv:
+        pids = {srv.process.pid}
+        for _ in range(100):
+            pids.add(httpx.get(f"{srv.url}/healthz", timeout=30).json()["pid"])
+            if len(pids) == 3:
+                break
+        assert len(pids) == 3
+        for pid in pids:
+            assert TOKEN.encode() not in Path(f"/proc/{pid}/environ").read_bytes()
+        for _ in range(4):  # whichever worker answers
+            r = httpx.get(f"{srv.url}/v1/decisions", params={"application_id": "x"}, timeout=30,
+                          headers={"authorization": f"Bearer {TOKEN}"})
+            assert r.status_code == 200, r.text
+            assert httpx.get(f"{srv.url}/v1/decisions", params={"application_id": "x"}, timeout=30,
+                             headers={"authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_settings_come_from_the_environment_and_the_token_from_a_file(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from lexgraph.compliance.service import ServiceConfig
+
+    (tmp_path / "token").write_text(TOKEN + "\n", encoding="utf-8")
+    monkeypatch.setenv("LEXGRAPH_SERVICE_DB", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv("LEXGRAPH_SERVICE_LAW_DIRS", json.dumps([str(tmp_path)]))
+    monkeypatch.setenv("LEXGRAPH_SERVICE_TOKEN_FILE", str(tmp_path / "token"))
+    config = ServiceConfig()
+    assert config.db.endswith("x.db") and config.law_dirs == [str(tmp_path)] and config.bearer == TOKEN
+    assert TOKEN not in repr(config)
+    environment, secret = config.worker_environment()
+    assert secret is None and environment["LEXGRAPH_SERVICE_TOKEN_FILE"] == str((tmp_path / "token").resolve())
+    assert all(TOKEN not in value for value in environment.values())
+    monkeypatch.delenv("LEXGRAPH_SERVICE_TOKEN_FILE")
+    environment, secret = ServiceConfig(token=TOKEN).worker_environment()  # a token given as such: a new private file
+    assert secret is not None and secret.read_text(encoding="utf-8") == TOKEN and secret.stat().st_mode & 0o077 == 0
+    secret.unlink()
+    monkeypatch.setenv("LEXGRAPH_SERVICE_TOKEN_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ValueError, match="token_file: cannot read"):
+        ServiceConfig()
+    monkeypatch.setenv("LEXGRAPH_SERVICE_MAX_BODY", "-1")
+    monkeypatch.delenv("LEXGRAPH_SERVICE_TOKEN_FILE")
+    with pytest.raises(ValueError, match="max_body"):
+        ServiceConfig()
