@@ -1,23 +1,7 @@
-"""The decision log's storage: an append-only, hash-chained record of every decision, with the exact
-regulation sources stored once per law digest so any decision can be replayed years later.
-
-Each record's hash covers its own content and the previous record's hash; a one-row chain
-head (seq, hash) is locked inside the same transaction that appends (SQLite `BEGIN IMMEDIATE`,
-PostgreSQL `SELECT … FOR UPDATE`), so concurrent writers — threads, processes or machines —
-serialise on the head and can neither fork nor lose the chain. The program never updates or
-deletes a record.
-
-    lexgraph audit show DECISION_ID --db URL  |  --application ID --db URL
-    lexgraph audit verify URL | EXPORT.jsonl [--checkpoint FILE --public-key KEY.pub]
-    lexgraph audit replay DECISION_ID --db URL
-    lexgraph audit export --db URL --since DATE
-    lexgraph audit keygen KEY
-    lexgraph audit checkpoint --db URL --key KEY [-o FILE]
-
-The head row lives in the database it protects, so `verify` alone cannot see a log that was cut
-short and its head moved back, nor one rewritten and re-hashed throughout. A signed checkpoint
-(Ed25519, the key kept outside the database) fixes the head at a moment; `verify --checkpoint`
-proves the log still extends it, as Certificate Transparency's signed tree heads do.
+"""The decision log's storage: its tables and `DecisionLog`, which appends decisions to the hash
+chain (the one-row chain head locked inside the appending transaction: SQLite `BEGIN IMMEDIATE`,
+PostgreSQL `SELECT … FOR UPDATE`, so concurrent writers serialise and the chain never forks) and
+reads them back. The program never updates or deletes a record.
 
 DecisionLog is one class over ~350 lines on purpose: the append's critical section, the writers'
 lock and the SQLite checkpointer share its connection state.
