@@ -24,6 +24,7 @@ import numpy as np
 import z3
 from lexgraph.engine import model as m
 from lexgraph.engine.check import calls
+from lexgraph.engine.errors import AcknowledgementError
 from lexgraph.engine.evaluate import cited_text, render_citation
 from lexgraph.engine.graph import PRINCIPLE_ZH, RuleGraph, compete, decide_priority
 from lexgraph.engine.symbolic import Box, BoxBuilder, BoxIndex, Symbolic, Tri, t_and
@@ -819,10 +820,6 @@ def add_findings(graph: RuleGraph, report: Report) -> RuleGraph:
 
 
 # ------------------------------------------------------------------------------ acknowledgements
-
-
-class AcknowledgementError(ValueError):
-    pass
 
 
 REVIEWED_FILE = "findings.json"  # beside the corpus: the reviewed list of findings

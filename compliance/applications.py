@@ -13,6 +13,7 @@ from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from lexgraph.engine.errors import ApplicationError
 
 try:
     import orjson
@@ -143,16 +144,6 @@ def field_path(parts: Any) -> str:
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else f".{p}"
     return out
-
-
-class ApplicationError(Exception):
-    """A malformed application: every problem with the field path it concerns."""
-
-    def __init__(self, problems: list[tuple[str, str]], source: str = ""):
-        self.problems = problems
-        self.source = source
-        prefix = f"{source}: " if source else ""
-        super().__init__("\n".join(f"{prefix}{path}: {message}" for path, message in problems))
 
 
 def _message(error: ValidationError) -> str:

@@ -19,21 +19,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lexgraph.engine.diagnostics import Diagnostic, LexgraphError
+from lexgraph.engine.diagnostics import Diagnostic
+from lexgraph.engine.errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    Error,
+    InputError,
+    SourceError,
+)
 from lexgraph.engine.graph import build_graph
 from lexgraph.engine.loader import SUFFIX
 from lexgraph.engine.pipeline import check_sources
 
-from .applications import ApplicationError, read_application
-from .coverage import ScenarioError
+from .applications import read_application
 from .decisions import LawContext
 from .render import decision_json, dumps, render_html, render_text
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
-
-
-class InputError(Exception):
-    """A file that cannot be read or written, or nothing to work on: said in one line, exit 1."""
+__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "InputError", "build_parser", "main"]
 
 
 def _date(text: str) -> dt.date:
@@ -191,11 +195,9 @@ def _registrars() -> list[Registrar]:
     return [importlib.import_module(f"lexgraph.compliance.{name}").register for name in COMMAND_MODULES]
 
 
-def _input_error(error: Exception) -> str | None:
-    """The decision log's errors, which live in optional modules: AuditError, and a database
-    SQLAlchemy could not read (not a database, gone away, refused). None for anything else."""
-    if type(error).__name__ in ("AuditError", "PopulationError"):  # their modules import heavy libraries
-        return str(error)
+def _database_error(error: Exception) -> str | None:
+    """A database SQLAlchemy could not read (not a database, gone away, refused), said in one line;
+    None for anything else. (By module name: SQLAlchemy is an optional library.)"""
     if type(error).__module__.startswith("sqlalchemy"):
         orig = getattr(error, "orig", None) or error
         return f"the decision log cannot be read or written: {str(orig).splitlines()[0] if str(orig) else type(orig).__name__}"
@@ -220,22 +222,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Run the command; every error in the input becomes one message and exit 1 here, in one place."""
+    """Run the command; every error lexgraph reports (engine/errors.py) becomes its messages and its
+    exit code here, in one place."""
     try:
         code: int = args.func(args)
         return code
-    except LexgraphError as error:
-        _print_diagnostics(error.diagnostics, getattr(args, "format", "text") if getattr(args, "format", "") == "json" else "text")
-        print(f"{len(error.diagnostics)} error(s) in the regulation sources or parameters", file=sys.stderr)
-        return EXIT_INPUT
-    except ApplicationError as error:
-        print(f"error: malformed application\n{error}", file=sys.stderr)
-        return EXIT_INPUT
-    except (InputError, ScenarioError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_INPUT
+    except SourceError as error:
+        if getattr(args, "format", "") == "json":  # the diagnostics as data, on standard output
+            _print_diagnostics(error.diagnostics, "json")
+            print(error.messages()[-1], file=sys.stderr)
+        else:
+            print("\n".join(error.messages()), file=sys.stderr)
+        return error.exit_code
+    except Error as error:
+        print("\n".join(error.messages()), file=sys.stderr)
+        return error.exit_code
     except Exception as error:
-        message = _input_error(error)
+        message = _database_error(error)
         if message is None:
             raise
         print(f"error: {message}", file=sys.stderr)

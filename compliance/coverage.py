@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lexgraph.engine.errors import ScenarioError
 from lexgraph.engine.trace import Decision, RuleProof
 
 from .decisions import LawContext
@@ -27,10 +28,6 @@ class Scenario:
     amendments: list[Path]
     parameters: dict[str, str]
     law: list[Path] | None = None  # regulation folders (default: the bundled corpus)
-
-
-class ScenarioError(Exception):
-    """A scenario file that cannot be read: its path and what is wrong, in one line."""
 
 
 def load_scenarios(root: Path) -> list[Scenario]:

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lexgraph.engine.errors import MonitorInputError, MonitorUnavailable
 from lexgraph.engine.obligations import EVENTS, Cond, Match, Plan, PlannedDuty, fields_of, holds, plan
 
 NO_DUE = 10**8  # an ordinal beyond any date: the duty has no period the law states
@@ -50,17 +51,6 @@ AS_OF = "__as_of__"  # the last tick of a case's clock
 #   late     detail = line of the (late) discharging event  lapsed    detail = line of the ending event
 #   closed   (an optional duty's window closed unused)     violated  detail = missing holding or ""
 Record = tuple[str, str, int, int, Any]
-
-
-class MonitorInputError(Exception):
-    """Bad events: each problem is (line, field, message); rendered `path:line: field: message`."""
-
-    def __init__(self, path: str, problems: list[tuple[int, str, str]]):
-        self.path, self.problems = path, problems
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self) -> list[str]:
-        return [f"{self.path}:{line}: {fld + ': ' if fld else ''}{msg}" for line, fld, msg in self.problems]
 
 
 # ------------------------------------------------------------------ reading events
@@ -250,10 +240,6 @@ def _durable() -> Any:
             "the monitor needs durable-rules (Python 3.11 or 3.12): pip install 'lexgraph[monitor]' "
             f"({type(error).__name__}: {error})") from None
     return engine
-
-
-class MonitorUnavailable(RuntimeError):
-    pass
 
 
 def _expr(cond: Cond) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from lexgraph.engine.batch import (
     contract_columns,
     table_from_applications,
 )
+from lexgraph.engine.errors import PopulationError
 
 DECISION_DATE = dt.date(2024, 6, 1)
 
@@ -285,10 +286,6 @@ def read(path: Path) -> pa.Table:
                 apps.append(app)
         return table_from_applications(apps)
     raise PopulationError(f"{path}: expected a .parquet or .jsonl population")
-
-
-class PopulationError(Exception):
-    """A population file that cannot be read (the message names file:line:col where it can)."""
 
 
 # --------------------------------------------------------------------------- command

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import SourceError
+
 
 @dataclass(frozen=True, order=True)
 class Span:
@@ -47,12 +49,8 @@ class Diagnostic:
         }
 
 
-class LexgraphError(Exception):
-    """Raised at a public boundary carrying every diagnostic found."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        self.diagnostics = sorted(diagnostics, key=lambda d: (d.span, d.code))
-        super().__init__("\n".join(d.render() for d in self.diagnostics))
+# Raised at a public boundary carrying every diagnostic found (engine/errors.py; the old name).
+LexgraphError = SourceError
 
 
 def excerpt_of(text: str, line: int) -> str:

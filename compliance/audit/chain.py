@@ -13,16 +13,13 @@ try:
 except ImportError:  # pragma: no cover - optional speed-up
     orjson = None  # type: ignore[assignment]
 
+from lexgraph.engine.errors import AuditError  # the decision log's errors (engine/errors.py: one hierarchy)
+
 GENESIS = "0" * 64
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-class AuditError(Exception):
-    """A decision log that cannot be opened, a decision id that is not in it, a checkpoint or key
-    that cannot be read."""
 
 
 # The hashed content of a record, in this order; changing it breaks every existing chain.

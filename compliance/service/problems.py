@@ -42,16 +42,30 @@ def respond(data: Any, status: int = 200) -> "Response":
 
 
 def install_error_handlers(app: "FastAPI") -> None:
-    """The service's one mapping of errors to answers: our HTTPProblem, FastAPI's validation
-    error (as a Problem naming each field) and Starlette's HTTP errors (404 of an unknown route,
-    405 with its Allow header)."""
+    """The service's one mapping of errors to answers: our HTTPProblem, lexgraph's errors (the
+    hierarchy of engine/errors.py: each carries its HTTP status, and the field paths or source
+    locations it concerns), FastAPI's validation error (as a Problem naming each field) and
+    Starlette's HTTP errors (404 of an unknown route, 405 with its Allow header)."""
     from fastapi import Request
     from fastapi.exceptions import RequestValidationError
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
+    from lexgraph.engine.errors import ApplicationError, Error, SourceError
+
     @app.exception_handler(HTTPProblem)
     async def _problem(_request: Request, error: HTTPProblem) -> "Response":
         return respond(error.body(), error.status)
+
+    @app.exception_handler(Error)
+    async def _error(_request: Request, error: Error) -> "Response":
+        problems: list[tuple[str, str]] = []
+        if isinstance(error, ApplicationError):
+            problems = list(error.problems)
+        elif isinstance(error, SourceError):
+            problems = [(str(d.span) if d.span.line else "$", f"{d.code}: {d.message}") for d in error.diagnostics]
+        detail = type(error).__doc__ or "error"
+        return respond(HTTPProblem(error.http_status, str(error) if not problems else detail.split("\n")[0].strip(),
+                                   problems).body(), error.http_status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> "Response":
