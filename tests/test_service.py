@@ -734,3 +734,30 @@ def test_settings_come_from_the_environment_and_the_token_from_a_file(tmp_path: 
     monkeypatch.delenv("LEXGRAPH_SERVICE_TOKEN_FILE")
     with pytest.raises(ValueError, match="max_body"):
         ServiceConfig()
+
+
+def test_every_lexgraph_error_is_answered_with_its_status(tmp_path: Path) -> None:
+    """The one mapping of errors to answers: an error of the hierarchy that no route turned into
+    a Problem itself is answered with the status it carries and the places it names, not a 500."""
+    from fastapi.testclient import TestClient
+    from lexgraph.compliance.service import ServiceConfig, create_app
+    from lexgraph.engine.diagnostics import Diagnostic, Span
+    from lexgraph.engine.errors import ApplicationError, AuditError, SourceError, Unavailable
+
+    app = create_app(ServiceConfig(db=f"sqlite:///{tmp_path / 'd.db'}"))
+    raised = {"application": ApplicationError([("$.applicant.birth_date", "not a date")]),
+              "source": SourceError([Diagnostic("bad_rule", "no such fact", Span("/srv/law/x.lex", 3, 7))]),
+              "audit": AuditError("no decision `x` in the log"), "unavailable": Unavailable("durable_rules is not installed")}
+
+    def boom(kind: str) -> None:
+        raise raised[kind]
+
+    app.add_api_route("/boom/{kind}", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.get("/boom/application")
+        assert r.status_code == 422 and r.json()["problems"] == [{"path": "$.applicant.birth_date", "message": "not a date"}]
+        r = client.get("/boom/source")
+        assert r.status_code == 422 and r.json()["problems"][0]["path"] == "x.lex:3:7"  # no server path
+        r = client.get("/boom/audit")
+        assert r.status_code == 422 and r.json() == {"detail": "no decision `x` in the log"}
+        assert client.get("/boom/unavailable").status_code == 503

@@ -48,9 +48,8 @@ def install_error_handlers(app: "FastAPI") -> None:
     Starlette's HTTP errors (404 of an unknown route, 405 with its Allow header)."""
     from fastapi import Request
     from fastapi.exceptions import RequestValidationError
-    from starlette.exceptions import HTTPException as StarletteHTTPException
-
     from lexgraph.engine.errors import ApplicationError, Error, SourceError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     @app.exception_handler(HTTPProblem)
     async def _problem(_request: Request, error: HTTPProblem) -> "Response":
