@@ -761,3 +761,10 @@ def test_every_lexgraph_error_is_answered_with_its_status(tmp_path: Path) -> Non
         r = client.get("/boom/audit")
         assert r.status_code == 422 and r.json() == {"detail": "no decision `x` in the log"}
         assert client.get("/boom/unavailable").status_code == 503
+
+
+def test_a_bad_setting_in_the_environment_is_said_not_raised(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", "serve", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "LEXGRAPH_SERVICE_CONTEXTS": "many"})
+    assert run.returncode == 1 and "contexts" in run.stderr and "Traceback" not in run.stderr

@@ -33,9 +33,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"error: the token file `{args.token_file}` is empty", file=sys.stderr)
             return 1
     upload_dir = args.upload_dir or Path(tempfile.mkdtemp(prefix="lexgraph-amendments-"))
-    config = ServiceConfig(db=args.db, token=token, token_file=args.token_file, upload_dir=str(upload_dir),
-                           law_dirs=[str(p) for p in args.law] if args.law else None, max_body=args.max_body,
-                           body_timeout=args.body_timeout, new_laws_per_client=args.new_laws_per_minute)
+    try:  # the options, and any LEXGRAPH_SERVICE_* setting of the environment
+        config = ServiceConfig(db=args.db, token=token, token_file=args.token_file, upload_dir=str(upload_dir),
+                               law_dirs=[str(p) for p in args.law] if args.law else None, max_body=args.max_body,
+                               body_timeout=args.body_timeout, new_laws_per_client=args.new_laws_per_minute)
+    except ValueError as error:  # pydantic's ValidationError names each field
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     try:
         DecisionLog(config.db).close()  # fail here, once, if the database cannot be opened
     except AuditError as error:
