@@ -3,6 +3,7 @@ httpx, schemathesis against its /openapi.json, and 8 concurrent clients against 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import json
@@ -739,7 +740,6 @@ def test_settings_come_from_the_environment_and_the_token_from_a_file(tmp_path: 
 def test_every_lexgraph_error_is_answered_with_its_status(tmp_path: Path) -> None:
     """The one mapping of errors to answers: an error of the hierarchy that no route turned into
     a Problem itself is answered with the status it carries and the places it names, not a 500."""
-    from fastapi.testclient import TestClient
     from lexgraph.compliance.service import ServiceConfig, create_app
     from lexgraph.engine.diagnostics import Diagnostic, Span
     from lexgraph.engine.errors import ApplicationError, AuditError, SourceError, Unavailable
@@ -753,14 +753,18 @@ def test_every_lexgraph_error_is_answered_with_its_status(tmp_path: Path) -> Non
         raise raised[kind]
 
     app.add_api_route("/boom/{kind}", boom)
-    with TestClient(app, raise_server_exceptions=False) as client:
-        r = client.get("/boom/application")
-        assert r.status_code == 422 and r.json()["problems"] == [{"path": "$.applicant.birth_date", "message": "not a date"}]
-        r = client.get("/boom/source")
-        assert r.status_code == 422 and r.json()["problems"][0]["path"] == "x.lex:3:7"  # no server path
-        r = client.get("/boom/audit")
-        assert r.status_code == 422 and r.json() == {"detail": "no decision `x` in the log"}
-        assert client.get("/boom/unavailable").status_code == 503
+
+    async def answers() -> dict[str, httpx.Response]:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            return {kind: await client.get(f"/boom/{kind}") for kind in raised}
+
+    r = asyncio.run(answers())
+    assert r["application"].status_code == 422
+    assert r["application"].json()["problems"] == [{"path": "$.applicant.birth_date", "message": "not a date"}]
+    assert r["source"].status_code == 422 and r["source"].json()["problems"][0]["path"] == "x.lex:3:7"  # no server path
+    assert r["audit"].status_code == 422 and r["audit"].json() == {"detail": "no decision `x` in the log"}
+    assert r["unavailable"].status_code == 503
 
 
 def test_a_bad_setting_in_the_environment_is_said_not_raised(tmp_path: Path) -> None:
