@@ -53,7 +53,7 @@ from .commands import (
     register,
 )
 from .export import export_line, read_export, verify_export
-from .keys import CHECKPOINT_KIND, Checkpoint, check_signature, generate_key, sign_checkpoint
+from .keys import CHECKPOINT_KIND, Checkpoint, _load_key, check_signature, generate_key, sign_checkpoint
 from .storage import (
     DEFAULT_URL,
     DecisionLog,
@@ -74,5 +74,5 @@ __all__ = [
     "cmd_export", "cmd_keygen", "cmd_replay", "cmd_show", "cmd_verify", "compact", "context_sources",
     "decision_from_json", "decisions", "export_line", "generate_key", "hashed_body", "metadata", "normalise_url",
     "read_export", "record_hash", "register", "replay", "sign_checkpoint", "sources", "verify_export", "verify_log",
-    "walk_chain",
+    "walk_chain", "_load_key",
 ]
