@@ -26,8 +26,10 @@ def main() -> int:
         for package, folder in sorted(package_dir.items()):  # parents before their subpackages
             target = Path(tmp, *package.split("."))
             target.mkdir(parents=True, exist_ok=True)
-            for source in (ROOT / folder).glob("*.py"):
-                shutil.copy2(source, target / source.name)
+            for source in (ROOT / folder).rglob("*.py"):  # with its subpackages (compliance/cli, …)
+                if ".venv" not in source.parts and "_build" not in source.parts:
+                    (target / source.relative_to(ROOT / folder)).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(source, target / source.relative_to(ROOT / folder))
         lint = Path(sys.executable).with_name("lint-imports")
         env = {**os.environ, "PYTHONPATH": tmp}
         return subprocess.run([str(lint), str(config)], cwd=tmp, env=env).returncode

@@ -11,7 +11,6 @@ to the package templates with the other HTML pages (issue 17 part B).
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -405,47 +404,25 @@ def render_text(d: AmendmentDiff, column: int = 44) -> str:
 
 # ------------------------------------------------------------------ html
 
-_CSS = """body{font-family:"Noto Sans CJK SC","PingFang SC",sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}th,td{border:1px solid #bbb;padding:.4em;vertical-align:top;text-align:left}
-th{background:#eee}td.old{background:#fff3f3}td.new{background:#f3fff3}.k{font-family:monospace;font-size:.9em}
-.unresolved{color:#a00}.resolved{color:#060}pre{white-space:pre-wrap;margin:0;font-family:inherit}"""
-
-
 def render_html(d: AmendmentDiff) -> str:
-    e = html.escape
-    title = "、".join(a["title_zh"] for a in d.amendments) or "amendment"
-    parts = [f"<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>修改对照表 — {e(title)}</title>"
-             f"<style>{_CSS}</style></head><body>", f"<h1>修改对照表 — {e(title)}</h1>"]
-    for a in d.amendments:
-        parts.append(f"<p><span class=\"k\">{e(a['id'])}</span> — {e(a.get('status', ''))}; amends "
-                     f"{e(', '.join(a.get('amends', [])))}; source {e(a.get('source', ''))}</p>")
-    if d.parameters:
-        parts.append("<h2>参数 Parameters</h2><table><tr><th>name</th><th>type</th><th>value</th><th>default</th><th>reasoning</th></tr>")
-        for p in d.parameters:
-            parts.append(f"<tr><td class=\"k\">{e(p.name)}</td><td>{e(p.type)}</td><td>{e(str(p.value))}</td>"
-                         f"<td>{e(str(p.default))}</td><td>{e(p.doc)}</td></tr>")
-        parts.append("</table>")
-    parts.append("<h2>一、条文对照 Articles</h2><table><tr><th>条文</th><th>变更</th><th>原条文 old</th><th>修改后条文 new</th></tr>")
-    for art in d.articles:
-        parts.append(f"<tr><td>{e(art.heading)}<br><span class=\"k\">{e(art.instrument)}/art_{art.number}</span></td>"
-                     f"<td>{CHANGE_ZH[art.change]} {art.change}</td><td class=\"old\"><pre>{e(art.old_text) or '—'}</pre></td>"
-                     f"<td class=\"new\"><pre>{e(art.new_text) or '—'}</pre></td></tr>")
-    parts.append("</table><h2>二、规则 Rules</h2><table><tr><th>rule</th><th>change</th><th>citation</th><th>concludes</th><th>overrides</th></tr>")
-    for r in d.rules:
-        parts.append(f"<tr><td class=\"k\">{e(r.rule)}</td><td>{CHANGE_ZH.get(r.change, r.change)} {r.change}</td>"
-                     f"<td>{e(r.citation)}{'<br>was: ' + e(r.old_citation) if r.old_citation else ''}</td><td>{e('; '.join(r.conclusions))}</td><td class=\"k\">{e(', '.join(r.overrides))}</td></tr>")
-    parts.append("</table><h2>三、可能改变决定的许可 Permits affected</h2><table><tr><th>permit</th><th>via rules</th></tr>")
-    for impact in d.permits:
-        parts.append(f"<tr><td>{e(impact.title)} <span class=\"k\">{e(impact.permit)}</span></td>"
-                     f"<td class=\"k\">{e(', '.join(impact.rules))}</td></tr>")
-    parts.append("</table><h2>四、规则冲突 Conflicts</h2><table><tr><th>status</th><th>permit</th><th>rules</th><th>before</th><th>after</th></tr>")
-    for c in d.conflicts:
-        cls = "unresolved" if c.present_after and c.after is None else "resolved"
-        parts.append(f"<tr><td>{CONFLICT_ZH[c.status]} {c.status}</td><td class=\"k\">{e(c.permit)}</td>"
-                     f"<td class=\"k\">{e(c.rules[0])}<br>{e(c.rules[1])}</td><td>{e(c.outcome('before'))}</td>"
-                     f"<td class=\"{cls}\">{e(c.outcome('after'))}</td></tr>")
-    parts.append("</table></body></html>\n")
-    return "\n".join(parts)
+    """The comparison table as one self-contained page (compliance/templates/diff.html)."""
+    from .pages import render_page
+
+    return render_page(
+        "diff.html", title="、".join(a["title_zh"] for a in d.amendments) or "amendment",
+        amendments=[{"id": a["id"], "status": a.get("status", ""), "amends": a.get("amends", []),
+                     "source": a.get("source", "")} for a in d.amendments],
+        parameters=[{"name": p.name, "type": p.type, "value": str(p.value), "default": str(p.default), "doc": p.doc}
+                    for p in d.parameters],
+        articles=[{"heading": art.heading, "instrument": art.instrument, "number": art.number, "change": art.change,
+                   "change_zh": CHANGE_ZH[art.change], "old_text": art.old_text, "new_text": art.new_text}
+                  for art in d.articles],
+        rules=[{"rule": r.rule, "change": r.change, "change_zh": CHANGE_ZH.get(r.change, r.change), "citation": r.citation,
+                "old_citation": r.old_citation, "conclusions": r.conclusions, "overrides": r.overrides} for r in d.rules],
+        permits=d.permits,
+        conflicts=[{"status": c.status, "status_zh": CONFLICT_ZH[c.status], "permit": c.permit, "rules": c.rules,
+                    "before": c.outcome("before"), "after": c.outcome("after"),
+                    "cls": "unresolved" if c.present_after and c.after is None else "resolved"} for c in d.conflicts])
 
 
 # ------------------------------------------------------------------ rendering by format

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
-import html
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -527,47 +526,21 @@ def render_impact_text(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _bars(title: str, rows: list[tuple[str, int, int]]) -> str:
-    """A horizontal bar chart (gained / lost) as inline SVG."""
-    rows = rows[:20]
-    if not rows:
-        return f"<h3>{html.escape(title)}</h3><p>no flips</p>"
-    top = max(max(g, lst) for _, g, lst in rows) or 1
-    height = 22 * len(rows) + 30
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{height}" role="img" aria-label="{html.escape(title)}">']
-    for i, (label, g, lst) in enumerate(rows):
-        y = 20 + 22 * i
-        wg, wl = 250 * g / top, 250 * lst / top
-        parts.append(f'<text x="235" y="{y + 13}" text-anchor="end" font-size="11">{html.escape(label[-40:])}</text>')
-        parts.append(f'<rect x="240" y="{y}" width="{wg:.1f}" height="9" fill="#2a9d8f"><title>gained {g}</title></rect>')
-        parts.append(f'<rect x="240" y="{y + 9}" width="{wl:.1f}" height="9" fill="#e76f51"><title>lost {lst}</title></rect>')
-        parts.append(f'<text x="{245 + max(wg, wl):.1f}" y="{y + 13}" font-size="11">+{g} / −{lst}</text>')
-    parts.append('<text x="240" y="12" font-size="11"><tspan fill="#2a9d8f">■ gained</tspan> <tspan fill="#e76f51">■ lost</tspan></text>')
-    parts.append("</svg>")
-    return f"<h3>{html.escape(title)}</h3>" + "".join(parts)
-
-
 def render_impact_html(report: dict[str, Any]) -> str:
-    e = html.escape
+    """The report as one self-contained page (compliance/templates/impact.html): the tables, and
+    charts of the flips by permit, rule, nationality and age band (counts and rates per 1,000)."""
+    from .pages import flips_chart, render_page
+
     permits = report["permits"]
-    body = [f"<h1>修改影响评估 Amendment impact</h1><p>{report['population']['applicants']} applicants; amendments: "
-            f"{e(', '.join(report['law']['amendments']) or 'none')}; parameters: {e(str(report['law']['parameters']))}</p>"]
-    body.append("<table><tr><th>permit</th><th>eligible before</th><th>eligible after</th><th>gained</th><th>lost</th>"
-                "<th>undetermined before</th><th>undetermined after</th></tr>")
-    for p, r in permits.items():
-        body.append(f"<tr><td>{e(p)}</td><td>{r['eligible_before']}</td><td>{r['eligible_after']}</td><td>{r['gained']}</td>"
-                    f"<td>{r['lost']}</td><td>{r['undetermined_before']}</td><td>{r['undetermined_after']}</td></tr>")
-    body.append("</table>")
-    for q in report["quotas"]:
-        body.append(f"<p>quota <code>{e(q['parameter'])}</code> = {q['limit']} on {e(q['permit'])}: {q['needing_quota']} needing the quota, "
-                    f"{q['granted']} granted, {q['refused_over_quota']} refused over quota (ranked by {e(q['ranked_by'])}).</p>")
-    body.append(_bars("Flips by permit", [(p, r["gained"], r["lost"]) for p, r in permits.items()]))
+    applicants = int(report["population"]["applicants"])
+    charts = [("Flips by permit", [(p, r["gained"], r["lost"]) for p, r in permits.items()])]
     by_rule: dict[str, list[int]] = {}
     for r in permits.values():
         for x in r["by_rule"]:
             slot = by_rule.setdefault(x["rule"], [0, 0])
             slot[0 if x["direction"] == "gained" else 1] += x["count"] if x["direction"] != "other" else 0
-    body.append(_bars("Flips by rule", sorted(((k, g, lst) for k, (g, lst) in by_rule.items()), key=lambda t: (-(t[1] + t[2]), t[0]))))
+    charts.append(("Flips by rule", sorted(((k, g, lst) for k, (g, lst) in by_rule.items()), key=lambda t: (-(t[1] + t[2]), t[0]))))
+    bands = [label for _, _, label in AGE_BANDS]
     for key, title in (("by_nationality", "Flips by nationality"), ("by_age_band", "Flips by age band")):
         totals: dict[str, list[int]] = {}
         for r in permits.values():
@@ -578,25 +551,13 @@ def render_impact_html(report: dict[str, Any]) -> str:
         rows = [(k, g, lst) for k, (g, lst) in totals.items()]
         if key == "by_nationality":
             rows.sort(key=lambda t: (-(t[1] + t[2]), t[0]))
-        body.append(_bars(title, rows))
-    for p, r in permits.items():
-        if r["by_rule"]:
-            body.append(f"<h3>{e(p)}: by the rule that made the difference</h3><table><tr><th>direction</th><th>count</th>"
-                        "<th>rule</th><th>examples</th></tr>")
-            for x in r["by_rule"]:
-                body.append(f"<tr><td>{x['direction']}</td><td>{x['count']}</td><td><code>{e(x['rule'])}</code></td>"
-                            f"<td>{e(', '.join(x['examples']))}</td></tr>")
-            body.append("</table>")
-    body.append("<h2>Examples: the two traces side by side</h2>")
-    for ex in report["examples"]:
-        body.append(f"<h3>{e(ex['id'])} — {e(ex['permit'])} {e(ex['direction'])} (<code>{e(ex['rule'])}</code>)</h3>"
-                    f"<div class=pair><div><h4>before</h4><pre>{e(ex['before_text'])}</pre></div>"
-                    f"<div><h4>after</h4><pre>{e(ex['after_text'])}</pre></div></div>")
-    style = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}"
-             "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
-             ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}pre{white-space:pre-wrap;font-size:11px;background:#f7f7f7;padding:.5em}")
-    return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>lexgraph impact</title><style>{style}</style>'
-            f"</head><body>{''.join(body)}</body></html>\n")
+        else:  # the bands in the order of age, youngest first
+            rows.sort(key=lambda t: bands.index(t[0]) if t[0] in bands else len(bands))
+        charts.append((title, rows))
+    return render_page("impact.html", applicants=applicants, amendments=report["law"]["amendments"],
+                       parameters=str(report["law"]["parameters"]), permits=permits, quotas=report["quotas"],
+                       charts=[{"title": title, "svg": flips_chart(title, rows, applicants)} for title, rows in charts],
+                       examples=report["examples"])
 
 
 # --------------------------------------------------------------------------- the entry point

@@ -5,7 +5,6 @@ consequence with the fine it allows."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from typing import Any
 
@@ -181,21 +180,17 @@ def render_text(data: dict[str, Any]) -> str:
 
 
 def render_html(data: dict[str, Any]) -> str:
-    e = html.escape
+    """The obligations as one page (compliance/templates/monitor.html)."""
+    from .pages import render_page
+
     rows = []
     for case in data["cases"]:
         for item in case["obligations"]:
             c = item.get("consequence") or {}
-            rows.append(
-                f"<tr class='{e(item['status'])}'><td>{e(case['case'])}</td><td>{e(item['duty'].split('/', 1)[1])}</td>"
-                f"<td>{e(STATUS_ZH[item['status']])} {e(item['status'])}</td><td>{e(', '.join(item['bearer']))}</td>"
-                f"<td>{e(item['trigger']['date'] or '')}</td><td>{e(item['due'] or '')}</td><td>{e(item['status_date'] or '')}</td>"
-                f"<td>{e(item['cited_as'])}<br><q>{e(item['text'])}</q></td>"
-                f"<td>{e(c.get('cited_as', ''))}<br><q>{e(c.get('text', ''))}</q>"
-                f"{'<br>' + e(_fine_text(c['fine'])) if c.get('fine') else ''}</td></tr>")
-    return ("<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>lexgraph monitor</title>"
-            "<style>body{font-family:sans-serif}td{border-top:1px solid #ccc;padding:4px;vertical-align:top}"
-            ".breached,.violated{background:#fde2e2}.open{background:#fff7d6}.met{background:#e3f6e3}</style></head><body>"
-            f"<h1>Obligations as of {e(data['as_of'])}</h1><table><tr><th>case</th><th>duty</th><th>status</th><th>bearer</th>"
-            "<th>triggered</th><th>due</th><th>on</th><th>provision</th><th>consequence</th></tr>"
-            + "".join(rows) + "</table></body></html>\n")
+            rows.append({"case": case["case"], "duty": item["duty"].split("/", 1)[1], "status": item["status"],
+                         "status_zh": STATUS_ZH[item["status"]], "bearer": item["bearer"],
+                         "triggered": item["trigger"]["date"] or "", "due": item["due"] or "",
+                         "on": item["status_date"] or "", "cited_as": item["cited_as"], "text": item["text"],
+                         "consequence_cited_as": c.get("cited_as", ""), "consequence_text": c.get("text", ""),
+                         "fine": _fine_text(c["fine"]) if c.get("fine") else ""})
+    return render_page("monitor.html", as_of=data["as_of"], rows=rows)

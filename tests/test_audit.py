@@ -6,28 +6,35 @@ PostgreSQL too.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
+import gzip
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jcs
 import pytest
+import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lexgraph.api import LawContext, load_law
 from lexgraph.compliance.audit import (
     HASHED,
+    JCS_KEYS,
     DecisionLog,
     Entry,
     canonical,
     decision_from_json,
+    hashed_body,
     metadata,
     record_hash,
 )
@@ -289,9 +296,9 @@ def _export(url: str, path: Path, capsys: pytest.CaptureFixture[str]) -> list[di
 
 def test_an_export_re_hashes_offline_with_any_json_library(url: str, context: LawContext, application: dict[str, Any],
                                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Each exported record carries its hashed fields as stored: SHA-256 of the compact JSON array
-    of them (RFC 8785 canonical form for strings and integers) is its hash, and each prev_hash is
-    the hash before it. Nothing of lexgraph's is needed to check that."""
+    """Each exported record carries its hashed fields as stored: SHA-256 of the RFC 8785 (JCS) form
+    of the line without its hash is its hash, and each prev_hash is the hash before it. Nothing of
+    lexgraph's is needed to check that: here an independent JCS implementation (`jcs`) does."""
     log = DecisionLog(url)
     app = {**application, "id": "ünïcødé \"quoted\"\n\t\u0001 — 中文"}
     log.record(app, decision_json(context.decide(app)), context)
@@ -299,10 +306,8 @@ def test_an_export_re_hashes_offline_with_any_json_library(url: str, context: La
     records = _export(url, tmp_path / "export.jsonl", capsys)
     prev = "0" * 64
     for r in records:
-        fields = [r[k] for k in ("seq", "decision_id", "created_at", "application_id", "application", "decision",
-                                 "law_digest", "amendments", "parameters", "explain", "prev_hash")]
-        encoded = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        assert hashlib.sha256(encoded).hexdigest() == r["hash"]
+        assert r["canon"] == "jcs"
+        assert hashlib.sha256(jcs.canonicalize({k: v for k, v in r.items() if k != "hash"})).hexdigest() == r["hash"]
         assert r["prev_hash"] == prev
         prev = r["hash"]
     assert json.loads(records[0]["application"]) == app
@@ -453,3 +458,78 @@ def _ids(log: DecisionLog) -> list[str]:
 
 def _row(log: DecisionLog, seq: int) -> dict[str, Any]:
     return next(r for r in log.rows() if int(r["seq"]) == seq)
+
+
+# ------------------------------------------------------------------ canonical JSON and the schema's versions (issue 17)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 2**53 - 1), st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), min_size=9, max_size=9),
+       st.text(alphabet="0123456789abcdef", min_size=64, max_size=64))
+def test_a_record_hash_is_sha256_of_its_rfc8785_form(seq: int, fields: list[str], prev: str) -> None:
+    """Writers encode with orjson when they can; the definition is RFC 8785, here the rfc8785
+    library's and the independent `jcs` package's bytes."""
+    row = {"seq": seq, **dict(zip(HASHED[1:-1], fields, strict=True)), "prev_hash": prev, "canon": "jcs"}
+    assert hashed_body(row) + b"}" == rfc8785.dumps({k: row[k] for k in JCS_KEYS[:-2]})
+    definition = hashlib.sha256(rfc8785.dumps(row)).hexdigest()
+    assert record_hash(row) == definition == hashlib.sha256(jcs.canonicalize(row)).hexdigest()
+
+
+def test_the_migrations_head_is_the_one_the_log_expects() -> None:
+    from alembic.script import ScriptDirectory
+    from lexgraph.compliance.audit.migrations import HEAD, SCRIPTS
+
+    assert ScriptDirectory(str(SCRIPTS)).get_current_head() == HEAD
+
+
+def _load_old_log(url: str) -> None:
+    """A log as the code before migrations made it (tests/audit/make_v1_logs.py), from its SQL dump."""
+    dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
+    script = gzip.decompress((ROOT / "tests" / "audit" / f"v1_{dialect}.sql.gz").read_bytes()).decode("utf-8")
+    if dialect == "sqlite":
+        with contextlib.closing(sqlite3.connect(url.split(":///", 1)[1])) as conn:
+            conn.executescript(script)
+        return
+    import psycopg
+
+    statements = "\n".join(line for line in script.splitlines() if not line.startswith("\\"))
+    with psycopg.connect(url) as conn:
+        conn.execute(statements)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("opened_by", ["writer", "reader"])
+def test_a_log_made_before_migrations_is_upgraded_in_place(url: str, context: LawContext, application: dict[str, Any],
+                                                           tmp_path: Path, opened_by: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from lexgraph.compliance.audit.migrations import HEAD, VERSION_TABLE
+
+    _load_old_log(url)
+    log = DecisionLog(url, create=opened_by == "writer")  # `audit verify` opens without create: it upgrades too
+    with log.engine.connect() as conn:
+        assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar() == HEAD
+        canons = [r[0] for r in conn.execute(text("SELECT canon FROM lexgraph_decisions ORDER BY seq"))]
+    assert canons == ["json"] * 3  # the old records keep their hashes and are verified the old way
+    result = log.verify()
+    assert result.ok and result.records == 3 and result.sources == 2, result.problem
+    old = next(log.rows())
+    replayed = log.replay(old["decision_id"])  # the same decision; only the engine (its grammar) moved on since
+    assert all(d["path"].startswith("$.law.engine") for d in replayed["differences"]), replayed["differences"]
+    assert replayed["outcomes"] == {d["permit"]: d["outcome"] for d in json.loads(old["decision"])["decisions"]}
+    log.record(application, decision_json(context.decide(application)), context)
+    result = log.verify()
+    assert result.ok and result.records == 4, result.problem
+    new = list(log.rows())[-1]
+    assert new["canon"] == "jcs" and new["prev_hash"] == list(log.rows())[2]["hash"]
+    # The export mixes both: each line says how its hash was made, and re-verifies offline.
+    records = _export(url, tmp_path / "export.jsonl", capsys)
+    assert [r["canon"] for r in records] == ["json"] * 3 + ["jcs"]
+    fields = [records[0][k] for k in HASHED]
+    assert hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest() == records[0]["hash"]
+    assert hashlib.sha256(jcs.canonicalize({k: v for k, v in records[3].items() if k != "hash"})).hexdigest() == records[3]["hash"]
+    assert main(["audit", "verify", str(tmp_path / "export.jsonl")]) == 0
+    assert main(["audit", "verify", url]) == 0
+    assert "ok: 4 records" in capsys.readouterr().out
+    # A record altered after the upgrade is still caught, whichever way it is hashed.
+    execute(log, "UPDATE lexgraph_decisions SET application_id = 'x' WHERE seq = 2")
+    assert not log.verify().ok
+    log.close()

@@ -3,6 +3,7 @@ httpx, schemathesis against its /openapi.json, and 8 concurrent clients against 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import json
@@ -253,16 +254,24 @@ def test_law_rules_articles(client: httpx.Client, context: LawContext) -> None:
 
 
 def test_metrics_count_requests_and_outcomes(client: httpx.Client) -> None:
-    def decided() -> int:
-        lines = client.get("/metrics").text.splitlines()
-        return sum(int(line.rsplit(" ", 1)[1]) for line in lines if line.startswith("lexgraph_decisions_total{"))
+    def decided() -> float:
+        return sum(v for (name, _), v in _samples(client.get("/metrics").text).items() if name == "lexgraph_decisions_total")
 
     before = decided()
     client.post("/v1/decisions", json=EXAMPLE)
     text = client.get("/metrics").text
     assert decided() == before + len(decision_json(load_law().decide(EXAMPLE))["decisions"])
-    assert 'lexgraph_http_requests_total{method="POST",route="/v1/decisions",status="200"}' in text
-    assert 'lexgraph_http_request_duration_seconds_bucket{route="/v1/decisions",le="+Inf"}' in text
+    samples = _samples(text)
+    assert samples[("lexgraph_http_requests_total", (("method", "POST"), ("route", "/v1/decisions"), ("status", "200")))] >= 1
+    assert samples[("lexgraph_http_request_duration_seconds_bucket", (("le", "+Inf"), ("route", "/v1/decisions")))] >= 1
+
+
+def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The Prometheus exposition text as {(sample name, sorted labels): value} (label order is free)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
 
 
 def test_openapi_is_the_contract(client: httpx.Client) -> None:
@@ -653,3 +662,113 @@ def test_the_group_committer_writes_a_large_batch_in_slices(tmp_path: Path) -> N
     ids, ticks = asyncio.run(run())
     assert ticks >= 4 and sum(map(len, ids)) == 3 * GroupCommitter.CHUNK + 10 == log.count()
     assert log.verify().ok
+
+
+# ------------------------------------------------------------------ metrics, settings (issue 17)
+
+
+def test_metrics_count_every_workers_requests(tmp_path: Path) -> None:
+    """Two workers: every scrape, whichever worker answers it, reads the requests of both, so a
+    counter only grows and equals the requests made (one worker's count would read 3, 3, 12, 6…)."""
+    route = ("lexgraph_http_requests_total", (("method", "POST"), ("route", "/v1/decisions"), ("status", "200")))
+    with _serve(tmp_path, workers=2, token=False) as srv:
+        readings: list[float] = []
+        scraped_by: set[int] = set()
+        decided = 0
+        for _ in range(40):
+            for _ in range(3):  # a new connection each: either worker may take it
+                with httpx.Client(base_url=srv.url, timeout=30) as c:
+                    assert c.post("/v1/decisions", json=EXAMPLE).status_code == 200
+                    decided += 1
+            with httpx.Client(base_url=srv.url, timeout=30) as c:  # one connection: one worker answers both
+                scraped_by.add(c.get("/healthz").json()["pid"])
+                readings.append(_samples(c.get("/metrics").text)[route])
+            assert readings[-1] == decided
+            if len(readings) >= 10 and len(scraped_by) == 2:
+                break
+    assert len(scraped_by) == 2, "every scrape went to one worker: nothing was shown"
+    assert readings == sorted(readings) and readings[-1] == decided
+
+
+def test_the_token_is_never_in_a_workers_environment(tmp_path: Path) -> None:
+    """`--token T` with two workers: the workers read it from a private file; neither their
+    environment nor the server's holds it, and the token still opens what it guards."""
+    with _serve(tmp_path, workers=2, token=False, extra=("--token", TOKEN)) as srv:
+        pids = {srv.process.pid}
+        for _ in range(100):
+            pids.add(httpx.get(f"{srv.url}/healthz", timeout=30).json()["pid"])
+            if len(pids) == 3:
+                break
+        assert len(pids) == 3
+        for pid in pids:
+            assert TOKEN.encode() not in Path(f"/proc/{pid}/environ").read_bytes()
+        for _ in range(4):  # whichever worker answers
+            r = httpx.get(f"{srv.url}/v1/decisions", params={"application_id": "x"}, timeout=30,
+                          headers={"authorization": f"Bearer {TOKEN}"})
+            assert r.status_code == 200, r.text
+            assert httpx.get(f"{srv.url}/v1/decisions", params={"application_id": "x"}, timeout=30,
+                             headers={"authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_settings_come_from_the_environment_and_the_token_from_a_file(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from lexgraph.compliance.service import ServiceConfig
+
+    (tmp_path / "token").write_text(TOKEN + "\n", encoding="utf-8")
+    monkeypatch.setenv("LEXGRAPH_SERVICE_DB", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv("LEXGRAPH_SERVICE_LAW_DIRS", json.dumps([str(tmp_path)]))
+    monkeypatch.setenv("LEXGRAPH_SERVICE_TOKEN_FILE", str(tmp_path / "token"))
+    config = ServiceConfig()
+    assert config.db.endswith("x.db") and config.law_dirs == [str(tmp_path)] and config.bearer == TOKEN
+    assert TOKEN not in repr(config)
+    environment, secret = config.worker_environment()
+    assert secret is None and environment["LEXGRAPH_SERVICE_TOKEN_FILE"] == str((tmp_path / "token").resolve())
+    assert all(TOKEN not in value for value in environment.values())
+    monkeypatch.delenv("LEXGRAPH_SERVICE_TOKEN_FILE")
+    environment, secret = ServiceConfig(token=TOKEN).worker_environment()  # a token given as such: a new private file
+    assert secret is not None and secret.read_text(encoding="utf-8") == TOKEN and secret.stat().st_mode & 0o077 == 0
+    secret.unlink()
+    monkeypatch.setenv("LEXGRAPH_SERVICE_TOKEN_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ValueError, match="token_file: cannot read"):
+        ServiceConfig()
+    monkeypatch.setenv("LEXGRAPH_SERVICE_MAX_BODY", "-1")
+    monkeypatch.delenv("LEXGRAPH_SERVICE_TOKEN_FILE")
+    with pytest.raises(ValueError, match="max_body"):
+        ServiceConfig()
+
+
+def test_every_lexgraph_error_is_answered_with_its_status(tmp_path: Path) -> None:
+    """The one mapping of errors to answers: an error of the hierarchy that no route turned into
+    a Problem itself is answered with the status it carries and the places it names, not a 500."""
+    from lexgraph.compliance.service import ServiceConfig, create_app
+    from lexgraph.engine.diagnostics import Diagnostic, Span
+    from lexgraph.engine.errors import ApplicationError, AuditError, SourceError, Unavailable
+
+    app = create_app(ServiceConfig(db=f"sqlite:///{tmp_path / 'd.db'}"))
+    raised = {"application": ApplicationError([("$.applicant.birth_date", "not a date")]),
+              "source": SourceError([Diagnostic("bad_rule", "no such fact", Span("/srv/law/x.lex", 3, 7))]),
+              "audit": AuditError("no decision `x` in the log"), "unavailable": Unavailable("durable_rules is not installed")}
+
+    def boom(kind: str) -> None:
+        raise raised[kind]
+
+    app.add_api_route("/boom/{kind}", boom)
+
+    async def answers() -> dict[str, httpx.Response]:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            return {kind: await client.get(f"/boom/{kind}") for kind in raised}
+
+    r = asyncio.run(answers())
+    assert r["application"].status_code == 422
+    assert r["application"].json()["problems"] == [{"path": "$.applicant.birth_date", "message": "not a date"}]
+    assert r["source"].status_code == 422 and r["source"].json()["problems"][0]["path"] == "x.lex:3:7"  # no server path
+    assert r["audit"].status_code == 422 and r["audit"].json() == {"detail": "no decision `x` in the log"}
+    assert r["unavailable"].status_code == 503
+
+
+def test_a_bad_setting_in_the_environment_is_said_not_raised(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", "serve", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "LEXGRAPH_SERVICE_CONTEXTS": "many"})
+    assert run.returncode == 1 and "contexts" in run.stderr and "Traceback" not in run.stderr

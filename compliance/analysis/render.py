@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 
 from lexgraph.engine.evaluate import cited_text
@@ -93,49 +92,32 @@ def _witness_decision(f: Finding, context: LawContext | None, as_of: dt.date) ->
 
 def render_html(report: Report, context: LawContext | None = None) -> str:
     """For a drafter: grouped by kind and permit; each finding with its citations, the article texts side
-    by side, the witness decided (why each rule applies) and the resolution in words."""
-    e = html.escape
+    by side, the witness decided (why each rule applies) and the resolution in words
+    (compliance/templates/analysis.html)."""
+    from ..pages import render_page
+
     law = context.law if context is not None else None
-    parts = []
+    sections = []
     for kind in ALL_KINDS:
         found = report.by_kind(kind)
         if not found:
             continue
-        parts.append(f"<section><h2>{e(kind)} ({len(found)}) — {e(KIND_TEXT[kind])}</h2>")
+        groups = []
         for permit in sorted({f.permit for f in found}):
-            parts.append(f"<h3>{e(permit) if permit else '(no single permit)'}</h3>")
+            findings = []
             for f in (x for x in found if x.permit == permit):
-                flag = (" <strong>UNRESOLVED</strong>" if f.gating else
-                        f" <em>acknowledged: {e(f.acknowledged)}</em>" if f.acknowledged else "")
-                parts.append(f"<article id=\"{e(f.id)}\"><h4><code>{e(f.id)}</code>{flag}</h4>")
-                parts.append(f"<p class=resolution>{e(resolution_words(f))}</p>")
-                if "explanation" in f.detail:
-                    parts.append(f"<p>{e(str(f.detail['explanation']))}</p>")
-                parts.append("<div class=side>")
+                sides = []
                 for rule_id, citation in zip(f.rules, f.citations, strict=True):
                     rule = law.rules.get(rule_id) if law is not None else None
                     text = cited_text(law, rule.citation) if law is not None and rule is not None else ""
-                    body = (f"<blockquote lang=zh>{e(text)}</blockquote>" if text else
-                            "<p><small>no article text: the rule names its source and quotes nothing"
-                            + (f" — note: {e(rule.note)}" if rule is not None and rule.note else "") + "</small></p>")
-                    parts.append(f"<div><h5>{e(citation)}</h5><code>{e(rule_id)}</code>{body}</div>")
-                parts.append("</div>")
-                decided = _witness_decision(f, context, report.as_of)
-                if decided:
-                    parts.append("<details open><summary>witness, decided (why each rule applies)</summary>"
-                                 f"<pre>{e(decided)}</pre></details>")
-                if f.witness is not None:
-                    parts.append("<details><summary>witness application (JSON)</summary><pre>"
-                                 f"{e(json.dumps(f.witness, ensure_ascii=False, indent=1, sort_keys=True))}</pre></details>")
-                parts.append("</article>")
-        parts.append("</section>")
-    gating = report.gating
-    return ("<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>lexgraph analyze</title>"
-            "<style>body{font-family:sans-serif;max-width:80em;margin:auto}.side{display:flex;gap:1em}"
-            ".side>div{flex:1;border:1px solid #ccc;padding:.5em}blockquote{margin:.3em 0}"
-            "article{border-top:1px solid #999;margin-top:1em}.resolution{font-weight:bold}</style><body>"
-            f"<h1>lexgraph analyze — the law as of {report.as_of.isoformat()}</h1>"
-            f"<p>{len(report.defects)} findings; {len(gating)} gating. "
-            f"{e(', '.join(report.amendments) and 'amendments: ' + ', '.join(report.amendments))}</p>"
-            f"<p><small>{e(json.dumps(report.stats, ensure_ascii=False))}</small></p>"
-            + "".join(parts) + "</body></html>\n")
+                    sides.append({"citation": citation, "rule": rule_id, "text": text,
+                                  "note": rule.note if rule is not None else ""})
+                findings.append({"id": f.id, "gating": f.gating, "acknowledged": f.acknowledged,
+                                 "resolution": resolution_words(f), "explanation": str(f.detail.get("explanation", "")),
+                                 "sides": sides, "decided": _witness_decision(f, context, report.as_of),
+                                 "witness": f.witness})
+            groups.append({"permit": permit, "findings": findings})
+        sections.append({"kind": kind, "count": len(found), "text": KIND_TEXT[kind], "permits": groups})
+    return render_page("analysis.html", as_of=report.as_of.isoformat(), findings=len(report.defects),
+                       gating=len(report.gating), amendments=list(report.amendments),
+                       stats=json.dumps(report.stats, ensure_ascii=False), sections=sections)

@@ -1,4 +1,4 @@
-"""`lexgraph serve`: the rule service — decisions over HTTP, every one logged (compliance/service.py).
+"""`lexgraph serve`: the rule service — decisions over HTTP, every one logged (compliance/service/).
 
     lexgraph serve [--host 127.0.0.1] [--port 8000] [--db sqlite:///decisions.db | postgresql://…]
                    [--workers N] [--token-file F | --token T]
@@ -7,22 +7,22 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from lexgraph.engine.errors import InputError
+from lexgraph.engine.errors import EXIT_OK, InputError
 
 
 def run(args: argparse.Namespace) -> int:
     import uvicorn
     from lexgraph.compliance.audit import DecisionLog
-    from lexgraph.compliance.service import CONFIG_ENV, ServiceConfig, create_app
+    from lexgraph.compliance.service import ServiceConfig, create_app
+    from lexgraph.compliance.service.metrics import MULTIPROC_ENV
 
     token = args.token
     if args.token_file:
@@ -33,12 +33,16 @@ def run(args: argparse.Namespace) -> int:
         if not token:
             raise InputError(f"the token file `{args.token_file}` is empty")
     upload_dir = args.upload_dir or Path(tempfile.mkdtemp(prefix="lexgraph-amendments-"))
-    # An option not given is left to ServiceConfig's default (argparse's are None so that building the
-    # parser does not import the service and its libraries).
+    # An option not given is left to the settings (their defaults, or LEXGRAPH_SERVICE_* of the
+    # environment); argparse's defaults are None so that building the parser imports no service library.
     given = {"db": args.db, "max_body": args.max_body, "body_timeout": args.body_timeout,
              "new_laws_per_client": args.new_laws_per_minute}
-    config = ServiceConfig(token=token, upload_dir=str(upload_dir), law_dirs=[str(p) for p in args.law] if args.law else None,
-                           **{k: v for k, v in given.items() if v is not None})
+    try:
+        config = ServiceConfig(token=token, token_file=args.token_file, upload_dir=str(upload_dir),
+                               law_dirs=[str(p) for p in args.law] if args.law else None,
+                               **{k: v for k, v in given.items() if v is not None})
+    except ValueError as error:  # pydantic's ValidationError names each field
+        raise InputError(str(error)) from None
     DecisionLog(config.db).close()  # fail here, once, if the database cannot be opened (AuditError)
     print(f"lexgraph serving on http://{args.host}:{args.port} ({args.workers} worker(s)); log: {config.db}; "
           f"amendment upload {'on' if token else 'off'}", file=sys.stderr)
@@ -46,25 +50,23 @@ def run(args: argparse.Namespace) -> int:
     if args.workers == 1:
         uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level, access_log=False,
                     **limits)
-        return 0
-    # Workers learn the configuration from their environment, which other users of the machine may
+        return EXIT_OK
+    # Workers learn the settings from their environment, which other users of the machine may
     # read (/proc/PID/environ for the same user, `ps e`): the token goes in a private file instead.
-    secret: Path | None = None
-    if token and not args.token_file:
-        fd, name = tempfile.mkstemp(prefix="lexgraph-token-")  # mode 0600
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(token)
-        secret = Path(name)
-    worker_config = {**asdict(config), "token": None,
-                     "token_file": str(secret or args.token_file.resolve()) if token else None}
-    os.environ[CONFIG_ENV] = json.dumps(worker_config)
+    environment, secret = config.worker_environment()
+    metrics_dir: str | None = None
+    if not os.environ.get(MULTIPROC_ENV):  # each worker writes its metrics here; a scrape reads them all
+        metrics_dir = environment[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="lexgraph-metrics-")
+    os.environ.update(environment)
     try:
         uvicorn.run("lexgraph.compliance.service:app_from_env", factory=True, host=args.host, port=args.port,
                     workers=args.workers, log_level=args.log_level, access_log=False, **limits)
     finally:
         if secret is not None:
             secret.unlink(missing_ok=True)
-    return 0
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+    return EXIT_OK
 
 
 def _port(text: str) -> int:

@@ -5,7 +5,6 @@ amendment diffs, impact reports and audit records. Also used by the docs (docs/_
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 from collections.abc import Callable
@@ -273,23 +272,16 @@ def graph_svg(context: LawContext, centre: list[str], width: int = 1020,
             pos[n] = (xs[col], top + i * row + 15)
     colour = {"rule": "#1f5fa8", "provision": "#6b4e16", "permit": "#1e7b34", "fact": "#555", "document": "#8a3b8f",
               "condition": "#b35900", "instrument": "#333", "points": "#b35900"}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="rulegraph" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}"><title>rule graph</title>']
-    for a, b, kind in edges:
-        if a in pos and b in pos:
-            (x1, y1), (x2, y2) = pos[a], pos[b]
-            x1 += width // 3 - 30
-            parts.append(f'<line x1="{x1}" y1="{y1 - 4}" x2="{x2 - 4}" y2="{y2 - 4}" stroke="#bbb"><title>{html.escape(kind)}'
-                         "</title></line>")
+    lines = [{"x1": pos[a][0] + width // 3 - 30, "y1": pos[a][1] - 4, "x2": pos[b][0] - 4, "y2": pos[b][1] - 4, "kind": kind}
+             for a, b, kind in edges if a in pos and b in pos]
+    texts = []
     for n, (x, y) in pos.items():
         kind, _, name = n.partition(":")
-        label = name if len(name) <= 44 else "…" + name[-43:]
-        href = (link or node_href)(n)
-        text = (f'<text x="{x}" y="{y}" font-size="11" fill="{colour.get(kind, "#000")}">'
-                f'<tspan font-weight="bold">{html.escape(kind)}</tspan> {html.escape(label)}<title>{html.escape(n)}</title></text>')
-        parts.append(f'<a href="{html.escape(href)}">{text}</a>' if href else text)
-    parts.append("</svg>")
-    return "".join(parts)
+        texts.append({"node": n, "kind": kind, "x": x, "y": y, "colour": colour.get(kind, "#000"),
+                      "label": name if len(name) <= 44 else "…" + name[-43:], "href": (link or node_href)(n)})
+    from ..pages import render_page  # compliance/templates/rulegraph.svg
+
+    return render_page("rulegraph.svg", width=width, height=height, edges=lines, nodes=texts).strip()
 
 
 # ------------------------------------------------------------------ the decision form
