@@ -89,12 +89,13 @@ def rules_exercised(decision: Decision) -> set[str]:
 def check_scenario(scenario: Scenario, context: LawContext) -> tuple[Decision, list[str]]:
     """Decide a scenario; return the decision and every way it differs from what is expected."""
     decision = context.decide(scenario.application, scenario.as_of)
-    by_permit = {d.permit: d for d in decision.decisions}
+    # a permit's grant and the cancellation of the same status held are two decisions (`kind`)
+    by_permit = {(d.permit, d.kind): d for d in decision.decisions}
     problems = []
     for e in scenario.expect:
-        d = by_permit.get(e["permit"])
+        d = by_permit.get((e["permit"], e.get("kind", "grant")))
         if d is None:
-            problems.append(f"{e['permit']}: not decided")
+            problems.append(f"{e['permit']}: not decided" + (f" ({e['kind']})" if "kind" in e else ""))
             continue
         if d.outcome != e["outcome"]:
             problems.append(f"{e['permit']}: expected {e['outcome']}, got {d.outcome}")

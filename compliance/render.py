@@ -8,7 +8,8 @@ from typing import Any
 
 from lexgraph.engine.trace import ConditionTrace, Decision, PathwayStep, PermitDecision, RuleProof
 
-OUTCOME_ZH = {"eligible": "符合条件，准予办理", "ineligible": "不符合条件，不予办理", "undetermined": "事实不全，尚不能决定"}
+OUTCOME_ZH = {"eligible": "符合条件，准予办理", "ineligible": "不符合条件，不予办理", "undetermined": "事实不全，尚不能决定",
+              "cancelled": "有法定情形，取消其资格", "not_cancelled": "无法定取消情形，不予取消"}
 PERMIT_ZH = {
     "work_permit": "外国人工作许可", "talent_confirmation_letter": "外国高端人才确认函", "z_visa": "Z字签证",
     "r_visa": "R字签证", "work_residence_permit": "工作类居留证件", "permanent_residence": "在中国永久居留资格",
@@ -47,6 +48,8 @@ def condition_json(c: ConditionTrace) -> dict[str, Any]:
 def permit_json(d: PermitDecision, summary: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"permit": d.permit, "outcome": d.outcome,
                            "grounds": [ground_json(g, summary) for g in d.grounds]}
+    if d.kind != "grant":
+        out["kind"] = d.kind
     if d.unmet:
         out["unmet"] = [ground_json(g, summary) for g in d.unmet]
     if d.missing_facts:
@@ -86,7 +89,7 @@ def decision_from_json(data: dict[str, Any]) -> Decision:
         decisions=tuple(PermitDecision(
             permit=d["permit"], outcome=d["outcome"], grounds=tuple(_proof(g) for g in d["grounds"]),
             unmet=tuple(_proof(g) for g in d.get("unmet", ())), missing_facts=tuple(d.get("missing_facts", ())),
-            detail=dict(d.get("detail", {})),
+            detail=dict(d.get("detail", {})), kind=d.get("kind", "grant"),
             pathway=tuple(PathwayStep(**{**s, "rules": tuple(s["rules"])}) for s in d.get("pathway", ())))
             for d in data["decisions"]),
     )
@@ -163,7 +166,8 @@ def render_text(decision: Decision, explain: bool = False) -> str:
     numerals = "一二三四五六七八九十"
     for n, d in enumerate(decision.decisions):
         lines.append("")
-        lines.append(f"{numerals[n % 10]}、{PERMIT_ZH.get(d.permit, d.permit)} ({d.permit})：{OUTCOME_ZH[d.outcome]} — {d.outcome}")
+        asked = "（取消 cancellation）" if d.kind == "cancellation" else ""
+        lines.append(f"{numerals[n % 10]}、{PERMIT_ZH.get(d.permit, d.permit)}{asked} ({d.permit})：{OUTCOME_ZH[d.outcome]} — {d.outcome}")
         for key, value in d.detail.items():
             if key != "grounds_of_values":
                 lines.append(f"    {key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")

@@ -269,8 +269,8 @@ class _Lowerer:
         span = self.span(node)
         if kind in ("eligible", "ineligible"):
             return m.Conclusion(kind, permits=tuple(names), span=span)  # type: ignore[arg-type]
-        if kind == "refusal_ground":
-            return m.Conclusion("refusal_ground", permits=tuple(names), span=span)
+        if kind in ("refusal_ground", "cancelled"):
+            return m.Conclusion(kind, permits=tuple(names), span=span)  # type: ignore[arg-type]
         if kind == "requires":
             return m.Conclusion("requires", permits=tuple(names[1:]), name=names[0], span=span)
         if kind == "requires_that":

@@ -264,13 +264,16 @@ class Citation:
 # ---------------------------------------------------------------- rules
 
 
-ConclusionKind = TLiteral["eligible", "ineligible", "requires", "refusal_ground", "condition", "value", "obligation"]
+ConclusionKind = TLiteral["eligible", "ineligible", "requires", "refusal_ground", "cancelled", "condition", "value", "obligation"]
 
 # The role a conclusion plays in a permit's outcome. A grant makes the applicant eligible; a contrary
 # norm (`ineligible`) refuses and competes with grants under the priority principles; requirements
 # (`requires`) and refusal grounds are conditions of the outcome — cumulative with every grant, never
-# weighed against one except by an explicit clause (`overrides`).
-ROLE = {"eligible": "grant", "ineligible": "contrary", "requires": "requirement", "refusal_ground": "refusal_ground"}
+# weighed against one except by an explicit clause (`overrides`). A cancellation ground (`cancelled`)
+# plays no part in a grant: it decides whether a status already held is cancelled (法 第四十九条), a
+# decision of its own kind in which any one ground standing cancels.
+ROLE = {"eligible": "grant", "ineligible": "contrary", "requires": "requirement", "refusal_ground": "refusal_ground",
+        "cancelled": "cancellation_ground"}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from .graph import PRINCIPLE_ZH, conjuncts
 from .trace import ConditionTrace, Decision, PathwayStep, PermitDecision, RuleProof
 
 _LABEL = {True: "eligible", False: "ineligible", None: "undetermined"}
+_CANCELLATION = {True: "cancelled", False: "not_cancelled", None: "undetermined"}
 _EFFECT = {"grant": "准予 grants", "contrary": "不予 refuses", "refusal_ground": "不予 refuses (拒绝理由 refusal ground)"}
 _REQUIREMENT = {True: "已满足 met", False: "未满足 unmet", None: "待定 unknown"}
 
@@ -40,11 +41,14 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
     program = ev.program
     law = program.law
     builder = _ProofBuilder(ev)
-    wanted = requested or ev.application.get("requested") or sorted(law.permits)
+    # statuses held whose cancellation is asked about; asked alone, nothing else is decided
+    cancellations = list(dict.fromkeys(ev.application.get("cancellation_of") or ()))
+    wanted = requested or ev.application.get("requested") or ([] if cancellations else sorted(law.permits))
     overrides = {k: v for k, v in law.parameter_values.items() if law.parameters[k].default != v}
     return Decision(
         application_id=str(ev.application.get("id", "")), as_of=ev.as_of.isoformat(), digest=law.digest,
-        instruments=program.instruments, decisions=tuple(builder.permit(p) for p in wanted),
+        instruments=program.instruments,
+        decisions=(*(builder.permit(p) for p in wanted), *(builder.cancellation(p) for p in cancellations)),
         amendments=law.applied_amendments, parameters=dict(sorted(overrides.items())),
         amendment_status={a: law.instruments[a].status for a in law.applied_amendments},
         engine=engine_identity(), defaults=_defaults(ev), origin=law.origin,
@@ -92,6 +96,7 @@ def _range(lo: Any, hi: Any) -> Any:
 
 class _ProofBuilder:
     def __init__(self, ev: Evaluation):
+        self.ev = ev
         self.p: Program = ev.program
         self.f, self.o, self.c, self.pt = ev.f, ev.o, ev.c, ev.pt
         self.applies = ev.applies
@@ -269,6 +274,24 @@ class _ProofBuilder:
                                   self.pathway(plan) if outcome is not True else ())
         self._permits[permit] = decision
         return decision
+
+    def cancellation(self, permit: str) -> PermitDecision:
+        """Whether a status the foreigner holds is cancelled (法 第四十九条): the grounds that stand; when
+        none can, every ground examined; otherwise the open grounds and the facts they wait for."""
+        indices = self.p.cancellation_grounds.get(permit, [])
+        outcome = self.ev.cancelled(permit)  # read from the evaluation, never recomputed
+        if outcome is True:
+            grounds = [self.rule_proof(i, f"取消 cancels {permit}") for i in indices if self.applies[i] is True]
+        elif outcome is False:
+            grounds = [self.rule_proof(i, f"取消情形不成立 ground of cancellation not made out: {permit}") for i in indices]
+        else:
+            grounds = [self.rule_proof(i, f"取消 cancels {permit}") for i in indices if self.applies[i] is None]
+        detail: dict[str, Any] = {} if indices else {"note": "no provision in force on this date cancels this status"}
+        support = {s for i in indices if self.applies[i] is None for s in self.rule_support(i)} if outcome is None else set()
+        if any(s.startswith(_NOT_AT_HAND) for s in support):
+            detail["not_at_hand"] = sorted(s[len(_NOT_AT_HAND):] for s in support if s.startswith(_NOT_AT_HAND))
+        return PermitDecision(permit, _CANCELLATION[outcome], tuple(grounds), (),
+                              tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND))), detail, kind="cancellation")
 
     def _values(self, plan: PermitPlan) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -57,12 +57,15 @@ class PathwayStep(NamedTuple):
 @dataclass(frozen=True)
 class PermitDecision:
     permit: str
-    outcome: str  # eligible | ineligible | undetermined
+    outcome: str  # eligible | ineligible | undetermined; for a cancellation cancelled | not_cancelled | undetermined
     grounds: tuple[RuleProof, ...] = ()
     unmet: tuple[RuleProof, ...] = ()
     missing_facts: tuple[str, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict)
     pathway: tuple[PathwayStep, ...] = ()
+    # grant: whether the permit is granted (eligible | ineligible | undetermined); cancellation: whether a
+    # status the foreigner holds is cancelled (法 第四十九条: cancelled | not_cancelled | undetermined)
+    kind: str = "grant"
 
 
 @dataclass(frozen=True)

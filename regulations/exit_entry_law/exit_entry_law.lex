@@ -223,11 +223,11 @@ article 49 {
   }
 }
 
-# Not encoded as rules: 第四十九条 cancels a holder's permanent residence; it is not a ground for
-# refusing the grant (a cancellation is a decision of its own kind, on a holder).
-
-# Item 4 (minimum residence time) is set by the measures' later articles, which are only paraphrased
-# (pr_measures_2004_later_articles_summary.md); item 5 is discretionary.
+# 第四十九条 cancels a holder's permanent residence; it is not a ground for refusing the grant. Its
+# items are encoded in cancellation.lex as grounds of a decision of its own kind (`conclude cancelled`,
+# asked by the application's `cancellation_of`). Item 4's minimum residence time is set by the
+# measures' later articles, only paraphrased (pr_measures_2004_later_articles_summary.md), and item 5 is
+# the Ministry's finding: for both the caseworker's finding is the fact.
 
 # ---------------------------------------------------------------------------------------------
 # 第九十三条 — entry into force and repeal
