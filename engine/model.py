@@ -414,6 +414,15 @@ class Consequence:
 
 
 @dataclass(frozen=True)
+class HeldInstead:
+    """`unless holding H at INSTRUMENT art …`: holding H lifts the prohibition by the provision cited."""
+
+    holding: str
+    citation: Citation
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
 class Duty:
     """`duty`: on TRIGGER, do one of MET_BY within a period (or by a date the trigger carries);
     `prohibition`: TRIGGER must not happen unless every holding in UNLESS is held."""
@@ -430,6 +439,8 @@ class Duty:
     met_by: tuple[EventMatch, ...] = ()
     ends_on: tuple[EventMatch, ...] = ()
     unless_holding: tuple[str, ...] = ()
+    # holdings that lift a prohibition instead, each by a provision of its own (法 第四十八条)
+    held_instead: tuple[HeldInstead, ...] = ()
     optional: bool = False  # owed only if the act is done at all (an extension is asked for)
     consequence: Consequence | None = None
     source: str = ""

@@ -208,8 +208,10 @@ article 48 {
   }
 }
 
-# Not encoded as a rule: the article states what the permanent residence card allows (residing,
-# working, travelling); no permit in this corpus is decided by it.
+# The article states what the permanent residence card allows (residing, working, travelling): encoded
+# in permanent_residence_card.lex as a value beside the work permit's and the work-type residence
+# permit's outcome (not needed by a holder), and in obligations.lex as the holding that lifts the
+# prohibitions of working without them. It refuses nothing, so it decides no outcome.
 
 article 49 {
   paragraph 1 {
