@@ -143,8 +143,8 @@ strict rule at art 31 para 1 item 3 {
 }
 
 # Item 1 (a visa for a stay only) with paragraph 2 (an approved change from stay to residence) as its
-# exception is encoded in refusal_grounds_more_permits.lex for the study, reunion and private-affairs
-# residence permits (not yet for the work-type permit). Item 5 (discretion) has no deciding fact.
+# exception is encoded in refusal_grounds_more_permits.lex for the study, reunion, private-affairs
+# residence permits and the work-type permit. Item 5 (discretion) has no deciding fact.
 
 # ---------------------------------------------------------------------------------------------
 # 第四十一条 — work needs a work permit and a work-type residence permit
