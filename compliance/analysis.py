@@ -251,8 +251,10 @@ class _Analyser:
                 continue
             self.dead.add(i)
             core: list[str] = out
-            if core and all(_on_the_date_only(c) for c in core):
-                continue  # a rule for other dates (before or after this law's day), not a defect of it
+            if core and all(_on_the_date_only(c) or _not_at_hand(c) for c in core):
+                # a rule for other dates (before or after this law's day), or one whose standard the law
+                # delegates to a text not at hand (never true by design: it keeps claimants undetermined)
+                continue
             rid = self.rid(i)
             witness = None
             dropped = ""
@@ -1165,6 +1167,11 @@ def register(sub: Any) -> None:
 
 
 __all__ = ["Finding", "Report", "add_findings", "analyze", "read_acknowledged", "register", "t_and"]
+
+
+def _not_at_hand(condition: str) -> bool:
+    """A condition that is a standard not at hand (`not_at_hand("…")`): unknown by design, never a contradiction."""
+    return condition.startswith("not_at_hand(") and condition.endswith(")")
 
 
 def _on_the_date_only(condition: str) -> bool:

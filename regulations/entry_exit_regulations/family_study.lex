@@ -43,13 +43,13 @@ rule q2 at art 6 para 1 item 8 {
 
 rule q_invitation at art 7 para 1 item 8 {
   conclude requires invitation_letter for q1_visa, q2_visa
-  unless visit.foster_care
+  unless applicant.foster_care_claimed
   gloss "Q1 and Q2 applicants submit the invitation of the Chinese citizen or permanent resident living in China."
 }
 
 rule q1_relationship at art 7 para 1 item 8 {
   conclude requires family_relationship_proof for q1_visa
-  unless visit.foster_care
+  unless applicant.foster_care_claimed
   gloss "A Q1 applicant coming for family reunion submits the proof of the family relationship."
 }
 
@@ -85,13 +85,13 @@ rule s2 at art 6 para 1 item 10 {
 
 rule s_invitation at art 7 para 1 item 10 {
   conclude requires invitation_letter for s1_visa, s2_visa
-  unless visit.other_private_affairs
+  unless applicant.other_private_affairs_claimed
   gloss "S1 and S2 applicants submit the invitation of the foreigner staying or residing in China."
 }
 
 rule s_relationship at art 7 para 1 item 10 {
   conclude requires family_relationship_proof for s1_visa, s2_visa
-  unless visit.other_private_affairs
+  unless applicant.other_private_affairs_claimed
   gloss "S1 and S2 applicants visiting family submit the proof of the family relationship."
 }
 
@@ -147,7 +147,7 @@ rule reunion at art 15 para 1 item 4 {
 
 rule reunion_relationship at art 16 para 1 item 4 {
   conclude requires family_relationship_proof for reunion_residence_permit
-  unless visit.foster_care
+  unless applicant.foster_care_claimed
   gloss "A reunion-type residence permit applicant submits the proof of the family relationship."
   note "与申请事由相关的证明材料 names no document and is not encoded."
 }
@@ -168,13 +168,13 @@ rule private_affairs at art 15 para 1 item 5 {
 
 rule private_affairs_kinship at art 16 para 1 item 5 {
   conclude requires family_relationship_proof for private_affairs_residence_permit
-  unless visit.other_private_affairs
+  unless applicant.other_private_affairs_claimed
   gloss "A private-affairs-type residence permit applicant on a long family visit submits the proof of kinship."
 }
 
 rule private_affairs_sponsor_permit at art 16 para 1 item 5 {
   conclude requires sponsor_residence_permit for private_affairs_residence_permit
-  unless visit.other_private_affairs
+  unless applicant.other_private_affairs_claimed
   gloss "A private-affairs-type residence permit applicant on a long family visit submits the visited person's residence permit."
 }
 
