@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -134,12 +134,39 @@ class CoverageReport:
     articles_uncovered: list[str]
     articles_without_rules: list[str]
     failures: dict[str, list[str]]
+    # duties and prohibitions (regulations/*/obligations.lex) that no timeline exercises (`timelines`)
+    duties_total: int = 0
+    duties_uncovered: list[str] = field(default_factory=list)
+    timelines: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__
 
 
-def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> CoverageReport:
+def duties_exercised(timelines: Path, law: Any) -> set[str]:
+    """The duties and prohibitions some timeline under `timelines` exercises: a duty any event triggers,
+    a prohibition any event violates (run by the monitor's reference evaluator, as of each file's last day)."""
+    from lexgraph.engine.obligations import plan
+
+    from .monitor import MonitorInputError, as_of_day, monitor, read_events
+
+    if not timelines.is_dir():
+        raise ScenarioError(f"`{timelines}` is not a folder of timelines")
+    p = plan(law)
+    out: set[str] = set()
+    for path in sorted(timelines.glob("*.jsonl")):
+        try:
+            cases = read_events(path)
+        except MonitorInputError as error:
+            raise ScenarioError(str(error)) from None
+        for watched in monitor(cases, p, as_of_day(cases, None), "reference").values():
+            out |= {w.duty.id for w in watched}
+    return out
+
+
+def coverage(scenario_root: Path, law_dirs: list[Path] | None = None, timelines: Path | None = None) -> CoverageReport:
+    """Rules and articles no scenario exercises; and, with `timelines` (by default the `timelines` folder
+    beside the scenarios, when there is one), the duties and prohibitions no timeline exercises."""
     base = LawContext.load(law_dirs)
     exercised: set[str] = set()
     failures: dict[str, list[str]] = {}
@@ -154,15 +181,20 @@ def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> Coverag
     covered_articles = {(law.rules[r].citation.instrument, law.rules[r].citation.article)
                         for r in exercised if r in law.rules and law.rules[r].citation}
     fmt = lambda key: f"{key[0]}/art_{key[1]}"  # noqa: E731
+    if timelines is None and (scenario_root.parent / "timelines").is_dir():
+        timelines = scenario_root.parent / "timelines"
+    duties = sorted(law.duties) if timelines is not None else []
+    watched = duties_exercised(timelines, law) if timelines is not None else set()
     return CoverageReport(
         rules_total=len(rules), rules_uncovered=[r for r in rules if r not in exercised],
         articles_total=len(cited_articles), articles_uncovered=sorted(fmt(a) for a in cited_articles - covered_articles),
         articles_without_rules=sorted(fmt(a) for a in set(law.articles) - cited_articles),
-        failures=failures)
+        failures=failures, duties_total=len(duties), duties_uncovered=[d for d in duties if d not in watched],
+        timelines=str(timelines or ""))
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    report = coverage(args.scenarios, args.law)
+    report = coverage(args.scenarios, args.law, args.timelines)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True))
     else:
@@ -173,11 +205,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             print(f"uncovered rule: {r}")
         for a in report.articles_uncovered:
             print(f"uncovered article: {a}")
+        for d in report.duties_uncovered:
+            print(f"uncovered duty: {d} (no timeline under {report.timelines} exercises it)")
         covered = report.rules_total - len(report.rules_uncovered)
         print(f"rules covered: {covered}/{report.rules_total}; articles with rules covered: "
               f"{report.articles_total - len(report.articles_uncovered)}/{report.articles_total}; "
-              f"text-only articles: {len(report.articles_without_rules)}; failing scenarios: {len(report.failures)}")
-    bad = report.failures or report.rules_uncovered or report.articles_uncovered
+              f"text-only articles: {len(report.articles_without_rules)}; failing scenarios: {len(report.failures)}"
+              + (f"; duties exercised by timelines: {report.duties_total - len(report.duties_uncovered)}/{report.duties_total}"
+                 if report.timelines else ""))
+    bad = report.failures or report.rules_uncovered or report.articles_uncovered or report.duties_uncovered
     if bad:
         print("coverage gate failed", file=sys.stderr)
     return 1 if bad else 0
@@ -213,5 +249,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("coverage", help="which articles and rules no scenario exercises (and failing scenarios)")
     p.add_argument("scenarios", type=Path)
     p.add_argument("--law", type=Path, action="append")
+    p.add_argument("--timelines", type=Path, default=None,
+                   help="timeline folder whose *.jsonl exercise the duties and prohibitions (default: SCENARIOS/../timelines)")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_coverage)
