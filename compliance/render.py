@@ -28,7 +28,12 @@ PERMIT_ZH = {
     "study_residence_permit": "学习类居留证件", "work_study_endorsement": "居留证件加注勤工助学或者实习信息",
 }
 _MARK = {True: "✓", False: "✗", None: "?"}
-_EFFECT = {"grant": "准予 grants", "contrary": "不予 refuses", "refusal_ground": "不予 refuses (拒绝理由 refusal ground)"}
+# What a rule does, by the kind of its effect ({s}: the permit, or the named condition)
+_EFFECT = {"grant": "准予 grants {s}", "contrary": "不予 refuses {s}", "refusal_ground": "不予 refuses (拒绝理由 refusal ground) {s}",
+           "closure": "准予条件未满足 conditions of grant not met: {s}",
+           "sanction": "不予 refuses {s} (不能提交相关材料 materials not submitted)",
+           "cancels": "取消 cancels {s}", "not_made_out": "取消情形不成立 ground of cancellation not made out: {s}",
+           "stored": "{s}"}
 _REQUIREMENT = {True: "已满足 met", False: "未满足 unmet", None: "待定 unknown"}
 _CONDITION = {True: "met", False: "not met", None: "unknown"}
 
@@ -37,19 +42,9 @@ def effect_words(e: Effect) -> str:
     """What a rule does in a decision, in words (the proof carries only its kind)."""
     if e.kind == "requirement":
         return f"须 requires {e.demands} for {e.subject} — {_REQUIREMENT[e.holds]}"
-    if e.kind == "closure":
-        return f"准予条件未满足 conditions of grant not met: {e.subject}"
-    if e.kind == "sanction":
-        return f"不予 refuses {e.subject} (不能提交相关材料 materials not submitted)"
     if e.kind == "condition":
         return f"condition {e.subject}: {_CONDITION[e.holds]}"
-    if e.kind == "cancels":
-        return f"取消 cancels {e.subject}"
-    if e.kind == "not_made_out":
-        return f"取消情形不成立 ground of cancellation not made out: {e.subject}"
-    if e.kind == "stored":
-        return e.subject
-    return f"{_EFFECT.get(e.kind, e.kind)} {e.subject}"
+    return _EFFECT.get(e.kind, e.kind + " {s}").format(s=e.subject)
 
 
 def pathway_rule(rule: str, provisions: Mapping[str, Provision]) -> str:
