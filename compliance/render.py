@@ -77,6 +77,14 @@ def condition_json(c: ConditionTrace) -> dict[str, Any]:
     return {"expr": c.expr, "holds": c.holds, "facts": c.facts}
 
 
+def detail_json(d: PermitDecision, provisions: Mapping[str, Provision]) -> dict[str, Any]:
+    """A decision's detail, each obligation cited by the provision of the rule that sets it."""
+    if "obligations" not in d.detail:
+        return d.detail
+    return {**d.detail, "obligations": [{"citation": provisions[o["rule"]].citation, **o} if o["rule"] in provisions else o
+                                        for o in d.detail["obligations"]]}
+
+
 def permit_json(d: PermitDecision, summary: bool = False, provisions: Mapping[str, Provision] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"permit": d.permit, "outcome": d.outcome,
                            "grounds": [ground_json(g, summary) for g in d.grounds]}
@@ -87,7 +95,7 @@ def permit_json(d: PermitDecision, summary: bool = False, provisions: Mapping[st
     if d.missing_facts:
         out["missing_facts"] = list(d.missing_facts)
     if d.detail:
-        out["detail"] = d.detail
+        out["detail"] = detail_json(d, provisions or {})
     if d.pathway:
         out["pathway"] = [step._asdict() | {"rules": [pathway_rule(r, provisions or {}) for r in step.rules]} for step in d.pathway]
     return out
@@ -219,7 +227,7 @@ def render_text(decision: Decision, explain: bool = False) -> str:
         lines.append("")
         asked = "（取消 cancellation）" if d.kind == "cancellation" else ""
         lines.append(f"{numerals[n % 10]}、{PERMIT_ZH.get(d.permit, d.permit)}{asked} ({d.permit})：{OUTCOME_ZH[d.outcome]} — {d.outcome}")
-        for key, value in d.detail.items():
+        for key, value in detail_json(d, decision.provisions).items():
             if key != "grounds_of_values":
                 lines.append(f"    {key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
         shown: set[str] = set()

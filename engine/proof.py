@@ -22,7 +22,7 @@ from lexgraph import __version__
 from . import model as m
 from .check import calls, fact_paths
 from .compile import NONE, point_value
-from .evaluate import Evaluation, PermitPlan, Program, Tri, k_and, k_not, k_or, render_citation
+from .evaluate import Evaluation, PermitPlan, Program, Tri, k_and, k_not, k_or
 from .graph import conjuncts
 from .trace import Cited, ConditionTrace, Decision, Effect, PathwayStep, PermitDecision, Provision, RuleProof
 
@@ -352,8 +352,7 @@ class _ProofBuilder:
     def _obligation(self, i: int) -> dict[str, Any]:
         cr = self.p.rules[i]
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
-        return {"duty": c.name, "deadline": json_value(self._value(c.expr)), "rule": cr.rule.id,
-                "citation": render_citation(self.law, cr.rule, self.p.numbering)}
+        return {"duty": c.name, "deadline": json_value(self._value(c.expr)), "rule": cr.rule.id}  # cited by the renderers
 
     # ------------------------------------------------------------------ the advisory pathway
     def pathway(self, plan: PermitPlan) -> tuple[PathwayStep, ...]:
