@@ -227,12 +227,9 @@ def render_text(decision: Decision, explain: bool = False) -> str:
         lines.append("")
         asked = "（取消 cancellation）" if d.kind == "cancellation" else ""
         lines.append(f"{numerals[n % 10]}、{PERMIT_ZH.get(d.permit, d.permit)}{asked} ({d.permit})：{OUTCOME_ZH[d.outcome]} — {d.outcome}")
-        basis = d.detail.get("grounds_of_values", {})
         for key, value in detail_json(d, decision.provisions).items():
             if key != "grounds_of_values":
-                cited = decision.provisions.get(basis.get(key, ""))
-                lines.append(f"    {key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}"
-                             + (f"  (依据 {cited.citation})" if cited else ""))
+                lines.append(f"    {key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
         shown: set[str] = set()
         if d.grounds:
             lines.append("  依据 grounds:")
