@@ -1,5 +1,6 @@
-"""Monitor throughput: 100,000 events over 10,000 cases through durable_rules and through the
-plain-Python reference evaluator of the same plan, in the same run.
+"""Monitor throughput: exactly 100,000 events (about 10,000 cases; the last case's timeline is cut
+where the count is reached) through durable_rules and through the plain-Python reference evaluator of
+the same plan, in the same run.
 
     .venv/bin/python benchmarks/monitor.py            # 3 repetitions, best kept
     .venv/bin/python benchmarks/monitor.py --quick    # 1 repetition, under a minute
@@ -31,10 +32,14 @@ from lexgraph.engine.obligations import plan  # noqa: E402
 from lexgraph.engine.pipeline import load_law  # noqa: E402
 
 
-def timelines(cases: int, seed: int = 15) -> dict[str, list[dict[str, Any]]]:
+def timelines(events: int, seed: int = 15) -> dict[str, list[dict[str, Any]]]:
+    """Cases generated until exactly `events` events (the last timeline cut short: still a valid one)."""
     rng = random.Random(seed)
     out: dict[str, list[dict[str, Any]]] = {}
-    for n in range(cases):
+    left = events
+    n = -1
+    while left > 0:
+        n += 1
         day = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(600))
         raw: list[dict[str, Any]] = []
 
@@ -59,20 +64,23 @@ def timelines(cases: int, seed: int = 15) -> dict[str, list[dict[str, Any]]]:
             add("particulars_change_applied", rng.randrange(0, 14))
         else:
             add("exit", rng.randrange(0, 40))
-        out[f"c{n}"] = [e for e in (parse_event(r, i)[0] for i, r in enumerate(raw, 1)) if e is not None]
+        parsed = [e for e in (parse_event(r, i)[0] for i, r in enumerate(raw, 1)) if e is not None][:left]
+        out[f"c{n}"] = parsed
+        left -= len(parsed)
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=100_000)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     p = plan(load_law())
-    cases = timelines(args.cases)
+    cases = timelines(args.events)
     events = sum(len(v) for v in cases.values())
+    assert events == args.events, events
     as_of = max(e["day"] for v in cases.values() for e in v) + 30
     durable = DurableMonitor(p)
     best = {"durable_rules": float("inf"), "reference": float("inf")}

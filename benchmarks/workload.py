@@ -196,12 +196,14 @@ def pr_fully_known(app: dict[str, Any]) -> bool:
 
 
 def pr_rules(full: LawContext) -> set[str]:
-    """The rules permanent residence rests on: every pr_measures rule and every other rule concluding
-    for it (the Beijing route of regulations/local/), plus (transitively) every
-    rule concluding a condition or permit they read, and every rule they override."""
+    """The rules the grant of permanent residence rests on: every pr_measures rule and every other rule
+    concluding for it (the Beijing route of regulations/local/) — not the grounds of cancelling it, a
+    decision of its own kind (法 第四十九条) — plus (transitively) every rule concluding a condition or
+    permit they read, and every rule they override."""
     law, g = full.law, full.graph.g
     need = {r.id for r in law.rules.values()
-            if r.instrument == "pr_measures" or any("permanent_residence" in c.permits for c in r.conclusions)}
+            if r.instrument == "pr_measures"
+            or any("permanent_residence" in c.permits and c.kind != "cancelled" for c in r.conclusions)}
     frontier = list(need)
     while frontier:
         for _, target, data in g.out_edges(f"rule:{frontier.pop()}", data=True):
@@ -230,9 +232,8 @@ def _without(text: str, spans: list[tuple[int, int, int, int]]) -> str:
 @contextmanager
 def pr_law_dir(full: LawContext, workdir: Path) -> Iterator[tuple[Path, dict[str, int]]]:
     """A temporary law directory for permanent residence only: regulations/vocabulary*.lex,
-    regulations/pr_measures/, and of every other instrument file only the rules permanent
-    residence rests on (pr_rules; today exit_entry_law 第四十九条's cancellation grounds, which
-    pr_measures/refusal reads) — articles and instrument headers kept, other rules cut out.
+    regulations/pr_measures/, and of every other instrument file only the rules the grant of permanent
+    residence rests on (pr_rules) — articles and instrument headers kept, other rules cut out.
     The real checker loads it. Yields (dir, {file: rules kept})."""
     need = pr_rules(full)
     by_file: dict[str, list[Any]] = {}

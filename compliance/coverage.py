@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -82,12 +82,13 @@ def rules_exercised(decision: Decision) -> set[str]:
 def check_scenario(scenario: Scenario, context: LawContext) -> tuple[Decision, list[str]]:
     """Decide a scenario; return the decision and every way it differs from what is expected."""
     decision = context.decide(scenario.application, scenario.as_of)
-    by_permit = {d.permit: d for d in decision.decisions}
+    # a permit's grant and the cancellation of the same status held are two decisions (`kind`)
+    by_permit = {(d.permit, d.kind): d for d in decision.decisions}
     problems = []
     for e in scenario.expect:
-        d = by_permit.get(e["permit"])
+        d = by_permit.get((e["permit"], e.get("kind", "grant")))
         if d is None:
-            problems.append(f"{e['permit']}: not decided")
+            problems.append(f"{e['permit']}: not decided" + (f" ({e['kind']})" if "kind" in e else ""))
             continue
         if d.outcome != e["outcome"]:
             problems.append(f"{e['permit']}: expected {e['outcome']}, got {d.outcome}")
@@ -126,12 +127,39 @@ class CoverageReport:
     articles_uncovered: list[str]
     articles_without_rules: list[str]
     failures: dict[str, list[str]]
+    # duties and prohibitions (regulations/*/obligations.lex) that no timeline exercises (`timelines`)
+    duties_total: int = 0
+    duties_uncovered: list[str] = field(default_factory=list)
+    timelines: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__
 
 
-def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> CoverageReport:
+def duties_exercised(timelines: Path, law: Any) -> set[str]:
+    """The duties and prohibitions some timeline under `timelines` exercises: a duty any event triggers,
+    a prohibition any event violates (run by the monitor's reference evaluator, as of each file's last day)."""
+    from lexgraph.engine.obligations import plan
+
+    from .monitor import MonitorInputError, as_of_day, monitor, read_events
+
+    if not timelines.is_dir():
+        raise ScenarioError(f"`{timelines}` is not a folder of timelines")
+    p = plan(law)
+    out: set[str] = set()
+    for path in sorted(timelines.glob("*.jsonl")):
+        try:
+            cases = read_events(path)
+        except MonitorInputError as error:
+            raise ScenarioError(str(error)) from None
+        for watched in monitor(cases, p, as_of_day(cases, None), "reference").values():
+            out |= {w.duty.id for w in watched}
+    return out
+
+
+def coverage(scenario_root: Path, law_dirs: list[Path] | None = None, timelines: Path | None = None) -> CoverageReport:
+    """Rules and articles no scenario exercises; and, with `timelines` (by default the `timelines` folder
+    beside the scenarios, when there is one), the duties and prohibitions no timeline exercises."""
     base = LawContext.load(law_dirs)
     exercised: set[str] = set()
     failures: dict[str, list[str]] = {}
@@ -146,8 +174,13 @@ def coverage(scenario_root: Path, law_dirs: list[Path] | None = None) -> Coverag
     covered_articles = {(law.rules[r].citation.instrument, law.rules[r].citation.article)
                         for r in exercised if r in law.rules and law.rules[r].citation}
     fmt = lambda key: f"{key[0]}/art_{key[1]}"  # noqa: E731
+    if timelines is None and (scenario_root.parent / "timelines").is_dir():
+        timelines = scenario_root.parent / "timelines"
+    duties = sorted(law.duties) if timelines is not None else []
+    watched = duties_exercised(timelines, law) if timelines is not None else set()
     return CoverageReport(
         rules_total=len(rules), rules_uncovered=[r for r in rules if r not in exercised],
         articles_total=len(cited_articles), articles_uncovered=sorted(fmt(a) for a in cited_articles - covered_articles),
         articles_without_rules=sorted(fmt(a) for a in set(law.articles) - cited_articles),
-        failures=failures)
+        failures=failures, duties_total=len(duties), duties_uncovered=[d for d in duties if d not in watched],
+        timelines=str(timelines or ""))

@@ -151,7 +151,7 @@ def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
 
 def _conclusion(c: m.Conclusion) -> str:
     permits = ", ".join(c.permits)
-    if c.kind in ("eligible", "ineligible"):
+    if c.kind in ("eligible", "ineligible", "cancelled"):
         return f"{c.kind} {permits}"
     if c.kind == "requires":
         return f"requires {c.name or 'that …'} for {permits}"

@@ -10,7 +10,7 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 # The grammar's keywords (grammar/lexgraph.lark), grouped for colour.
 DECLARATIONS = ("instrument", "article", "paragraph", "item", "rule", "fact", "derive", "permit", "document",
                 "parameter", "amendment", "import", "condition", "consequence", "obligation", "prohibition", "duty", "quota")
-ROLES = ("conclude", "eligible", "ineligible", "requires", "refusal_ground", "overrides", "strict", "defeasible",
+ROLES = ("conclude", "eligible", "ineligible", "requires", "refusal_ground", "cancelled", "overrides", "strict", "defeasible",
          "when", "unless", "that", "for", "at", "art", "para", "by", "issues", "on", "missing", "documents",
          "holding", "insert", "replace", "replaces", "repeal", "points", "factor", "value", "per", "due", "within",
          "until", "ends", "from", "to", "fine", "bearer", "optional", "met", "text", "gloss", "note", "source",

@@ -198,7 +198,7 @@ def run_reference(p: Plan, events: list[dict[str, Any]], as_of: int) -> list[Rec
                 live.remove(inst)
         # 4. prohibitions
         for d in p.duties:
-            if d.kind == "prohibition" and _first((d.trigger,), e):
+            if d.kind == "prohibition" and _first((d.trigger,), e) and not d.excused(lambda h: bool(held[h])):
                 missing = [h for h in d.unless_holding if not held[h]]
                 if not d.unless_holding:
                     out.append(("violated", d.id, e["seq"], day, ""))
@@ -283,6 +283,8 @@ def compile_ruleset(p: Plan, emit: Callable[[Record], None]) -> dict[str, dict[s
                 patterns = [{"e": _event(d.trigger)}]
                 if h:
                     patterns.append({"m_1$not": {"$and": [{"t": "h"}, {"h": h}]}})
+                for k, instead in enumerate(d.held_instead):  # a holding that suffices instead (法 第四十八条)
+                    patterns.append({f"i_{k}$not": {"$and": [{"t": "h"}, {"h": instead}]}})
                 add(f"violated_{n}_{h}", patterns, _violated(emit, d.id, h))
             continue
         add(f"opened_{n}", [{"e": _event(d.trigger)}], _opened(emit, d))

@@ -4,11 +4,21 @@ glosses) and a self-contained HTML page."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from lexgraph.engine.trace import ConditionTrace, Decision, PathwayStep, PermitDecision, RuleProof
+from lexgraph.engine.trace import (
+    ConditionTrace,
+    Decision,
+    Effect,
+    PathwayStep,
+    PermitDecision,
+    Provision,
+    RuleProof,
+)
 
-OUTCOME_ZH = {"eligible": "符合条件，准予办理", "ineligible": "不符合条件，不予办理", "undetermined": "事实不全，尚不能决定"}
+OUTCOME_ZH = {"eligible": "符合条件，准予办理", "ineligible": "不符合条件，不予办理", "undetermined": "事实不全，尚不能决定",
+              "cancelled": "有法定情形，取消其资格", "not_cancelled": "无法定取消情形，不予取消"}
 PERMIT_ZH = {
     "work_permit": "外国人工作许可", "talent_confirmation_letter": "外国高端人才确认函", "z_visa": "Z字签证",
     "r_visa": "R字签证", "work_residence_permit": "工作类居留证件", "permanent_residence": "在中国永久居留资格",
@@ -18,11 +28,34 @@ PERMIT_ZH = {
     "study_residence_permit": "学习类居留证件", "work_study_endorsement": "居留证件加注勤工助学或者实习信息",
 }
 _MARK = {True: "✓", False: "✗", None: "?"}
+# What a rule does, by the kind of its effect ({s}: the permit, or the named condition)
+_EFFECT = {"grant": "准予 grants {s}", "contrary": "不予 refuses {s}", "refusal_ground": "不予 refuses (拒绝理由 refusal ground) {s}",
+           "closure": "准予条件未满足 conditions of grant not met: {s}",
+           "sanction": "不予 refuses {s} (不能提交相关材料 materials not submitted)",
+           "cancels": "取消 cancels {s}", "not_made_out": "取消情形不成立 ground of cancellation not made out: {s}",
+           "stored": "{s}"}
+_REQUIREMENT = {True: "已满足 met", False: "未满足 unmet", None: "待定 unknown"}
+_CONDITION = {True: "met", False: "not met", None: "unknown"}
+
+
+def effect_words(e: Effect) -> str:
+    """What a rule does in a decision, in words (the proof carries only its kind)."""
+    if e.kind == "requirement":
+        return f"须 requires {e.demands} for {e.subject} — {_REQUIREMENT[e.holds]}"
+    if e.kind == "condition":
+        return f"condition {e.subject}: {_CONDITION[e.holds]}"
+    return _EFFECT.get(e.kind, e.kind + " {s}").format(s=e.subject)
+
+
+def pathway_rule(rule: str, provisions: Mapping[str, Provision]) -> str:
+    """A rule of the advisory pathway, as cited: 外国人来华工作分类标准 … (work_permit_classification/…)."""
+    p = provisions.get(rule)
+    return f"{p.citation if p else ''} ({rule})"
 _STATUS = {"proposed": "建议 proposed", "adopted": "已通过 adopted", "in_force": "施行 in force"}
 
 
 def ground_json(p: RuleProof, summary: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"rule": p.rule, "citation": p.citation, "effect": p.effect, "status": p.status,
+    out: dict[str, Any] = {"rule": p.rule, "citation": p.citation, "effect": effect_words(p.effect), "status": p.status,
                            "applies": p.applies, "stands": p.stands, "role": p.role}
     if p.role == "requirement":
         out["satisfied"] = p.satisfied
@@ -44,17 +77,27 @@ def condition_json(c: ConditionTrace) -> dict[str, Any]:
     return {"expr": c.expr, "holds": c.holds, "facts": c.facts}
 
 
-def permit_json(d: PermitDecision, summary: bool = False) -> dict[str, Any]:
+def detail_json(d: PermitDecision, provisions: Mapping[str, Provision]) -> dict[str, Any]:
+    """A decision's detail, each obligation cited by the provision of the rule that sets it."""
+    if "obligations" not in d.detail:
+        return d.detail
+    return {**d.detail, "obligations": [{"citation": provisions[o["rule"]].citation, **o} if o["rule"] in provisions else o
+                                        for o in d.detail["obligations"]]}
+
+
+def permit_json(d: PermitDecision, summary: bool = False, provisions: Mapping[str, Provision] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"permit": d.permit, "outcome": d.outcome,
                            "grounds": [ground_json(g, summary) for g in d.grounds]}
+    if d.kind != "grant":
+        out["kind"] = d.kind
     if d.unmet:
         out["unmet"] = [ground_json(g, summary) for g in d.unmet]
     if d.missing_facts:
         out["missing_facts"] = list(d.missing_facts)
     if d.detail:
-        out["detail"] = d.detail
+        out["detail"] = detail_json(d, provisions or {})
     if d.pathway:
-        out["pathway"] = [step._asdict() | {"rules": list(step.rules)} for step in d.pathway]
+        out["pathway"] = [step._asdict() | {"rules": [pathway_rule(r, provisions or {}) for r in step.rules]} for step in d.pathway]
     return out
 
 
@@ -71,38 +114,57 @@ def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
         law["parameters"] = decision.parameters
     out_defaults = {"defaults": dict(decision.defaults)} if decision.defaults else {}
     return {"application_id": decision.application_id, "law": law, **out_defaults,
-            "decisions": [permit_json(d, summary) for d in decision.decisions]}
+            "decisions": [permit_json(d, summary, decision.provisions) for d in decision.decisions]}
 
 
 def decision_from_json(data: dict[str, Any]) -> Decision:
     """The inverse of `decision_json`: the Decision a stored decision JSON came from, so it renders
-    exactly as it did (a record logged before a field existed rebuilds with that field empty)."""
+    exactly as it did (a record logged before a field existed rebuilds with that field empty). The
+    stored words are kept: each rule's citation and text in the provisions table, each effect as
+    stored (a stored record carries words, not references)."""
     law = data["law"]
+    provisions: dict[str, Provision] = {}
+    for d in data["decisions"]:
+        for step in d.get("pathway", ()):
+            for shown in step["rules"]:
+                citation, _, rule = shown.rpartition(" (")
+                provisions.setdefault(rule[:-1], Provision(citation, ""))
+
+        def collect(g: dict[str, Any]) -> None:
+            if g["rule"] not in provisions or not provisions[g["rule"]].text:
+                provisions[g["rule"]] = Provision(g["citation"], g.get("text", ""))
+            for b in g.get("because", ()):
+                collect(b)
+
+        for g in (*d["grounds"], *d.get("unmet", ())):
+            collect(g)
     return Decision(
         application_id=data["application_id"], as_of=law["as_of"], digest=law["digest"],
         instruments=tuple(law["instruments"]), amendments=tuple(law.get("amendments", ())),
         parameters=dict(law.get("parameters", {})), amendment_status=dict(law.get("amendment_status", {})),
         engine=dict(law.get("engine", {})), defaults=dict(data.get("defaults", {})), origin=law.get("origin", ""),
         decisions=tuple(PermitDecision(
-            permit=d["permit"], outcome=d["outcome"], grounds=tuple(_proof(g) for g in d["grounds"]),
-            unmet=tuple(_proof(g) for g in d.get("unmet", ())), missing_facts=tuple(d.get("missing_facts", ())),
-            detail=dict(d.get("detail", {})),
-            pathway=tuple(PathwayStep(**{**s, "rules": tuple(s["rules"])}) for s in d.get("pathway", ())))
+            permit=d["permit"], outcome=d["outcome"], grounds=tuple(_proof(g, provisions) for g in d["grounds"]),
+            unmet=tuple(_proof(g, provisions) for g in d.get("unmet", ())), missing_facts=tuple(d.get("missing_facts", ())),
+            detail=dict(d.get("detail", {})), kind=d.get("kind", "grant"),
+            pathway=tuple(PathwayStep(**{**s, "rules": tuple(r.rpartition(" (")[2][:-1] for r in s["rules"])})
+                          for s in d.get("pathway", ())))
             for d in data["decisions"]),
+        provisions=provisions,
     )
 
 
-def _proof(g: dict[str, Any]) -> RuleProof:
+def _proof(g: dict[str, Any], provisions: Mapping[str, Provision]) -> RuleProof:
     def conditions(key: str) -> tuple[ConditionTrace, ...]:
         return tuple(ConditionTrace(c["expr"], c["holds"], dict(c["facts"])) for c in g.get(key, ()))
 
     return RuleProof(
-        rule=g["rule"], citation=g["citation"], text=g.get("text", ""), status=g["status"], effect=g["effect"],
+        rule=g["rule"], cites=None, status=g["status"], effect=Effect("stored", g["effect"]),
         applies=g["applies"], stands=g["stands"], conditions=conditions("conditions"),
-        exceptions=conditions("exceptions"), because=tuple(_proof(b) for b in g.get("because", ())),
-        overridden_by=g.get("overridden_by", ""), principle=g.get("principle", ""), note=g.get("note", ""),
-        source=g.get("source", ""), gloss=g.get("gloss", ""), role=g.get("role", ""), satisfied=g.get("satisfied"),
-        waits_for=g.get("waits_for", ""),
+        exceptions=conditions("exceptions"), because=tuple(_proof(b, provisions) for b in g.get("because", ())),
+        overridden_by=g.get("overridden_by", ""), prevails_by=g.get("principle", "").split(":", 1)[0],
+        note=g.get("note", ""), source=g.get("source", ""), gloss=g.get("gloss", ""), role=g.get("role", ""),
+        satisfied=g.get("satisfied"), waits_for=g.get("waits_for", ""), provisions=provisions,
     )
 
 
@@ -121,7 +183,7 @@ def _facts(facts: dict[str, Any]) -> str:
 def _proof_lines(p: RuleProof, indent: str, lines: list[str], depth: int = 0, shown: set[str] | None = None) -> None:
     shown = set() if shown is None else shown
     if depth and p.rule in shown:
-        lines.append(f"{indent}• {p.citation} ({p.rule}): {p.effect} — see above")
+        lines.append(f"{indent}• {p.citation} ({p.rule}): {effect_words(p.effect)} — see above")
         return
     shown.add(p.rule)
     status = {"in_force": "现行有效", "proposed": "建议（未施行）", "repealed": "已废止"}[p.status]
@@ -163,8 +225,9 @@ def render_text(decision: Decision, explain: bool = False) -> str:
     numerals = "一二三四五六七八九十"
     for n, d in enumerate(decision.decisions):
         lines.append("")
-        lines.append(f"{numerals[n % 10]}、{PERMIT_ZH.get(d.permit, d.permit)} ({d.permit})：{OUTCOME_ZH[d.outcome]} — {d.outcome}")
-        for key, value in d.detail.items():
+        asked = "（取消 cancellation）" if d.kind == "cancellation" else ""
+        lines.append(f"{numerals[n % 10]}、{PERMIT_ZH.get(d.permit, d.permit)}{asked} ({d.permit})：{OUTCOME_ZH[d.outcome]} — {d.outcome}")
+        for key, value in detail_json(d, decision.provisions).items():
             if key != "grounds_of_values":
                 lines.append(f"    {key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
         shown: set[str] = set()

@@ -216,6 +216,10 @@ class _Checker:
                         self.error("unknown_permit", f"unknown permit `{permit}`", c.span)
                 if c.kind == "requires" and c.expr is None and c.name not in self.documents:
                     self.error("unknown_document", f"unknown document `{c.name}`", c.span)
+            if any(c.kind == "cancelled" for c in rule.conclusions) and (
+                    rule.overrides or rule.sanctions_documents or any(c.kind != "cancelled" for c in rule.conclusions)):
+                self.error("bad_cancellation", "a rule concluding `cancelled` concludes nothing else and overrides nothing: "
+                           "the grounds of cancelling a held status are alternatives, any one of which cancels", rule.span)
             if rule.sanctions_documents and (rule.when or rule.unless or any(c.kind != "refusal_ground" for c in rule.conclusions)):
                 self.error("bad_sanction", "a rule `on missing documents` concludes only `refusal_ground` and has no `when` or `unless`: "
                            "it stands exactly when a document requirement of the permit is unmet", rule.span)

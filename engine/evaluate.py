@@ -434,6 +434,17 @@ class Program:
             f, o, c, pt, applies, trace = self.run_fast(application)
         return Evaluation(self, application, as_of, f, o, c, pt, applies, trace)
 
+    @cached_property
+    def cancellation_grounds(self) -> dict[str, list[int]]:
+        """Held status → the rules that cancel it (法 第四十九条): a decision of its own kind, on a holder."""
+        out: dict[str, list[int]] = {}
+        for cr in self.rules:
+            for c in cr.rule.conclusions:
+                if c.kind == "cancelled":
+                    for p in c.permits:
+                        out.setdefault(p, []).append(cr.index)
+        return out
+
     @staticmethod
     def stands(plan: PermitPlan, i: int, applies: Sequence[Tri]) -> Tri:
         """A rule stands when it applies and no rule that prevails over it applies."""
@@ -556,6 +567,11 @@ class Evaluation:
     def f(self) -> dict[str, Any]:
         """The known facts (application and derived) by path."""
         return {k: v for k, v in zip(self.program.fact_names, self.fact_values, strict=True) if v is not None}
+
+    def cancelled(self, permit: str) -> Tri:
+        """Whether a held `permit` is cancelled: any one ground that applies cancels (True); every ground
+        failing leaves it held (False); otherwise undetermined (None)."""
+        return k_or(self.applies[i] for i in self.program.cancellation_grounds.get(permit, ()))
 
     def decision(self, requested: list[str] | None = None) -> Decision:
         """Materialise the proof trees from the recorded trace."""

@@ -52,6 +52,8 @@ def competing_targets(rule: m.Rule) -> set[tuple[str, str, str]]:
     """(permit, attribute-or-'', role) for each conclusion that can compete with another rule's."""
     out = set()
     for c in rule.conclusions:
+        if c.kind == "cancelled":
+            continue  # grounds of cancelling a held status: alternatives, never weighed against the grant
         if c.kind in m.ROLE and not rule.sanctions_documents:
             out |= {(p, "", m.ROLE[c.kind]) for p in c.permits}
         elif c.kind == "value":

@@ -272,8 +272,8 @@ class _Lowerer:
         span = self.span(node)
         if kind in ("eligible", "ineligible"):
             return m.Conclusion(kind, permits=tuple(names), span=span)  # type: ignore[arg-type]
-        if kind == "refusal_ground":
-            return m.Conclusion("refusal_ground", permits=tuple(names), span=span)
+        if kind in ("refusal_ground", "cancelled"):
+            return m.Conclusion(kind, permits=tuple(names), span=span)  # type: ignore[arg-type]
         if kind == "requires":
             return m.Conclusion("requires", permits=tuple(names[1:]), name=names[0], span=span)
         if kind == "requires_that":
@@ -449,6 +449,7 @@ def lower_duty(lw: _Lowerer, node: Tree) -> None:
     met_by: list[m.EventMatch] = []
     ends_on: list[m.EventMatch] = []
     unless: list[str] = []
+    held_instead: list[m.HeldInstead] = []
     for stmt in rest:
         data = str(stmt.data)
         c = stmt.children
@@ -483,7 +484,14 @@ def lower_duty(lw: _Lowerer, node: Tree) -> None:
         elif data == "ends_stmt":
             ends_on.extend(_event_match(lw, e) for e in c)
         elif data == "unless_holding_stmt":
-            unless.extend(str(t) for t in c)
+            names = [str(t) for t in c if isinstance(t, Token)]
+            if c and isinstance(c[-1], Tree) and c[-1].data == "duty_citation":
+                if len(names) != 1:
+                    lw.error("bad_obligation", "a cited `unless holding` names one holding that lifts the prohibition by that provision", stmt)
+                else:
+                    held_instead.append(m.HeldInstead(names[0], _duty_citation(c[-1]), lw.span(stmt)))
+            else:
+                unless.extend(names)
         elif data == "optional_stmt":
             values["optional"] = True
         elif data == "consequence_stmt":
@@ -494,7 +502,7 @@ def lower_duty(lw: _Lowerer, node: Tree) -> None:
         values.pop(flag, None)
     lw.out["duties"].append(m.Duty(
         id=f"obligations/{name}", kind=kind, citation=citation, met_by=tuple(met_by), ends_on=tuple(ends_on),  # type: ignore[arg-type]
-        unless_holding=tuple(unless), span=lw.span(node), **values))
+        unless_holding=tuple(unless), held_instead=tuple(held_instead), span=lw.span(node), **values))
 
 
 def _consequence(lw: _Lowerer, node: Tree) -> m.Consequence:

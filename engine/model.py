@@ -266,13 +266,16 @@ class Citation:
 # ---------------------------------------------------------------- rules
 
 
-ConclusionKind = TLiteral["eligible", "ineligible", "requires", "refusal_ground", "condition", "value", "obligation"]
+ConclusionKind = TLiteral["eligible", "ineligible", "requires", "refusal_ground", "cancelled", "condition", "value", "obligation"]
 
 # The role a conclusion plays in a permit's outcome. A grant makes the applicant eligible; a contrary
 # norm (`ineligible`) refuses and competes with grants under the priority principles; requirements
 # (`requires`) and refusal grounds are conditions of the outcome — cumulative with every grant, never
-# weighed against one except by an explicit clause (`overrides`).
-ROLE = {"eligible": "grant", "ineligible": "contrary", "requires": "requirement", "refusal_ground": "refusal_ground"}
+# weighed against one except by an explicit clause (`overrides`). A cancellation ground (`cancelled`)
+# plays no part in a grant: it decides whether a status already held is cancelled (法 第四十九条), a
+# decision of its own kind in which any one ground standing cancels.
+ROLE = {"eligible": "grant", "ineligible": "contrary", "requires": "requirement", "refusal_ground": "refusal_ground",
+        "cancelled": "cancellation_ground"}
 
 
 @dataclass(frozen=True)
@@ -442,6 +445,15 @@ class Consequence:
 
 
 @dataclass(frozen=True)
+class HeldInstead:
+    """`unless holding H at INSTRUMENT art …`: holding H lifts the prohibition by the provision cited."""
+
+    holding: str
+    citation: Citation
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
 class Duty:
     """`duty`: on TRIGGER, do one of MET_BY within a period (or by a date the trigger carries);
     `prohibition`: TRIGGER must not happen unless every holding in UNLESS is held."""
@@ -458,6 +470,8 @@ class Duty:
     met_by: tuple[EventMatch, ...] = ()
     ends_on: tuple[EventMatch, ...] = ()
     unless_holding: tuple[str, ...] = ()
+    # holdings that lift a prohibition instead, each by a provision of its own (法 第四十八条)
+    held_instead: tuple[HeldInstead, ...] = ()
     optional: bool = False  # owed only if the act is done at all (an extension is asked for)
     consequence: Consequence | None = None
     source: str = ""

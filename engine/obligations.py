@@ -15,7 +15,8 @@ The semantics (docs/monitor.md):
 - at each event, in this order: breaches; discharges (`met by`: every open instance of the duty
   triggered earlier is met; an instance already breached is marked discharged late; an optional
   duty whose window closed is breached on the day of the late act); `ends on` (open instances
-  lapse); prohibitions (violated when a required holding is not held); holdings (`until`, then
+  lapse); prohibitions (violated when a required holding is not held, unless a holding that suffices
+  instead by a provision of its own is held — 法 第四十八条); holdings (`until`, then
   `from`); triggers (a new instance; due before its own day means breached at once).
 """
 
@@ -75,6 +76,8 @@ EVENTS: dict[str, tuple[str, dict[str, Field]]] = {
     "birth_registered": ("办理出生停留居留登记", {}),
     "study_work_endorsed": ("居留证件加注勤工助学、实习信息", {}),
     "permit_expires": ("证件有效期届满", {"permit": Field("enum", PERMITS, True)}),
+    "permanent_residence_granted": ("取得永久居留资格", {}),
+    "permanent_residence_cancelled": ("取消永久居留资格", {}),
 }
 BEARERS = ("foreigner", "employer", "host", "hotel", "parents", "school")
 
@@ -158,6 +161,11 @@ class PlannedDuty:
     optional: bool
     unless_holding: tuple[str, ...]
     definition: m.Duty
+    held_instead: tuple[str, ...] = ()  # a holding that lifts the prohibition by a provision of its own
+
+    def excused(self, held: Callable[[str], bool]) -> bool:
+        """A prohibition does not bite when a holding that suffices instead is held."""
+        return any(held(h) for h in self.held_instead)
 
     def due(self, event: Mapping[str, Any]) -> int | None:
         """The last day (ordinal) the duty can be met, or None where the law states no period."""
@@ -209,7 +217,7 @@ def plan(law: Any) -> Plan:
             id=d.id, name=d.id.split("/", 1)[1], kind=d.kind, trigger=_match(d.trigger, extra),
             met_by=tuple(_match(x) for x in d.met_by), ends_on=tuple(_match(x) for x in d.ends_on),
             within_days=d.within_days, due_field=d.due_field, due_offset=d.due_offset, optional=d.optional,
-            unless_holding=d.unless_holding, definition=d))
+            unless_holding=d.unless_holding, definition=d, held_instead=tuple(x.holding for x in d.held_instead)))
     holdings = tuple(PlannedHolding(h.id, tuple(_match(x) for x in h.granted_by), tuple(_match(x) for x in h.ended_by), h)
                      for h in sorted(law.holdings.values(), key=lambda h: h.id))
     return Plan(tuple(duties), holdings, getattr(law, "digest", ""))
@@ -261,14 +269,16 @@ def check_obligations(checker: Any) -> tuple[dict[str, m.Duty], dict[str, m.Hold
         if d.kind == "prohibition":
             if d.met_by or d.ends_on or d.within_days is not None or d.due_field or d.optional:
                 error("bad_obligation", f"prohibition `{name}` takes no `met by`, `ends on`, `within`, `due` or `optional`", d.span)
-            for hid in d.unless_holding:
+            for x in d.held_instead:
+                citation(x.citation, x.span)
+            for hid in (*d.unless_holding, *(x.holding for x in d.held_instead)):
                 if hid not in holdings:
                     error("unknown_holding", f"unknown holding `{hid}`", d.span)
                 elif any(x.type == d.trigger.type for x in (*holdings[hid].granted_by, *holdings[hid].ended_by)):
                     error("bad_obligation", f"`{d.trigger.type}` both triggers `{name}` and changes holding `{hid}`; "
                                             "the order would be ambiguous", d.span)
             continue
-        if d.unless_holding:
+        if d.unless_holding or d.held_instead:
             error("bad_obligation", f"`unless holding` is for prohibitions; duty `{name}` has it", d.span)
         if not d.met_by:
             error("bad_obligation", f"duty `{name}` needs `met by EVENT`", d.span)

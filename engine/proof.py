@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 from lexgraph import __version__
@@ -19,13 +22,12 @@ from lexgraph import __version__
 from . import model as m
 from .check import calls, fact_paths
 from .compile import NONE, point_value
-from .evaluate import Evaluation, PermitPlan, Program, Tri, k_and, k_not, k_or, render_citation
-from .graph import PRINCIPLE_ZH, conjuncts
-from .trace import ConditionTrace, Decision, PathwayStep, PermitDecision, RuleProof
+from .evaluate import Evaluation, PermitPlan, Program, Tri, k_and, k_not, k_or
+from .graph import conjuncts
+from .trace import Cited, ConditionTrace, Decision, Effect, PathwayStep, PermitDecision, Provision, RuleProof
 
 _LABEL = {True: "eligible", False: "ineligible", None: "undetermined"}
-_EFFECT = {"grant": "准予 grants", "contrary": "不予 refuses", "refusal_ground": "不予 refuses (拒绝理由 refusal ground)"}
-_REQUIREMENT = {True: "已满足 met", False: "未满足 unmet", None: "待定 unknown"}
+_CANCELLATION = {True: "cancelled", False: "not_cancelled", None: "undetermined"}
 
 
 @lru_cache(maxsize=1)
@@ -35,19 +37,51 @@ def engine_identity() -> dict[str, str]:
     return {"version": __version__, "grammar": hashlib.sha256(grammar).hexdigest()[:16]}
 
 
+_REFERENCES: weakref.WeakKeyDictionary[Program, tuple[tuple[Cited, ...], Mapping[str, Provision]]] = weakref.WeakKeyDictionary()
+
+
+def references(program: Program) -> tuple[tuple[Cited, ...], Mapping[str, Provision]]:
+    """Per program, once: each rule's provision by reference (in the numbering in force), and the table
+    of the law's words for every rule — how it is cited and its verbatim text — that proofs read."""
+    found = _REFERENCES.get(program)
+    if found is None:
+        found = _REFERENCES[program] = _references(program)
+    return found
+
+
+def _references(program: Program) -> tuple[tuple[Cited, ...], Mapping[str, Provision]]:
+    law = program.law
+    numbering = tuple(dict.fromkeys(op.amendment for op in program.numbering.inserts))
+    cites: list[Cited] = []
+    for cr in program.rules:
+        rule = cr.rule
+        c = program.numbering.cite_rule(rule, law.instruments)
+        proposal = law.instruments[rule.instrument].kind == "amendment" and law.instruments[rule.instrument].status == "proposed"
+        if c is None or (proposal and rule.source):
+            cites.append(Cited(rule.instrument, source=rule.source))
+        else:
+            cites.append(Cited(c.instrument, c.article, c.paragraph, c.item,
+                               numbering if any(op.instrument == c.instrument for op in program.numbering.inserts) else ()))
+    provisions = {cr.rule.id: Provision(sheet.citation, sheet.text) for cr, sheet in zip(program.rules, program.sheets, strict=True)}
+    return tuple(cites), MappingProxyType(provisions)
+
+
 def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decision:
     """The one public entry point of this stage."""
     program = ev.program
     law = program.law
     builder = _ProofBuilder(ev)
-    wanted = requested or ev.application.get("requested") or sorted(law.permits)
+    # statuses held whose cancellation is asked about; asked alone, nothing else is decided
+    cancellations = list(dict.fromkeys(ev.application.get("cancellation_of") or ()))
+    wanted = requested or ev.application.get("requested") or ([] if cancellations else sorted(law.permits))
     overrides = {k: v for k, v in law.parameter_values.items() if law.parameters[k].default != v}
     return Decision(
         application_id=str(ev.application.get("id", "")), as_of=ev.as_of.isoformat(), digest=law.digest,
-        instruments=program.instruments, decisions=tuple(builder.permit(p) for p in wanted),
+        instruments=program.instruments,
+        decisions=(*(builder.permit(p) for p in wanted), *(builder.cancellation(p) for p in cancellations)),
         amendments=law.applied_amendments, parameters=dict(sorted(overrides.items())),
         amendment_status={a: law.instruments[a].status for a in law.applied_amendments},
-        engine=engine_identity(), defaults=_defaults(ev), origin=law.origin,
+        engine=engine_identity(), defaults=_defaults(ev), origin=law.origin, provisions=builder.provisions,
     )
 
 
@@ -92,14 +126,16 @@ def _range(lo: Any, hi: Any) -> Any:
 
 class _ProofBuilder:
     def __init__(self, ev: Evaluation):
+        self.ev = ev
         self.p: Program = ev.program
         self.f, self.o, self.c, self.pt = ev.f, ev.o, ev.c, ev.pt
         self.applies = ev.applies
         self.trace = ev.trace
         self.law = ev.program.law
         self.sheets = ev.program.sheets
+        self.cites, self.provisions = references(ev.program)
         self._permits: dict[str, PermitDecision] = {}
-        self._proofs: dict[tuple[int, str, int], RuleProof] = {}
+        self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
         self._support: dict[tuple[str, str], list[str]] = {}
 
     # ------------------------------------------------------------------ reading the evaluation
@@ -137,14 +173,14 @@ class _ProofBuilder:
         return out
 
     # ------------------------------------------------------------------ rule proofs
-    def rule_proof(self, i: int, effect: str, depth: int = 0) -> RuleProof:
+    def rule_proof(self, i: int, effect: Effect, depth: int = 0) -> RuleProof:
         """A rule's proof (immutable, so shared wherever it recurs)."""
         key = (i, effect, depth)
         if key not in self._proofs:
             self._proofs[key] = self._rule_proof(i, effect, depth)
         return self._proofs[key]
 
-    def _rule_proof(self, i: int, effect: str, depth: int) -> RuleProof:
+    def _rule_proof(self, i: int, effect: Effect, depth: int) -> RuleProof:
         cr = self.p.rules[i]
         sheet = self.sheets[i]
         rule = cr.rule
@@ -165,20 +201,21 @@ class _ProofBuilder:
                 for j in self.p.condition_rules.get(name, []):
                     # the rules that may make it hold; when it fails, every rule shows why
                     if self.applies[j] is not False or self.c.get(name) is False:
-                        because.append(self.rule_proof(j, f"condition {name}: {_tri(self.c.get(name))}", depth + 1))
+                        because.append(self.rule_proof(j, Effect("condition", name, self.c.get(name)), depth + 1))
             for permit in cr.reads_permits:
                 because.extend(self.permit(permit).grounds[:3])
         return RuleProof(
-            rule=rule.id, citation=sheet.citation, text=sheet.text, status=sheet.status,
+            rule=rule.id, cites=self.cites[i], status=sheet.status,
             effect=effect, applies=applies, stands=applies,
             conditions=conditions, exceptions=exceptions, because=tuple(because),
-            note=rule.note, source=rule.source, gloss=rule.gloss, role=cr.role, satisfied=satisfied)
+            note=rule.note, source=rule.source, gloss=rule.gloss, role=cr.role, satisfied=satisfied,
+            provisions=self.provisions)
 
-    def _effect(self, i: int, permit: str) -> str:
+    def _effect(self, i: int, permit: str) -> Effect:
         cr = self.p.rules[i]
         if cr.role == "requirement":
-            return f"须 requires {cr.demands_text} for {permit} — {_REQUIREMENT[self.parts(i)[2]]}"
-        return f"{_EFFECT.get(cr.role, cr.role)} {permit}"
+            return Effect("requirement", permit, self.parts(i)[2], cr.demands_text)
+        return Effect(cr.role, permit)
 
     def _weighed(self, plan: PermitPlan, i: int) -> RuleProof:
         """A contender's proof, with what prevails over it: set aside only by a rule that applies;
@@ -189,12 +226,11 @@ class _ProofBuilder:
         if winner is not None:
             j, principle = winner
             return proof._replace(stands=False if proof.applies is not None else None,
-                                  overridden_by=self.p.rules[j].rule.id, principle=f"{principle}: {PRINCIPLE_ZH[principle]}")
+                                  overridden_by=self.p.rules[j].rule.id, prevails_by=principle)
         pending = next(((j, pr) for j, pr in beaten if self.applies[j] is None), None)
         if pending is not None and proof.applies is not False:
             j, principle = pending
-            return proof._replace(stands=None, waits_for=self.p.rules[j].rule.id,
-                                  principle=f"{principle}: {PRINCIPLE_ZH[principle]}")
+            return proof._replace(stands=None, waits_for=self.p.rules[j].rule.id, prevails_by=principle)
         return proof
 
     def _sanction(self, plan: PermitPlan, failing: list[int], stands: dict[int, Tri]) -> list[RuleProof]:
@@ -209,12 +245,12 @@ class _ProofBuilder:
             sheet = self.sheets[s]
             rule = self.p.rules[s].rule
             out.append(RuleProof(
-                rule=rule.id, citation=sheet.citation, text=sheet.text, status=sheet.status,
-                effect=f"不予 refuses {plan.permit} (不能提交相关材料 materials not submitted)", applies=standing, stands=standing,
+                rule=rule.id, cites=self.cites[s], status=sheet.status,
+                effect=Effect("sanction", plan.permit), applies=standing, stands=standing,
                 conditions=tuple(ConditionTrace(f"not {self.p.rules[i].demands_text}", k_not(self.parts(i)[2]), {"holds": held})
                                  for i in docs),
                 because=tuple(self._weighed(plan, i) for i in docs),
-                note=rule.note, source=rule.source, gloss=rule.gloss, role="refusal_ground"))
+                note=rule.note, source=rule.source, gloss=rule.gloss, role="refusal_ground", provisions=self.provisions))
         return out
 
     # ------------------------------------------------------------------ permits
@@ -244,7 +280,7 @@ class _ProofBuilder:
                 unmet = closure
             else:
                 # refused because no ground of grant applies: the grants' unmet conditions are the grounds
-                grounds = [g._replace(effect=f"准予条件未满足 conditions of grant not met: {permit}") for g in closure]
+                grounds = [g._replace(effect=Effect("closure", permit)) for g in closure]
             if not plan.grants:
                 detail["note"] = "no provision in force on this date grants this permit"
         else:
@@ -269,6 +305,24 @@ class _ProofBuilder:
                                   self.pathway(plan) if outcome is not True else ())
         self._permits[permit] = decision
         return decision
+
+    def cancellation(self, permit: str) -> PermitDecision:
+        """Whether a status the foreigner holds is cancelled (法 第四十九条): the grounds that stand; when
+        none can, every ground examined; otherwise the open grounds and the facts they wait for."""
+        indices = self.p.cancellation_grounds.get(permit, [])
+        outcome = self.ev.cancelled(permit)  # read from the evaluation, never recomputed
+        if outcome is True:
+            grounds = [self.rule_proof(i, Effect("cancels", permit)) for i in indices if self.applies[i] is True]
+        elif outcome is False:
+            grounds = [self.rule_proof(i, Effect("not_made_out", permit)) for i in indices]
+        else:
+            grounds = [self.rule_proof(i, Effect("cancels", permit)) for i in indices if self.applies[i] is None]
+        detail: dict[str, Any] = {} if indices else {"note": "no provision in force on this date cancels this status"}
+        support = {s for i in indices if self.applies[i] is None for s in self.rule_support(i)} if outcome is None else set()
+        if any(s.startswith(_NOT_AT_HAND) for s in support):
+            detail["not_at_hand"] = sorted(s[len(_NOT_AT_HAND):] for s in support if s.startswith(_NOT_AT_HAND))
+        return PermitDecision(permit, _CANCELLATION[outcome], tuple(grounds), (),
+                              tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND))), detail, kind="cancellation")
 
     def _values(self, plan: PermitPlan) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -298,8 +352,7 @@ class _ProofBuilder:
     def _obligation(self, i: int) -> dict[str, Any]:
         cr = self.p.rules[i]
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
-        return {"duty": c.name, "deadline": json_value(self._value(c.expr)), "rule": cr.rule.id,
-                "citation": render_citation(self.law, cr.rule, self.p.numbering)}
+        return {"duty": c.name, "deadline": json_value(self._value(c.expr)), "rule": cr.rule.id}  # cited by the renderers
 
     # ------------------------------------------------------------------ the advisory pathway
     def pathway(self, plan: PermitPlan) -> tuple[PathwayStep, ...]:
@@ -323,7 +376,7 @@ class _ProofBuilder:
                     cr.document, self.law.documents[cr.document].title_zh, issuer or "",
                     self.law.permits[issuer].authority if issuer else self.law.documents[cr.document].authority,
                     _LABEL[self.o.get(issuer)] if issuer else "",
-                    tuple(f"{self.sheets[g].citation} ({self.p.rules[g].rule.id})" for g in grants))
+                    tuple(self.p.rules[g].rule.id for g in grants))
 
         visit(plan, frozenset({plan.permit}))
         return tuple(steps.values())
@@ -412,7 +465,3 @@ class _ProofBuilder:
             return [path] if path in self.law.facts else []
         # a derived fact: its unknown sources; if all are known (a division by zero), all of them
         return [s for s in sources if self.f.get(s) is None] or list(sources)
-
-
-def _tri(v: Tri) -> str:
-    return {True: "met", False: "not met", None: "unknown"}[v]

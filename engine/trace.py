@@ -6,7 +6,9 @@ ProofTracer keeps each rule's per-condition truth values for the renderers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 
@@ -19,28 +21,90 @@ class ConditionTrace(NamedTuple):
     facts: dict[str, Any]
 
 
-class RuleProof(NamedTuple):
-    """One rule weighed for one application (a named tuple, like ConditionTrace: a decision
-    builds dozens)."""
+class Cited(NamedTuple):
+    """A provision by reference: the instrument's id and the article, paragraph and item in the
+    numbering in force on the decision's date (`numbering`: the adopted amendments whose insertions
+    that numbering follows; empty for the instrument as enacted). A rule without a citation, or a
+    proposal's passage, names its `source` instead."""
 
-    rule: str
+    instrument: str
+    article: int = 0
+    paragraph: int = 0
+    item: int = 0
+    numbering: tuple[str, ...] = ()
+    source: str = ""
+
+
+class Effect(NamedTuple):
+    """What a rule does in a decision, by kind; the renderers say it in words (compliance/render.py).
+
+    grant | contrary | refusal_ground | requirement (`holds`: whether what it demands holds, `demands`
+    as written) | closure (a grant whose conditions fail, so the permit is refused) | sanction (materials
+    not submitted) | condition (`subject` the named condition, `holds` its value) | cancels | not_made_out
+    (a ground of cancellation that fails) | stored (a decision rebuilt from its JSON: `subject` holds the
+    words it was rendered with)."""
+
+    kind: str
+    subject: str  # the permit, or the named condition
+    holds: bool | None = None
+    demands: str = ""
+
+
+class Provision(NamedTuple):
+    """The law's own words for a rule's provision in the numbering in force: how it is cited and its
+    verbatim text. One table per program, shared by every proof (a proof holds no words of its own)."""
+
     citation: str
     text: str
+
+
+NO_PROVISIONS: Mapping[str, Provision] = MappingProxyType({})
+
+
+class RuleProof(NamedTuple):
+    """One rule weighed for one application (a named tuple, like ConditionTrace: a decision
+    builds dozens). It carries references — the rule's id, the provision cited, the kind of its effect,
+    the principle that set it aside — and reads the law's words from the shared `provisions` table."""
+
+    rule: str
+    cites: Cited | None
     status: str
-    effect: str
+    effect: Effect
     applies: bool | None  # the rule's own conditions and exceptions
     stands: bool | None  # after competing rules of higher priority are weighed
     conditions: tuple[ConditionTrace, ...] = ()
     exceptions: tuple[ConditionTrace, ...] = ()
     because: tuple[RuleProof, ...] = ()
     overridden_by: str = ""
-    principle: str = ""
+    prevails_by: str = ""  # the priority principle (override | rank | specificity | date) of overridden_by or waits_for
     note: str = ""
     source: str = ""
     gloss: str = ""
     role: str = ""  # grant | contrary | requirement | refusal_ground | condition
     satisfied: bool | None = None  # a requirement: whether what it demands holds
     waits_for: str = ""  # a rule that would set this one aside, whose applicability is unknown
+    provisions: Mapping[str, Provision] = NO_PROVISIONS  # the program's table: rule id → the law's words
+
+    @property
+    def citation(self) -> str:
+        """How the provision is cited (中华人民共和国外国人入境出境管理条例 第六条第十二项)."""
+        p = self.provisions.get(self.rule)
+        return p.citation if p else ""
+
+    @property
+    def text(self) -> str:
+        """The verbatim text of the provision cited."""
+        p = self.provisions.get(self.rule)
+        return p.text if p else ""
+
+    @property
+    def principle(self) -> str:
+        """The principle that sets this rule aside, named as the law names it (rank: 上位法优于下位法)."""
+        if not self.prevails_by:
+            return ""
+        from .graph import PRINCIPLE_ZH  # the law's names of its priority principles
+
+        return f"{self.prevails_by}: {PRINCIPLE_ZH[self.prevails_by]}"
 
 
 class PathwayStep(NamedTuple):
@@ -51,18 +115,21 @@ class PathwayStep(NamedTuple):
     issued_with: str  # the permit whose grant issues it ('' when no permit of this law does)
     authority: str
     outcome: str  # that permit's outcome on this application, as advice
-    rules: tuple[str, ...]  # the rules that grant that permit (citations)
+    rules: tuple[str, ...]  # the ids of the rules that grant that permit (cited by the renderers)
 
 
 @dataclass(frozen=True)
 class PermitDecision:
     permit: str
-    outcome: str  # eligible | ineligible | undetermined
+    outcome: str  # eligible | ineligible | undetermined; for a cancellation cancelled | not_cancelled | undetermined
     grounds: tuple[RuleProof, ...] = ()
     unmet: tuple[RuleProof, ...] = ()
     missing_facts: tuple[str, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict)
     pathway: tuple[PathwayStep, ...] = ()
+    # grant: whether the permit is granted (eligible | ineligible | undetermined); cancellation: whether a
+    # status the foreigner holds is cancelled (法 第四十九条: cancelled | not_cancelled | undetermined)
+    kind: str = "grant"
 
 
 @dataclass(frozen=True)
@@ -80,6 +147,8 @@ class Decision:
     # where the law's sources were read from, for the reader; the digest says exactly what they were,
     # so a replay (which reads the stored sources elsewhere) does not count it as a difference
     origin: str = ""
+    # the law's words for every rule the decision may cite (one table per program; not compared)
+    provisions: Mapping[str, Provision] = field(default_factory=lambda: NO_PROVISIONS, compare=False, repr=False)
 
 
 class Tracer:

@@ -126,11 +126,12 @@ def run_scenarios(paths: list[Path], law_dirs: list[Path] | None = None) -> list
     return [result for root in paths for result in run(root, law_dirs)]
 
 
-def coverage(scenarios: Path, law_dirs: list[Path] | None = None) -> CoverageReport:
-    """Which rules and articles no scenario under `scenarios` exercises, and which scenarios fail."""
+def coverage(scenarios: Path, law_dirs: list[Path] | None = None, timelines: Path | None = None) -> CoverageReport:
+    """Which rules and articles no scenario under `scenarios` exercises, which scenarios fail, and which
+    duties and prohibitions no timeline exercises (`timelines`, by default beside the scenarios)."""
     from lexgraph.compliance.coverage import coverage as run
 
-    return run(scenarios, law_dirs)
+    return run(scenarios, law_dirs, timelines)
 
 
 __all__ = [

@@ -298,3 +298,26 @@ def test_a_permit_granted_now_is_advice_not_a_document(corpus: LawContext, name:
     assert "exit_entry_law/art_21__para_1__item_5" in {g.rule for g in visa.grounds}
     (step,) = visa.pathway
     assert step.outcome == "eligible" and step.authority
+
+
+def test_a_cancellation_is_a_decision_of_its_own_kind_in_the_contract(corpus: LawContext) -> None:
+    """法 第四十九条: the application asks about a status held (`cancellation_of`); the decision says
+    `kind: cancellation` with its own outcomes, valid under both contracts, and renders back the same."""
+    from jsonschema import Draft202012Validator
+    from lexgraph.compliance.render import decision_from_json, render_text
+
+    app = scenario("art49_item2_expelled_cancelled")
+    Draft202012Validator(contract_schema()).validate(app)
+    data = decision_json(corpus.decide(app))
+    schema = json.loads((ROOT / "contract" / "decision.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema).validate(data)
+    [d] = data["decisions"]  # asked alone, only the cancellation is decided
+    assert (d["permit"], d["kind"], d["outcome"]) == ("permanent_residence", "cancellation", "cancelled")
+    assert [g["rule"] for g in d["grounds"]] == ["exit_entry_law/art_49__para_1__item_2__cancellation"]
+    assert d["grounds"][0]["text"] == "（二）被处驱逐出境的；" and d["grounds"][0]["role"] == "cancellation_ground"
+    back = decision_from_json(json.loads(dumps(data)))
+    assert dumps(decision_json(back)) == dumps(data)
+    assert "取消 cancellation" in render_text(back)
+    held = {**app, "applicant": {**app["applicant"], "expelled": False}, "residence": {}}
+    d = decision_json(corpus.decide(held))["decisions"][0]
+    assert d["outcome"] == "undetermined" and d["missing_facts"] == ["residence.below_prescribed_pr_residence_time"]

@@ -115,6 +115,11 @@ def test_prohibitions(law: Any, the_plan: Any, durable_monitor: Any) -> None:
         assert violated["scope"] == ["work_beyond_permit_scope"]
         assert violated["student-endorsed"] == []
         assert violated["student-not-endorsed"] == ["student_work_without_endorsement"]
+        # 法 第四十八条: a permanent resident works on the card; once cancelled (第四十九条) the permits are needed
+        assert violated["pr-holder"] == []
+        assert violated["pr-cancelled"] == ["employ_without_permits", "work_without_permits"]
+        cancelled = next(o for o in report["pr-cancelled"]["obligations"] if o["duty"].endswith("work_without_permits"))
+        assert [h["holding"] for h in cancelled["missing"]] == ["work_permit", "work_residence_permit"]
         hire = next(o for o in report["no-permits"]["obligations"] if o["duty"].endswith("employ_without_permits"))
         assert [h["holding"] for h in hire["missing"]] == ["work_permit", "work_residence_permit"]
         assert hire["consequence"]["fine"] == {"currency": "CNY", "min": 10000, "max": 10000, "per": "person",

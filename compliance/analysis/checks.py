@@ -26,6 +26,7 @@ from .prose import (
     _conclusion_text,
     _expr_text,
     _exprs,
+    _not_at_hand,
     _on_the_date_only,
     _signatures,
     by_construction,
@@ -109,8 +110,10 @@ class _Analyser:
                 continue
             self.dead.add(i)
             core: list[str] = out
-            if core and all(_on_the_date_only(c) for c in core):
-                continue  # a rule for other dates (before or after this law's day), not a defect of it
+            if core and all(_on_the_date_only(c) or _not_at_hand(c) for c in core):
+                # a rule for other dates (before or after this law's day), or one whose standard the law
+                # delegates to a text not at hand (never true by design: it keeps claimants undetermined)
+                continue
             rid = self.rid(i)
             witness = None
             dropped = ""

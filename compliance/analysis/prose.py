@@ -104,6 +104,11 @@ def explain_unresolved(law: Any, a: m.Rule, b: m.Rule) -> str:
             "they took effect together (no 新法优于旧法); no `overrides` clause links them." + tail)
 
 
+def _not_at_hand(condition: str) -> bool:
+    """A condition that is a standard not at hand (`not_at_hand("…")`): unknown by design, never a contradiction."""
+    return condition.startswith("not_at_hand(") and condition.endswith(")")
+
+
 def _on_the_date_only(condition: str) -> bool:
     """A condition that reads nothing but the decision's date (`decision_date < 2018-01-01`)."""
     return "decision_date" in condition and not re.search(r"[a-z_]+\.[a-z_]+", condition)

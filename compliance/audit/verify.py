@@ -150,7 +150,8 @@ def replay(log: DecisionLog, decision_id: str) -> dict[str, Any]:
             "recorded_engine": recorded["law"].get("engine"), "replayed_engine": replayed["law"].get("engine"),
             "engine_differs": recorded["law"].get("engine") != replayed["law"].get("engine"),
             "recorded_digest": recorded["law"]["digest"], "replayed_digest": replayed["law"]["digest"],
-            "outcomes": {d["permit"]: d["outcome"] for d in replayed["decisions"]},
+            # a cancellation of a status held is told apart from the grant of the same permit
+            "outcomes": {d["permit"] + (f" ({d['kind']})" if "kind" in d else ""): d["outcome"] for d in replayed["decisions"]},
             "differences": differences[:50], "difference_count": len(differences)}
 
 

@@ -155,7 +155,7 @@ article 16 {
   paragraph 2 {
     text "外国人申请有效期1年以上的居留证件的，应当按照规定提交健康证明。健康证明自开具之日起6个月内有效。"
     gloss "An applicant for a residence permit valid for one year or more submits a health certificate, valid for 6 months from issue."
-    note "Encoded in residence.lex (health_certificate) for the study, reunion and private-affairs residence permits, on the validity applied for (requested_validity_years); not yet for the work-type permit. applicant.health_ok is a health condition, not the certificate."
+    note "Encoded in residence.lex (health_certificate) for the work-type, study, reunion and private-affairs residence permits, on the validity applied for (requested_validity_years). applicant.health_ok is a health condition, not the certificate."
   }
 }
 

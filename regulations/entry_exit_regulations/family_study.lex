@@ -6,9 +6,11 @@
 # kept in a file of their own so that they merge cleanly. They are written in the 2013 numbering; from
 # 2025-10-01 they are cited by the numbering of 国务院令第814号 (Q: 第九项, S: 第十一项, X: 第十二项).
 #
-# Not encoded (no deciding fact, or the text not at hand): foster care (因寄养等原因, Q1 and the reunion
-# permit; 委托书), other private affairs (因其他私人事务, S1/S2 and the private-affairs permit), and the range of
-# 家庭成员 / 亲属, which no text at hand defines: the application states it (sponsor.applicant_is).
+# Foster care (因寄养等原因, Q1 and the reunion permit; 委托书) and other private affairs (因其他私人事务,
+# S1/S2 and the private-affairs permit) are grants whose conditions no text at hand sets: they are
+# encoded in family_other_grounds.lex with `not_at_hand`, for an applicant who claims them; the family
+# materials below do not bind such a claimant (`unless`). Not encoded: the range of 家庭成员 / 亲属,
+# which no text at hand defines: the application states it (sponsor.applicant_is).
 
 part of entry_exit_regulations
 
@@ -24,7 +26,7 @@ rule q1 at art 6 para 1 item 8 {
     visit.long_term,
   }
   gloss "Q1: a family member of a Chinese citizen or of a permanent resident, entering to reside for family reunion."
-  note "家庭成员 is not defined in the texts at hand: the application states the relation (sponsor.applicant_is); any relation but `other_relative` and `none` is taken as a family member. Foster care (因寄养等原因) is not encoded."
+  note "家庭成员 is not defined in the texts at hand: the application states the relation (sponsor.applicant_is); any relation but `other_relative` and `none` is taken as a family member. Foster care (因寄养等原因): family_other_grounds.lex."
 }
 
 rule q2 at art 6 para 1 item 8 {
@@ -41,11 +43,13 @@ rule q2 at art 6 para 1 item 8 {
 
 rule q_invitation at art 7 para 1 item 8 {
   conclude requires invitation_letter for q1_visa, q2_visa
+  unless applicant.foster_care_claimed
   gloss "Q1 and Q2 applicants submit the invitation of the Chinese citizen or permanent resident living in China."
 }
 
 rule q1_relationship at art 7 para 1 item 8 {
   conclude requires family_relationship_proof for q1_visa
+  unless applicant.foster_care_claimed
   gloss "A Q1 applicant coming for family reunion submits the proof of the family relationship."
 }
 
@@ -64,7 +68,7 @@ rule s1 at art 6 para 1 item 10 {
     },
   }
   gloss "S1: the spouse, a parent, a child under 18 or a parent-in-law of a foreigner residing in China for work or study, on a long family visit."
-  note "未满18周岁: a child is under 18 until the day before the 18th birthday (age counts whole years to the decision date). Other private affairs (因其他私人事务) are not encoded."
+  note "未满18周岁: a child is under 18 until the day before the 18th birthday (age counts whole years to the decision date). Other private affairs (因其他私人事务): family_other_grounds.lex."
 }
 
 rule s2 at art 6 para 1 item 10 {
@@ -81,11 +85,13 @@ rule s2 at art 6 para 1 item 10 {
 
 rule s_invitation at art 7 para 1 item 10 {
   conclude requires invitation_letter for s1_visa, s2_visa
+  unless applicant.other_private_affairs_claimed
   gloss "S1 and S2 applicants submit the invitation of the foreigner staying or residing in China."
 }
 
 rule s_relationship at art 7 para 1 item 10 {
   conclude requires family_relationship_proof for s1_visa, s2_visa
+  unless applicant.other_private_affairs_claimed
   gloss "S1 and S2 applicants visiting family submit the proof of the family relationship."
 }
 
@@ -136,11 +142,12 @@ rule reunion at art 15 para 1 item 4 {
     sponsor.applicant_is in {"spouse", "parent", "child", "parent_of_spouse", "other_family_member"},
   }
   gloss "The reunion-type residence permit is for a family member of a Chinese citizen or of a permanent resident who needs to reside in China for family reunion."
-  note "家庭成员 as for Q1. Foster care (因寄养等原因) is not encoded."
+  note "家庭成员 as for Q1. Foster care (因寄养等原因): family_other_grounds.lex."
 }
 
 rule reunion_relationship at art 16 para 1 item 4 {
   conclude requires family_relationship_proof for reunion_residence_permit
+  unless applicant.foster_care_claimed
   gloss "A reunion-type residence permit applicant submits the proof of the family relationship."
   note "与申请事由相关的证明材料 names no document and is not encoded."
 }
@@ -156,16 +163,18 @@ rule private_affairs at art 15 para 1 item 5 {
     },
   }
   gloss "The private-affairs-type residence permit is for the spouse, a parent, a child under 18 or a parent-in-law on a long visit to a foreigner residing in China for work or study."
-  note "Other private affairs (因其他私人事务) are not encoded."
+  note "Other private affairs (因其他私人事务): family_other_grounds.lex."
 }
 
 rule private_affairs_kinship at art 16 para 1 item 5 {
   conclude requires family_relationship_proof for private_affairs_residence_permit
+  unless applicant.other_private_affairs_claimed
   gloss "A private-affairs-type residence permit applicant on a long family visit submits the proof of kinship."
 }
 
 rule private_affairs_sponsor_permit at art 16 para 1 item 5 {
   conclude requires sponsor_residence_permit for private_affairs_residence_permit
+  unless applicant.other_private_affairs_claimed
   gloss "A private-affairs-type residence permit applicant on a long family visit submits the visited person's residence permit."
 }
 

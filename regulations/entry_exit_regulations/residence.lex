@@ -32,8 +32,8 @@ strict rule at art 21 para 1 item 3 {
 }
 
 rule health_certificate at art 16 para 2 {
-  conclude requires health_certificate for study_residence_permit, reunion_residence_permit, private_affairs_residence_permit
+  conclude requires health_certificate for work_residence_permit, study_residence_permit, reunion_residence_permit, private_affairs_residence_permit
   when requested_validity_years >= 1
   gloss "An applicant for a residence permit valid one year or more submits a health certificate."
-  note "The certificate's own validity (自开具之日起6个月内有效) is not encoded: the application does not carry its date. The work-type residence permit is not yet listed: adding it changes the outcome of existing applications that do not state the validity applied for (left to the lead)."
+  note "The certificate's own validity (自开具之日起6个月内有效) is not encoded: the application does not carry its date."
 }

@@ -143,8 +143,8 @@ strict rule at art 31 para 1 item 3 {
 }
 
 # Item 1 (a visa for a stay only) with paragraph 2 (an approved change from stay to residence) as its
-# exception is encoded in refusal_grounds_more_permits.lex for the study, reunion and private-affairs
-# residence permits (not yet for the work-type permit). Item 5 (discretion) has no deciding fact.
+# exception is encoded in refusal_grounds_more_permits.lex for the study, reunion, private-affairs
+# residence permits and the work-type permit. Item 5 (discretion) has no deciding fact.
 
 # ---------------------------------------------------------------------------------------------
 # 第四十一条 — work needs a work permit and a work-type residence permit
@@ -208,8 +208,10 @@ article 48 {
   }
 }
 
-# Not encoded as a rule: the article states what the permanent residence card allows (residing,
-# working, travelling); no permit in this corpus is decided by it.
+# The article states what the permanent residence card allows (residing, working, travelling): encoded
+# in permanent_residence_card.lex as a value beside the work permit's and the work-type residence
+# permit's outcome (not needed by a holder), and in obligations.lex as the holding that lifts the
+# prohibitions of working without them. It refuses nothing, so it decides no outcome.
 
 article 49 {
   paragraph 1 {
@@ -223,11 +225,11 @@ article 49 {
   }
 }
 
-# Not encoded as rules: 第四十九条 cancels a holder's permanent residence; it is not a ground for
-# refusing the grant (a cancellation is a decision of its own kind, on a holder).
-
-# Item 4 (minimum residence time) is set by the measures' later articles, which are only paraphrased
-# (pr_measures_2004_later_articles_summary.md); item 5 is discretionary.
+# 第四十九条 cancels a holder's permanent residence; it is not a ground for refusing the grant. Its
+# items are encoded in cancellation.lex as grounds of a decision of its own kind (`conclude cancelled`,
+# asked by the application's `cancellation_of`). Item 4's minimum residence time is set by the
+# measures' later articles, only paraphrased (pr_measures_2004_later_articles_summary.md), and item 5 is
+# the Ministry's finding: for both the caseworker's finding is the fact.
 
 # ---------------------------------------------------------------------------------------------
 # 第九十三条 — entry into force and repeal

@@ -11,6 +11,12 @@ holding work_permit "外国人工作许可" {
   until permit_expires when permit == "work_permit"
 }
 
+holding permanent_residence "外国人永久居留资格" {
+  from permanent_residence_granted
+  until permanent_residence_cancelled
+  note "Held from the grant (第四十七条) until the Ministry of Public Security cancels it (第四十九条: the decision `cancellation_of` asks about; the monitor reads the event that records it). The card's own validity is not a holding: an expired card is renewed, the status stays."
+}
+
 holding work_residence_permit "工作类居留证件" {
   from residence_permit_issued when purpose == "work"
   until permit_expires when permit == "residence_permit"
@@ -123,16 +129,18 @@ prohibition work_without_permits at exit_entry_law art 43 para 1 item 1 {
   bearer foreigner
   on employment_started when kind == "employment"
   unless holding work_permit, work_residence_permit
+  unless holding permanent_residence at exit_entry_law art 48 para 1
   consequence at exit_entry_law art 80 para 1 fine 5000 CNY to 20000 CNY
-  gloss "Working without the work permit and the work-type residence permit is illegal employment."
+  gloss "Working without the work permit and the work-type residence permit is illegal employment; a permanent resident works on the permanent residence card (第四十八条)."
 }
 
 prohibition employ_without_permits at exit_entry_law art 41 para 1 {
   bearer employer
   on employment_started when kind == "employment"
   unless holding work_permit, work_residence_permit
+  unless holding permanent_residence at exit_entry_law art 48 para 1
   consequence at exit_entry_law art 80 para 3 fine 10000 CNY per person max 100000 CNY
-  gloss "No one may employ a foreigner without the work permit and the work-type residence permit."
+  gloss "No one may employ a foreigner without the work permit and the work-type residence permit; a permanent resident works on the permanent residence card (第四十八条)."
 }
 
 prohibition work_beyond_permit_scope at exit_entry_law art 43 para 1 item 2 {

@@ -59,10 +59,10 @@ strict rule more_residence_permits at art 31 para 1 item 4 {
 # Item 1: the visa held is of a category that does not lead to a residence permit. Which visas lead to
 # one the visa itself says (第三十条第一款: 所持签证注明入境后需要办理居留证件的). Paragraph 2 is the
 # exception: a specialist, an investor or a foreigner with humanitarian reasons whose change from stay
-# to residence the exit-entry administration of a districted city or above approves. The work-type
-# permit is not listed: adding it changes existing applications that do not state the visa's note.
+# to residence the exit-entry administration of a districted city or above approves. It holds for the
+# work-type permit as for the others (the visa a worker enters on, Z or R, says so).
 strict rule more_residence_permits at art 31 para 1 item 1 {
-  conclude refusal_ground for study_residence_permit, reunion_residence_permit, private_affairs_residence_permit
+  conclude refusal_ground for work_residence_permit, study_residence_permit, reunion_residence_permit, private_affairs_residence_permit
   when residence.visa_notes_residence_permit == false
   unless residence.stay_to_residence_approved
   gloss "No residence permit on a visa for a stay only, unless the change from stay to residence is approved (第三十一条第二款)."
