@@ -1,12 +1,13 @@
-"""Batch evaluation: a compiled Program run over columns (numpy), for populations.
+"""Batch evaluation: a Plan run over columns (numpy), for populations.
 
 The per-application path (engine/evaluate.py) runs generated Python once per applicant. Here the
-same Program — the same rules in force, the same `order`, `condition_rules` and `plans` — is run
-once per *column*: every condition is a pair of boolean masks (value, known), so Kleene logic is a
-handful of vectorised `&`/`|`; every fact is (data, known, none) where `none` marks the explicit
-null object ('there is none', distinct from unknown). The semantics mirror compile.py line by
-line (including its corner cases) so that, applicant by applicant, `BatchResult.outcomes` equals
-`Evaluator.evaluate(app, trace=False).o` — tests/test_batch.py checks that property.
+same Plan (engine/plan.py) — the same rules in force, the same `order`, `condition_rules` and
+`plans` — is run once per *column*: every condition is a pair of boolean masks (value, known), so
+Kleene logic is a handful of vectorised `&`/`|` (`MASKS`, an instance of the algebra the
+structural semantics in engine/semantics.py is written over); every fact is (data, known, none)
+where `none` marks the explicit null object ('there is none', distinct from unknown). Applicant
+by applicant, `BatchResult.outcomes` equals `Evaluator.evaluate(app, trace=False).o` —
+tests/test_batch.py and tests/test_matrix.py check that property.
 
 Columnar layout of applications (the population files): one column per contract field, nested
 fields flattened with dots (`applicant.birth_date`); a null cell is an unknown fact; a nullable
@@ -26,9 +27,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import model as m
-from .check import Law, contract_schema, expression_typer, fact_paths
-from .evaluate import Program
-from .graph import conjuncts
+from . import semantics as sem
+from .check import Law, contract_schema, fact_paths, typing_of
+from .plan import Plan
 
 EPOCH = dt.date(1970, 1, 1)
 TRUE = np.bool_(True)
@@ -36,7 +37,7 @@ FALSE = np.bool_(False)
 
 
 class BatchUnsupported(Exception):
-    """An expression form the column evaluator does not mirror (callers fall back to per-application)."""
+    """An expression form the column evaluator does not evaluate (callers fall back to per-application)."""
 
 
 # --------------------------------------------------------------------------- columnar layout
@@ -218,6 +219,10 @@ def t_or(parts: Iterable[Tri]) -> Tri:
 
 def t_not(p: Tri) -> Tri:
     return Tri(p.k & ~p.v, p.k)
+
+
+MASKS: sem.KleeneOf[Tri] = sem.KleeneOf(
+    lambda value: Tri(np.bool_(value is True), np.bool_(value is not None)), t_and, t_or, t_not)
 
 
 def _days(d: dt.date) -> int:
@@ -407,13 +412,18 @@ def _parse_date(x: Any) -> dt.date | None:
 class BatchResult:
     """Every rule's applicability, each permit's outcome and every rule's standing, per row."""
 
-    program: Program
+    plan: Plan
     n: int
     outcomes: dict[str, Tri]
     conditions: dict[str, Tri]
     applies: dict[str, Tri]  # rule id → applies
     stands: dict[str, dict[str, Tri]]  # permit → rule id → stands (grants and restricts)
     points: dict[str, tuple[Any, Any]]  # table → (lo, hi)
+
+    @property
+    def program(self) -> Plan:
+        """The plan run (its `law` is the law decided by)."""
+        return self.plan
 
     def outcome_codes(self, permit: str) -> Any:
         """int8 per row: 1 eligible, 0 ineligible, -1 undetermined."""
@@ -482,14 +492,15 @@ class _Env:
 
 
 class BatchProgram:
-    """One Program, evaluated over columns."""
+    """One Plan, evaluated over columns."""
 
-    def __init__(self, program: Program):
-        self.program = program
-        law: Law = program.law
+    def __init__(self, plan: Plan):
+        self.plan = self.program = plan
+        law: Law = plan.law
         self.law = law
-        self.type_of = expression_typer(law)
-        self.derived = {d.name: d for d in law.derived}
+        self.typing = typing_of(law)
+        self.type_of = self.typing.type  # the checker's record, never inferred again
+        self.derived = plan.derived
 
     # ---- values
     def value(self, e: m.Expr, env: _Env) -> Val:
@@ -523,7 +534,8 @@ class BatchProgram:
 
     def _arith(self, e: m.Arith, env: _Env) -> Val:
         lt, rt = self.type_of(e.left), self.type_of(e.right)
-        if getattr(lt, "kind", None) == "date" and isinstance(e.right, m.Lit):
+        if self.typing.operator(e).startswith("date_add_"):
+            assert isinstance(e.right, m.Lit)
             return self._date_add(self.value(e.left, env), e.right.value, e.right.unit, 1 if e.op == "+" else -1)
         a, b = self.value(e.left, env), self.value(e.right, env)
         if getattr(lt, "kind", None) == "points":
@@ -626,18 +638,19 @@ class BatchProgram:
         raise BatchUnsupported(e.name)
 
     def compare(self, e: m.Compare, env: _Env) -> Tri:
+        op = self.typing.operator(e)
         lt, rt = self.type_of(e.left), self.type_of(e.right)
-        kinds = {getattr(lt, "kind", None), getattr(rt, "kind", None)}
-        if "points" in kinds:
+        if op == "compare_points_range":
             return _points_compare(self.value(e.left, env), e.op, self.value(e.right, env))
-        if "object" in kinds or "none" in kinds:
+        if op in ("is_none", "is_not_none"):
             side = e.left if getattr(lt, "kind", None) == "object" else e.right
             t = self.value(side, env)
-            is_none = t.none if e.op == "==" else ~t.none
+            is_none = t.none if op == "is_none" else ~t.none
             return Tri(t.known & is_none, t.known)
         left, right = self.value(e.left, env), self.value(e.right, env)
-        enum = lt if getattr(lt, "kind", None) == "enum" else rt if getattr(rt, "kind", None) == "enum" else None
-        if enum is not None and enum.ordered and e.op not in ("==", "!="):
+        if op == "compare_enum_rank":
+            enum = lt if getattr(lt, "kind", None) == "enum" else rt
+            assert enum is not None
             left = _enum_rank(left, e.left, enum)
             right = _enum_rank(right, e.right, enum)
         known = left.known & right.known
@@ -683,7 +696,7 @@ class BatchProgram:
 
         `forced` (permit → mask over the batch's rows) refuses a permit where set, as soon as it is
         settled, so that what depends on it follows — population-level limits (quotas) use this."""
-        p = self.program
+        p = self.plan
         law = self.law
         facts = _Facts(batch, law, rows)
         n = batch.n if rows is None else len(rows)
@@ -694,33 +707,24 @@ class BatchProgram:
             env.pt[table.name] = self._memo(batch, rows, ("points", table), lambda t=table: self.points(t, env))
         applies: dict[int, Tri] = {}
         stands: dict[str, dict[str, Tri]] = {}
-        done: set[int] = set()
-        for kind, name in p.order:
-            indices = p.condition_rules[name] if kind == "condition" else p.plans[name].grants + p.plans[name].restricts
-            for i in indices:
-                if i not in done:
-                    done.add(i)
-                    applies[i] = self.rule(i, env)
+        steps, last = p.schedule
+        for kind, name, indices, new in steps:
+            for i in new:
+                applies[i] = self.rule(i, env)
             if kind == "condition":
-                env.c[name] = t_or(applies[i] for i in indices) if indices else Tri(FALSE, TRUE)
+                env.c[name] = sem.condition_met(MASKS, [applies[i] for i in indices])
             else:
                 plan = p.plans[name]
-                s: dict[int, Tri] = {}
-                for i in plan.grants + plan.restricts:
-                    beaten = [applies[j] for j, _ in plan.beaten_by.get(i, ())]
-                    s[i] = t_and([applies[i], t_not(t_or(beaten))]) if beaten else applies[i]
-                g = t_or(s[i] for i in plan.grants) if plan.grants else Tri(FALSE, TRUE)
-                r = t_or(s[i] for i in plan.restricts) if plan.restricts else Tri(FALSE, TRUE)
-                false = r.v | (g.k & ~g.v)
-                true = g.v & (r.k & ~r.v) & ~false
-                if forced and name in forced:
+                s = {i: sem.stands(MASKS, applies[i], [applies[j] for j, _ in plan.beaten_by.get(i, ())])
+                     for i in plan.contenders}
+                outcome = sem.permit_outcome(MASKS, [s[i] for i in plan.grants], [s[i] for i in plan.restricts])
+                if forced and name in forced:  # a population-level limit refuses where set
                     mask = forced[name] if rows is None else forced[name][rows]
-                    true, false = true & ~mask, false | mask
-                env.o[name] = Tri(true, true | false)
-                stands[name] = {p.rules[i].rule.id: s[i] for i in plan.grants + plan.restricts}
-        for cr in p.rules:
-            if cr.index not in done:
-                applies[cr.index] = self.rule(cr.index, env)
+                    outcome = Tri(outcome.v & ~mask, outcome.k | mask)
+                env.o[name] = outcome
+                stands[name] = {p.rules[i].rule.id: s[i] for i in plan.contenders}
+        for i in last:
+            applies[i] = self.rule(i, env)
         return BatchResult(
             p, n, env.o, env.c, {p.rules[i].rule.id: t for i, t in sorted(applies.items())}, stands,
             {name: (v.data, v.hi) for name, v in env.pt.items()})
@@ -751,17 +755,10 @@ class BatchProgram:
         return tuple(sorted(out))
 
     def rule(self, i: int, env: _Env) -> Tri:
-        cr = self.program.rules[i]
-        rule = cr.rule
-        parts = [self.cond(x, env) for x in conjuncts(rule.when)] + [t_not(self.cond(u, env)) for u in rule.unless]
-        a = t_and(parts) if parts else Tri(TRUE, TRUE)
+        cr = self.plan.rules[i]
+        a = sem.rule_applies(MASKS, [self.cond(x, env) for x in cr.conditions], [self.cond(u, env) for u in cr.rule.unless])
         if cr.demands is not None:
-            av = self.cond(cr.demands, env)
-            not_false = a.v | ~a.k
-            # where the requirement binds (or may): it fails unless what it demands holds
-            new_false = (a.k & ~a.v) | (not_false & av.v)
-            new_true = not_false & av.k & ~av.v & a.k & a.v
-            a = Tri(new_true, new_true | new_false)
+            a = sem.requirement(MASKS, a, self.cond(cr.demands, env))
         return a
 
 
@@ -851,22 +848,22 @@ def _points_compare(a: Val, op: str, b: Val) -> Tri:
 
 
 class BatchEvaluator:
-    """Decide many applications at once: rows grouped by the Program their date selects."""
+    """Decide many applications at once: rows grouped by the Plan their date selects."""
 
     def __init__(self, evaluator: Any):
         self.evaluator = evaluator
         self._programs: dict[int, BatchProgram] = {}
 
     def batch_program(self, day: dt.date) -> BatchProgram:
-        program = self.evaluator.program(day)
-        key = id(program)
+        plan = self.evaluator.plan(day)
+        key = id(plan)
         if key not in self._programs:
-            self._programs[key] = BatchProgram(program)
+            self._programs[key] = BatchProgram(plan)
         return self._programs[key]
 
     def run(self, batch: FactBatch, as_of: dt.date | None = None,
             forced: dict[str, Any] | None = None) -> list[tuple[Any, BatchResult]]:
-        """[(row indices, result)] — one group per Program (the law in force on each row's date)."""
+        """[(row indices, result)] — one group per Plan (the law in force on each row's date)."""
         if as_of is not None:
             return [(np.arange(batch.n), self.batch_program(as_of).run(batch, None, forced))]
         col = batch.column("decision_date")
@@ -881,7 +878,7 @@ class BatchEvaluator:
         groups: dict[int, list[Any]] = {}
         for day in np.unique(days):
             bp = self.batch_program(EPOCH + dt.timedelta(days=int(day)))
-            groups.setdefault(id(bp.program), []).append(day)
+            groups.setdefault(id(bp.plan), []).append(day)
         out = []
         for key, group_days in sorted(groups.items(), key=lambda kv: min(kv[1])):
             rows = np.nonzero(np.isin(days, group_days))[0]

@@ -8,112 +8,39 @@ plain functions and never walk a tree.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from . import model as m
+from . import semantics as sem
+from .plan import Plan, points_reads
+from .semantics import (  # noqa: F401 - re-exported: the scalar operators the generated code calls
+    NONE,
+    RUNTIME,
+    CodeKleene,
+    arith,
+    date_add,
+    enum_ranks,
+    num_fn,
+    point_value,
+    points_compare,
+    years_between,
+)
 
+if TYPE_CHECKING:
+    from .check import Law, Typing
 
-class _NoneValue:
-    """An explicit null object or a field under one: 'there is none' (distinct from unknown)."""
-
-    _instance: _NoneValue | None = None
-
-    def __new__(cls) -> _NoneValue:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "NONE"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-NONE = _NoneValue()
-
-
-def years_between(a: Any, b: Any) -> Any:
-    """Whole years from a to b (one turns N on the N-th birthday; 29 February counts from 1 March)."""
-    if a is None or b is None:
-        return None
-    if a is NONE or b is NONE:
-        return NONE
-    return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
-
-
-def date_add(d: Any, n: float, unit: str, sign: int) -> Any:
-    if d is None or d is NONE:
-        return d
-    n = int(n) * sign
-    if unit == "days":
-        return d + dt.timedelta(days=n)
-    months = d.month - 1 + (n if unit == "months" else 12 * n)
-    year, month = d.year + months // 12, months % 12 + 1
-    day = min(d.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
-    return dt.date(year, month, day)
-
-
-def points_compare(a: Any, op: str, b: Any) -> bool | None:
-    """Compare where either side is a points range (lo, hi): decided only if the whole range agrees."""
-    lo_a, hi_a = a if isinstance(a, tuple) else (a, a)
-    lo_b, hi_b = b if isinstance(b, tuple) else (b, b)
-    if lo_a is None or lo_b is None:
-        return None
-    ops = {">=": lambda x, y: x >= y, ">": lambda x, y: x > y, "<=": lambda x, y: x <= y,
-           "<": lambda x, y: x < y, "==": lambda x, y: x == y, "!=": lambda x, y: x != y}
-    f = ops[op]
-    outcomes = {f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)}
-    if op in ("==", "!=") and not (lo_a == hi_a and lo_b == hi_b):
-        overlap = max(lo_a, lo_b) <= min(hi_a, hi_b)
-        if overlap:  # equal for some values in the ranges, unequal for others
-            return None
-        return op == "!="
-    return outcomes.pop() if len(outcomes) == 1 else None
-
-
-def point_value(p: Any) -> Any:
-    return p[0] if isinstance(p, tuple) and p[0] == p[1] else (None if isinstance(p, tuple) else p)
-
-
-def arith(op: str, a: Any, b: Any) -> Any:
-    if a is None or b is None:
-        return None
-    if a is NONE or b is NONE:
-        return NONE
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    return a / b if b else None
-
-
-def num_fn(name: str, *args: Any) -> Any:
-    if any(a is None for a in args):
-        return None
-    if any(a is NONE for a in args):
-        return NONE
-    if name == "floor":
-        return math.floor(args[0])
-    return min(args) if name == "min" else max(args)
-
-
-RUNTIME = {
-    "NONE": NONE, "years_between": years_between, "date_add": date_add, "points_compare": points_compare,
-    "point_value": point_value, "arith": arith, "num_fn": num_fn, "dt": dt,
-}
+__all__ = ["NONE", "RUNTIME", "ExprCompiler", "Generated", "generate", "point_value"]
 
 
 class ExprCompiler:
     """Turns typed expressions into Python expression strings over `f` (facts), `o` (permit
     outcomes), `c` (conditions), `pt` (points ranges)."""
 
-    def __init__(self, type_of: Any, facts: dict[str, m.FactDecl], derived: dict[str, m.Derived],
+    def __init__(self, typing: Typing, facts: dict[str, m.FactDecl], derived: dict[str, m.Derived],
                  parameters: dict[str, object]):
-        self.type_of = type_of
+        self.typing = typing
         self.facts = facts
         self.derived = derived
         self.parameters = parameters
@@ -136,27 +63,12 @@ class ExprCompiler:
         self.constants[name] = value
         return name
 
-    def _fact_type(self, e: m.Expr) -> m.FactType | None:
-        if isinstance(e, m.Path):
-            if e.dotted in self.derived:
-                return self.derived[e.dotted].type
-            decl = self.facts.get(e.dotted)
-            return decl.type if decl else None
-        return None
-
     # ---- conditions (tri-valued)
     def cond(self, e: m.Expr) -> str:
         if isinstance(e, m.And | m.Or):
-            parts = [self.cond(x) for x in e.operands]
-            names = [self.tmp() for _ in parts]
-            stop, final = ("False", "True") if isinstance(e, m.And) else ("True", "False")
-            tail = f"(None if None in ({', '.join(names)},) else {final})"
-            for name, part in reversed(list(zip(names, parts, strict=True))):
-                tail = f"({stop} if ({name} := {part}) is {stop} else {tail})"
-            return tail
+            return CodeKleene.lazy([self.cond(x) for x in e.operands], isinstance(e, m.And), self.tmp)
         if isinstance(e, m.Not):
-            t = self.tmp()
-            return f"(None if ({t} := {self.cond(e.operand)}) is None else not {t})"
+            return CodeKleene.negate(self.cond(e.operand), self.tmp)
         if isinstance(e, m.Compare):
             return self.compare(e)
         if isinstance(e, m.Member):
@@ -167,7 +79,7 @@ class ExprCompiler:
             return self.call_cond(e)
         if isinstance(e, m.Path):
             t = self.tmp()
-            ft = self._fact_type(e)
+            ft = self.typing.type(e)
             if ft is not None and ft.kind == "object":  # an object used as a condition: present and not null
                 return f"(None if ({t} := {self.value(e)}) is None else {t} is not NONE)"
             return f"(None if ({t} := {self.value(e)}) is None else ({t} is not NONE and {t}))"
@@ -192,19 +104,22 @@ class ExprCompiler:
         raise AssertionError(e.name)
 
     def compare(self, e: m.Compare) -> str:
-        lt, rt = self.type_of(e.left), self.type_of(e.right)
-        kinds = {getattr(lt, "kind", None), getattr(rt, "kind", None)}
-        if "points" in kinds:
+        """One template per resolved comparison (`semantics.OPERATORS`)."""
+        op = self.typing.operator(e)
+        if op == "compare_points_range":
             return f"points_compare({self.value(e.left)}, {e.op!r}, {self.value(e.right)})"
-        if "object" in kinds or "none" in kinds:
+        if op in ("is_none", "is_not_none"):
+            lt = self.typing.type(e.left)
             side = e.left if getattr(lt, "kind", None) == "object" else e.right
             t = self.tmp()
-            is_none = f"({t} is NONE)" if e.op == "==" else f"({t} is not NONE)"
+            is_none = f"({t} is NONE)" if op == "is_none" else f"({t} is not NONE)"
             return f"(None if ({t} := {self.value(side)}) is None else {is_none})"
         left, right = self.value(e.left), self.value(e.right)
-        enum = lt if getattr(lt, "kind", None) == "enum" else rt if getattr(rt, "kind", None) == "enum" else None
-        if enum is not None and enum.ordered and e.op not in ("==", "!="):
-            ranks = self.const({v: i for i, v in enumerate(enum.members)})
+        if op == "compare_enum_rank":
+            lt = self.typing.type(e.left)
+            enum = lt if getattr(lt, "kind", None) == "enum" else self.typing.type(e.right)
+            assert enum is not None
+            ranks = self.const(enum_ranks(enum.members))
             left, right = (f"{ranks}.get({left})" if isinstance(e.left, m.Path) else repr(enum.members.index(e.left.value))
                            if isinstance(e.left, m.Lit) else left,
                            f"{ranks}.get({right})" if isinstance(e.right, m.Path) else repr(enum.members.index(e.right.value))
@@ -224,9 +139,10 @@ class ExprCompiler:
                 return repr(self.parameters[e.parts[1]])
             return self.read("f", e.dotted)
         if isinstance(e, m.Arith):
-            lt, rt = self.type_of(e.left), self.type_of(e.right)
-            if getattr(lt, "kind", None) == "date" and isinstance(e.right, m.Lit):
+            if self.typing.operator(e).startswith("date_add_"):
+                assert isinstance(e.right, m.Lit)
                 return f"date_add({self.value(e.left)}, {e.right.value!r}, {e.right.unit!r}, {1 if e.op == '+' else -1})"
+            lt, rt = self.typing.type(e.left), self.typing.type(e.right)
             left, right = self.value(e.left), self.value(e.right)
             if getattr(lt, "kind", None) == "points":
                 left = f"point_value({left})"
@@ -241,3 +157,174 @@ class ExprCompiler:
             if e.name in ("min", "max", "floor"):
                 return f"num_fn({e.name!r}, {', '.join(self.value(a) for a in e.args)})"
         return self.cond(e)  # a condition used as a value: True / False / None
+
+
+# ------------------------------------------------------------------ the whole program
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The generated module of one plan: a fast and a traced run function, and its source."""
+
+    run_fast: Callable[[dict[str, Any]], Any]
+    run_traced: Callable[[dict[str, Any]], Any]
+    fact_names: tuple[str, ...]
+    source: str
+
+
+def generate(plan: Plan, cc: ExprCompiler) -> Generated:
+    """One Python module per plan: facts read from the application, documented defaults, derived
+    facts, points ranges, and every rule, named condition and permit inlined in the plan's order.
+
+    Each construct is emitted from its one definition in engine/semantics.py (run over `CodeKleene`)."""
+    law = plan.law
+    lines: list[str] = []
+    for table in law.points.values():
+        factors = []
+        for factor in table.factors:
+            bands = ", ".join(f"({cc.cond(b.when)}, {cc.value(b.value)})" for b in factor.bands)
+            factors.append(f"({factor.cap}, ({bands},))")
+        params = ", ".join(_points_args(table, None))
+        lines.append(f"def P_{table.name}({params}):\n    f = {{{', '.join(f'{p!r}: {p.replace(chr(46), chr(95))}' for p in points_reads(table))}}}\n"
+                     f"    return ({', '.join(factors)}{',' if factors else ''})")
+    # every fact, derived fact, condition, permit outcome and points range is a local variable
+    names: dict[str, str] = {}
+    for n, key in enumerate([*(f"f:{p}" for p in law.facts), *(f"f:{d.name}" for d in law.derived),
+                             *(f"o:{p}" for p in law.permits), *(f"c:{x}" for x in law.conditions),
+                             *(f"pt:{t}" for t in law.points)]):
+        names[key] = f"V{n}"
+    cc.local_names = names
+    for traced in (False, True):
+        lines.append(f"def {'RUN_TRACED' if traced else 'RUN_FAST'}(a):")
+        body: list[str] = [" = ".join(names.values()) + " = None", "pt = {}"]
+        body += _flatten_code(law, names)
+        for fact in law.facts.values():  # documented procedural defaults fill what is absent
+            if fact.default is not None:
+                body.append(f"if {names['f:' + fact.path]} is None: {names['f:' + fact.path]} = {cc.value(fact.default)}")
+        for d in law.derived:
+            body.append(f"{names['f:' + d.name]} = {cc.value(d.expr)}")
+        for table in law.points.values():
+            v = names["pt:" + table.name]
+            body.append(f"_lo, _hi, pt['#{table.name}'] = points_range(P_{table.name}({', '.join(_points_args(table, names))}))")
+            body.append(f"{v} = pt[{table.name!r}] = (_lo, _hi)")
+        if traced:
+            body.append("TR = {}")
+        steps, last = plan.schedule
+        for kind, name, indices, new in steps:
+            for i in new:
+                body += _rule_code(plan, cc, i, traced)
+            k = CodeKleene(f"_{len(body)}_")
+            if kind == "condition":
+                result = k.value(sem.condition_met(k, [f"a{i}" for i in indices]))
+                body += k.lines + [f"{names['c:' + name]} = {result}"]
+            else:
+                pp = plan.plans[name]
+                standing = {i: sem.stands(k, f"a{i}", [f"a{j}" for j, _ in pp.beaten_by.get(i, ())]) for i in pp.contenders}
+                result = k.value(sem.permit_outcome(k, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]))
+                body += k.lines + [f"{names['o:' + name]} = {result}"]
+        for i in last:
+            body += _rule_code(plan, cc, i, traced)
+        applies = ", ".join(f"a{cr.index}" for cr in plan.rules)
+
+        # The facts leave as a tuple; Evaluation.f makes the map only when a proof reads it.
+        facts = [v for key, v in names.items() if key.startswith("f:")]
+        body.append(f"f = ({''.join(v + ', ' for v in facts)})")
+        body.append(f"o = {{{', '.join(f'{p!r}: ' + names['o:' + p] for p in law.permits)}}}")
+        body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
+        body.append(f"return f, o, c, pt, ({applies}{',' if plan.rules else ''}), {'TR' if traced else 'None'}")
+        lines += ["    " + line for line in body]
+    namespace: dict[str, Any] = dict(RUNTIME)
+    namespace.update({"ABSENT": _ABSENT, "as_date": _as_date})
+    source = "\n".join(lines) + "\n"
+    namespace.update(cc.constants)
+    fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
+    exec(compile(source, f"<lexgraph program {'+'.join(plan.active)}>", "exec"), namespace)  # noqa: S102 - our own generated code
+    cc.local_names = {}  # from here on the compiler serves `Program.function`, which reads dictionaries
+    return Generated(namespace["RUN_FAST"], namespace["RUN_TRACED"], fact_names, source)
+
+
+def _rule_code(plan: Plan, cc: ExprCompiler, i: int, traced: bool) -> list[str]:
+    """A rule's applicability (`a{i}`): `semantics.rule_applies`, then `semantics.requirement`."""
+    cr = plan.rules[i]
+    rule = cr.rule
+    conds = cr.conditions
+    out: list[str] = []
+    if traced:  # every condition and exception is evaluated and recorded
+        c_names = [f"_c{i}_{n}" for n in range(len(conds))]
+        u_names = [f"_u{i}_{n}" for n in range(len(rule.unless))]
+        out += [f"{name} = {cc.cond(x)}" for name, x in zip(c_names, conds, strict=True)]
+        out += [f"{name} = {cc.cond(x)}" for name, x in zip(u_names, rule.unless, strict=True)]
+        out.append(f"TR[{i}] = (({''.join(n + ', ' for n in c_names)}), ({''.join(n + ', ' for n in u_names)}))")
+        k = CodeKleene(f"_r{i}_")
+        result = k.value(sem.rule_applies(k, c_names, u_names))
+        out += k.lines + [f"a{i} = {result}"]
+    else:  # one short-circuiting expression: the lazy form of the same conjunction
+        whole = m.And((*conds, *(m.Not(u) for u in rule.unless))) if (conds or rule.unless) else m.Lit(True)
+        out.append(f"a{i} = {cc.cond(whole)}")
+    if cr.demands is not None:
+        out.append(f"if a{i} is not False:")  # what it demands is read only where it may bind
+        out.append(f"    _av = {cc.cond(cr.demands)}")
+        if traced:
+            out.append(f"    TR[{-1 - i}] = (_av,)")
+        k = CodeKleene(f"_q{i}_")
+        result = k.value(sem.requirement(k, f"a{i}", "_av"))
+        out += ["    " + line for line in k.lines] + [f"    a{i} = {result}"]
+    return out
+
+
+_ABSENT = object()
+
+
+def _as_date(v: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(v) if isinstance(v, str) else None
+    except ValueError:
+        return None
+
+
+def _points_args(table: m.PointsTable, names: dict[str, str] | None) -> list[str]:
+    """A points table reads facts: as parameters of its function, or the caller's locals."""
+    return [names[f"f:{p}"] if names else p.replace(".", "_") for p in points_reads(table)]
+
+
+def _flatten_code(law: Law, names: dict[str, str]) -> list[str]:
+    """Generated code that reads the contract's JSON into the facts' locals.
+
+    Absent → unknown (None); an explicit null object → NONE for it and every fact under it."""
+    tree: dict[str, Any] = {}
+    for fact in law.facts.values():
+        node = tree
+        for part in fact.path.split("."):
+            node = node.setdefault(part, {})
+        node["."] = fact
+    lines: list[str] = []
+    counter = [0]
+
+    def all_paths(node: dict[str, Any]) -> list[str]:
+        out = [node["."].path] if "." in node else []
+        for k, child in node.items():
+            if k != ".":
+                out += all_paths(child)
+        return out
+
+    def emit(node: dict[str, Any], source: str, indent: str) -> None:
+        for key, child in sorted((k, v) for k, v in node.items() if k != "."):
+            counter[0] += 1
+            var = f"_j{counter[0]}"
+            lines.append(f"{indent}{var} = {source}.get({key!r}, ABSENT)")
+            fact = child.get(".")
+            if fact is None or len(child) > 1 or fact.type.kind == "object":
+                lines.append(f"{indent}if {var} is None:")
+                lines.append(f"{indent}    {' = '.join(names['f:' + p] for p in all_paths(child))} = NONE")
+                lines.append(f"{indent}elif type({var}) is dict:")
+                if fact is not None:
+                    lines.append(f"{indent}    {names['f:' + fact.path]} = True")
+                emit(child, var, indent + "    ")
+            elif fact is not None:
+                kind = fact.type.kind
+                conv = {"date": f"as_date({var})", "set": f"(frozenset({var}) if type({var}) is list else None)"}.get(kind, var)
+                lines.append(f"{indent}if {var} is not ABSENT and {var} is not None:")
+                lines.append(f"{indent}    {names['f:' + fact.path]} = {conv}")
+
+    emit(tree, "a", "")
+    return lines

@@ -2,11 +2,11 @@
 
 Three-valued facts are encoded faithfully. Every fact has a state — unknown (absent), none (an
 ancestor object is null) or a value — and every condition lowers to a pair `(T, F)` of z3
-formulas: "definitely true" and "definitely false" (unknown is neither). The encoding mirrors the
-compiled evaluator exactly (engine/compile.py and engine/evaluate.py): rule applicability with
-exceptions and document requirements, priorities between competing rules, named conditions,
-permit outcomes and points ranges are all expanded, so a model of a query is an application the
-evaluator decides the same way. Anything the lowering cannot express exactly becomes a fresh,
+formulas: "definitely true" and "definitely false" (unknown is neither). The plan (engine/plan.py)
+is lowered with the one structural semantics (engine/semantics.py, over `TERMS`): rule
+applicability with exceptions and document requirements, priorities between competing rules,
+named conditions and permit outcomes; points ranges and the operators are expanded, so a model of
+a query is an application the evaluator decides the same way (tests/test_matrix.py checks it). Anything the lowering cannot express exactly becomes a fresh,
 unconstrained atom — a sound over-approximation — and is flagged so that the analyser replays
 every witness through the evaluator.
 
@@ -23,15 +23,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import z3
 
 from . import model as m
-from .check import Law, contract_schema, expression_typer
-from .evaluate import Program
+from . import semantics as sem
+from .check import Law, contract_schema, typing_of
 from .graph import conjuncts
+from .plan import Plan
+from .semantics import date_add
+
+if TYPE_CHECKING:
+    from .evaluate import Program
 
 Tri = tuple[z3.BoolRef, z3.BoolRef]  # (definitely true, definitely false)
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
@@ -50,6 +55,9 @@ def t_or(parts: Iterable[Tri]) -> Tri:
 
 def t_not(p: Tri) -> Tri:
     return p[1], p[0]
+
+
+TERMS = sem.KleeneOf(lambda value: (z3.BoolVal(value is True), z3.BoolVal(value is False)), t_and, t_or, t_not)
 
 
 # ------------------------------------------------------------------------------------ facts
@@ -84,9 +92,11 @@ class SymVal:
 class Symbolic:
     """The law in force on one date, as z3 formulas over fact variables."""
 
-    def __init__(self, law: Law, program: Program, as_of: dt.date):
-        self.law, self.program, self.as_of = law, program, as_of
-        self.type_of = expression_typer(law)
+    def __init__(self, law: Law, program: Plan | Program, as_of: dt.date):
+        plan = program if isinstance(program, Plan) else program.plan
+        self.law, self.plan, self.as_of = law, plan, as_of
+        self.program = plan  # the name BoxBuilder and callers read
+        self.type_of = typing_of(law).type
         self.schema = contract_schema()
         self.derived = {d.name: d for d in law.derived}
         self.index_of = {cr.rule.id: cr.index for cr in program.rules}
@@ -267,8 +277,6 @@ class Symbolic:
                 if b.extra == "days":
                     return SymVal(u, n, a.v + int(b.v) * (1 if e.op == "+" else -1), "date")
                 if isinstance(a.v, z3.IntNumRef):
-                    from .compile import date_add
-
                     d = date_add(dt.date.fromordinal(a.v.as_long()), b.v, b.extra, 1 if e.op == "+" else -1)
                     return SymVal(u, n, z3.IntVal(d.toordinal()), "date")
                 return SymVal(u, n, z3.Int(f"approx|{id(e)}|{self.fresh()}"), "date")
@@ -442,8 +450,8 @@ class Symbolic:
         if op in ("==", "!="):
             exact = z3.And(lo_a == hi_a, lo_b == hi_b)
             overlap = z3.If(lo_a >= lo_b, lo_a, lo_b) <= z3.If(hi_a <= hi_b, hi_a, hi_b)
-            # mirrors engine.compile.points_compare for a range that is not one number: unknown when the
-            # ranges meet; when they are apart `==` is false and `!=` is true
+            # semantics.points_compare for a range that is not one number: unknown when the ranges
+            # meet; when they are apart `==` is false and `!=` is true
             inexact_t = FALSE if op == "==" else z3.Not(overlap)
             inexact_f = z3.Not(overlap) if op == "==" else FALSE
             t = z3.If(exact, t, inexact_t)
@@ -476,7 +484,7 @@ class Symbolic:
         """A rule's applicability as named conjuncts (for unsat cores): conditions, exceptions, document."""
         if i in self._memo_conjuncts:
             return self._memo_conjuncts[i]
-        cr = self.program.rules[i]
+        cr = self.plan.rules[i]
         rule = cr.rule
         saved, self._current = self._current, rule.id
         # the program already holds each condition's source text
@@ -489,39 +497,39 @@ class Symbolic:
         return out
 
     def applies(self, i: int) -> Tri:
+        """`semantics.rule_applies`, then `semantics.requirement` (the last named conjunct of a
+        requirement is `not demanded`)."""
         if i not in self._memo_rule:
-            cr = self.program.rules[i]
-            parts = self.rule_conjuncts(i)
+            cr = self.plan.rules[i]
+            parts = [p for _, p in self.rule_conjuncts(i)]
+            n_cond = len(cr.conditions)
+            a = sem.rule_applies(TERMS, parts[:n_cond], [t_not(p) for p in parts[n_cond:n_cond + len(cr.rule.unless)]])
             if cr.demands is not None:
-                a = t_and(p for _, p in parts[:-1])
-                av = t_not(parts[-1][1])
-                self._memo_rule[i] = (z3.And(a[0], av[1]), z3.Or(a[1], av[0]))
-            else:
-                self._memo_rule[i] = t_and(p for _, p in parts)
+                a = sem.requirement(TERMS, a, t_not(parts[-1]))
+            self._memo_rule[i] = a
         return self._memo_rule[i]
 
     def met(self, name: str) -> Tri:
         if name not in self._memo_cond:
-            self._memo_cond[name] = t_or(self.applies(i) for i in self.program.condition_rules.get(name, []))
+            self._memo_cond[name] = sem.condition_met(TERMS, [self.applies(i) for i in self.plan.condition_rules.get(name, [])])
         return self._memo_cond[name]
 
     def stands(self, permit: str, i: int) -> Tri:
-        plan = self.program.plans[permit]
-        return t_and([self.applies(i), *(t_not(self.applies(j)) for j, _ in plan.beaten_by.get(i, ()))])
+        plan = self.plan.plans[permit]
+        return sem.stands(TERMS, self.applies(i), [self.applies(j) for j, _ in plan.beaten_by.get(i, ())])
 
     def outcome(self, permit: str) -> Tri:
-        """Permit outcome: T = eligible, F = ineligible (engine.evaluate.the outcome in Program._permit_code)."""
+        """Permit outcome: T = eligible, F = ineligible (`semantics.permit_outcome`)."""
         if permit not in self._memo_outcome:
-            plan = self.program.plans.get(permit)
+            plan = self.plan.plans.get(permit)
             if plan is None:
                 return self._opaque()
-            g = t_or(self.stands(permit, i) for i in plan.grants)
-            r = t_or(self.stands(permit, i) for i in plan.restricts)
-            self._memo_outcome[permit] = (z3.And(g[0], r[1]), z3.Or(r[0], g[1]))
+            self._memo_outcome[permit] = sem.permit_outcome(
+                TERMS, [self.stands(permit, i) for i in plan.grants], [self.stands(permit, i) for i in plan.restricts])
         return self._memo_outcome[permit]
 
     def conclusion_value(self, i: int, attr: str) -> SymVal | None:
-        rule = self.program.rules[i].rule
+        rule = self.plan.rules[i].rule
         expr = next((c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr), None)
         return self.value(expr) if expr is not None else None
 
