@@ -255,7 +255,8 @@ def _ymd(days: Any) -> tuple[Any, Any, Any]:
 def _memo_ymd(v: Val) -> tuple[Any, Any, Any]:
     if "ymd" not in v.memo:
         v.memo["ymd"] = _ymd(v.data)
-    return v.memo["ymd"]
+    ymd: tuple[Any, Any, Any] = v.memo["ymd"]
+    return ymd
 
 
 def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
@@ -731,7 +732,8 @@ class BatchProgram:
 
     def _memo(self, batch: FactBatch, rows: Any, what: tuple[str, Any], compute: Any) -> Val:
         if rows is not None:
-            return compute()
+            computed: Val = compute()
+            return computed
         reads = self._reads(what)
         params = tuple((r, repr(self.law.parameter_values.get(r.split(".", 1)[1]))) for r in reads if r.startswith("params."))
         key = (what, reads, params)

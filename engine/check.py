@@ -120,7 +120,9 @@ class _Checker:
 
     def collect(self) -> None:
         f = self.files
-        each = lambda name: [x for fm in f for x in getattr(fm, name)]  # noqa: E731
+        def each(name: str) -> list[Any]:
+            return [x for fm in f for x in getattr(fm, name)]
+
         self.instruments = self._unique(each("instruments"), lambda i: i.id, "instrument")
         self.articles = self._unique(each("articles"), lambda a: (a.instrument, a.number), "article")
         self.rules = self._unique(each("rules"), lambda r: r.id, "rule")
@@ -153,7 +155,7 @@ class _Checker:
         if "/" not in ref:  # a label of a rule in the same instrument
             labelled = [r.id for r in self.rules.values() if r.instrument == instrument and r.label == ref]
             if len(labelled) == 1:
-                return labelled[0]
+                return str(labelled[0])
             if labelled:
                 self.error("dangling_reference", f"{what} `{ref}` is ambiguous: {', '.join(sorted(labelled))}", span)
                 return None
@@ -298,11 +300,14 @@ class _Checker:
                 if param is None:
                     self.error("unknown_parameter", f"unknown parameter `{e.parts[1]}`", e.span)
                     return None
-                return param.type
+                declared: m.FactType = param.type
+                return declared
             if name in self.derived:
-                return self.derived[name].type
+                declared = self.derived[name].type
+                return declared
             if name in self.facts:
-                return self.facts[name].type
+                declared = self.facts[name].type
+                return declared
             self.error("unknown_fact", f"unknown fact `{name}`", e.span)
             return None
         if isinstance(e, m.Not):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model as m
 from . import semantics as sem
+from .codec import application_reader_code, as_date
 from .plan import Plan, points_reads
 from .semantics import (  # noqa: F401 - re-exported: the scalar operators the generated code calls
     NONE,
@@ -29,7 +30,7 @@ from .semantics import (  # noqa: F401 - re-exported: the scalar operators the g
 )
 
 if TYPE_CHECKING:
-    from .check import Law, Typing
+    from .check import Typing
 
 __all__ = ["NONE", "RUNTIME", "ExprCompiler", "Generated", "generate", "point_value"]
 
@@ -197,7 +198,7 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
     for traced in (False, True):
         lines.append(f"def {'RUN_TRACED' if traced else 'RUN_FAST'}(a):")
         body: list[str] = [" = ".join(names.values()) + " = None", "pt = {}"]
-        body += _flatten_code(law, names)
+        body += application_reader_code(law, names)
         for fact in law.facts.values():  # documented procedural defaults fill what is absent
             if fact.default is not None:
                 body.append(f"if {names['f:' + fact.path]} is None: {names['f:' + fact.path]} = {cc.value(fact.default)}")
@@ -234,7 +235,7 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         body.append(f"return f, o, c, pt, ({applies}{',' if plan.rules else ''}), {'TR' if traced else 'None'}")
         lines += ["    " + line for line in body]
     namespace: dict[str, Any] = dict(RUNTIME)
-    namespace.update({"ABSENT": _ABSENT, "as_date": _as_date})
+    namespace.update({"ABSENT": _ABSENT, "as_date": as_date})
     source = "\n".join(lines) + "\n"
     namespace.update(cc.constants)
     fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
@@ -275,56 +276,6 @@ def _rule_code(plan: Plan, cc: ExprCompiler, i: int, traced: bool) -> list[str]:
 _ABSENT = object()
 
 
-def _as_date(v: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(v) if isinstance(v, str) else None
-    except ValueError:
-        return None
-
-
 def _points_args(table: m.PointsTable, names: dict[str, str] | None) -> list[str]:
     """A points table reads facts: as parameters of its function, or the caller's locals."""
     return [names[f"f:{p}"] if names else p.replace(".", "_") for p in points_reads(table)]
-
-
-def _flatten_code(law: Law, names: dict[str, str]) -> list[str]:
-    """Generated code that reads the contract's JSON into the facts' locals.
-
-    Absent → unknown (None); an explicit null object → NONE for it and every fact under it."""
-    tree: dict[str, Any] = {}
-    for fact in law.facts.values():
-        node = tree
-        for part in fact.path.split("."):
-            node = node.setdefault(part, {})
-        node["."] = fact
-    lines: list[str] = []
-    counter = [0]
-
-    def all_paths(node: dict[str, Any]) -> list[str]:
-        out = [node["."].path] if "." in node else []
-        for k, child in node.items():
-            if k != ".":
-                out += all_paths(child)
-        return out
-
-    def emit(node: dict[str, Any], source: str, indent: str) -> None:
-        for key, child in sorted((k, v) for k, v in node.items() if k != "."):
-            counter[0] += 1
-            var = f"_j{counter[0]}"
-            lines.append(f"{indent}{var} = {source}.get({key!r}, ABSENT)")
-            fact = child.get(".")
-            if fact is None or len(child) > 1 or fact.type.kind == "object":
-                lines.append(f"{indent}if {var} is None:")
-                lines.append(f"{indent}    {' = '.join(names['f:' + p] for p in all_paths(child))} = NONE")
-                lines.append(f"{indent}elif type({var}) is dict:")
-                if fact is not None:
-                    lines.append(f"{indent}    {names['f:' + fact.path]} = True")
-                emit(child, var, indent + "    ")
-            elif fact is not None:
-                kind = fact.type.kind
-                conv = {"date": f"as_date({var})", "set": f"(frozenset({var}) if type({var}) is list else None)"}.get(kind, var)
-                lines.append(f"{indent}if {var} is not ABSENT and {var} is not None:")
-                lines.append(f"{indent}    {names['f:' + fact.path]} = {conv}")
-
-    emit(tree, "a", "")
-    return lines

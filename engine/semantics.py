@@ -303,7 +303,7 @@ def points_range(factors: Sequence[tuple[float, Sequence[tuple[Tri, Any]]]]) -> 
         for holds, value in bands:
             if holds is False:
                 continue
-            v = value if isinstance(value, int | float) and value is not NONE else None
+            v = value if isinstance(value, int | float) else None
             if holds is True and v is not None:
                 lo = max(lo, v)
             hi = max(hi, cap if v is None else v)

@@ -541,7 +541,7 @@ class Symbolic:
             app["requested"] = list(requested)
 
         def is_true(x: z3.BoolRef) -> bool:
-            return z3.is_true(model.eval(x, model_completion=True))
+            return bool(z3.is_true(model.eval(x, model_completion=True)))
 
         def put(path: str, value: Any) -> None:
             node = app
@@ -999,4 +999,5 @@ class BoxIndex:
         interval = (lo < hi) | ((lo == hi) & ~ls & ~hs)
         value_ok = ((st & V_BIT) != 0) & interval & ((self.mask[others] & self.mask[i]) != 0)
         ok = ((st & (U_BIT | N_BIT)) != 0) | value_ok
-        return others[ok.all(axis=1) & ~self.empty[others]]
+        out: np.ndarray = others[ok.all(axis=1) & ~self.empty[others]]
+        return out
