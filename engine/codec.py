@@ -111,11 +111,16 @@ def application_reader_code(law: Law, names: dict[str, str]) -> list[str]:
                 if fact is not None:
                     lines.append(f"{indent}    {names['f:' + fact.path]} = True")
                 emit(child, var, indent + "    ")
-            elif fact is not None:
+            elif fact is not None:  # a leaf: absent and null are both unknown (None)
+                lines.pop()
+                read = f"{source}.get({key!r})"
                 kind = fact.type.kind
-                conv = {"date": f"as_date({var})", "set": f"(frozenset({var}) if type({var}) is list else None)"}.get(kind, var)
-                lines.append(f"{indent}if {var} is not ABSENT and {var} is not None:")
-                lines.append(f"{indent}    {names['f:' + fact.path]} = {conv}")
+                if kind == "set":
+                    lines.append(f"{indent}{var} = {read}")
+                    read = f"(frozenset({var}) if type({var}) is list else None)"
+                elif kind == "date":
+                    read = f"as_date({read})"
+                lines.append(f"{indent}{names['f:' + fact.path]} = {read}")
 
     emit(tree, "a", "")
     return lines

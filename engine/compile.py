@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import model as m
 from . import semantics as sem
 from .codec import application_reader_code, as_date
-from .plan import Plan, points_reads
+from .plan import Plan
 from .semantics import (  # noqa: F401 - re-exported: the scalar operators the generated code calls
     NONE,
     RUNTIME,
@@ -59,6 +59,14 @@ class ExprCompiler:
         self._n += 1
         return f"_{self._n}"
 
+    def bind(self, code: str) -> tuple[str, str]:
+        """(how to read a value again, how to read it first): a local variable twice as itself,
+        anything else through a walrus-bound temporary."""
+        if code.isidentifier():
+            return code, code
+        t = self.tmp()
+        return t, f"({t} := {code})"
+
     def const(self, value: Any) -> str:
         name = f"K{len(self.constants)}"
         self.constants[name] = value
@@ -73,17 +81,17 @@ class ExprCompiler:
         if isinstance(e, m.Compare):
             return self.compare(e)
         if isinstance(e, m.Member):
-            t = self.tmp()
+            t, first = self.bind(self.value(e.operand))
             values = frozenset(v.value for v in e.values)
-            return f"(None if ({t} := {self.value(e.operand)}) is None else ({t} is not NONE and {t} in {self.const(values)}))"
+            return f"(None if {first} is None else ({t} is not NONE and {t} in {self.const(values)}))"
         if isinstance(e, m.Call):
             return self.call_cond(e)
         if isinstance(e, m.Path):
-            t = self.tmp()
+            t, first = self.bind(self.value(e))
             ft = self.typing.type(e)
             if ft is not None and ft.kind == "object":  # an object used as a condition: present and not null
-                return f"(None if ({t} := {self.value(e)}) is None else {t} is not NONE)"
-            return f"(None if ({t} := {self.value(e)}) is None else ({t} is not NONE and {t}))"
+                return f"(None if {first} is None else {t} is not NONE)"
+            return f"(None if {first} is None else ({t} is not NONE and {t}))"
         if isinstance(e, m.Lit):
             return repr(bool(e.value))
         raise AssertionError(e)
@@ -93,15 +101,15 @@ class ExprCompiler:
         if e.name == "eligible":
             return self.read("o", name)
         if e.name == "ineligible":
-            t = self.tmp()
-            return f"(None if ({t} := {self.read('o', name)}) is None else not {t})"
+            t, first = self.bind(self.read('o', name))
+            return f"(None if {first} is None else not {t})"
         if e.name == "met":
             return self.read("c", name)
         if e.name == "not_at_hand":
             return "None"
         if e.name == "holds":
-            t = self.tmp()
-            return f"(None if ({t} := {self.read('f', 'holds')}) is None else ({t} is not NONE and {name!r} in {t}))"
+            t, first = self.bind(self.read('f', 'holds'))
+            return f"(None if {first} is None else ({t} is not NONE and {name!r} in {t}))"
         raise AssertionError(e.name)
 
     def compare(self, e: m.Compare) -> str:
@@ -112,9 +120,9 @@ class ExprCompiler:
         if op in ("is_none", "is_not_none"):
             lt = self.typing.type(e.left)
             side = e.left if getattr(lt, "kind", None) == "object" else e.right
-            t = self.tmp()
+            t, first = self.bind(self.value(side))
             is_none = f"({t} is NONE)" if op == "is_none" else f"({t} is not NONE)"
-            return f"(None if ({t} := {self.value(side)}) is None else {is_none})"
+            return f"(None if {first} is None else {is_none})"
         left, right = self.value(e.left), self.value(e.right)
         if op == "compare_enum_rank":
             lt = self.typing.type(e.left)
@@ -125,10 +133,11 @@ class ExprCompiler:
                            if isinstance(e.left, m.Lit) else left,
                            f"{ranks}.get({right})" if isinstance(e.right, m.Path) else repr(enum.members.index(e.right.value))
                            if isinstance(e.right, m.Lit) else right)
-        a, b = self.tmp(), self.tmp()
+        a, first_a = self.bind(left)
         if isinstance(e.right, m.Lit) and e.right.value is not None and right == repr(e.right.value):
-            return f"(None if ({a} := {left}) is None else ({a} is not NONE and {a} {e.op} {right}))"
-        return (f"(None if ({a} := {left}) is None or ({b} := {right}) is None "
+            return f"(None if {first_a} is None else ({a} is not NONE and {a} {e.op} {right}))"
+        b, first_b = self.bind(right)
+        return (f"(None if {first_a} is None or {first_b} is None "
                 f"else (False if {a} is NONE or {b} is NONE else {a} {e.op} {b}))")
 
     # ---- values
@@ -180,14 +189,6 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
     Each construct is emitted from its one definition in engine/semantics.py (run over `CodeKleene`)."""
     law = plan.law
     lines: list[str] = []
-    for table in law.points.values():
-        factors = []
-        for factor in table.factors:
-            bands = ", ".join(f"({cc.cond(b.when)}, {cc.value(b.value)})" for b in factor.bands)
-            factors.append(f"({factor.cap}, ({bands},))")
-        params = ", ".join(_points_args(table, None))
-        lines.append(f"def P_{table.name}({params}):\n    f = {{{', '.join(f'{p!r}: {p.replace(chr(46), chr(95))}' for p in points_reads(table))}}}\n"
-                     f"    return ({', '.join(factors)}{',' if factors else ''})")
     # every fact, derived fact, condition, permit outcome and points range is a local variable
     names: dict[str, str] = {}
     for n, key in enumerate([*(f"f:{p}" for p in law.facts), *(f"f:{d.name}" for d in law.derived),
@@ -204,10 +205,11 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
                 body.append(f"if {names['f:' + fact.path]} is None: {names['f:' + fact.path]} = {cc.value(fact.default)}")
         for d in law.derived:
             body.append(f"{names['f:' + d.name]} = {cc.value(d.expr)}")
-        for table in law.points.values():
-            v = names["pt:" + table.name]
-            body.append(f"_lo, _hi, pt['#{table.name}'] = points_range(P_{table.name}({', '.join(_points_args(table, names))}))")
-            body.append(f"{v} = pt[{table.name!r}] = (_lo, _hi)")
+        for table in law.points.values():  # `semantics.points_range`, emitted
+            bands = [(factor.cap, [(cc.cond(b.when), cc.value(b.value)) for b in factor.bands]) for factor in table.factors]
+            body += sem.points_range_code(bands, "_p")
+            body.append(f"pt['#{table.name}'] = _pper")
+            body.append(f"{names['pt:' + table.name]} = pt[{table.name!r}] = (_plo, _phi)")
         if traced:
             body.append("TR = {}")
         steps, last = plan.schedule
@@ -274,8 +276,3 @@ def _rule_code(plan: Plan, cc: ExprCompiler, i: int, traced: bool) -> list[str]:
 
 
 _ABSENT = object()
-
-
-def _points_args(table: m.PointsTable, names: dict[str, str] | None) -> list[str]:
-    """A points table reads facts: as parameters of its function, or the caller's locals."""
-    return [names[f"f:{p}"] if names else p.replace(".", "_") for p in points_reads(table)]

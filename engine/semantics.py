@@ -211,28 +211,16 @@ NONE = _NoneValue()
 Every operator maps unknown to unknown before none, and none to none (a comparison with none is false)."""
 
 
-def lifted(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """An operator on values, lifted to fact states: unknown if an operand is unknown, else none if
-    one is none, else the operator's value."""
-
-    def op(*args: Any) -> Any:
-        if any(a is None for a in args):
-            return None
-        if any(a is NONE for a in args):
-            return NONE
-        return fn(*args)
-
-    op.__name__ = fn.__name__
-    op.__doc__ = fn.__doc__
-    return op
-
-
 # ------------------------------------------------------------------ operators on values
 
 
-@lifted
-def years_between(a: dt.date, b: dt.date) -> int:
-    """Whole years from a to b: one turns N on the N-th birthday; 29 February counts from 1 March."""
+def years_between(a: Any, b: Any) -> Any:
+    """Whole years from a to b: one turns N on the N-th birthday; 29 February counts from 1 March.
+    (Lifted to fact states by hand: it runs once per decision for every age the law reads.)"""
+    if a is None or b is None:
+        return None
+    if a is NONE or b is NONE:
+        return NONE
     return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
 
 
@@ -312,6 +300,42 @@ def points_range(factors: Sequence[tuple[float, Sequence[tuple[Tri, Any]]]]) -> 
         lo_total += lo
         hi_total += hi
     return (lo_total, hi_total, tuple(per_factor))
+
+
+def points_range_code(factors: Sequence[tuple[float, Sequence[tuple[str, str]]]], prefix: str) -> list[str]:
+    """`points_range` as straight-line code: `factors` gives each factor's cap and its bands' (holds,
+    value) as Python expressions; binds `{prefix}lo`, `{prefix}hi` and `{prefix}per` (per factor)."""
+    out = [f"{prefix}lo = {prefix}hi = 0"]
+    per = []
+    for n, (cap, bands) in enumerate(factors):
+        lo, hi = f"{prefix}l{n}", f"{prefix}h{n}"
+        out.append(f"{lo} = {hi} = 0")
+        for holds, value in bands:
+            out.append(f"{prefix}b = {holds}")
+            out.append(f"if {prefix}b is not False:")
+            if _is_number_literal(value):  # the usual band: a number of points
+                out.append(f"    if {value} > {hi}: {hi} = {value}")
+                out.append(f"    if {prefix}b is True and {value} > {lo}: {lo} = {value}")
+                continue
+            out.append(f"    {prefix}v = {value}")
+            out.append(f"    if not isinstance({prefix}v, int | float): {prefix}v = None")
+            out.append(f"    {prefix}w = {cap!r} if {prefix}v is None else {prefix}v")
+            out.append(f"    if {prefix}w > {hi}: {hi} = {prefix}w")
+            out.append(f"    if {prefix}b is True and {prefix}v is not None and {prefix}v > {lo}: {lo} = {prefix}v")
+        out.append(f"if {lo} > {cap!r}: {lo} = {cap!r}")
+        out.append(f"if {hi} > {cap!r}: {hi} = {cap!r}")
+        out.append(f"{prefix}lo += {lo}")
+        out.append(f"{prefix}hi += {hi}")
+        per.append(f"({lo}, {hi})")
+    out.append(f"{prefix}per = ({''.join(p + ', ' for p in per)})")
+    return out
+
+
+def _is_number_literal(code: str) -> bool:
+    try:
+        return isinstance(eval(code, {"__builtins__": {}}), int | float) and not code.strip().startswith(("True", "False"))  # noqa: S307 - a literal
+    except Exception:  # noqa: BLE001 - not a literal
+        return False
 
 
 def points_compare(a: Any, op: str, b: Any) -> Tri:
