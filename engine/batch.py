@@ -565,14 +565,13 @@ class BatchProgram:
         k = int(n) * sign
         if unit == "days":
             return Val("date", d.data + k, d.known, d.none)
-        y, mo, day = _ymd(d.data)
-        months = mo - 1 + (k if unit == "months" else 12 * k)
-        year, month = y + months // 12, months % 12 + 1
-        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-        lengths = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month - 1] + ((month == 2) & leap)
-        day = np.minimum(day, lengths)
-        first = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]").astype("datetime64[D]").astype("int64")
-        return Val("date", first + day - 1, d.known, d.none)
+        # the calendar's rule, `semantics.add_months_clamped`, once per distinct date of the column
+        months = k if unit == "months" else 12 * k
+        days = np.asarray(d.data, dtype="int64")
+        distinct, where = np.unique(days, return_inverse=True)
+        shifted = np.array([_days(sem.add_months_clamped(EPOCH + dt.timedelta(days=int(x)), months)) for x in distinct],
+                           dtype="int64")
+        return Val("date", shifted[where].reshape(np.shape(days)), d.known, d.none)
 
     def _years_between(self, a: Val, b: Val) -> Val:
         known = a.known & b.known
@@ -627,11 +626,11 @@ class BatchProgram:
         if e.name == "eligible":
             return env.o.get(name, UNKNOWN_TRI)
         if e.name == "ineligible":
-            return t_not(env.o.get(name, UNKNOWN_TRI))
+            return sem.ineligible(MASKS, env.o.get(name, UNKNOWN_TRI))
         if e.name == "met":
             return env.c.get(name, UNKNOWN_TRI)
         if e.name == "not_at_hand":
-            return UNKNOWN_TRI
+            return sem.not_at_hand(MASKS)
         if e.name == "holds":
             h = env.facts.get("holds", UNKNOWN_VAL)
             has = (h.members or {}).get(name, FALSE) if h.kind == "set" else FALSE
@@ -811,20 +810,20 @@ def _point_value(v: Val) -> Val:
 
 
 def _enum_rank(v: Val, e: m.Expr, enum: m.FactType) -> Val:
-    ranks = {s: i for i, s in enumerate(enum.members)}
+    ranks = sem.enum_ranks(enum.members)
     if isinstance(e, m.Lit):
         return Val("num", float(enum.members.index(str(e.value))), TRUE)
     if not isinstance(e, m.Path):
         return v
-    # `ranks.get(value)`: the null object and strings outside the enum are unknown, not false
-    if v.kind != "str":
-        return Val("num", 0.0, FALSE)
+    # `semantics.enum_ranks`: none stays none (the comparison is false), a string outside the enum is unknown
+    if v.kind != "str" or (v.cats is None and not isinstance(v.data, str)):
+        return Val("num", 0.0, v.none, v.none)
     if v.cats is None:
-        r = ranks.get(v.data) if isinstance(v.data, str) else None
+        r = ranks.get(v.data)
         return Val("num", float(r if r is not None else 0), np.bool_(r is not None and bool(v.known)))
     table = np.array([ranks.get(s, -1) for s in v.cats] + [-1], dtype="float64")
     rank = table[v.data] if len(v.cats) else np.full(np.shape(v.data), -1.0)
-    return Val("num", rank, v.known & ~v.none & (rank >= 0))
+    return Val("num", rank, (v.known & ~v.none & (rank >= 0)) | v.none, v.none)
 
 
 def _points_compare(a: Val, op: str, b: Val) -> Tri:

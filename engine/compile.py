@@ -106,7 +106,7 @@ class ExprCompiler:
         if e.name == "met":
             return self.read("c", name)
         if e.name == "not_at_hand":
-            return "None"
+            return sem.not_at_hand(CodeKleene())
         if e.name == "holds":
             t, first = self.bind(self.read('f', 'holds'))
             return f"(None if {first} is None else ({t} is not NONE and {name!r} in {t}))"

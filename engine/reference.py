@@ -89,12 +89,12 @@ class Interpreter:
 
     def call(self, e: m.Call) -> Tri:
         if e.name == "not_at_hand":
-            return None
+            return sem.not_at_hand(PY)
         name = _name(e)
         if e.name == "eligible":
             return self.o.get(name)
         if e.name == "ineligible":
-            return PY.not_(self.o.get(name))
+            return sem.ineligible(PY, self.o.get(name))
         if e.name == "met":
             return self.c.get(name)
         if e.name == "holds":

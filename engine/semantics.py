@@ -73,6 +73,16 @@ def condition_met(k: Kleene[T], rules: Sequence[T]) -> T:
     return k.or_(rules)
 
 
+def ineligible(k: Kleene[T], outcome: T) -> T:
+    """`ineligible(P)`: the permit's outcome is ineligible (unknown while it is undetermined)."""
+    return k.not_(outcome)
+
+
+def not_at_hand(k: Kleene[T]) -> T:
+    """`not_at_hand("…")`: a standard the law delegates to a text not at hand — always unknown."""
+    return k.const(None)
+
+
 # ------------------------------------------------------------------ instances
 
 
@@ -360,10 +370,11 @@ def point_value(p: Any) -> Any:
     return p[0] if isinstance(p, tuple) and p[0] == p[1] else (None if isinstance(p, tuple) else p)
 
 
-def enum_ranks(members: Sequence[str]) -> dict[Any, int]:
+def enum_ranks(members: Sequence[str]) -> dict[Any, Any]:
     """An ordered enum's members by rank (declaration order). An ordered comparison reads
-    `ranks.get(value)`: a value outside the enum, and the null object, have no rank (unknown)."""
-    return {v: i for i, v in enumerate(members)}
+    `ranks.get(value)`: unknown stays unknown, none stays none (so the comparison is false, as every
+    comparison with none is), and a value outside the enum has no rank (unknown)."""
+    return {**{v: i for i, v in enumerate(members)}, NONE: NONE}
 
 
 RUNTIME: dict[str, Any] = {  # what generated code may call: the scalar definitions above, by name

@@ -463,13 +463,13 @@ class Symbolic:
         if e.name == "eligible":
             return self.outcome(name)
         if e.name == "ineligible":
-            return t_not(self.outcome(name))
+            return sem.ineligible(TERMS, self.outcome(name))
         if e.name == "met":
             return self.met(name)
         if e.name == "holds":
             return self.holds(name)
         if e.name == "not_at_hand":
-            return z3.BoolVal(False), z3.BoolVal(False)  # neither true nor false: unknown
+            return sem.not_at_hand(TERMS)
         return self._opaque()
 
     def holds(self, document: str) -> Tri:
