@@ -221,6 +221,40 @@ def t_not(p: Tri) -> Tri:
     return Tri(p.k & ~p.v, p.k)
 
 
+class ColumnNumbers:
+    """Points arithmetic over columns (`semantics.Numbers`): float64 arrays and boolean masks."""
+
+    def surely(self, holds: Tri) -> Any:
+        return holds.v
+
+    def maybe(self, holds: Tri) -> Any:
+        return ~holds.k | holds.v
+
+    def number(self, value: Val) -> tuple[Any, Any]:
+        if value.kind not in ("num", "bool"):
+            return FALSE, np.float64(0.0)
+        return value.known & ~value.none, np.asarray(value.data, dtype="float64")
+
+    def num(self, c: float) -> Any:
+        return np.float64(c)
+
+    def both(self, a: Any, b: Any) -> Any:
+        return a & b
+
+    def select(self, c: Any, a: Any, b: Any) -> Any:
+        return np.where(c, a, b)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return np.maximum(a, b)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return np.minimum(a, b)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+COLUMNS = ColumnNumbers()
 MASKS: sem.KleeneOf[Tri] = sem.KleeneOf(
     lambda value: Tri(np.bool_(value is True), np.bool_(value is not None)), t_and, t_or, t_not)
 
@@ -666,29 +700,10 @@ class BatchProgram:
 
     # ---- points
     def points(self, table: m.PointsTable, env: _Env) -> Val:
-        lo_total: Any = 0.0
-        hi_total: Any = 0.0
-        for factor in table.factors:
-            lo: Any = 0.0
-            hi: Any = 0.0
-            cap = float(factor.cap)
-            for band in factor.bands:
-                holds = self.cond(band.when, env)
-                v = self.value(band.value, env)
-                if v.kind == "num" and np.ndim(v.data) == 0 and bool(v.known) and not bool(v.none) and float(v.data) >= 0:
-                    # a constant band value (the usual case): lo and hi start at 0 and only grow, so
-                    # max(lo, v if holds else 0) is the where-less form of the same update
-                    const = float(v.data)
-                    lo = np.maximum(lo, holds.v * const)
-                    hi = np.maximum(hi, (~holds.k | holds.v) * const)
-                    continue
-                v_ok = v.known & ~v.none & (v.kind in ("num", "bool"))
-                val = np.asarray(v.data, dtype="float64") if v.kind in ("num", "bool") else np.float64(0.0)
-                lo = np.where(holds.v & v_ok, np.maximum(lo, val), lo)
-                hi = np.where(~holds.k | holds.v, np.maximum(hi, np.where(v_ok, val, cap)), hi)
-            lo_total = lo_total + np.minimum(lo, cap)
-            hi_total = hi_total + np.minimum(hi, cap)
-        return Val("pts", lo_total, TRUE, FALSE, hi=hi_total)
+        """`semantics.points_range_over` columns."""
+        lo, hi, _ = sem.points_range_over(COLUMNS, [
+            (factor.cap, [(self.cond(b.when, env), self.value(b.value, env)) for b in factor.bands]) for factor in table.factors])
+        return Val("pts", lo, TRUE, FALSE, hi=hi)
 
     # ---- the program
     def run(self, batch: FactBatch, rows: Any = None, forced: dict[str, Any] | None = None) -> BatchResult:

@@ -288,28 +288,86 @@ COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def points_range(factors: Sequence[tuple[float, Sequence[tuple[Tri, Any]]]]) -> tuple[Any, ...]:
+B = TypeVar("B")
+N = TypeVar("N")
+
+
+class Numbers(Protocol[B, N]):
+    """What a points range needs of an algebra: a band's condition (surely / maybe holds), a band's
+    value (known, number), and max / min / sum / choice over numbers."""
+
+    def surely(self, holds: Any) -> B: ...
+
+    def maybe(self, holds: Any) -> B: ...
+
+    def number(self, value: Any) -> tuple[B, N]: ...
+
+    def num(self, c: float) -> N: ...
+
+    def both(self, a: B, b: B) -> B: ...
+
+    def select(self, c: B, a: N, b: N) -> N: ...
+
+    def maximum(self, a: N, b: N) -> N: ...
+
+    def minimum(self, a: N, b: N) -> N: ...
+
+    def add(self, a: N, b: N) -> N: ...
+
+
+def points_range_over(alg: Numbers[B, N], factors: Sequence[tuple[float, Sequence[tuple[Any, Any]]]]) -> tuple[N, N, tuple[tuple[N, N], ...]]:
     """A points table's range (lo, hi, per factor (lo, hi)): per factor, the best band that surely
     holds (lo) and the best that may hold (hi; an unknown band value counts as the cap), each
     capped; the total sums the factors."""
-    lo_total: float = 0
-    hi_total: float = 0
+    lo_total, hi_total = alg.num(0), alg.num(0)
     per_factor = []
     for cap, bands in factors:
-        lo: float = 0
-        hi: float = 0
+        lo, hi = alg.num(0), alg.num(0)
         for holds, value in bands:
-            if holds is False:
-                continue
-            v = value if isinstance(value, int | float) else None
-            if holds is True and v is not None:
-                lo = max(lo, v)
-            hi = max(hi, cap if v is None else v)
-        lo, hi = min(lo, cap), min(hi, cap)
+            known, v = alg.number(value)
+            lo = alg.select(alg.both(alg.surely(holds), known), alg.maximum(lo, v), lo)
+            hi = alg.select(alg.maybe(holds), alg.maximum(hi, alg.select(known, v, alg.num(cap))), hi)
+        lo, hi = alg.minimum(lo, alg.num(cap)), alg.minimum(hi, alg.num(cap))
         per_factor.append((lo, hi))
-        lo_total += lo
-        hi_total += hi
-    return (lo_total, hi_total, tuple(per_factor))
+        lo_total, hi_total = alg.add(lo_total, lo), alg.add(hi_total, hi)
+    return lo_total, hi_total, tuple(per_factor)
+
+
+class PyNumbers:
+    """Python scalars (a band's value that is not a number — unknown, none — is not known)."""
+
+    def surely(self, holds: Tri) -> bool:
+        return holds is True
+
+    def maybe(self, holds: Tri) -> bool:
+        return holds is not False
+
+    def number(self, value: Any) -> tuple[bool, Any]:
+        known = isinstance(value, int | float)
+        return known, value if known else 0
+
+    def num(self, c: float) -> Any:
+        return c
+
+    def both(self, a: bool, b: bool) -> bool:
+        return a and b
+
+    def select(self, c: bool, a: Any, b: Any) -> Any:
+        return a if c else b
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return max(a, b)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return min(a, b)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+def points_range(factors: Sequence[tuple[float, Sequence[tuple[Tri, Any]]]]) -> tuple[Any, ...]:
+    """`points_range_over` Python scalars (the reference interpreter)."""
+    return points_range_over(PyNumbers(), factors)
 
 
 def points_range_code(factors: Sequence[tuple[float, Sequence[tuple[str, str]]]], prefix: str) -> list[str]:

@@ -57,6 +57,40 @@ def t_not(p: Tri) -> Tri:
     return p[1], p[0]
 
 
+class Z3Numbers:
+    """Points arithmetic over z3 terms (`semantics.Numbers`)."""
+
+    def surely(self, holds: Tri) -> Any:
+        return holds[0]
+
+    def maybe(self, holds: Tri) -> Any:
+        return z3.Not(holds[1])
+
+    def number(self, value: SymVal) -> tuple[Any, Any]:
+        if value.v is None or not _is_arith(value.v):
+            return FALSE, z3.IntVal(0)
+        return z3.And(z3.Not(value.u), z3.Not(value.n)), value.v
+
+    def num(self, c: float) -> Any:
+        return _num(c)
+
+    def both(self, a: Any, b: Any) -> Any:
+        return z3.And(a, b)
+
+    def select(self, c: Any, a: Any, b: Any) -> Any:
+        return z3.If(c, a, b)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return z3.If(b > a, b, a)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return z3.If(a > b, b, a)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+SYMBOLIC_NUMBERS = Z3Numbers()
 TERMS = sem.KleeneOf(lambda value: (z3.BoolVal(value is True), z3.BoolVal(value is False)), t_and, t_or, t_not)
 
 
@@ -321,32 +355,16 @@ class Symbolic:
         return SymVal(lo != hi, FALSE, lo, "int")
 
     def points(self, name: str) -> tuple[Any, Any]:
-        """The (lo, hi) range of a points table, exactly as engine.evaluate._points_range computes it."""
-        if name in self._memo_points:
-            return self._memo_points[name]
-        table = self.law.points[name]
-        lo_total: Any = z3.IntVal(0)
-        hi_total: Any = z3.IntVal(0)
-        for factor in table.factors:
-            lo: Any = z3.IntVal(0)
-            hi: Any = z3.IntVal(0)
-            for band in factor.bands:
-                t, f = self.cond(band.when)
-                val = self.value(band.value)
-                if val.kind == "points":
-                    val = self._point_value(val)
-                if val.v is None or not _is_arith(val.v):
-                    known_v, v = FALSE, z3.IntVal(0)
-                else:
-                    known_v, v = z3.And(z3.Not(val.u), z3.Not(val.n)), val.v
-                lo = z3.If(z3.And(t, known_v, v > lo), v, lo)
-                contrib = z3.If(known_v, v, factor.cap)
-                hi = z3.If(z3.And(z3.Not(f), contrib > hi), contrib, hi)
-            lo = z3.If(lo > factor.cap, factor.cap, lo)
-            hi = z3.If(hi > factor.cap, factor.cap, hi)
-            lo_total, hi_total = lo_total + lo, hi_total + hi
-        self._memo_points[name] = (lo_total, hi_total)
-        return lo_total, hi_total
+        """The (lo, hi) range of a points table: `semantics.points_range_over` z3 terms."""
+        if name not in self._memo_points:
+            bands = []
+            for factor in self.law.points[name].factors:
+                values = [self.value(b.value) for b in factor.bands]
+                values = [self._point_value(v) if v.kind == "points" else v for v in values]
+                bands.append((factor.cap, [(self.cond(b.when), v) for b, v in zip(factor.bands, values, strict=True)]))
+            lo, hi, _ = sem.points_range_over(SYMBOLIC_NUMBERS, bands)
+            self._memo_points[name] = (lo, hi)
+        return self._memo_points[name]
 
     # ---------------------------------------------------------------- conditions
     def cond(self, e: m.Expr) -> Tri:
