@@ -31,9 +31,10 @@ import z3
 from . import model as m
 from . import semantics as sem
 from .check import Law, contract_schema, typing_of
+from .codec import read_application
 from .graph import conjuncts
 from .plan import Plan
-from .semantics import date_add
+from .semantics import NONE, date_add
 
 if TYPE_CHECKING:
     from .evaluate import Program
@@ -616,56 +617,37 @@ class Symbolic:
 
 
     def pin(self, app: dict[str, Any]) -> list[z3.BoolRef]:
-        """Constraints fixing every fact to its value in an application (the inverse of `application`)."""
+        """Constraints fixing every fact to its state in an application, as the codec reads it
+        (engine/codec.py, documented defaults applied) — the inverse of `application`."""
+        states = read_application(self.law, app)
         out: list[z3.BoolRef] = []
         for path, fv in self.facts.items():
             if path in self.on_decision_date:
                 continue
-            node: Any = app
-            state = "value"
-            for part in path.split("."):
-                if node is None:
-                    state = "none"
-                    break
-                if not isinstance(node, dict) or part not in node:
-                    state = "unknown"
-                    break
-                node = node[part]
-            if state == "value" and node is None:
-                state = "null" if fv.null_self is not None else "unknown"
-            default = self.law.facts[path].default
-            if state == "unknown" and isinstance(default, m.Lit):  # absent takes its documented default
-                state, node = "value", default.value
-            if fv.null_self is not None:
-                out.append(fv.null_self == z3.BoolVal(state == "null"))
-            if state == "none":
+            v = states.get(path)
+            if fv.null_self is not None:  # this object itself is null (not an object above it)
+                above = any(states.get(p) is NONE for p in _prefixes(path)[:-1])
+                out.append(fv.null_self == z3.BoolVal(v is NONE and not above))
+            if v is NONE:
                 out.append(fv.none)
                 continue
-            if state != "value":
+            kind = fv.type.kind
+            if v is None or (kind == "enum" and v not in fv.type.members):
                 out.append(z3.Not(fv.known))
                 continue
-            kind = fv.type.kind
-            if kind == "object":
-                out.append(fv.known == z3.BoolVal(isinstance(node, dict)))
-                continue
-            if kind == "set":
-                if isinstance(node, list):
-                    out.append(fv.known)
-                    out += [h == z3.BoolVal(d in node) for d, h in fv.members.items()]
-                else:
-                    out.append(z3.Not(fv.known))
-                continue
             out.append(fv.known)
-            if kind == "bool":
-                out.append(fv.value == z3.BoolVal(bool(node)))
+            if kind == "set":
+                out += [h == z3.BoolVal(d in v) for d, h in fv.members.items()]
+            elif kind == "bool":
+                out.append(fv.value == z3.BoolVal(bool(v)))
             elif kind == "enum":
-                out.append(fv.value == fv.type.members.index(node))
+                out.append(fv.value == fv.type.members.index(v))
             elif kind == "text":
-                out.append(fv.value == (fv.universe.index(node) if node in fv.universe else len(fv.universe) - 1))
+                out.append(fv.value == (fv.universe.index(v) if v in fv.universe else len(fv.universe) - 1))
             elif kind == "date":
-                out.append(fv.value == dt.date.fromisoformat(node).toordinal())
-            else:
-                out.append(fv.value == _num(node))
+                out.append(fv.value == v.toordinal())
+            elif kind != "object":
+                out.append(fv.value == _num(v))
         return out
 
 
