@@ -8,7 +8,7 @@ plain functions and never walk a tree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -210,21 +210,17 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
             body += sem.points_range_code(bands, "_p")
             body.append(f"pt['#{table.name}'] = _pper")
             body.append(f"{names['pt:' + table.name]} = pt[{table.name!r}] = (_plo, _phi)")
-        if traced:
-            body.append("TR = {}")
         steps, last = plan.schedule
         for kind, name, indices, new in steps:
             for i in new:
                 body += _rule_code(plan, cc, i, traced)
             k = CodeKleene(f"_{len(body)}_")
             if kind == "condition":
-                result = k.value(sem.condition_met(k, [f"a{i}" for i in indices]))
-                body += k.lines + [f"{names['c:' + name]} = {result}"]
+                body += k.assign(names["c:" + name], sem.condition_met(k, [f"a{i}" for i in indices]))
             else:
                 pp = plan.plans[name]
                 standing = {i: sem.stands(k, f"a{i}", [f"a{j}" for j, _ in pp.beaten_by.get(i, ())]) for i in pp.contenders}
-                result = k.value(sem.permit_outcome(k, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]))
-                body += k.lines + [f"{names['o:' + name]} = {result}"]
+                body += k.assign(names["o:" + name], sem.permit_outcome(k, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]))
         for i in last:
             body += _rule_code(plan, cc, i, traced)
         applies = ", ".join(f"a{cr.index}" for cr in plan.rules)
@@ -234,10 +230,11 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         body.append(f"f = ({''.join(v + ', ' for v in facts)})")
         body.append(f"o = {{{', '.join(f'{p!r}: ' + names['o:' + p] for p in law.permits)}}}")
         body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
-        body.append(f"return f, o, c, pt, ({applies}{',' if plan.rules else ''}), {'TR' if traced else 'None'}")
+        trace = f"({''.join(v + ', ' for v in trace_locals(plan))})" if traced else "None"
+        body.append(f"return f, o, c, pt, ({applies}{',' if plan.rules else ''}), {trace}")
         lines += ["    " + line for line in body]
     namespace: dict[str, Any] = dict(RUNTIME)
-    namespace.update({"ABSENT": _ABSENT, "as_date": as_date})
+    namespace.update({"ABSENT": _ABSENT, "as_date": as_date, "UNREAD": UNREAD})
     source = "\n".join(lines) + "\n"
     namespace.update(cc.constants)
     fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
@@ -257,22 +254,80 @@ def _rule_code(plan: Plan, cc: ExprCompiler, i: int, traced: bool) -> list[str]:
         u_names = [f"_u{i}_{n}" for n in range(len(rule.unless))]
         out += [f"{name} = {cc.cond(x)}" for name, x in zip(c_names, conds, strict=True)]
         out += [f"{name} = {cc.cond(x)}" for name, x in zip(u_names, rule.unless, strict=True)]
-        out.append(f"TR[{i}] = (({''.join(n + ', ' for n in c_names)}), ({''.join(n + ', ' for n in u_names)}))")
         k = CodeKleene(f"_r{i}_")
-        result = k.value(sem.rule_applies(k, c_names, u_names))
-        out += k.lines + [f"a{i} = {result}"]
+        out += k.assign(f"a{i}", sem.rule_applies(k, c_names, u_names))
     else:  # one short-circuiting expression: the lazy form of the same conjunction
         whole = m.And((*conds, *(m.Not(u) for u in rule.unless))) if (conds or rule.unless) else m.Lit(True)
         out.append(f"a{i} = {cc.cond(whole)}")
     if cr.demands is not None:
+        if traced:
+            out.append(f"_d{i} = UNREAD")
         out.append(f"if a{i} is not False:")  # what it demands is read only where it may bind
         out.append(f"    _av = {cc.cond(cr.demands)}")
         if traced:
-            out.append(f"    TR[{-1 - i}] = (_av,)")
+            out.append(f"    _d{i} = _av")
         k = CodeKleene(f"_q{i}_")
-        result = k.value(sem.requirement(k, f"a{i}", "_av"))
-        out += ["    " + line for line in k.lines] + [f"    a{i} = {result}"]
+        out += ["    " + line for line in k.assign(f"a{i}", sem.requirement(k, f"a{i}", "_av"))]
     return out
 
 
 _ABSENT = object()
+UNREAD = object()  # a requirement's demand not read (the requirement cannot bind)
+
+
+def trace_locals(plan: Plan) -> list[str]:
+    """The traced run's locals, in the order of the flat trace `RuleTrace` reads: per rule its
+    conditions, its exceptions and (a requirement) what it demands."""
+    out: list[str] = []
+    for cr in plan.rules:
+        out += [f"_c{cr.index}_{n}" for n in range(len(cr.conditions))]
+        out += [f"_u{cr.index}_{n}" for n in range(len(cr.rule.unless))]
+        if cr.demands is not None:
+            out.append(f"_d{cr.index}")
+    return out
+
+
+class RuleTrace(Mapping[int, tuple[Any, ...]]):
+    """A traced run's record, read like a map: rule i → (condition values, exception values);
+    -1-i → (the value of what requirement i demands,) where it was read. Stored as the one flat
+    tuple the generated code returns, sliced when a proof reads a rule."""
+
+    __slots__ = ("flat", "layout")
+
+    def __init__(self, flat: tuple[Any, ...], layout: RuleTraceLayout):
+        self.flat = flat
+        self.layout = layout
+
+    def __getitem__(self, key: int) -> tuple[Any, ...]:
+        if key >= 0:
+            start, n_cond, n_unless = self.layout.rules[key]
+            return self.flat[start:start + n_cond], self.flat[start + n_cond:start + n_cond + n_unless]
+        at = self.layout.demands.get(-1 - key)
+        if at is None or self.flat[at] is UNREAD:
+            raise KeyError(key)
+        return (self.flat[at],)
+
+    def __iter__(self) -> Iterator[int]:
+        yield from range(len(self.layout.rules))
+        yield from (-1 - i for i, at in self.layout.demands.items() if self.flat[at] is not UNREAD)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass(frozen=True)
+class RuleTraceLayout:
+    rules: tuple[tuple[int, int, int], ...]  # per rule: (start, conditions, exceptions)
+    demands: dict[int, int]  # requirement rule → position of what it demands
+
+    @staticmethod
+    def of(plan: Plan) -> RuleTraceLayout:
+        rules, demands, at = [], {}, 0
+        for cr in plan.rules:
+            n_cond, n_unless = len(cr.conditions), len(cr.rule.unless)
+            rules.append((at, n_cond, n_unless))
+            at += n_cond + n_unless
+            if cr.demands is not None:
+                demands[cr.index] = at
+                at += 1
+        return RuleTraceLayout(tuple(rules), demands)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -19,7 +19,7 @@ from . import model as m
 from . import semantics as sem
 from .check import Law, typing_of
 from .citation import cited_text, law_numbering, provision_zh, render_citation, source_slice, zh_number
-from .compile import RUNTIME, ExprCompiler, generate
+from .compile import RUNTIME, ExprCompiler, RuleTrace, RuleTraceLayout, generate
 from .graph import RuleGraph
 from .plan import PermitPlan, Plan, PlannedRule, RuleSheet
 from .semantics import PY, Tri
@@ -58,6 +58,7 @@ class Program:
         generated = generate(plan, self.compiler)
         self.run_fast, self.run_traced = generated.run_fast, generated.run_traced
         self.fact_names, self.source = generated.fact_names, generated.source
+        self.trace_layout = RuleTraceLayout.of(plan)
         self._functions: dict[tuple[m.Expr, str], Callable[..., Any]] = {}
         self._functions_lock = threading.Lock()
 
@@ -88,7 +89,8 @@ class Program:
     def run(self, application: dict[str, Any], as_of: dt.date, tracer: Tracer | None = None) -> Evaluation:
         """Evaluate every rule in force; a ProofTracer receives each condition's truth value."""
         if tracer is not None and tracer.enabled:
-            f, o, c, pt, applies, trace = self.run_traced(application)
+            f, o, c, pt, applies, flat = self.run_traced(application)
+            trace = RuleTrace(flat, self.trace_layout)
             tracer.record(trace)
         else:
             f, o, c, pt, applies, trace = self.run_fast(application)
@@ -113,7 +115,7 @@ class Evaluation:
     c: dict[str, Tri]
     pt: dict[str, Any]
     applies: tuple[Tri, ...]
-    trace: dict[int, tuple[Any, ...]] | None
+    trace: Mapping[int, tuple[Any, ...]] | None  # a RuleTrace when traced
 
     @cached_property
     def f(self) -> dict[str, Any]:

@@ -159,6 +159,15 @@ class CodeKleene:
             return repr(PY.not_({"True": True, "False": False, "None": None}[part]))
         return part[1:] if part.startswith("~") else "~" + part
 
+    def assign(self, target: str, part: str) -> list[str]:
+        """The statements so far, then `target = part` (binding the last statement to `target`
+        directly when it computes `part`)."""
+        last = f"{part} = "
+        if self.lines and self.lines[-1].startswith(last) and part.startswith(self.prefix):
+            return [*self.lines[:-1], f"{target} = {self.lines[-1][len(last):]}"]
+        value = self.value(part)
+        return [*self.lines, f"{target} = {value}"]
+
     def value(self, part: str) -> str:
         """A result as a Python expression (a negation is bound to a local of its own)."""
         return self._bind(f"(None if {part[1:]} is None else not {part[1:]})") if part.startswith("~") else part

@@ -6,6 +6,7 @@ ProofTracer keeps each rule's per-condition truth values for the renderers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -87,7 +88,7 @@ class Tracer:
 
     enabled = False
 
-    def record(self, values: dict[int, tuple[Any, ...]]) -> None:  # pragma: no cover - the null case
+    def record(self, values: Mapping[int, tuple[Any, ...]]) -> None:  # pragma: no cover - the null case
         pass
 
 
@@ -99,8 +100,8 @@ class ProofTracer(Tracer):
     enabled = True
 
     def __init__(self) -> None:
-        self.values: dict[int, tuple[Any, ...]] = {}
+        self.values: Mapping[int, tuple[Any, ...]] = {}
 
-    def record(self, values: dict[int, tuple[Any, ...]]) -> None:
+    def record(self, values: Mapping[int, tuple[Any, ...]]) -> None:
         """Each rule's (condition values, exception values); key -1-i: its document's availability."""
         self.values = values
