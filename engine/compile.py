@@ -292,20 +292,42 @@ class RuleTrace(Mapping[int, tuple[Any, ...]]):
     -1-i → (the value of what requirement i demands,) where it was read. Stored as the one flat
     tuple the generated code returns, sliced when a proof reads a rule."""
 
-    __slots__ = ("flat", "layout")
+    __slots__ = ("flat", "layout", "_read")
 
     def __init__(self, flat: tuple[Any, ...], layout: RuleTraceLayout):
         self.flat = flat
         self.layout = layout
+        self._read: dict[int, tuple[Any, ...]] = {}  # what a proof has read (it reads a rule often)
 
     def __getitem__(self, key: int) -> tuple[Any, ...]:
-        if key >= 0:
-            start, n_cond, n_unless = self.layout.rules[key]
-            return self.flat[start:start + n_cond], self.flat[start + n_cond:start + n_cond + n_unless]
-        at = self.layout.demands.get(-1 - key)
-        if at is None or self.flat[at] is UNREAD:
+        got: tuple[Any, ...] | None = self.get(key)
+        if got is None:
             raise KeyError(key)
-        return (self.flat[at],)
+        return got
+
+    def as_dict(self) -> dict[int, tuple[Any, ...]]:
+        """Every rule's record at once (what a proof, which reads each rule many times, wants)."""
+        return {key: self[key] for key in self}
+
+    def get(self, key: int, default: Any = None) -> Any:
+        got = self._read.get(key)
+        if got is not None:
+            return got
+        if key >= 0:
+            if key >= len(self.layout.rules):
+                return default
+            start, n_cond, n_unless = self.layout.rules[key]
+            got = self.flat[start:start + n_cond], self.flat[start + n_cond:start + n_cond + n_unless]
+        else:
+            at = self.layout.demands.get(-1 - key)
+            if at is None or self.flat[at] is UNREAD:
+                return default
+            got = (self.flat[at],)
+        self._read[key] = got
+        return got
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, int) and self.get(key) is not None
 
     def __iter__(self) -> Iterator[int]:
         yield from range(len(self.layout.rules))

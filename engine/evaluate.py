@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -115,7 +115,12 @@ class Evaluation:
     c: dict[str, Tri]
     pt: dict[str, Any]
     applies: tuple[Tri, ...]
-    trace: Mapping[int, tuple[Any, ...]] | None  # a RuleTrace when traced
+    recorded: RuleTrace | None  # what a traced run recorded (None: untraced)
+
+    @cached_property
+    def trace(self) -> dict[int, tuple[Any, ...]] | None:
+        """Rule i → (condition values, exception values); -1-i → (what requirement i demands,)."""
+        return self.recorded.as_dict() if self.recorded is not None else None
 
     @cached_property
     def f(self) -> dict[str, Any]:
