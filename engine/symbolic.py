@@ -34,7 +34,7 @@ from .check import Law, contract_schema, typing_of
 from .codec import read_application
 from .graph import conjuncts
 from .plan import Plan
-from .semantics import NONE, date_add
+from .semantics import NONE, add_months_clamped, date_add
 
 if TYPE_CHECKING:
     from .evaluate import Program
@@ -706,15 +706,14 @@ def _other_text(node: dict[str, Any], used: set[str]) -> str:
 
 
 def _cutoff(day: dt.date, years: int) -> int:
-    """The latest date d (as an ordinal) with years_between(d, day) >= years."""
+    """The latest date d (as an ordinal) with years_between(d, day) >= years: `day` less that many
+    calendar years (semantics.add_months_clamped: 29 February becomes the 28th)."""
     year = day.year - years
     if year < 1:
         return DATE_MIN - 1
     if year > 9999:
         return DATE_MAX + 1
-    last = 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28
-    dd = min(day.day, last) if day.month == 2 else day.day
-    return dt.date(year, day.month, dd).toordinal()
+    return add_months_clamped(day, -12 * years).toordinal()
 
 
 def _years_compare(x: Any, day: dt.date, op: str, k: Any) -> Any:
