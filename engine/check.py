@@ -18,6 +18,7 @@ import networkx as nx
 from . import model as m
 from .diagnostics import Diagnostic, Span
 from .numbering import basis, numbering, up_to
+from .semantics import OPERATORS
 
 BUILTIN_FUNCTIONS = {"eligible", "ineligible", "met", "holds", "points", "years_between", "min", "max", "floor", "not_at_hand"}
 NUMERIC = {"integer", "number", "points", "numeric_literal", "money"}
@@ -688,6 +689,12 @@ def resolve_operator(e: m.Expr, type_of: Callable[[m.Expr], m.FactType | None]) 
     return None
 
 
+def _resolved(e: m.Expr, type_of: Callable[[m.Expr], m.FactType | None]) -> str | None:
+    op = resolve_operator(e, type_of)
+    assert op is None or op in OPERATORS, op
+    return op
+
+
 def resolve_operators(types: dict[m.Expr, m.FactType | None]) -> dict[m.Expr, str]:
     """Every typed comparison and arithmetic expression, resolved."""
     def type_of(x: m.Expr) -> m.FactType | None:
@@ -695,7 +702,7 @@ def resolve_operators(types: dict[m.Expr, m.FactType | None]) -> dict[m.Expr, st
 
     out: dict[m.Expr, str] = {}
     for e in types:
-        op = resolve_operator(e, type_of)
+        op = _resolved(e, type_of)
         if op is not None:
             out[e] = op
     return out
@@ -735,7 +742,7 @@ class Typing:
     def operator(self, e: m.Expr) -> str:
         op = self.operators.get(e)
         if op is None:
-            op = resolve_operator(e, self.type)
+            op = _resolved(e, self.type)
             if op is None:
                 raise ValueError(f"not an operator: {e!r}")
             self.operators[e] = op

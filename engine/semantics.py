@@ -444,6 +444,28 @@ def enum_ranks(members: Sequence[str]) -> dict[Any, Any]:
     return {**{v: i for i, v in enumerate(members)}, NONE: NONE}
 
 
+OPERATORS: dict[str, str] = {
+    # the monomorphic forms the checker resolves comparisons and arithmetic to (check.resolve_operator)
+    "compare_number": "numbers (integer, number, money of one currency) compared: `COMPARE[op]`",
+    "compare_date": "dates compared: `COMPARE[op]`",
+    "compare_text": "text (or an enum's member by name) compared for equality: `COMPARE[op]`",
+    "compare_enum": "an enum compared with a member for equality: `COMPARE[op]`",
+    "compare_bool": "booleans compared for equality: `COMPARE[op]`",
+    "compare_enum_rank": "an ordered enum compared by rank: `enum_ranks`, then `COMPARE[op]`",
+    "compare_points_range": "a points range compared with a number: `points_compare`",
+    "is_none": "an object is an explicit null: the state none",
+    "is_not_none": "an object is not an explicit null",
+    "date_add_days": "date ± N days: `date_add`",
+    "date_add_months_clamped": "date ± N months, end-of-month clamping: `date_add` / `add_months_clamped`",
+    "date_add_years_clamped": "date ± N years (12 N months), end-of-month clamping: `date_add` / `add_months_clamped`",
+    "add": "a + b: `arith`",
+    "subtract": "a - b: `arith`",
+    "multiply": "a * b: `arith`",
+    "divide_zero_unknown": "a / b, by zero unknown: `arith` / `divide`",
+}
+"""Unknown operands give unknown, none operands give none (a comparison: false) — for every form."""
+
+
 RUNTIME: dict[str, Any] = {  # what generated code may call: the scalar definitions above, by name
     "NONE": NONE, "years_between": years_between, "date_add": date_add, "points_compare": points_compare,
     "point_value": point_value, "arith": arith, "num_fn": num_fn, "dt": dt, "points_range": points_range,
