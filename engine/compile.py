@@ -134,7 +134,8 @@ class ExprCompiler:
                            f"{ranks}.get({right})" if isinstance(e.right, m.Path) else repr(enum.members.index(e.right.value))
                            if isinstance(e.right, m.Lit) else right)
         a, first_a = self.bind(left)
-        if isinstance(e.right, m.Lit) and e.right.value is not None and right == repr(e.right.value):
+        literal = repr(e.right.value) if isinstance(e.right, m.Lit) and e.right.value is not None else None
+        if literal is not None and (right == literal or (op == "compare_enum_rank" and right.isdigit())):
             return f"(None if {first_a} is None else ({a} is not NONE and {a} {e.op} {right}))"
         b, first_b = self.bind(right)
         return (f"(None if {first_a} is None or {first_b} is None "
