@@ -1,12 +1,13 @@
-"""Batch evaluation: a compiled Program run over columns (numpy), for populations.
+"""Batch evaluation: a Plan run over columns (numpy), for populations.
 
 The per-application path (engine/evaluate.py) runs generated Python once per applicant. Here the
-same Program — the same rules in force, the same `order`, `condition_rules` and `plans` — is run
-once per *column*: every condition is a pair of boolean masks (value, known), so Kleene logic is a
-handful of vectorised `&`/`|`; every fact is (data, known, none) where `none` marks the explicit
-null object ('there is none', distinct from unknown). The semantics mirror compile.py line by
-line (including its corner cases) so that, applicant by applicant, `BatchResult.outcomes` equals
-`Evaluator.evaluate(app, trace=False).o` — tests/test_batch.py checks that property.
+same Plan (engine/plan.py) — the same rules in force, the same `order`, `condition_rules` and
+`plans` — is run once per *column*: every condition is a pair of boolean masks (value, known), so
+Kleene logic is a handful of vectorised `&`/`|` (`MASKS`, an instance of the algebra the
+structural semantics in engine/semantics.py is written over); every fact is (data, known, none)
+where `none` marks the explicit null object ('there is none', distinct from unknown). Applicant
+by applicant, `BatchResult.outcomes` equals `Evaluator.evaluate(app, trace=False).o` —
+tests/test_batch.py and tests/test_matrix.py check that property.
 
 Columnar layout of applications (the population files): one column per contract field, nested
 fields flattened with dots (`applicant.birth_date`); a null cell is an unknown fact; a nullable
@@ -26,9 +27,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import model as m
-from .check import Law, contract_schema, expression_typer, fact_paths
-from .evaluate import Program
-from .graph import conjuncts
+from . import semantics as sem
+from .check import Law, contract_schema, fact_paths, typing_of
+from .plan import Plan
 
 EPOCH = dt.date(1970, 1, 1)
 TRUE = np.bool_(True)
@@ -36,7 +37,7 @@ FALSE = np.bool_(False)
 
 
 class BatchUnsupported(Exception):
-    """An expression form the column evaluator does not mirror (callers fall back to per-application)."""
+    """An expression form the column evaluator does not evaluate (callers fall back to per-application)."""
 
 
 # --------------------------------------------------------------------------- columnar layout
@@ -220,6 +221,44 @@ def t_not(p: Tri) -> Tri:
     return Tri(p.k & ~p.v, p.k)
 
 
+class ColumnNumbers:
+    """Points arithmetic over columns (`semantics.Numbers`): float64 arrays and boolean masks."""
+
+    def surely(self, holds: Tri) -> Any:
+        return holds.v
+
+    def maybe(self, holds: Tri) -> Any:
+        return ~holds.k | holds.v
+
+    def number(self, value: Val) -> tuple[Any, Any]:
+        if value.kind not in ("num", "bool"):
+            return FALSE, np.float64(0.0)
+        return value.known & ~value.none, np.asarray(value.data, dtype="float64")
+
+    def num(self, c: float) -> Any:
+        return np.float64(c)
+
+    def both(self, a: Any, b: Any) -> Any:
+        return a & b
+
+    def select(self, c: Any, a: Any, b: Any) -> Any:
+        return np.where(c, a, b)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return np.maximum(a, b)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return np.minimum(a, b)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+COLUMNS = ColumnNumbers()
+MASKS: sem.KleeneOf[Tri] = sem.KleeneOf(
+    lambda value: Tri(np.bool_(value is True), np.bool_(value is not None)), t_and, t_or, t_not)
+
+
 def _days(d: dt.date) -> int:
     return (d - EPOCH).days
 
@@ -250,7 +289,8 @@ def _ymd(days: Any) -> tuple[Any, Any, Any]:
 def _memo_ymd(v: Val) -> tuple[Any, Any, Any]:
     if "ymd" not in v.memo:
         v.memo["ymd"] = _ymd(v.data)
-    return v.memo["ymd"]
+    ymd: tuple[Any, Any, Any] = v.memo["ymd"]
+    return ymd
 
 
 def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
@@ -407,13 +447,18 @@ def _parse_date(x: Any) -> dt.date | None:
 class BatchResult:
     """Every rule's applicability, each permit's outcome and every rule's standing, per row."""
 
-    program: Program
+    plan: Plan
     n: int
     outcomes: dict[str, Tri]
     conditions: dict[str, Tri]
     applies: dict[str, Tri]  # rule id → applies
     stands: dict[str, dict[str, Tri]]  # permit → rule id → stands (grants and restricts)
     points: dict[str, tuple[Any, Any]]  # table → (lo, hi)
+
+    @property
+    def program(self) -> Plan:
+        """The plan run (its `law` is the law decided by)."""
+        return self.plan
 
     def outcome_codes(self, permit: str) -> Any:
         """int8 per row: 1 eligible, 0 ineligible, -1 undetermined."""
@@ -482,14 +527,15 @@ class _Env:
 
 
 class BatchProgram:
-    """One Program, evaluated over columns."""
+    """One Plan, evaluated over columns."""
 
-    def __init__(self, program: Program):
-        self.program = program
-        law: Law = program.law
+    def __init__(self, plan: Plan):
+        self.plan = self.program = plan
+        law: Law = plan.law
         self.law = law
-        self.type_of = expression_typer(law)
-        self.derived = {d.name: d for d in law.derived}
+        self.typing = typing_of(law)
+        self.type_of = self.typing.type  # the checker's record, never inferred again
+        self.derived = plan.derived
 
     # ---- values
     def value(self, e: m.Expr, env: _Env) -> Val:
@@ -523,7 +569,8 @@ class BatchProgram:
 
     def _arith(self, e: m.Arith, env: _Env) -> Val:
         lt, rt = self.type_of(e.left), self.type_of(e.right)
-        if getattr(lt, "kind", None) == "date" and isinstance(e.right, m.Lit):
+        if self.typing.operator(e).startswith("date_add_"):
+            assert isinstance(e.right, m.Lit)
             return self._date_add(self.value(e.left, env), e.right.value, e.right.unit, 1 if e.op == "+" else -1)
         a, b = self.value(e.left, env), self.value(e.right, env)
         if getattr(lt, "kind", None) == "points":
@@ -552,14 +599,13 @@ class BatchProgram:
         k = int(n) * sign
         if unit == "days":
             return Val("date", d.data + k, d.known, d.none)
-        y, mo, day = _ymd(d.data)
-        months = mo - 1 + (k if unit == "months" else 12 * k)
-        year, month = y + months // 12, months % 12 + 1
-        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-        lengths = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month - 1] + ((month == 2) & leap)
-        day = np.minimum(day, lengths)
-        first = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]").astype("datetime64[D]").astype("int64")
-        return Val("date", first + day - 1, d.known, d.none)
+        # the calendar's rule, `semantics.add_months_clamped`, once per distinct date of the column
+        months = k if unit == "months" else 12 * k
+        days = np.asarray(d.data, dtype="int64")
+        distinct, where = np.unique(days, return_inverse=True)
+        shifted = np.array([_days(sem.add_months_clamped(EPOCH + dt.timedelta(days=int(x)), months)) for x in distinct],
+                           dtype="int64")
+        return Val("date", shifted[where].reshape(np.shape(days)), d.known, d.none)
 
     def _years_between(self, a: Val, b: Val) -> Val:
         known = a.known & b.known
@@ -614,11 +660,11 @@ class BatchProgram:
         if e.name == "eligible":
             return env.o.get(name, UNKNOWN_TRI)
         if e.name == "ineligible":
-            return t_not(env.o.get(name, UNKNOWN_TRI))
+            return sem.ineligible(MASKS, env.o.get(name, UNKNOWN_TRI))
         if e.name == "met":
             return env.c.get(name, UNKNOWN_TRI)
         if e.name == "not_at_hand":
-            return UNKNOWN_TRI
+            return sem.not_at_hand(MASKS)
         if e.name == "holds":
             h = env.facts.get("holds", UNKNOWN_VAL)
             has = (h.members or {}).get(name, FALSE) if h.kind == "set" else FALSE
@@ -626,18 +672,19 @@ class BatchProgram:
         raise BatchUnsupported(e.name)
 
     def compare(self, e: m.Compare, env: _Env) -> Tri:
+        op = self.typing.operator(e)
         lt, rt = self.type_of(e.left), self.type_of(e.right)
-        kinds = {getattr(lt, "kind", None), getattr(rt, "kind", None)}
-        if "points" in kinds:
+        if op == "compare_points_range":
             return _points_compare(self.value(e.left, env), e.op, self.value(e.right, env))
-        if "object" in kinds or "none" in kinds:
+        if op in ("is_none", "is_not_none"):
             side = e.left if getattr(lt, "kind", None) == "object" else e.right
             t = self.value(side, env)
-            is_none = t.none if e.op == "==" else ~t.none
+            is_none = t.none if op == "is_none" else ~t.none
             return Tri(t.known & is_none, t.known)
         left, right = self.value(e.left, env), self.value(e.right, env)
-        enum = lt if getattr(lt, "kind", None) == "enum" else rt if getattr(rt, "kind", None) == "enum" else None
-        if enum is not None and enum.ordered and e.op not in ("==", "!="):
+        if op == "compare_enum_rank":
+            enum = lt if getattr(lt, "kind", None) == "enum" else rt
+            assert enum is not None
             left = _enum_rank(left, e.left, enum)
             right = _enum_rank(right, e.right, enum)
         known = left.known & right.known
@@ -653,29 +700,10 @@ class BatchProgram:
 
     # ---- points
     def points(self, table: m.PointsTable, env: _Env) -> Val:
-        lo_total: Any = 0.0
-        hi_total: Any = 0.0
-        for factor in table.factors:
-            lo: Any = 0.0
-            hi: Any = 0.0
-            cap = float(factor.cap)
-            for band in factor.bands:
-                holds = self.cond(band.when, env)
-                v = self.value(band.value, env)
-                if v.kind == "num" and np.ndim(v.data) == 0 and bool(v.known) and not bool(v.none) and float(v.data) >= 0:
-                    # a constant band value (the usual case): lo and hi start at 0 and only grow, so
-                    # max(lo, v if holds else 0) is the where-less form of the same update
-                    const = float(v.data)
-                    lo = np.maximum(lo, holds.v * const)
-                    hi = np.maximum(hi, (~holds.k | holds.v) * const)
-                    continue
-                v_ok = v.known & ~v.none & (v.kind in ("num", "bool"))
-                val = np.asarray(v.data, dtype="float64") if v.kind in ("num", "bool") else np.float64(0.0)
-                lo = np.where(holds.v & v_ok, np.maximum(lo, val), lo)
-                hi = np.where(~holds.k | holds.v, np.maximum(hi, np.where(v_ok, val, cap)), hi)
-            lo_total = lo_total + np.minimum(lo, cap)
-            hi_total = hi_total + np.minimum(hi, cap)
-        return Val("pts", lo_total, TRUE, FALSE, hi=hi_total)
+        """`semantics.points_range_over` columns."""
+        lo, hi, _ = sem.points_range_over(COLUMNS, [
+            (factor.cap, [(self.cond(b.when, env), self.value(b.value, env)) for b in factor.bands]) for factor in table.factors])
+        return Val("pts", lo, TRUE, FALSE, hi=hi)
 
     # ---- the program
     def run(self, batch: FactBatch, rows: Any = None, forced: dict[str, Any] | None = None) -> BatchResult:
@@ -683,7 +711,7 @@ class BatchProgram:
 
         `forced` (permit → mask over the batch's rows) refuses a permit where set, as soon as it is
         settled, so that what depends on it follows — population-level limits (quotas) use this."""
-        p = self.program
+        p = self.plan
         law = self.law
         facts = _Facts(batch, law, rows)
         n = batch.n if rows is None else len(rows)
@@ -694,40 +722,32 @@ class BatchProgram:
             env.pt[table.name] = self._memo(batch, rows, ("points", table), lambda t=table: self.points(t, env))
         applies: dict[int, Tri] = {}
         stands: dict[str, dict[str, Tri]] = {}
-        done: set[int] = set()
-        for kind, name in p.order:
-            indices = p.condition_rules[name] if kind == "condition" else p.plans[name].grants + p.plans[name].restricts
-            for i in indices:
-                if i not in done:
-                    done.add(i)
-                    applies[i] = self.rule(i, env)
+        steps, last = p.schedule
+        for kind, name, indices, new in steps:
+            for i in new:
+                applies[i] = self.rule(i, env)
             if kind == "condition":
-                env.c[name] = t_or(applies[i] for i in indices) if indices else Tri(FALSE, TRUE)
+                env.c[name] = sem.condition_met(MASKS, [applies[i] for i in indices])
             else:
                 plan = p.plans[name]
-                s: dict[int, Tri] = {}
-                for i in plan.grants + plan.restricts:
-                    beaten = [applies[j] for j, _ in plan.beaten_by.get(i, ())]
-                    s[i] = t_and([applies[i], t_not(t_or(beaten))]) if beaten else applies[i]
-                g = t_or(s[i] for i in plan.grants) if plan.grants else Tri(FALSE, TRUE)
-                r = t_or(s[i] for i in plan.restricts) if plan.restricts else Tri(FALSE, TRUE)
-                false = r.v | (g.k & ~g.v)
-                true = g.v & (r.k & ~r.v) & ~false
-                if forced and name in forced:
+                s = {i: sem.stands(MASKS, applies[i], [applies[j] for j, _ in plan.beaten_by.get(i, ())])
+                     for i in plan.contenders}
+                outcome = sem.permit_outcome(MASKS, [s[i] for i in plan.grants], [s[i] for i in plan.restricts])
+                if forced and name in forced:  # a population-level limit refuses where set
                     mask = forced[name] if rows is None else forced[name][rows]
-                    true, false = true & ~mask, false | mask
-                env.o[name] = Tri(true, true | false)
-                stands[name] = {p.rules[i].rule.id: s[i] for i in plan.grants + plan.restricts}
-        for cr in p.rules:
-            if cr.index not in done:
-                applies[cr.index] = self.rule(cr.index, env)
+                    outcome = Tri(outcome.v & ~mask, outcome.k | mask)
+                env.o[name] = outcome
+                stands[name] = {p.rules[i].rule.id: s[i] for i in plan.contenders}
+        for i in last:
+            applies[i] = self.rule(i, env)
         return BatchResult(
             p, n, env.o, env.c, {p.rules[i].rule.id: t for i, t in sorted(applies.items())}, stands,
             {name: (v.data, v.hi) for name, v in env.pt.items()})
 
     def _memo(self, batch: FactBatch, rows: Any, what: tuple[str, Any], compute: Any) -> Val:
         if rows is not None:
-            return compute()
+            computed: Val = compute()
+            return computed
         reads = self._reads(what)
         params = tuple((r, repr(self.law.parameter_values.get(r.split(".", 1)[1]))) for r in reads if r.startswith("params."))
         key = (what, reads, params)
@@ -751,17 +771,10 @@ class BatchProgram:
         return tuple(sorted(out))
 
     def rule(self, i: int, env: _Env) -> Tri:
-        cr = self.program.rules[i]
-        rule = cr.rule
-        parts = [self.cond(x, env) for x in conjuncts(rule.when)] + [t_not(self.cond(u, env)) for u in rule.unless]
-        a = t_and(parts) if parts else Tri(TRUE, TRUE)
+        cr = self.plan.rules[i]
+        a = sem.rule_applies(MASKS, [self.cond(x, env) for x in cr.conditions], [self.cond(u, env) for u in cr.rule.unless])
         if cr.demands is not None:
-            av = self.cond(cr.demands, env)
-            not_false = a.v | ~a.k
-            # where the requirement binds (or may): it fails unless what it demands holds
-            new_false = (a.k & ~a.v) | (not_false & av.v)
-            new_true = not_false & av.k & ~av.v & a.k & a.v
-            a = Tri(new_true, new_true | new_false)
+            a = sem.requirement(MASKS, a, self.cond(cr.demands, env))
         return a
 
 
@@ -812,20 +825,20 @@ def _point_value(v: Val) -> Val:
 
 
 def _enum_rank(v: Val, e: m.Expr, enum: m.FactType) -> Val:
-    ranks = {s: i for i, s in enumerate(enum.members)}
+    ranks = sem.enum_ranks(enum.members)
     if isinstance(e, m.Lit):
         return Val("num", float(enum.members.index(str(e.value))), TRUE)
     if not isinstance(e, m.Path):
         return v
-    # `ranks.get(value)`: the null object and strings outside the enum are unknown, not false
-    if v.kind != "str":
-        return Val("num", 0.0, FALSE)
+    # `semantics.enum_ranks`: none stays none (the comparison is false), a string outside the enum is unknown
+    if v.kind != "str" or (v.cats is None and not isinstance(v.data, str)):
+        return Val("num", 0.0, v.none, v.none)
     if v.cats is None:
-        r = ranks.get(v.data) if isinstance(v.data, str) else None
+        r = ranks.get(v.data)
         return Val("num", float(r if r is not None else 0), np.bool_(r is not None and bool(v.known)))
     table = np.array([ranks.get(s, -1) for s in v.cats] + [-1], dtype="float64")
     rank = table[v.data] if len(v.cats) else np.full(np.shape(v.data), -1.0)
-    return Val("num", rank, v.known & ~v.none & (rank >= 0))
+    return Val("num", rank, (v.known & ~v.none & (rank >= 0)) | v.none, v.none)
 
 
 def _points_compare(a: Val, op: str, b: Val) -> Tri:
@@ -851,22 +864,22 @@ def _points_compare(a: Val, op: str, b: Val) -> Tri:
 
 
 class BatchEvaluator:
-    """Decide many applications at once: rows grouped by the Program their date selects."""
+    """Decide many applications at once: rows grouped by the Plan their date selects."""
 
     def __init__(self, evaluator: Any):
         self.evaluator = evaluator
         self._programs: dict[int, BatchProgram] = {}
 
     def batch_program(self, day: dt.date) -> BatchProgram:
-        program = self.evaluator.program(day)
-        key = id(program)
+        plan = self.evaluator.plan(day)
+        key = id(plan)
         if key not in self._programs:
-            self._programs[key] = BatchProgram(program)
+            self._programs[key] = BatchProgram(plan)
         return self._programs[key]
 
     def run(self, batch: FactBatch, as_of: dt.date | None = None,
             forced: dict[str, Any] | None = None) -> list[tuple[Any, BatchResult]]:
-        """[(row indices, result)] — one group per Program (the law in force on each row's date)."""
+        """[(row indices, result)] — one group per Plan (the law in force on each row's date)."""
         if as_of is not None:
             return [(np.arange(batch.n), self.batch_program(as_of).run(batch, None, forced))]
         col = batch.column("decision_date")
@@ -881,7 +894,7 @@ class BatchEvaluator:
         groups: dict[int, list[Any]] = {}
         for day in np.unique(days):
             bp = self.batch_program(EPOCH + dt.timedelta(days=int(day)))
-            groups.setdefault(id(bp.program), []).append(day)
+            groups.setdefault(id(bp.plan), []).append(day)
         out = []
         for key, group_days in sorted(groups.items(), key=lambda kv: min(kv[1])):
             rows = np.nonzero(np.isin(days, group_days))[0]

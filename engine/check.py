@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
@@ -18,6 +18,7 @@ import networkx as nx
 from . import model as m
 from .diagnostics import Diagnostic, Span
 from .numbering import basis, numbering, up_to
+from .semantics import OPERATORS
 
 BUILTIN_FUNCTIONS = {"eligible", "ineligible", "met", "holds", "points", "years_between", "min", "max", "floor", "not_at_hand"}
 NUMERIC = {"integer", "number", "points", "numeric_literal", "money"}
@@ -46,6 +47,9 @@ class Law:
     duties: dict[str, m.Duty] = field(default_factory=dict)  # obligations over a timeline (engine/obligations.py)
     holdings: dict[str, m.Holding] = field(default_factory=dict)
     quotas: dict[str, m.Quota] = field(default_factory=dict)  # quota id → declaration (`quota … for …`)
+    # every expression's type, and every operator resolved to one monomorphic form (`semantics.OPERATORS`)
+    types: dict[m.Expr, m.FactType | None] = field(default_factory=dict, compare=False, repr=False)
+    operators: dict[m.Expr, str] = field(default_factory=dict, compare=False, repr=False)
 
     def instruments_in_force(self, day: dt.date) -> list[str]:
         """The instruments of the law in force on `day`, adopted amending decisions among them (never a
@@ -97,6 +101,7 @@ class _Checker:
         self.texts = {s.path: s.text for s in sources}
         self.sources = sources
         self.diagnostics: list[Diagnostic] = []
+        self.typed: dict[m.Expr, m.FactType | None] = {}  # every expression the checker typed
 
     def error(self, code: str, message: str, span: Span) -> None:
         lines = self.texts.get(span.path, "").splitlines()
@@ -117,7 +122,9 @@ class _Checker:
 
     def collect(self) -> None:
         f = self.files
-        each = lambda name: [x for fm in f for x in getattr(fm, name)]  # noqa: E731
+        def each(name: str) -> list[Any]:
+            return [x for fm in f for x in getattr(fm, name)]
+
         self.instruments = self._unique(each("instruments"), lambda i: i.id, "instrument")
         self.articles = self._unique(each("articles"), lambda a: (a.instrument, a.number), "article")
         self.rules = self._unique(each("rules"), lambda r: r.id, "rule")
@@ -150,7 +157,7 @@ class _Checker:
         if "/" not in ref:  # a label of a rule in the same instrument
             labelled = [r.id for r in self.rules.values() if r.instrument == instrument and r.label == ref]
             if len(labelled) == 1:
-                return labelled[0]
+                return str(labelled[0])
             if labelled:
                 self.error("dangling_reference", f"{what} `{ref}` is ambiguous: {', '.join(sorted(labelled))}", span)
                 return None
@@ -271,6 +278,7 @@ class _Checker:
     # ------------------------------------------------------------ stage: types
     def type_of(self, e: m.Expr, instrument: str = "") -> m.FactType | None:
         t = self._type_of(e, instrument)
+        self.typed[e] = t
         return t
 
     def _type_of(self, e: m.Expr, instrument: str) -> m.FactType | None:
@@ -298,11 +306,14 @@ class _Checker:
                 if param is None:
                     self.error("unknown_parameter", f"unknown parameter `{e.parts[1]}`", e.span)
                     return None
-                return param.type
+                declared: m.FactType = param.type
+                return declared
             if name in self.derived:
-                return self.derived[name].type
+                declared = self.derived[name].type
+                return declared
             if name in self.facts:
-                return self.facts[name].type
+                declared = self.facts[name].type
+                return declared
             self.error("unknown_fact", f"unknown fact `{name}`", e.span)
             return None
         if isinstance(e, m.Not):
@@ -589,6 +600,7 @@ class _Checker:
             conditions={k: tuple(v) for k, v in self.conditions.items()},
             parameter_values={p.name: p.default for p in self.parameters.values()},
             duties=duties, holdings=holdings, quotas=quotas,
+            types=dict(self.typed), operators=resolve_operators(self.typed),
         )
 
 
@@ -680,16 +692,107 @@ def check(files: list[m.FileModel], sources: list[m.SourceFile]) -> tuple[Law, l
     return law, sorted(checker.diagnostics, key=lambda d: (d.span, d.code))
 
 
-def expression_typer(law: Law) -> Any:
-    """A side-effect-free `expr → FactType` over a checked law (for the compiler and the analyser)."""
-    checker = _Checker([], list(law.sources))
-    checker.facts, checker.parameters, checker.points = law.facts, law.parameters, law.points
-    checker.permits, checker.documents = law.permits, law.documents
-    checker.derived = {d.name: d for d in law.derived}
-    checker.conditions = {k: list(v) for k, v in law.conditions.items()}
+def resolve_operator(e: m.Expr, type_of: Callable[[m.Expr], m.FactType | None]) -> str | None:
+    """The monomorphic form of a comparison or an arithmetic operator (`semantics.OPERATORS`), by
+    the types of its operands; None for other expressions."""
+    if isinstance(e, m.Compare):
+        kinds = {getattr(type_of(e.left), "kind", None), getattr(type_of(e.right), "kind", None)}
+        if "points" in kinds:
+            return "compare_points_range"
+        if "object" in kinds or "none" in kinds:
+            return "is_none" if e.op == "==" else "is_not_none"
+        if "enum" in kinds:
+            enum = type_of(e.left) if getattr(type_of(e.left), "kind", None) == "enum" else type_of(e.right)
+            ordered = enum is not None and enum.ordered and e.op not in ("==", "!=")
+            return "compare_enum_rank" if ordered else "compare_enum"
+        if "date" in kinds:
+            return "compare_date"
+        if kinds & {"text", "string_literal"}:
+            return "compare_text"
+        if "bool" in kinds:
+            return "compare_bool"
+        return "compare_number"
+    if isinstance(e, m.Arith):
+        if getattr(type_of(e.left), "kind", None) == "date" and isinstance(e.right, m.Lit):
+            return {"days": "date_add_days", "months": "date_add_months_clamped",
+                    "years": "date_add_years_clamped"}.get(str(e.right.unit), "date_add_days")
+        return {"+": "add", "-": "subtract", "*": "multiply", "/": "divide_zero_unknown"}[e.op]
+    return None
 
-    def type_of(expr: m.Expr) -> m.FactType | None:
+
+def _resolved(e: m.Expr, type_of: Callable[[m.Expr], m.FactType | None]) -> str | None:
+    op = resolve_operator(e, type_of)
+    assert op is None or op in OPERATORS, op
+    return op
+
+
+def resolve_operators(types: dict[m.Expr, m.FactType | None]) -> dict[m.Expr, str]:
+    """Every typed comparison and arithmetic expression, resolved."""
+    def type_of(x: m.Expr) -> m.FactType | None:
+        return types.get(x)
+
+    out: dict[m.Expr, str] = {}
+    for e in types:
+        op = _resolved(e, type_of)
+        if op is not None:
+            out[e] = op
+    return out
+
+
+class Typing:
+    """A checked law's typing: each expression's type and each operator's resolved form, as the
+    checker recorded them. An expression the checker never saw (one built after checking, e.g. by
+    an amendment applied to a loaded law) is typed on first use, with the checker's own rules."""
+
+    def __init__(self, law: Law):
+        self.types: dict[m.Expr, m.FactType | None] = dict(law.types)
+        self.operators: dict[m.Expr, str] = dict(law.operators)
+        self._law = law
+        self._checker: _Checker | None = None
+
+    def _typer(self) -> _Checker:
+        if self._checker is None:
+            law = self._law
+            checker = _Checker([], list(law.sources))
+            checker.facts, checker.parameters, checker.points = law.facts, law.parameters, law.points
+            checker.permits, checker.documents = law.permits, law.documents
+            checker.derived = {d.name: d for d in law.derived}
+            checker.conditions = {k: list(v) for k, v in law.conditions.items()}
+            self._checker = checker
+        return self._checker
+
+    def type(self, e: m.Expr) -> m.FactType | None:
+        if e in self.types:
+            return self.types[e]
+        checker = self._typer()
         checker.diagnostics = []
-        return checker.type_of(expr)
+        checker.type_of(e)
+        self.types.update(checker.typed)
+        return self.types.get(e)
 
-    return type_of
+    def operator(self, e: m.Expr) -> str:
+        op = self.operators.get(e)
+        if op is None:
+            op = _resolved(e, self.type)
+            if op is None:
+                raise ValueError(f"not an operator: {e!r}")
+            self.operators[e] = op
+        return op
+
+
+_TYPINGS: dict[int, tuple[Law, Typing]] = {}
+
+
+def typing_of(law: Law) -> Typing:
+    """The typing of a checked law (one per law object)."""
+    got = _TYPINGS.get(id(law))
+    if got is None or got[0] is not law:
+        if len(_TYPINGS) > 64:
+            _TYPINGS.clear()
+        got = _TYPINGS[id(law)] = (law, Typing(law))
+    return got[1]
+
+
+def expression_typer(law: Law) -> Callable[[m.Expr], m.FactType | None]:
+    """`expr → FactType` over a checked law (the checker's record; for the analyser)."""
+    return typing_of(law).type

@@ -8,112 +8,40 @@ plain functions and never walk a tree.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from . import model as m
+from . import semantics as sem
+from .codec import application_reader_code, as_date
+from .plan import Plan
+from .semantics import (  # noqa: F401 - re-exported: the scalar operators the generated code calls
+    NONE,
+    RUNTIME,
+    CodeKleene,
+    arith,
+    date_add,
+    enum_ranks,
+    num_fn,
+    point_value,
+    points_compare,
+    years_between,
+)
 
+if TYPE_CHECKING:
+    from .check import Typing
 
-class _NoneValue:
-    """An explicit null object or a field under one: 'there is none' (distinct from unknown)."""
-
-    _instance: _NoneValue | None = None
-
-    def __new__(cls) -> _NoneValue:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "NONE"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-NONE = _NoneValue()
-
-
-def years_between(a: Any, b: Any) -> Any:
-    """Whole years from a to b (one turns N on the N-th birthday; 29 February counts from 1 March)."""
-    if a is None or b is None:
-        return None
-    if a is NONE or b is NONE:
-        return NONE
-    return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
-
-
-def date_add(d: Any, n: float, unit: str, sign: int) -> Any:
-    if d is None or d is NONE:
-        return d
-    n = int(n) * sign
-    if unit == "days":
-        return d + dt.timedelta(days=n)
-    months = d.month - 1 + (n if unit == "months" else 12 * n)
-    year, month = d.year + months // 12, months % 12 + 1
-    day = min(d.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
-    return dt.date(year, month, day)
-
-
-def points_compare(a: Any, op: str, b: Any) -> bool | None:
-    """Compare where either side is a points range (lo, hi): decided only if the whole range agrees."""
-    lo_a, hi_a = a if isinstance(a, tuple) else (a, a)
-    lo_b, hi_b = b if isinstance(b, tuple) else (b, b)
-    if lo_a is None or lo_b is None:
-        return None
-    ops = {">=": lambda x, y: x >= y, ">": lambda x, y: x > y, "<=": lambda x, y: x <= y,
-           "<": lambda x, y: x < y, "==": lambda x, y: x == y, "!=": lambda x, y: x != y}
-    f = ops[op]
-    outcomes = {f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)}
-    if op in ("==", "!=") and not (lo_a == hi_a and lo_b == hi_b):
-        overlap = max(lo_a, lo_b) <= min(hi_a, hi_b)
-        if overlap:  # equal for some values in the ranges, unequal for others
-            return None
-        return op == "!="
-    return outcomes.pop() if len(outcomes) == 1 else None
-
-
-def point_value(p: Any) -> Any:
-    return p[0] if isinstance(p, tuple) and p[0] == p[1] else (None if isinstance(p, tuple) else p)
-
-
-def arith(op: str, a: Any, b: Any) -> Any:
-    if a is None or b is None:
-        return None
-    if a is NONE or b is NONE:
-        return NONE
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    return a / b if b else None
-
-
-def num_fn(name: str, *args: Any) -> Any:
-    if any(a is None for a in args):
-        return None
-    if any(a is NONE for a in args):
-        return NONE
-    if name == "floor":
-        return math.floor(args[0])
-    return min(args) if name == "min" else max(args)
-
-
-RUNTIME = {
-    "NONE": NONE, "years_between": years_between, "date_add": date_add, "points_compare": points_compare,
-    "point_value": point_value, "arith": arith, "num_fn": num_fn, "dt": dt,
-}
+__all__ = ["NONE", "RUNTIME", "ExprCompiler", "Generated", "generate", "point_value"]
 
 
 class ExprCompiler:
     """Turns typed expressions into Python expression strings over `f` (facts), `o` (permit
     outcomes), `c` (conditions), `pt` (points ranges)."""
 
-    def __init__(self, type_of: Any, facts: dict[str, m.FactDecl], derived: dict[str, m.Derived],
+    def __init__(self, typing: Typing, facts: dict[str, m.FactDecl], derived: dict[str, m.Derived],
                  parameters: dict[str, object]):
-        self.type_of = type_of
+        self.typing = typing
         self.facts = facts
         self.derived = derived
         self.parameters = parameters
@@ -131,46 +59,39 @@ class ExprCompiler:
         self._n += 1
         return f"_{self._n}"
 
+    def bind(self, code: str) -> tuple[str, str]:
+        """(how to read a value again, how to read it first): a local variable twice as itself,
+        anything else through a walrus-bound temporary."""
+        if code.isidentifier():
+            return code, code
+        t = self.tmp()
+        return t, f"({t} := {code})"
+
     def const(self, value: Any) -> str:
         name = f"K{len(self.constants)}"
         self.constants[name] = value
         return name
 
-    def _fact_type(self, e: m.Expr) -> m.FactType | None:
-        if isinstance(e, m.Path):
-            if e.dotted in self.derived:
-                return self.derived[e.dotted].type
-            decl = self.facts.get(e.dotted)
-            return decl.type if decl else None
-        return None
-
     # ---- conditions (tri-valued)
     def cond(self, e: m.Expr) -> str:
         if isinstance(e, m.And | m.Or):
-            parts = [self.cond(x) for x in e.operands]
-            names = [self.tmp() for _ in parts]
-            stop, final = ("False", "True") if isinstance(e, m.And) else ("True", "False")
-            tail = f"(None if None in ({', '.join(names)},) else {final})"
-            for name, part in reversed(list(zip(names, parts, strict=True))):
-                tail = f"({stop} if ({name} := {part}) is {stop} else {tail})"
-            return tail
+            return CodeKleene.lazy([self.cond(x) for x in e.operands], isinstance(e, m.And), self.tmp)
         if isinstance(e, m.Not):
-            t = self.tmp()
-            return f"(None if ({t} := {self.cond(e.operand)}) is None else not {t})"
+            return CodeKleene.negate(self.cond(e.operand), self.tmp)
         if isinstance(e, m.Compare):
             return self.compare(e)
         if isinstance(e, m.Member):
-            t = self.tmp()
+            t, first = self.bind(self.value(e.operand))
             values = frozenset(v.value for v in e.values)
-            return f"(None if ({t} := {self.value(e.operand)}) is None else ({t} is not NONE and {t} in {self.const(values)}))"
+            return f"(None if {first} is None else ({t} is not NONE and {t} in {self.const(values)}))"
         if isinstance(e, m.Call):
             return self.call_cond(e)
         if isinstance(e, m.Path):
-            t = self.tmp()
-            ft = self._fact_type(e)
+            t, first = self.bind(self.value(e))
+            ft = self.typing.type(e)
             if ft is not None and ft.kind == "object":  # an object used as a condition: present and not null
-                return f"(None if ({t} := {self.value(e)}) is None else {t} is not NONE)"
-            return f"(None if ({t} := {self.value(e)}) is None else ({t} is not NONE and {t}))"
+                return f"(None if {first} is None else {t} is not NONE)"
+            return f"(None if {first} is None else ({t} is not NONE and {t}))"
         if isinstance(e, m.Lit):
             return repr(bool(e.value))
         raise AssertionError(e)
@@ -180,39 +101,44 @@ class ExprCompiler:
         if e.name == "eligible":
             return self.read("o", name)
         if e.name == "ineligible":
-            t = self.tmp()
-            return f"(None if ({t} := {self.read('o', name)}) is None else not {t})"
+            t, first = self.bind(self.read('o', name))
+            return f"(None if {first} is None else not {t})"
         if e.name == "met":
             return self.read("c", name)
         if e.name == "not_at_hand":
-            return "None"
+            return sem.not_at_hand(CodeKleene())
         if e.name == "holds":
-            t = self.tmp()
-            return f"(None if ({t} := {self.read('f', 'holds')}) is None else ({t} is not NONE and {name!r} in {t}))"
+            t, first = self.bind(self.read('f', 'holds'))
+            return f"(None if {first} is None else ({t} is not NONE and {name!r} in {t}))"
         raise AssertionError(e.name)
 
     def compare(self, e: m.Compare) -> str:
-        lt, rt = self.type_of(e.left), self.type_of(e.right)
-        kinds = {getattr(lt, "kind", None), getattr(rt, "kind", None)}
-        if "points" in kinds:
+        """One template per resolved comparison (`semantics.OPERATORS`)."""
+        op = self.typing.operator(e)
+        if op == "compare_points_range":
             return f"points_compare({self.value(e.left)}, {e.op!r}, {self.value(e.right)})"
-        if "object" in kinds or "none" in kinds:
+        if op in ("is_none", "is_not_none"):
+            lt = self.typing.type(e.left)
             side = e.left if getattr(lt, "kind", None) == "object" else e.right
-            t = self.tmp()
-            is_none = f"({t} is NONE)" if e.op == "==" else f"({t} is not NONE)"
-            return f"(None if ({t} := {self.value(side)}) is None else {is_none})"
+            t, first = self.bind(self.value(side))
+            is_none = f"({t} is NONE)" if op == "is_none" else f"({t} is not NONE)"
+            return f"(None if {first} is None else {is_none})"
         left, right = self.value(e.left), self.value(e.right)
-        enum = lt if getattr(lt, "kind", None) == "enum" else rt if getattr(rt, "kind", None) == "enum" else None
-        if enum is not None and enum.ordered and e.op not in ("==", "!="):
-            ranks = self.const({v: i for i, v in enumerate(enum.members)})
+        if op == "compare_enum_rank":
+            lt = self.typing.type(e.left)
+            enum = lt if getattr(lt, "kind", None) == "enum" else self.typing.type(e.right)
+            assert enum is not None
+            ranks = self.const(enum_ranks(enum.members))
             left, right = (f"{ranks}.get({left})" if isinstance(e.left, m.Path) else repr(enum.members.index(e.left.value))
                            if isinstance(e.left, m.Lit) else left,
                            f"{ranks}.get({right})" if isinstance(e.right, m.Path) else repr(enum.members.index(e.right.value))
                            if isinstance(e.right, m.Lit) else right)
-        a, b = self.tmp(), self.tmp()
-        if isinstance(e.right, m.Lit) and e.right.value is not None and right == repr(e.right.value):
-            return f"(None if ({a} := {left}) is None else ({a} is not NONE and {a} {e.op} {right}))"
-        return (f"(None if ({a} := {left}) is None or ({b} := {right}) is None "
+        a, first_a = self.bind(left)
+        literal = repr(e.right.value) if isinstance(e.right, m.Lit) and e.right.value is not None else None
+        if literal is not None and (right == literal or (op == "compare_enum_rank" and right.isdigit())):
+            return f"(None if {first_a} is None else ({a} is not NONE and {a} {e.op} {right}))"
+        b, first_b = self.bind(right)
+        return (f"(None if {first_a} is None or {first_b} is None "
                 f"else (False if {a} is NONE or {b} is NONE else {a} {e.op} {b}))")
 
     # ---- values
@@ -224,9 +150,10 @@ class ExprCompiler:
                 return repr(self.parameters[e.parts[1]])
             return self.read("f", e.dotted)
         if isinstance(e, m.Arith):
-            lt, rt = self.type_of(e.left), self.type_of(e.right)
-            if getattr(lt, "kind", None) == "date" and isinstance(e.right, m.Lit):
+            if self.typing.operator(e).startswith("date_add_"):
+                assert isinstance(e.right, m.Lit)
                 return f"date_add({self.value(e.left)}, {e.right.value!r}, {e.right.unit!r}, {1 if e.op == '+' else -1})"
+            lt, rt = self.typing.type(e.left), self.typing.type(e.right)
             left, right = self.value(e.left), self.value(e.right)
             if getattr(lt, "kind", None) == "points":
                 left = f"point_value({left})"
@@ -241,3 +168,189 @@ class ExprCompiler:
             if e.name in ("min", "max", "floor"):
                 return f"num_fn({e.name!r}, {', '.join(self.value(a) for a in e.args)})"
         return self.cond(e)  # a condition used as a value: True / False / None
+
+
+# ------------------------------------------------------------------ the whole program
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The generated module of one plan: a fast and a traced run function, and its source."""
+
+    run_fast: Callable[[dict[str, Any]], Any]
+    run_traced: Callable[[dict[str, Any]], Any]
+    fact_names: tuple[str, ...]
+    source: str
+
+
+def generate(plan: Plan, cc: ExprCompiler) -> Generated:
+    """One Python module per plan: facts read from the application, documented defaults, derived
+    facts, points ranges, and every rule, named condition and permit inlined in the plan's order.
+
+    Each construct is emitted from its one definition in engine/semantics.py (run over `CodeKleene`)."""
+    law = plan.law
+    lines: list[str] = []
+    # every fact, derived fact, condition, permit outcome and points range is a local variable
+    names: dict[str, str] = {}
+    for n, key in enumerate([*(f"f:{p}" for p in law.facts), *(f"f:{d.name}" for d in law.derived),
+                             *(f"o:{p}" for p in law.permits), *(f"c:{x}" for x in law.conditions),
+                             *(f"pt:{t}" for t in law.points)]):
+        names[key] = f"V{n}"
+    cc.local_names = names
+    for traced in (False, True):
+        lines.append(f"def {'RUN_TRACED' if traced else 'RUN_FAST'}(a):")
+        body: list[str] = [" = ".join(names.values()) + " = None", "pt = {}"]
+        body += application_reader_code(law, names)
+        for fact in law.facts.values():  # documented procedural defaults fill what is absent
+            if fact.default is not None:
+                body.append(f"if {names['f:' + fact.path]} is None: {names['f:' + fact.path]} = {cc.value(fact.default)}")
+        for d in law.derived:
+            body.append(f"{names['f:' + d.name]} = {cc.value(d.expr)}")
+        for table in law.points.values():  # `semantics.points_range`, emitted
+            bands = [(factor.cap, [(cc.cond(b.when), cc.value(b.value)) for b in factor.bands]) for factor in table.factors]
+            body += sem.points_range_code(bands, "_p")
+            body.append(f"pt['#{table.name}'] = _pper")
+            body.append(f"{names['pt:' + table.name]} = pt[{table.name!r}] = (_plo, _phi)")
+        steps, last = plan.schedule
+        for kind, name, indices, new in steps:
+            for i in new:
+                body += _rule_code(plan, cc, i, traced)
+            k = CodeKleene(f"_{len(body)}_")
+            if kind == "condition":
+                body += k.assign(names["c:" + name], sem.condition_met(k, [f"a{i}" for i in indices]))
+            else:
+                pp = plan.plans[name]
+                standing = {i: sem.stands(k, f"a{i}", [f"a{j}" for j, _ in pp.beaten_by.get(i, ())]) for i in pp.contenders}
+                body += k.assign(names["o:" + name], sem.permit_outcome(k, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]))
+        for i in last:
+            body += _rule_code(plan, cc, i, traced)
+        applies = ", ".join(f"a{cr.index}" for cr in plan.rules)
+
+        # The facts leave as a tuple; Evaluation.f makes the map only when a proof reads it.
+        facts = [v for key, v in names.items() if key.startswith("f:")]
+        body.append(f"f = ({''.join(v + ', ' for v in facts)})")
+        body.append(f"o = {{{', '.join(f'{p!r}: ' + names['o:' + p] for p in law.permits)}}}")
+        body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
+        trace = f"({''.join(v + ', ' for v in trace_locals(plan))})" if traced else "None"
+        body.append(f"return f, o, c, pt, ({applies}{',' if plan.rules else ''}), {trace}")
+        lines += ["    " + line for line in body]
+    namespace: dict[str, Any] = dict(RUNTIME)
+    namespace.update({"ABSENT": _ABSENT, "as_date": as_date, "UNREAD": UNREAD})
+    source = "\n".join(lines) + "\n"
+    namespace.update(cc.constants)
+    fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
+    exec(compile(source, f"<lexgraph program {'+'.join(plan.active)}>", "exec"), namespace)  # noqa: S102 - our own generated code
+    cc.local_names = {}  # from here on the compiler serves `Program.function`, which reads dictionaries
+    return Generated(namespace["RUN_FAST"], namespace["RUN_TRACED"], fact_names, source)
+
+
+def _rule_code(plan: Plan, cc: ExprCompiler, i: int, traced: bool) -> list[str]:
+    """A rule's applicability (`a{i}`): `semantics.rule_applies`, then `semantics.requirement`."""
+    cr = plan.rules[i]
+    rule = cr.rule
+    conds = cr.conditions
+    out: list[str] = []
+    if traced:  # every condition and exception is evaluated and recorded
+        c_names = [f"_c{i}_{n}" for n in range(len(conds))]
+        u_names = [f"_u{i}_{n}" for n in range(len(rule.unless))]
+        out += [f"{name} = {cc.cond(x)}" for name, x in zip(c_names, conds, strict=True)]
+        out += [f"{name} = {cc.cond(x)}" for name, x in zip(u_names, rule.unless, strict=True)]
+        k = CodeKleene(f"_r{i}_")
+        out += k.assign(f"a{i}", sem.rule_applies(k, c_names, u_names))
+    else:  # one short-circuiting expression: the lazy form of the same conjunction
+        whole = m.And((*conds, *(m.Not(u) for u in rule.unless))) if (conds or rule.unless) else m.Lit(True)
+        out.append(f"a{i} = {cc.cond(whole)}")
+    if cr.demands is not None:
+        if traced:
+            out.append(f"_d{i} = UNREAD")
+        out.append(f"if a{i} is not False:")  # what it demands is read only where it may bind
+        out.append(f"    _av = {cc.cond(cr.demands)}")
+        if traced:
+            out.append(f"    _d{i} = _av")
+        k = CodeKleene(f"_q{i}_")
+        out += ["    " + line for line in k.assign(f"a{i}", sem.requirement(k, f"a{i}", "_av"))]
+    return out
+
+
+_ABSENT = object()
+UNREAD = object()  # a requirement's demand not read (the requirement cannot bind)
+
+
+def trace_locals(plan: Plan) -> list[str]:
+    """The traced run's locals, in the order of the flat trace `RuleTrace` reads: per rule its
+    conditions, its exceptions and (a requirement) what it demands."""
+    out: list[str] = []
+    for cr in plan.rules:
+        out += [f"_c{cr.index}_{n}" for n in range(len(cr.conditions))]
+        out += [f"_u{cr.index}_{n}" for n in range(len(cr.rule.unless))]
+        if cr.demands is not None:
+            out.append(f"_d{cr.index}")
+    return out
+
+
+class RuleTrace(Mapping[int, tuple[Any, ...]]):
+    """A traced run's record, read like a map: rule i → (condition values, exception values);
+    -1-i → (the value of what requirement i demands,) where it was read. Stored as the one flat
+    tuple the generated code returns, sliced when a proof reads a rule."""
+
+    __slots__ = ("flat", "layout", "_read")
+
+    def __init__(self, flat: tuple[Any, ...], layout: RuleTraceLayout):
+        self.flat = flat
+        self.layout = layout
+        self._read: dict[int, tuple[Any, ...]] = {}  # what a proof has read (it reads a rule often)
+
+    def __getitem__(self, key: int) -> tuple[Any, ...]:
+        got: tuple[Any, ...] | None = self.get(key)
+        if got is None:
+            raise KeyError(key)
+        return got
+
+    def as_dict(self) -> dict[int, tuple[Any, ...]]:
+        """Every rule's record at once (what a proof, which reads each rule many times, wants)."""
+        return {key: self[key] for key in self}
+
+    def get(self, key: int, default: Any = None) -> Any:
+        got = self._read.get(key)
+        if got is not None:
+            return got
+        if key >= 0:
+            if key >= len(self.layout.rules):
+                return default
+            start, n_cond, n_unless = self.layout.rules[key]
+            got = self.flat[start:start + n_cond], self.flat[start + n_cond:start + n_cond + n_unless]
+        else:
+            at = self.layout.demands.get(-1 - key)
+            if at is None or self.flat[at] is UNREAD:
+                return default
+            got = (self.flat[at],)
+        self._read[key] = got
+        return got
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, int) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[int]:
+        yield from range(len(self.layout.rules))
+        yield from (-1 - i for i, at in self.layout.demands.items() if self.flat[at] is not UNREAD)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass(frozen=True)
+class RuleTraceLayout:
+    rules: tuple[tuple[int, int, int], ...]  # per rule: (start, conditions, exceptions)
+    demands: dict[int, int]  # requirement rule → position of what it demands
+
+    @staticmethod
+    def of(plan: Plan) -> RuleTraceLayout:
+        rules, demands, at = [], {}, 0
+        for cr in plan.rules:
+            n_cond, n_unless = len(cr.conditions), len(cr.rule.unless)
+            rules.append((at, n_cond, n_unless))
+            at += n_cond + n_unless
+            if cr.demands is not None:
+                demands[cr.index] = at
+                at += 1
+        return RuleTraceLayout(tuple(rules), demands)

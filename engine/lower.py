@@ -38,35 +38,35 @@ class _Lowerer:
             "articles", "rules", "points", "amend_ops", "duties", "holdings", "quotas")}
 
     # -------------------------------------------------------------- helpers
-    def span(self, node: Tree | Token) -> Span:
+    def span(self, node: Tree[Any] | Token) -> Span:
         meta = node if isinstance(node, Token) else node.meta
         line = getattr(meta, "line", 0) or 0
         column = getattr(meta, "column", 0) or 0
         return Span(self.path, line, column, getattr(meta, "end_line", line) or line,
                     getattr(meta, "end_column", column) or column)
 
-    def error(self, code: str, message: str, node: Tree | Token) -> None:
+    def error(self, code: str, message: str, node: Tree[Any] | Token) -> None:
         span = self.span(node)
         self.diagnostics.append(Diagnostic(code, message, span, excerpt_of(self.text, span.line)))
 
-    def need_owner(self, what: str, node: Tree) -> bool:
+    def need_owner(self, what: str, node: Tree[Any]) -> bool:
         if not self.owner:
             self.error("no_instrument", f"{what} must follow an `instrument` or `amendment` declaration in its file", node)
             return False
         return True
 
     # -------------------------------------------------------------- top level
-    def run(self, tree: Tree) -> m.FileModel:
+    def run(self, tree: Tree[Any]) -> m.FileModel:
         for decl in tree.children:
             assert isinstance(decl, Tree)
             getattr(self, "d_" + str(decl.data))(decl)
         o = self.out
         return m.FileModel(path=self.path, **{k: tuple(v) for k, v in o.items()})
 
-    def d_import_decl(self, node: Tree) -> None:
+    def d_import_decl(self, node: Tree[Any]) -> None:
         self.out["imports"].append((_unquote(node.children[0]), self.span(node)))
 
-    def _meta(self, node: Tree, kind: str) -> None:
+    def _meta(self, node: Tree[Any], kind: str) -> None:
         name = str(node.children[0])
         values: dict[str, Any] = {"jurisdiction": "national"}
         for meta in node.children[1:]:
@@ -98,7 +98,7 @@ class _Lowerer:
         self.owner, self.owner_kind = name, kind
         self.out["instruments"].append(m.Instrument(id=name, kind=kind, span=self.span(node), **values))  # type: ignore[arg-type]
 
-    def _meta_value(self, node: Tree, key: str) -> Any:
+    def _meta_value(self, node: Tree[Any], key: str) -> Any:
         kind = node.data
         if kind == "meta_none":
             return None
@@ -120,24 +120,24 @@ class _Lowerer:
             self.error("bad_date", f"`{token}` is not a calendar date", token)
             return None
 
-    def d_instrument_decl(self, node: Tree) -> None:
+    def d_instrument_decl(self, node: Tree[Any]) -> None:
         self._meta(node, "instrument")
 
-    def d_part_decl(self, node: Tree) -> None:
+    def d_part_decl(self, node: Tree[Any]) -> None:
         """`part of INSTRUMENT`: the rules that follow belong to an instrument declared in another file."""
         self.owner, self.owner_kind = str(node.children[0]), "instrument"
 
-    def d_amendment_decl(self, node: Tree) -> None:
+    def d_amendment_decl(self, node: Tree[Any]) -> None:
         self._meta(node, "amendment")
 
-    def d_fact_decl(self, node: Tree) -> None:
+    def d_fact_decl(self, node: Tree[Any]) -> None:
         path, type_node, *rest = node.children
         default = next((self.expr(x.children[0]) for x in rest if isinstance(x, Tree) and x.data == "fact_default"), None)
         doc = [x for x in rest if isinstance(x, Token)]
         self.out["facts"].append(m.FactDecl(".".join(map(str, path.children)), self._type(type_node),
                                             _unquote(doc[0]) if doc else "", self.span(node), default))
 
-    def _type(self, node: Tree) -> m.FactType:
+    def _type(self, node: Tree[Any]) -> m.FactType:
         kind = str(node.data)[2:]
         if kind == "money":
             return m.FactType("money", currency=str(node.children[0]))
@@ -149,22 +149,22 @@ class _Lowerer:
             return m.FactType("set", element=str(node.children[0]))
         return m.FactType(kind)
 
-    def d_permit_decl(self, node: Tree) -> None:
+    def d_permit_decl(self, node: Tree[Any]) -> None:
         name, title, *rest = node.children
         authority = next((_unquote(t.children[0]) for t in rest if t.data == "authority"), "")
         issues = next((tuple(str(x) for x in t.children) for t in rest if t.data == "issues"), ())
         self.out["permits"].append(m.PermitDecl(str(name), _unquote(title), issues, self.span(node), authority))
 
-    def d_document_decl(self, node: Tree) -> None:
+    def d_document_decl(self, node: Tree[Any]) -> None:
         name, title, *rest = node.children
         authority = _unquote(rest[0].children[0]) if rest else ""
         self.out["documents"].append(m.DocumentDecl(str(name), _unquote(title), self.span(node), authority))
 
-    def d_derive_decl(self, node: Tree) -> None:
+    def d_derive_decl(self, node: Tree[Any]) -> None:
         name, type_node, expr = node.children
         self.out["derived"].append(m.Derived(str(name), self._type(type_node), self.expr(expr), self.span(node)))
 
-    def d_parameter_decl(self, node: Tree) -> None:
+    def d_parameter_decl(self, node: Tree[Any]) -> None:
         name, type_node, literal, *doc = node.children
         lit = self.expr(literal)
         value = lit.value if isinstance(lit, m.Lit) else None
@@ -182,7 +182,7 @@ class _Lowerer:
                 out[key] = _unquote(child.children[0])
         return out
 
-    def _article(self, number: Any, parts: list[Any], node: Tree, instrument: str) -> m.Article:
+    def _article(self, number: Any, parts: list[Any], node: Tree[Any], instrument: str) -> m.Article:
         paragraphs = []
         for p in parts:
             if isinstance(p, Tree) and p.data == "paragraph":
@@ -194,12 +194,12 @@ class _Lowerer:
         return m.Article(instrument, int(str(number)), paragraphs=tuple(paragraphs), span=self.span(node),
                          **self._texts(parts))
 
-    def d_article_decl(self, node: Tree) -> None:
+    def d_article_decl(self, node: Tree[Any]) -> None:
         if self.need_owner("an article", node):
             self.out["articles"].append(self._article(node.children[0], node.children[1:], node, self.owner))
 
     # -------------------------------------------------------------- rules
-    def _citation(self, node: Tree) -> m.Citation:
+    def _citation(self, node: Tree[Any]) -> m.Citation:
         names = [str(t) for t in node.children if isinstance(t, Token) and t.type == "NAME"]
         numbers = [int(str(t)) for t in node.children if not (isinstance(t, Token) and t.type == "NAME")]
         numbers += [0] * (3 - len(numbers))
@@ -208,13 +208,13 @@ class _Lowerer:
                        "for a provision it inserts or amends", node)
         return m.Citation(names[0] if names else self.owner, numbers[0], numbers[1], numbers[2])
 
-    def d_rule_decl(self, node: Tree) -> None:
+    def d_rule_decl(self, node: Tree[Any]) -> None:
         if not self.need_owner("a rule", node):
             return
         strict = False
         label = ""
         citation = None
-        stmts: list[Tree] = []
+        stmts: list[Tree[Any]] = []
         for child in node.children:
             if isinstance(child, Tree) and child.data in ("strict", "defeasible"):
                 strict = child.data == "strict"
@@ -263,10 +263,10 @@ class _Lowerer:
             conclusions=tuple(conclusions), when=when, unless=tuple(unless), overrides=tuple(overrides),
             sanctions_documents=sanctions_documents, span=self.span(node), **fields))
 
-    def _ref(self, node: Tree) -> str:
+    def _ref(self, node: Tree[Any]) -> str:
         return "/".join(str(t) for t in node.children)
 
-    def _conclusion(self, node: Tree) -> m.Conclusion:
+    def _conclusion(self, node: Tree[Any]) -> m.Conclusion:
         kind = str(node.data)[2:]
         names = [str(t) for t in node.children if isinstance(t, Token)]
         span = self.span(node)
@@ -286,7 +286,7 @@ class _Lowerer:
         return m.Conclusion("obligation", permits=(names[1],), name=names[0], expr=expr, span=span)
 
     # -------------------------------------------------------------- points
-    def d_points_decl(self, node: Tree) -> None:
+    def d_points_decl(self, node: Tree[Any]) -> None:
         if not self.need_owner("a points table", node):
             return
         name = str(node.children[0])
@@ -307,7 +307,7 @@ class _Lowerer:
         self.out["points"].append(m.PointsTable(name, self.owner, citation, tuple(factors), span=self.span(node), **texts))
 
     # -------------------------------------------------------------- quotas
-    def d_quota_decl(self, node: Tree) -> None:
+    def d_quota_decl(self, node: Tree[Any]) -> None:
         if not self.need_owner("a quota", node):
             return
         name, permit, *stmts = node.children
@@ -334,7 +334,7 @@ class _Lowerer:
         self.out["quotas"].append(m.Quota(str(name), self.owner, str(permit), span=self.span(node), **fields))
 
     # -------------------------------------------------------------- amendment operations
-    def _amend(self, node: Tree, kind: str) -> None:
+    def _amend(self, node: Tree[Any], kind: str) -> None:
         if not self.need_owner("an amendment operation", node):
             return
         if self.owner_kind != "amendment":
@@ -348,7 +348,7 @@ class _Lowerer:
         article = self._article(node.children[1], node.children[2:], node, instrument) if kind != "repeal_article" else None
         self.out["amend_ops"].append(m.AmendOp(kind, self.owner, instrument, article, number, span=span))  # type: ignore[arg-type]
 
-    def d_insert_item(self, node: Tree) -> None:
+    def d_insert_item(self, node: Tree[Any]) -> None:
         if not self.need_owner("an amendment operation", node):
             return
         if self.owner_kind != "amendment":
@@ -359,20 +359,20 @@ class _Lowerer:
         self.out["amend_ops"].append(m.AmendOp("insert_item", self.owner, instrument, None, article,
                                                paragraph=paragraph, item=item, span=self.span(node)))
 
-    def d_insert_article(self, node: Tree) -> None:
+    def d_insert_article(self, node: Tree[Any]) -> None:
         self._amend(node, "insert_article")
 
-    def d_replace_article(self, node: Tree) -> None:
+    def d_replace_article(self, node: Tree[Any]) -> None:
         self._amend(node, "replace_article")
 
-    def d_repeal_article(self, node: Tree) -> None:
+    def d_repeal_article(self, node: Tree[Any]) -> None:
         self._amend(node, "repeal_article")
 
-    def d_repeal_rule(self, node: Tree) -> None:
+    def d_repeal_rule(self, node: Tree[Any]) -> None:
         self._amend(node, "repeal_rule")
 
     # -------------------------------------------------------------- expressions
-    def expr(self, node: Tree | Token) -> m.Expr:
+    def expr(self, node: Tree[Any] | Token) -> m.Expr:
         span = self.span(node)
         kind = str(node.data) if isinstance(node, Tree) else ""
         c = node.children if isinstance(node, Tree) else []
@@ -412,14 +412,14 @@ class _Lowerer:
         raise AssertionError(f"unexpected expression node {kind}")
 
     # -------------------------------------------------------------- obligations over a timeline (issue 15)
-    def d_duty_decl(self, node: Tree) -> None:
+    def d_duty_decl(self, node: Tree[Any]) -> None:
         lower_duty(self, node)
 
-    def d_holding_decl(self, node: Tree) -> None:
+    def d_holding_decl(self, node: Tree[Any]) -> None:
         lower_holding(self, node)
 
 
-def lower(tree: Tree, path: str, text: str) -> tuple[m.FileModel, list[Diagnostic]]:
+def lower(tree: Tree[Any], path: str, text: str) -> tuple[m.FileModel, list[Diagnostic]]:
     """Lower one parsed file to the typed model."""
     lowerer = _Lowerer(path, text)
     model = lowerer.run(tree)
@@ -429,18 +429,18 @@ def lower(tree: Tree, path: str, text: str) -> tuple[m.FileModel, list[Diagnosti
 # ---------------------------------------------------------------- obligations over a timeline (issue 15)
 
 
-def _duty_citation(node: Tree) -> m.Citation:
+def _duty_citation(node: Tree[Any]) -> m.Citation:
     instrument, *numbers = node.children
     nums = [int(str(t)) for t in numbers] + [0, 0]
     return m.Citation(str(instrument), nums[0], nums[1], nums[2])
 
 
-def _event_match(lw: _Lowerer, node: Tree) -> m.EventMatch:
+def _event_match(lw: _Lowerer, node: Tree[Any]) -> m.EventMatch:
     name, *cond = node.children
     return m.EventMatch(str(name), lw.expr(cond[0]) if cond else None, lw.span(node))
 
 
-def lower_duty(lw: _Lowerer, node: Tree) -> None:
+def lower_duty(lw: _Lowerer, node: Tree[Any]) -> None:
     """`duty` / `prohibition` NAME [at INSTRUMENT art N …] { … } → model.Duty (id `obligations/NAME`)."""
     kind_node, name, *rest = node.children
     kind = "duty" if kind_node.data == "duty_kind_duty" else "prohibition"
@@ -505,7 +505,7 @@ def lower_duty(lw: _Lowerer, node: Tree) -> None:
         unless_holding=tuple(unless), held_instead=tuple(held_instead), span=lw.span(node), **values))
 
 
-def _consequence(lw: _Lowerer, node: Tree) -> m.Consequence:
+def _consequence(lw: _Lowerer, node: Tree[Any]) -> m.Consequence:
     citation = _duty_citation(node.children[0])
     fine = None
     if len(node.children) > 1:
@@ -516,7 +516,7 @@ def _consequence(lw: _Lowerer, node: Tree) -> m.Consequence:
     return m.Consequence(citation, fine, lw.span(node))
 
 
-def lower_holding(lw: _Lowerer, node: Tree) -> None:
+def lower_holding(lw: _Lowerer, node: Tree[Any]) -> None:
     name, *rest = node.children
     title = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else ""
     granted = tuple(_event_match(lw, s.children[0]) for s in rest if s.data == "holding_from")

@@ -141,7 +141,8 @@ class _ProofBuilder:
     # ------------------------------------------------------------------ reading the evaluation
     def truth(self, expr: m.Expr) -> Tri:
         """A condition's truth value on this application, by the program's own compiled semantics."""
-        return self.p.function(expr)(self.f, self.o, self.c, self.pt)
+        truth: Tri = self.p.function(expr)(self.f, self.o, self.c, self.pt)
+        return truth
 
     def parts(self, i: int) -> tuple[tuple[Tri, ...], tuple[Tri, ...], Tri]:
         """A rule's condition values, exception values and (a requirement) what it demands."""

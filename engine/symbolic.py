@@ -2,11 +2,11 @@
 
 Three-valued facts are encoded faithfully. Every fact has a state — unknown (absent), none (an
 ancestor object is null) or a value — and every condition lowers to a pair `(T, F)` of z3
-formulas: "definitely true" and "definitely false" (unknown is neither). The encoding mirrors the
-compiled evaluator exactly (engine/compile.py and engine/evaluate.py): rule applicability with
-exceptions and document requirements, priorities between competing rules, named conditions,
-permit outcomes and points ranges are all expanded, so a model of a query is an application the
-evaluator decides the same way. Anything the lowering cannot express exactly becomes a fresh,
+formulas: "definitely true" and "definitely false" (unknown is neither). The plan (engine/plan.py)
+is lowered with the one structural semantics (engine/semantics.py, over `TERMS`): rule
+applicability with exceptions and document requirements, priorities between competing rules,
+named conditions and permit outcomes; points ranges and the operators are expanded, so a model of
+a query is an application the evaluator decides the same way (tests/test_matrix.py checks it). Anything the lowering cannot express exactly becomes a fresh,
 unconstrained atom — a sound over-approximation — and is flagged so that the analyser replays
 every witness through the evaluator.
 
@@ -23,15 +23,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import z3
 
 from . import model as m
-from .check import Law, contract_schema, expression_typer
-from .evaluate import Program
+from . import semantics as sem
+from .check import Law, contract_schema, typing_of
+from .codec import read_application
 from .graph import conjuncts
+from .plan import Plan
+from .semantics import NONE, add_months_clamped, date_add
+
+if TYPE_CHECKING:
+    from .evaluate import Program
 
 Tri = tuple[z3.BoolRef, z3.BoolRef]  # (definitely true, definitely false)
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
@@ -50,6 +56,43 @@ def t_or(parts: Iterable[Tri]) -> Tri:
 
 def t_not(p: Tri) -> Tri:
     return p[1], p[0]
+
+
+class Z3Numbers:
+    """Points arithmetic over z3 terms (`semantics.Numbers`)."""
+
+    def surely(self, holds: Tri) -> Any:
+        return holds[0]
+
+    def maybe(self, holds: Tri) -> Any:
+        return z3.Not(holds[1])
+
+    def number(self, value: SymVal) -> tuple[Any, Any]:
+        if value.v is None or not _is_arith(value.v):
+            return FALSE, z3.IntVal(0)
+        return z3.And(z3.Not(value.u), z3.Not(value.n)), value.v
+
+    def num(self, c: float) -> Any:
+        return _num(c)
+
+    def both(self, a: Any, b: Any) -> Any:
+        return z3.And(a, b)
+
+    def select(self, c: Any, a: Any, b: Any) -> Any:
+        return z3.If(c, a, b)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return z3.If(b > a, b, a)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return z3.If(a > b, b, a)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+SYMBOLIC_NUMBERS = Z3Numbers()
+TERMS = sem.KleeneOf(lambda value: (z3.BoolVal(value is True), z3.BoolVal(value is False)), t_and, t_or, t_not)
 
 
 # ------------------------------------------------------------------------------------ facts
@@ -84,9 +127,11 @@ class SymVal:
 class Symbolic:
     """The law in force on one date, as z3 formulas over fact variables."""
 
-    def __init__(self, law: Law, program: Program, as_of: dt.date):
-        self.law, self.program, self.as_of = law, program, as_of
-        self.type_of = expression_typer(law)
+    def __init__(self, law: Law, program: Plan | Program, as_of: dt.date):
+        plan = program if isinstance(program, Plan) else program.plan
+        self.law, self.plan, self.as_of = law, plan, as_of
+        self.program = plan  # the name BoxBuilder and callers read
+        self.type_of = typing_of(law).type
         self.schema = contract_schema()
         self.derived = {d.name: d for d in law.derived}
         self.index_of = {cr.rule.id: cr.index for cr in program.rules}
@@ -267,8 +312,6 @@ class Symbolic:
                 if b.extra == "days":
                     return SymVal(u, n, a.v + int(b.v) * (1 if e.op == "+" else -1), "date")
                 if isinstance(a.v, z3.IntNumRef):
-                    from .compile import date_add
-
                     d = date_add(dt.date.fromordinal(a.v.as_long()), b.v, b.extra, 1 if e.op == "+" else -1)
                     return SymVal(u, n, z3.IntVal(d.toordinal()), "date")
                 return SymVal(u, n, z3.Int(f"approx|{id(e)}|{self.fresh()}"), "date")
@@ -313,32 +356,16 @@ class Symbolic:
         return SymVal(lo != hi, FALSE, lo, "int")
 
     def points(self, name: str) -> tuple[Any, Any]:
-        """The (lo, hi) range of a points table, exactly as engine.evaluate._points_range computes it."""
-        if name in self._memo_points:
-            return self._memo_points[name]
-        table = self.law.points[name]
-        lo_total: Any = z3.IntVal(0)
-        hi_total: Any = z3.IntVal(0)
-        for factor in table.factors:
-            lo: Any = z3.IntVal(0)
-            hi: Any = z3.IntVal(0)
-            for band in factor.bands:
-                t, f = self.cond(band.when)
-                val = self.value(band.value)
-                if val.kind == "points":
-                    val = self._point_value(val)
-                if val.v is None or not _is_arith(val.v):
-                    known_v, v = FALSE, z3.IntVal(0)
-                else:
-                    known_v, v = z3.And(z3.Not(val.u), z3.Not(val.n)), val.v
-                lo = z3.If(z3.And(t, known_v, v > lo), v, lo)
-                contrib = z3.If(known_v, v, factor.cap)
-                hi = z3.If(z3.And(z3.Not(f), contrib > hi), contrib, hi)
-            lo = z3.If(lo > factor.cap, factor.cap, lo)
-            hi = z3.If(hi > factor.cap, factor.cap, hi)
-            lo_total, hi_total = lo_total + lo, hi_total + hi
-        self._memo_points[name] = (lo_total, hi_total)
-        return lo_total, hi_total
+        """The (lo, hi) range of a points table: `semantics.points_range_over` z3 terms."""
+        if name not in self._memo_points:
+            bands = []
+            for factor in self.law.points[name].factors:
+                values = [self.value(b.value) for b in factor.bands]
+                values = [self._point_value(v) if v.kind == "points" else v for v in values]
+                bands.append((factor.cap, [(self.cond(b.when), v) for b, v in zip(factor.bands, values, strict=True)]))
+            lo, hi, _ = sem.points_range_over(SYMBOLIC_NUMBERS, bands)
+            self._memo_points[name] = (lo, hi)
+        return self._memo_points[name]
 
     # ---------------------------------------------------------------- conditions
     def cond(self, e: m.Expr) -> Tri:
@@ -442,8 +469,8 @@ class Symbolic:
         if op in ("==", "!="):
             exact = z3.And(lo_a == hi_a, lo_b == hi_b)
             overlap = z3.If(lo_a >= lo_b, lo_a, lo_b) <= z3.If(hi_a <= hi_b, hi_a, hi_b)
-            # mirrors engine.compile.points_compare for a range that is not one number: unknown when the
-            # ranges meet; when they are apart `==` is false and `!=` is true
+            # semantics.points_compare for a range that is not one number: unknown when the ranges
+            # meet; when they are apart `==` is false and `!=` is true
             inexact_t = FALSE if op == "==" else z3.Not(overlap)
             inexact_f = z3.Not(overlap) if op == "==" else FALSE
             t = z3.If(exact, t, inexact_t)
@@ -455,13 +482,13 @@ class Symbolic:
         if e.name == "eligible":
             return self.outcome(name)
         if e.name == "ineligible":
-            return t_not(self.outcome(name))
+            return sem.ineligible(TERMS, self.outcome(name))
         if e.name == "met":
             return self.met(name)
         if e.name == "holds":
             return self.holds(name)
         if e.name == "not_at_hand":
-            return z3.BoolVal(False), z3.BoolVal(False)  # neither true nor false: unknown
+            return sem.not_at_hand(TERMS)
         return self._opaque()
 
     def holds(self, document: str) -> Tri:
@@ -476,7 +503,7 @@ class Symbolic:
         """A rule's applicability as named conjuncts (for unsat cores): conditions, exceptions, document."""
         if i in self._memo_conjuncts:
             return self._memo_conjuncts[i]
-        cr = self.program.rules[i]
+        cr = self.plan.rules[i]
         rule = cr.rule
         saved, self._current = self._current, rule.id
         # the program already holds each condition's source text
@@ -489,39 +516,39 @@ class Symbolic:
         return out
 
     def applies(self, i: int) -> Tri:
+        """`semantics.rule_applies`, then `semantics.requirement` (the last named conjunct of a
+        requirement is `not demanded`)."""
         if i not in self._memo_rule:
-            cr = self.program.rules[i]
-            parts = self.rule_conjuncts(i)
+            cr = self.plan.rules[i]
+            parts = [p for _, p in self.rule_conjuncts(i)]
+            n_cond = len(cr.conditions)
+            a = sem.rule_applies(TERMS, parts[:n_cond], [t_not(p) for p in parts[n_cond:n_cond + len(cr.rule.unless)]])
             if cr.demands is not None:
-                a = t_and(p for _, p in parts[:-1])
-                av = t_not(parts[-1][1])
-                self._memo_rule[i] = (z3.And(a[0], av[1]), z3.Or(a[1], av[0]))
-            else:
-                self._memo_rule[i] = t_and(p for _, p in parts)
+                a = sem.requirement(TERMS, a, t_not(parts[-1]))
+            self._memo_rule[i] = a
         return self._memo_rule[i]
 
     def met(self, name: str) -> Tri:
         if name not in self._memo_cond:
-            self._memo_cond[name] = t_or(self.applies(i) for i in self.program.condition_rules.get(name, []))
+            self._memo_cond[name] = sem.condition_met(TERMS, [self.applies(i) for i in self.plan.condition_rules.get(name, [])])
         return self._memo_cond[name]
 
     def stands(self, permit: str, i: int) -> Tri:
-        plan = self.program.plans[permit]
-        return t_and([self.applies(i), *(t_not(self.applies(j)) for j, _ in plan.beaten_by.get(i, ()))])
+        plan = self.plan.plans[permit]
+        return sem.stands(TERMS, self.applies(i), [self.applies(j) for j, _ in plan.beaten_by.get(i, ())])
 
     def outcome(self, permit: str) -> Tri:
-        """Permit outcome: T = eligible, F = ineligible (engine.evaluate.the outcome in Program._permit_code)."""
+        """Permit outcome: T = eligible, F = ineligible (`semantics.permit_outcome`)."""
         if permit not in self._memo_outcome:
-            plan = self.program.plans.get(permit)
+            plan = self.plan.plans.get(permit)
             if plan is None:
                 return self._opaque()
-            g = t_or(self.stands(permit, i) for i in plan.grants)
-            r = t_or(self.stands(permit, i) for i in plan.restricts)
-            self._memo_outcome[permit] = (z3.And(g[0], r[1]), z3.Or(r[0], g[1]))
+            self._memo_outcome[permit] = sem.permit_outcome(
+                TERMS, [self.stands(permit, i) for i in plan.grants], [self.stands(permit, i) for i in plan.restricts])
         return self._memo_outcome[permit]
 
     def conclusion_value(self, i: int, attr: str) -> SymVal | None:
-        rule = self.program.rules[i].rule
+        rule = self.plan.rules[i].rule
         expr = next((c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr), None)
         return self.value(expr) if expr is not None else None
 
@@ -533,7 +560,7 @@ class Symbolic:
             app["requested"] = list(requested)
 
         def is_true(x: z3.BoolRef) -> bool:
-            return z3.is_true(model.eval(x, model_completion=True))
+            return bool(z3.is_true(model.eval(x, model_completion=True)))
 
         def put(path: str, value: Any) -> None:
             node = app
@@ -590,56 +617,37 @@ class Symbolic:
 
 
     def pin(self, app: dict[str, Any]) -> list[z3.BoolRef]:
-        """Constraints fixing every fact to its value in an application (the inverse of `application`)."""
+        """Constraints fixing every fact to its state in an application, as the codec reads it
+        (engine/codec.py, documented defaults applied) — the inverse of `application`."""
+        states = read_application(self.law, app)
         out: list[z3.BoolRef] = []
         for path, fv in self.facts.items():
             if path in self.on_decision_date:
                 continue
-            node: Any = app
-            state = "value"
-            for part in path.split("."):
-                if node is None:
-                    state = "none"
-                    break
-                if not isinstance(node, dict) or part not in node:
-                    state = "unknown"
-                    break
-                node = node[part]
-            if state == "value" and node is None:
-                state = "null" if fv.null_self is not None else "unknown"
-            default = self.law.facts[path].default
-            if state == "unknown" and isinstance(default, m.Lit):  # absent takes its documented default
-                state, node = "value", default.value
-            if fv.null_self is not None:
-                out.append(fv.null_self == z3.BoolVal(state == "null"))
-            if state == "none":
+            v = states.get(path)
+            if fv.null_self is not None:  # this object itself is null (not an object above it)
+                above = any(states.get(p) is NONE for p in _prefixes(path)[:-1])
+                out.append(fv.null_self == z3.BoolVal(v is NONE and not above))
+            if v is NONE:
                 out.append(fv.none)
                 continue
-            if state != "value":
+            kind = fv.type.kind
+            if v is None or (kind == "enum" and v not in fv.type.members):
                 out.append(z3.Not(fv.known))
                 continue
-            kind = fv.type.kind
-            if kind == "object":
-                out.append(fv.known == z3.BoolVal(isinstance(node, dict)))
-                continue
-            if kind == "set":
-                if isinstance(node, list):
-                    out.append(fv.known)
-                    out += [h == z3.BoolVal(d in node) for d, h in fv.members.items()]
-                else:
-                    out.append(z3.Not(fv.known))
-                continue
             out.append(fv.known)
-            if kind == "bool":
-                out.append(fv.value == z3.BoolVal(bool(node)))
+            if kind == "set":
+                out += [h == z3.BoolVal(d in v) for d, h in fv.members.items()]
+            elif kind == "bool":
+                out.append(fv.value == z3.BoolVal(bool(v)))
             elif kind == "enum":
-                out.append(fv.value == fv.type.members.index(node))
+                out.append(fv.value == fv.type.members.index(v))
             elif kind == "text":
-                out.append(fv.value == (fv.universe.index(node) if node in fv.universe else len(fv.universe) - 1))
+                out.append(fv.value == (fv.universe.index(v) if v in fv.universe else len(fv.universe) - 1))
             elif kind == "date":
-                out.append(fv.value == dt.date.fromisoformat(node).toordinal())
-            else:
-                out.append(fv.value == _num(node))
+                out.append(fv.value == v.toordinal())
+            elif kind != "object":
+                out.append(fv.value == _num(v))
         return out
 
 
@@ -698,15 +706,14 @@ def _other_text(node: dict[str, Any], used: set[str]) -> str:
 
 
 def _cutoff(day: dt.date, years: int) -> int:
-    """The latest date d (as an ordinal) with years_between(d, day) >= years."""
+    """The latest date d (as an ordinal) with years_between(d, day) >= years: `day` less that many
+    calendar years (semantics.add_months_clamped: 29 February becomes the 28th)."""
     year = day.year - years
     if year < 1:
         return DATE_MIN - 1
     if year > 9999:
         return DATE_MAX + 1
-    last = 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28
-    dd = min(day.day, last) if day.month == 2 else day.day
-    return dt.date(year, day.month, dd).toordinal()
+    return add_months_clamped(day, -12 * years).toordinal()
 
 
 def _years_compare(x: Any, day: dt.date, op: str, k: Any) -> Any:
@@ -991,4 +998,5 @@ class BoxIndex:
         interval = (lo < hi) | ((lo == hi) & ~ls & ~hs)
         value_ok = ((st & V_BIT) != 0) & interval & ((self.mask[others] & self.mask[i]) != 0)
         ok = ((st & (U_BIT | N_BIT)) != 0) | value_ok
-        return others[ok.all(axis=1) & ~self.empty[others]]
+        out: np.ndarray = others[ok.all(axis=1) & ~self.empty[others]]
+        return out

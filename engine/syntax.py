@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from lark import Lark, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -53,10 +54,10 @@ MAX_DURATION_YEARS = 500
 _PER_YEAR = {"days": 366, "months": 12, "years": 1}
 
 
-def too_deep(tree: Tree, path: str, text: str) -> Diagnostic | None:
+def too_deep(tree: Tree[Any], path: str, text: str) -> Diagnostic | None:
     """The first node nested deeper than MAX_NESTING, or the first duration longer than
     MAX_DURATION_YEARS, as a located diagnostic (an iterative walk)."""
-    stack: list[tuple[Tree, int]] = [(tree, 1)]
+    stack: list[tuple[Tree[Any], int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         line = getattr(node.meta, "line", 1) or 1
@@ -75,7 +76,7 @@ def too_deep(tree: Tree, path: str, text: str) -> Diagnostic | None:
     return None
 
 
-def parse(text: str, path: str) -> tuple[Tree | None, list[Diagnostic]]:
+def parse(text: str, path: str) -> tuple[Tree[Any] | None, list[Diagnostic]]:
     """Parse one source file. Returns the tree, or None and one located syntax diagnostic."""
     try:
         tree = grammar().parse(text)

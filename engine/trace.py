@@ -156,7 +156,7 @@ class Tracer:
 
     enabled = False
 
-    def record(self, values: dict[int, tuple[Any, ...]]) -> None:  # pragma: no cover - the null case
+    def record(self, values: Mapping[int, tuple[Any, ...]]) -> None:  # pragma: no cover - the null case
         pass
 
 
@@ -168,8 +168,8 @@ class ProofTracer(Tracer):
     enabled = True
 
     def __init__(self) -> None:
-        self.values: dict[int, tuple[Any, ...]] = {}
+        self.values: Mapping[int, tuple[Any, ...]] = {}
 
-    def record(self, values: dict[int, tuple[Any, ...]]) -> None:
+    def record(self, values: Mapping[int, tuple[Any, ...]]) -> None:
         """Each rule's (condition values, exception values); key -1-i: its document's availability."""
         self.values = values

@@ -59,7 +59,8 @@ def check(law_dirs: list[Path], amendments: list[Path] | None = None) -> tuple[L
     and the amended law checked again: the law, or every diagnostic at once."""
     from lexgraph.engine.pipeline import check_law
 
-    return check_law(law_dirs, list(amendments or []))
+    checked: tuple[Law | None, list[Diagnostic]] = check_law(law_dirs, list(amendments or []))
+    return checked
 
 
 def decide(law: LawContext, application: dict[str, Any], as_of: dt.date | None = None) -> Decision:
@@ -100,8 +101,9 @@ def impact(population: Path, amendments: list[Path], parameters: Mapping[str, st
     from lexgraph.compliance.impact import impact as run
 
     chunking = {"chunk_rows": chunk_rows} if chunk_rows is not None else {}
-    return run(population, amendments, dict(parameters or {}), law_dirs, as_of, workers, scheduler, examples, progress,
-               **chunking)
+    report: dict[str, Any] = run(population, amendments, dict(parameters or {}), law_dirs, as_of, workers, scheduler,
+                                 examples, progress, **chunking)
+    return report
 
 
 def monitor(law: LawContext, events: Path, as_of: dt.date | None = None,

@@ -1,0 +1,472 @@
+"""One definition of the law's semantics, run over three value algebras (and emitted as code).
+
+Truth is three-valued (Kleene): true, false, unknown. The structural semantics of the language —
+when a rule applies (its conditions and exceptions), what a requirement demands, when a rule
+stands (no rule that prevails over it applies), a permit's outcome (a grant stands and no
+restriction does) and a named condition (one of its rules applies) — is written here once, over
+the `Kleene` interface. Each backend supplies an instance of that interface:
+
+- `PY`: Python scalars, `True` / `False` / `None` — the reference (engine/reference.py, proofs);
+- `MaskKleene` (engine/batch.py): pairs of numpy masks (value, known) — populations;
+- `Z3Kleene` (engine/symbolic.py): pairs of z3 formulas (definitely true, definitely false);
+- `CodeKleene`: Python statements — the code generator emits each definition as straight-line
+  code over local variables (the template of each construct is the definition run over strings).
+
+The operators on values (`years_between`, date ± days / months, division, points ranges and
+comparisons with a points range, ordered enums) are defined here once as scalar functions; the
+generated code calls them, the reference interpreter calls them, and the numpy and z3 algebras
+have their vectorised / symbolic forms beside each definition (`*_columns`, `*_terms`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+Tri = bool | None
+
+
+class Kleene(Protocol[T]):
+    """Three-valued logic over some representation T of a truth value."""
+
+    def const(self, value: Tri) -> T: ...
+
+    def and_(self, parts: Sequence[T]) -> T: ...
+
+    def or_(self, parts: Sequence[T]) -> T: ...
+
+    def not_(self, part: T) -> T: ...
+
+
+# ------------------------------------------------------------------ the structural semantics
+
+
+def rule_applies(k: Kleene[T], conditions: Sequence[T], exceptions: Sequence[T]) -> T:
+    """A rule applies when every condition holds and no exception does."""
+    return k.and_([*conditions, *(k.not_(u) for u in exceptions)])
+
+
+def requirement(k: Kleene[T], applies: T, demanded: T) -> T:
+    """A requirement (or `requires that`) stands against a permit where it binds and what it demands
+    does not hold: it binds, unmet (unknown where either is unknown; false where met or not binding)."""
+    return k.and_([applies, k.not_(demanded)])
+
+
+def stands(k: Kleene[T], applies: T, prevailing: Sequence[T]) -> T:
+    """A rule stands when it applies and no rule that prevails over it applies."""
+    return k.and_([applies, k.not_(k.or_(prevailing))]) if prevailing else applies
+
+
+def permit_outcome(k: Kleene[T], grants: Sequence[T], restrictions: Sequence[T]) -> T:
+    """Eligible when a grant stands and no restriction (contrary norm, requirement, refusal ground)
+    does; ineligible when a restriction stands or no grant can; otherwise undetermined."""
+    return k.and_([k.or_(grants), k.not_(k.or_(restrictions))])
+
+
+def condition_met(k: Kleene[T], rules: Sequence[T]) -> T:
+    """A named condition is met when one of the rules concluding it applies."""
+    return k.or_(rules)
+
+
+def ineligible(k: Kleene[T], outcome: T) -> T:
+    """`ineligible(P)`: the permit's outcome is ineligible (unknown while it is undetermined)."""
+    return k.not_(outcome)
+
+
+def not_at_hand(k: Kleene[T]) -> T:
+    """`not_at_hand("…")`: a standard the law delegates to a text not at hand — always unknown."""
+    return k.const(None)
+
+
+# ------------------------------------------------------------------ instances
+
+
+class PyKleene:
+    """Python scalars: True, False, None (unknown)."""
+
+    def const(self, value: Tri) -> Tri:
+        return value
+
+    def and_(self, parts: Sequence[Tri]) -> Tri:
+        return self._fold(parts, False)
+
+    def or_(self, parts: Sequence[Tri]) -> Tri:
+        return self._fold(parts, True)
+
+    @staticmethod
+    def _fold(parts: Sequence[Tri], stop: bool) -> Tri:
+        """The first `stop` value decides; otherwise unknown if any part is, else `not stop`."""
+        out: Tri = not stop
+        for v in parts:
+            if v is stop:
+                return stop
+            if v is None:
+                out = None
+        return out
+
+    def not_(self, part: Tri) -> Tri:
+        return None if part is None else not part
+
+
+PY = PyKleene()
+
+
+@dataclass(frozen=True)
+class KleeneOf(Generic[T]):
+    """An instance made of four functions (the numpy and z3 representations have theirs)."""
+
+    const: Callable[[Tri], T]
+    and_: Callable[[Sequence[T]], T]
+    or_: Callable[[Sequence[T]], T]
+    not_: Callable[[T], T]
+
+
+class CodeKleene:
+    """Python code: each operation appends a statement binding a fresh local and returns its name.
+
+    Operands are local names (never expressions with effects), so every statement is a test of
+    identities — the fastest form of Kleene logic CPython runs. `value` turns a result into an
+    expression to assign."""
+
+    def __init__(self, prefix: str = "_k") -> None:
+        self.lines: list[str] = []
+        self.prefix = prefix
+        self._n = 0
+
+    def _bind(self, code: str) -> str:
+        self._n += 1
+        name = f"{self.prefix}{self._n}"
+        self.lines.append(f"{name} = {code}")
+        return name
+
+    def const(self, value: Tri) -> str:
+        return repr(value)
+
+    def and_(self, parts: Sequence[str]) -> str:
+        return self._fold(parts, "False", "True")
+
+    def or_(self, parts: Sequence[str]) -> str:
+        return self._fold(parts, "True", "False")
+
+    def not_(self, part: str) -> str:
+        """A negation is folded into the test that reads it (`~x` stands for `not x` until then)."""
+        if part in ("True", "False", "None"):
+            return repr(PY.not_({"True": True, "False": False, "None": None}[part]))
+        return part[1:] if part.startswith("~") else "~" + part
+
+    def assign(self, target: str, part: str) -> list[str]:
+        """The statements so far, then `target = part` (binding the last statement to `target`
+        directly when it computes `part`)."""
+        last = f"{part} = "
+        if self.lines and self.lines[-1].startswith(last) and part.startswith(self.prefix):
+            return [*self.lines[:-1], f"{target} = {self.lines[-1][len(last):]}"]
+        value = self.value(part)
+        return [*self.lines, f"{target} = {value}"]
+
+    def value(self, part: str) -> str:
+        """A result as a Python expression (a negation is bound to a local of its own)."""
+        return self._bind(f"(None if {part[1:]} is None else not {part[1:]})") if part.startswith("~") else part
+
+    def _fold(self, parts: Sequence[str], stop: str, neutral: str) -> str:
+        parts = [p for p in parts if p != neutral]
+        if stop in parts:
+            return stop
+        if not parts:
+            return neutral
+        if len(parts) == 1:
+            return parts[0]
+        other = "True" if stop == "False" else "False"
+
+        def stops(p: str) -> str:
+            return f"{p[1:]} is {other}" if p.startswith("~") else f"{p} is {stop}"
+
+        return self._bind(f"({stop} if ({' or '.join(stops(p) for p in parts)}) else "
+                          f"(None if ({' or '.join(p.lstrip('~') + ' is None' for p in parts)}) else {neutral}))")
+
+    @staticmethod
+    def lazy(parts: Sequence[str], conjunction: bool, tmp: Callable[[], str]) -> str:
+        """Kleene and / or as one short-circuiting expression over expressions (a condition's
+        operands): stops at the first false (true) operand; unknown if any operand was unknown."""
+        stop, final = ("False", "True") if conjunction else ("True", "False")
+        names = [tmp() for _ in parts]
+        tail = f"(None if None in ({', '.join(names)},) else {final})"
+        for name, part in reversed(list(zip(names, parts, strict=True))):
+            tail = f"({stop} if ({name} := {part}) is {stop} else {tail})"
+        return tail
+
+    @staticmethod
+    def negate(part: str, tmp: Callable[[], str]) -> str:
+        t = tmp()
+        return f"(None if ({t} := {part}) is None else not {t})"
+
+
+# ------------------------------------------------------------------ absent, null, value
+
+
+class _NoneValue:
+    """An explicit null object or a field under one: 'there is none' (distinct from unknown)."""
+
+    _instance: _NoneValue | None = None
+
+    def __new__(cls) -> _NoneValue:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NONE"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NONE = _NoneValue()
+"""A fact's state is unknown (None: absent), none (NONE: it or an object above it is null) or a value.
+Every operator maps unknown to unknown before none, and none to none (a comparison with none is false)."""
+
+
+# ------------------------------------------------------------------ operators on values
+
+
+def years_between(a: Any, b: Any) -> Any:
+    """Whole years from a to b: one turns N on the N-th birthday; 29 February counts from 1 March.
+    (Lifted to fact states by hand: it runs once per decision for every age the law reads.)"""
+    if a is None or b is None:
+        return None
+    if a is NONE or b is NONE:
+        return NONE
+    return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
+
+
+def add_months_clamped(d: dt.date, months: int) -> dt.date:
+    """d plus a number of calendar months, the day clamped to the end of a shorter month
+    (31 January + 1 month = 28/29 February) — the rule `date ± N months` / `± N years` follows."""
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def date_add(d: Any, n: float, unit: str, sign: int) -> Any:
+    """`date ± N days|months|years` (the duration a literal): days exactly; months and years by the
+    calendar with end-of-month clamping (`add_months_clamped`)."""
+    if d is None or d is NONE:
+        return d
+    k = int(n) * sign
+    if unit == "days":
+        return d + dt.timedelta(days=k)
+    return add_months_clamped(d, k if unit == "months" else 12 * k)
+
+
+def divide(a: Any, b: Any) -> Any:
+    """a / b; division by zero is unknown (the law gives no value)."""
+    return a / b if b else None
+
+
+ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": divide,
+}
+
+
+def arith(op: str, a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    if a is NONE or b is NONE:
+        return NONE
+    return ARITH[op](a, b)
+
+
+def num_fn(name: str, *args: Any) -> Any:
+    """floor, min, max over numbers (lifted to fact states)."""
+    if any(a is None for a in args):
+        return None
+    if any(a is NONE for a in args):
+        return NONE
+    if name == "floor":
+        return math.floor(args[0])
+    return min(args) if name == "min" else max(args)
+
+
+COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": lambda x, y: x >= y, ">": lambda x, y: x > y, "<=": lambda x, y: x <= y,
+    "<": lambda x, y: x < y, "==": lambda x, y: x == y, "!=": lambda x, y: x != y,
+}
+
+
+B = TypeVar("B")
+N = TypeVar("N")
+
+
+class Numbers(Protocol[B, N]):
+    """What a points range needs of an algebra: a band's condition (surely / maybe holds), a band's
+    value (known, number), and max / min / sum / choice over numbers."""
+
+    def surely(self, holds: Any) -> B: ...
+
+    def maybe(self, holds: Any) -> B: ...
+
+    def number(self, value: Any) -> tuple[B, N]: ...
+
+    def num(self, c: float) -> N: ...
+
+    def both(self, a: B, b: B) -> B: ...
+
+    def select(self, c: B, a: N, b: N) -> N: ...
+
+    def maximum(self, a: N, b: N) -> N: ...
+
+    def minimum(self, a: N, b: N) -> N: ...
+
+    def add(self, a: N, b: N) -> N: ...
+
+
+def points_range_over(alg: Numbers[B, N], factors: Sequence[tuple[float, Sequence[tuple[Any, Any]]]]) -> tuple[N, N, tuple[tuple[N, N], ...]]:
+    """A points table's range (lo, hi, per factor (lo, hi)): per factor, the best band that surely
+    holds (lo) and the best that may hold (hi; an unknown band value counts as the cap), each
+    capped; the total sums the factors."""
+    lo_total, hi_total = alg.num(0), alg.num(0)
+    per_factor = []
+    for cap, bands in factors:
+        lo, hi = alg.num(0), alg.num(0)
+        for holds, value in bands:
+            known, v = alg.number(value)
+            lo = alg.select(alg.both(alg.surely(holds), known), alg.maximum(lo, v), lo)
+            hi = alg.select(alg.maybe(holds), alg.maximum(hi, alg.select(known, v, alg.num(cap))), hi)
+        lo, hi = alg.minimum(lo, alg.num(cap)), alg.minimum(hi, alg.num(cap))
+        per_factor.append((lo, hi))
+        lo_total, hi_total = alg.add(lo_total, lo), alg.add(hi_total, hi)
+    return lo_total, hi_total, tuple(per_factor)
+
+
+class PyNumbers:
+    """Python scalars (a band's value that is not a number — unknown, none — is not known)."""
+
+    def surely(self, holds: Tri) -> bool:
+        return holds is True
+
+    def maybe(self, holds: Tri) -> bool:
+        return holds is not False
+
+    def number(self, value: Any) -> tuple[bool, Any]:
+        known = isinstance(value, int | float)
+        return known, value if known else 0
+
+    def num(self, c: float) -> Any:
+        return c
+
+    def both(self, a: bool, b: bool) -> bool:
+        return a and b
+
+    def select(self, c: bool, a: Any, b: Any) -> Any:
+        return a if c else b
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return max(a, b)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return min(a, b)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+def points_range(factors: Sequence[tuple[float, Sequence[tuple[Tri, Any]]]]) -> tuple[Any, ...]:
+    """`points_range_over` Python scalars (the reference interpreter)."""
+    return points_range_over(PyNumbers(), factors)
+
+
+def points_range_code(factors: Sequence[tuple[float, Sequence[tuple[str, str]]]], prefix: str) -> list[str]:
+    """`points_range` as straight-line code: `factors` gives each factor's cap and its bands' (holds,
+    value) as Python expressions; binds `{prefix}lo`, `{prefix}hi` and `{prefix}per` (per factor)."""
+    out = [f"{prefix}lo = {prefix}hi = 0"]
+    per = []
+    for n, (cap, bands) in enumerate(factors):
+        lo, hi = f"{prefix}l{n}", f"{prefix}h{n}"
+        out.append(f"{lo} = {hi} = 0")
+        for holds, value in bands:
+            out.append(f"{prefix}b = {holds}")
+            out.append(f"if {prefix}b is not False:")
+            if _is_number_literal(value):  # the usual band: a number of points
+                out.append(f"    if {value} > {hi}: {hi} = {value}")
+                out.append(f"    if {prefix}b is True and {value} > {lo}: {lo} = {value}")
+                continue
+            out.append(f"    {prefix}v = {value}")
+            out.append(f"    if not isinstance({prefix}v, int | float): {prefix}v = None")
+            out.append(f"    {prefix}w = {cap!r} if {prefix}v is None else {prefix}v")
+            out.append(f"    if {prefix}w > {hi}: {hi} = {prefix}w")
+            out.append(f"    if {prefix}b is True and {prefix}v is not None and {prefix}v > {lo}: {lo} = {prefix}v")
+        out.append(f"if {lo} > {cap!r}: {lo} = {cap!r}")
+        out.append(f"if {hi} > {cap!r}: {hi} = {cap!r}")
+        out.append(f"{prefix}lo += {lo}")
+        out.append(f"{prefix}hi += {hi}")
+        per.append(f"({lo}, {hi})")
+    out.append(f"{prefix}per = ({''.join(p + ', ' for p in per)})")
+    return out
+
+
+def _is_number_literal(code: str) -> bool:
+    try:
+        return isinstance(eval(code, {"__builtins__": {}}), int | float) and not code.strip().startswith(("True", "False"))  # noqa: S307 - a literal
+    except Exception:  # noqa: BLE001 - not a literal
+        return False
+
+
+def points_compare(a: Any, op: str, b: Any) -> Tri:
+    """A comparison where a side is a points range (lo, hi): decided only where the whole range
+    agrees. For `==` / `!=` with a range that is not one number: unknown when the ranges meet;
+    when they are apart `==` is false and `!=` true."""
+    lo_a, hi_a = a if isinstance(a, tuple) else (a, a)
+    lo_b, hi_b = b if isinstance(b, tuple) else (b, b)
+    if lo_a is None or lo_b is None or lo_a is NONE or lo_b is NONE:
+        return None
+    f = COMPARE[op]
+    if op in ("==", "!=") and not (lo_a == hi_a and lo_b == hi_b):
+        if max(lo_a, lo_b) <= min(hi_a, hi_b):
+            return None
+        return op == "!="
+    outcomes = {f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)}
+    return outcomes.pop() if len(outcomes) == 1 else None
+
+
+def point_value(p: Any) -> Any:
+    """A points range used as a number: its value when the range is one number, else unknown."""
+    return p[0] if isinstance(p, tuple) and p[0] == p[1] else (None if isinstance(p, tuple) else p)
+
+
+def enum_ranks(members: Sequence[str]) -> dict[Any, Any]:
+    """An ordered enum's members by rank (declaration order). An ordered comparison reads
+    `ranks.get(value)`: unknown stays unknown, none stays none (so the comparison is false, as every
+    comparison with none is), and a value outside the enum has no rank (unknown)."""
+    return {**{v: i for i, v in enumerate(members)}, NONE: NONE}
+
+
+OPERATORS: dict[str, str] = {
+    # the monomorphic forms the checker resolves comparisons and arithmetic to (check.resolve_operator)
+    "compare_number": "numbers (integer, number, money of one currency) compared: `COMPARE[op]`",
+    "compare_date": "dates compared: `COMPARE[op]`",
+    "compare_text": "text (or an enum's member by name) compared for equality: `COMPARE[op]`",
+    "compare_enum": "an enum compared with a member for equality: `COMPARE[op]`",
+    "compare_bool": "booleans compared for equality: `COMPARE[op]`",
+    "compare_enum_rank": "an ordered enum compared by rank: `enum_ranks`, then `COMPARE[op]`",
+    "compare_points_range": "a points range compared with a number: `points_compare`",
+    "is_none": "an object is an explicit null: the state none",
+    "is_not_none": "an object is not an explicit null",
+    "date_add_days": "date ± N days: `date_add`",
+    "date_add_months_clamped": "date ± N months, end-of-month clamping: `date_add` / `add_months_clamped`",
+    "date_add_years_clamped": "date ± N years (12 N months), end-of-month clamping: `date_add` / `add_months_clamped`",
+    "add": "a + b: `arith`",
+    "subtract": "a - b: `arith`",
+    "multiply": "a * b: `arith`",
+    "divide_zero_unknown": "a / b, by zero unknown: `arith` / `divide`",
+}
+"""Unknown operands give unknown, none operands give none (a comparison: false) — for every form."""
+
+
+RUNTIME: dict[str, Any] = {  # what generated code may call: the scalar definitions above, by name
+    "NONE": NONE, "years_between": years_between, "date_add": date_add, "points_compare": points_compare,
+    "point_value": point_value, "arith": arith, "num_fn": num_fn, "dt": dt, "points_range": points_range,
+}
