@@ -15,7 +15,8 @@ from lexgraph.compliance.analysis import render_html as analysis_html
 from lexgraph.compliance.decisions import LawContext
 from lexgraph.compliance.diff import diff
 from lexgraph.compliance.diff import render_html as diff_html
-from lexgraph.compliance.impact import AGE_BANDS, render_impact_html
+from lexgraph.compliance.impact import AGE_BANDS
+from lexgraph.compliance.impact_render import render_impact_html
 from lexgraph.compliance.monitor_render import render_html as monitor_html
 from lexgraph.compliance.pages import flips_chart
 

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
             report = _impact(args, progress)
     except FileNotFoundError as error:
         raise InputError(str(error)) from None
-    from lexgraph.compliance.impact import render_impact_html, render_impact_text
+    from lexgraph.compliance.impact_render import render_impact_html, render_impact_text
 
     if args.format == "json":
         text = dumps(report)

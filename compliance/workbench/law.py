@@ -1,6 +1,9 @@
 """What the workbench pages show, assembled from the public functions of the engine and compliance
 modules (no semantics of its own): articles with their rules, searches, decision forms and views,
-amendment diffs, impact reports and audit records. Also used by the docs (docs/_ext)."""
+amendment diffs, impact reports and audit records. Also used by the docs (docs/_ext).
+
+(Over 400 lines: one view-model per workbench page, kept in one module so that every page shows
+the law in the same words.)"""
 
 from __future__ import annotations
 
