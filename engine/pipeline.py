@@ -193,13 +193,7 @@ def amendment_of(sources: Iterable[m.SourceFile]) -> Amendment:
     sources = tuple(sources)
 
     def make() -> Amendment:
-        files: list[m.FileModel] = []
-        diagnostics: list[Diagnostic] = []
-        for source in sources:
-            file_model, errors = _parsed(source)
-            diagnostics.extend(errors)
-            if file_model is not None:
-                files.append(file_model)
+        files, diagnostics = _parsed_all(sources)
         if diagnostics:
             raise LexgraphError(diagnostics)
         return Amendment(tuple(files), sources, digest(sources))
@@ -211,6 +205,12 @@ def baseline_of(sources: Iterable[m.SourceFile]) -> Law:
     """The checked law of these sources alone (read here, or sent by content to a worker); raises
     LexgraphError when it does not check. Amendments among the sources are applied."""
     sources = tuple(sources)
+    files, diagnostics = _parsed_all(sources)
+    return _baseline(Loaded(files, list(sources), diagnostics))
+
+
+def _parsed_all(sources: tuple[m.SourceFile, ...]) -> tuple[list[m.FileModel], list[Diagnostic]]:
+    """Each source parsed and lowered (cached by its content): the file models and every diagnostic."""
     files: list[m.FileModel] = []
     diagnostics: list[Diagnostic] = []
     for source in sources:
@@ -218,7 +218,7 @@ def baseline_of(sources: Iterable[m.SourceFile]) -> Law:
         diagnostics.extend(errors)
         if file_model is not None:
             files.append(file_model)
-    return _baseline(Loaded(files, list(sources), diagnostics))
+    return files, diagnostics
 
 
 def _baseline(loaded: Loaded) -> Law:
