@@ -266,6 +266,21 @@ def test_metrics_count_requests_and_outcomes(client: httpx.Client) -> None:
     assert samples[("lexgraph_http_request_duration_seconds_bucket", (("le", "+Inf"), ("route", "/v1/decisions")))] >= 1
 
 
+def test_metrics_tell_a_cancellation_from_a_grant(client: httpx.Client) -> None:
+    """法 第四十九条: a cancellation of a status held is counted apart from the grant of that permit."""
+    scenario = json.loads((ROOT / "tests/scenarios/exit_entry_law/art49_residence_time_unknown_undetermined.json")
+                          .read_text(encoding="utf-8"))
+
+    def counted(kind: str) -> float:
+        key = ("lexgraph_decisions_total", (("kind", kind), ("outcome", "undetermined"), ("permit", "permanent_residence")))
+        return _samples(client.get("/metrics").text).get(key, 0.0)
+
+    cancellations, grants = counted("cancellation"), counted("grant")
+    assert client.post("/v1/decisions", json=scenario["application"]).status_code == 200
+    assert counted("cancellation") == cancellations + 1
+    assert counted("grant") == grants
+
+
 def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """The Prometheus exposition text as {(sample name, sorted labels): value} (label order is free)."""
     from prometheus_client.parser import text_string_to_metric_families

@@ -15,7 +15,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 class Metrics:
-    """Requests by method, route and status; latency by route; permit decisions by outcome."""
+    """Requests by method, route and status; latency by route; permit decisions by kind and outcome."""
 
     def __init__(self) -> None:
         import prometheus_client
@@ -27,8 +27,10 @@ class Metrics:
                                 ["method", "route", "status"], registry=self.registry)
         self.latency = Histogram("lexgraph_http_request_duration_seconds", "Request latency by route.",
                                  ["route"], buckets=BUCKETS, registry=self.registry)
-        self.decisions = Counter("lexgraph_decisions", "Permit decisions by outcome.", ["permit", "outcome"],
-                                 registry=self.registry)
+        # kind: "grant" (a permit applied for) or "cancellation" (a status held, 法 第四十九条), so that
+        # an undetermined cancellation is never counted with an undetermined grant of the same permit
+        self.decisions = Counter("lexgraph_decisions", "Permit decisions by kind and outcome.",
+                                 ["permit", "kind", "outcome"], registry=self.registry)
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -36,7 +38,7 @@ class Metrics:
 
     def decided(self, decision: dict[str, Any]) -> None:
         for d in decision["decisions"]:
-            self.decisions.labels(d["permit"], d["outcome"]).inc()
+            self.decisions.labels(d["permit"], d["kind"], d["outcome"]).inc()
 
     def render(self) -> bytes:
         """The exposition text: every worker's samples in multiprocess mode, else this process's."""

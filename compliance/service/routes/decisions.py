@@ -46,7 +46,8 @@ def prepare(logger: DecisionLogger, context: LawContext, paths: list[Path], appl
         # walk while the loop waits for the GIL (a full proof of every permit is ~130 kB).
         entries.append(logger.prepare(Decided(application, full["law"], full_text, context, paths, parameters, explain)))
         text = compact(decision_json(decision, summary=True)) if explain == "summary" else full_text
-        outcomes = {"decisions": [{"permit": d["permit"], "outcome": d["outcome"]} for d in full["decisions"]]}
+        outcomes = {"decisions": [{"permit": d["permit"], "kind": d.get("kind", "grant"), "outcome": d["outcome"]}
+                                  for d in full["decisions"]]}
         answers.append((outcomes, text))
     return entries, answers
 
