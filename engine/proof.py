@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -87,6 +87,7 @@ class _RuleShape(NamedTuple):
     n_exceptions: int
     demand_at: int  # -1: not a requirement
     reads: tuple[tuple[str, tuple[int, ...]], ...]  # named conditions read, with the rules that settle each
+    reads_permits: tuple[str, ...]  # permits whose outcome it reads
 
 
 class _PermitShape(NamedTuple):
@@ -98,6 +99,41 @@ class _PermitShape(NamedTuple):
     values: tuple[tuple[str, tuple[tuple[int, tuple[int, ...]], ...]], ...]
     documents: tuple[tuple[int, str, str], ...]  # restriction, the document it asks for, its issuing permit ('')
     effects: dict[int, Effect]  # each contender's effect, but a requirement's (what it demands holds or not)
+
+
+class _Support(NamedTuple):
+    """A condition as the search for missing facts walks it, compiled once per program: its truth as a
+    function of (facts, outcomes, conditions, points) and what to look at when it is unknown —
+    `junction` (and / or / not: its operands), `not_at_hand` (`name`: the standard), `met` (`name`: the
+    named condition), `permit` (`name`: eligible / ineligible), `leaf` (the facts it reads, and its calls:
+    (builtin, its argument, the call's own node for `met`))."""
+
+    truth: Callable[..., Tri]
+    kind: str
+    name: str = ""
+    children: tuple[_Support, ...] = ()
+    paths: tuple[str, ...] = ()
+    calls: tuple[tuple[str, str, _Support | None], ...] = ()
+
+
+def _support_node(program: Program, e: m.Expr) -> _Support:
+    fn = program.function(e)
+    if isinstance(e, m.And | m.Or):
+        return _Support(fn, "junction", children=tuple(_support_node(program, o) for o in e.operands))
+    if isinstance(e, m.Not):
+        return _Support(fn, "junction", children=(_support_node(program, e.operand),))
+    if isinstance(e, m.Call) and e.name == "not_at_hand":
+        return _Support(fn, "not_at_hand", str(e.args[0].value))  # type: ignore[attr-defined]
+    if isinstance(e, m.Call) and e.args and isinstance(e.args[0], m.Path):
+        if e.name == "met":
+            return _Support(fn, "met", e.args[0].dotted)
+        if e.name in ("eligible", "ineligible"):
+            return _Support(fn, "permit", e.args[0].dotted)
+    leaf_calls = []
+    for call in calls(e):
+        name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
+        leaf_calls.append((call.name, name, _support_node(program, call) if call.name == "met" else None))
+    return _Support(fn, "leaf", paths=tuple(fact_paths(e)), calls=tuple(leaf_calls))
 
 
 class Shape:
@@ -127,7 +163,8 @@ class Shape:
                 tuple((t, show(fp)) for t, fp in zip(cr.exception_texts, cr.exception_facts, strict=True)),
                 (cr.demands_text, show(cr.demands_facts)) if cr.demands is not None else None,
                 start, n_cond, n_unless, layout.demands.get(cr.index, -1),
-                tuple((name, tuple(program.condition_rules.get(name, []))) for name in cr.reads_conditions)))
+                tuple((name, tuple(program.condition_rules.get(name, []))) for name in cr.reads_conditions),
+                cr.reads_permits))
         self.rules = tuple(rules)
         # what each requirement demands, compiled (read where the traced run did not read it)
         self.demands = tuple(program.function(cr.demands) if cr.demands is not None else None for cr in program.rules)
@@ -148,8 +185,27 @@ class Shape:
                 {i: Effect(program.rules[i].role, name) for i in plan.grants + plan.restricts
                  if program.rules[i].role != "requirement"})
         self.all_permits = tuple(sorted(law.permits))
+        self.points_reads = {name: tuple(tuple(p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value))
+                                         for factor in table.factors) for name, table in law.points.items()}
+        self._program = weakref.ref(program)
+        self._support: dict[int, tuple[_Support, ...]] = {}
         self.overrides = dict(sorted((k, v) for k, v in law.parameter_values.items() if law.parameters[k].default != v))
         self.amendment_status = {a: law.instruments[a].status for a in law.applied_amendments}
+
+
+    def support(self, i: int) -> tuple[_Support, ...]:
+        """Rule i's conditions, its exceptions negated and (a requirement) what it demands negated, as
+        the search for missing facts walks them; compiled on the first search that reaches the rule."""
+        got = self._support.get(i)
+        if got is None:
+            program = self._program()
+            assert program is not None  # a Shape lives only as long as its program
+            cr = program.rules[i]
+            parts = [*conjuncts(cr.rule.when), *(m.Not(u) for u in cr.rule.unless)]
+            if cr.demands is not None:
+                parts.append(m.Not(cr.demands))
+            got = self._support[i] = tuple(_support_node(program, e) for e in parts)
+        return got
 
 
 _SHAPES: weakref.WeakKeyDictionary[Program, Shape] = weakref.WeakKeyDictionary()
@@ -215,6 +271,9 @@ def json_value(v: Any) -> Any:
 _PLAIN = frozenset({str, bool, int, type(None)})
 _NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a standard not at hand
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
+# a RuleProof's fields by position, for the copies that change one or two (faster than `_replace`)
+_EFFECT, _STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR = (
+    RuleProof._fields.index(f) for f in ("effect", "stands", "overridden_by", "prevails_by", "waits_for"))
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 
 
@@ -348,7 +407,8 @@ class _ProofBuilder:
         cond_values, unless_values = self.parts(i)
         shown = self.shown
         conditions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.conditions, cond_values, strict=True)])
-        exceptions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.exceptions, unless_values, strict=True)])
+        exceptions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.exceptions, unless_values, strict=True)]
+                           ) if s.exceptions else ()
         applies = self.applies[i]
         satisfied: Tri = None
         if s.demands is not None:
@@ -357,13 +417,13 @@ class _ProofBuilder:
             satisfied = demands
             applies = self.scope(i)  # a requirement applies when it binds this application, whatever it demands
         because: list[RuleProof] = []
-        if depth < 3:
+        if depth < 3 and (s.reads or s.reads_permits):
             for name, settling in s.reads:
                 for j in settling:
                     # the rules that may make it hold; when it fails, every rule shows why
                     if self.applies[j] is not False or self.c.get(name) is False:
                         because.append(self.rule_proof(j, Effect("condition", name, self.c.get(name)), depth + 1))
-            for permit in self.p.rules[i].reads_permits:
+            for permit in s.reads_permits:
                 because.extend(self.permit(permit).grounds[:3])
         return _new(RuleProof, (
             s.rule, s.cites, s.status, effect, applies, applies, conditions, exceptions, tuple(because), "", "",
@@ -388,12 +448,19 @@ class _ProofBuilder:
         winner = next(((j, pr) for j, pr in beaten if self.applies[j] is True), None)
         if winner is not None:
             j, principle = winner
-            return proof._replace(stands=False if proof.applies is not None else None,
-                                  overridden_by=self.p.rules[j].rule.id, prevails_by=principle)
+            changed = list(proof)
+            changed[_STANDS] = False if proof.applies is not None else None
+            changed[_OVERRIDDEN_BY] = self.shape.rules[j].rule
+            changed[_PREVAILS_BY] = principle
+            return _new(RuleProof, changed)
         pending = next(((j, pr) for j, pr in beaten if self.applies[j] is None), None)
         if pending is not None and proof.applies is not False:
             j, principle = pending
-            return proof._replace(stands=None, waits_for=self.p.rules[j].rule.id, prevails_by=principle)
+            changed = list(proof)
+            changed[_STANDS] = None
+            changed[_WAITS_FOR] = self.shape.rules[j].rule
+            changed[_PREVAILS_BY] = principle
+            return _new(RuleProof, changed)
         return proof
 
     def _sanction(self, plan: PermitPlan, failing: list[int], stands: dict[int, Tri]) -> list[RuleProof]:
@@ -444,7 +511,8 @@ class _ProofBuilder:
                 unmet = closure
             else:
                 # refused because no ground of grant applies: the grants' unmet conditions are the grounds
-                grounds = [g._replace(effect=Effect("closure", permit)) for g in closure]
+                closing = Effect("closure", permit)
+                grounds = [_new(RuleProof, (*g[:_EFFECT], closing, *g[_EFFECT + 1:])) for g in closure]
             if not plan.grants:
                 detail["note"] = "no provision in force on this date grants this permit"
         else:
@@ -567,7 +635,7 @@ class _ProofBuilder:
         plan = self.p.plans[permit]
         if self.o.get(permit) is not None:
             return []
-        stands = {i: self.p.stands(plan, i, self.applies) for i in plan.grants + plan.restricts}
+        stands = self.stands(permit)
         granted = k_or(stands[i] for i in plan.grants)
         relevant = [i for i in plan.grants if granted is None and stands[i] is None]
         relevant += [i for i in plan.restricts if stands[i] is None]
@@ -581,55 +649,48 @@ class _ProofBuilder:
         return out
 
     def rule_support(self, i: int) -> list[str]:
-        cr = self.p.rules[i]
-        parts = [*conjuncts(cr.rule.when), *(m.Not(u) for u in cr.rule.unless)]
-        if cr.demands is not None:
-            parts.append(m.Not(cr.demands))
-        return self._memo("rule", str(i), lambda: [x for e in parts for x in self.support(e)])
+        return self._memo("rule", str(i), lambda: [x for node in self.shape.support(i) for x in self.support(node)])
 
-    def support(self, e: m.Expr) -> list[str]:
+    def support(self, node: _Support) -> list[str]:
         """The unknown facts behind an unknown condition (nothing for a known one)."""
-        if self.truth(e) is not None:
+        if node.truth(self.f, self.o, self.c, self.pt) is not None:
             return []
-        if isinstance(e, m.And | m.Or):
-            return [x for o in e.operands for x in self.support(o)]
-        if isinstance(e, m.Not):
-            return self.support(e.operand)
-        if isinstance(e, m.Call) and e.name == "not_at_hand":
-            return [_NOT_AT_HAND + str(e.args[0].value)]  # type: ignore[attr-defined]
-        if isinstance(e, m.Call) and e.args and isinstance(e.args[0], m.Path):
-            name = e.args[0].dotted
-            if e.name == "met":
-                return self._memo("condition", name, lambda: [
-                    x for j in self.p.condition_rules.get(name, []) if self.applies[j] is None for x in self.rule_support(j)])
-            if e.name in ("eligible", "ineligible"):
-                return self.permit_support(name)
-        return self._leaf_support(e)
+        kind = node.kind
+        if kind == "junction":
+            return [x for o in node.children for x in self.support(o)]
+        if kind == "not_at_hand":
+            return [_NOT_AT_HAND + node.name]
+        if kind == "met":
+            name = node.name
+            return self._memo("condition", name, lambda: [
+                x for j in self.p.condition_rules.get(name, []) if self.applies[j] is None for x in self.rule_support(j)])
+        if kind == "permit":
+            return self.permit_support(node.name)
+        return self._leaf_support(node)
 
-    def _leaf_support(self, e: m.Expr) -> list[str]:
+    def _leaf_support(self, node: _Support) -> list[str]:
         out: list[str] = []
-        for path in fact_paths(e):
+        for path in node.paths:
             out += self._fact_support(path)
-        for call in calls(e):
-            name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
-            if call.name == "points":
+        for kind, name, called in node.calls:
+            if kind == "points":
                 lo_hi = self.pt["#" + name]
-                for factor, (lo, hi) in zip(self.law.points[name].factors, lo_hi, strict=True):
+                for paths, (lo, hi) in zip(self.shape.points_reads[name], lo_hi, strict=True):
                     if lo != hi:
-                        for band in factor.bands:
-                            for path in fact_paths(band.when) + fact_paths(band.value):
-                                out += self._fact_support(path)
-            elif call.name == "met":
-                out += self.support(call)
-            elif call.name in ("eligible", "ineligible"):
+                        for path in paths:
+                            out += self._fact_support(path)
+            elif kind == "met":
+                assert called is not None
+                out += self.support(called)
+            elif kind in ("eligible", "ineligible"):
                 out += self.permit_support(name)
         return out
 
     def _fact_support(self, path: str) -> list[str]:
-        if path.startswith("params.") or path == "decision_date" or self.f.get(path) is not None:
+        if path.startswith("params.") or path == "decision_date" or self.fact(path) is not None:
             return []
         sources = self.p.derived_sources.get(path)
         if sources is None:
             return [path] if path in self.law.facts else []
         # a derived fact: its unknown sources; if all are known (a division by zero), all of them
-        return [s for s in sources if self.f.get(s) is None] or list(sources)
+        return [s for s in sources if self.fact(s) is None] or list(sources)
