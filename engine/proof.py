@@ -97,7 +97,9 @@ class _PermitShape(NamedTuple):
     requirements: tuple[int, ...]
     contrary: tuple[int, ...]
     values: tuple[tuple[str, tuple[tuple[int, tuple[int, ...]], ...]], ...]
-    documents: tuple[tuple[int, str, str], ...]  # restriction, the document it asks for, its issuing permit ('')
+    # per restriction asking for a document: (the rule, the document, its issuing permit ('' for none),
+    # the document's title, the authority that issues it, the rules that grant the issuing permit)
+    documents: tuple[tuple[int, str, str, str, str, tuple[str, ...]], ...]
     effects: dict[int, Effect]  # each contender's effect, but a requirement's (what it demands holds or not)
 
 
@@ -134,6 +136,16 @@ def _support_node(program: Program, e: m.Expr) -> _Support:
         name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
         leaf_calls.append((call.name, name, _support_node(program, call) if call.name == "met" else None))
     return _Support(fn, "leaf", paths=tuple(fact_paths(e)), calls=tuple(leaf_calls))
+
+
+def _document_step(program: Program, i: int) -> tuple[int, str, str, str, str, tuple[str, ...]]:
+    law = program.law
+    document = program.rules[i].document
+    issuer = law.issuer_of(document)
+    grants = program.plans[issuer].grants if issuer else []
+    return (i, document, issuer or "", law.documents[document].title_zh,
+            law.permits[issuer].authority if issuer else law.documents[document].authority,
+            tuple(program.rules[g].rule.id for g in grants))
 
 
 class Shape:
@@ -180,8 +192,7 @@ class Shape:
                 tuple(j for j in plan.restricts if program.rules[j].role == "contrary"),
                 tuple((attr, tuple((i, tuple(j for j, _ in plan.beaten_by.get(i, ()))) for i in indices))
                       for attr, indices in sorted(plan.values.items())),
-                tuple((i, program.rules[i].document, law.issuer_of(program.rules[i].document) or "")
-                      for i in plan.restricts if program.rules[i].document),
+                tuple(_document_step(program, i) for i in plan.restricts if program.rules[i].document),
                 {i: Effect(program.rules[i].role, name) for i in plan.grants + plan.restricts
                  if program.rules[i].role != "requirement"})
         self.all_permits = tuple(sorted(law.permits))
@@ -596,23 +607,22 @@ class _ProofBuilder:
         """Documents the permit's requirements ask for that the applicant does not hold (or may not),
         each after the documents its own issue requires: what to obtain, in what order, from whom."""
         steps: dict[str, PathwayStep] = {}
-        held = self.fact("holds")
         permits = self.shape.permits
+        if not permits[plan.permit].documents:
+            return ()
+        held = self.fact("holds")
+        holding = isinstance(held, frozenset)
 
         def visit(permit: str, trail: frozenset[str]) -> None:
-            for i, document, issuer in permits[permit].documents:
-                if document in steps or (isinstance(held, frozenset) and document in held):
+            for i, document, issuer, title, authority, grants in permits[permit].documents:
+                if document in steps or (holding and document in held):
                     continue
                 if self.scope(i) is not True:
                     continue  # the requirement does not bind this application (or may not: see missing facts)
                 if issuer and issuer not in trail:
                     visit(issuer, trail | {issuer})
-                grants = self.p.plans[issuer].grants if issuer else []
-                steps[document] = PathwayStep(
-                    document, self.law.documents[document].title_zh, issuer,
-                    self.law.permits[issuer].authority if issuer else self.law.documents[document].authority,
-                    _LABEL[self.o.get(issuer)] if issuer else "",
-                    tuple(self.p.rules[g].rule.id for g in grants))
+                steps[document] = _new(PathwayStep, (
+                    document, title, issuer, authority, _LABEL[self.o.get(issuer)] if issuer else "", grants))
 
         visit(plan.permit, frozenset({plan.permit}))
         return tuple(steps.values())
