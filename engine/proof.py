@@ -100,7 +100,6 @@ class _PermitShape(NamedTuple):
     # per restriction asking for a document: (the rule, the document, its issuing permit ('' for none),
     # the document's title, the authority that issues it, the rules that grant the issuing permit)
     documents: tuple[tuple[int, str, str, str, str, tuple[str, ...]], ...]
-    effects: dict[int, Effect]  # each contender's effect, but a requirement's (what it demands holds or not)
 
 
 class _Support(NamedTuple):
@@ -192,9 +191,10 @@ class Shape:
                 tuple(j for j in plan.restricts if program.rules[j].role == "contrary"),
                 tuple((attr, tuple((i, tuple(j for j, _ in plan.beaten_by.get(i, ()))) for i in indices))
                       for attr, indices in sorted(plan.values.items())),
-                tuple(_document_step(program, i) for i in plan.restricts if program.rules[i].document),
-                {i: Effect(program.rules[i].role, name) for i in plan.grants + plan.restricts
-                 if program.rules[i].role != "requirement"})
+                tuple(_document_step(program, i) for i in plan.restricts if program.rules[i].document))
+        # each contender's effect, but a requirement's (whether what it demands holds is the application's)
+        self.effects = {(name, i): Effect(program.rules[i].role, name) for name, plan in program.plans.items()
+                        for i in plan.grants + plan.restricts if program.rules[i].role != "requirement"}
         self.all_permits = tuple(sorted(law.permits))
         self.points_reads = {name: tuple(tuple(p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value))
                                          for factor in table.factors) for name, table in law.points.items()}
@@ -309,6 +309,7 @@ class _ProofBuilder:
         self._scope: list[Tri | int] = [_UNSET] * n
         self._shown: list[dict[str, Any] | None] = [None] * len(self.shape.shown)
         self._json: list[Any] | None = None
+        self._held: Any = _UNSET
         self._stands: dict[str, dict[int, Tri]] = {}
         self._permits: dict[str, PermitDecision] = {}
         self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
@@ -324,6 +325,12 @@ class _ProofBuilder:
         """A fact's value (None: unknown), read from the evaluation's fact tuple."""
         k = self.shape.fact_at.get(path)
         return None if k is None else self.values[k]
+
+    def held(self) -> Any:
+        """The documents the applicant holds, as a decision shows them (once per decision)."""
+        if self._held is _UNSET:
+            self._held = json_value(self.fact("holds"))
+        return self._held
 
     def truth(self, expr: m.Expr) -> Tri:
         """A condition's truth value on this application, by the program's own compiled semantics."""
@@ -441,18 +448,19 @@ class _ProofBuilder:
             s.note, s.source, s.gloss, s.role, satisfied, "", self.provisions))
 
     def _effect(self, i: int, permit: str) -> Effect:
-        effect = self.shape.permits[permit].effects.get(i)
-        if effect is None:
-            cr = self.p.rules[i]
-            if cr.role == "requirement":
-                return Effect("requirement", permit, self.demanded(i), cr.demands_text)
-            return Effect(cr.role, permit)
-        return effect
+        cr = self.p.rules[i]
+        if cr.role == "requirement":
+            return Effect("requirement", permit, self.demanded(i), cr.demands_text)
+        return Effect(cr.role, permit)
 
     def _weighed(self, plan: PermitPlan, i: int) -> RuleProof:
         """A contender's proof, with what prevails over it: set aside only by a rule that applies;
         where that rule's applicability is unknown, the proof says it waits for it."""
-        proof = self.rule_proof(i, self._effect(i, plan.permit))
+        effect = self.shape.effects.get((plan.permit, i)) or self._effect(i, plan.permit)
+        key = (i, effect, 0)
+        proof = self._proofs.get(key)
+        if proof is None:
+            proof = self._proofs[key] = self._rule_proof(i, effect, 0)
         beaten = plan.beaten_by.get(i)
         if not beaten:
             return proof
@@ -481,7 +489,7 @@ class _ProofBuilder:
         docs = [i for i in failing if self.p.rules[i].document]
         if not docs:
             return []
-        held = json_value(self.fact("holds"))
+        held = self.held()
         out = []
         standing = k_or(stands[i] for i in docs)
         for s in plan.sanctions:
