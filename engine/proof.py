@@ -310,6 +310,7 @@ class _ProofBuilder:
         self._shown: list[dict[str, Any] | None] = [None] * len(self.shape.shown)
         self._json: list[Any] | None = None
         self._held: Any = _UNSET
+        self._traces: list[tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri] | None] = [None] * n
         self._stands: dict[str, dict[int, Tri]] = {}
         self._permits: dict[str, PermitDecision] = {}
         self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
@@ -420,20 +421,30 @@ class _ProofBuilder:
             got = self._proofs[key] = self._rule_proof(i, effect, depth)
         return got
 
+    def traces(self, i: int) -> tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri]:
+        """A rule's conditions and exceptions as a proof shows them, whether it applies and (a
+        requirement) whether what it demands is satisfied: once per decision, whatever its effect."""
+        got = self._traces[i]
+        if got is None:
+            s = self.shape.rules[i]
+            cond_values, unless_values = self.parts(i)
+            shown = self.shown
+            conditions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.conditions, cond_values, strict=True)])
+            exceptions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.exceptions, unless_values, strict=True)]
+                               ) if s.exceptions else ()
+            applies = self.applies[i]
+            satisfied: Tri = None
+            if s.demands is not None:
+                demands = self.demanded(i)
+                conditions += (_new(ConditionTrace, (s.demands[0], demands, shown(s.demands[1]))),)
+                satisfied = demands
+                applies = self.scope(i)  # a requirement applies when it binds this application, whatever it demands
+            got = self._traces[i] = (conditions, exceptions, applies, satisfied)
+        return got
+
     def _rule_proof(self, i: int, effect: Effect, depth: int) -> RuleProof:
         s = self.shape.rules[i]
-        cond_values, unless_values = self.parts(i)
-        shown = self.shown
-        conditions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.conditions, cond_values, strict=True)])
-        exceptions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.exceptions, unless_values, strict=True)]
-                           ) if s.exceptions else ()
-        applies = self.applies[i]
-        satisfied: Tri = None
-        if s.demands is not None:
-            demands = self.demanded(i)
-            conditions += (_new(ConditionTrace, (s.demands[0], demands, shown(s.demands[1]))),)
-            satisfied = demands
-            applies = self.scope(i)  # a requirement applies when it binds this application, whatever it demands
+        conditions, exceptions, applies, satisfied = self.traces(i)
         because: list[RuleProof] = []
         if depth < 3 and (s.reads or s.reads_permits):
             for name, settling in s.reads:
