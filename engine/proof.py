@@ -180,6 +180,7 @@ class Shape:
         # what each requirement demands, compiled (read where the traced run did not read it)
         self.demands = tuple(program.function(cr.demands) if cr.demands is not None else None for cr in program.rules)
         self.shown = tuple(shown)
+        self.unheld = tuple(f"not {cr.demands_text}" for cr in program.rules)  # a sanction's condition on requirement i
         self.readers = tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown)
         self.plain = tuple(not any(p.startswith("points(") for p in paths) for paths in self.shown)
         self.permits: dict[str, _PermitShape] = {}
@@ -501,16 +502,17 @@ class _ProofBuilder:
         if not docs:
             return []
         held = self.held()
+        standing = k_or([stands[i] for i in docs])
+        # what each unmet requirement demands, not held; the same for every sanction of the permit
+        conditions = tuple([_new(ConditionTrace, (self.shape.unheld[i], k_not(self.demanded(i)), {"holds": held})) for i in docs])
+        because = tuple([self._weighed(plan, i) for i in docs])
+        effect = Effect("sanction", plan.permit)
         out = []
-        standing = k_or(stands[i] for i in docs)
         for s in plan.sanctions:
             sh = self.shape.rules[s]
             out.append(_new(RuleProof, (
-                sh.rule, sh.cites, sh.status, Effect("sanction", plan.permit), standing, standing,
-                tuple(ConditionTrace(f"not {self.p.rules[i].demands_text}", k_not(self.demanded(i)), {"holds": held})
-                      for i in docs),
-                (), tuple(self._weighed(plan, i) for i in docs), "", "", sh.note, sh.source, sh.gloss,
-                "refusal_ground", None, "", self.provisions)))
+                sh.rule, sh.cites, sh.status, effect, standing, standing, conditions, (), because, "", "",
+                sh.note, sh.source, sh.gloss, "refusal_ground", None, "", self.provisions)))
         return out
 
     # ------------------------------------------------------------------ permits
