@@ -180,6 +180,7 @@ class Shape:
         # what each requirement demands, compiled (read where the traced run did not read it)
         self.demands = tuple(program.function(cr.demands) if cr.demands is not None else None for cr in program.rules)
         self.shown = tuple(shown)
+        self.traced = _trace_builders(self.rules)
         self.unheld = tuple(f"not {cr.demands_text}" for cr in program.rules)  # a sanction's condition on requirement i
         self.readers = tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown)
         self.plain = tuple(not any(p.startswith("points(") for p in paths) for paths in self.shown)
@@ -218,6 +219,26 @@ class Shape:
                 parts.append(m.Not(cr.demands))
             got = self._support[i] = tuple(_support_node(program, e) for e in parts)
         return got
+
+
+def _trace_builders(rules: tuple[_RuleShape, ...]) -> tuple[Callable[..., Any], ...]:
+    """Per rule, one straight-line function of (the traced run's flat record, the decision's shown
+    facts, the function that builds them) → (its conditions, its exceptions) as `ConditionTrace`s:
+    the positions in the record and the words are constants, so a decision runs no loop for them."""
+    namespace: dict[str, Any] = {"_new": _new, "CT": ConditionTrace}
+    lines: list[str] = []
+
+    def traced(text: str, at: int, k: int) -> str:
+        name = f"T{len(namespace)}"
+        namespace[name] = text
+        return f"_new(CT, ({name}, flat[{at}], S[{k}] or shown({k}))), "
+
+    for n, s in enumerate(rules):
+        conds = "".join(traced(t, s.start + c, k) for c, (t, k) in enumerate(s.conditions))
+        excs = "".join(traced(t, s.start + s.n_conditions + u, k) for u, (t, k) in enumerate(s.exceptions))
+        lines.append(f"def R{n}(flat, S, shown):\n    return ({conds}), ({excs})\n")
+    exec(compile("".join(lines), "<lexgraph proof traces>", "exec"), namespace)  # noqa: S102 - built from the plan's own texts
+    return tuple(namespace[f"R{n}"] for n in range(len(rules)))
 
 
 _SHAPES: weakref.WeakKeyDictionary[Program, Shape] = weakref.WeakKeyDictionary()
@@ -428,11 +449,13 @@ class _ProofBuilder:
         got = self._traces[i]
         if got is None:
             s = self.shape.rules[i]
-            cond_values, unless_values = self.parts(i)
             shown = self.shown
-            conditions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.conditions, cond_values, strict=True)])
-            exceptions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.exceptions, unless_values, strict=True)]
-                               ) if s.exceptions else ()
+            if self.recorded is not None:
+                conditions, exceptions = self.shape.traced[i](self.recorded.flat, self._shown, shown)
+            else:
+                cond_values, unless_values = self.parts(i)
+                conditions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.conditions, cond_values, strict=True)])
+                exceptions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.exceptions, unless_values, strict=True)])
             applies = self.applies[i]
             satisfied: Tri = None
             if s.demands is not None:
