@@ -182,7 +182,7 @@ class Shape:
         self.shown = tuple(shown)
         self.traced = _trace_builders(self.rules)
         self.unheld = tuple(f"not {cr.demands_text}" for cr in program.rules)  # a sanction's condition on requirement i
-        self.readers = tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown)
+        self.readers = _shown_builders(tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown))
         self.plain = tuple(not any(p.startswith("points(") for p in paths) for paths in self.shown)
         self.permits: dict[str, _PermitShape] = {}
         for name, plan in program.plans.items():
@@ -239,6 +239,16 @@ def _trace_builders(rules: tuple[_RuleShape, ...]) -> tuple[Callable[..., Any], 
         lines.append(f"def R{n}(flat, S, shown):\n    return ({conds}), ({excs})\n")
     exec(compile("".join(lines), "<lexgraph proof traces>", "exec"), namespace)  # noqa: S102 - built from the plan's own texts
     return tuple(namespace[f"R{n}"] for n in range(len(rules)))
+
+
+def _shown_builders(readers: tuple[tuple[tuple[str, int], ...], ...]) -> tuple[Callable[[list[Any]], dict[str, Any]], ...]:
+    """Per set of facts a condition shows, one function of the decision's facts as shown (by position
+    in the program's fact tuple) → the map path → value that the condition carries."""
+    source = "".join(f"def F{k}(jv):\n    return {{{''.join(f'{path!r}: jv[{at}], ' for path, at in paths)}}}\n"
+                     for k, paths in enumerate(readers))
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<lexgraph proof facts>", "exec"), namespace)  # noqa: S102 - built from the plan's fact paths
+    return tuple(namespace[f"F{k}"] for k in range(len(readers)))
 
 
 _SHAPES: weakref.WeakKeyDictionary[Program, Shape] = weakref.WeakKeyDictionary()
@@ -405,7 +415,7 @@ class _ProofBuilder:
                 if jv is None:
                     jv = self._json = [v if type(v) in _PLAIN else json_value(v) for v in self.values]
                     jv.append(None)  # Shape.unknown_at: a path the program does not read
-                got = {path: jv[at] for path, at in self.shape.readers[k]}
+                got = self.shape.readers[k](jv)
             else:
                 got = self._facts(self.shape.shown[k])
             self._shown[k] = got
