@@ -660,26 +660,26 @@ class _ProofBuilder:
     def pathway(self, plan: PermitPlan) -> tuple[PathwayStep, ...]:
         """Documents the permit's requirements ask for that the applicant does not hold (or may not),
         each after the documents its own issue requires: what to obtain, in what order, from whom."""
-        steps: dict[str, PathwayStep] = {}
-        permits = self.shape.permits
-        if not permits[plan.permit].documents:
+        if not self.shape.permits[plan.permit].documents:
             return ()
         held = self.fact("holds")
-        holding = isinstance(held, frozenset)
-
-        def visit(permit: str, trail: frozenset[str]) -> None:
-            for i, document, issuer, title, authority, grants in permits[permit].documents:
-                if document in steps or (holding and document in held):
-                    continue
-                if self.scope(i) is not True:
-                    continue  # the requirement does not bind this application (or may not: see missing facts)
-                if issuer and issuer not in trail:
-                    visit(issuer, trail | {issuer})
-                steps[document] = _new(PathwayStep, (
-                    document, title, issuer, authority, _LABEL[self.o.get(issuer)] if issuer else "", grants))
-
-        visit(plan.permit, frozenset({plan.permit}))
+        steps: dict[str, PathwayStep] = {}
+        self._visit(plan.permit, frozenset({plan.permit}), held if isinstance(held, frozenset) else frozenset(), steps)
         return tuple(steps.values())
+
+    def _visit(self, permit: str, trail: frozenset[str], held: frozenset[str], steps: dict[str, PathwayStep]) -> None:
+        """The pathway's steps for `permit`'s documents, each after those its issuing permit asks for
+        (a method, not a closure: a closure that calls itself is a reference cycle, which would keep
+        every decision's proofs alive until the cyclic garbage collector runs)."""
+        for i, document, issuer, title, authority, grants in self.shape.permits[permit].documents:
+            if document in steps or document in held:
+                continue
+            if self.scope(i) is not True:
+                continue  # the requirement does not bind this application (or may not: see missing facts)
+            if issuer and issuer not in trail:
+                self._visit(issuer, trail | {issuer}, held, steps)
+            steps[document] = _new(PathwayStep, (
+                document, title, issuer, authority, _LABEL[self.o.get(issuer)] if issuer else "", grants))
 
     # ------------------------------------------------------------------ missing facts
     def permit_support(self, permit: str) -> list[str]:
