@@ -197,6 +197,12 @@ class Shape:
         # each contender's effect, but a requirement's (whether what it demands holds is the application's)
         self.effects = {(name, i): Effect(program.rules[i].role, name) for name, plan in program.plans.items()
                         for i in plan.grants + plan.restricts if program.rules[i].role != "requirement"}
+        # a requirement's, by whether what it demands holds; a named condition's, by its value
+        self.demanded_effects = {(name, i, v): Effect("requirement", name, v, program.rules[i].demands_text)
+                                 for name, plan in program.plans.items() for i in plan.restricts
+                                 if program.rules[i].role == "requirement" for v in (True, False, None)}
+        self.condition_effects = {(name, v): Effect("condition", name, v) for name in program.condition_rules
+                                  for v in (True, False, None)}
         self.all_permits = tuple(sorted(law.permits))
         self.points_reads = {name: tuple(tuple(p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value))
                                          for factor in table.factors) for name, table in law.points.items()}
@@ -484,8 +490,10 @@ class _ProofBuilder:
             for name, settling in s.reads:
                 for j in settling:
                     # the rules that may make it hold; when it fails, every rule shows why
-                    if self.applies[j] is not False or self.c.get(name) is False:
-                        because.append(self.rule_proof(j, Effect("condition", name, self.c.get(name)), depth + 1))
+                    value = self.c.get(name)
+                    if self.applies[j] is not False or value is False:
+                        shown_as = self.shape.condition_effects.get((name, value)) or Effect("condition", name, value)
+                        because.append(self.rule_proof(j, shown_as, depth + 1))
             for permit in s.reads_permits:
                 because.extend(self.permit(permit).grounds[:3])
         return _new(RuleProof, (
@@ -495,13 +503,16 @@ class _ProofBuilder:
     def _effect(self, i: int, permit: str) -> Effect:
         cr = self.p.rules[i]
         if cr.role == "requirement":
-            return Effect("requirement", permit, self.demanded(i), cr.demands_text)
+            demanded = self.demanded(i)
+            return self.shape.demanded_effects.get((permit, i, demanded)) or Effect("requirement", permit, demanded, cr.demands_text)
         return Effect(cr.role, permit)
 
     def _weighed(self, plan: PermitPlan, i: int) -> RuleProof:
         """A contender's proof, with what prevails over it: set aside only by a rule that applies;
         where that rule's applicability is unknown, the proof says it waits for it."""
-        effect = self.shape.effects.get((plan.permit, i)) or self._effect(i, plan.permit)
+        effect = self.shape.effects.get((plan.permit, i))
+        if effect is None:
+            effect = self._effect(i, plan.permit)
         key = (i, effect, 0)
         proof = self._proofs.get(key)
         if proof is None:
