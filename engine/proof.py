@@ -320,9 +320,9 @@ def json_value(v: Any) -> Any:
 _PLAIN = frozenset({str, bool, int, type(None)})
 _NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a standard not at hand
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
-# a RuleProof's fields by position, for the copies that change one or two (faster than `_replace`)
-_EFFECT, _STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR = (
-    RuleProof._fields.index(f) for f in ("effect", "stands", "overridden_by", "prevails_by", "waits_for"))
+# a RuleProof's fields by position, for the copies that change a few (faster than `_replace`)
+_STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR = (
+    RuleProof._fields.index(f) for f in ("stands", "overridden_by", "prevails_by", "waits_for"))
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 
 
@@ -507,12 +507,14 @@ class _ProofBuilder:
             return self.shape.demanded_effects.get((permit, i, demanded)) or Effect("requirement", permit, demanded, cr.demands_text)
         return Effect(cr.role, permit)
 
-    def _weighed(self, plan: PermitPlan, i: int) -> RuleProof:
+    def _weighed(self, plan: PermitPlan, i: int, effect: Effect | None = None) -> RuleProof:
         """A contender's proof, with what prevails over it: set aside only by a rule that applies;
-        where that rule's applicability is unknown, the proof says it waits for it."""
-        effect = self.shape.effects.get((plan.permit, i))
+        where that rule's applicability is unknown, the proof says it waits for it. `effect`: how it
+        is shown, when not as its own effect on the permit (a grant shown as the refusal's closure)."""
         if effect is None:
-            effect = self._effect(i, plan.permit)
+            effect = self.shape.effects.get((plan.permit, i))
+            if effect is None:
+                effect = self._effect(i, plan.permit)
         key = (i, effect, 0)
         proof = self._proofs.get(key)
         if proof is None:
@@ -582,13 +584,12 @@ class _ProofBuilder:
         elif outcome is False:
             failing = [i for i in plan.restricts if stands[i] is True]
             grounds = [self._weighed(plan, i) for i in failing] + self._sanction(plan, failing, stands)
-            closure = [self._weighed(plan, i) for i in plan.grants]
             if failing:
-                unmet = closure
+                unmet = [self._weighed(plan, i) for i in plan.grants]
             else:
                 # refused because no ground of grant applies: the grants' unmet conditions are the grounds
                 closing = Effect("closure", permit)
-                grounds = [_new(RuleProof, (*g[:_EFFECT], closing, *g[_EFFECT + 1:])) for g in closure]
+                grounds = [self._weighed(plan, i, closing) for i in plan.grants]
             if not plan.grants:
                 detail["note"] = "no provision in force on this date grants this permit"
         else:
