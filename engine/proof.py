@@ -150,8 +150,10 @@ def _document_step(program: Program, i: int) -> tuple[int, str, str, str, str, t
 class Shape:
     """Per program, once: everything about a proof that does not depend on the application — the
     rules' references and words, condition texts and the facts each shows (by position in the
-    program's fact tuple), the flat trace's layout, per permit what prevails over what, and the
-    header's parameter overrides. A decision builds only what the facts decide."""
+    program's fact tuple), the flat trace's layout, per permit what prevails over what, each
+    contender's effect, the pathway's document steps and the header's parameter overrides; and, generated
+    from these, per rule a function building its condition traces and per set of facts shown a function
+    building their map. A decision builds only what the facts decide, and keeps nothing across decisions."""
 
     def __init__(self, program: Program):
         law = program.law
@@ -182,8 +184,9 @@ class Shape:
         self.shown = tuple(shown)
         self.traced = _trace_builders(self.rules)
         self.unheld = tuple(f"not {cr.demands_text}" for cr in program.rules)  # a sanction's condition on requirement i
-        self.readers = _shown_builders(tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown))
-        self.plain = tuple(not any(p.startswith("points(") for p in paths) for paths in self.shown)
+        self.build_shown = _shown_builders(tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown))
+        self.plain = tuple(  # sets of facts without a points table (those are built by `_facts`)
+            not any(p.startswith("points(") for p in paths) for paths in self.shown)
         self.permits: dict[str, _PermitShape] = {}
         for name, plan in program.plans.items():
             requirements = tuple(i for i in plan.restricts if program.rules[i].role == "requirement")
@@ -210,7 +213,6 @@ class Shape:
         self._support: dict[int, tuple[_Support, ...]] = {}
         self.overrides = dict(sorted((k, v) for k, v in law.parameter_values.items() if law.parameters[k].default != v))
         self.amendment_status = {a: law.instruments[a].status for a in law.applied_amendments}
-
 
     def support(self, i: int) -> tuple[_Support, ...]:
         """Rule i's conditions, its exceptions negated and (a requirement) what it demands negated, as
@@ -421,7 +423,7 @@ class _ProofBuilder:
                 if jv is None:
                     jv = self._json = [v if type(v) in _PLAIN else json_value(v) for v in self.values]
                     jv.append(None)  # Shape.unknown_at: a path the program does not read
-                got = self.shape.readers[k](jv)
+                got = self.shape.build_shown[k](jv)
             else:
                 got = self._facts(self.shape.shown[k])
             self._shown[k] = got
