@@ -93,6 +93,10 @@ class _RuleShape(NamedTuple):
 class _PermitShape(NamedTuple):
     """One permit's plan as a proof walks it: each contender with the rules that prevail over it."""
 
+    permit: str
+    # per contender: its effect on the permit (None for a requirement: it depends on what it demands),
+    # and the rules that prevail over it, with the principle
+    weigh: dict[int, tuple[Effect | None, tuple[tuple[int, str], ...]]]
     contenders: tuple[tuple[int, tuple[int, ...]], ...]
     requirements: tuple[int, ...]
     contrary: tuple[int, ...]
@@ -191,16 +195,16 @@ class Shape:
         for name, plan in program.plans.items():
             requirements = tuple(i for i in plan.restricts if program.rules[i].role == "requirement")
             self.permits[name] = _PermitShape(
+                name,
+                {i: (Effect(program.rules[i].role, name) if program.rules[i].role != "requirement" else None,
+                     tuple(plan.beaten_by.get(i, ()))) for i in plan.grants + plan.restricts},
                 tuple((i, tuple(j for j, _ in plan.beaten_by.get(i, ()))) for i in plan.grants + plan.restricts),
                 requirements,
                 tuple(j for j in plan.restricts if program.rules[j].role == "contrary"),
                 tuple((attr, tuple((i, tuple(j for j, _ in plan.beaten_by.get(i, ()))) for i in indices))
                       for attr, indices in sorted(plan.values.items())),
                 tuple(_document_step(program, i) for i in plan.restricts if program.rules[i].document))
-        # each contender's effect, but a requirement's (whether what it demands holds is the application's)
-        self.effects = {(name, i): Effect(program.rules[i].role, name) for name, plan in program.plans.items()
-                        for i in plan.grants + plan.restricts if program.rules[i].role != "requirement"}
-        # a requirement's, by whether what it demands holds; a named condition's, by its value
+        # a requirement's effect, by whether what it demands holds; a named condition's, by its value
         self.demanded_effects = {(name, i, v): Effect("requirement", name, v, program.rules[i].demands_text)
                                  for name, plan in program.plans.items() for i in plan.restricts
                                  if program.rules[i].role == "requirement" for v in (True, False, None)}
@@ -486,7 +490,7 @@ class _ProofBuilder:
 
     def _rule_proof(self, i: int, effect: Effect, depth: int) -> RuleProof:
         s = self.shape.rules[i]
-        conditions, exceptions, applies, satisfied = self.traces(i)
+        conditions, exceptions, applies, satisfied = self._traces[i] or self.traces(i)
         because: list[RuleProof] = []
         if depth < 3 and (s.reads or s.reads_permits):
             for name, settling in s.reads:
@@ -509,19 +513,17 @@ class _ProofBuilder:
             return self.shape.demanded_effects.get((permit, i, demanded)) or Effect("requirement", permit, demanded, cr.demands_text)
         return Effect(cr.role, permit)
 
-    def _weighed(self, plan: PermitPlan, i: int, effect: Effect | None = None) -> RuleProof:
+    def _weighed(self, ps: _PermitShape, i: int, effect: Effect | None = None) -> RuleProof:
         """A contender's proof, with what prevails over it: set aside only by a rule that applies;
         where that rule's applicability is unknown, the proof says it waits for it. `effect`: how it
         is shown, when not as its own effect on the permit (a grant shown as the refusal's closure)."""
+        own, beaten = ps.weigh[i]
         if effect is None:
-            effect = self.shape.effects.get((plan.permit, i))
-            if effect is None:
-                effect = self._effect(i, plan.permit)
+            effect = own if own is not None else self._effect(i, ps.permit)
         key = (i, effect, 0)
         proof = self._proofs.get(key)
         if proof is None:
             proof = self._proofs[key] = self._rule_proof(i, effect, 0)
-        beaten = plan.beaten_by.get(i)
         if not beaten:
             return proof
         winner = next(((j, pr) for j, pr in beaten if self.applies[j] is True), None)
@@ -542,7 +544,7 @@ class _ProofBuilder:
             return _new(RuleProof, changed)
         return proof
 
-    def _sanction(self, plan: PermitPlan, failing: list[int], stands: dict[int, Tri]) -> list[RuleProof]:
+    def _sanction(self, plan: PermitPlan, ps: _PermitShape, failing: list[int], stands: dict[int, Tri]) -> list[RuleProof]:
         """The refusal ground the law gives for unsubmitted materials, beside each unmet document requirement."""
         if not plan.sanctions:
             return []
@@ -553,7 +555,7 @@ class _ProofBuilder:
         standing = k_or([stands[i] for i in docs])
         # what each unmet requirement demands, not held; the same for every sanction of the permit
         conditions = tuple([_new(ConditionTrace, (self.shape.unheld[i], k_not(self.demanded(i)), {"holds": held})) for i in docs])
-        because = tuple([self._weighed(plan, i) for i in docs])
+        because = tuple([self._weighed(ps, i) for i in docs])
         effect = Effect("sanction", plan.permit)
         out = []
         for s in plan.sanctions:
@@ -578,28 +580,28 @@ class _ProofBuilder:
         unmet: list[RuleProof] = []
         detail: dict[str, Any] = {}
         if outcome is True:
-            grounds = [self._weighed(plan, i) for i in plan.grants if stands[i] is True]
+            grounds = [self._weighed(ps, i) for i in plan.grants if stands[i] is True]
             # every requirement that binds this application, met (or set aside by an explicit clause)
-            grounds += [self._weighed(plan, i) for i in requirement if self.scope(i) is True]
-            grounds += [self._weighed(plan, i) for i in plan.restricts
+            grounds += [self._weighed(ps, i) for i in requirement if self.scope(i) is True]
+            grounds += [self._weighed(ps, i) for i in plan.restricts
                         if i not in requirement and self.applies[i] is not False]
         elif outcome is False:
             failing = [i for i in plan.restricts if stands[i] is True]
-            grounds = [self._weighed(plan, i) for i in failing] + self._sanction(plan, failing, stands)
+            grounds = [self._weighed(ps, i) for i in failing] + self._sanction(plan, ps, failing, stands)
             if failing:
-                unmet = [self._weighed(plan, i) for i in plan.grants]
+                unmet = [self._weighed(ps, i) for i in plan.grants]
             else:
                 # refused because no ground of grant applies: the grants' unmet conditions are the grounds
                 closing = Effect("closure", permit)
-                grounds = [self._weighed(plan, i, closing) for i in plan.grants]
+                grounds = [self._weighed(ps, i, closing) for i in plan.grants]
             if not plan.grants:
                 detail["note"] = "no provision in force on this date grants this permit"
         else:
             open_ = [i for i in plan.restricts if stands[i] is not False]
             # a grant that stands waits only for what is open
-            grounds = [self._weighed(plan, i) for i in plan.grants if stands[i] is True]
-            grounds += [self._weighed(plan, i) for i in open_] + self._sanction(plan, [i for i in open_ if stands[i] is None], stands)
-            unmet = [self._weighed(plan, i) for i in plan.grants if stands[i] is not True]
+            grounds = [self._weighed(ps, i) for i in plan.grants if stands[i] is True]
+            grounds += [self._weighed(ps, i) for i in open_] + self._sanction(plan, ps, [i for i in open_ if stands[i] is None], stands)
+            unmet = [self._weighed(ps, i) for i in plan.grants if stands[i] is not True]
         if ps.contrary:
             conflicts = [(i, j) for i in plan.grants for j in ps.contrary if stands[i] is True and stands[j] is True]
             if conflicts:
