@@ -104,6 +104,9 @@ class _PermitShape(NamedTuple):
     # per restriction asking for a document: (the rule, the document, its issuing permit ('' for none),
     # the document's title, the authority that issues it, the rules that grant the issuing permit)
     documents: tuple[tuple[int, str, str, str, str, tuple[str, ...]], ...]
+    asks_document: frozenset[int]  # the restrictions that ask for a document
+    sanctioned: Effect  # how a refusal ground for unsubmitted materials is shown on this permit
+    closing: Effect  # how a grant whose conditions fail is shown when that alone refuses the permit
 
 
 class _Support(NamedTuple):
@@ -203,7 +206,9 @@ class Shape:
                 tuple(j for j in plan.restricts if program.rules[j].role == "contrary"),
                 tuple((attr, tuple((i, tuple(j for j, _ in plan.beaten_by.get(i, ()))) for i in indices))
                       for attr, indices in sorted(plan.values.items())),
-                tuple(_document_step(program, i) for i in plan.restricts if program.rules[i].document))
+                tuple(_document_step(program, i) for i in plan.restricts if program.rules[i].document),
+                frozenset(i for i in plan.restricts if program.rules[i].document),
+                Effect("sanction", name), Effect("closure", name))
         # a requirement's effect, by whether what it demands holds; a named condition's, by its value
         self.demanded_effects = {(name, i, v): Effect("requirement", name, v, program.rules[i].demands_text)
                                  for name, plan in program.plans.items() for i in plan.restricts
@@ -548,7 +553,7 @@ class _ProofBuilder:
         """The refusal ground the law gives for unsubmitted materials, beside each unmet document requirement."""
         if not plan.sanctions:
             return []
-        docs = [i for i in failing if self.p.rules[i].document]
+        docs = [i for i in failing if i in ps.asks_document]
         if not docs:
             return []
         held = self.held()
@@ -556,12 +561,11 @@ class _ProofBuilder:
         # what each unmet requirement demands, not held; the same for every sanction of the permit
         conditions = tuple([_new(ConditionTrace, (self.shape.unheld[i], k_not(self.demanded(i)), {"holds": held})) for i in docs])
         because = tuple([self._weighed(ps, i) for i in docs])
-        effect = Effect("sanction", plan.permit)
         out = []
         for s in plan.sanctions:
             sh = self.shape.rules[s]
             out.append(_new(RuleProof, (
-                sh.rule, sh.cites, sh.status, effect, standing, standing, conditions, (), because, "", "",
+                sh.rule, sh.cites, sh.status, ps.sanctioned, standing, standing, conditions, (), because, "", "",
                 sh.note, sh.source, sh.gloss, "refusal_ground", None, "", self.provisions)))
         return out
 
@@ -592,8 +596,7 @@ class _ProofBuilder:
                 unmet = [self._weighed(ps, i) for i in plan.grants]
             else:
                 # refused because no ground of grant applies: the grants' unmet conditions are the grounds
-                closing = Effect("closure", permit)
-                grounds = [self._weighed(ps, i, closing) for i in plan.grants]
+                grounds = [self._weighed(ps, i, ps.closing) for i in plan.grants]
             if not plan.grants:
                 detail["note"] = "no provision in force on this date grants this permit"
         else:
@@ -608,9 +611,10 @@ class _ProofBuilder:
                 detail["unresolved_conflicts"] = sorted({f"{self.p.rules[i].rule.id} ⟷ {self.p.rules[j].rule.id}" for i, j in conflicts})
         if ps.values:
             detail.update(self._values(ps))
-        obligations = [self._obligation(i) for i in plan.obligations if self.applies[i] is True]
-        if obligations:
-            detail["obligations"] = obligations
+        if plan.obligations:
+            obligations = [self._obligation(i) for i in plan.obligations if self.applies[i] is True]
+            if obligations:
+                detail["obligations"] = obligations
         missing: tuple[str, ...] = ()
         if outcome is None:
             support = set(self.permit_support(permit))
