@@ -14,8 +14,9 @@ the `Kleene` interface. Each backend supplies an instance of that interface:
 
 The operators on values (`years_between`, date ± days / months, division, points ranges and
 comparisons with a points range, ordered enums) are defined here once as scalar functions; the
-generated code calls them, the reference interpreter calls them, and the numpy and z3 algebras
-have their vectorised / symbolic forms beside each definition (`*_columns`, `*_terms`).
+generated code calls them, the reference interpreter calls them, and the numpy and z3 forms sit
+beside each definition (`*_columns`: numpy arrays, `*_terms`: z3 terms). z3 is imported by the
+z3 forms only (a decision never loads the solver).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
+
+import numpy as np
 
 T = TypeVar("T")
 Tri = bool | None
@@ -243,6 +246,65 @@ def years_between(a: Any, b: Any) -> Any:
     return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
 
 
+def civil_columns(days: Any) -> Any:
+    """Dates as days since 1970-01-01 (int) → the calendar date as one integer YYYYMMDD per cell
+    (H. Hinnant's civil_from_days, in integer arithmetic over numpy arrays)."""
+    z = np.asarray(days, dtype="int64") + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year * 10000 + month * 100 + day
+
+
+def years_between_columns(a_civil: Any, b_civil: Any) -> Any:
+    """`years_between` over columns of YYYYMMDD integers (`civil_columns`): the difference of the
+    years less one when (month, day) of b comes before a's — one floor division, since the month
+    and day part never reaches 10000."""
+    return np.floor_divide(np.subtract(b_civil, a_civil), 10000)
+
+
+def years_cutoff(day: dt.date, years: int) -> int:
+    """The latest date d (an ordinal) with years_between(d, day) >= years: `day` less that many
+    calendar years (`add_months_clamped`: 29 February becomes the 28th). Out of range: the ends."""
+    year = day.year - years
+    if year < 1:
+        return dt.date.min.toordinal() - 1
+    if year > 9999:
+        return dt.date.max.toordinal() + 1
+    return add_months_clamped(day, -12 * years).toordinal()
+
+
+def years_between_compare_terms(x: Any, day: dt.date, op: str, k: Any) -> Any:
+    """`years_between(x, day) OP k` as linear constraints on x (a z3 ordinal) with `day` fixed."""
+    import z3
+
+    def at_least(n: int) -> Any:
+        return x <= years_cutoff(day, n)
+
+    if not isinstance(k, int):  # a Fraction
+        if op in (">=", ">", "<", "<="):
+            n = math.ceil(k) if op in (">=", "<") else math.floor(k) + 1
+            return at_least(n) if op in (">=", ">") else z3.Not(at_least(n))
+        if k.denominator != 1:
+            return z3.BoolVal(op == "!=")
+        k = int(k)
+    if op == ">=":
+        return at_least(k)
+    if op == ">":
+        return at_least(k + 1)
+    if op == "<":
+        return z3.Not(at_least(k))
+    if op == "<=":
+        return z3.Not(at_least(k + 1))
+    eq = z3.And(at_least(k), z3.Not(at_least(k + 1)))
+    return eq if op == "==" else z3.Not(eq)
+
+
 def add_months_clamped(d: dt.date, months: int) -> dt.date:
     """d plus a number of calendar months, the day clamped to the end of a shorter month
     (31 January + 1 month = 28/29 February) — the rule `date ± N months` / `± N years` follows."""
@@ -262,9 +324,63 @@ def date_add(d: Any, n: float, unit: str, sign: int) -> Any:
     return add_months_clamped(d, k if unit == "months" else 12 * k)
 
 
+EPOCH = dt.date(1970, 1, 1)
+
+
+def date_add_columns(days: Any, n: float, unit: str, sign: int) -> Any:
+    """`date_add` over a column of days since 1970-01-01: days exactly; months and years by
+    `add_months_clamped`, once per distinct date of the column."""
+    k = int(n) * sign
+    if unit == "days":
+        return days + k
+    months = k if unit == "months" else 12 * k
+    data = np.asarray(days, dtype="int64")
+    distinct, where = np.unique(data, return_inverse=True)
+    shifted = np.array([(add_months_clamped(EPOCH + dt.timedelta(days=int(x)), months) - EPOCH).days for x in distinct],
+                       dtype="int64")
+    return shifted[where].reshape(np.shape(data))
+
+
+def date_add_terms(ordinal: Any, n: float, unit: str, sign: int) -> Any:
+    """`date_add` over a z3 ordinal: days exactly; months and years only on a fixed date (a
+    calendar month is no linear function of an unknown date) — None where it cannot be expressed."""
+    import z3
+
+    k = int(n) * sign
+    if unit == "days":
+        return ordinal + k
+    if isinstance(ordinal, z3.IntNumRef):
+        return z3.IntVal(date_add(dt.date.fromordinal(ordinal.as_long()), n, unit, sign).toordinal())
+    return None
+
+
 def divide(a: Any, b: Any) -> Any:
     """a / b; division by zero is unknown (the law gives no value)."""
     return a / b if b else None
+
+
+def divide_columns(a: Any, b: Any, known: Any, none: Any) -> tuple[Any, Any]:
+    """`divide` over columns: (data, known) — a row dividing by zero is unknown (unless none)."""
+    zero = b == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        data = np.where(zero, 0.0, a / np.where(zero, 1.0, b))
+    return data, known & (none | ~zero)
+
+
+def divide_unknown_terms(unknown: Any, none: Any, b: Any) -> Any:
+    """`divide` over z3 terms: when the quotient is unknown (an operand is, or b is zero)."""
+    import z3
+
+    return z3.Or(unknown, z3.And(z3.Not(unknown), z3.Not(none), b == 0))
+
+
+def divide_compare_terms(op: str, a: Any, b: Any, k: Any) -> Any:
+    """`a / b OP k` over z3 terms, without division (b > 0, b < 0; by zero the comparison is
+    not true: the quotient is unknown)."""
+    import z3
+
+    flip = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+    return z3.If(b > 0, COMPARE[op](a, k * b), z3.If(b < 0, COMPARE[flip[op]](a, k * b), False))
 
 
 ARITH: dict[str, Callable[[Any, Any], Any]] = {
@@ -317,6 +433,10 @@ class Numbers(Protocol[B, N]):
 
     def select(self, c: B, a: N, b: N) -> N: ...
 
+    def raise_where(self, c: B, acc: N, v: N) -> N:
+        """`select(c, maximum(acc, v), acc)` (an algebra may do it in place: `acc` is its own)."""
+        ...
+
     def maximum(self, a: N, b: N) -> N: ...
 
     def minimum(self, a: N, b: N) -> N: ...
@@ -334,8 +454,8 @@ def points_range_over(alg: Numbers[B, N], factors: Sequence[tuple[float, Sequenc
         lo, hi = alg.num(0), alg.num(0)
         for holds, value in bands:
             known, v = alg.number(value)
-            lo = alg.select(alg.both(alg.surely(holds), known), alg.maximum(lo, v), lo)
-            hi = alg.select(alg.maybe(holds), alg.maximum(hi, alg.select(known, v, alg.num(cap))), hi)
+            lo = alg.raise_where(alg.both(alg.surely(holds), known), lo, v)
+            hi = alg.raise_where(alg.maybe(holds), hi, alg.select(known, v, alg.num(cap)))
         lo, hi = alg.minimum(lo, alg.num(cap)), alg.minimum(hi, alg.num(cap))
         per_factor.append((lo, hi))
         lo_total, hi_total = alg.add(lo_total, lo), alg.add(hi_total, hi)
@@ -364,11 +484,117 @@ class PyNumbers:
     def select(self, c: bool, a: Any, b: Any) -> Any:
         return a if c else b
 
+    def raise_where(self, c: bool, acc: Any, v: Any) -> Any:
+        return max(acc, v) if c else acc
+
     def maximum(self, a: Any, b: Any) -> Any:
         return max(a, b)
 
     def minimum(self, a: Any, b: Any) -> Any:
         return min(a, b)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+class ColumnNumbers:
+    """`points_range_over` numpy columns: float64 arrays (or scalars) and boolean masks; a band's
+    condition is a pair of masks (`v` true where true, `k` known) and its value a column with
+    `data`, `known`, `none` and `kind` (engine/batch.py `Val`)."""
+
+    def surely(self, holds: Any) -> Any:
+        return holds.v
+
+    def maybe(self, holds: Any) -> Any:
+        return ~holds.k | holds.v
+
+    def number(self, value: Any) -> tuple[Any, Any]:
+        if value.kind not in ("num", "bool"):
+            return np.bool_(False), np.float64(0.0)
+        known = value.known if value.none is np.False_ else value.known & ~value.none
+        return known, np.asarray(value.data, dtype="float64")
+
+    def num(self, c: float) -> Any:
+        return np.float64(c)
+
+    def both(self, a: Any, b: Any) -> Any:
+        if b is np.True_:
+            return a
+        return np.logical_and(a, b)
+
+    def select(self, c: Any, a: Any, b: Any) -> Any:
+        if c is np.True_:
+            return a
+        return np.where(c, a, b)
+
+    def raise_where(self, c: Any, acc: Any, v: Any) -> Any:
+        if np.ndim(c) == 0:
+            return np.maximum(acc, v) if c else acc
+        shape = np.broadcast_shapes(np.shape(c), np.shape(acc), np.shape(v))
+        own = (isinstance(acc, np.ndarray) and acc.shape == shape and acc.dtype == np.float64
+               and acc.flags.owndata and acc.flags.writeable)  # a running maximum this range made
+        out = acc if own else np.array(np.broadcast_to(acc, shape), dtype="float64")
+        np.maximum(out, v, out=out, where=c)
+        return out
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return np.maximum(a, b)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return np.minimum(a, b)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+class TermNumbers:
+    """`points_range_over` z3 terms: a band's condition is a pair (definitely true, definitely
+    false) and its value a lowered value with `u` (unknown), `n` (none) and `v` (its term)."""
+
+    def surely(self, holds: Any) -> Any:
+        return holds[0]
+
+    def maybe(self, holds: Any) -> Any:
+        import z3
+
+        return z3.Not(holds[1])
+
+    def number(self, value: Any) -> tuple[Any, Any]:
+        import z3
+
+        if value.v is None or not isinstance(value.v, z3.ArithRef):
+            return z3.BoolVal(False), z3.IntVal(0)
+        return z3.And(z3.Not(value.u), z3.Not(value.n)), value.v
+
+    def num(self, c: float) -> Any:
+        from fractions import Fraction
+
+        import z3
+
+        return z3.IntVal(int(c)) if float(c).is_integer() else z3.RealVal(Fraction(c).limit_denominator(10**9))
+
+    def both(self, a: Any, b: Any) -> Any:
+        import z3
+
+        return z3.And(a, b)
+
+    def select(self, c: Any, a: Any, b: Any) -> Any:
+        import z3
+
+        return z3.If(c, a, b)
+
+    def raise_where(self, c: Any, acc: Any, v: Any) -> Any:
+        return self.select(c, self.maximum(acc, v), acc)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        import z3
+
+        return z3.If(b > a, b, a)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        import z3
+
+        return z3.If(a > b, b, a)
 
     def add(self, a: Any, b: Any) -> Any:
         return a + b
@@ -430,6 +656,34 @@ def points_compare(a: Any, op: str, b: Any) -> Tri:
         return op == "!="
     outcomes = {f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)}
     return outcomes.pop() if len(outcomes) == 1 else None
+
+
+def points_compare_columns(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) -> tuple[Any, Any]:
+    """`points_compare` over columns (both sides known): (true, known) masks."""
+    f = COMPARE[op]
+    c1, c2, c3, c4 = f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)
+    agree = (c1 == c2) & (c2 == c3) & (c3 == c4)
+    if op in ("==", "!="):
+        exact = (lo_a == hi_a) & (lo_b == hi_b)
+        apart = np.maximum(lo_a, lo_b) > np.minimum(hi_a, hi_b)
+        known = np.where(exact, agree, apart)
+        return known & np.where(exact, c1, np.bool_(op == "!=")), known
+    return agree & c1, agree
+
+
+def points_compare_terms(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) -> tuple[Any, Any]:
+    """`points_compare` over z3 terms (both sides known): (definitely true, definitely false)."""
+    import z3
+
+    f = COMPARE[op]
+    outs = [f(x, y) for x, y in ((lo_a, hi_b), (hi_a, lo_b), (lo_a, lo_b), (hi_a, hi_b))]
+    t, u = z3.And(outs), z3.And([z3.Not(o) for o in outs])
+    if op in ("==", "!="):
+        exact = z3.And(lo_a == hi_a, lo_b == hi_b)
+        apart = z3.Not(z3.If(lo_a >= lo_b, lo_a, lo_b) <= z3.If(hi_a <= hi_b, hi_a, hi_b))
+        t = z3.If(exact, t, z3.BoolVal(False) if op == "==" else apart)
+        u = z3.If(exact, u, apart if op == "==" else z3.BoolVal(False))
+    return t, u
 
 
 def point_value(p: Any) -> Any:

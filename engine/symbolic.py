@@ -31,10 +31,10 @@ import z3
 from . import model as m
 from . import semantics as sem
 from .check import Law, contract_schema, typing_of
-from .codec import read_application
+from .codec import DECISION_DATE, as_date, fact_default_terms, read_application
 from .graph import conjuncts
 from .plan import Plan
-from .semantics import NONE, add_months_clamped, date_add
+from .semantics import NONE
 
 if TYPE_CHECKING:
     from .evaluate import Program
@@ -58,40 +58,7 @@ def t_not(p: Tri) -> Tri:
     return p[1], p[0]
 
 
-class Z3Numbers:
-    """Points arithmetic over z3 terms (`semantics.Numbers`)."""
-
-    def surely(self, holds: Tri) -> Any:
-        return holds[0]
-
-    def maybe(self, holds: Tri) -> Any:
-        return z3.Not(holds[1])
-
-    def number(self, value: SymVal) -> tuple[Any, Any]:
-        if value.v is None or not _is_arith(value.v):
-            return FALSE, z3.IntVal(0)
-        return z3.And(z3.Not(value.u), z3.Not(value.n)), value.v
-
-    def num(self, c: float) -> Any:
-        return _num(c)
-
-    def both(self, a: Any, b: Any) -> Any:
-        return z3.And(a, b)
-
-    def select(self, c: Any, a: Any, b: Any) -> Any:
-        return z3.If(c, a, b)
-
-    def maximum(self, a: Any, b: Any) -> Any:
-        return z3.If(b > a, b, a)
-
-    def minimum(self, a: Any, b: Any) -> Any:
-        return z3.If(a > b, b, a)
-
-    def add(self, a: Any, b: Any) -> Any:
-        return a + b
-
-
-SYMBOLIC_NUMBERS = Z3Numbers()
+SYMBOLIC_NUMBERS = sem.TermNumbers()
 TERMS = sem.KleeneOf(lambda value: (z3.BoolVal(value is True), z3.BoolVal(value is False)), t_and, t_or, t_not)
 
 
@@ -194,8 +161,27 @@ class Symbolic:
     @cached_property
     def on_decision_date(self) -> set[str]:
         """decision_date and the dates that default to it."""
-        return {"decision_date"} | {f.path for f in self.law.facts.values()
-                                    if isinstance(f.default, m.Path) and f.default.dotted == "decision_date"}
+        return {DECISION_DATE} | {f.path for f in self.law.facts.values()
+                                  if isinstance(f.default, m.Path) and f.default.dotted == DECISION_DATE}
+
+    @cached_property
+    def analysis_dates(self) -> dict[str, int]:
+        """The one analysis choice about dates, made here: the law is analysed on `as_of`, so
+        `decision_date` is fixed to it (every other backend reads it from the application, as the
+        codec says: `codec.decision_day`), and so is every fact that defaults to it
+        (`application_date`): the applications searched are filed on the day they are decided,
+        which keeps every age a linear bound on a birth date. Fact → the ordinal it is fixed to."""
+        return {path: self.as_of.toordinal() for path in sorted(self.on_decision_date)}
+
+    def analyses(self, application: dict[str, Any]) -> bool:
+        """Whether an application is one this analysis searches — its dates (read by the codec, the
+        defaults applied) are the analysis dates; `pin` has a model only then."""
+        states = read_application(self.law, application)
+        for path, ordinal in self.analysis_dates.items():
+            day = states.get(path) if path in self.law.facts else as_date(application.get(path))
+            if not isinstance(day, dt.date) or day.toordinal() != ordinal:
+                return False
+        return True
 
     def _declare_facts(self) -> None:
         objects: dict[str, FactVar] = {}
@@ -211,10 +197,8 @@ class Symbolic:
             value: Any = None
             universe: tuple[str, ...] = ()
             members: dict[str, z3.BoolRef] = {}
-            if path in self.on_decision_date:
-                # the decision date, and a date that defaults to it (application_date): the analysis
-                # searches applications decided on the day they are filed, so that ages stay exact
-                value = z3.IntVal(self.as_of.toordinal())
+            if path in self.analysis_dates:  # fixed by the analysis (`analysis_dates`)
+                value = z3.IntVal(self.analysis_dates[path])
                 self.domain.append(known)
             elif kind == "bool":
                 value = z3.Bool(f"v|{path}")
@@ -252,8 +236,7 @@ class Symbolic:
                 self.domain.append(z3.Not(z3.And(null_self, known)))
             if required and not ancestors:
                 self.domain.append(known)
-            if fact.default is not None:  # absent takes the default: never unknown unless nulled above
-                self.domain.append(z3.Or(known, none))
+            self.domain += fact_default_terms(fact, known, none)  # absent takes the default
 
     # ---------------------------------------------------------------- values
     def fresh(self, prefix: str = "opaque") -> z3.BoolRef:
@@ -309,17 +292,14 @@ class Symbolic:
             u = z3.Or(a.u, b.u)
             n = z3.And(z3.Not(u), z3.Or(a.n, b.n))
             if a.kind == "date" and b.kind == "duration":
-                if b.extra == "days":
-                    return SymVal(u, n, a.v + int(b.v) * (1 if e.op == "+" else -1), "date")
-                if isinstance(a.v, z3.IntNumRef):
-                    d = date_add(dt.date.fromordinal(a.v.as_long()), b.v, b.extra, 1 if e.op == "+" else -1)
-                    return SymVal(u, n, z3.IntVal(d.toordinal()), "date")
+                shifted = sem.date_add_terms(a.v, b.v, b.extra, 1 if e.op == "+" else -1)
+                if shifted is not None:
+                    return SymVal(u, n, shifted, "date")
                 return SymVal(u, n, z3.Int(f"approx|{id(e)}|{self.fresh()}"), "date")
             if a.v is None or b.v is None or not _is_arith(a.v) or not _is_arith(b.v):
                 return SymVal(z3.Or(u, self.fresh()), n, z3.Real(f"approx|{self._fresh}"), "num")
             if e.op == "/":
-                zero = b.v == 0
-                return SymVal(z3.Or(u, z3.And(z3.Not(u), z3.Not(n), zero)), n, _real(a.v) / _real(b.v), "div", extra=(a.v, b.v))
+                return SymVal(sem.divide_unknown_terms(u, n, b.v), n, _real(a.v) / _real(b.v), "div", extra=(a.v, b.v))
             out = {"+": a.v + b.v, "-": a.v - b.v, "*": a.v * b.v}[e.op]
             return SymVal(u, n, out, "int" if a.kind == b.kind == "int" else "num")
         if isinstance(e, m.Call):
@@ -429,7 +409,7 @@ class Symbolic:
                 return self._opaque()
             x, day = a.extra
             k = b.v.as_long() if isinstance(b.v, z3.IntNumRef) else b.v.as_fraction()
-            yc = _years_compare(x, day, op, k)
+            yc = sem.years_between_compare_terms(x, day, op, k)
             return z3.And(z3.Not(a.u), z3.Not(a.n), yc), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(yc)))
         if "obj" in (a.kind, b.kind) or "none" in (a.kind, b.kind):
             side = a if a.kind == "obj" else b
@@ -447,7 +427,7 @@ class Symbolic:
         if a.kind == "div" and b.kind in ("num", "int") and _is_value(b.v):
             num, den = a.extra
             k = b.v
-            holds = z3.If(den > 0, _apply(op, num, k * den), z3.If(den < 0, _apply(_FLIP[op], num, k * den), FALSE))
+            holds = sem.divide_compare_terms(op, num, den, k)
         else:
             try:
                 holds = _apply(op, a.v, b.v)
@@ -464,17 +444,7 @@ class Symbolic:
             return self._opaque()
         (lo_a, hi_a), (lo_b, hi_b) = rng(a), rng(b)
         u = z3.Or(a.u if a.kind != "points" else FALSE, b.u if b.kind != "points" else FALSE)
-        outs = [_apply(op, x, y) for x, y in ((lo_a, hi_b), (hi_a, lo_b), (lo_a, lo_b), (hi_a, hi_b))]
-        t, f = z3.And(outs), z3.And([z3.Not(o) for o in outs])
-        if op in ("==", "!="):
-            exact = z3.And(lo_a == hi_a, lo_b == hi_b)
-            overlap = z3.If(lo_a >= lo_b, lo_a, lo_b) <= z3.If(hi_a <= hi_b, hi_a, hi_b)
-            # semantics.points_compare for a range that is not one number: unknown when the ranges
-            # meet; when they are apart `==` is false and `!=` is true
-            inexact_t = FALSE if op == "==" else z3.Not(overlap)
-            inexact_f = z3.Not(overlap) if op == "==" else FALSE
-            t = z3.If(exact, t, inexact_t)
-            f = z3.If(exact, f, inexact_f)
+        t, f = sem.points_compare_terms(lo_a, hi_a, op, lo_b, hi_b)
         return z3.And(z3.Not(u), t), z3.And(z3.Not(u), f)
 
     def call(self, e: m.Call) -> Tri:
@@ -582,7 +552,7 @@ class Symbolic:
             return False
 
         for path, fv in sorted(self.facts.items(), key=lambda kv: kv[0].count(".")):
-            if path in self.on_decision_date:
+            if path in self.analysis_dates:
                 continue
             if fv.null_self is not None and is_true(fv.null_self):
                 if not nulled(path):
@@ -620,9 +590,9 @@ class Symbolic:
         """Constraints fixing every fact to its state in an application, as the codec reads it
         (engine/codec.py, documented defaults applied) — the inverse of `application`."""
         states = read_application(self.law, app)
-        out: list[z3.BoolRef] = []
+        out: list[z3.BoolRef] = [] if self.analyses(app) else [FALSE]  # outside the analysis dates
         for path, fv in self.facts.items():
-            if path in self.on_decision_date:
+            if path in self.analysis_dates:
                 continue
             v = states.get(path)
             if fv.null_self is not None:  # this object itself is null (not an object above it)
@@ -657,8 +627,7 @@ _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
 
 
 def _apply(op: str, a: Any, b: Any) -> Any:
-    return {"<": lambda: a < b, ">": lambda: a > b, "<=": lambda: a <= b, ">=": lambda: a >= b,
-            "==": lambda: a == b, "!=": lambda: a != b}[op]()
+    return sem.COMPARE[op](a, b)
 
 
 def _num(v: float) -> Any:
@@ -703,41 +672,6 @@ def _other_text(node: dict[str, Any], used: set[str]) -> str:
     while f"other_{n}" in used:
         n += 1
     return f"other_{n}"
-
-
-def _cutoff(day: dt.date, years: int) -> int:
-    """The latest date d (as an ordinal) with years_between(d, day) >= years: `day` less that many
-    calendar years (semantics.add_months_clamped: 29 February becomes the 28th)."""
-    year = day.year - years
-    if year < 1:
-        return DATE_MIN - 1
-    if year > 9999:
-        return DATE_MAX + 1
-    return add_months_clamped(day, -12 * years).toordinal()
-
-
-def _years_compare(x: Any, day: dt.date, op: str, k: Any) -> Any:
-    """years_between(x, day) OP k, as linear constraints on x (an ordinal)."""
-    def at_least(n: int) -> Any:
-        return x <= _cutoff(day, n)
-
-    if isinstance(k, Fraction):
-        if op in (">=", ">", "<", "<="):
-            n = math.ceil(k) if op in (">=", "<") else math.floor(k) + 1
-            return at_least(n) if op in (">=", ">") else z3.Not(at_least(n))
-        if k.denominator != 1:
-            return z3.BoolVal(op == "!=")
-        k = int(k)
-    if op == ">=":
-        return at_least(k)
-    if op == ">":
-        return at_least(k + 1)
-    if op == "<":
-        return z3.Not(at_least(k))
-    if op == "<=":
-        return z3.Not(at_least(k + 1))
-    eq = z3.And(at_least(k), z3.Not(at_least(k + 1)))
-    return eq if op == "==" else z3.Not(eq)
 
 
 def _children(e: m.Expr) -> tuple[m.Expr, ...]:
