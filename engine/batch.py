@@ -57,26 +57,31 @@ UNKNOWN_TRI = Tri(FALSE, FALSE)
 UNKNOWN_VAL = Val("num", 0.0, FALSE)
 
 
+# `v` implies `k`, so "known false" (`k & ~v`) is `k ^ v`, and where every part is true none is false.
+
+
 def t_and(parts: Iterable[Tri]) -> Tri:
     t: Any = TRUE
     f: Any = FALSE
     for p in parts:
-        t = t & p.v
-        f = f | (p.k & ~p.v)
-    return Tri(t & ~f, t | f)
+        t = p.v if t is TRUE else t & p.v
+        false = p.k ^ p.v
+        f = false if f is FALSE else f | false
+    return Tri(t, t | f)
 
 
 def t_or(parts: Iterable[Tri]) -> Tri:
     t: Any = FALSE
     f: Any = TRUE
     for p in parts:
-        t = t | p.v
-        f = f & (p.k & ~p.v)
+        t = p.v if t is FALSE else t | p.v
+        false = p.k ^ p.v
+        f = false if f is TRUE else f & false
     return Tri(t, t | f)
 
 
 def t_not(p: Tri) -> Tri:
-    return Tri(p.k & ~p.v, p.k)
+    return Tri(p.k ^ p.v, p.k)
 
 
 COLUMNS = sem.ColumnNumbers()
@@ -336,8 +341,11 @@ class BatchProgram:
             assert enum is not None
             left = _enum_rank(left, e.left, enum)
             right = _enum_rank(right, e.right, enum)
-        known = left.known & right.known
-        ok = ~(left.none | right.none)
+        known = left.known if right.known is TRUE else right.known if left.known is TRUE else left.known & right.known
+        if left.none is not FALSE or right.none is not FALSE:
+            known_ok = known & ~(left.none | right.none)
+        else:
+            known_ok = known
         a, b = left.data, right.data
         if left.kind == "str" or right.kind == "str":
             if left.kind != right.kind:
@@ -345,7 +353,7 @@ class BatchProgram:
             a, b = _str_ranks(left, right)
         elif left.kind == "bool" or right.kind == "bool":
             a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
-        return Tri(known & ok & sem.COMPARE[e.op](a, b), known)
+        return Tri(known_ok & sem.COMPARE[e.op](a, b), known)
 
     # ---- points
     def points(self, table: m.PointsTable, env: _Env) -> Val:

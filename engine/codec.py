@@ -382,8 +382,9 @@ class FactBatch:
             val = _bools(marker)
             nulled |= valid & ~val & ~absent
             absent |= ~valid & ~nulled
-        self._anc[("anc", parent)] = (absent, nulled)
-        return absent, nulled
+        # no row under an absent or null object: the masks are the constant false (no work later)
+        self._anc[("anc", parent)] = (absent if absent.any() else FALSE, nulled if nulled.any() else FALSE)
+        return self._anc[("anc", parent)]
 
     def fact(self, decl: m.FactDecl) -> Val:
         key = (decl.path, decl.type.kind)
@@ -404,8 +405,10 @@ class FactBatch:
             return Val("obj", TRUE, ((valid & val) & ~absent) | none, none)
         if col is None:
             return Val(_KIND.get(kind, "num"), np.zeros(n), nulled, nulled)
-        valid = _valid(col) & ~absent & ~nulled
-        known = valid | nulled
+        valid = _valid(col)
+        if absent is not FALSE or nulled is not FALSE:
+            valid = valid & ~(absent | nulled)
+        known = valid | nulled if nulled is not FALSE else valid
         if kind == "set":
             members: dict[str, Any] = {}
             whole = col.combine_chunks()
@@ -441,13 +444,17 @@ class FactBatch:
             return Val("bool", _bools(col) & valid, known, nulled)
         if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
             return Val("num", np.zeros(n), nulled, nulled)
-        return Val("num", col.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False), known, nulled)
+        # a null cell reads as NaN: where a fact is not known its data is never read as a value
+        data = col.to_numpy(zero_copy_only=False)
+        return Val("num", data if data.dtype == np.float64 else data.astype("float64"), known, nulled)
 
 
 _KIND = {"bool": "bool", "date": "date", "enum": "str", "text": "str", "object": "obj", "set": "set"}
 
 
 def _valid(col: pa.ChunkedArray) -> Any:
+    if col.null_count == 0:
+        return np.ones(len(col), dtype=bool)
     return np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
 
 

@@ -249,7 +249,10 @@ def years_between(a: Any, b: Any) -> Any:
 def civil_columns(days: Any) -> Any:
     """Dates as days since 1970-01-01 (int) → the calendar date as one integer YYYYMMDD per cell
     (H. Hinnant's civil_from_days, in integer arithmetic over numpy arrays)."""
-    z = np.asarray(days, dtype="int64") + 719468
+    data = np.asarray(days, dtype="int64")
+    if data.size > 1 and data.min() == data.max():  # one date (a population decided on one day)
+        return np.full(data.shape, civil_columns(data.flat[0]), dtype="int64")
+    z = data + 719468
     era = np.floor_divide(z, 146097)
     doe = z - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
@@ -434,7 +437,8 @@ class Numbers(Protocol[B, N]):
     def select(self, c: B, a: N, b: N) -> N: ...
 
     def raise_where(self, c: B, acc: N, v: N) -> N:
-        """`select(c, maximum(acc, v), acc)` (an algebra may do it in place: `acc` is its own)."""
+        """`select(c, maximum(acc, v), acc)`, where `acc` is a running maximum from 0 (never
+        negative) that the caller owns: an algebra may update it in place."""
         ...
 
     def maximum(self, a: N, b: N) -> N: ...
@@ -523,19 +527,21 @@ class ColumnNumbers:
         return np.logical_and(a, b)
 
     def select(self, c: Any, a: Any, b: Any) -> Any:
-        if c is np.True_:
-            return a
-        return np.where(c, a, b)
+        if np.ndim(c) == 0:
+            return a if c else b
+        out = np.array(np.broadcast_to(b, np.broadcast_shapes(np.shape(c), np.shape(a), np.shape(b))), dtype="float64")
+        np.copyto(out, a, where=c)  # (np.where over a boolean mask is several times slower)
+        return out
 
     def raise_where(self, c: Any, acc: Any, v: Any) -> Any:
         if np.ndim(c) == 0:
             return np.maximum(acc, v) if c else acc
-        shape = np.broadcast_shapes(np.shape(c), np.shape(acc), np.shape(v))
-        own = (isinstance(acc, np.ndarray) and acc.shape == shape and acc.dtype == np.float64
-               and acc.flags.owndata and acc.flags.writeable)  # a running maximum this range made
-        out = acc if own else np.array(np.broadcast_to(acc, shape), dtype="float64")
-        np.maximum(out, v, out=out, where=c)
-        return out
+        # branch-free: `acc` never falls below 0 (`Numbers.raise_where`), so where c is false the
+        # candidate c * v = 0 leaves it; fmax passes over a NaN where a value is unknown
+        candidate = np.multiply(c, v)
+        if isinstance(acc, np.ndarray) and acc.shape == candidate.shape and acc.flags.owndata and acc.flags.writeable:
+            return np.fmax(acc, candidate, out=acc)  # a running maximum this range made
+        return np.fmax(acc, candidate)
 
     def maximum(self, a: Any, b: Any) -> Any:
         return np.maximum(a, b)
