@@ -1,5 +1,7 @@
 """One definition of the law's semantics, run over three value algebras (and emitted as code).
 
+(One concern, over 400 lines: every operator's definition sits with its code template, numpy and z3 forms.)
+
 Truth is three-valued (Kleene): true, false, unknown. The structural semantics of the language —
 when a rule applies (its conditions and exceptions), what a requirement demands, when a rule
 stands (no rule that prevails over it applies), a permit's outcome (a grant stands and no
@@ -7,15 +9,16 @@ restriction does) and a named condition (one of its rules applies) — is writte
 the `Kleene` interface. Each backend supplies an instance of that interface:
 
 - `PY`: Python scalars, `True` / `False` / `None` — the reference (engine/reference.py, proofs);
-- `MaskKleene` (engine/batch.py): pairs of numpy masks (value, known) — populations;
-- `Z3Kleene` (engine/symbolic.py): pairs of z3 formulas (definitely true, definitely false);
+- `MASKS` (engine/batch.py): pairs of numpy masks (value, known) — populations;
+- `TERMS` (engine/symbolic.py): pairs of z3 formulas (definitely true, definitely false);
 - `CodeKleene`: Python statements — the code generator emits each definition as straight-line
   code over local variables (the template of each construct is the definition run over strings).
 
 The operators on values (`years_between`, date ± days / months, division, points ranges and
 comparisons with a points range, ordered enums) are defined here once as scalar functions; the
-generated code calls them, the reference interpreter calls them, and the numpy and z3 forms sit
-beside each definition (`*_columns`: numpy arrays, `*_terms`: z3 terms). z3 is imported by the
+reference interpreter and the generated code call them; beside each definition sit its code template (`*_code`: what the
+code generator emits, engine/compile.py), its numpy form (`*_columns`) and its z3 form (`*_terms`).
+`OPERATORS` lists, per resolved operator, its four forms. z3 is imported by the
 z3 forms only (a decision never loads the solver).
 """
 
@@ -79,6 +82,12 @@ def condition_met(k: Kleene[T], rules: Sequence[T]) -> T:
 def ineligible(k: Kleene[T], outcome: T) -> T:
     """`ineligible(P)`: the permit's outcome is ineligible (unknown while it is undetermined)."""
     return k.not_(outcome)
+
+
+def ineligible_code(outcome: tuple[str, str]) -> str:
+    """`ineligible` in generated code over a permit's outcome (first read, read again)."""
+    first, again = outcome
+    return f"(None if {first} is None else not {again})"
 
 
 def not_at_hand(k: Kleene[T]) -> T:
@@ -246,6 +255,11 @@ def years_between(a: Any, b: Any) -> Any:
     return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
 
 
+def years_between_code(a: str, b: str) -> str:
+    """`years_between` in generated code (over operands' code)."""
+    return f"years_between({a}, {b})"
+
+
 def civil_columns(days: Any) -> Any:
     """Dates as days since 1970-01-01 (int) → the calendar date as one integer YYYYMMDD per cell
     (H. Hinnant's civil_from_days, in integer arithmetic over numpy arrays)."""
@@ -327,6 +341,11 @@ def date_add(d: Any, n: float, unit: str, sign: int) -> Any:
     return add_months_clamped(d, k if unit == "months" else 12 * k)
 
 
+def date_add_code(d: str, n: float, unit: str, sign: int) -> str:
+    """`date_add` in generated code."""
+    return f"date_add({d}, {n!r}, {unit!r}, {sign})"
+
+
 EPOCH = dt.date(1970, 1, 1)
 
 
@@ -399,6 +418,11 @@ def arith(op: str, a: Any, b: Any) -> Any:
     return ARITH[op](a, b)
 
 
+def arith_code(op: str, a: str, b: str) -> str:
+    """`arith` in generated code."""
+    return f"arith({op!r}, {a}, {b})"
+
+
 def num_fn(name: str, *args: Any) -> Any:
     """floor, min, max over numbers (lifted to fact states)."""
     if any(a is None for a in args):
@@ -410,10 +434,86 @@ def num_fn(name: str, *args: Any) -> Any:
     return min(args) if name == "min" else max(args)
 
 
+def num_fn_code(name: str, args: Sequence[str]) -> str:
+    """`num_fn` in generated code."""
+    return f"num_fn({name!r}, {', '.join(args)})"
+
+
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     ">=": lambda x, y: x >= y, ">": lambda x, y: x > y, "<=": lambda x, y: x <= y,
     "<": lambda x, y: x < y, "==": lambda x, y: x == y, "!=": lambda x, y: x != y,
 }
+"""The comparisons on values; the numpy and z3 forms are these same functions over arrays and terms."""
+
+
+def compare(op: str, a: Any, b: Any) -> Tri:
+    """`compare_number`, `compare_date`, `compare_text`, `compare_enum`, `compare_bool` (and
+    `compare_enum_rank` over ranks): unknown if a side is, false if a side is none."""
+    if a is None or b is None:
+        return None
+    if a is NONE or b is NONE:
+        return False
+    return COMPARE[op](a, b)
+
+
+def compare_code(op: str, a: tuple[str, str], b: tuple[str, str] | str) -> str:
+    """`compare` in generated code. A side is (its first read, how to read it again); `b` a bare
+    string is a literal that is neither unknown nor none."""
+    first_a, again_a = a
+    if isinstance(b, str):
+        return f"(None if {first_a} is None else ({again_a} is not NONE and {again_a} {op} {b}))"
+    first_b, again_b = b
+    return (f"(None if {first_a} is None or {first_b} is None "
+            f"else (False if {again_a} is NONE or {again_b} is NONE else {again_a} {op} {again_b}))")
+
+
+def is_none(v: Any, none: bool) -> Tri:
+    """`is_none` (`X == none`) and `is_not_none` (`X != none`, none=False): an object is an
+    explicit null — unknown while the object is."""
+    return None if v is None else (v is NONE) == none
+
+
+def is_none_code(v: tuple[str, str], none: bool) -> str:
+    """`is_none` in generated code."""
+    first, again = v
+    return f"(None if {first} is None else ({again} is {'' if none else 'not '}NONE))"
+
+
+def member(v: Any, values: frozenset[Any] | set[Any]) -> Tri:
+    """`X in {…}`: unknown while X is; false when X is none."""
+    return None if v is None else (v is not NONE and v in values)
+
+
+def member_code(v: tuple[str, str], values: str) -> str:
+    """`member` in generated code (`values` names a frozenset constant)."""
+    first, again = v
+    return f"(None if {first} is None else ({again} is not NONE and {again} in {values}))"
+
+
+def truthy(v: Any, is_object: bool) -> Tri:
+    """A fact used as a condition: an object is present and not null; a value is true."""
+    if v is None:
+        return None
+    return v is not NONE if is_object else (v is not NONE and bool(v))
+
+
+def truthy_code(v: tuple[str, str], is_object: bool) -> str:
+    """`truthy` in generated code."""
+    first, again = v
+    if is_object:
+        return f"(None if {first} is None else {again} is not NONE)"
+    return f"(None if {first} is None else ({again} is not NONE and {again}))"
+
+
+def holds(held: Any, document: str) -> Tri:
+    """`holds(D)`: the application's documents include D (unknown while they are unknown)."""
+    return None if held is None else (held is not NONE and document in held)
+
+
+def holds_code(held: tuple[str, str], document: str) -> str:
+    """`holds` in generated code."""
+    first, again = held
+    return f"(None if {first} is None else ({again} is not NONE and {document!r} in {again}))"
 
 
 B = TypeVar("B")
@@ -664,6 +764,11 @@ def points_compare(a: Any, op: str, b: Any) -> Tri:
     return outcomes.pop() if len(outcomes) == 1 else None
 
 
+def points_compare_code(a: str, op: str, b: str) -> str:
+    """`points_compare` in generated code."""
+    return f"points_compare({a}, {op!r}, {b})"
+
+
 def points_compare_columns(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) -> tuple[Any, Any]:
     """`points_compare` over columns (both sides known): (true, known) masks."""
     f = COMPARE[op]
@@ -697,6 +802,11 @@ def point_value(p: Any) -> Any:
     return p[0] if isinstance(p, tuple) and p[0] == p[1] else (None if isinstance(p, tuple) else p)
 
 
+def point_value_code(p: str) -> str:
+    """`point_value` in generated code."""
+    return f"point_value({p})"
+
+
 def enum_ranks(members: Sequence[str]) -> dict[Any, Any]:
     """An ordered enum's members by rank (declaration order). An ordered comparison reads
     `ranks.get(value)`: unknown stays unknown, none stays none (so the comparison is false, as every
@@ -704,24 +814,41 @@ def enum_ranks(members: Sequence[str]) -> dict[Any, Any]:
     return {**{v: i for i, v in enumerate(members)}, NONE: NONE}
 
 
+def enum_rank_code(ranks: str, v: str) -> str:
+    """A value's rank in generated code (`ranks` names the `enum_ranks` constant)."""
+    return f"{ranks}.get({v})"
+
+
 OPERATORS: dict[str, str] = {
-    # the monomorphic forms the checker resolves comparisons and arithmetic to (check.resolve_operator)
-    "compare_number": "numbers (integer, number, money of one currency) compared: `COMPARE[op]`",
-    "compare_date": "dates compared: `COMPARE[op]`",
-    "compare_text": "text (or an enum's member by name) compared for equality: `COMPARE[op]`",
-    "compare_enum": "an enum compared with a member for equality: `COMPARE[op]`",
-    "compare_bool": "booleans compared for equality: `COMPARE[op]`",
-    "compare_enum_rank": "an ordered enum compared by rank: `enum_ranks`, then `COMPARE[op]`",
-    "compare_points_range": "a points range compared with a number: `points_compare`",
-    "is_none": "an object is an explicit null: the state none",
-    "is_not_none": "an object is not an explicit null",
-    "date_add_days": "date ± N days: `date_add`",
-    "date_add_months_clamped": "date ± N months, end-of-month clamping: `date_add` / `add_months_clamped`",
-    "date_add_years_clamped": "date ± N years (12 N months), end-of-month clamping: `date_add` / `add_months_clamped`",
-    "add": "a + b: `arith`",
-    "subtract": "a - b: `arith`",
-    "multiply": "a * b: `arith`",
-    "divide_zero_unknown": "a / b, by zero unknown: `arith` / `divide`",
+    # the monomorphic forms the checker resolves comparisons and arithmetic to (check.resolve_operator),
+    # each with its definition and its forms: scalar (reference), code template (generated program),
+    # columns (engine/batch.py), terms (engine/symbolic.py)
+    "compare_number": "`compare` / `compare_code` / `COMPARE` over arrays / `COMPARE` over terms",
+    "compare_date": "`compare` / `compare_code` / `COMPARE` over day numbers / `COMPARE` over ordinals",
+    "compare_text": "`compare` / `compare_code` / `COMPARE` over ranks in one sorted union / indices in a universe",
+    "compare_enum": "`compare` / `compare_code` / `COMPARE` over category codes / indices of members",
+    "compare_bool": "`compare` / `compare_code` / `COMPARE` / `COMPARE`",
+    "compare_enum_rank": "`enum_ranks` then `compare` / `enum_rank_code` then `compare_code` / ranks / indices",
+    "compare_points_range": "`points_compare` / `points_compare_code` / `points_compare_columns` / `points_compare_terms`",
+    "is_none": "`is_none` / `is_none_code` / the none mask / the none formula",
+    "is_not_none": "`is_none` / `is_none_code` / the none mask / the none formula",
+    "date_add_days": "`date_add` / `date_add_code` / `date_add_columns` / `date_add_terms`",
+    "date_add_months_clamped": "`date_add` (`add_months_clamped`) / `date_add_code` / `date_add_columns` / `date_add_terms`",
+    "date_add_years_clamped": "`date_add` (12 N months) / `date_add_code` / `date_add_columns` / `date_add_terms`",
+    "add": "`arith` / `arith_code` / `+` over arrays / `+` over terms",
+    "subtract": "`arith` / `arith_code` / `-` / `-`",
+    "multiply": "`arith` / `arith_code` / `*` / `*`",
+    "divide_zero_unknown": "`arith` (`divide`) / `arith_code` / `divide_columns` / `divide_unknown_terms`, `divide_compare_terms`",
+    # the builtins
+    "years_between": "`years_between` / `years_between_code` / `years_between_columns` (`civil_columns`) / "
+                     "`years_between_compare_terms` (`years_cutoff`)",
+    "min, max, floor": "`num_fn` / `num_fn_code` / np.minimum, np.maximum, np.floor / z3.If, z3.ToInt",
+    "points": "`points_range_over` over `PyNumbers` / `points_range_code` / `ColumnNumbers` / `TermNumbers`",
+    "point_value": "`point_value` / `point_value_code` / exact ranges / `lo == hi`",
+    "member": "`member` / `member_code` / np.isin over codes / a disjunction",
+    "a fact as a condition": "`truthy` / `truthy_code` / the value and none masks / the formulas",
+    "holds": "`holds` / `holds_code` / a member mask / a member variable",
+    "ineligible": "`ineligible` over `PY` / `ineligible_code` / over `MASKS` / over `TERMS`",
 }
 """Unknown operands give unknown, none operands give none (a comparison: false) — for every form."""
 
