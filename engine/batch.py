@@ -1,5 +1,7 @@
 """Batch evaluation: a Plan run over columns (numpy), for populations.
 
+(One concern, over 400 lines: every construct of the plan evaluated over masks, in one evaluator.)
+
 The per-application path (engine/evaluate.py) runs generated Python once per applicant. Here the
 same Plan (engine/plan.py) — the same rules in force, the same `order`, `condition_rules` and
 `plans` — is run once per *column*: every condition is a pair of boolean masks (value, known), so

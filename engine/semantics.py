@@ -401,8 +401,7 @@ def divide_compare_terms(op: str, a: Any, b: Any, k: Any) -> Any:
     not true: the quotient is unknown)."""
     import z3
 
-    flip = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
-    return z3.If(b > 0, COMPARE[op](a, k * b), z3.If(b < 0, COMPARE[flip[op]](a, k * b), False))
+    return z3.If(b > 0, COMPARE[op](a, k * b), z3.If(b < 0, COMPARE[FLIP[op]](a, k * b), False))
 
 
 ARITH: dict[str, Callable[[Any, Any], Any]] = {
@@ -444,6 +443,8 @@ COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "<": lambda x, y: x < y, "==": lambda x, y: x == y, "!=": lambda x, y: x != y,
 }
 """The comparisons on values; the numpy and z3 forms are these same functions over arrays and terms."""
+FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+"""`a OP b` is `b FLIP[OP] a`."""
 
 
 def compare(op: str, a: Any, b: Any) -> Tri:
