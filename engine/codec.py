@@ -28,15 +28,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import model as m
 from .check import Law, contract_schema
 from .semantics import EPOCH, NONE
+
+if TYPE_CHECKING:  # the Arrow side needs the `impact` extra; deciding never imports pyarrow
+    import pyarrow as pa
 
 __all__ = ["DECISION_DATE", "Column", "FactBatch", "Val", "application_reader_code", "applications_from_table",
            "arrow_schema", "as_date", "contract_columns", "decision_day", "fact_default", "fact_default_columns",
@@ -212,13 +214,19 @@ def contract_columns() -> list[Column]:
     return out
 
 
-_ARROW = {"string": pa.string(), "date": pa.date32(), "number": pa.float64(), "integer": pa.int64(),
-          "boolean": pa.bool_(), "marker": pa.bool_(), "list": pa.list_(pa.string())}
+@cache
+def _arrow_types() -> dict[str, pa.DataType]:
+    import pyarrow as pa
+
+    return {"string": pa.string(), "date": pa.date32(), "number": pa.float64(), "integer": pa.int64(),
+            "boolean": pa.bool_(), "marker": pa.bool_(), "list": pa.list_(pa.string())}
 _MISSING = object()
 
 
 def arrow_schema() -> pa.Schema:
-    return pa.schema([pa.field(c.name, _ARROW[c.kind]) for c in contract_columns()])
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c.name, _arrow_types()[c.kind]) for c in contract_columns()])
 
 
 def _get(app: dict[str, Any], path: str) -> Any:
@@ -254,7 +262,9 @@ def table_from_applications(apps: Sequence[dict[str, Any]]) -> pa.Table:
     """Applications (contract JSON) → the columnar layout. Lossless for valid applications."""
     cols = contract_columns()
     data = {c.name: [_cell(c, _get(a, c.name)) for a in apps] for c in cols}
-    return pa.table({c.name: pa.array(data[c.name], type=_ARROW[c.kind]) for c in cols})
+    import pyarrow as pa
+
+    return pa.table({c.name: pa.array(data[c.name], type=_arrow_types()[c.kind]) for c in cols})
 
 
 def applications_from_table(table: pa.Table) -> list[dict[str, Any]]:
@@ -328,6 +338,7 @@ class FactBatch:
     def __init__(self, table: pa.Table):
         self.table = table
         self.n = table.num_rows
+        self._names = frozenset(table.column_names)
         self._cache: dict[tuple[str, str], Val] = {}
         # derived facts and points ranges are pure functions of the facts: shared by every law
         # (and every variant of the columns that leaves their facts alone) run over this batch
@@ -352,6 +363,8 @@ class FactBatch:
 
     def decision_days(self) -> Any:
         """Each row's decision date (days since 1970-01-01): `decision_day`, over the column."""
+        import pyarrow as pa
+
         col = self.column(DECISION_DATE)
         if col is None:
             raise BatchUnsupported(f"no {DECISION_DATE} column")
@@ -364,13 +377,15 @@ class FactBatch:
         return days
 
     def column(self, name: str) -> pa.ChunkedArray | None:
-        return self.table.column(name) if name in self.table.column_names else None
+        return self.table.column(name) if name in self._names else None
 
     def _ancestors(self, path: str) -> tuple[Any, Any]:
         """(absent, nulled): an enclosing nullable object is unknown / an explicit null."""
         parent = path.rsplit(".", 1)[0] if "." in path else ""
         if ("anc", parent) in self._anc:
             return self._anc[("anc", parent)]
+        import pyarrow as pa
+
         absent: Any = np.zeros(self.n, dtype=bool)
         nulled: Any = np.zeros(self.n, dtype=bool)
         parts = path.split(".")
@@ -393,6 +408,9 @@ class FactBatch:
         return self._cache[key]
 
     def _read(self, decl: m.FactDecl) -> Val:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         kind = decl.type.kind
         n = self.n
         absent, nulled = self._ancestors(decl.path)
