@@ -639,8 +639,14 @@ class ColumnNumbers:
             return np.maximum(acc, v) if c else acc
         # branch-free: `acc` never falls below 0 (`Numbers.raise_where`), so where c is false the
         # candidate c * v = 0 leaves it; fmax passes over a NaN where a value is unknown
-        candidate = np.multiply(c, v)
-        if isinstance(acc, np.ndarray) and acc.shape == candidate.shape and acc.flags.owndata and acc.flags.writeable:
+        # a band worth a number float32 holds exactly (the usual: whole points) is raised in float32,
+        # a third of the memory traffic; the maximum of exact values is exact
+        exact32 = np.ndim(v) == 0 and float(np.float32(v)) == float(v)
+        candidate = np.multiply(c, np.float32(v) if exact32 else v)
+        if np.ndim(acc) == 0 and float(candidate.dtype.type(acc)) == float(acc):
+            acc = candidate.dtype.type(acc)
+        if (isinstance(acc, np.ndarray) and acc.shape == candidate.shape and acc.flags.owndata and acc.flags.writeable
+                and np.can_cast(candidate.dtype, acc.dtype, "safe")):
             return np.fmax(acc, candidate, out=acc)  # a running maximum this range made
         return np.fmax(acc, candidate)
 
