@@ -16,6 +16,7 @@ import numpy as np
 
 from . import model as m
 from . import semantics as sem
+from .codec import contract_field
 from .graph import conjuncts
 from .symbolic import Symbolic, prefixes
 
@@ -73,7 +74,7 @@ class BoxBuilder:
     def base(self, path: str) -> Dim:
         """The fact's own domain: its type's range and its schema bounds."""
         fv = self.facts[path]
-        node, required, nullable = self.sym._schema_node(path)
+        node, required, nullable = contract_field(path)
         node = node or {}
         states = ALL_STATES
         if required and not [a for a in nullable if a != path]:

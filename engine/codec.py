@@ -15,7 +15,9 @@ in one place (engine/symbolic.py `Symbolic.analysis_dates`).
 - Arrow columns (the population files): `contract_columns`, `table_from_applications` /
   `applications_from_table`, and `FactBatch`, which reads the same three states per cell into
   numpy columns (`Val`: data, known, none); `fact_default_columns` (the default rule).
-- z3: `fact_default_terms` (the default rule as a constraint on a fact's state variables).
+- z3: `fact_default_terms` (the default rule as a constraint on a fact's state variables), and
+  `contract_field` (a fact's field in the contract: the one reading of its JSON Schema for z3 and the
+  boxes; the columns read it in `contract_columns`).
 
 Columnar layout: one column per contract field, nested fields flattened with dots
 (`applicant.birth_date`); a null cell is an unknown fact; an object (applicant, employment, …) has
@@ -40,7 +42,7 @@ from .semantics import EPOCH, NONE
 if TYPE_CHECKING:  # the Arrow side needs the `impact` extra; deciding never imports pyarrow
     import pyarrow as pa
 
-__all__ = ["DECISION_DATE", "Column", "FactBatch", "Val", "application_reader_code", "applications_from_table",
+__all__ = ["DECISION_DATE", "Column", "contract_field", "FactBatch", "Val", "application_reader_code", "applications_from_table",
            "arrow_schema", "as_date", "contract_columns", "decision_day", "fact_default", "fact_default_columns",
            "fact_default_terms", "read_application", "read_fact", "table_from_applications"]
 
@@ -175,6 +177,26 @@ def fact_default_terms(fact: m.FactDecl, known: Any, none: Any) -> list[Any]:
 
 
 # ------------------------------------------------------------------ Arrow columns
+
+
+@cache
+def contract_field(path: str) -> tuple[dict[str, Any] | None, bool, tuple[str, ...]]:
+    """A fact's field in the contract (the one reading of its JSON Schema for the backends): its
+    schema node, whether every segment of the path is required, and the nullable objects on it."""
+    node: dict[str, Any] | None = contract_schema()
+    required = True
+    nullable: list[str] = []
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        if node is None:
+            return None, False, tuple(nullable)
+        required = required and part in node.get("required", [])
+        node = node.get("properties", {}).get(part)
+        types = node.get("type") if node else None
+        if isinstance(types, list) and "null" in types:
+            nullable.append(".".join(parts[: i + 1]))
+    return node, required, tuple(nullable)
+
 
 
 @dataclass(frozen=True)

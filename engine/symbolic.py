@@ -29,8 +29,8 @@ import z3
 
 from . import model as m
 from . import semantics as sem
-from .check import Law, contract_schema, typing_of
-from .codec import DECISION_DATE, as_date, fact_default_terms, read_application
+from .check import Law, typing_of
+from .codec import DECISION_DATE, as_date, contract_field, fact_default_terms, read_application
 from .graph import conjuncts
 from .plan import Plan
 from .semantics import NONE
@@ -98,7 +98,6 @@ class Symbolic:
         self.law, self.plan, self.as_of = law, plan, as_of
         self.program = plan  # the name BoxBuilder and callers read
         self.type_of = typing_of(law).type
-        self.schema = contract_schema()
         self.derived = {d.name: d for d in law.derived}
         self.index_of = {cr.rule.id: cr.index for cr in program.rules}
         self.approximate: set[str] = set()  # rule ids whose lowering used an opaque atom
@@ -118,22 +117,6 @@ class Symbolic:
         self._memo_points: dict[str, tuple[Any, Any]] = {}
 
     # ---------------------------------------------------------------- declarations
-    def _schema_node(self, path: str) -> tuple[dict[str, Any] | None, bool, list[str]]:
-        """Schema node of a path, whether every segment is required, and its nullable ancestors."""
-        node: dict[str, Any] | None = self.schema
-        required = True
-        nullable: list[str] = []
-        parts = path.split(".")
-        for i, part in enumerate(parts):
-            if node is None:
-                return None, False, nullable
-            required = required and part in node.get("required", [])
-            node = node.get("properties", {}).get(part)
-            types = node.get("type") if node else None
-            if isinstance(types, list) and "null" in types:
-                nullable.append(".".join(parts[: i + 1]))
-        return node, required, nullable
-
     def _collect_text_literals(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
 
@@ -186,7 +169,7 @@ class Symbolic:
         objects: dict[str, FactVar] = {}
         for fact in sorted(self.law.facts.values(), key=lambda f: f.path.count(".")):
             path, kind = fact.path, fact.type.kind
-            node, required, nullable = self._schema_node(path)
+            node, required, nullable = contract_field(path)
             node = node or {}
             known = z3.Bool(f"k|{path}")
             null_self = z3.Bool(f"null|{path}") if kind == "object" and path in nullable else None
