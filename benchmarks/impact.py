@@ -168,7 +168,7 @@ def time_lexgraph_points(table: pa.Table, day: dt.date, batch_rows: int = BATCH_
     from lexgraph.engine.check import fact_paths
 
     context = load_law()
-    bp = BatchProgram(context.evaluator.program(day))
+    bp = BatchProgram(context.evaluator.plan(day))
     law = context.law
     table_def = law.points["work_permit_points"]
     reads = {p for f in table_def.factors for b in f.bands for p in fact_paths(b.when) + fact_paths(b.value)}

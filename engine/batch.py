@@ -1,5 +1,7 @@
 """Batch evaluation: a Plan run over columns (numpy), for populations.
 
+(One concern, over 400 lines: every construct of the plan evaluated over masks, in one evaluator.)
+
 The per-application path (engine/evaluate.py) runs generated Python once per applicant. Here the
 same Plan (engine/plan.py) — the same rules in force, the same `order`, `condition_rules` and
 `plans` — is run once per *column*: every condition is a pair of boolean masks (value, known), so
@@ -9,182 +11,40 @@ where `none` marks the explicit null object ('there is none', distinct from unkn
 by applicant, `BatchResult.outcomes` equals `Evaluator.evaluate(app, trace=False).o` —
 tests/test_batch.py and tests/test_matrix.py check that property.
 
-Columnar layout of applications (the population files): one column per contract field, nested
-fields flattened with dots (`applicant.birth_date`); a null cell is an unknown fact; a nullable
-object (applicant, employment, …) has a boolean marker column of its own name — true: the object
-is there, false: an explicit null ('none' — employment, investment, family), null: absent. Arrays (`holds`) are list columns.
+The columns are read by the codec (engine/codec.py `FactBatch`: the Arrow side of the one reader
+of fact states, documented defaults included); each operator's numpy form is the one beside its
+scalar definition in engine/semantics.py (`*_columns`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import model as m
 from . import semantics as sem
-from .check import Law, contract_schema, fact_paths, typing_of
+from .check import Law, fact_paths, typing_of
+from .codec import (  # noqa: F401 - the columnar layout, re-exported where populations import it
+    FALSE,
+    TRUE,
+    BatchUnsupported,
+    Column,
+    FactBatch,
+    Val,
+    applications_from_table,
+    arrow_schema,
+    contract_columns,
+    fact_default_columns,
+    table_from_applications,
+)
 from .plan import Plan
-
-EPOCH = dt.date(1970, 1, 1)
-TRUE = np.bool_(True)
-FALSE = np.bool_(False)
-
-
-class BatchUnsupported(Exception):
-    """An expression form the column evaluator does not evaluate (callers fall back to per-application)."""
-
-
-# --------------------------------------------------------------------------- columnar layout
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str  # dotted path
-    kind: str  # string date number integer boolean list marker
-    nullable_object: bool = False
-
-
-def contract_columns() -> list[Column]:
-    """The contract's fields as columns, in schema order (nested objects flattened with dots)."""
-    out: list[Column] = []
-
-    def walk(props: dict[str, Any], prefix: str) -> None:
-        for key, node in props.items():
-            name = prefix + key
-            types = node.get("type")
-            types = set(types) if isinstance(types, list) else {types} if types else set()
-            if "object" in types and "properties" in node:
-                # every object has a marker, so that {} (there, facts unknown), null and absent differ
-                out.append(Column(name, "marker", "null" in types))
-                walk(node["properties"], name + ".")
-            elif "array" in types:
-                out.append(Column(name, "list"))
-            elif "boolean" in types:
-                out.append(Column(name, "boolean"))
-            elif "integer" in types:
-                out.append(Column(name, "integer"))
-            elif "number" in types:
-                out.append(Column(name, "number"))
-            elif node.get("format") == "date":
-                out.append(Column(name, "date"))
-            else:
-                out.append(Column(name, "string"))
-
-    walk(contract_schema()["properties"], "")
-    return out
-
-
-_ARROW = {"string": pa.string(), "date": pa.date32(), "number": pa.float64(), "integer": pa.int64(),
-          "boolean": pa.bool_(), "marker": pa.bool_(), "list": pa.list_(pa.string())}
-_MISSING = object()
-
-
-def arrow_schema() -> pa.Schema:
-    return pa.schema([pa.field(c.name, _ARROW[c.kind]) for c in contract_columns()])
-
-
-def _get(app: dict[str, Any], path: str) -> Any:
-    node: Any = app
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
-
-
-def _cell(col: Column, v: Any) -> Any:
-    if v is _MISSING:
-        return None
-    if col.kind == "marker":
-        return True if isinstance(v, dict) else (False if v is None else None)
-    if v is None:
-        return None
-    if col.kind == "date":
-        try:
-            return dt.date.fromisoformat(v) if isinstance(v, str) else None
-        except ValueError:
-            return None  # the engine reads an unparseable date as unknown, too
-    if col.kind == "number":
-        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
-    if col.kind == "integer":
-        return int(v) if isinstance(v, int) and not isinstance(v, bool) else None
-    if col.kind == "boolean":
-        return v if isinstance(v, bool) else None
-    if col.kind == "list":
-        return [str(x) for x in v] if isinstance(v, list) else None
-    return v if isinstance(v, str) else None
-
-
-def table_from_applications(apps: Sequence[dict[str, Any]]) -> pa.Table:
-    """Applications (contract JSON) → the columnar layout. Lossless for valid applications."""
-    cols = contract_columns()
-    data = {c.name: [_cell(c, _get(a, c.name)) for a in apps] for c in cols}
-    return pa.table({c.name: pa.array(data[c.name], type=_ARROW[c.kind]) for c in cols})
-
-
-def applications_from_table(table: pa.Table) -> list[dict[str, Any]]:
-    """The columnar layout → applications (contract JSON), row by row."""
-    cols = [c for c in contract_columns() if c.name in table.column_names]
-    markers = {c.name for c in cols if c.kind == "marker"}
-    rows = table.select([c.name for c in cols]).to_pylist()
-    out = []
-    for row in rows:
-        app: dict[str, Any] = {}
-        nulled: set[str] = set()
-        for c in cols:
-            v = row[c.name]
-            parent = c.name.rsplit(".", 1)[0] if "." in c.name else ""
-            if parent in nulled or any(c.name.startswith(p + ".") for p in nulled):
-                continue
-            if c.kind == "marker":
-                if v is False:
-                    _put(app, c.name, None)
-                    nulled.add(c.name)
-                elif v is True:
-                    _put(app, c.name, {})
-                continue
-            if v is None:
-                continue
-            if any(c.name.startswith(mk + ".") for mk in markers) and _get(app, c.name.rsplit(".", 1)[0]) is _MISSING:
-                continue  # a field under an object whose marker is unknown: the object is absent
-            if c.kind == "date":
-                v = v.isoformat()
-            elif c.kind == "number" and float(v).is_integer():
-                v = int(v)
-            _put(app, c.name, v)
-        out.append(app)
-    return out
-
-
-def _put(app: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = app
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
-
+from .semantics import EPOCH
 
 # --------------------------------------------------------------------------- values and masks
-
-
-@dataclass
-class Val:
-    """A column of values: data where known and not none; `none` = the explicit null object."""
-
-    kind: str  # num date str bool obj set pts
-    data: Any
-    known: Any
-    none: Any = FALSE
-    cats: tuple[str, ...] | None = None  # str columns: codes index into cats (constants: data is a str)
-    hi: Any = None  # pts: data is the low end of the range, hi the high end
-    members: dict[str, Any] | None = None  # set: document → held mask
-    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # e.g. (year, month, day)
 
 
 @dataclass
@@ -199,68 +59,36 @@ UNKNOWN_TRI = Tri(FALSE, FALSE)
 UNKNOWN_VAL = Val("num", 0.0, FALSE)
 
 
+# `v` implies `k`, so "known false" (`k & ~v`) is `k ^ v`, and where every part is true none is false.
+
+
 def t_and(parts: Iterable[Tri]) -> Tri:
     t: Any = TRUE
     f: Any = FALSE
     for p in parts:
-        t = t & p.v
-        f = f | (p.k & ~p.v)
-    return Tri(t & ~f, t | f)
+        t = p.v if t is TRUE else t & p.v
+        false = p.k ^ p.v
+        f = false if f is FALSE else f | false
+    return Tri(t, t | f)
 
 
 def t_or(parts: Iterable[Tri]) -> Tri:
     t: Any = FALSE
     f: Any = TRUE
     for p in parts:
-        t = t | p.v
-        f = f & (p.k & ~p.v)
+        t = p.v if t is FALSE else t | p.v
+        false = p.k ^ p.v
+        f = false if f is TRUE else f & false
     return Tri(t, t | f)
 
 
 def t_not(p: Tri) -> Tri:
-    return Tri(p.k & ~p.v, p.k)
+    return Tri(p.k ^ p.v, p.k)
 
 
-class ColumnNumbers:
-    """Points arithmetic over columns (`semantics.Numbers`): float64 arrays and boolean masks."""
-
-    def surely(self, holds: Tri) -> Any:
-        return holds.v
-
-    def maybe(self, holds: Tri) -> Any:
-        return ~holds.k | holds.v
-
-    def number(self, value: Val) -> tuple[Any, Any]:
-        if value.kind not in ("num", "bool"):
-            return FALSE, np.float64(0.0)
-        return value.known & ~value.none, np.asarray(value.data, dtype="float64")
-
-    def num(self, c: float) -> Any:
-        return np.float64(c)
-
-    def both(self, a: Any, b: Any) -> Any:
-        return a & b
-
-    def select(self, c: Any, a: Any, b: Any) -> Any:
-        return np.where(c, a, b)
-
-    def maximum(self, a: Any, b: Any) -> Any:
-        return np.maximum(a, b)
-
-    def minimum(self, a: Any, b: Any) -> Any:
-        return np.minimum(a, b)
-
-    def add(self, a: Any, b: Any) -> Any:
-        return a + b
-
-
-COLUMNS = ColumnNumbers()
+COLUMNS = sem.ColumnNumbers()
 MASKS: sem.KleeneOf[Tri] = sem.KleeneOf(
     lambda value: Tri(np.bool_(value is True), np.bool_(value is not None)), t_and, t_or, t_not)
-
-
-def _days(d: dt.date) -> int:
-    return (d - EPOCH).days
 
 
 def _const(value: object) -> Val:
@@ -271,26 +99,17 @@ def _const(value: object) -> Val:
     if isinstance(value, int | float):
         return Val("num", float(value), TRUE)
     if isinstance(value, dt.date):
-        return Val("date", np.int64(_days(value)), TRUE)
+        return Val("date", np.int64((value - EPOCH).days), TRUE)
     if isinstance(value, str):
         return Val("str", value, TRUE)
     raise BatchUnsupported(f"constant {value!r}")
 
 
-def _ymd(days: Any) -> tuple[Any, Any, Any]:
-    d = np.asarray(days, dtype="int64").astype("datetime64[D]")
-    months = d.astype("datetime64[M]")
-    year = d.astype("datetime64[Y]").astype("int64") + 1970
-    month = months.astype("int64") % 12 + 1
-    day = (d - months).astype("int64") + 1
-    return year, month, day
-
-
-def _memo_ymd(v: Val) -> tuple[Any, Any, Any]:
-    if "ymd" not in v.memo:
-        v.memo["ymd"] = _ymd(v.data)
-    ymd: tuple[Any, Any, Any] = v.memo["ymd"]
-    return ymd
+def _civil(v: Val) -> Any:
+    """A date column as YYYYMMDD integers (`semantics.civil_columns`), once per column."""
+    if "civil" not in v.memo:
+        v.memo["civil"] = sem.civil_columns(v.data)
+    return v.memo["civil"]
 
 
 def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
@@ -307,137 +126,6 @@ def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
     return ranks(a), ranks(b)
 
 
-_OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal, "!=": np.not_equal}
-
-
-# --------------------------------------------------------------------------- facts
-
-
-class FactBatch:
-    """The facts of n applications, read from the columnar layout, as Vals per fact path."""
-
-    def __init__(self, table: pa.Table):
-        self.table = table
-        self.n = table.num_rows
-        self._cache: dict[tuple[str, str], Val] = {}
-        # derived facts and points ranges are pure functions of the facts: shared by every law
-        # (and every variant of the columns that leaves their facts alone) run over this batch
-        self.memo: dict[Any, Val] = {}
-        self._anc: dict[tuple[str, str], tuple[Any, Any]] = {}
-
-    def with_columns(self, table: pa.Table, changed: Iterable[str]) -> FactBatch:
-        """The same rows with the `changed` columns replaced by those of `table`; facts already read
-        from other columns are kept."""
-        changed = set(changed)
-        out = FactBatch(table)
-        def touched(path: str) -> bool:
-            return any(path == c or path.startswith(c + ".") or c.startswith(path + ".") for c in changed)
-
-        out._cache = {k: v for k, v in self._cache.items() if not touched(k[0])}
-        out.memo = {k: v for k, v in self.memo.items() if not any(touched(r) for r in k[1])}
-        return out
-
-    @classmethod
-    def from_applications(cls, apps: Sequence[dict[str, Any]]) -> FactBatch:
-        return cls(table_from_applications(apps))
-
-    def column(self, name: str) -> pa.ChunkedArray | None:
-        return self.table.column(name) if name in self.table.column_names else None
-
-    def _ancestors(self, path: str) -> tuple[Any, Any]:
-        """(absent, nulled): an enclosing nullable object is unknown / an explicit null."""
-        parent = path.rsplit(".", 1)[0] if "." in path else ""
-        if ("anc", parent) in self._anc:
-            return self._anc[("anc", parent)]
-        absent: Any = np.zeros(self.n, dtype=bool)
-        nulled: Any = np.zeros(self.n, dtype=bool)
-        parts = path.split(".")
-        for i in range(1, len(parts)):
-            marker = self.column(".".join(parts[:i]))
-            if marker is None or not pa.types.is_boolean(marker.type):
-                continue
-            valid = _valid(marker)
-            val = _bools(marker)
-            nulled |= valid & ~val & ~absent
-            absent |= ~valid & ~nulled
-        self._anc[("anc", parent)] = (absent, nulled)
-        return absent, nulled
-
-    def fact(self, decl: m.FactDecl) -> Val:
-        key = (decl.path, decl.type.kind)
-        if key not in self._cache:
-            self._cache[key] = self._read(decl)
-        return self._cache[key]
-
-    def _read(self, decl: m.FactDecl) -> Val:
-        kind = decl.type.kind
-        n = self.n
-        absent, nulled = self._ancestors(decl.path)
-        col = self.column(decl.path)
-        if kind == "object":
-            if col is None:
-                return Val("obj", TRUE, nulled, nulled)
-            valid, val = _valid(col), _bools(col)
-            none = (valid & ~val) | nulled
-            return Val("obj", TRUE, ((valid & val) & ~absent) | none, none)
-        if col is None:
-            return Val(_KIND.get(kind, "num"), np.zeros(n), nulled, nulled)
-        valid = _valid(col) & ~absent & ~nulled
-        known = valid | nulled
-        if kind == "set":
-            members: dict[str, Any] = {}
-            whole = col.combine_chunks()
-            offsets = whole.offsets.to_numpy(zero_copy_only=False).astype("int64")
-            flat = whole.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
-            parents = np.repeat(np.arange(n), np.diff(offsets))  # null rows are masked by `valid`
-            flat_np = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)
-            for doc in sorted(set(flat_np.tolist())):
-                mask = np.zeros(n, dtype=bool)
-                mask[parents[flat_np == doc]] = True
-                members[doc] = mask & valid
-            return Val("set", TRUE, known, nulled, members=members)
-        if kind in ("enum", "text"):
-            if not pa.types.is_string(col.type):
-                return Val("str", np.zeros(n, dtype="int64"), nulled, nulled, cats=())
-            enc = pc.dictionary_encode(col.combine_chunks())
-            cats = tuple(enc.dictionary.to_pylist())
-            codes = enc.indices.fill_null(0).to_numpy(zero_copy_only=False).astype("int64")
-            return Val("str", codes, known, nulled, cats=cats)
-        if kind == "date":
-            if pa.types.is_date32(col.type):
-                days = col.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False).astype("int64")
-            else:  # ISO strings: an unparseable date is unknown, as the engine reads it
-                parsed = [(_days(d) if (d := _parse_date(x)) else None) for x in col.to_pylist()]
-                ok = np.array([p is not None for p in parsed], dtype=bool)
-                days = np.array([p or 0 for p in parsed], dtype="int64")
-                valid &= ok
-                known = valid | nulled
-            return Val("date", days, known, nulled)
-        if kind == "bool":
-            if not pa.types.is_boolean(col.type):
-                return Val("bool", np.zeros(n, dtype=bool), nulled, nulled)
-            return Val("bool", _bools(col) & valid, known, nulled)
-        if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
-            return Val("num", np.zeros(n), nulled, nulled)
-        return Val("num", col.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False), known, nulled)
-
-
-_KIND = {"bool": "bool", "date": "date", "enum": "str", "text": "str", "object": "obj", "set": "set"}
-
-
-def _valid(col: pa.ChunkedArray) -> Any:
-    return np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _bools(col: pa.ChunkedArray) -> Any:
-    return np.asarray(col.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _parse_date(x: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(x) if isinstance(x, str) else x if isinstance(x, dt.date) else None
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -493,29 +181,12 @@ class _Facts(dict[str, Val]):
         v = self.batch.fact(decl)
         v = _take(v, self.rows) if self.rows is not None else v
         if decl.default is not None:
-            v = _with_default(v, decl.default, self[decl.default.dotted] if isinstance(decl.default, m.Path) else None)
+            v = fact_default_columns(v, decl.default, self[decl.default.dotted] if isinstance(decl.default, m.Path) else None)
         self[path] = v
         return v
 
     def get(self, path: str, default: Any = None) -> Any:
         return self[path] if path in self or path in self.law.facts else default
-
-
-def _with_default(v: Val, default: m.Expr, other: Val | None) -> Val:
-    """A documented procedural default fills the rows where the fact is absent (not null)."""
-    absent = ~v.known & ~v.none
-    if other is not None:  # another fact's value (application_date ← decision_date)
-        if v.kind == "str" or other.kind != v.kind:
-            raise BatchUnsupported("a default read from another text fact")
-        return Val(v.kind, np.where(absent, other.data, v.data), v.known | (absent & other.known), v.none)
-    value = default.value  # type: ignore[attr-defined]
-    if v.kind == "str":
-        cats = tuple(v.cats or ())
-        if value not in cats:
-            cats += (value,)
-        return Val("str", np.where(absent, cats.index(value), v.data), v.known | absent, v.none, cats=cats)
-    data = _days(value) if isinstance(value, dt.date) else value
-    return Val(v.kind, np.where(absent, data, v.data), v.known | absent, v.none)
 
 
 @dataclass
@@ -586,36 +257,21 @@ class BatchProgram:
             data = a.data - b.data
         elif e.op == "*":
             data = a.data * b.data
-        else:  # `a / b if b else None`: division by zero is unknown
-            zero = b.data == 0
-            known = known & (none | ~zero)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                data = np.where(zero, 0.0, a.data / np.where(zero, 1.0, b.data))
+        else:
+            data, known = sem.divide_columns(a.data, b.data, known, none)
         return Val("num", data, known, none)
 
     def _date_add(self, d: Val, n: Any, unit: str, sign: int) -> Val:
         if d.kind != "date":
             raise BatchUnsupported("date arithmetic on a non-date")
-        k = int(n) * sign
-        if unit == "days":
-            return Val("date", d.data + k, d.known, d.none)
-        # the calendar's rule, `semantics.add_months_clamped`, once per distinct date of the column
-        months = k if unit == "months" else 12 * k
-        days = np.asarray(d.data, dtype="int64")
-        distinct, where = np.unique(days, return_inverse=True)
-        shifted = np.array([_days(sem.add_months_clamped(EPOCH + dt.timedelta(days=int(x)), months)) for x in distinct],
-                           dtype="int64")
-        return Val("date", shifted[where].reshape(np.shape(days)), d.known, d.none)
+        return Val("date", sem.date_add_columns(d.data, n, unit, sign), d.known, d.none)
 
     def _years_between(self, a: Val, b: Val) -> Val:
         known = a.known & b.known
         none = known & (a.none | b.none)
         if a.kind != "date" or b.kind != "date":
             return Val("num", 0.0, known & none, none)
-        ya, ma, da = _memo_ymd(a)
-        yb, mb, db = _memo_ymd(b)
-        before = (mb < ma) | ((mb == ma) & (db < da))
-        return Val("num", (yb - ya - before).astype("float64"), known, none)
+        return Val("num", sem.years_between_columns(_civil(a), _civil(b)), known, none)
 
     # ---- conditions
     def cond(self, e: m.Expr, env: _Env) -> Tri:
@@ -687,8 +343,11 @@ class BatchProgram:
             assert enum is not None
             left = _enum_rank(left, e.left, enum)
             right = _enum_rank(right, e.right, enum)
-        known = left.known & right.known
-        ok = ~(left.none | right.none)
+        known = left.known if right.known is TRUE else right.known if left.known is TRUE else left.known & right.known
+        if left.none is not FALSE or right.none is not FALSE:
+            known_ok = known & ~(left.none | right.none)
+        else:
+            known_ok = known
         a, b = left.data, right.data
         if left.kind == "str" or right.kind == "str":
             if left.kind != right.kind:
@@ -696,7 +355,7 @@ class BatchProgram:
             a, b = _str_ranks(left, right)
         elif left.kind == "bool" or right.kind == "bool":
             a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
-        return Tri(known & ok & _OPS[e.op](a, b), known)
+        return Tri(known_ok & sem.COMPARE[e.op](a, b), known)
 
     # ---- points
     def points(self, table: m.PointsTable, env: _Env) -> Val:
@@ -842,22 +501,12 @@ def _enum_rank(v: Val, e: m.Expr, enum: m.FactType) -> Val:
 
 
 def _points_compare(a: Val, op: str, b: Val) -> Tri:
+    """`semantics.points_compare_columns` where both sides are known and not none."""
     lo_a, hi_a = (a.data, a.hi) if a.kind == "pts" else (a.data, a.data)
     lo_b, hi_b = (b.data, b.hi) if b.kind == "pts" else (b.data, b.data)
     known = a.known & b.known & ~a.none & ~b.none
-    f = _OPS[op]
-    c1, c2, c3, c4 = f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)
-    agree = (c1 == c2) & (c2 == c3) & (c3 == c4)
-    if op in ("==", "!="):
-        exact = (lo_a == hi_a) & (lo_b == hi_b)
-        overlap = np.maximum(lo_a, lo_b) <= np.minimum(hi_a, hi_b)
-        # compile.points_compare: ranges that meet leave it unknown; apart, `==` is false and `!=` true
-        inexact_known = ~overlap
-        inexact_value = np.bool_(op == "!=")
-        k = np.where(exact, agree, inexact_known)
-        v = np.where(exact, c1, inexact_value)
-        return Tri(known & k & v, known & k)
-    return Tri(known & agree & c1, known & agree)
+    v, k = sem.points_compare_columns(lo_a, hi_a, op, lo_b, hi_b)
+    return Tri(known & v, known & k)
 
 
 # --------------------------------------------------------------------------- the public entry point
@@ -882,15 +531,7 @@ class BatchEvaluator:
         """[(row indices, result)] — one group per Plan (the law in force on each row's date)."""
         if as_of is not None:
             return [(np.arange(batch.n), self.batch_program(as_of).run(batch, None, forced))]
-        col = batch.column("decision_date")
-        if col is None:
-            raise BatchUnsupported("no decision_date column")
-        if pa.types.is_date32(col.type):
-            days = col.cast(pa.int32()).fill_null(-10**6).to_numpy(zero_copy_only=False)
-        else:
-            days = np.array([(_days(d) if (d := _parse_date(x)) else -10**6) for x in col.to_pylist()])
-        if (days == -10**6).any():
-            raise BatchUnsupported("a row without a valid decision_date")
+        days = batch.decision_days()
         groups: dict[int, list[Any]] = {}
         for day in np.unique(days):
             bp = self.batch_program(EPOCH + dt.timedelta(days=int(day)))

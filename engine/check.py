@@ -1,5 +1,7 @@
 """Stage 3 — check: FileModels → a checked `Law` plus every diagnostic, in named stages.
 
+(One concern, over 400 lines: the stages share one checker's symbol tables and the types they infer.)
+
 Stages: collect (duplicate ids) → resolve (names, citations, references, amendment targets)
 → types → contract binding → cycles. Each stage collects all its errors; none stops the next.
 """

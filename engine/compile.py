@@ -72,7 +72,12 @@ class ExprCompiler:
         self.constants[name] = value
         return name
 
-    # ---- conditions (tri-valued)
+    def operand(self, code: str) -> tuple[str, str]:
+        """An operand for a template: (how to read it first, how to read it again)."""
+        again, first = self.bind(code)
+        return first, again
+
+    # ---- conditions (tri-valued): each construct emitted by its template in engine/semantics.py
     def cond(self, e: m.Expr) -> str:
         if isinstance(e, m.And | m.Or):
             return CodeKleene.lazy([self.cond(x) for x in e.operands], isinstance(e, m.And), self.tmp)
@@ -81,17 +86,13 @@ class ExprCompiler:
         if isinstance(e, m.Compare):
             return self.compare(e)
         if isinstance(e, m.Member):
-            t, first = self.bind(self.value(e.operand))
-            values = frozenset(v.value for v in e.values)
-            return f"(None if {first} is None else ({t} is not NONE and {t} in {self.const(values)}))"
+            operand = self.operand(self.value(e.operand))
+            return sem.member_code(operand, self.const(frozenset(v.value for v in e.values)))
         if isinstance(e, m.Call):
             return self.call_cond(e)
         if isinstance(e, m.Path):
-            t, first = self.bind(self.value(e))
             ft = self.typing.type(e)
-            if ft is not None and ft.kind == "object":  # an object used as a condition: present and not null
-                return f"(None if {first} is None else {t} is not NONE)"
-            return f"(None if {first} is None else ({t} is not NONE and {t}))"
+            return sem.truthy_code(self.operand(self.value(e)), ft is not None and ft.kind == "object")
         if isinstance(e, m.Lit):
             return repr(bool(e.value))
         raise AssertionError(e)
@@ -101,45 +102,42 @@ class ExprCompiler:
         if e.name == "eligible":
             return self.read("o", name)
         if e.name == "ineligible":
-            t, first = self.bind(self.read('o', name))
-            return f"(None if {first} is None else not {t})"
+            return sem.ineligible_code(self.operand(self.read("o", name)))
         if e.name == "met":
             return self.read("c", name)
         if e.name == "not_at_hand":
             return sem.not_at_hand(CodeKleene())
         if e.name == "holds":
-            t, first = self.bind(self.read('f', 'holds'))
-            return f"(None if {first} is None else ({t} is not NONE and {name!r} in {t}))"
+            return sem.holds_code(self.operand(self.read("f", "holds")), name)
         raise AssertionError(e.name)
 
     def compare(self, e: m.Compare) -> str:
-        """One template per resolved comparison (`semantics.OPERATORS`)."""
+        """The template of the comparison's resolved form (`semantics.OPERATORS`)."""
         op = self.typing.operator(e)
         if op == "compare_points_range":
-            return f"points_compare({self.value(e.left)}, {e.op!r}, {self.value(e.right)})"
+            return sem.points_compare_code(self.value(e.left), e.op, self.value(e.right))
         if op in ("is_none", "is_not_none"):
             lt = self.typing.type(e.left)
             side = e.left if getattr(lt, "kind", None) == "object" else e.right
-            t, first = self.bind(self.value(side))
-            is_none = f"({t} is NONE)" if op == "is_none" else f"({t} is not NONE)"
-            return f"(None if {first} is None else {is_none})"
+            return sem.is_none_code(self.operand(self.value(side)), op == "is_none")
         left, right = self.value(e.left), self.value(e.right)
         if op == "compare_enum_rank":
             lt = self.typing.type(e.left)
             enum = lt if getattr(lt, "kind", None) == "enum" else self.typing.type(e.right)
             assert enum is not None
             ranks = self.const(enum_ranks(enum.members))
-            left, right = (f"{ranks}.get({left})" if isinstance(e.left, m.Path) else repr(enum.members.index(e.left.value))
-                           if isinstance(e.left, m.Lit) else left,
-                           f"{ranks}.get({right})" if isinstance(e.right, m.Path) else repr(enum.members.index(e.right.value))
-                           if isinstance(e.right, m.Lit) else right)
-        a, first_a = self.bind(left)
+
+            def rank(x: m.Expr, code: str) -> str:
+                if isinstance(x, m.Path):
+                    return sem.enum_rank_code(ranks, code)
+                return repr(enum.members.index(x.value)) if isinstance(x, m.Lit) else code
+
+            left, right = rank(e.left, left), rank(e.right, right)
+        a = self.operand(left)
         literal = repr(e.right.value) if isinstance(e.right, m.Lit) and e.right.value is not None else None
         if literal is not None and (right == literal or (op == "compare_enum_rank" and right.isdigit())):
-            return f"(None if {first_a} is None else ({a} is not NONE and {a} {e.op} {right}))"
-        b, first_b = self.bind(right)
-        return (f"(None if {first_a} is None or {first_b} is None "
-                f"else (False if {a} is NONE or {b} is NONE else {a} {e.op} {b}))")
+            return sem.compare_code(e.op, a, right)
+        return sem.compare_code(e.op, a, self.operand(right))
 
     # ---- values
     def value(self, e: m.Expr) -> str:
@@ -151,22 +149,22 @@ class ExprCompiler:
             return self.read("f", e.dotted)
         if isinstance(e, m.Arith):
             if self.typing.operator(e).startswith("date_add_"):
-                assert isinstance(e.right, m.Lit)
-                return f"date_add({self.value(e.left)}, {e.right.value!r}, {e.right.unit!r}, {1 if e.op == '+' else -1})"
+                assert isinstance(e.right, m.Lit) and isinstance(e.right.value, int | float)
+                return sem.date_add_code(self.value(e.left), e.right.value, str(e.right.unit), 1 if e.op == "+" else -1)
             lt, rt = self.typing.type(e.left), self.typing.type(e.right)
             left, right = self.value(e.left), self.value(e.right)
             if getattr(lt, "kind", None) == "points":
-                left = f"point_value({left})"
+                left = sem.point_value_code(left)
             if getattr(rt, "kind", None) == "points":
-                right = f"point_value({right})"
-            return f"arith({e.op!r}, {left}, {right})"
+                right = sem.point_value_code(right)
+            return sem.arith_code(e.op, left, right)
         if isinstance(e, m.Call):
             if e.name == "points":
                 return self.read("pt", e.args[0].dotted)  # type: ignore[attr-defined]
             if e.name == "years_between":
-                return f"years_between({self.value(e.args[0])}, {self.value(e.args[1])})"
+                return sem.years_between_code(self.value(e.args[0]), self.value(e.args[1]))
             if e.name in ("min", "max", "floor"):
-                return f"num_fn({e.name!r}, {', '.join(self.value(a) for a in e.args)})"
+                return sem.num_fn_code(e.name, [self.value(a) for a in e.args])
         return self.cond(e)  # a condition used as a value: True / False / None
 
 

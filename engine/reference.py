@@ -18,7 +18,7 @@ from . import semantics as sem
 from .check import typing_of
 from .codec import read_application
 from .evaluate import Evaluation, Program
-from .semantics import NONE, PY, Tri, enum_ranks
+from .semantics import PY, Tri, enum_ranks
 
 __all__ = ["Interpreter", "interpret"]
 
@@ -72,17 +72,11 @@ class Interpreter:
         if isinstance(e, m.Compare):
             return self.compare(e)
         if isinstance(e, m.Member):
-            v = self.value(e.operand)
-            return None if v is None else (v is not NONE and v in {x.value for x in e.values})
+            return sem.member(self.value(e.operand), {x.value for x in e.values})
         if isinstance(e, m.Call):
             return self.call(e)
         if isinstance(e, m.Path):
-            v = self.value(e)
-            if v is None:
-                return None
-            if getattr(self.typing.type(e), "kind", None) == "object":  # an object: present and not null
-                return v is not NONE
-            return v is not NONE and bool(v)
+            return sem.truthy(self.value(e), getattr(self.typing.type(e), "kind", None) == "object")
         if isinstance(e, m.Lit):
             return bool(e.value)
         raise AssertionError(e)
@@ -98,8 +92,7 @@ class Interpreter:
         if e.name == "met":
             return self.c.get(name)
         if e.name == "holds":
-            held = self.f.get("holds")
-            return None if held is None else (held is not NONE and name in held)
+            return sem.holds(self.f.get("holds"), name)
         raise AssertionError(e.name)
 
     def compare(self, e: m.Compare) -> Tri:
@@ -108,18 +101,13 @@ class Interpreter:
             return sem.points_compare(self.value(e.left), e.op, self.value(e.right))
         if op in ("is_none", "is_not_none"):
             side = e.left if getattr(self.typing.type(e.left), "kind", None) == "object" else e.right
-            v = self.value(side)
-            return None if v is None else ((v is NONE) == (op == "is_none"))
+            return sem.is_none(self.value(side), op == "is_none")
         a, b = self.value(e.left), self.value(e.right)
         if op == "compare_enum_rank":
             enum = next(t for t in (self.typing.type(e.left), self.typing.type(e.right)) if t and t.kind == "enum")
             ranks = enum_ranks(enum.members)
             a, b = ranks.get(a), ranks.get(b)
-        if a is None or b is None:
-            return None
-        if a is NONE or b is NONE:
-            return False
-        return sem.COMPARE[e.op](a, b)
+        return sem.compare(e.op, a, b)
 
     # ---- the plan
     def run(self) -> tuple[Tri, ...]:

@@ -1,5 +1,7 @@
 """One definition of the law's semantics, run over three value algebras (and emitted as code).
 
+(One concern, over 400 lines: every operator's definition sits with its code template, numpy and z3 forms.)
+
 Truth is three-valued (Kleene): true, false, unknown. The structural semantics of the language —
 when a rule applies (its conditions and exceptions), what a requirement demands, when a rule
 stands (no rule that prevails over it applies), a permit's outcome (a grant stands and no
@@ -7,15 +9,17 @@ restriction does) and a named condition (one of its rules applies) — is writte
 the `Kleene` interface. Each backend supplies an instance of that interface:
 
 - `PY`: Python scalars, `True` / `False` / `None` — the reference (engine/reference.py, proofs);
-- `MaskKleene` (engine/batch.py): pairs of numpy masks (value, known) — populations;
-- `Z3Kleene` (engine/symbolic.py): pairs of z3 formulas (definitely true, definitely false);
+- `MASKS` (engine/batch.py): pairs of numpy masks (value, known) — populations;
+- `TERMS` (engine/symbolic.py): pairs of z3 formulas (definitely true, definitely false);
 - `CodeKleene`: Python statements — the code generator emits each definition as straight-line
   code over local variables (the template of each construct is the definition run over strings).
 
 The operators on values (`years_between`, date ± days / months, division, points ranges and
 comparisons with a points range, ordered enums) are defined here once as scalar functions; the
-generated code calls them, the reference interpreter calls them, and the numpy and z3 algebras
-have their vectorised / symbolic forms beside each definition (`*_columns`, `*_terms`).
+reference interpreter and the generated code call them; beside each definition sit its code template (`*_code`: what the
+code generator emits, engine/compile.py), its numpy form (`*_columns`) and its z3 form (`*_terms`).
+`OPERATORS` lists, per resolved operator, its four forms. z3 is imported by the
+z3 forms only (a decision never loads the solver).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
+
+import numpy as np
 
 T = TypeVar("T")
 Tri = bool | None
@@ -76,6 +82,12 @@ def condition_met(k: Kleene[T], rules: Sequence[T]) -> T:
 def ineligible(k: Kleene[T], outcome: T) -> T:
     """`ineligible(P)`: the permit's outcome is ineligible (unknown while it is undetermined)."""
     return k.not_(outcome)
+
+
+def ineligible_code(outcome: tuple[str, str]) -> str:
+    """`ineligible` in generated code over a permit's outcome (first read, read again)."""
+    first, again = outcome
+    return f"(None if {first} is None else not {again})"
 
 
 def not_at_hand(k: Kleene[T]) -> T:
@@ -243,6 +255,73 @@ def years_between(a: Any, b: Any) -> Any:
     return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
 
 
+def years_between_code(a: str, b: str) -> str:
+    """`years_between` in generated code (over operands' code)."""
+    return f"years_between({a}, {b})"
+
+
+def civil_columns(days: Any) -> Any:
+    """Dates as days since 1970-01-01 (int) → the calendar date as one integer YYYYMMDD per cell
+    (H. Hinnant's civil_from_days, in integer arithmetic over numpy arrays)."""
+    data = np.asarray(days, dtype="int64")
+    if data.size > 1 and data.min() == data.max():  # one date (a population decided on one day)
+        return np.full(data.shape, civil_columns(data.flat[0]), dtype="int64")
+    z = data + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year * 10000 + month * 100 + day
+
+
+def years_between_columns(a_civil: Any, b_civil: Any) -> Any:
+    """`years_between` over columns of YYYYMMDD integers (`civil_columns`): the difference of the
+    years less one when (month, day) of b comes before a's — one floor division, since the month
+    and day part never reaches 10000."""
+    return np.floor_divide(np.subtract(b_civil, a_civil), 10000)
+
+
+def years_cutoff(day: dt.date, years: int) -> int:
+    """The latest date d (an ordinal) with years_between(d, day) >= years: `day` less that many
+    calendar years (`add_months_clamped`: 29 February becomes the 28th). Out of range: the ends."""
+    year = day.year - years
+    if year < 1:
+        return dt.date.min.toordinal() - 1
+    if year > 9999:
+        return dt.date.max.toordinal() + 1
+    return add_months_clamped(day, -12 * years).toordinal()
+
+
+def years_between_compare_terms(x: Any, day: dt.date, op: str, k: Any) -> Any:
+    """`years_between(x, day) OP k` as linear constraints on x (a z3 ordinal) with `day` fixed."""
+    import z3
+
+    def at_least(n: int) -> Any:
+        return x <= years_cutoff(day, n)
+
+    if not isinstance(k, int):  # a Fraction
+        if op in (">=", ">", "<", "<="):
+            n = math.ceil(k) if op in (">=", "<") else math.floor(k) + 1
+            return at_least(n) if op in (">=", ">") else z3.Not(at_least(n))
+        if k.denominator != 1:
+            return z3.BoolVal(op == "!=")
+        k = int(k)
+    if op == ">=":
+        return at_least(k)
+    if op == ">":
+        return at_least(k + 1)
+    if op == "<":
+        return z3.Not(at_least(k))
+    if op == "<=":
+        return z3.Not(at_least(k + 1))
+    eq = z3.And(at_least(k), z3.Not(at_least(k + 1)))
+    return eq if op == "==" else z3.Not(eq)
+
+
 def add_months_clamped(d: dt.date, months: int) -> dt.date:
     """d plus a number of calendar months, the day clamped to the end of a shorter month
     (31 January + 1 month = 28/29 February) — the rule `date ± N months` / `± N years` follows."""
@@ -262,9 +341,67 @@ def date_add(d: Any, n: float, unit: str, sign: int) -> Any:
     return add_months_clamped(d, k if unit == "months" else 12 * k)
 
 
+def date_add_code(d: str, n: float, unit: str, sign: int) -> str:
+    """`date_add` in generated code."""
+    return f"date_add({d}, {n!r}, {unit!r}, {sign})"
+
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def date_add_columns(days: Any, n: float, unit: str, sign: int) -> Any:
+    """`date_add` over a column of days since 1970-01-01: days exactly; months and years by
+    `add_months_clamped`, once per distinct date of the column."""
+    k = int(n) * sign
+    if unit == "days":
+        return days + k
+    months = k if unit == "months" else 12 * k
+    data = np.asarray(days, dtype="int64")
+    distinct, where = np.unique(data, return_inverse=True)
+    shifted = np.array([(add_months_clamped(EPOCH + dt.timedelta(days=int(x)), months) - EPOCH).days for x in distinct],
+                       dtype="int64")
+    return shifted[where].reshape(np.shape(data))
+
+
+def date_add_terms(ordinal: Any, n: float, unit: str, sign: int) -> Any:
+    """`date_add` over a z3 ordinal: days exactly; months and years only on a fixed date (a
+    calendar month is no linear function of an unknown date) — None where it cannot be expressed."""
+    import z3
+
+    k = int(n) * sign
+    if unit == "days":
+        return ordinal + k
+    if isinstance(ordinal, z3.IntNumRef):
+        return z3.IntVal(date_add(dt.date.fromordinal(ordinal.as_long()), n, unit, sign).toordinal())
+    return None
+
+
 def divide(a: Any, b: Any) -> Any:
     """a / b; division by zero is unknown (the law gives no value)."""
     return a / b if b else None
+
+
+def divide_columns(a: Any, b: Any, known: Any, none: Any) -> tuple[Any, Any]:
+    """`divide` over columns: (data, known) — a row dividing by zero is unknown (unless none)."""
+    zero = b == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        data = np.where(zero, 0.0, a / np.where(zero, 1.0, b))
+    return data, known & (none | ~zero)
+
+
+def divide_unknown_terms(unknown: Any, none: Any, b: Any) -> Any:
+    """`divide` over z3 terms: when the quotient is unknown (an operand is, or b is zero)."""
+    import z3
+
+    return z3.Or(unknown, z3.And(z3.Not(unknown), z3.Not(none), b == 0))
+
+
+def divide_compare_terms(op: str, a: Any, b: Any, k: Any) -> Any:
+    """`a / b OP k` over z3 terms, without division (b > 0, b < 0; by zero the comparison is
+    not true: the quotient is unknown)."""
+    import z3
+
+    return z3.If(b > 0, COMPARE[op](a, k * b), z3.If(b < 0, COMPARE[FLIP[op]](a, k * b), False))
 
 
 ARITH: dict[str, Callable[[Any, Any], Any]] = {
@@ -280,6 +417,11 @@ def arith(op: str, a: Any, b: Any) -> Any:
     return ARITH[op](a, b)
 
 
+def arith_code(op: str, a: str, b: str) -> str:
+    """`arith` in generated code."""
+    return f"arith({op!r}, {a}, {b})"
+
+
 def num_fn(name: str, *args: Any) -> Any:
     """floor, min, max over numbers (lifted to fact states)."""
     if any(a is None for a in args):
@@ -291,10 +433,88 @@ def num_fn(name: str, *args: Any) -> Any:
     return min(args) if name == "min" else max(args)
 
 
+def num_fn_code(name: str, args: Sequence[str]) -> str:
+    """`num_fn` in generated code."""
+    return f"num_fn({name!r}, {', '.join(args)})"
+
+
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     ">=": lambda x, y: x >= y, ">": lambda x, y: x > y, "<=": lambda x, y: x <= y,
     "<": lambda x, y: x < y, "==": lambda x, y: x == y, "!=": lambda x, y: x != y,
 }
+"""The comparisons on values; the numpy and z3 forms are these same functions over arrays and terms."""
+FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+"""`a OP b` is `b FLIP[OP] a`."""
+
+
+def compare(op: str, a: Any, b: Any) -> Tri:
+    """`compare_number`, `compare_date`, `compare_text`, `compare_enum`, `compare_bool` (and
+    `compare_enum_rank` over ranks): unknown if a side is, false if a side is none."""
+    if a is None or b is None:
+        return None
+    if a is NONE or b is NONE:
+        return False
+    return COMPARE[op](a, b)
+
+
+def compare_code(op: str, a: tuple[str, str], b: tuple[str, str] | str) -> str:
+    """`compare` in generated code. A side is (its first read, how to read it again); `b` a bare
+    string is a literal that is neither unknown nor none."""
+    first_a, again_a = a
+    if isinstance(b, str):
+        return f"(None if {first_a} is None else ({again_a} is not NONE and {again_a} {op} {b}))"
+    first_b, again_b = b
+    return (f"(None if {first_a} is None or {first_b} is None "
+            f"else (False if {again_a} is NONE or {again_b} is NONE else {again_a} {op} {again_b}))")
+
+
+def is_none(v: Any, none: bool) -> Tri:
+    """`is_none` (`X == none`) and `is_not_none` (`X != none`, none=False): an object is an
+    explicit null — unknown while the object is."""
+    return None if v is None else (v is NONE) == none
+
+
+def is_none_code(v: tuple[str, str], none: bool) -> str:
+    """`is_none` in generated code."""
+    first, again = v
+    return f"(None if {first} is None else ({again} is {'' if none else 'not '}NONE))"
+
+
+def member(v: Any, values: frozenset[Any] | set[Any]) -> Tri:
+    """`X in {…}`: unknown while X is; false when X is none."""
+    return None if v is None else (v is not NONE and v in values)
+
+
+def member_code(v: tuple[str, str], values: str) -> str:
+    """`member` in generated code (`values` names a frozenset constant)."""
+    first, again = v
+    return f"(None if {first} is None else ({again} is not NONE and {again} in {values}))"
+
+
+def truthy(v: Any, is_object: bool) -> Tri:
+    """A fact used as a condition: an object is present and not null; a value is true."""
+    if v is None:
+        return None
+    return v is not NONE if is_object else (v is not NONE and bool(v))
+
+
+def truthy_code(v: tuple[str, str], is_object: bool) -> str:
+    """`truthy` in generated code."""
+    first, again = v
+    if is_object:
+        return f"(None if {first} is None else {again} is not NONE)"
+    return f"(None if {first} is None else ({again} is not NONE and {again}))"
+
+
+def holds(held: Any, document: str) -> Tri:
+    """`holds(D)`: the application's documents include D (unknown while they are unknown)."""
+    return None if held is None else (held is not NONE and document in held)
+
+
+def holds_code(held: tuple[str, str], document: str) -> str:
+    """`holds` in generated code."""
+    first, again = held
+    return f"(None if {first} is None else ({again} is not NONE and {document!r} in {again}))"
 
 
 B = TypeVar("B")
@@ -317,6 +537,11 @@ class Numbers(Protocol[B, N]):
 
     def select(self, c: B, a: N, b: N) -> N: ...
 
+    def raise_where(self, c: B, acc: N, v: N) -> N:
+        """`select(c, maximum(acc, v), acc)`, where `acc` is a running maximum from 0 (never
+        negative) that the caller owns: an algebra may update it in place."""
+        ...
+
     def maximum(self, a: N, b: N) -> N: ...
 
     def minimum(self, a: N, b: N) -> N: ...
@@ -334,8 +559,8 @@ def points_range_over(alg: Numbers[B, N], factors: Sequence[tuple[float, Sequenc
         lo, hi = alg.num(0), alg.num(0)
         for holds, value in bands:
             known, v = alg.number(value)
-            lo = alg.select(alg.both(alg.surely(holds), known), alg.maximum(lo, v), lo)
-            hi = alg.select(alg.maybe(holds), alg.maximum(hi, alg.select(known, v, alg.num(cap))), hi)
+            lo = alg.raise_where(alg.both(alg.surely(holds), known), lo, v)
+            hi = alg.raise_where(alg.maybe(holds), hi, alg.select(known, v, alg.num(cap)))
         lo, hi = alg.minimum(lo, alg.num(cap)), alg.minimum(hi, alg.num(cap))
         per_factor.append((lo, hi))
         lo_total, hi_total = alg.add(lo_total, lo), alg.add(hi_total, hi)
@@ -364,11 +589,125 @@ class PyNumbers:
     def select(self, c: bool, a: Any, b: Any) -> Any:
         return a if c else b
 
+    def raise_where(self, c: bool, acc: Any, v: Any) -> Any:
+        return max(acc, v) if c else acc
+
     def maximum(self, a: Any, b: Any) -> Any:
         return max(a, b)
 
     def minimum(self, a: Any, b: Any) -> Any:
         return min(a, b)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+class ColumnNumbers:
+    """`points_range_over` numpy columns: float64 arrays (or scalars) and boolean masks; a band's
+    condition is a pair of masks (`v` true where true, `k` known) and its value a column with
+    `data`, `known`, `none` and `kind` (engine/batch.py `Val`)."""
+
+    def surely(self, holds: Any) -> Any:
+        return holds.v
+
+    def maybe(self, holds: Any) -> Any:
+        return ~holds.k | holds.v
+
+    def number(self, value: Any) -> tuple[Any, Any]:
+        if value.kind not in ("num", "bool"):
+            return np.bool_(False), np.float64(0.0)
+        known = value.known if value.none is np.False_ else value.known & ~value.none
+        return known, np.asarray(value.data, dtype="float64")
+
+    def num(self, c: float) -> Any:
+        return np.float64(c)
+
+    def both(self, a: Any, b: Any) -> Any:
+        if b is np.True_:
+            return a
+        return np.logical_and(a, b)
+
+    def select(self, c: Any, a: Any, b: Any) -> Any:
+        if np.ndim(c) == 0:
+            return a if c else b
+        out = np.array(np.broadcast_to(b, np.broadcast_shapes(np.shape(c), np.shape(a), np.shape(b))), dtype="float64")
+        np.copyto(out, a, where=c)  # (np.where over a boolean mask is several times slower)
+        return out
+
+    def raise_where(self, c: Any, acc: Any, v: Any) -> Any:
+        if np.ndim(c) == 0:
+            return np.maximum(acc, v) if c else acc
+        # branch-free: `acc` never falls below 0 (`Numbers.raise_where`), so where c is false the
+        # candidate c * v = 0 leaves it; fmax passes over a NaN where a value is unknown
+        # a band worth a number float32 holds exactly (the usual: whole points) is raised in float32,
+        # a third of the memory traffic; the maximum of exact values is exact
+        exact32 = np.ndim(v) == 0 and float(np.float32(v)) == float(v)
+        candidate = np.multiply(c, np.float32(v) if exact32 else v)
+        if np.ndim(acc) == 0 and float(candidate.dtype.type(acc)) == float(acc):
+            acc = candidate.dtype.type(acc)
+        if (isinstance(acc, np.ndarray) and acc.shape == candidate.shape and acc.flags.owndata and acc.flags.writeable
+                and np.can_cast(candidate.dtype, acc.dtype, "safe")):
+            return np.fmax(acc, candidate, out=acc)  # a running maximum this range made
+        return np.fmax(acc, candidate)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return np.maximum(a, b)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return np.minimum(a, b)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+class TermNumbers:
+    """`points_range_over` z3 terms: a band's condition is a pair (definitely true, definitely
+    false) and its value a lowered value with `u` (unknown), `n` (none) and `v` (its term)."""
+
+    def surely(self, holds: Any) -> Any:
+        return holds[0]
+
+    def maybe(self, holds: Any) -> Any:
+        import z3
+
+        return z3.Not(holds[1])
+
+    def number(self, value: Any) -> tuple[Any, Any]:
+        import z3
+
+        if value.v is None or not isinstance(value.v, z3.ArithRef):
+            return z3.BoolVal(False), z3.IntVal(0)
+        return z3.And(z3.Not(value.u), z3.Not(value.n)), value.v
+
+    def num(self, c: float) -> Any:
+        from fractions import Fraction
+
+        import z3
+
+        return z3.IntVal(int(c)) if float(c).is_integer() else z3.RealVal(Fraction(c).limit_denominator(10**9))
+
+    def both(self, a: Any, b: Any) -> Any:
+        import z3
+
+        return z3.And(a, b)
+
+    def select(self, c: Any, a: Any, b: Any) -> Any:
+        import z3
+
+        return z3.If(c, a, b)
+
+    def raise_where(self, c: Any, acc: Any, v: Any) -> Any:
+        return self.select(c, self.maximum(acc, v), acc)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        import z3
+
+        return z3.If(b > a, b, a)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        import z3
+
+        return z3.If(a > b, b, a)
 
     def add(self, a: Any, b: Any) -> Any:
         return a + b
@@ -432,9 +771,47 @@ def points_compare(a: Any, op: str, b: Any) -> Tri:
     return outcomes.pop() if len(outcomes) == 1 else None
 
 
+def points_compare_code(a: str, op: str, b: str) -> str:
+    """`points_compare` in generated code."""
+    return f"points_compare({a}, {op!r}, {b})"
+
+
+def points_compare_columns(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) -> tuple[Any, Any]:
+    """`points_compare` over columns (both sides known): (true, known) masks."""
+    f = COMPARE[op]
+    c1, c2, c3, c4 = f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)
+    agree = (c1 == c2) & (c2 == c3) & (c3 == c4)
+    if op in ("==", "!="):
+        exact = (lo_a == hi_a) & (lo_b == hi_b)
+        apart = np.maximum(lo_a, lo_b) > np.minimum(hi_a, hi_b)
+        known = np.where(exact, agree, apart)
+        return known & np.where(exact, c1, np.bool_(op == "!=")), known
+    return agree & c1, agree
+
+
+def points_compare_terms(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) -> tuple[Any, Any]:
+    """`points_compare` over z3 terms (both sides known): (definitely true, definitely false)."""
+    import z3
+
+    f = COMPARE[op]
+    outs = [f(x, y) for x, y in ((lo_a, hi_b), (hi_a, lo_b), (lo_a, lo_b), (hi_a, hi_b))]
+    t, u = z3.And(outs), z3.And([z3.Not(o) for o in outs])
+    if op in ("==", "!="):
+        exact = z3.And(lo_a == hi_a, lo_b == hi_b)
+        apart = z3.Not(z3.If(lo_a >= lo_b, lo_a, lo_b) <= z3.If(hi_a <= hi_b, hi_a, hi_b))
+        t = z3.If(exact, t, z3.BoolVal(False) if op == "==" else apart)
+        u = z3.If(exact, u, apart if op == "==" else z3.BoolVal(False))
+    return t, u
+
+
 def point_value(p: Any) -> Any:
     """A points range used as a number: its value when the range is one number, else unknown."""
     return p[0] if isinstance(p, tuple) and p[0] == p[1] else (None if isinstance(p, tuple) else p)
+
+
+def point_value_code(p: str) -> str:
+    """`point_value` in generated code."""
+    return f"point_value({p})"
 
 
 def enum_ranks(members: Sequence[str]) -> dict[Any, Any]:
@@ -444,24 +821,41 @@ def enum_ranks(members: Sequence[str]) -> dict[Any, Any]:
     return {**{v: i for i, v in enumerate(members)}, NONE: NONE}
 
 
+def enum_rank_code(ranks: str, v: str) -> str:
+    """A value's rank in generated code (`ranks` names the `enum_ranks` constant)."""
+    return f"{ranks}.get({v})"
+
+
 OPERATORS: dict[str, str] = {
-    # the monomorphic forms the checker resolves comparisons and arithmetic to (check.resolve_operator)
-    "compare_number": "numbers (integer, number, money of one currency) compared: `COMPARE[op]`",
-    "compare_date": "dates compared: `COMPARE[op]`",
-    "compare_text": "text (or an enum's member by name) compared for equality: `COMPARE[op]`",
-    "compare_enum": "an enum compared with a member for equality: `COMPARE[op]`",
-    "compare_bool": "booleans compared for equality: `COMPARE[op]`",
-    "compare_enum_rank": "an ordered enum compared by rank: `enum_ranks`, then `COMPARE[op]`",
-    "compare_points_range": "a points range compared with a number: `points_compare`",
-    "is_none": "an object is an explicit null: the state none",
-    "is_not_none": "an object is not an explicit null",
-    "date_add_days": "date ± N days: `date_add`",
-    "date_add_months_clamped": "date ± N months, end-of-month clamping: `date_add` / `add_months_clamped`",
-    "date_add_years_clamped": "date ± N years (12 N months), end-of-month clamping: `date_add` / `add_months_clamped`",
-    "add": "a + b: `arith`",
-    "subtract": "a - b: `arith`",
-    "multiply": "a * b: `arith`",
-    "divide_zero_unknown": "a / b, by zero unknown: `arith` / `divide`",
+    # the monomorphic forms the checker resolves comparisons and arithmetic to (check.resolve_operator),
+    # each with its definition and its forms: scalar (reference), code template (generated program),
+    # columns (engine/batch.py), terms (engine/symbolic.py)
+    "compare_number": "`compare` / `compare_code` / `COMPARE` over arrays / `COMPARE` over terms",
+    "compare_date": "`compare` / `compare_code` / `COMPARE` over day numbers / `COMPARE` over ordinals",
+    "compare_text": "`compare` / `compare_code` / `COMPARE` over ranks in one sorted union / indices in a universe",
+    "compare_enum": "`compare` / `compare_code` / `COMPARE` over category codes / indices of members",
+    "compare_bool": "`compare` / `compare_code` / `COMPARE` / `COMPARE`",
+    "compare_enum_rank": "`enum_ranks` then `compare` / `enum_rank_code` then `compare_code` / ranks / indices",
+    "compare_points_range": "`points_compare` / `points_compare_code` / `points_compare_columns` / `points_compare_terms`",
+    "is_none": "`is_none` / `is_none_code` / the none mask / the none formula",
+    "is_not_none": "`is_none` / `is_none_code` / the none mask / the none formula",
+    "date_add_days": "`date_add` / `date_add_code` / `date_add_columns` / `date_add_terms`",
+    "date_add_months_clamped": "`date_add` (`add_months_clamped`) / `date_add_code` / `date_add_columns` / `date_add_terms`",
+    "date_add_years_clamped": "`date_add` (12 N months) / `date_add_code` / `date_add_columns` / `date_add_terms`",
+    "add": "`arith` / `arith_code` / `+` over arrays / `+` over terms",
+    "subtract": "`arith` / `arith_code` / `-` / `-`",
+    "multiply": "`arith` / `arith_code` / `*` / `*`",
+    "divide_zero_unknown": "`arith` (`divide`) / `arith_code` / `divide_columns` / `divide_unknown_terms`, `divide_compare_terms`",
+    # the builtins
+    "years_between": "`years_between` / `years_between_code` / `years_between_columns` (`civil_columns`) / "
+                     "`years_between_compare_terms` (`years_cutoff`)",
+    "min, max, floor": "`num_fn` / `num_fn_code` / np.minimum, np.maximum, np.floor / z3.If, z3.ToInt",
+    "points": "`points_range_over` over `PyNumbers` / `points_range_code` / `ColumnNumbers` / `TermNumbers`",
+    "point_value": "`point_value` / `point_value_code` / exact ranges / `lo == hi`",
+    "member": "`member` / `member_code` / np.isin over codes / a disjunction",
+    "a fact as a condition": "`truthy` / `truthy_code` / the value and none masks / the formulas",
+    "holds": "`holds` / `holds_code` / a member mask / a member variable",
+    "ineligible": "`ineligible` over `PY` / `ineligible_code` / over `MASKS` / over `TERMS`",
 }
 """Unknown operands give unknown, none operands give none (a comparison: false) — for every form."""
 

@@ -1,40 +1,39 @@
-"""Symbolic form of the law for analysis: rule conditions lowered to z3, and to boxes of typed atoms.
+"""Symbolic form of the law for analysis: the plan lowered to z3.
+
+(One concern, over 400 lines: the lowering of every construct, the facts' declarations and the
+witnesses written back are one correspondence between applications and models.)
 
 Three-valued facts are encoded faithfully. Every fact has a state — unknown (absent), none (an
 ancestor object is null) or a value — and every condition lowers to a pair `(T, F)` of z3
 formulas: "definitely true" and "definitely false" (unknown is neither). The plan (engine/plan.py)
-is lowered with the one structural semantics (engine/semantics.py, over `TERMS`): rule
-applicability with exceptions and document requirements, priorities between competing rules,
-named conditions and permit outcomes; points ranges and the operators are expanded, so a model of
-a query is an application the evaluator decides the same way (tests/test_matrix.py checks it). Anything the lowering cannot express exactly becomes a fresh,
-unconstrained atom — a sound over-approximation — and is flagged so that the analyser replays
-every witness through the evaluator.
-
-Boxes are the cheap side: a rule's top-level conjuncts that read one fact become an interval (numbers,
-money, integers, dates in days) or a set (enums, booleans, text); everything else is unconstrained.
-Two rules whose boxes are disjoint can never fire together, so only intersecting pairs reach z3.
+is lowered with the one structural semantics (engine/semantics.py, over `TERMS`) and each
+operator's z3 form beside its definition there (`*_terms`): rule applicability with exceptions and
+document requirements, priorities between competing rules, named conditions and permit outcomes;
+points ranges and the operators are expanded, so a model of a query is an application the
+evaluator decides the same way (tests/test_matrix.py checks it). Anything the lowering cannot
+express exactly becomes a fresh, unconstrained atom — a sound over-approximation — and is flagged
+so that the analyser replays every witness through the evaluator. The analysis fixes the decision
+date, in one place (`Symbolic.analysis_dates`). Boxes, the cheap side, are in engine/boxes.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import z3
 
 from . import model as m
 from . import semantics as sem
-from .check import Law, contract_schema, typing_of
-from .codec import read_application
+from .check import Law, typing_of
+from .codec import DECISION_DATE, as_date, contract_field, fact_default_terms, read_application
 from .graph import conjuncts
 from .plan import Plan
-from .semantics import NONE, add_months_clamped, date_add
+from .semantics import NONE
 
 if TYPE_CHECKING:
     from .evaluate import Program
@@ -58,40 +57,7 @@ def t_not(p: Tri) -> Tri:
     return p[1], p[0]
 
 
-class Z3Numbers:
-    """Points arithmetic over z3 terms (`semantics.Numbers`)."""
-
-    def surely(self, holds: Tri) -> Any:
-        return holds[0]
-
-    def maybe(self, holds: Tri) -> Any:
-        return z3.Not(holds[1])
-
-    def number(self, value: SymVal) -> tuple[Any, Any]:
-        if value.v is None or not _is_arith(value.v):
-            return FALSE, z3.IntVal(0)
-        return z3.And(z3.Not(value.u), z3.Not(value.n)), value.v
-
-    def num(self, c: float) -> Any:
-        return _num(c)
-
-    def both(self, a: Any, b: Any) -> Any:
-        return z3.And(a, b)
-
-    def select(self, c: Any, a: Any, b: Any) -> Any:
-        return z3.If(c, a, b)
-
-    def maximum(self, a: Any, b: Any) -> Any:
-        return z3.If(b > a, b, a)
-
-    def minimum(self, a: Any, b: Any) -> Any:
-        return z3.If(a > b, b, a)
-
-    def add(self, a: Any, b: Any) -> Any:
-        return a + b
-
-
-SYMBOLIC_NUMBERS = Z3Numbers()
+SYMBOLIC_NUMBERS = sem.TermNumbers()
 TERMS = sem.KleeneOf(lambda value: (z3.BoolVal(value is True), z3.BoolVal(value is False)), t_and, t_or, t_not)
 
 
@@ -132,7 +98,6 @@ class Symbolic:
         self.law, self.plan, self.as_of = law, plan, as_of
         self.program = plan  # the name BoxBuilder and callers read
         self.type_of = typing_of(law).type
-        self.schema = contract_schema()
         self.derived = {d.name: d for d in law.derived}
         self.index_of = {cr.rule.id: cr.index for cr in program.rules}
         self.approximate: set[str] = set()  # rule ids whose lowering used an opaque atom
@@ -152,22 +117,6 @@ class Symbolic:
         self._memo_points: dict[str, tuple[Any, Any]] = {}
 
     # ---------------------------------------------------------------- declarations
-    def _schema_node(self, path: str) -> tuple[dict[str, Any] | None, bool, list[str]]:
-        """Schema node of a path, whether every segment is required, and its nullable ancestors."""
-        node: dict[str, Any] | None = self.schema
-        required = True
-        nullable: list[str] = []
-        parts = path.split(".")
-        for i, part in enumerate(parts):
-            if node is None:
-                return None, False, nullable
-            required = required and part in node.get("required", [])
-            node = node.get("properties", {}).get(part)
-            types = node.get("type") if node else None
-            if isinstance(types, list) and "null" in types:
-                nullable.append(".".join(parts[: i + 1]))
-        return node, required, nullable
-
     def _collect_text_literals(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
 
@@ -194,14 +143,33 @@ class Symbolic:
     @cached_property
     def on_decision_date(self) -> set[str]:
         """decision_date and the dates that default to it."""
-        return {"decision_date"} | {f.path for f in self.law.facts.values()
-                                    if isinstance(f.default, m.Path) and f.default.dotted == "decision_date"}
+        return {DECISION_DATE} | {f.path for f in self.law.facts.values()
+                                  if isinstance(f.default, m.Path) and f.default.dotted == DECISION_DATE}
+
+    @cached_property
+    def analysis_dates(self) -> dict[str, int]:
+        """The one analysis choice about dates, made here: the law is analysed on `as_of`, so
+        `decision_date` is fixed to it (every other backend reads it from the application, as the
+        codec says: `codec.decision_day`), and so is every fact that defaults to it
+        (`application_date`): the applications searched are filed on the day they are decided,
+        which keeps every age a linear bound on a birth date. Fact → the ordinal it is fixed to."""
+        return {path: self.as_of.toordinal() for path in sorted(self.on_decision_date)}
+
+    def analyses(self, application: dict[str, Any]) -> bool:
+        """Whether an application is one this analysis searches — its dates (read by the codec, the
+        defaults applied) are the analysis dates; `pin` has a model only then."""
+        states = read_application(self.law, application)
+        for path, ordinal in self.analysis_dates.items():
+            day = states.get(path) if path in self.law.facts else as_date(application.get(path))
+            if not isinstance(day, dt.date) or day.toordinal() != ordinal:
+                return False
+        return True
 
     def _declare_facts(self) -> None:
         objects: dict[str, FactVar] = {}
         for fact in sorted(self.law.facts.values(), key=lambda f: f.path.count(".")):
             path, kind = fact.path, fact.type.kind
-            node, required, nullable = self._schema_node(path)
+            node, required, nullable = contract_field(path)
             node = node or {}
             known = z3.Bool(f"k|{path}")
             null_self = z3.Bool(f"null|{path}") if kind == "object" and path in nullable else None
@@ -211,10 +179,8 @@ class Symbolic:
             value: Any = None
             universe: tuple[str, ...] = ()
             members: dict[str, z3.BoolRef] = {}
-            if path in self.on_decision_date:
-                # the decision date, and a date that defaults to it (application_date): the analysis
-                # searches applications decided on the day they are filed, so that ages stay exact
-                value = z3.IntVal(self.as_of.toordinal())
+            if path in self.analysis_dates:  # fixed by the analysis (`analysis_dates`)
+                value = z3.IntVal(self.analysis_dates[path])
                 self.domain.append(known)
             elif kind == "bool":
                 value = z3.Bool(f"v|{path}")
@@ -244,7 +210,7 @@ class Symbolic:
             if kind == "object":
                 objects[path] = fv
             # consistency of states: a fact with a value has every object above it present, not null
-            parents = [objects[p] for p in _prefixes(path) if p in objects and p != path]
+            parents = [objects[p] for p in prefixes(path) if p in objects and p != path]
             for parent in parents:
                 self.domain.append(z3.Implies(known, parent.known))
             self.domain.append(z3.Implies(none, z3.Not(known)))
@@ -252,8 +218,7 @@ class Symbolic:
                 self.domain.append(z3.Not(z3.And(null_self, known)))
             if required and not ancestors:
                 self.domain.append(known)
-            if fact.default is not None:  # absent takes the default: never unknown unless nulled above
-                self.domain.append(z3.Or(known, none))
+            self.domain += fact_default_terms(fact, known, none)  # absent takes the default
 
     # ---------------------------------------------------------------- values
     def fresh(self, prefix: str = "opaque") -> z3.BoolRef:
@@ -309,17 +274,14 @@ class Symbolic:
             u = z3.Or(a.u, b.u)
             n = z3.And(z3.Not(u), z3.Or(a.n, b.n))
             if a.kind == "date" and b.kind == "duration":
-                if b.extra == "days":
-                    return SymVal(u, n, a.v + int(b.v) * (1 if e.op == "+" else -1), "date")
-                if isinstance(a.v, z3.IntNumRef):
-                    d = date_add(dt.date.fromordinal(a.v.as_long()), b.v, b.extra, 1 if e.op == "+" else -1)
-                    return SymVal(u, n, z3.IntVal(d.toordinal()), "date")
+                shifted = sem.date_add_terms(a.v, b.v, b.extra, 1 if e.op == "+" else -1)
+                if shifted is not None:
+                    return SymVal(u, n, shifted, "date")
                 return SymVal(u, n, z3.Int(f"approx|{id(e)}|{self.fresh()}"), "date")
             if a.v is None or b.v is None or not _is_arith(a.v) or not _is_arith(b.v):
                 return SymVal(z3.Or(u, self.fresh()), n, z3.Real(f"approx|{self._fresh}"), "num")
             if e.op == "/":
-                zero = b.v == 0
-                return SymVal(z3.Or(u, z3.And(z3.Not(u), z3.Not(n), zero)), n, _real(a.v) / _real(b.v), "div", extra=(a.v, b.v))
+                return SymVal(sem.divide_unknown_terms(u, n, b.v), n, _real(a.v) / _real(b.v), "div", extra=(a.v, b.v))
             out = {"+": a.v + b.v, "-": a.v - b.v, "*": a.v * b.v}[e.op]
             return SymVal(u, n, out, "int" if a.kind == b.kind == "int" else "num")
         if isinstance(e, m.Call):
@@ -424,22 +386,22 @@ class Symbolic:
             return self._points_compare(op, a, b)
         if a.kind == "years" or b.kind == "years":
             if a.kind != "years":
-                a, b, op = b, a, _FLIP[op]
+                a, b, op = b, a, sem.FLIP[op]
             if b.v is None or not isinstance(b.v, z3.IntNumRef | z3.RatNumRef):
                 return self._opaque()
             x, day = a.extra
             k = b.v.as_long() if isinstance(b.v, z3.IntNumRef) else b.v.as_fraction()
-            yc = _years_compare(x, day, op, k)
+            yc = sem.years_between_compare_terms(x, day, op, k)
             return z3.And(z3.Not(a.u), z3.Not(a.n), yc), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(yc)))
         if "obj" in (a.kind, b.kind) or "none" in (a.kind, b.kind):
             side = a if a.kind == "obj" else b
             is_none = side.n if op == "==" else z3.Not(side.n)
             return z3.And(z3.Not(side.u), is_none), z3.And(z3.Not(side.u), z3.Not(is_none))
         if a.kind == "str":
-            a, b, op = b, a, _FLIP[op]
+            a, b, op = b, a, sem.FLIP[op]
         if b.kind == "str":
             lit = self._literal_like(a, b)
-            lit_holds: Any = z3.BoolVal(op == "!=") if lit is None or a.v is None else _apply(op, a.v, lit)
+            lit_holds: Any = z3.BoolVal(op == "!=") if lit is None or a.v is None else sem.COMPARE[op](a.v, lit)
             return z3.And(z3.Not(a.u), z3.Not(a.n), lit_holds), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(lit_holds)))
         if a.v is None or b.v is None or a.kind == "opaque" or b.kind == "opaque":
             return self._opaque()
@@ -447,10 +409,10 @@ class Symbolic:
         if a.kind == "div" and b.kind in ("num", "int") and _is_value(b.v):
             num, den = a.extra
             k = b.v
-            holds = z3.If(den > 0, _apply(op, num, k * den), z3.If(den < 0, _apply(_FLIP[op], num, k * den), FALSE))
+            holds = sem.divide_compare_terms(op, num, den, k)
         else:
             try:
-                holds = _apply(op, a.v, b.v)
+                holds = sem.COMPARE[op](a.v, b.v)
             except z3.Z3Exception:
                 return self._opaque()
         u = z3.Or(a.u, b.u)
@@ -464,17 +426,7 @@ class Symbolic:
             return self._opaque()
         (lo_a, hi_a), (lo_b, hi_b) = rng(a), rng(b)
         u = z3.Or(a.u if a.kind != "points" else FALSE, b.u if b.kind != "points" else FALSE)
-        outs = [_apply(op, x, y) for x, y in ((lo_a, hi_b), (hi_a, lo_b), (lo_a, lo_b), (hi_a, hi_b))]
-        t, f = z3.And(outs), z3.And([z3.Not(o) for o in outs])
-        if op in ("==", "!="):
-            exact = z3.And(lo_a == hi_a, lo_b == hi_b)
-            overlap = z3.If(lo_a >= lo_b, lo_a, lo_b) <= z3.If(hi_a <= hi_b, hi_a, hi_b)
-            # semantics.points_compare for a range that is not one number: unknown when the ranges
-            # meet; when they are apart `==` is false and `!=` is true
-            inexact_t = FALSE if op == "==" else z3.Not(overlap)
-            inexact_f = z3.Not(overlap) if op == "==" else FALSE
-            t = z3.If(exact, t, inexact_t)
-            f = z3.If(exact, f, inexact_f)
+        t, f = sem.points_compare_terms(lo_a, hi_a, op, lo_b, hi_b)
         return z3.And(z3.Not(u), t), z3.And(z3.Not(u), f)
 
     def call(self, e: m.Call) -> Tri:
@@ -582,7 +534,7 @@ class Symbolic:
             return False
 
         for path, fv in sorted(self.facts.items(), key=lambda kv: kv[0].count(".")):
-            if path in self.on_decision_date:
+            if path in self.analysis_dates:
                 continue
             if fv.null_self is not None and is_true(fv.null_self):
                 if not nulled(path):
@@ -620,13 +572,13 @@ class Symbolic:
         """Constraints fixing every fact to its state in an application, as the codec reads it
         (engine/codec.py, documented defaults applied) — the inverse of `application`."""
         states = read_application(self.law, app)
-        out: list[z3.BoolRef] = []
+        out: list[z3.BoolRef] = [] if self.analyses(app) else [FALSE]  # outside the analysis dates
         for path, fv in self.facts.items():
-            if path in self.on_decision_date:
+            if path in self.analysis_dates:
                 continue
             v = states.get(path)
             if fv.null_self is not None:  # this object itself is null (not an object above it)
-                above = any(states.get(p) is NONE for p in _prefixes(path)[:-1])
+                above = any(states.get(p) is NONE for p in prefixes(path)[:-1])
                 out.append(fv.null_self == z3.BoolVal(v is NONE and not above))
             if v is NONE:
                 out.append(fv.none)
@@ -653,14 +605,6 @@ class Symbolic:
 
 # ------------------------------------------------------------------------------------ helpers
 
-_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
-
-
-def _apply(op: str, a: Any, b: Any) -> Any:
-    return {"<": lambda: a < b, ">": lambda: a > b, "<=": lambda: a <= b, ">=": lambda: a >= b,
-            "==": lambda: a == b, "!=": lambda: a != b}[op]()
-
-
 def _num(v: float) -> Any:
     if isinstance(v, int) or float(v).is_integer():
         return z3.IntVal(int(v))
@@ -679,7 +623,7 @@ def _is_value(v: Any) -> bool:
     return isinstance(v, z3.IntNumRef | z3.RatNumRef)
 
 
-def _prefixes(path: str) -> list[str]:
+def prefixes(path: str) -> list[str]:
     parts = path.split(".")
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
@@ -705,41 +649,6 @@ def _other_text(node: dict[str, Any], used: set[str]) -> str:
     return f"other_{n}"
 
 
-def _cutoff(day: dt.date, years: int) -> int:
-    """The latest date d (as an ordinal) with years_between(d, day) >= years: `day` less that many
-    calendar years (semantics.add_months_clamped: 29 February becomes the 28th)."""
-    year = day.year - years
-    if year < 1:
-        return DATE_MIN - 1
-    if year > 9999:
-        return DATE_MAX + 1
-    return add_months_clamped(day, -12 * years).toordinal()
-
-
-def _years_compare(x: Any, day: dt.date, op: str, k: Any) -> Any:
-    """years_between(x, day) OP k, as linear constraints on x (an ordinal)."""
-    def at_least(n: int) -> Any:
-        return x <= _cutoff(day, n)
-
-    if isinstance(k, Fraction):
-        if op in (">=", ">", "<", "<="):
-            n = math.ceil(k) if op in (">=", "<") else math.floor(k) + 1
-            return at_least(n) if op in (">=", ">") else z3.Not(at_least(n))
-        if k.denominator != 1:
-            return z3.BoolVal(op == "!=")
-        k = int(k)
-    if op == ">=":
-        return at_least(k)
-    if op == ">":
-        return at_least(k + 1)
-    if op == "<":
-        return z3.Not(at_least(k))
-    if op == "<=":
-        return z3.Not(at_least(k + 1))
-    eq = z3.And(at_least(k), z3.Not(at_least(k + 1)))
-    return eq if op == "==" else z3.Not(eq)
-
-
 def _children(e: m.Expr) -> tuple[m.Expr, ...]:
     from .check import children
 
@@ -747,256 +656,3 @@ def _children(e: m.Expr) -> tuple[m.Expr, ...]:
     if isinstance(e, m.Call):
         out = out + e.args
     return out
-
-
-# ------------------------------------------------------------------------------------ boxes
-
-# Per fact a box allows a set of states (bit U=4 unknown, N=1 none, V=2 value) and, for values, an
-# interval [lo, hi] (strict ends flagged) or a bitmask of enumerated values.
-U_BIT, N_BIT, V_BIT = 4, 1, 2
-ALL_STATES = U_BIT | N_BIT | V_BIT
-
-
-@dataclass
-class Dim:
-    states: int = ALL_STATES
-    lo: float = -math.inf
-    hi: float = math.inf
-    lo_strict: bool = False
-    hi_strict: bool = False
-    mask: int = -1  # enumerated values (bit i = value i); -1 = any
-
-    def meet(self, o: Dim) -> Dim:
-        lo, ls = (self.lo, self.lo_strict) if self.lo > o.lo else (o.lo, o.lo_strict) if o.lo > self.lo else (self.lo, self.lo_strict or o.lo_strict)
-        hi, hs = (self.hi, self.hi_strict) if self.hi < o.hi else (o.hi, o.hi_strict) if o.hi < self.hi else (self.hi, self.hi_strict or o.hi_strict)
-        d = Dim(self.states & o.states, lo, hi, ls, hs, self.mask & o.mask)
-        if not d.value_possible():
-            d.states &= ~V_BIT
-        return d
-
-    def value_possible(self) -> bool:
-        if self.mask == 0:
-            return False
-        return self.lo < self.hi or (self.lo == self.hi and not self.lo_strict and not self.hi_strict)
-
-    def empty(self) -> bool:
-        return self.states == 0
-
-
-@dataclass
-class Box:
-    dims: dict[str, Dim]
-    exact: bool  # every top-level conjunct was captured exactly
-
-    def empty(self) -> bool:
-        return any(d.empty() for d in self.dims.values())
-
-
-class BoxBuilder:
-    """Lowers rule conditions to boxes (typed atoms); a conjunct it cannot capture is left out."""
-
-    def __init__(self, sym: Symbolic):
-        self.sym = sym
-        self.facts = sym.facts
-
-    def base(self, path: str) -> Dim:
-        """The fact's own domain: its type's range and its schema bounds."""
-        fv = self.facts[path]
-        node, required, nullable = self.sym._schema_node(path)
-        node = node or {}
-        states = ALL_STATES
-        if required and not [a for a in nullable if a != path]:
-            states = V_BIT
-        if not nullable:
-            states &= ~N_BIT
-        d = Dim(states)
-        if fv.type.kind in ("integer", "number", "money"):
-            if "minimum" in node:
-                d.lo = node["minimum"]
-            if "exclusiveMinimum" in node:
-                d.lo, d.lo_strict = node["exclusiveMinimum"], True
-            if "maximum" in node:
-                d.hi = node["maximum"]
-        return d
-
-    def rule_box(self, i: int) -> Box:
-        cr = self.sym.program.rules[i]
-        rule = cr.rule
-        dims: dict[str, Dim] = {}
-        exact = cr.rule.id not in self.sym.approximate
-        parts: list[tuple[m.Expr, bool]] = [(x, True) for x in conjuncts(rule.when)] + [(u, False) for u in rule.unless]
-        for expr, positive in parts:
-            got = self.atom(expr, positive)
-            if got is None:
-                exact = False
-                continue
-            if any(path not in self.facts and not path.startswith("holds:") for path, _ in got):
-                exact = False  # derived values and points ranges are boxed apart from the facts they rest on
-            for path, dim in got:
-                dims[path] = dims.get(path, self.base(path) if path in self.facts else Dim()).meet(dim)
-                if path in self.facts and dim.states & (U_BIT | N_BIT) == 0:
-                    # a fact with a value has every object above it present
-                    for p in _prefixes(path)[:-1]:
-                        if p in self.facts and self.facts[p].type.kind == "object":
-                            dims[p] = dims.get(p, self.base(p)).meet(Dim(V_BIT))
-        if cr.demands is not None:
-            exact = False
-        return Box(dims, exact)
-
-    def atom(self, e: m.Expr, positive: bool) -> list[tuple[str, Dim]] | None:
-        """The dims an atom (or its negation) constrains when it is definitely true; None if not an atom."""
-        if isinstance(e, m.Not):
-            return self.atom(e.operand, not positive)
-        if isinstance(e, m.And) and positive:
-            out: list[tuple[str, Dim]] = []
-            for x in e.operands:
-                got = self.atom(x, True)
-                if got is None:
-                    return None
-                out += got
-            return out
-        if isinstance(e, m.Or) and not positive:
-            out = []
-            for x in e.operands:
-                got = self.atom(x, False)
-                if got is None:
-                    return None
-                out += got
-            return out
-        if isinstance(e, m.Path) and e.dotted in self.facts:
-            kind = self.facts[e.dotted].type.kind
-            if kind == "bool":
-                return [(e.dotted, Dim(V_BIT, mask=0b10)) if positive else (e.dotted, Dim(V_BIT | N_BIT, mask=0b01))]
-            if kind == "object":
-                return [(e.dotted, Dim(V_BIT if positive else N_BIT))]
-            return None
-        if isinstance(e, m.Call) and e.name == "holds" and e.args and isinstance(e.args[0], m.Path):
-            return [(f"holds:{e.args[0].dotted}", Dim(V_BIT, mask=0b10 if positive else 0b01))]
-        if isinstance(e, m.Member) and isinstance(e.operand, m.Path) and e.operand.dotted in self.facts:
-            fv = self.facts[e.operand.dotted]
-            universe = fv.type.members if fv.type.kind == "enum" else fv.universe if fv.type.kind == "text" else None
-            if universe is None or len(universe) > 62:
-                return None
-            mask = sum(1 << universe.index(str(v.value)) for v in e.values if str(v.value) in universe)
-            full = (1 << len(universe)) - 1
-            return [(fv.path, Dim(V_BIT, mask=mask) if positive else Dim(V_BIT | N_BIT, mask=full & ~mask))]
-        if isinstance(e, m.Compare):
-            return self.compare(e, positive)
-        return None
-
-    def compare(self, e: m.Compare, positive: bool) -> list[tuple[str, Dim]] | None:
-        left, right, op = e.left, e.right, e.op
-        if isinstance(left, m.Lit) and not isinstance(right, m.Lit):
-            left, right, op = right, left, _FLIP[op]
-        if not isinstance(right, m.Lit):
-            return None
-        if isinstance(left, m.Path) and left.parts[0] == "params":
-            return None
-        # objects against none
-        if isinstance(left, m.Path) and left.dotted in self.facts and self.facts[left.dotted].type.kind == "object":
-            if right.value is not None:
-                return None
-            is_none = (op == "==") == positive
-            return [(left.dotted, Dim(N_BIT if is_none else V_BIT))]
-        key, kind = self._dimension(left)
-        if key is None:
-            return None
-        if not positive:
-            op = _NEGATE[op]
-        states = V_BIT if positive else V_BIT | N_BIT
-        value = right.value
-        if kind in ("enum", "text"):
-            fv = self.facts[key]
-            universe = fv.type.members if kind == "enum" else fv.universe
-            if not isinstance(value, str) or len(universe) > 62:
-                return None
-            full = (1 << len(universe)) - 1
-            if value not in universe:
-                return [(key, Dim(states, mask=full if op == "!=" else 0))]
-            idx = universe.index(value)
-            if op == "==":
-                mask = 1 << idx
-            elif op == "!=":
-                mask = full & ~(1 << idx)
-            else:
-                mask = sum(1 << j for j in range(len(universe)) if _apply(op, j, idx))
-            return [(key, Dim(states, mask=mask))]
-        if kind == "bool":
-            if not isinstance(value, bool) or op not in ("==", "!="):
-                return None
-            want = value if op == "==" else not value
-            return [(key, Dim(states, mask=0b10 if want else 0b01))]
-        if isinstance(value, dt.date):
-            value = value.toordinal()
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return None
-        integral = kind in ("integer", "date", "years", "points")
-        v = float(value)
-        if op == "!=":
-            return None  # a hole in an interval is no box: the conjunct is left to z3
-        if op == "==":
-            return [(key, Dim(states, v, v))]
-        if integral:  # strict bounds on integers become closed ones
-            if op == ">":
-                op, v = ">=", math.floor(v) + 1
-            elif op == "<":
-                op, v = "<=", math.ceil(v) - 1
-            elif op == ">=":
-                v = math.ceil(v)
-            elif op == "<=":
-                v = math.floor(v)
-        if op in (">", ">="):
-            return [(key, Dim(states, lo=v, lo_strict=op == ">"))]
-        return [(key, Dim(states, hi=v, hi_strict=op == "<"))]
-
-    def _dimension(self, e: m.Expr) -> tuple[str | None, str]:
-        if isinstance(e, m.Path):
-            if e.dotted in self.facts:
-                return e.dotted, self.facts[e.dotted].type.kind
-            if e.dotted in self.sym.derived:
-                t = self.sym.derived[e.dotted].type.kind
-                return (f"derived:{e.dotted}", "years" if t == "integer" else t) if t in ("integer", "number") else (None, "")
-        if isinstance(e, m.Call) and e.name == "points" and e.args and isinstance(e.args[0], m.Path):
-            return f"points:{e.args[0].dotted}", "points"
-        return None, ""
-
-
-_NEGATE = {"<": ">=", ">": "<=", "<=": ">", ">=": "<", "==": "!=", "!=": "=="}
-
-
-class BoxIndex:
-    """Boxes of many rules as arrays: which pairs can intersect, computed a row at a time with numpy."""
-
-    def __init__(self, boxes: list[Box]):
-        self.n = len(boxes)
-        keys = sorted({k for b in boxes for k in b.dims})
-        self.keys = keys
-        d = len(keys)
-        self.states = np.full((self.n, d), ALL_STATES, dtype=np.int64)
-        self.lo = np.full((self.n, d), -np.inf)
-        self.hi = np.full((self.n, d), np.inf)
-        self.ls = np.zeros((self.n, d), dtype=bool)
-        self.hs = np.zeros((self.n, d), dtype=bool)
-        self.mask = np.full((self.n, d), -1, dtype=np.int64)
-        col = {k: j for j, k in enumerate(keys)}
-        for i, b in enumerate(boxes):
-            for k, dim in b.dims.items():
-                j = col[k]
-                self.states[i, j], self.lo[i, j], self.hi[i, j] = dim.states, dim.lo, dim.hi
-                self.ls[i, j], self.hs[i, j], self.mask[i, j] = dim.lo_strict, dim.hi_strict, dim.mask
-        self.empty = np.array([b.empty() for b in boxes], dtype=bool)
-
-    def intersecting(self, i: int, others: np.ndarray) -> np.ndarray:
-        """Which of `others` (row indices) have a box meeting row i's."""
-        if len(others) == 0 or self.empty[i]:
-            return others[:0]
-        st = self.states[others] & self.states[i]
-        lo = np.maximum(self.lo[others], self.lo[i])
-        hi = np.minimum(self.hi[others], self.hi[i])
-        ls = (self.ls[others] & (self.lo[others] == lo)) | (self.ls[i] & (self.lo[i] == lo))
-        hs = (self.hs[others] & (self.hi[others] == hi)) | (self.hs[i] & (self.hi[i] == hi))
-        interval = (lo < hi) | ((lo == hi) & ~ls & ~hs)
-        value_ok = ((st & V_BIT) != 0) & interval & ((self.mask[others] & self.mask[i]) != 0)
-        ok = ((st & (U_BIT | N_BIT)) != 0) | value_ok
-        out: np.ndarray = others[ok.all(axis=1) & ~self.empty[others]]
-        return out

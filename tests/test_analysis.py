@@ -480,7 +480,7 @@ def test_box_prefilter_never_drops_a_satisfiable_pair(tmp_path_factory: pytest.T
     import numpy as np
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
-    from lexgraph.engine.symbolic import BoxBuilder, BoxIndex
+    from lexgraph.engine.boxes import BoxBuilder, BoxIndex
 
     header = (f'import "{REGULATIONS / "vocabulary.lex"}"\ninstrument generated {{\n  title_zh "生成"\n  rank departmental_rule\n'
               '  issuer "test"\n  in_force 2020-01-01\n  repealed none\n  jurisdiction "national"\n}\n')

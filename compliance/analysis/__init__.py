@@ -1,7 +1,7 @@
 """Static analysis of the law (`lexgraph analyze`): conflicts, overlaps, masked and dead rules, gaps and
 dangling references — each with a witness application found by z3 and replayed through the evaluator.
 
-A box index (engine.symbolic.BoxIndex) proposes candidate pairs; z3 decides only those, with a timeout
+A box index (engine.boxes.BoxIndex) proposes candidate pairs; z3 decides only those, with a timeout
 per query, and an undecided query is reported as such rather than guessed.
 
 The package, by concern: `findings` (kinds, Finding, Report), `solver` (z3), `checks` (the six checks),
