@@ -621,8 +621,11 @@ class _ProofBuilder:
             missing = tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND)))
             if any(s.startswith(_NOT_AT_HAND) for s in support):  # what the outcome waits for that no fact can supply
                 detail["not_at_hand"] = sorted(s[len(_NOT_AT_HAND):] for s in support if s.startswith(_NOT_AT_HAND))
+        # no advice to obtain what is granted, nor what the law says the applicant need not apply for
+        # (a `needed = false` value: the permanent-residence card under 法 第四十八条)
+        advised = outcome is not True and detail.get("needed") is not False
         decision = PermitDecision(permit, _LABEL[outcome], tuple(grounds), tuple(unmet), missing, detail,
-                                  self.pathway(plan) if outcome is not True else ())
+                                  self.pathway(plan) if advised else ())
         self._permits[permit] = decision
         return decision
 

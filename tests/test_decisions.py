@@ -352,3 +352,16 @@ def test_a_decision_leaves_no_cyclic_garbage(corpus: LawContext) -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_no_pathway_to_a_permit_the_law_says_is_not_needed() -> None:
+    """法 第四十八条: a permanent resident works on the card; the decision does not advise the holder to
+    obtain a work permit for the work-type residence permit it says is not needed."""
+    scenario = json.loads((ROOT / "tests/scenarios/exit_entry_law/art48_pr_holder_permits_not_needed.json")
+                          .read_text(encoding="utf-8"))
+    decided = {d["permit"]: d for d in decision_json(load_law().decide(scenario["application"]))["decisions"]}
+    assert decided["work_residence_permit"]["detail"]["needed"] is False
+    assert not decided["work_residence_permit"].get("pathway")
+    without = {**scenario["application"], "holds": [h for h in scenario["application"]["holds"] if h != "permanent_residence"]}
+    pathway = {d["permit"]: d for d in decision_json(load_law().decide(without))["decisions"]}["work_residence_permit"].get("pathway")
+    assert pathway and pathway[0]["document"] == "work_permit"  # without the card, the advice stands
