@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     config = ROOT / "pyproject.toml"
-    package_dir: dict[str, str] = tomllib.loads(config.read_text(encoding="utf-8"))["tool"]["setuptools"]["package-dir"]
+    package_dir: dict[str, str] = tomllib.loads(config.read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-dir"
+    ]
     with tempfile.TemporaryDirectory(prefix="lexgraph-imports-") as tmp:
         for package, folder in sorted(package_dir.items()):  # parents before their subpackages
             target = Path(tmp, *package.split("."))

@@ -26,12 +26,33 @@ from lexgraph.engine.loader import bundled_regulations
 from lexgraph.engine.symbolic import Symbolic
 
 AS_OF = dt.date(2024, 6, 1)
-PERMITS = ("work_permit", "z_visa", "r_visa", "work_residence_permit", "permanent_residence", "d_visa",
-           "job_seeking_visa", "talent_confirmation_letter")
-EMPLOYER_TYPES = ("key_national_project", "high_tech_enterprise", "foreign_invested_enterprise", "university",
-                  "research_institute", "state_owned_enterprise", "private_enterprise", "other")
-FLAGS = ("applicant.stem_degree", "applicant.english_proficient", "employment.contract_signed",
-         "employment.tax_record_good", "applicant.holds_patent")
+PERMITS = (
+    "work_permit",
+    "z_visa",
+    "r_visa",
+    "work_residence_permit",
+    "permanent_residence",
+    "d_visa",
+    "job_seeking_visa",
+    "talent_confirmation_letter",
+)
+EMPLOYER_TYPES = (
+    "key_national_project",
+    "high_tech_enterprise",
+    "foreign_invested_enterprise",
+    "university",
+    "research_institute",
+    "state_owned_enterprise",
+    "private_enterprise",
+    "other",
+)
+FLAGS = (
+    "applicant.stem_degree",
+    "applicant.english_proficient",
+    "employment.contract_signed",
+    "employment.tax_record_good",
+    "applicant.holds_patent",
+)
 
 
 def generate(n: int, seed: int = 7) -> str:
@@ -40,9 +61,19 @@ def generate(n: int, seed: int = 7) -> str:
     rule in forty is widened into its neighbour's band, planting overlaps and conflicts to find."""
     rng = random.Random(seed)
     vocabulary = bundled_regulations() / "vocabulary.lex"
-    lines = [f'import "{vocabulary}"', "",
-             "instrument generated {", '  title_zh "生成的规章（基准测试）"', "  rank departmental_rule",
-             '  issuer "benchmark"', "  in_force 2020-01-01", "  repealed none", '  jurisdiction "national"', "}", ""]
+    lines = [
+        f'import "{vocabulary}"',
+        "",
+        "instrument generated {",
+        '  title_zh "生成的规章（基准测试）"',
+        "  rank departmental_rule",
+        '  issuer "benchmark"',
+        "  in_force 2020-01-01",
+        "  repealed none",
+        '  jurisdiction "national"',
+        "}",
+        "",
+    ]
     cells = len(PERMITS) * len(EMPLOYER_TYPES)
     width = 10000
     for k in range(n):
@@ -53,14 +84,23 @@ def generate(n: int, seed: int = 7) -> str:
         if rng.random() < 0.025:
             hi += width // 2  # widened into the next band
         kind = "eligible" if band % 2 == 0 else "ineligible"
-        conds = [f'employment.employer_type == "{etype}"', f"employment.annual_salary_cny >= {lo} CNY",
-                 f"employment.annual_salary_cny < {hi} CNY"]
+        conds = [
+            f'employment.employer_type == "{etype}"',
+            f"employment.annual_salary_cny >= {lo} CNY",
+            f"employment.annual_salary_cny < {hi} CNY",
+        ]
         if rng.random() < 0.3:
             conds.append(rng.choice(FLAGS))
         if rng.random() < 0.2:
             conds.append(f"age >= {rng.choice((18, 25, 30, 40))}")
-        lines += [f"rule r{k} {{", f"  conclude {kind} {permit}", "  when all of { " + ", ".join(conds) + " }",
-                  '  source "benchmarks/analyze.py generator"', "}", ""]
+        lines += [
+            f"rule r{k} {{",
+            f"  conclude {kind} {permit}",
+            "  when all of { " + ", ".join(conds) + " }",
+            '  source "benchmarks/analyze.py generator"',
+            "}",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -90,27 +130,46 @@ def all_pairs(context: LawContext, budget: float) -> dict[str, Any]:
     seconds = time.perf_counter() - start
     out: dict[str, Any] = {"rules": n, "pairs": pairs, "solver_calls": calls, "seconds": round(seconds, 3)}
     if not done and calls:
-        out.update(extrapolated=True, solver_calls=pairs, seconds=round(seconds * pairs / calls, 1),
-                   measured_calls=calls, measured_seconds=round(seconds, 3))
+        out.update(
+            extrapolated=True,
+            solver_calls=pairs,
+            seconds=round(seconds * pairs / calls, 1),
+            measured_calls=calls,
+            measured_seconds=round(seconds, 3),
+        )
     return out
 
 
-def measure(label: str, law_dirs: list[Path] | None, budget: float, amendments: list[Path] | None = None) -> dict[str, Any]:
+def measure(
+    label: str, law_dirs: list[Path] | None, budget: float, amendments: list[Path] | None = None
+) -> dict[str, Any]:
     start = time.perf_counter()
     context = load_law(law_dirs, amendments)
     load = time.perf_counter() - start
     report = analyze(context, AS_OF)
     s = report.stats
-    row = {"rules": s["rules"], "pairs": s["pairs"], "candidates": s["candidates"], "solver_calls": s["solver_calls"],
-           "solver_unknown": s["solver_unknown"], "seconds": s["seconds"], "load_seconds": round(load, 3),
-           "program_seconds": s["program_seconds"],
-           "findings": len(report.findings), "kinds": {k: v for k, v in report.to_json()["counts"].items() if v}}
+    row = {
+        "rules": s["rules"],
+        "pairs": s["pairs"],
+        "candidates": s["candidates"],
+        "solver_calls": s["solver_calls"],
+        "solver_unknown": s["solver_unknown"],
+        "seconds": s["seconds"],
+        "load_seconds": round(load, 3),
+        "program_seconds": s["program_seconds"],
+        "findings": len(report.findings),
+        "kinds": {k: v for k, v in report.to_json()["counts"].items() if v},
+    }
     baseline = all_pairs(context, budget)
-    print(f"{label:>10}: {row['rules']} rules, {row['pairs']} pairs → {row['candidates']} candidates, "
-          f"{row['solver_calls']} solver calls, {row['seconds']} s, of which compiling the program "
-          f"{row['program_seconds']} s ({row['findings']} findings; load {row['load_seconds']} s)")
-    print(f"{'':>10}  all-pairs z3: {baseline['solver_calls']} calls, {baseline['seconds']} s"
-          f"{' (extrapolated from ' + str(baseline['measured_calls']) + ' calls)' if baseline.get('extrapolated') else ''}")
+    print(
+        f"{label:>10}: {row['rules']} rules, {row['pairs']} pairs → {row['candidates']} candidates, "
+        f"{row['solver_calls']} solver calls, {row['seconds']} s, of which compiling the program "
+        f"{row['program_seconds']} s ({row['findings']} findings; load {row['load_seconds']} s)"
+    )
+    print(
+        f"{'':>10}  all-pairs z3: {baseline['solver_calls']} calls, {baseline['seconds']} s"
+        f"{' (extrapolated from ' + str(baseline['measured_calls']) + ' calls)' if baseline.get('extrapolated') else ''}"
+    )
     row["all_pairs"] = baseline
     row["speedup"] = round(baseline["seconds"] / row["seconds"], 1) if row["seconds"] else None
     return row
@@ -133,10 +192,14 @@ def main() -> int:
             (folder / "generated.lex").write_text(generate(n), encoding="utf-8")
             results[f"generated_{n}"] = measure(f"gen {n}", [folder], budget)
     real = [results[k] for k in ("real", "real_with_reform") if k in results]
-    results["must"] = {"real_under_2s": all(r["seconds"] <= 2 for r in real),
-                       "2000_under_30s": results["generated_2000"]["seconds"] <= 30,
-                       "solver_calls_far_below_pairs": all(r["solver_calls"] * 10 < r["pairs"]
-                                                           for r in (*real, results["generated_500"], results["generated_2000"]))}
+    results["must"] = {
+        "real_under_2s": all(r["seconds"] <= 2 for r in real),
+        "2000_under_30s": results["generated_2000"]["seconds"] <= 30,
+        "solver_calls_far_below_pairs": all(
+            r["solver_calls"] * 10 < r["pairs"]
+            for r in (*real, results["generated_500"], results["generated_2000"])
+        ),
+    }
     results["cores"] = os.cpu_count()
     print(json.dumps(results, sort_keys=True))
     return 0

@@ -27,7 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `benchmarks` as a package when run as a script
+sys.path.insert(
+    0, str(Path(__file__).resolve().parent.parent)
+)  # `benchmarks` as a package when run as a script
 
 from lexgraph.api import load_law  # noqa: E402
 from lexgraph.compliance.applications import validate_application  # noqa: E402
@@ -73,10 +75,16 @@ class Clock:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="one repetition, proofs materialised for 1,000 applications")
+    ap.add_argument(
+        "--quick", action="store_true", help="one repetition, proofs materialised for 1,000 applications"
+    )
     ap.add_argument("-n", type=int, default=10_000, help="applications (default 10,000)")
     ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--repeat", type=int, help="repetitions per engine (default 5, materialised proofs at most 2; --quick 1)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        help="repetitions per engine (default 5, materialised proofs at most 2; --quick 1)",
+    )
     ap.add_argument("--strict", action="store_true", help="exit 1 when a must-target is missed")
     args = ap.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 5)
@@ -91,8 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         validate_application(app)  # the workload follows the contract
     clock.add("validate", t)
     known = [a for a in apps if pr_fully_known(a)]
-    print(f"workload: {len(apps)} applications (seed {args.seed}), {len(known)} fully known for {PR}, "
-          f"{len(apps) - len(known)} with some of its facts unknown; one core ({core})")
+    print(
+        f"workload: {len(apps)} applications (seed {args.seed}), {len(known)} fully known for {PR}, "
+        f"{len(apps) - len(known)} with some of its facts unknown; one core ({core})"
+    )
 
     # ---- the whole corpus
     t = time.perf_counter()
@@ -102,9 +112,11 @@ def main(argv: list[str] | None = None) -> int:
         ev.evaluate(app, trace=False)
     clock.add("load_and_compile", t)
     mix = Counter(v for app in apps[:2000] for v in ev.evaluate(app, trace=False).o.values())
-    print(f"corpus: {len(full.law.instruments)} instruments, {len(full.law.rules)} rules, {len(full.permits)} permits; "
-          f"outcomes (first 2,000 applications x permits): eligible {mix[True]}, ineligible {mix[False]}, "
-          f"undetermined {mix[None]}")
+    print(
+        f"corpus: {len(full.law.instruments)} instruments, {len(full.law.rules)} rules, {len(full.permits)} permits; "
+        f"outcomes (first 2,000 applications x permits): eligible {mix[True]}, ineligible {mix[False]}, "
+        f"undetermined {mix[None]}"
+    )
 
     # ---- the permanent-residence slice and the peers
     t = time.perf_counter()
@@ -112,10 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         pr_ctx = load_law([pr_dir])
     pr_ev = pr_ctx.evaluator
     cedar = CedarPR()
-    slice_mismatches = sum(pr_ev.evaluate(a, trace=False).o[PR] != ev.evaluate(a, trace=False).o[PR] for a in apps)
+    slice_mismatches = sum(
+        pr_ev.evaluate(a, trace=False).o[PR] != ev.evaluate(a, trace=False).o[PR] for a in apps
+    )
     clock.add("pr_setup", t)
-    print(f"{PR} slice: {', '.join(f'{f} ({n} rules)' for f, n in kept.items())}; "
-          f"{len(pr_ctx.law.rules)} rules; differs from the whole corpus on {slice_mismatches} applications")
+    print(
+        f"{PR} slice: {', '.join(f'{f} ({n} rules)' for f, n in kept.items())}; "
+        f"{len(pr_ctx.law.rules)} rules; differs from the whole corpus on {slice_mismatches} applications"
+    )
 
     # ---- agreement on the fully-known applications (the peers are two-valued)
     t = time.perf_counter()
@@ -129,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         if not (lex is c is d):  # an undetermined lexgraph outcome here is a disagreement too
             disagreements.append((app["id"], lex, c, d))
     clock.add("agreement", t)
-    print(f"agreement on {len(known)} fully-known applications and {len(boundary)} threshold cases (eligible {outcomes[True]}, ineligible "
-          f"{outcomes[False]}, undetermined {outcomes[None]}): {len(disagreements)} disagreements")
+    print(
+        f"agreement on {len(known)} fully-known applications and {len(boundary)} threshold cases (eligible {outcomes[True]}, ineligible "
+        f"{outcomes[False]}, undetermined {outcomes[None]}): {len(disagreements)} disagreements"
+    )
     for app_id, lex, c, d in disagreements[:10]:
         print(f"  {app_id}: lexgraph {lex}, cedarpy {c}, durable_rules {d}")
 
@@ -157,22 +175,38 @@ def main(argv: list[str] | None = None) -> int:
             best[name] = max(best[name], rate(fn, work))
             clock.add(name, t)
 
-    traced, untraced, materialised = best["corpus_traced"], best["corpus_untraced"], best["corpus_materialised"]
+    traced, untraced, materialised = (
+        best["corpus_traced"],
+        best["corpus_untraced"],
+        best["corpus_materialised"],
+    )
     cedar_ratio = best["pr_lexgraph_traced"] / best["pr_cedarpy"]
     durable_ratio = best["pr_lexgraph_traced"] / best["pr_durable_rules"]
-    print(f"whole corpus, lexgraph evaluate(trace=True):  {traced:10,.0f} decisions/s  (must {MUST_TRACED:,}, aim {AIM_TRACED:,})")
+    print(
+        f"whole corpus, lexgraph evaluate(trace=True):  {traced:10,.0f} decisions/s  (must {MUST_TRACED:,}, aim {AIM_TRACED:,})"
+    )
     print(f"whole corpus, lexgraph evaluate(trace=False): {untraced:10,.0f} decisions/s")
-    print(f"whole corpus, evaluate(...).decision():       {materialised:10,.0f} decisions/s  (proof trees materialised, "
-          f"{len(mat_apps):,} applications)")
-    print(f"{PR}, lexgraph traced:   {best['pr_lexgraph_traced']:10,.0f} decisions/s  (untraced {best['pr_lexgraph_untraced']:,.0f})")
-    print(f"{PR}, cedarpy:           {best['pr_cedarpy']:10,.0f} decisions/s  -> cedar_ratio {cedar_ratio:.2f} "
-          f"(must > {MUST_RATIO:g}, aim {AIM_CEDAR:g})")
-    print(f"{PR}, durable_rules:     {best['pr_durable_rules']:10,.0f} decisions/s  -> durable_rules_ratio {durable_ratio:.2f} "
-          f"(must > {MUST_RATIO:g}, aim {AIM_DURABLE:g})")
+    print(
+        f"whole corpus, evaluate(...).decision():       {materialised:10,.0f} decisions/s  (proof trees materialised, "
+        f"{len(mat_apps):,} applications)"
+    )
+    print(
+        f"{PR}, lexgraph traced:   {best['pr_lexgraph_traced']:10,.0f} decisions/s  (untraced {best['pr_lexgraph_untraced']:,.0f})"
+    )
+    print(
+        f"{PR}, cedarpy:           {best['pr_cedarpy']:10,.0f} decisions/s  -> cedar_ratio {cedar_ratio:.2f} "
+        f"(must > {MUST_RATIO:g}, aim {AIM_CEDAR:g})"
+    )
+    print(
+        f"{PR}, durable_rules:     {best['pr_durable_rules']:10,.0f} decisions/s  -> durable_rules_ratio {durable_ratio:.2f} "
+        f"(must > {MUST_RATIO:g}, aim {AIM_DURABLE:g})"
+    )
     must_met = traced >= MUST_TRACED and cedar_ratio > MUST_RATIO and durable_ratio > MUST_RATIO
     aim_met = traced >= AIM_TRACED and cedar_ratio >= AIM_CEDAR and durable_ratio >= AIM_DURABLE
-    print(f"must targets {'met' if must_met else 'MISSED'}; aim targets {'met' if aim_met else 'missed'}; "
-          f"best of {repeat} repetition(s)")
+    print(
+        f"must targets {'met' if must_met else 'MISSED'}; aim targets {'met' if aim_met else 'missed'}; "
+        f"best of {repeat} repetition(s)"
+    )
     result = {
         "n": len(apps),
         "seed": args.seed,

@@ -43,7 +43,9 @@ def timelines(events: int, seed: int = 15) -> dict[str, list[dict[str, Any]]]:
         day = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(600))
         raw: list[dict[str, Any]] = []
 
-        def add(kind: str, gap: int, raw: list[dict[str, Any]] = raw, case: str = f"c{n}", **fields: Any) -> None:
+        def add(
+            kind: str, gap: int, raw: list[dict[str, Any]] = raw, case: str = f"c{n}", **fields: Any
+        ) -> None:
             nonlocal day
             day += dt.timedelta(days=gap)
             raw.append({"case": case, "date": day.isoformat(), "type": kind, **fields})
@@ -55,8 +57,12 @@ def timelines(events: int, seed: int = 15) -> dict[str, list[dict[str, Any]]]:
             add("work_permit_applied", rng.randrange(5, 18))
             add("work_permit_issued", rng.randrange(3, 10))
         add("residence_permit_applied", rng.randrange(1, 12))
-        add("residence_permit_issued", rng.randrange(5, 15), purpose="work",
-            expires=(day + dt.timedelta(days=365)).isoformat())
+        add(
+            "residence_permit_issued",
+            rng.randrange(5, 15),
+            purpose="work",
+            expires=(day + dt.timedelta(days=365)).isoformat(),
+        )
         add("employment_started", rng.randrange(0, 3))
         add("employer_report_filed", rng.randrange(0, 20), about="employment_started")
         add("particulars_changed", rng.randrange(30, 200))
@@ -98,11 +104,20 @@ def main() -> None:
     rates = {k: events / v for k, v in best.items()}
     for k, v in rates.items():
         print(f"{k:14s} {events:,} events over {len(cases):,} cases: {best[k]:.2f} CPU-s, {v:,.0f} events/s")
-    print(json.dumps({"benchmark": "monitor", "events": events, "cases": len(cases),
-                      "durable_rules_events_per_s": round(rates["durable_rules"]),
-                      "reference_events_per_s": round(rates["reference"]),
-                      "durable_rules_vs_reference": round(rates["durable_rules"] / rates["reference"], 3),
-                      "same_results": same, "quick": args.quick}))
+    print(
+        json.dumps(
+            {
+                "benchmark": "monitor",
+                "events": events,
+                "cases": len(cases),
+                "durable_rules_events_per_s": round(rates["durable_rules"]),
+                "reference_events_per_s": round(rates["reference"]),
+                "durable_rules_vs_reference": round(rates["durable_rules"] / rates["reference"], 3),
+                "same_results": same,
+                "quick": args.quick,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -41,14 +41,25 @@ def percentiles(latencies: list[float]) -> tuple[float, float]:
     if not latencies:
         return 0.0, 0.0
     ordered = sorted(latencies)
-    return (ordered[len(ordered) // 2] * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000)
+    return (
+        ordered[len(ordered) // 2] * 1000,
+        ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+    )
 
 
 # ------------------------------------------------------------------ load generator (its own process)
 
 
-async def _connection(host: str, port: int, requests: list[bytes], offset: int, stop_at: float, warm_until: float,
-                      latencies: list[float], counts: dict[str, int]) -> None:
+async def _connection(
+    host: str,
+    port: int,
+    requests: list[bytes],
+    offset: int,
+    stop_at: float,
+    warm_until: float,
+    latencies: list[float],
+    counts: dict[str, int],
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     n = offset
     try:
@@ -77,32 +88,63 @@ async def _connection(host: str, port: int, requests: list[bytes], offset: int, 
         writer.close()
 
 
-def load(url: str, path: str, bodies: list[bytes], concurrency: int, seconds: float, warmup: float,
-         out: Any) -> None:
+def load(
+    url: str, path: str, bodies: list[bytes], concurrency: int, seconds: float, warmup: float, out: Any
+) -> None:
     host, port = url.split("//", 1)[1].split(":")
-    requests = [(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-                 f"Content-Length: {len(body)}\r\n\r\n").encode() + body for body in bodies]
+    requests = [
+        (
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        + body
+        for body in bodies
+    ]
     latencies: list[float] = []
     counts = {"ok": 0, "errors": 0}
 
     async def main() -> float:
         begin = time.perf_counter()
         warm_until, stop_at = begin + warmup, begin + warmup + seconds
-        await asyncio.gather(*(_connection(host, int(port), requests, i * len(requests) // concurrency, stop_at,
-                                           warm_until, latencies, counts) for i in range(concurrency)))
+        await asyncio.gather(
+            *(
+                _connection(
+                    host,
+                    int(port),
+                    requests,
+                    i * len(requests) // concurrency,
+                    stop_at,
+                    warm_until,
+                    latencies,
+                    counts,
+                )
+                for i in range(concurrency)
+            )
+        )
         return time.perf_counter() - warm_until
 
     measured = asyncio.run(main())
     p50, p99 = percentiles(latencies)
-    out.send({"rps": round(counts["ok"] / measured, 1), "p50_ms": round(p50, 2), "p99_ms": round(p99, 2),
-              "errors": counts["errors"], "requests": counts["ok"] + counts["errors"], "concurrency": concurrency,
-              "seconds": round(measured, 2)})
+    out.send(
+        {
+            "rps": round(counts["ok"] / measured, 1),
+            "p50_ms": round(p50, 2),
+            "p99_ms": round(p99, 2),
+            "errors": counts["errors"],
+            "requests": counts["ok"] + counts["errors"],
+            "concurrency": concurrency,
+            "seconds": round(measured, 2),
+        }
+    )
 
 
-def drive(url: str, path: str, bodies: list[bytes], concurrency: int, seconds: float, warmup: float) -> dict[str, Any]:
+def drive(
+    url: str, path: str, bodies: list[bytes], concurrency: int, seconds: float, warmup: float
+) -> dict[str, Any]:
     receive, send = multiprocessing.Pipe(duplex=False)
     process = multiprocessing.get_context("spawn").Process(
-        target=load, args=(url, path, bodies, concurrency, seconds, warmup, send))
+        target=load, args=(url, path, bodies, concurrency, seconds, warmup, send)
+    )
     process.start()
     result: dict[str, Any] = receive.recv()
     process.join()
@@ -120,9 +162,23 @@ def free_port() -> int:
 
 def start_server(db: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "lexgraph.compliance.cli", "serve", "--port", str(port),
-                                "--db", db, "--workers", str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lexgraph.compliance.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            db,
+            "--workers",
+            str(workers),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -140,7 +196,9 @@ def start_server(db: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
 # ------------------------------------------------------------------ in-process
 
 
-def in_process(applications: list[dict[str, Any]], seconds: float, summary: bool, log_url: str | None) -> dict[str, Any]:
+def in_process(
+    applications: list[dict[str, Any]], seconds: float, summary: bool, log_url: str | None
+) -> dict[str, Any]:
     """The same decisions without HTTP: validate, decide with proof, render JSON (and log, if asked)."""
     from lexgraph.api import load_law
     from lexgraph.compliance.audit import DecisionLog
@@ -165,13 +223,21 @@ def in_process(applications: list[dict[str, Any]], seconds: float, summary: bool
         json.dumps(answer, ensure_ascii=False)
         latencies.append(time.perf_counter() - start)
     p50, p99 = percentiles(latencies)
-    return {"rps": round(len(latencies) / sum(latencies), 1), "p50_ms": round(p50, 3), "p99_ms": round(p99, 3),
-            "errors": 0, "requests": len(latencies), "mean_ms": round(statistics.fmean(latencies) * 1000, 3)}
+    return {
+        "rps": round(len(latencies) / sum(latencies), 1),
+        "p50_ms": round(p50, 3),
+        "p99_ms": round(p99, 3),
+        "errors": 0,
+        "requests": len(latencies),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 3),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="short runs (the whole benchmark in well under a minute)")
+    parser.add_argument(
+        "--quick", action="store_true", help="short runs (the whole benchmark in well under a minute)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=None)
@@ -191,7 +257,9 @@ def main() -> None:
             # Warm-up, not measured: each worker compiles the programs for the workload's dates.
             drive(url, "/v1/decisions?explain=summary", bodies, args.concurrency, warmup, 0)
             for mode in ("summary", "full"):
-                results[mode] = drive(url, f"/v1/decisions?explain={mode}", bodies, args.concurrency, seconds, 1.0)
+                results[mode] = drive(
+                    url, f"/v1/decisions?explain={mode}", bodies, args.concurrency, seconds, 1.0
+                )
                 print(f"HTTP, log on, explain={mode}: {results[mode]}", flush=True)
         finally:
             server.terminate()
@@ -200,26 +268,41 @@ def main() -> None:
 
         check = DecisionLog(db).verify()
         answered = sum(r["requests"] - r["errors"] for r in results.values())
-        print(f"log: {check.records} records, chain {'unbroken' if check.ok else 'BROKEN: ' + check.problem} "
-              f"(≥ {answered} answered in the measured windows)", flush=True)
+        print(
+            f"log: {check.records} records, chain {'unbroken' if check.ok else 'BROKEN: ' + check.problem} "
+            f"(≥ {answered} answered in the measured windows)",
+            flush=True,
+        )
         budget = min(seconds, 4.0)
-        local = {"summary": in_process(applications, budget, True, None),
-                 "full": in_process(applications, budget, False, None),
-                 "summary_logged": in_process(applications, budget, True, f"sqlite:///{Path(tmp) / 'local.db'}")}
+        local = {
+            "summary": in_process(applications, budget, True, None),
+            "full": in_process(applications, budget, False, None),
+            "summary_logged": in_process(applications, budget, True, f"sqlite:///{Path(tmp) / 'local.db'}"),
+        }
         for name, r in local.items():
             print(f"in-process, {name}: {r}", flush=True)
 
     http = results["summary"]
     summary = {
-        "benchmark": "serve", "workers": args.workers, "applications": len(applications), "concurrency": args.concurrency, "cores": os.cpu_count(),
-        "explain": "summary", "rps": http["rps"], "p50_ms": http["p50_ms"], "p99_ms": http["p99_ms"],
+        "benchmark": "serve",
+        "workers": args.workers,
+        "applications": len(applications),
+        "concurrency": args.concurrency,
+        "cores": os.cpu_count(),
+        "explain": "summary",
+        "rps": http["rps"],
+        "p50_ms": http["p50_ms"],
+        "p99_ms": http["p99_ms"],
         "errors": sum(r["errors"] for r in results.values()),
         "full": {k: results["full"][k] for k in ("rps", "p50_ms", "p99_ms", "errors")},
         "in_process": {k: local["summary"][k] for k in ("rps", "p50_ms", "p99_ms", "errors")},
         "in_process_full": {k: local["full"][k] for k in ("rps", "p50_ms", "p99_ms", "errors")},
         "in_process_logged": {k: local["summary_logged"][k] for k in ("rps", "p50_ms", "p99_ms", "errors")},
-        "http_over_in_process_rps": round(http["rps"] / local["summary"]["rps"], 3) if local["summary"]["rps"] else None,
-        "chain_ok": check.ok, "logged_records": check.records,
+        "http_over_in_process_rps": round(http["rps"] / local["summary"]["rps"], 3)
+        if local["summary"]["rps"]
+        else None,
+        "chain_ok": check.ok,
+        "logged_records": check.records,
         "goal": {"rps": 1000, "p99_ms": 50, "errors": 0},
     }
     print(json.dumps(summary, sort_keys=True))

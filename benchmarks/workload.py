@@ -27,35 +27,98 @@ SEED = 20240601
 # is "fully known" for permanent residence when each is present, or lies under an explicit null
 # object; only those applications are compared with the two-valued peers.
 PR_FACTS: tuple[str, ...] = (
-    "route", "holds",
-    "applicant.birth_date", "applicant.criminal_record", "applicant.health_ok", "applicant.security_risk",
-    "applicant.major_contribution_to_china", "applicant.deported_within_ban", "applicant.fraud_in_application",
-    "employment.position_level", "employment.employer_type", "employment.consecutive_years_in_post",
+    "route",
+    "holds",
+    "applicant.birth_date",
+    "applicant.criminal_record",
+    "applicant.health_ok",
+    "applicant.security_risk",
+    "applicant.major_contribution_to_china",
+    "applicant.deported_within_ban",
+    "applicant.fraud_in_application",
+    "employment.position_level",
+    "employment.employer_type",
+    "employment.consecutive_years_in_post",
     "employment.tax_record_good",
-    "residence.years_resident_in_last_4", "residence.consecutive_years_resident",
-    "residence.min_months_resident_per_year", "residence.stable_income_and_housing",
-    "investment.amount_usd", "investment.region", "investment.consecutive_years_stable",
+    "residence.years_resident_in_last_4",
+    "residence.consecutive_years_resident",
+    "residence.min_months_resident_per_year",
+    "residence.stable_income_and_housing",
+    "investment.amount_usd",
+    "investment.region",
+    "investment.consecutive_years_stable",
     "investment.tax_record_good",
-    "family.relation", "family.marriage_years", "family.unmarried",
+    "family.relation",
+    "family.marriage_years",
+    "family.unmarried",
 )
 
 # Facts a generated application may leave out (unknown): a mix of PR facts and others (never the
 # contract's required ones).
 _DROPPABLE: tuple[str, ...] = tuple(p for p in PR_FACTS if p != "applicant.birth_date") + (
-    "applicant.education", "applicant.related_work_experience_years", "applicant.chinese_hsk_level",
-    "applicant.can_cover_expenses", "employment.annual_salary_cny", "employment.contract_signed",
-    "employment.local_average_annual_salary_cny", "employment.annual_months_working_in_china",
-    "residence.entry_date", "employment", "investment", "family", "residence",
+    "applicant.education",
+    "applicant.related_work_experience_years",
+    "applicant.chinese_hsk_level",
+    "applicant.can_cover_expenses",
+    "employment.annual_salary_cny",
+    "employment.contract_signed",
+    "employment.local_average_annual_salary_cny",
+    "employment.annual_months_working_in_china",
+    "residence.entry_date",
+    "employment",
+    "investment",
+    "family",
+    "residence",
 )
 
-_NATIONALITIES = ("DEU", "USA", "GBR", "FRA", "JPN", "KOR", "IND", "RUS", "BRA", "CAN", "AUS", "SGP", "NGA", "ITA")
-_EMPLOYER_TYPES = ("key_national_project", "high_tech_enterprise", "foreign_invested_enterprise", "university",
-                   "research_institute", "state_owned_enterprise", "private_enterprise", "other")
+_NATIONALITIES = (
+    "DEU",
+    "USA",
+    "GBR",
+    "FRA",
+    "JPN",
+    "KOR",
+    "IND",
+    "RUS",
+    "BRA",
+    "CAN",
+    "AUS",
+    "SGP",
+    "NGA",
+    "ITA",
+)
+_EMPLOYER_TYPES = (
+    "key_national_project",
+    "high_tech_enterprise",
+    "foreign_invested_enterprise",
+    "university",
+    "research_institute",
+    "state_owned_enterprise",
+    "private_enterprise",
+    "other",
+)
 _REGIONS = ("encouraged_industry", "western", "poverty_county", "central", "other")
-_DOCUMENTS = ("work_permit_notice", "work_permit", "z_visa", "work_residence_permit", "r_visa",
-              "talent_confirmation_letter", "government_recommendation_letter", "employer_recommendation")
-_PROFILES = (("engineer", 28), ("senior_post", 15), ("investor", 12), ("spouse", 12), ("child", 8),
-             ("elderly", 6), ("contributor", 4), ("graduate", 9), ("visitor", 6))
+_DOCUMENTS = (
+    "work_permit_notice",
+    "work_permit",
+    "z_visa",
+    "work_residence_permit",
+    "r_visa",
+    "talent_confirmation_letter",
+    "government_recommendation_letter",
+    "employer_recommendation",
+)
+_PROFILES = (
+    ("engineer", 28),
+    ("senior_post", 15),
+    ("investor", 12),
+    ("spouse", 12),
+    ("child", 8),
+    ("elderly", 6),
+    ("contributor", 4),
+    ("graduate", 9),
+    ("visitor", 6),
+)
 
 
 def _date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -69,8 +132,11 @@ def _years(rng: random.Random, lo: float, hi: float) -> float | int:
 
 
 def _employment(rng: random.Random, senior: bool) -> dict[str, Any]:
-    level = rng.choice(("deputy_general_manager_or_above", "associate_senior_title_or_above")) if senior \
+    level = (
+        rng.choice(("deputy_general_manager_or_above", "associate_senior_title_or_above"))
+        if senior
         else rng.choice(("staff", "staff", "manager", "manager", "deputy_general_manager_or_above"))
+    )
     salary = rng.randrange(80, 1500) * 1000
     return {
         "employer_name": f"Employer {rng.randrange(10_000)}",
@@ -83,7 +149,9 @@ def _employment(rng: random.Random, senior: bool) -> dict[str, Any]:
         "annual_months_working_in_china": rng.randrange(3, 13),
         "contract_signed": rng.random() < 0.9,
         "tax_record_good": rng.random() < 0.9,
-        "work_region": rng.choice(("western", "northeast_old_industrial", "poverty_county", "other", "other")),
+        "work_region": rng.choice(
+            ("western", "northeast_old_industrial", "poverty_county", "other", "other")
+        ),
         "consecutive_years_working_in_china": _years(rng, 0, 10),
         "local_bonus_points": rng.randrange(0, 6),
         # Outside Beijing: the peers encode 办法 第六条 only, so the Beijing salary-and-tax route
@@ -97,10 +165,16 @@ def application(rng: random.Random, index: int) -> dict[str, Any]:
     """One application of a randomly chosen profile; facts near thresholds on purpose."""
     profile = rng.choices([p for p, _ in _PROFILES], [w for _, w in _PROFILES])[0]
     decision = _date(rng, dt.date(2014, 1, 1), dt.date(2025, 12, 31))
-    age = {"child": rng.randrange(3, 21), "elderly": rng.randrange(55, 80), "graduate": rng.randrange(21, 30),
-           "senior_post": rng.randrange(32, 62)}.get(profile, rng.randrange(22, 66))
+    age = {
+        "child": rng.randrange(3, 21),
+        "elderly": rng.randrange(55, 80),
+        "graduate": rng.randrange(21, 30),
+        "senior_post": rng.randrange(32, 62),
+    }.get(profile, rng.randrange(22, 66))
     # birthdays either side of the decision day, so ages 17/18 and 59/60 fall both ways
-    birth = decision.replace(year=decision.year - age, day=min(decision.day, 28)) + dt.timedelta(days=rng.randrange(-20, 21))
+    birth = decision.replace(year=decision.year - age, day=min(decision.day, 28)) + dt.timedelta(
+        days=rng.randrange(-20, 21)
+    )
     contributor = profile == "contributor" or rng.random() < 0.01
     settled = profile in ("spouse", "elderly")
     applicant: dict[str, Any] = {
@@ -132,7 +206,8 @@ def application(rng: random.Random, index: int) -> dict[str, Any]:
         "route": rng.choices(("employer", "independent", "government_recommendation"), (6, 3, 1))[0],
         "applicant": applicant,
         "employment": _employment(rng, profile == "senior_post")
-        if profile in ("engineer", "senior_post") or rng.random() < 0.15 else None,
+        if profile in ("engineer", "senior_post") or rng.random() < 0.15
+        else None,
         "residence": {  # family-based profiles have mostly lived in China already
             "years_resident_in_last_4": _years(rng, 0, 4),
             "consecutive_years_resident": _years(rng, 2, 9) if settled else _years(rng, 0, 12),
@@ -142,18 +217,26 @@ def application(rng: random.Random, index: int) -> dict[str, Any]:
             "entry_visa": rng.choice(("Z", "R", "Q1", "S1", "M", "X1", "L")),
         },
         "investment": {
-            "amount_usd": rng.choice((300_000, 500_000, 800_000, 1_500_000, 2_000_000, 5_000_000)) + rng.choice((-1, 0, 0, 1000)),
+            "amount_usd": rng.choice((300_000, 500_000, 800_000, 1_500_000, 2_000_000, 5_000_000))
+            + rng.choice((-1, 0, 0, 1000)),
             "region": rng.choice(_REGIONS),
             "consecutive_years_stable": _years(rng, 0, 6),
             "tax_record_good": rng.random() < 0.85,
-        } if profile == "investor" or rng.random() < 0.03 else None,
+        }
+        if profile == "investor" or rng.random() < 0.03
+        else None,
         "family": None,
         "holds": sorted(rng.sample(_DOCUMENTS, rng.randrange(0, 4))),
     }
     if contributor and rng.random() < 0.6:
         app["holds"] = sorted({*app["holds"], "government_recommendation_letter"})
-    relation = {"spouse": "spouse_of_chinese_citizen_or_pr", "elderly": "dependent_aged_60_without_relatives_abroad",
-                "child": rng.choice(("minor_unmarried_child_joining_parent", "spouse_or_minor_child_of_pr_principal"))}.get(profile)
+    relation = {
+        "spouse": "spouse_of_chinese_citizen_or_pr",
+        "elderly": "dependent_aged_60_without_relatives_abroad",
+        "child": rng.choice(
+            ("minor_unmarried_child_joining_parent", "spouse_or_minor_child_of_pr_principal")
+        ),
+    }.get(profile)
     if relation is not None or rng.random() < 0.05:
         app["family"] = {
             "relation": relation or "spouse_or_minor_child_of_pr_principal",
@@ -201,16 +284,23 @@ def pr_rules(full: LawContext) -> set[str]:
     decision of its own kind (法 第四十九条) — plus (transitively) every rule concluding a condition or
     permit they read, and every rule they override."""
     law, g = full.law, full.graph.g
-    need = {r.id for r in law.rules.values()
-            if r.instrument == "pr_measures"
-            or any("permanent_residence" in c.permits and c.kind != "cancelled" for c in r.conclusions)}
+    need = {
+        r.id
+        for r in law.rules.values()
+        if r.instrument == "pr_measures"
+        or any("permanent_residence" in c.permits and c.kind != "cancelled" for c in r.conclusions)
+    }
     frontier = list(need)
     while frontier:
         for _, target, data in g.out_edges(f"rule:{frontier.pop()}", data=True):
             if data["kind"] == "overrides":
                 found = {target.split(":", 1)[1]}
             elif data["kind"] == "depends_on" and target.startswith(("condition:", "permit:")):
-                found = {source.split(":", 1)[1] for source, _, d in g.in_edges(target, data=True) if d["kind"] == "concludes"}
+                found = {
+                    source.split(":", 1)[1]
+                    for source, _, d in g.in_edges(target, data=True)
+                    if d["kind"] == "concludes"
+                }
             else:
                 continue
             frontier += sorted(found - need)
@@ -249,7 +339,11 @@ def pr_law_dir(full: LawContext, workdir: Path) -> Iterator[tuple[Path, dict[str
             continue
         src = Path(path) if Path(path).exists() else REPO / path
         rel = src.resolve().relative_to(CORPUS.resolve())
-        cut = [(r.span.line, r.span.column, r.span.end_line, r.span.end_column) for r in rules if r.id not in need]
+        cut = [
+            (r.span.line, r.span.column, r.span.end_line, r.span.end_column)
+            for r in rules
+            if r.id not in need
+        ]
         (target / rel.parent).mkdir(parents=True, exist_ok=True)
         (target / rel).write_text(_without(src.read_text(encoding="utf-8"), cut), encoding="utf-8")
         kept[str(rel)] = sum(r.id in need for r in rules)
@@ -267,24 +361,49 @@ def pr_law_dir(full: LawContext, workdir: Path) -> Iterator[tuple[Path, dict[str
 # threshold or list drifts disagrees here.
 _ENUMS: dict[str, tuple[str, ...]] = {
     "route": ("employer", "independent", "government_recommendation"),
-    "employment.position_level": ("staff", "manager", "deputy_general_manager_or_above", "associate_senior_title_or_above"),
+    "employment.position_level": (
+        "staff",
+        "manager",
+        "deputy_general_manager_or_above",
+        "associate_senior_title_or_above",
+    ),
     "employment.employer_type": _EMPLOYER_TYPES,
     "investment.region": _REGIONS,
-    "family.relation": ("spouse_of_chinese_citizen_or_pr", "spouse_or_minor_child_of_pr_principal",
-                        "minor_unmarried_child_joining_parent", "dependent_aged_60_without_relatives_abroad"),
+    "family.relation": (
+        "spouse_of_chinese_citizen_or_pr",
+        "spouse_or_minor_child_of_pr_principal",
+        "minor_unmarried_child_joining_parent",
+        "dependent_aged_60_without_relatives_abroad",
+    ),
 }
 _DECISION = dt.date(2024, 6, 15)
 
 
 def _template(birth_years: int, **parts: Any) -> dict[str, Any]:
     app: dict[str, Any] = {
-        "id": "", "decision_date": _DECISION.isoformat(), "route": "employer",
-        "applicant": {"nationality": "DEU", "birth_date": _DECISION.replace(year=_DECISION.year - birth_years).isoformat(),
-                      "criminal_record": False, "health_ok": True, "security_risk": False, "deported_within_ban": False,
-                      "fraud_in_application": False, "major_contribution_to_china": False},
-        "employment": None, "investment": None, "family": None, "holds": [],
-        "residence": {"years_resident_in_last_4": 3, "consecutive_years_resident": 5, "min_months_resident_per_year": 9,
-                      "stable_income_and_housing": True},
+        "id": "",
+        "decision_date": _DECISION.isoformat(),
+        "route": "employer",
+        "applicant": {
+            "nationality": "DEU",
+            "birth_date": _DECISION.replace(year=_DECISION.year - birth_years).isoformat(),
+            "criminal_record": False,
+            "health_ok": True,
+            "security_risk": False,
+            "deported_within_ban": False,
+            "fraud_in_application": False,
+            "major_contribution_to_china": False,
+        },
+        "employment": None,
+        "investment": None,
+        "family": None,
+        "holds": [],
+        "residence": {
+            "years_resident_in_last_4": 3,
+            "consecutive_years_resident": 5,
+            "min_months_resident_per_year": 9,
+            "stable_income_and_housing": True,
+        },
     }
     for key, value in parts.items():
         if key == "applicant":
@@ -296,22 +415,63 @@ def _template(birth_years: int, **parts: Any) -> dict[str, Any]:
 
 def _templates() -> dict[str, dict[str, Any]]:
     return {
-        "item_1": _template(45, investment={"amount_usd": 500000, "region": "western", "consecutive_years_stable": 3,
-                                            "tax_record_good": True}),
-        "item_2": _template(45, employment={"position_level": "deputy_general_manager_or_above",
-                                            "employer_type": "high_tech_enterprise", "consecutive_years_in_post": 4,
-                                            "tax_record_good": True}),
-        "item_3": _template(50, applicant={"major_contribution_to_china": True}, holds=["government_recommendation_letter"]),
-        "item_4_spouse": _template(40, family={"relation": "spouse_or_minor_child_of_pr_principal", "marriage_years": 2,
-                                               "unmarried": False}),
-        "item_4_child": _template(17, family={"relation": "spouse_or_minor_child_of_pr_principal", "marriage_years": 0,
-                                              "unmarried": True}),
-        "item_5": _template(35, family={"relation": "spouse_of_chinese_citizen_or_pr", "marriage_years": 5,
-                                        "unmarried": False}),
-        "item_6": _template(17, family={"relation": "minor_unmarried_child_joining_parent", "marriage_years": 0,
-                                        "unmarried": True}),
-        "item_7": _template(60, family={"relation": "dependent_aged_60_without_relatives_abroad", "marriage_years": 0,
-                                        "unmarried": False}),
+        "item_1": _template(
+            45,
+            investment={
+                "amount_usd": 500000,
+                "region": "western",
+                "consecutive_years_stable": 3,
+                "tax_record_good": True,
+            },
+        ),
+        "item_2": _template(
+            45,
+            employment={
+                "position_level": "deputy_general_manager_or_above",
+                "employer_type": "high_tech_enterprise",
+                "consecutive_years_in_post": 4,
+                "tax_record_good": True,
+            },
+        ),
+        "item_3": _template(
+            50, applicant={"major_contribution_to_china": True}, holds=["government_recommendation_letter"]
+        ),
+        "item_4_spouse": _template(
+            40,
+            family={
+                "relation": "spouse_or_minor_child_of_pr_principal",
+                "marriage_years": 2,
+                "unmarried": False,
+            },
+        ),
+        "item_4_child": _template(
+            17,
+            family={
+                "relation": "spouse_or_minor_child_of_pr_principal",
+                "marriage_years": 0,
+                "unmarried": True,
+            },
+        ),
+        "item_5": _template(
+            35,
+            family={"relation": "spouse_of_chinese_citizen_or_pr", "marriage_years": 5, "unmarried": False},
+        ),
+        "item_6": _template(
+            17,
+            family={
+                "relation": "minor_unmarried_child_joining_parent",
+                "marriage_years": 0,
+                "unmarried": True,
+            },
+        ),
+        "item_7": _template(
+            60,
+            family={
+                "relation": "dependent_aged_60_without_relatives_abroad",
+                "marriage_years": 0,
+                "unmarried": False,
+            },
+        ),
     }
 
 
@@ -343,13 +503,24 @@ def boundary_applications() -> list[dict[str, Any]]:
             elif isinstance(value, bool):
                 variants.append((f"{path}={not value}", _set(base, path, not value)))
             elif isinstance(value, int | float):
-                variants += [(f"{path}={value + d}", _set(base, path, value + d)) for d in (-0.5, 0.5) if value + d >= 0]
+                variants += [
+                    (f"{path}={value + d}", _set(base, path, value + d))
+                    for d in (-0.5, 0.5)
+                    if value + d >= 0
+                ]
             elif path == "applicant.birth_date":
                 day = dt.date.fromisoformat(value)
-                variants += [(f"{path}{d:+d}d", _set(base, path, (day + dt.timedelta(days=d)).isoformat())) for d in (-1, 1)]
+                variants += [
+                    (f"{path}{d:+d}d", _set(base, path, (day + dt.timedelta(days=d)).isoformat()))
+                    for d in (-1, 1)
+                ]
             elif path == "holds":
-                variants.append(("holds=letter" if not value else "holds=[]",
-                                 _set(base, path, [] if value else ["government_recommendation_letter"])))
+                variants.append(
+                    (
+                        "holds=letter" if not value else "holds=[]",
+                        _set(base, path, [] if value else ["government_recommendation_letter"]),
+                    )
+                )
         for obj in ("employment", "investment", "family"):
             if base[obj] is not None:
                 variants.append((f"{obj}=null", _set(base, obj, None)))

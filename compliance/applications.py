@@ -23,7 +23,9 @@ except ImportError:  # pragma: no cover - optional speed-up (the `serve` extra)
 
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    text = resources.files("lexgraph.contract").joinpath("application.schema.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("lexgraph.contract").joinpath("application.schema.json").read_text(encoding="utf-8")
+    )
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -233,15 +235,19 @@ def parse_json(data: bytes | str, source: str = "") -> Any:
     try:
         return json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
     except UnicodeDecodeError as error:  # JSON between systems is UTF-8 (RFC 8259): no UTF-16 guessing
-        raise ApplicationError([("$", f"not UTF-8 text (byte {error.start}: {error.reason})")], source) from None
+        raise ApplicationError(
+            [("$", f"not UTF-8 text (byte {error.start}: {error.reason})")], source
+        ) from None
     except json.JSONDecodeError as error:
-        raise ApplicationError([("$", f"not JSON: {error.msg} at line {error.lineno} column {error.colno}")],
-                               source) from None
+        raise ApplicationError(
+            [("$", f"not JSON: {error.msg} at line {error.lineno} column {error.colno}")], source
+        ) from None
     except RecursionError:
         raise ApplicationError([("$", f"nested too deeply: at most {MAX_DEPTH} levels")], source) from None
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
-        raise ApplicationError([("$", f"not JSON this service reads: {str(error).split(':')[0].lower()}")],
-                               source) from None
+        raise ApplicationError(
+            [("$", f"not JSON this service reads: {str(error).split(':')[0].lower()}")], source
+        ) from None
 
 
 def read_application(path: Path) -> dict[str, Any]:
@@ -250,8 +256,11 @@ def read_application(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ApplicationError([("$", f"no such file `{path}`")], str(path)) from None
     except IsADirectoryError:
-        raise ApplicationError([("$", f"`{path}` is a directory, not an application file")], str(path)) from None
+        raise ApplicationError(
+            [("$", f"`{path}` is a directory, not an application file")], str(path)
+        ) from None
     except OSError as error:
-        raise ApplicationError([("$", f"cannot read `{path}`: {(error.strerror or str(error)).lower()}")],
-                               str(path)) from None
+        raise ApplicationError(
+            [("$", f"cannot read `{path}`: {(error.strerror or str(error)).lower()}")], str(path)
+        ) from None
     return validate_application(parse_json(data, str(path)), str(path))

@@ -36,19 +36,27 @@ def load_scenarios(root: Path) -> list[Scenario]:
     for path in files:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            out.append(Scenario(
-                path, data.get("description", ""), data["application"], data["expect"],
-                dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
-                [path.parent / a for a in data.get("with", [])], {k: str(v) for k, v in data.get("set", {}).items()},
-                [path.parent / d for d in data["law"]] if data.get("law") else None))
+            out.append(
+                Scenario(
+                    path,
+                    data.get("description", ""),
+                    data["application"],
+                    data["expect"],
+                    dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
+                    [path.parent / a for a in data.get("with", [])],
+                    {k: str(v) for k, v in data.get("set", {}).items()},
+                    [path.parent / d for d in data["law"]] if data.get("law") else None,
+                )
+            )
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
             detail = f"missing field {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
             raise ScenarioError(f"{path}: not a scenario file: {detail}") from None
     return out
 
 
-def run_scenarios(root: Path, law_dirs: list[Path] | None = None,
-                  base: LawContext | None = None) -> list[tuple[Scenario, Decision, list[str]]]:
+def run_scenarios(
+    root: Path, law_dirs: list[Path] | None = None, base: LawContext | None = None
+) -> list[tuple[Scenario, Decision, list[str]]]:
     """Decide every scenario under `root` under its own law (folders, amendments, parameters), each law
     loaded once (`base`, when given, is the law of `law_dirs` already loaded); return each with its
     decision and how it differs from what it expects."""
@@ -56,8 +64,11 @@ def run_scenarios(root: Path, law_dirs: list[Path] | None = None,
     out = []
     for scenario in scenarios:
         plain = not (scenario.law or scenario.amendments or scenario.parameters)
-        context = base if base is not None and plain else LawContext.load(scenario.law or law_dirs, scenario.amendments,
-                                                                          scenario.parameters)
+        context = (
+            base
+            if base is not None and plain
+            else LawContext.load(scenario.law or law_dirs, scenario.amendments, scenario.parameters)
+        )
         decision, problems = check_scenario(scenario, context)
         out.append((scenario, decision, problems))
     return out
@@ -94,19 +105,29 @@ def check_scenario(scenario: Scenario, context: LawContext) -> tuple[Decision, l
             problems.append(f"{e['permit']}: expected {e['outcome']}, got {d.outcome}")
         for key, value in e.get("detail", {}).items():
             if d.detail.get(key) != value:
-                problems.append(f"{e['permit']}: detail `{key}` expected {value!r}, got {d.detail.get(key)!r}")
+                problems.append(
+                    f"{e['permit']}: detail `{key}` expected {value!r}, got {d.detail.get(key)!r}"
+                )
         cited = e.get("cited")
         if cited:
             ids = {p.rule for g in (*d.grounds, *d.unmet) for p in _walk(g)}
-            ids |= set(d.detail.get("grounds_of_values", {}).values()) | {o["rule"] for o in d.detail.get("obligations", [])}
+            ids |= set(d.detail.get("grounds_of_values", {}).values()) | {
+                o["rule"] for o in d.detail.get("obligations", [])
+            }
             if cited not in ids:
-                problems.append(f"{e['permit']}: `{cited}` is not among the grounds or unmet rules ({sorted(ids)})")
+                problems.append(
+                    f"{e['permit']}: `{cited}` is not among the grounds or unmet rules ({sorted(ids)})"
+                )
             # `citation`: how the cited rule is printed — by the numbering in force on the date (国务院令第814号)
             shown = {p.citation for g in (*d.grounds, *d.unmet) for p in _walk(g) if p.rule == cited}
             if "citation" in e and e["citation"] not in shown:
-                problems.append(f"{e['permit']}: `{cited}` is cited as {sorted(shown)}, expected {e['citation']!r}")
+                problems.append(
+                    f"{e['permit']}: `{cited}` is cited as {sorted(shown)}, expected {e['citation']!r}"
+                )
         if "pathway" in e and [step.document for step in d.pathway] != e["pathway"]:
-            problems.append(f"{e['permit']}: pathway expected {e['pathway']}, got {[step.document for step in d.pathway]}")
+            problems.append(
+                f"{e['permit']}: pathway expected {e['pathway']}, got {[step.document for step in d.pathway]}"
+            )
         for fact in e.get("missing", []):
             if fact not in d.missing_facts:
                 problems.append(f"{e['permit']}: `{fact}` not listed as missing ({list(d.missing_facts)})")
@@ -157,7 +178,9 @@ def duties_exercised(timelines: Path, law: Any) -> set[str]:
     return out
 
 
-def coverage(scenario_root: Path, law_dirs: list[Path] | None = None, timelines: Path | None = None) -> CoverageReport:
+def coverage(
+    scenario_root: Path, law_dirs: list[Path] | None = None, timelines: Path | None = None
+) -> CoverageReport:
     """Rules and articles no scenario exercises; and, with `timelines` (by default the `timelines` folder
     beside the scenarios, when there is one), the duties and prohibitions no timeline exercises."""
     base = LawContext.load(law_dirs)
@@ -171,16 +194,24 @@ def coverage(scenario_root: Path, law_dirs: list[Path] | None = None, timelines:
     law = base.law
     rules = sorted(law.rules)
     cited_articles = {(r.citation.instrument, r.citation.article) for r in law.rules.values() if r.citation}
-    covered_articles = {(law.rules[r].citation.instrument, law.rules[r].citation.article)
-                        for r in exercised if r in law.rules and law.rules[r].citation}
+    covered_articles = {
+        (law.rules[r].citation.instrument, law.rules[r].citation.article)
+        for r in exercised
+        if r in law.rules and law.rules[r].citation
+    }
     fmt = lambda key: f"{key[0]}/art_{key[1]}"  # noqa: E731
     if timelines is None and (scenario_root.parent / "timelines").is_dir():
         timelines = scenario_root.parent / "timelines"
     duties = sorted(law.duties) if timelines is not None else []
     watched = duties_exercised(timelines, law) if timelines is not None else set()
     return CoverageReport(
-        rules_total=len(rules), rules_uncovered=[r for r in rules if r not in exercised],
-        articles_total=len(cited_articles), articles_uncovered=sorted(fmt(a) for a in cited_articles - covered_articles),
+        rules_total=len(rules),
+        rules_uncovered=[r for r in rules if r not in exercised],
+        articles_total=len(cited_articles),
+        articles_uncovered=sorted(fmt(a) for a in cited_articles - covered_articles),
         articles_without_rules=sorted(fmt(a) for a in set(law.articles) - cited_articles),
-        failures=failures, duties_total=len(duties), duties_uncovered=[d for d in duties if d not in watched],
-        timelines=str(timelines or ""))
+        failures=failures,
+        duties_total=len(duties),
+        duties_uncovered=[d for d in duties if d not in watched],
+        timelines=str(timelines or ""),
+    )

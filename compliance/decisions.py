@@ -52,8 +52,13 @@ class LawContext:
         self.evaluator = Evaluator(self.law, self.graph)
 
     @classmethod
-    def load(cls, law_dirs: list[Path] | None = None, amendments: list[Path] | None = None,
-             parameters: dict[str, str] | None = None, exclude: list[Path] | None = None) -> LawContext:
+    def load(
+        cls,
+        law_dirs: list[Path] | None = None,
+        amendments: list[Path] | None = None,
+        parameters: dict[str, str] | None = None,
+        exclude: list[Path] | None = None,
+    ) -> LawContext:
         """The context of this law, from the process's law cache when its content was seen before."""
         key, law = load_keyed(law_dirs, amendments, parameters, exclude)
         return CONTEXTS.get(key, lambda: cls(law))
@@ -66,7 +71,9 @@ class LawContext:
         key = content.key
         return CONTEXTS.get(key, lambda: cls(content.law()))
 
-    def decide(self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True) -> Decision:
+    def decide(
+        self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True
+    ) -> Decision:
         validate_application(application)
         return self.evaluator.decide(application, as_of, trace)
 
@@ -90,7 +97,9 @@ class LawContent:
     digests: tuple[str, ...]  # content_key of the baseline, then of each amendment
 
     @classmethod
-    def of(cls, law_dirs: list[Path] | None, amendments: Iterable[Path], parameters: dict[str, str]) -> LawContent:
+    def of(
+        cls, law_dirs: list[Path] | None, amendments: Iterable[Path], parameters: dict[str, str]
+    ) -> LawContent:
         """Read here, once: the sources of the baseline and of each amendment."""
         default, origin = default_regulations()
         if law_dirs:
@@ -99,8 +108,13 @@ class LawContent:
         if loaded.diagnostics:
             raise LexgraphError(loaded.diagnostics)
         values = [a.sources for a in loaded.amendments(amendments)]
-        return cls(tuple(loaded.sources), tuple(values), tuple(sorted(parameters.items())), origin,
-                   (content_key(loaded.sources), *(content_key(v) for v in values)))
+        return cls(
+            tuple(loaded.sources),
+            tuple(values),
+            tuple(sorted(parameters.items())),
+            origin,
+            (content_key(loaded.sources), *(content_key(v) for v in values)),
+        )
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -110,8 +124,15 @@ class LawContent:
         """Each source set has the digest it was sent with; else LexgraphError (`digest_mismatch`)."""
         got = (content_key(self.baseline), *(content_key(v) for v in self.amendments))
         if got != self.digests:
-            raise LexgraphError([Diagnostic("digest_mismatch", "the law received does not have the digest it was sent with: "
-                                            f"expected {', '.join(d[:12] for d in self.digests)}, got {', '.join(d[:12] for d in got)}")])
+            raise LexgraphError(
+                [
+                    Diagnostic(
+                        "digest_mismatch",
+                        "the law received does not have the digest it was sent with: "
+                        f"expected {', '.join(d[:12] for d in self.digests)}, got {', '.join(d[:12] for d in got)}",
+                    )
+                ]
+            )
 
     def law(self) -> Law:
         baseline = baseline_of(self.baseline)

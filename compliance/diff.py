@@ -23,9 +23,20 @@ from rich.cells import cell_len
 from .decisions import LawContext
 from .render import dumps
 
-CHANGE_ZH = {"inserted": "新增", "replaced": "修改", "repealed": "废止", "added": "新增", "changed": "修改",
-             "renumbered": "序号调整"}
-CONFLICT_ZH = {"introduced": "新增冲突", "resolved": "冲突消除", "reopened": "冲突重现", "reversed": "优先顺序改变"}
+CHANGE_ZH = {
+    "inserted": "新增",
+    "replaced": "修改",
+    "repealed": "废止",
+    "added": "新增",
+    "changed": "修改",
+    "renumbered": "序号调整",
+}
+CONFLICT_ZH = {
+    "introduced": "新增冲突",
+    "resolved": "冲突消除",
+    "reopened": "冲突重现",
+    "reversed": "优先顺序改变",
+}
 
 
 # ------------------------------------------------------------------ the diff
@@ -126,21 +137,66 @@ class AmendmentDiff:
 
         return {
             "amendments": list(self.amendments),
-            "parameters": [{"name": p.name, "type": p.type, "default": p.default, "value": p.value, "doc": p.doc,
-                            "owner": p.owner} for p in self.parameters],
-            "articles": [{"instrument": a.instrument, "instrument_title": a.instrument_title, "article": a.number,
-                          "heading": a.heading, "change": a.change, "old_text": a.old_text, "new_text": a.new_text,
-                          "by": a.by} for a in self.articles],
-            "rules": [_drop_empty({"rule": r.rule, "change": r.change, "citation": r.citation,
-                                   "conclusions": list(r.conclusions), "source": r.source,
-                                   "overrides": list(r.overrides), "fields": list(r.fields), "replaces": r.replaces,
-                                   "replaced_by": r.replaced_by, "gloss": r.gloss,
-                                   "old_citation": r.old_citation}) for r in self.rules],
-            "permits_affected": [{"permit": p.permit, "title": p.title, "rules": list(p.rules)} for p in self.permits],
-            "conflicts": [{"permit": c.permit, "attribute": c.attribute, "rules": list(c.rules), "status": c.status,
-                           "before": res(c.before), "after": res(c.after), "present_before": c.present_before,
-                           "present_after": c.present_after, "outcome_before": c.outcome("before"),
-                           "outcome_after": c.outcome("after")} for c in self.conflicts],
+            "parameters": [
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "default": p.default,
+                    "value": p.value,
+                    "doc": p.doc,
+                    "owner": p.owner,
+                }
+                for p in self.parameters
+            ],
+            "articles": [
+                {
+                    "instrument": a.instrument,
+                    "instrument_title": a.instrument_title,
+                    "article": a.number,
+                    "heading": a.heading,
+                    "change": a.change,
+                    "old_text": a.old_text,
+                    "new_text": a.new_text,
+                    "by": a.by,
+                }
+                for a in self.articles
+            ],
+            "rules": [
+                _drop_empty(
+                    {
+                        "rule": r.rule,
+                        "change": r.change,
+                        "citation": r.citation,
+                        "conclusions": list(r.conclusions),
+                        "source": r.source,
+                        "overrides": list(r.overrides),
+                        "fields": list(r.fields),
+                        "replaces": r.replaces,
+                        "replaced_by": r.replaced_by,
+                        "gloss": r.gloss,
+                        "old_citation": r.old_citation,
+                    }
+                )
+                for r in self.rules
+            ],
+            "permits_affected": [
+                {"permit": p.permit, "title": p.title, "rules": list(p.rules)} for p in self.permits
+            ],
+            "conflicts": [
+                {
+                    "permit": c.permit,
+                    "attribute": c.attribute,
+                    "rules": list(c.rules),
+                    "status": c.status,
+                    "before": res(c.before),
+                    "after": res(c.after),
+                    "present_before": c.present_before,
+                    "present_after": c.present_after,
+                    "outcome_before": c.outcome("before"),
+                    "outcome_after": c.outcome("after"),
+                }
+                for c in self.conflicts
+            ],
             "summary": dict(self.summary),
         }
 
@@ -177,7 +233,11 @@ def _consolidated(law: Law) -> dict[tuple[str, int], m.Article]:
 
 
 def _articles(baseline: Law, amended: Law) -> list[ArticleChange]:
-    by_op = {(op.instrument, op.article_number): op.amendment for op in amended.amend_ops if op.kind != "repeal_rule"}
+    by_op = {
+        (op.instrument, op.article_number): op.amendment
+        for op in amended.amend_ops
+        if op.kind != "repeal_rule"
+    }
     before, after = _consolidated(baseline), _consolidated(amended)
 
     def title(law: Law, inst: str) -> str:
@@ -191,15 +251,28 @@ def _articles(baseline: Law, amended: Law) -> list[ArticleChange]:
             continue
         change = "inserted" if old is None else "repealed" if new is None else "replaced"
         inst = key[0]
-        by = by_op.get(key) or (inst if inst in amended.instruments and amended.instruments[inst].kind == "amendment" else "")
-        out.append(ArticleChange(inst, title(amended if new else baseline, inst), key[1], change,
-                                 old.full_text() if old else "", new.full_text() if new else "", by))
+        by = by_op.get(key) or (
+            inst if inst in amended.instruments and amended.instruments[inst].kind == "amendment" else ""
+        )
+        out.append(
+            ArticleChange(
+                inst,
+                title(amended if new else baseline, inst),
+                key[1],
+                change,
+                old.full_text() if old else "",
+                new.full_text() if new else "",
+                by,
+            )
+        )
     return out
 
 
 def _rules(baseline: Law, amended: Law) -> tuple[list[RuleChange], set[str], set[str]]:
     """Rule changes; also the ids to trace through each graph (amended side, baseline side)."""
-    replaced_by = {r.replaces: r.id for r in amended.rules.values() if r.replaces and r.replaces in baseline.rules}
+    replaced_by = {
+        r.replaces: r.id for r in amended.rules.values() if r.replaces and r.replaces in baseline.rules
+    }
     out: list[RuleChange] = []
     new_side: set[str] = set()
     old_side: set[str] = set()
@@ -210,8 +283,17 @@ def _rules(baseline: Law, amended: Law) -> tuple[list[RuleChange], set[str], set
             assert old is not None and new is not None
             was, now = render_citation(baseline, old, old_numbers), render_citation(amended, new, new_numbers)
             if was != now:  # the same rule under the numbering the amendment leaves (对条文序号作相应调整)
-                out.append(RuleChange(rid, "renumbered", now, tuple(_conclusion(c) for c in new.conclusions),
-                                      new.source, gloss=new.gloss, old_citation=was))
+                out.append(
+                    RuleChange(
+                        rid,
+                        "renumbered",
+                        now,
+                        tuple(_conclusion(c) for c in new.conclusions),
+                        new.source,
+                        gloss=new.gloss,
+                        old_citation=was,
+                    )
+                )
             continue
         rule = new or old
         assert rule is not None
@@ -228,9 +310,20 @@ def _rules(baseline: Law, amended: Law) -> tuple[list[RuleChange], set[str], set
             fields = tuple(f for f in _RULE_FIELDS if getattr(old, f) != getattr(new, f))
             new_side.add(rid)
             old_side.add(rid)
-        out.append(RuleChange(rid, change, render_citation(law, rule), tuple(_conclusion(c) for c in rule.conclusions),
-                              rule.source, rule.overrides, fields, rule.replaces if new else "",
-                              replaced_by.get(rid, "") if new is None else "", rule.gloss))
+        out.append(
+            RuleChange(
+                rid,
+                change,
+                render_citation(law, rule),
+                tuple(_conclusion(c) for c in rule.conclusions),
+                rule.source,
+                rule.overrides,
+                fields,
+                rule.replaces if new else "",
+                replaced_by.get(rid, "") if new is None else "",
+                rule.gloss,
+            )
+        )
     return out, new_side, old_side
 
 
@@ -259,7 +352,9 @@ def _conflicts(baseline: Law, amended: Law) -> list[ConflictChange]:
         elif was and now and pb is not None and pa is not None and pb.winner != pa.winner:
             status = "reversed"
         if status:
-            out.append(ConflictChange(permit, attr, ids, status, Resolution.of(pb), Resolution.of(pa), was, now))
+            out.append(
+                ConflictChange(permit, attr, ids, status, Resolution.of(pb), Resolution.of(pa), was, now)
+            )
     return out
 
 
@@ -277,14 +372,29 @@ def diff(baseline: LawContext, amended: LawContext) -> AmendmentDiff:
     permits = [PermitImpact(p, permits_law[p].title_zh, tuple(sorted(r))) for p, r in sorted(reaches.items())]
     conflicts = _conflicts(old, new)
     amendments = tuple(
-        _drop_empty({"id": i.id, "title_zh": i.title_zh, "title_en": i.title_en, "status": i.status,
-                     "amends": list(i.amends), "source": i.source,
-                     "proposed": i.proposed.isoformat() if i.proposed else "", "number": i.number,
-                     "in_force": i.in_force.isoformat() if i.in_force else ""})
-        for i in sorted(new.instruments.values(), key=lambda i: i.id) if i.kind == "amendment" and i.id not in old.instruments)
+        _drop_empty(
+            {
+                "id": i.id,
+                "title_zh": i.title_zh,
+                "title_en": i.title_en,
+                "status": i.status,
+                "amends": list(i.amends),
+                "source": i.source,
+                "proposed": i.proposed.isoformat() if i.proposed else "",
+                "number": i.number,
+                "in_force": i.in_force.isoformat() if i.in_force else "",
+            }
+        )
+        for i in sorted(new.instruments.values(), key=lambda i: i.id)
+        if i.kind == "amendment" and i.id not in old.instruments
+    )
     parameters = tuple(
-        ParameterInfo(p.name, str(p.type), p.default, new.parameter_values.get(p.name, p.default), p.doc, p.owner)
-        for p in sorted(new.parameters.values(), key=lambda p: p.name) if p.name not in old.parameters)
+        ParameterInfo(
+            p.name, str(p.type), p.default, new.parameter_values.get(p.name, p.default), p.doc, p.owner
+        )
+        for p in sorted(new.parameters.values(), key=lambda p: p.name)
+        if p.name not in old.parameters
+    )
     summary = {
         "articles_inserted": sum(a.change == "inserted" for a in articles),
         "articles_replaced": sum(a.change == "replaced" for a in articles),
@@ -295,9 +405,13 @@ def diff(baseline: LawContext, amended: LawContext) -> AmendmentDiff:
         "rules_renumbered": sum(r.change == "renumbered" for r in rules),
         "permits_affected": len(permits),
         **{f"conflicts_{s}": sum(c.status == s for c in conflicts) for s in CONFLICT_ZH},
-        "conflicts_introduced_unresolved": sum(c.status == "introduced" and c.after is None for c in conflicts),
+        "conflicts_introduced_unresolved": sum(
+            c.status == "introduced" and c.after is None for c in conflicts
+        ),
     }
-    return AmendmentDiff(amendments, parameters, tuple(articles), tuple(rules), tuple(permits), tuple(conflicts), summary)
+    return AmendmentDiff(
+        amendments, parameters, tuple(articles), tuple(rules), tuple(permits), tuple(conflicts), summary
+    )
 
 
 # ------------------------------------------------------------------ text
@@ -332,8 +446,11 @@ def render_text(d: AmendmentDiff, column: int = 44) -> str:
     out: list[str] = []
     for a in d.amendments:
         label = "修改决定 amending decision" if a.get("status") == "adopted" else "修改建议 amendment"
-        out.append(f"{label}: {a['id']} — {a['title_zh']} [{a.get('status', '')}]"
-                   + (f" {a['number']}" if a.get("number") else "") + (f", 施行 in force {a['in_force']}" if a.get("in_force") else ""))
+        out.append(
+            f"{label}: {a['id']} — {a['title_zh']} [{a.get('status', '')}]"
+            + (f" {a['number']}" if a.get("number") else "")
+            + (f", 施行 in force {a['in_force']}" if a.get("in_force") else "")
+        )
         if a.get("amends"):
             out.append(f"  amends: {', '.join(a['amends'])}")
         if a.get("source"):
@@ -345,17 +462,22 @@ def render_text(d: AmendmentDiff, column: int = 44) -> str:
             shown = f"{p.value}" + ("" if p.value == p.default else f" (default {p.default})")
             out.append(f"  {p.name}: {p.type} = {shown}")
     s = d.summary
-    out += ["", f"摘要 summary: articles +{s['articles_inserted']} ~{s['articles_replaced']} -{s['articles_repealed']}; "
-            f"rules +{s['rules_added']} ~{s['rules_changed']} -{s['rules_repealed']} renumbered {s['rules_renumbered']}; permits affected {s['permits_affected']}; "
-            f"conflicts introduced {s['conflicts_introduced']} (unresolved {s['conflicts_introduced_unresolved']}), "
-            f"resolved {s['conflicts_resolved']}, reopened {s['conflicts_reopened']}, reversed {s['conflicts_reversed']}"]
+    out += [
+        "",
+        f"摘要 summary: articles +{s['articles_inserted']} ~{s['articles_replaced']} -{s['articles_repealed']}; "
+        f"rules +{s['rules_added']} ~{s['rules_changed']} -{s['rules_repealed']} renumbered {s['rules_renumbered']}; permits affected {s['permits_affected']}; "
+        f"conflicts introduced {s['conflicts_introduced']} (unresolved {s['conflicts_introduced_unresolved']}), "
+        f"resolved {s['conflicts_resolved']}, reopened {s['conflicts_reopened']}, reversed {s['conflicts_reversed']}",
+    ]
 
     out += ["", "一、修改对照表 articles (old text | new text)"]
     rule_line = "  +" + "-" * (column + 2) + "+" + "-" * (column + 2) + "+"
     for art in d.articles:
         out.append("")
-        out.append(f"  {CHANGE_ZH[art.change]} {art.change}: {art.heading} ({art.instrument}/art_{art.number})"
-                   + (f" — by {art.by}" if art.by else ""))
+        out.append(
+            f"  {CHANGE_ZH[art.change]} {art.change}: {art.heading} ({art.instrument}/art_{art.number})"
+            + (f" — by {art.by}" if art.by else "")
+        )
         out.append(rule_line)
         out.append(f"  | {_pad('原条文 old', column)} | {_pad('修改后条文 new', column)} |")
         out.append(rule_line)
@@ -404,25 +526,65 @@ def render_text(d: AmendmentDiff, column: int = 44) -> str:
 
 # ------------------------------------------------------------------ html
 
+
 def render_html(d: AmendmentDiff) -> str:
     """The comparison table as one self-contained page (compliance/templates/diff.html)."""
     from .pages import render_page
 
     return render_page(
-        "diff.html", title="、".join(a["title_zh"] for a in d.amendments) or "amendment",
-        amendments=[{"id": a["id"], "status": a.get("status", ""), "amends": a.get("amends", []),
-                     "source": a.get("source", "")} for a in d.amendments],
-        parameters=[{"name": p.name, "type": p.type, "value": str(p.value), "default": str(p.default), "doc": p.doc}
-                    for p in d.parameters],
-        articles=[{"heading": art.heading, "instrument": art.instrument, "number": art.number, "change": art.change,
-                   "change_zh": CHANGE_ZH[art.change], "old_text": art.old_text, "new_text": art.new_text}
-                  for art in d.articles],
-        rules=[{"rule": r.rule, "change": r.change, "change_zh": CHANGE_ZH.get(r.change, r.change), "citation": r.citation,
-                "old_citation": r.old_citation, "conclusions": r.conclusions, "overrides": r.overrides} for r in d.rules],
+        "diff.html",
+        title="、".join(a["title_zh"] for a in d.amendments) or "amendment",
+        amendments=[
+            {
+                "id": a["id"],
+                "status": a.get("status", ""),
+                "amends": a.get("amends", []),
+                "source": a.get("source", ""),
+            }
+            for a in d.amendments
+        ],
+        parameters=[
+            {"name": p.name, "type": p.type, "value": str(p.value), "default": str(p.default), "doc": p.doc}
+            for p in d.parameters
+        ],
+        articles=[
+            {
+                "heading": art.heading,
+                "instrument": art.instrument,
+                "number": art.number,
+                "change": art.change,
+                "change_zh": CHANGE_ZH[art.change],
+                "old_text": art.old_text,
+                "new_text": art.new_text,
+            }
+            for art in d.articles
+        ],
+        rules=[
+            {
+                "rule": r.rule,
+                "change": r.change,
+                "change_zh": CHANGE_ZH.get(r.change, r.change),
+                "citation": r.citation,
+                "old_citation": r.old_citation,
+                "conclusions": r.conclusions,
+                "overrides": r.overrides,
+            }
+            for r in d.rules
+        ],
         permits=d.permits,
-        conflicts=[{"status": c.status, "status_zh": CONFLICT_ZH[c.status], "permit": c.permit, "rules": c.rules,
-                    "before": c.outcome("before"), "after": c.outcome("after"),
-                    "cls": "unresolved" if c.present_after and c.after is None else "resolved"} for c in d.conflicts])
+        conflicts=[
+            {
+                "status": c.status,
+                "status_zh": CONFLICT_ZH[c.status],
+                "permit": c.permit,
+                "rules": c.rules,
+                "before": c.outcome("before"),
+                "after": c.outcome("after"),
+                "cls": "unresolved" if c.present_after and c.after is None else "resolved",
+            }
+            for c in d.conflicts
+        ],
+    )
 
 
 # ------------------------------------------------------------------ rendering by format

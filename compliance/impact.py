@@ -34,8 +34,15 @@ from .decisions import LawContent, LawContext
 from .render import decision_json, render_text
 
 OUTCOMES = {1: "eligible", 0: "ineligible", -1: "undetermined"}
-AGE_BANDS = ((0, 17, "<18"), (18, 25, "18-25"), (26, 35, "26-35"), (36, 45, "36-45"), (46, 55, "46-55"),
-             (56, 60, "56-60"), (61, 200, ">60"))
+AGE_BANDS = (
+    (0, 17, "<18"),
+    (18, 25, "18-25"),
+    (26, 35, "26-35"),
+    (36, 45, "36-45"),
+    (46, 55, "46-55"),
+    (56, 60, "56-60"),
+    (61, 200, ">60"),
+)
 INDIRECT = "(indirect: an outcome it depends on changed)"
 
 
@@ -52,7 +59,9 @@ class LawSpec:
 
     def contexts(self) -> tuple[LawContext, LawContext]:
         """The law in force and the amended law, from the process's law cache (decisions.CONTEXTS)."""
-        return LawContext.from_content(self.content.without_amendments()), LawContext.from_content(self.content)
+        return LawContext.from_content(self.content.without_amendments()), LawContext.from_content(
+            self.content
+        )
 
 
 def amendment_rules(law: Any) -> set[str]:
@@ -88,7 +97,9 @@ def with_counts(table: pa.Table, counts: dict[str, int]) -> pa.Table:
         for i in range(1, len(parts)):
             marker = ".".join(parts[:i])
             if marker in table.column_names:
-                table = table.set_column(table.column_names.index(marker), marker, pa.array([True] * table.num_rows))
+                table = table.set_column(
+                    table.column_names.index(marker), marker, pa.array([True] * table.num_rows)
+                )
         col = pa.array(np.full(table.num_rows, value, dtype="int64"))
         if path in table.column_names:
             table = table.set_column(table.column_names.index(path), path, col)
@@ -153,14 +164,25 @@ def evaluate_chunk(spec: LawSpec, table: pa.Table) -> dict[str, Any]:
         counts = {q.counts: max(_limit(after.law, q), 0) for q in qs}
         sub_base = FactBatch(sub)
         sub_before = BatchEvaluator(before.evaluator).run(sub_base, as_of)
-        sub_after = BatchEvaluator(after.evaluator).run(sub_base.with_columns(with_counts(sub, counts), counts), as_of)
+        sub_after = BatchEvaluator(after.evaluator).run(
+            sub_base.with_columns(with_counts(sub, counts), counts), as_of
+        )
         for (rows, rb), (_rows, ra) in _aligned(sub_before, sub_after):
             _outcomes(out, "afterq", touched[rows], rb, ra, permits, code_of, amended, with_before=False)
     return out
 
 
-def _outcomes(out: dict[str, Any], name: str, rows: Any, rb: BatchResult, ra: BatchResult, permits: list[str],
-              code_of: dict[str, int], amended: set[str], with_before: bool) -> None:
+def _outcomes(
+    out: dict[str, Any],
+    name: str,
+    rows: Any,
+    rb: BatchResult,
+    ra: BatchResult,
+    permits: list[str],
+    code_of: dict[str, int],
+    amended: set[str],
+    with_before: bool,
+) -> None:
     """Write one date group's outcome codes (and the rule that made each difference) at `rows`."""
     for p in permits:
         b = rb.outcome_codes(p) if p in rb.outcomes else np.zeros(len(rows), dtype="int8")
@@ -171,7 +193,9 @@ def _outcomes(out: dict[str, Any], name: str, rows: Any, rb: BatchResult, ra: Ba
         out[f"rule_{name}:{p}"][rows] = _deciding_rule(rb, ra, p, b, a, code_of, amended)
 
 
-def _aligned(gb: list[tuple[Any, BatchResult]], ga: list[tuple[Any, BatchResult]]) -> list[tuple[tuple[Any, BatchResult], tuple[Any, BatchResult]]]:
+def _aligned(
+    gb: list[tuple[Any, BatchResult]], ga: list[tuple[Any, BatchResult]]
+) -> list[tuple[tuple[Any, BatchResult], tuple[Any, BatchResult]]]:
     """Pair the date groups of the two laws (an amendment in force everywhere keeps them alike)."""
     if len(gb) == len(ga) and all(np.array_equal(x[0], y[0]) for x, y in zip(gb, ga, strict=True)):
         return list(zip(gb, ga, strict=True))
@@ -185,8 +209,9 @@ def _any(masks: list[Any], n: int) -> Any:
     return out
 
 
-def _deciding_rule(rb: BatchResult, ra: BatchResult, permit: str, b: Any, a: Any,
-                   code_of: dict[str, int], amended: set[str]) -> Any:
+def _deciding_rule(
+    rb: BatchResult, ra: BatchResult, permit: str, b: Any, a: Any, code_of: dict[str, int], amended: set[str]
+) -> Any:
     """For each row whose outcome changed: the first rule (amendment rules first, then by id) whose
     standing moved towards the new outcome; else any rule whose standing moved; else 'indirect'."""
     code = np.full(len(a), -1, dtype="int16")
@@ -200,7 +225,11 @@ def _deciding_rule(rb: BatchResult, ra: BatchResult, permit: str, b: Any, a: Any
 
     def side(rid: str) -> str:
         rule = law_a.rules.get(rid) or law_b.rules[rid]
-        return "grant" if any(c.kind == "eligible" and permit in c.permits for c in rule.conclusions) else "restrict"
+        return (
+            "grant"
+            if any(c.kind == "eligible" and permit in c.permits for c in rule.conclusions)
+            else "restrict"
+        )
 
     def st(d: dict[str, Any], rid: str) -> Any:
         """Standing as an ordered code, on the changed rows: -1 false (or no such rule), 0 unknown, 1 true."""
@@ -222,7 +251,12 @@ def _deciding_rule(rb: BatchResult, ra: BatchResult, permit: str, b: Any, a: Any
     down = {r: after_st[r] < before_st[r] for r in ids}
     towards_yes = [up[r] if side(r) == "grant" else down[r] for r in ids]
     towards_no = [up[r] if side(r) == "restrict" else down[r] for r in ids]
-    for want, masks in ((gained, towards_yes), (lost | now_ineligible, towards_no), (changed, towards_yes), (changed, towards_no)):
+    for want, masks in (
+        (gained, towards_yes),
+        (lost | now_ineligible, towards_no),
+        (changed, towards_yes),
+        (changed, towards_no),
+    ):
         for r, mask in zip(ids, masks, strict=True):
             hit = want & (sub == -1) & mask
             sub[hit] = code_of[r]
@@ -247,7 +281,9 @@ class _Inline(cf.Executor):
 
 
 @contextmanager
-def executor(workers: int | None = None, scheduler: str | None = None, tasks: int = 2) -> Iterator[cf.Executor]:
+def executor(
+    workers: int | None = None, scheduler: str | None = None, tasks: int = 2
+) -> Iterator[cf.Executor]:
     """The one executor impact runs on: a Dask cluster's (`Client.get_executor()`) when a scheduler is
     named, else a pool of local processes (fork where there is one: the workers inherit the laws
     already built), else this process."""
@@ -266,11 +302,20 @@ def executor(workers: int | None = None, scheduler: str | None = None, tasks: in
         yield pool
 
 
-Work = tuple[int, Callable[..., dict[str, Any]], tuple[Any, ...]]  # rows, task, its arguments after the LawSpec
+Work = tuple[
+    int, Callable[..., dict[str, Any]], tuple[Any, ...]
+]  # rows, task, its arguments after the LawSpec
 
 
-def run_stream(spec: LawSpec, work: Iterable[Work], total: int, tasks: int, workers: int | None = None,
-               scheduler: str | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def run_stream(
+    spec: LawSpec,
+    work: Iterable[Work],
+    total: int,
+    tasks: int,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     """Run the chunk tasks as they come on one executor (this process, local processes or a Dask
     cluster), one more in flight than there are workers, so the population is never held whole;
     each chunk's per-row outcomes are written into the merged arrays at its rows as it returns."""
@@ -290,7 +335,7 @@ def run_stream(spec: LawSpec, work: Iterable[Work], total: int, tasks: int, work
                     if key != "n":
                         if key not in merged:
                             merged[key] = np.empty(total, dtype=values.dtype)
-                        merged[key][first:first + rows] = values
+                        merged[key][first : first + rows] = values
                 done += rows
                 if progress:
                     progress(done, total)
@@ -316,7 +361,11 @@ def _table_work(chunks: Iterable[pa.Table], kept: list[pa.Table], inline: bool) 
     report's columns kept."""
     for chunk in chunks:
         kept.append(chunk.select(list(REPORT_COLUMNS)))
-        yield (chunk.num_rows, evaluate_chunk, (chunk,)) if inline else (chunk.num_rows, evaluate_ipc_chunk, (_to_ipc(chunk),))
+        yield (
+            (chunk.num_rows, evaluate_chunk, (chunk,))
+            if inline
+            else (chunk.num_rows, evaluate_ipc_chunk, (_to_ipc(chunk),))
+        )
 
 
 def evaluate_file_chunk(spec: LawSpec, path: str, groups: tuple[int, ...]) -> dict[str, Any]:
@@ -326,8 +375,14 @@ def evaluate_file_chunk(spec: LawSpec, path: str, groups: tuple[int, ...]) -> di
     return evaluate_chunk(spec, read_row_groups(Path(path), groups))
 
 
-def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, scheduler: str | None = None,
-               chunk_rows: int = 100_000, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def run_chunks(
+    spec: LawSpec,
+    table: pa.Table,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_rows: int = 100_000,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     """The merged outcomes of a table already in memory, in slices of `chunk_rows`."""
     starts = range(0, max(table.num_rows, 1), chunk_rows)
     inline = (workers if workers is not None else (os.cpu_count() or 1)) <= 1 and not scheduler
@@ -335,7 +390,9 @@ def run_chunks(spec: LawSpec, table: pa.Table, workers: int | None = None, sched
     return run_stream(spec, work, table.num_rows, len(starts), workers, scheduler, progress)
 
 
-def apply_quotas(spec: LawSpec, merged: dict[str, Any], ids: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def apply_quotas(
+    spec: LawSpec, merged: dict[str, Any], ids: Any
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """docs/amendments.md: an applicant needs the quota when the permit is eligible with the count
     at 0 and not with the count at the limit; those are ranked by points (lower bound) descending,
     then id; the first `limit` are granted (decided with count = rank), the rest refused (decided
@@ -361,11 +418,25 @@ def apply_quotas(spec: LawSpec, merged: dict[str, Any], ids: Any) -> tuple[list[
         count = counts.setdefault(q.counts, np.zeros(n, dtype="int64"))
         count[order[:limit]] = np.arange(min(limit, len(order)))
         count[refused] = limit
-        cut = float(merged[f"points:{q.permit}:{q.parameter}"][order[limit - 1]]) if 0 < limit <= len(order) else None
-        report.append({"parameter": q.parameter, "limit": _limit(after.law, q), "permit": q.permit, "count_fact": q.counts,
-                       "ranked_by": q.ranked_by or "applicant id", "needing_quota": int(len(needs)),
-                       "granted": int(min(len(needs), limit)), "refused_over_quota": int(len(refused)),
-                       "lowest_points_granted": _num(cut), "refused_through": q.through})
+        cut = (
+            float(merged[f"points:{q.permit}:{q.parameter}"][order[limit - 1]])
+            if 0 < limit <= len(order)
+            else None
+        )
+        report.append(
+            {
+                "parameter": q.parameter,
+                "limit": _limit(after.law, q),
+                "permit": q.permit,
+                "count_fact": q.counts,
+                "ranked_by": q.ranked_by or "applicant id",
+                "needing_quota": int(len(needs)),
+                "granted": int(min(len(needs), limit)),
+                "refused_over_quota": int(len(refused)),
+                "lowest_points_granted": _num(cut),
+                "refused_through": q.through,
+            }
+        )
     for p in permits:  # refused rows: decided with the counts at their limits, dependants included
         if f"afterq:{p}" in merged:
             merged[f"after:{p}"][refused_any] = merged[f"afterq:{p}"][refused_any]
@@ -381,7 +452,9 @@ def _strings(column: Any, rows: Any) -> Any:
     """The values of a string column at `rows` as a numpy array of str (only those rows become objects)."""
     if isinstance(column, np.ndarray):
         return column[rows].astype(str)
-    return np.asarray(column.take(pa.array(rows, type=pa.int64())).to_numpy(zero_copy_only=False), dtype=object).astype(str)
+    return np.asarray(
+        column.take(pa.array(rows, type=pa.int64())).to_numpy(zero_copy_only=False), dtype=object
+    ).astype(str)
 
 
 def _num(x: float | None) -> int | float | None:
@@ -401,7 +474,9 @@ def age_bands(table: pa.Table) -> Any:
     out = np.full(table.num_rows, len(AGE_BANDS), dtype="int8")
     if not (pa.types.is_date32(birth.type) and pa.types.is_date32(day.type)):
         return out
-    valid = np.asarray(birth.is_valid().to_numpy(zero_copy_only=False)) & np.asarray(day.is_valid().to_numpy(zero_copy_only=False))
+    valid = np.asarray(birth.is_valid().to_numpy(zero_copy_only=False)) & np.asarray(
+        day.is_valid().to_numpy(zero_copy_only=False)
+    )
     b = birth.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
     d = day.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
 
@@ -420,8 +495,14 @@ def age_bands(table: pa.Table) -> Any:
 AGE_LABELS = np.array([label for _lo, _hi, label in AGE_BANDS] + ["unknown"], dtype=object)
 
 
-def build_report(spec: LawSpec, table: pa.Table, merged: dict[str, Any], examples: int = 2,
-                 source: str = "", rows: Callable[[list[int]], pa.Table] | None = None) -> dict[str, Any]:
+def build_report(
+    spec: LawSpec,
+    table: pa.Table,
+    merged: dict[str, Any],
+    examples: int = 2,
+    source: str = "",
+    rows: Callable[[list[int]], pa.Table] | None = None,
+) -> dict[str, Any]:
     """The report from the merged per-row outcomes. `table` needs only REPORT_COLUMNS; `rows(indices)`
     gives the whole rows of the few example applicants (default: taken from `table`)."""
     before, after = spec.contexts()
@@ -436,35 +517,62 @@ def build_report(spec: LawSpec, table: pa.Table, merged: dict[str, Any], example
     for p in permits:
         b, a, rule = merged[f"before:{p}"], merged[f"after:{p}"], merged[f"rule:{p}"]
         gained, lost = (a == 1) & (b != 1), (b == 1) & (a != 1)
-        trans = {f"{OUTCOMES[x]}->{OUTCOMES[y]}": int(((b == x) & (a == y)).sum())
-                 for x in (1, 0, -1) for y in (1, 0, -1) if x != y}
+        trans = {
+            f"{OUTCOMES[x]}->{OUTCOMES[y]}": int(((b == x) & (a == y)).sum())
+            for x in (1, 0, -1)
+            for y in (1, 0, -1)
+            if x != y
+        }
         by_rule = []
         for direction, mask in (("gained", gained), ("lost", lost), ("other", (a != b) & ~gained & ~lost)):
             codes, counts = np.unique(rule[mask], return_counts=True)
-            for code, count in sorted(zip(codes.tolist(), counts.tolist(), strict=True), key=lambda kv: (-kv[1], catalogue[kv[0]])):
+            for code, count in sorted(
+                zip(codes.tolist(), counts.tolist(), strict=True), key=lambda kv: (-kv[1], catalogue[kv[0]])
+            ):
                 first = np.nonzero(mask & (rule == code))[0][:3]
-                by_rule.append({"direction": direction, "rule": catalogue[code], "count": int(count),
-                                "examples": [str(x) for x in _strings(ids, first)]})
+                by_rule.append(
+                    {
+                        "direction": direction,
+                        "rule": catalogue[code],
+                        "count": int(count),
+                        "examples": [str(x) for x in _strings(ids, first)],
+                    }
+                )
                 if direction != "other":
                     for r in first[:examples]:
                         wanted_examples.append((int(r), p, direction, catalogue[code]))
         out_permits[p] = {
-            "eligible_before": int((b == 1).sum()), "eligible_after": int((a == 1).sum()),
-            "undetermined_before": int((b == -1).sum()), "undetermined_after": int((a == -1).sum()),
-            "gained": int(gained.sum()), "lost": int(lost.sum()), "transitions": trans, "by_rule": by_rule,
-            "by_nationality": _breakdown(nat, gained, lost), "by_age_band": _breakdown(AGE_LABELS[bands], gained, lost),
+            "eligible_before": int((b == 1).sum()),
+            "eligible_after": int((a == 1).sum()),
+            "undetermined_before": int((b == -1).sum()),
+            "undetermined_after": int((a == -1).sum()),
+            "gained": int(gained.sum()),
+            "lost": int(lost.sum()),
+            "transitions": trans,
+            "by_rule": by_rule,
+            "by_nationality": _breakdown(nat, gained, lost),
+            "by_age_band": _breakdown(AGE_LABELS[bands], gained, lost),
         }
     overrides = {k: v for k, v in after.law.parameter_values.items() if after.law.parameters[k].default != v}
     return {
         "population": {"applicants": int(merged["n"]), "source": source},
-        "law": {"baseline_digest": before.law.digest, "amended_digest": after.law.digest,
-                "amendments": list(after.law.applied_amendments),
-                "parameters": {k: after.law.parameter_values[k] for k in sorted(after.law.parameters)},
-                "parameters_overridden": dict(sorted(overrides.items())), "as_of": spec.as_of},
+        "law": {
+            "baseline_digest": before.law.digest,
+            "amended_digest": after.law.digest,
+            "amendments": list(after.law.applied_amendments),
+            "parameters": {k: after.law.parameter_values[k] for k in sorted(after.law.parameters)},
+            "parameters_overridden": dict(sorted(overrides.items())),
+            "as_of": spec.as_of,
+        },
         "quotas": quota_report,
         "permits": out_permits,
-        "examples": _examples(spec, rows or (lambda wanted: table.take(pa.array(wanted, type=pa.int64()))),
-                              wanted_examples, ids, quota_counts),
+        "examples": _examples(
+            spec,
+            rows or (lambda wanted: table.take(pa.array(wanted, type=pa.int64()))),
+            wanted_examples,
+            ids,
+            quota_counts,
+        ),
     }
 
 
@@ -478,8 +586,13 @@ def _breakdown(keys: Any, gained: Any, lost: Any) -> dict[str, dict[str, int]]:
     return dict(sorted(out.items()))
 
 
-def _examples(spec: LawSpec, rows: Callable[[list[int]], pa.Table], wanted: list[tuple[int, str, str, str]], ids: Any,
-              counts: dict[str, Any]) -> list[dict[str, Any]]:
+def _examples(
+    spec: LawSpec,
+    rows: Callable[[list[int]], pa.Table],
+    wanted: list[tuple[int, str, str, str]],
+    ids: Any,
+    counts: dict[str, Any],
+) -> list[dict[str, Any]]:
     """Full traces, before and after, for the few example applicants only (after: with the quota
     count each was decided with)."""
     before, after = spec.contexts()
@@ -495,20 +608,37 @@ def _examples(spec: LawSpec, rows: Callable[[list[int]], pa.Table], wanted: list
         d_before = before.decide(asked, as_of)
         counted = applications_from_table(with_counts(one, {k: int(v[row]) for k, v in counts.items()}))[0]
         d_after = after.decide({**counted, "requested": [permit]}, as_of)
-        out.append({"id": str(_strings(ids, [row])[0]), "permit": permit, "direction": direction, "rule": rule,
-                    "application": app,
-                    "before": decision_json(d_before)["decisions"][0], "after": decision_json(d_after)["decisions"][0],
-                    "before_text": render_text(d_before), "after_text": render_text(d_after)})
+        out.append(
+            {
+                "id": str(_strings(ids, [row])[0]),
+                "permit": permit,
+                "direction": direction,
+                "rule": rule,
+                "application": app,
+                "before": decision_json(d_before)["decisions"][0],
+                "after": decision_json(d_after)["decisions"][0],
+                "before_text": render_text(d_before),
+                "after_text": render_text(d_after),
+            }
+        )
     return out
 
 
 # --------------------------------------------------------------------------- the entry point
 
 
-def impact(population: Path, amendments: list[Path], parameters: dict[str, str], law_dirs: list[Path] | None = None,
-           as_of: dt.date | None = None, workers: int | None = None, scheduler: str | None = None,
-           examples: int = 2, progress: Callable[[int, int], None] | None = None,
-           chunk_rows: int = 100_000) -> dict[str, Any]:
+def impact(
+    population: Path,
+    amendments: list[Path],
+    parameters: dict[str, str],
+    law_dirs: list[Path] | None = None,
+    as_of: dt.date | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    examples: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+    chunk_rows: int = 100_000,
+) -> dict[str, Any]:
     """The impact report (a JSON-ready dict) of `amendments` on the population file."""
     from .population import read_batches, read_columns, read_rows, row_groups
 
@@ -517,9 +647,13 @@ def impact(population: Path, amendments: list[Path], parameters: dict[str, str],
     local = (workers if workers is not None else (os.cpu_count() or 1)) > 1 and not scheduler
     groups = row_groups(population, chunk_rows) if local else []
     kept: list[pa.Table] = []
-    if len(groups) > 1:  # local workers read their own row groups: nothing of the population passes through here
+    if (
+        len(groups) > 1
+    ):  # local workers read their own row groups: nothing of the population passes through here
         total = sum(rows for rows, _ in groups)
-        work: Iterable[Work] = ((rows, evaluate_file_chunk, (str(population.resolve()), ids)) for rows, ids in groups)
+        work: Iterable[Work] = (
+            (rows, evaluate_file_chunk, (str(population.resolve()), ids)) for rows, ids in groups
+        )
         kept.append(read_columns(population, list(REPORT_COLUMNS)))
         tasks = len(groups)
     else:
@@ -527,5 +661,11 @@ def impact(population: Path, amendments: list[Path], parameters: dict[str, str],
         tasks = max(-(-total // chunk_rows), 1)
         work = _table_work(chunks, kept, not local and not scheduler or tasks <= 1)
     merged = run_stream(spec, work, total, tasks, workers, scheduler, progress)
-    return build_report(spec, pa.concat_tables(kept), merged, examples, population.name, lambda rows: read_rows(population, rows))
-
+    return build_report(
+        spec,
+        pa.concat_tables(kept),
+        merged,
+        examples,
+        population.name,
+        lambda rows: read_rows(population, rows),
+    )

@@ -67,18 +67,33 @@ def parse_event(data: Any, line: int) -> tuple[dict[str, Any] | None, list[tuple
         problems.append((line, "case", "required: the case id (a string or an integer)"))
     kind = data.get("type")
     if kind not in EVENTS:
-        problems.append((line, "type", f"`{kind}` is not an event type; expected one of: {', '.join(sorted(EVENTS))}"))
+        problems.append(
+            (line, "type", f"`{kind}` is not an event type; expected one of: {', '.join(sorted(EVENTS))}")
+        )
     day = _date(data.get("date"))
     if day is None:
-        problems.append((line, "date", f"required: a date YYYY-MM-DD, got {json.dumps(data.get('date'), ensure_ascii=False)}"))
-    if problems:
+        problems.append(
+            (
+                line,
+                "date",
+                f"required: a date YYYY-MM-DD, got {json.dumps(data.get('date'), ensure_ascii=False)}",
+            )
+        )
+    if problems or day is None:
         return None, problems
-    event: dict[str, Any] = {"seq": line, "case": str(case), "type": kind, "day": day.toordinal(),  # type: ignore[union-attr]
-                             "date": day.isoformat()}  # type: ignore[union-attr]
+    event: dict[str, Any] = {
+        "seq": line,
+        "case": str(case),
+        "type": kind,
+        "day": day.toordinal(),
+        "date": day.isoformat(),
+    }
     spec = fields_of(str(kind))
     for name in data:
         if name not in spec and name not in ("case", "date", "type"):
-            problems.append((line, name, f"not a field of `{kind}`; its fields: {', '.join(sorted(spec)) or 'none'}"))
+            problems.append(
+                (line, name, f"not a field of `{kind}`; its fields: {', '.join(sorted(spec)) or 'none'}")
+            )
     for name, f in spec.items():
         value = data.get(name)
         if value is None:
@@ -89,12 +104,16 @@ def parse_event(data: Any, line: int) -> tuple[dict[str, Any] | None, list[tuple
         if f.kind == "date":
             d = _date(value)
             if d is None:
-                problems.append((line, name, f"a date YYYY-MM-DD, got {json.dumps(value, ensure_ascii=False)}"))
+                problems.append(
+                    (line, name, f"a date YYYY-MM-DD, got {json.dumps(value, ensure_ascii=False)}")
+                )
             event[name] = d.toordinal() if d else 0
         elif f.kind == "bool" and not isinstance(value, bool):
             problems.append((line, name, "true or false"))
         elif f.kind == "enum" and value not in f.members:
-            problems.append((line, name, f"one of: {', '.join(f.members)}; got {json.dumps(value, ensure_ascii=False)}"))
+            problems.append(
+                (line, name, f"one of: {', '.join(f.members)}; got {json.dumps(value, ensure_ascii=False)}")
+            )
         elif f.kind == "text" and not isinstance(value, str):
             problems.append((line, name, "text"))
         else:
@@ -137,8 +156,14 @@ def read_events(path: Path, text: str | None = None) -> dict[str, list[dict[str,
         history = cases.setdefault(event["case"], [])
         if history and history[-1]["day"] > event["day"]:
             last = history[-1]
-            problems.append((number, "date", f"out of order: case {event['case']!r} has {event['date']} after "
-                                             f"{last['date']} (line {last['seq']}); a case's events come in date order"))
+            problems.append(
+                (
+                    number,
+                    "date",
+                    f"out of order: case {event['case']!r} has {event['date']} after "
+                    f"{last['date']} (line {last['seq']}); a case's events come in date order",
+                )
+            )
             continue
         history.append(event)
     if problems:
@@ -165,7 +190,9 @@ class _Instance:
     duty: PlannedDuty
     seq: int
     due: int  # NO_DUE where the law states no period
-    state: str = "open"  # open | breached (awaiting a late discharge) | closed (optional, awaiting a late act)
+    state: str = (
+        "open"  # open | breached (awaiting a late discharge) | closed (optional, awaiting a late act)
+    )
 
 
 def run_reference(p: Plan, events: list[dict[str, Any]], as_of: int) -> list[Record]:
@@ -239,7 +266,8 @@ def _durable() -> Any:
     except ImportError as error:  # pragma: no cover - exercised only where the wheel is missing
         raise MonitorUnavailable(
             "the monitor needs durable-rules (Python 3.11 or 3.12): pip install 'lexgraph[monitor]' "
-            f"({type(error).__name__}: {error})") from None
+            f"({type(error).__name__}: {error})"
+        ) from None
     return engine
 
 
@@ -283,25 +311,51 @@ def compile_ruleset(p: Plan, emit: Callable[[Record], None]) -> dict[str, dict[s
                 patterns = [{"e": _event(d.trigger)}]
                 if h:
                     patterns.append({"m_1$not": {"$and": [{"t": "h"}, {"h": h}]}})
-                for k, instead in enumerate(d.held_instead):  # a holding that suffices instead (法 第四十八条)
+                for k, instead in enumerate(
+                    d.held_instead
+                ):  # a holding that suffices instead (法 第四十八条)
                     patterns.append({f"i_{k}$not": {"$and": [{"t": "h"}, {"h": instead}]}})
                 add(f"violated_{n}_{h}", patterns, _violated(emit, d.id, h))
             continue
         add(f"opened_{n}", [{"e": _event(d.trigger)}], _opened(emit, d))
-        add(f"due_{n}", [fact("o", d.id), {"e": _and([{"t": "ev"}, {"$gt": {"day": {"x": "due"}}}])}], _breached(emit, d))
+        add(
+            f"due_{n}",
+            [fact("o", d.id), {"e": _and([{"t": "ev"}, {"$gt": {"day": {"x": "due"}}}])}],
+            _breached(emit, d),
+        )
         for i, x in enumerate(d.met_by):
-            add(f"met_{n}_{i}", [fact("o", d.id), {"e": _event(x, later, in_time)}], _closing(emit, "met", d.id))
+            add(
+                f"met_{n}_{i}",
+                [fact("o", d.id), {"e": _event(x, later, in_time)}],
+                _closing(emit, "met", d.id),
+            )
             add(f"late_{n}_{i}", [fact("b", d.id), {"e": _event(x, later)}], _closing(emit, "late", d.id))
-            add(f"late_act_{n}_{i}", [fact("c", d.id), {"e": _event(x, later)}], _closing(emit, "breached", d.id))
+            add(
+                f"late_act_{n}_{i}",
+                [fact("c", d.id), {"e": _event(x, later)}],
+                _closing(emit, "breached", d.id),
+            )
         for i, x in enumerate(d.ends_on):
-            add(f"lapsed_{n}_{i}", [fact("o", d.id), {"e": _event(x, later, in_time)}], _closing(emit, "lapsed", d.id))
+            add(
+                f"lapsed_{n}_{i}",
+                [fact("o", d.id), {"e": _event(x, later, in_time)}],
+                _closing(emit, "lapsed", d.id),
+            )
             for kind in ("b", "c"):
-                add(f"ended_{kind}_{n}_{i}", [fact(kind, d.id), {"e": _event(x, later)}], _closing(emit, "", d.id))
+                add(
+                    f"ended_{kind}_{n}_{i}",
+                    [fact(kind, d.id), {"e": _event(x, later)}],
+                    _closing(emit, "", d.id),
+                )
     for h in p.holdings:
         for i, x in enumerate(h.granted_by):
             add(f"grant_{h.id}_{i}", [{"e": _event(x)}], _granted(h.id, i))
         for i, x in enumerate(h.ended_by):
-            add(f"end_{h.id}_{i}", [{"x": {"$and": [{"t": "h"}, {"h": h.id}]}}, {"e": _event(x, later)}], _closing(emit, "", h.id))
+            add(
+                f"end_{h.id}_{i}",
+                [{"x": {"$and": [{"t": "h"}, {"h": h.id}]}}, {"e": _event(x, later)}],
+                _closing(emit, "", h.id),
+            )
     return rules
 
 
@@ -312,6 +366,7 @@ def _opened(emit: Callable[[Record], None], d: PlannedDuty) -> Callable[[Any], N
         due = d.due(e)
         emit(("opened", d.id, e["seq"], e["day"], -1 if due is None else due))
         c.assert_fact({"t": "o", "d": d.id, "seq": e["seq"], "due": NO_DUE if due is None else due})
+
     return run
 
 
@@ -323,6 +378,7 @@ def _breached(emit: Callable[[Record], None], d: PlannedDuty) -> Callable[[Any],
         emit((kind, d.id, x["seq"], x["due"] + 1, 0))
         c.retract_fact(x)
         c.assert_fact({"t": kind[0], "d": d.id, "seq": x["seq"]})
+
     return run
 
 
@@ -332,6 +388,7 @@ def _closing(emit: Callable[[Record], None], kind: str, duty: str) -> Callable[[
         if kind:
             emit((kind, duty, x["seq"], e["day"], 0 if kind == "breached" else e["seq"]))
         c.retract_fact(x)
+
     return run
 
 
@@ -339,12 +396,14 @@ def _violated(emit: Callable[[Record], None], duty: str, holding: str) -> Callab
     def run(c: Any) -> None:
         e = c.e._d
         emit(("violated", duty, e["seq"], e["day"], holding))
+
     return run
 
 
 def _granted(holding: str, index: int) -> Callable[[Any], None]:
     def run(c: Any) -> None:
         c.assert_fact({"t": "h", "h": holding, "seq": c.e._d["seq"], "i": index})
+
     return run
 
 
@@ -363,7 +422,9 @@ class DurableMonitor:
         engine = _durable()
         self._not_handled = engine.MessageNotHandledException
         ready: Future[None] = Future()
-        self._thread = threading.Thread(target=self._work, args=(engine, ready), name="lexgraph-durable", daemon=True)
+        self._thread = threading.Thread(
+            target=self._work, args=(engine, ready), name="lexgraph-durable", daemon=True
+        )
         self._thread.start()
         ready.result()
 
@@ -480,8 +541,13 @@ def canonical(records: Iterable[Record]) -> list[Record]:
     return sorted(records, key=lambda r: (r[2], r[1], _ORDER[r[0]], r[0], r[3], str(r[4])))
 
 
-def monitor(cases: Mapping[str, list[dict[str, Any]]], p: Plan, as_of: int, engine: str = "durable",
-            durable: DurableMonitor | None = None) -> dict[str, list[Watched]]:
+def monitor(
+    cases: Mapping[str, list[dict[str, Any]]],
+    p: Plan,
+    as_of: int,
+    engine: str = "durable",
+    durable: DurableMonitor | None = None,
+) -> dict[str, list[Watched]]:
     if engine == "reference":
         return {c: assemble(p, run_reference(p, ev, as_of)) for c, ev in cases.items()}
     own = durable is None

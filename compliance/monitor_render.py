@@ -14,8 +14,14 @@ from lexgraph.engine.obligations import EVENTS
 
 from .monitor import Watched
 
-STATUS_ZH = {"met": "已履行", "open": "待履行", "breached": "已违反", "lapsed": "已终止", "not_sought": "未申请（期限已过）",
-             "violated": "违反禁止性规定"}
+STATUS_ZH = {
+    "met": "已履行",
+    "open": "待履行",
+    "breached": "已违反",
+    "lapsed": "已终止",
+    "not_sought": "未申请（期限已过）",
+    "violated": "违反禁止性规定",
+}
 
 
 def cited_as(law: Any, c: m.Citation | None, source: str = "") -> str:
@@ -72,12 +78,19 @@ def _fine(f: m.Fine | None, w: Watched, as_of: int) -> dict[str, Any] | None:
 def watched_json(w: Watched, law: Any, as_of: int) -> dict[str, Any]:
     d = w.duty.definition
     out: dict[str, Any] = {
-        "duty": w.duty.id, "kind": w.duty.kind, "bearer": list(d.bearers), "status": w.status,
+        "duty": w.duty.id,
+        "kind": w.duty.kind,
+        "bearer": list(d.bearers),
+        "status": w.status,
         "citation": f"{d.citation.instrument}/{d.citation.path}" if d.citation else None,
-        "cited_as": cited_as(law, d.citation, d.source), "text": provision_text(law, d.citation),
-        "source": d.source or None, "gloss": d.gloss, "note": d.note or None,
+        "cited_as": cited_as(law, d.citation, d.source),
+        "text": provision_text(law, d.citation),
+        "source": d.source or None,
+        "gloss": d.gloss,
+        "note": d.note or None,
         "trigger": {"line": w.line, "date": _day(w.triggered), "type": d.trigger.type if d.trigger else ""},
-        "due": _day(w.due), "status_date": _day(w.status_day),
+        "due": _day(w.due),
+        "status_date": _day(w.status_day),
     }
     if w.status == "breached" and w.duty.kind == "duty":
         out["breached_on"] = _day(w.status_day)
@@ -88,9 +101,16 @@ def watched_json(w: Watched, law: Any, as_of: int) -> dict[str, Any]:
     if w.missing:
         out["missing"] = [{"holding": h, "title_zh": law.holdings[h].title_zh} for h in w.missing]
     c = d.consequence
-    out["consequence"] = None if c is None or w.status not in ("breached", "violated") else {
-        "citation": f"{c.citation.instrument}/{c.citation.path}", "cited_as": cited_as(law, c.citation),
-        "text": provision_text(law, c.citation), "fine": _fine(c.fine, w, as_of)}
+    out["consequence"] = (
+        None
+        if c is None or w.status not in ("breached", "violated")
+        else {
+            "citation": f"{c.citation.instrument}/{c.citation.path}",
+            "cited_as": cited_as(law, c.citation),
+            "text": provision_text(law, c.citation),
+            "fine": _fine(c.fine, w, as_of),
+        }
+    )
     return out
 
 
@@ -108,8 +128,12 @@ def report_json(results: dict[str, list[Watched]], law: Any, as_of: dt.date) -> 
         for w in watched:
             if w.duty.kind == "prohibition" and "employer" in w.duty.definition.bearers:
                 employers.setdefault(w.duty.id, set()).add(case)
-    return {"as_of": as_of.isoformat(), "law": {"digest": law.digest}, "cases": cases,
-            "illegally_employed": {k: sorted(v) for k, v in sorted(employers.items())}}
+    return {
+        "as_of": as_of.isoformat(),
+        "law": {"digest": law.digest},
+        "cases": cases,
+        "illegally_employed": {k: sorted(v) for k, v in sorted(employers.items())},
+    }
 
 
 def render(results: dict[str, list[Watched]], law: Any, as_of: dt.date, fmt: str) -> str:
@@ -157,10 +181,17 @@ def _line(item: dict[str, Any]) -> str:
 
 def _fine_text(f: dict[str, Any]) -> str:
     if f.get("per") == "day" and "days" in f:
-        return (f"¥{f['rate']:,} × {f['days']} day(s) = up to ¥{f['max']:,}" if f["min"] == 0 else f"¥{f['max']:,}") + \
-            (f" (cap ¥{f['cap']:,}; in serious cases — otherwise a warning)" if f.get("cap") else "")
+        return (
+            f"¥{f['rate']:,} × {f['days']} day(s) = up to ¥{f['max']:,}"
+            if f["min"] == 0
+            else f"¥{f['max']:,}"
+        ) + (f" (cap ¥{f['cap']:,}; in serious cases — otherwise a warning)" if f.get("cap") else "")
     if f.get("per") == "person":
-        return f"¥{f['min']:,} per person illegally employed (total at most ¥{f['cap']:,})" if f.get("cap") else f"¥{f['min']:,} per person"
+        return (
+            f"¥{f['min']:,} per person illegally employed (total at most ¥{f['cap']:,})"
+            if f.get("cap")
+            else f"¥{f['min']:,} per person"
+        )
     if f["min"] == 0:
         return f"up to ¥{f['max']:,}"
     return f"¥{f['min']:,} to ¥{f['max']:,}"
@@ -187,10 +218,21 @@ def render_html(data: dict[str, Any]) -> str:
     for case in data["cases"]:
         for item in case["obligations"]:
             c = item.get("consequence") or {}
-            rows.append({"case": case["case"], "duty": item["duty"].split("/", 1)[1], "status": item["status"],
-                         "status_zh": STATUS_ZH[item["status"]], "bearer": item["bearer"],
-                         "triggered": item["trigger"]["date"] or "", "due": item["due"] or "",
-                         "on": item["status_date"] or "", "cited_as": item["cited_as"], "text": item["text"],
-                         "consequence_cited_as": c.get("cited_as", ""), "consequence_text": c.get("text", ""),
-                         "fine": _fine_text(c["fine"]) if c.get("fine") else ""})
+            rows.append(
+                {
+                    "case": case["case"],
+                    "duty": item["duty"].split("/", 1)[1],
+                    "status": item["status"],
+                    "status_zh": STATUS_ZH[item["status"]],
+                    "bearer": item["bearer"],
+                    "triggered": item["trigger"]["date"] or "",
+                    "due": item["due"] or "",
+                    "on": item["status_date"] or "",
+                    "cited_as": item["cited_as"],
+                    "text": item["text"],
+                    "consequence_cited_as": c.get("cited_as", ""),
+                    "consequence_text": c.get("text", ""),
+                    "fine": _fine_text(c["fine"]) if c.get("fine") else "",
+                }
+            )
     return render_page("monitor.html", as_of=data["as_of"], rows=rows)

@@ -26,7 +26,8 @@ MAX_EVENTS_PER_POST = 1000
 
 _metadata = MetaData()
 case_events = Table(
-    "case_events", _metadata,
+    "case_events",
+    _metadata,
     Column("case_id", String(128), primary_key=True),
     Column("n", Integer, primary_key=True),  # the event's place in its case, from 1
     Column("date", String(10), nullable=False),
@@ -39,14 +40,19 @@ class CaseStore:
 
     def __init__(self, url: str):
         url = normalise_url(url)
-        args = {"connect_args": {"timeout": 60, "check_same_thread": False}} if url.startswith("sqlite") else {}
+        args = (
+            {"connect_args": {"timeout": 60, "check_same_thread": False}} if url.startswith("sqlite") else {}
+        )
         self.engine = create_engine(url, **args)
         _metadata.create_all(self.engine)
 
     def events(self, case_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(case_events.c.n, case_events.c.body)
-                                .where(case_events.c.case_id == case_id).order_by(case_events.c.n)).all()
+            rows = conn.execute(
+                select(case_events.c.n, case_events.c.body)
+                .where(case_events.c.case_id == case_id)
+                .order_by(case_events.c.n)
+            ).all()
         out = []
         for n, body in rows:
             event, _ = parse_event(json.loads(body), n)
@@ -58,15 +64,21 @@ class CaseStore:
         """Validate and append; returns (events in the case now, problems). All or nothing."""
         for _attempt in range(3):
             with self.engine.begin() as conn:
-                last = conn.execute(select(case_events.c.n, case_events.c.date).where(case_events.c.case_id == case_id)
-                                    .order_by(case_events.c.n.desc()).limit(1)).first()
+                last = conn.execute(
+                    select(case_events.c.n, case_events.c.date)
+                    .where(case_events.c.case_id == case_id)
+                    .order_by(case_events.c.n.desc())
+                    .limit(1)
+                ).first()
                 n, last_date = (last[0], last[1]) if last else (0, "")
                 problems: list[tuple[str, str]] = []
                 rows = []
                 for i, data in enumerate(raw):
                     where = f"$[{i}]"
                     if isinstance(data, dict) and "case" in data and str(data["case"]) != case_id:
-                        problems.append((f"{where}.case", f"`{data['case']}` is not the case in the path ({case_id})"))
+                        problems.append(
+                            (f"{where}.case", f"`{data['case']}` is not the case in the path ({case_id})")
+                        )
                         continue
                     body = {**data, "case": case_id} if isinstance(data, dict) else data
                     event, found = parse_event(body, n + 1)
@@ -74,12 +86,23 @@ class CaseStore:
                     if event is None:
                         continue
                     if event["date"] < last_date:
-                        problems.append((f"{where}.date", f"out of order: {event['date']} is before the case's last "
-                                                          f"event ({last_date}, event {n}); events come in date order"))
+                        problems.append(
+                            (
+                                f"{where}.date",
+                                f"out of order: {event['date']} is before the case's last "
+                                f"event ({last_date}, event {n}); events come in date order",
+                            )
+                        )
                         continue
                     n, last_date = n + 1, event["date"]
-                    rows.append({"case_id": case_id, "n": n, "date": event["date"],
-                                 "body": json.dumps(body, ensure_ascii=False, separators=(",", ":"))})
+                    rows.append(
+                        {
+                            "case_id": case_id,
+                            "n": n,
+                            "date": event["date"],
+                            "body": json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+                        }
+                    )
                 if problems:
                     return n, problems
                 try:
@@ -122,25 +145,45 @@ def add_case_routes(app: Any, laws: Any, db_url: str, respond: Any) -> None:
     as_of_q = Query(None, pattern=DATE.pattern, description="default: the case's last event")
     with_q = Query([], alias="with", description="amendment ids known to the server (repeatable)")
 
-    @app.post("/v1/cases/{case_id}/events", tags=["cases"], summary="Append events to a case's timeline",
-              responses={201: {"description": "Stored"}, 422: {"description": "A bad event (path and field named)"}})
+    @app.post(
+        "/v1/cases/{case_id}/events",
+        tags=["cases"],
+        summary="Append events to a case's timeline",
+        responses={
+            201: {"description": "Stored"},
+            422: {"description": "A bad event (path and field named)"},
+        },
+    )
     async def post_events(request: Request, case_id: str = case_p) -> Any:
         body = await request.body()
         try:
             data = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise HTTPProblem(422, "the body is not JSON", [("$", "an event object or a list of them")]) from None
+            raise HTTPProblem(
+                422, "the body is not JSON", [("$", "an event object or a list of them")]
+            ) from None
         items = data if isinstance(data, list) else [data]
         if not items or len(items) > MAX_EVENTS_PER_POST:
-            raise HTTPProblem(422, f"post 1 to {MAX_EVENTS_PER_POST} events", [("$", "empty or too many events")])
+            raise HTTPProblem(
+                422, f"post 1 to {MAX_EVENTS_PER_POST} events", [("$", "empty or too many events")]
+            )
         total, problems = await run_in_threadpool(store.append, case_id, items)
         if problems:
             raise HTTPProblem(422, "the events were not stored", problems)
         return respond({"case": case_id, "accepted": len(items), "events": total}, 201)
 
-    @app.get("/v1/cases/{case_id}/obligations", tags=["cases"], summary="A case's obligations, rebuilt from its events",
-             responses={200: {"description": "Met, open, breached and violated obligations"}, 404: {"description": "No such case"}})
-    async def get_obligations(case_id: str = case_p, as_of: str | None = as_of_q, with_: list[str] = with_q) -> Any:
+    @app.get(
+        "/v1/cases/{case_id}/obligations",
+        tags=["cases"],
+        summary="A case's obligations, rebuilt from its events",
+        responses={
+            200: {"description": "Met, open, breached and violated obligations"},
+            404: {"description": "No such case"},
+        },
+    )
+    async def get_obligations(
+        case_id: str = case_p, as_of: str | None = as_of_q, with_: list[str] = with_q
+    ) -> Any:
         events = await run_in_threadpool(store.events, case_id)
         if not events:
             raise HTTPProblem(404, f"no events for case `{case_id}`")
@@ -149,5 +192,12 @@ def add_case_routes(app: Any, laws: Any, db_url: str, respond: Any) -> None:
         runner, p = monitor_for(context)
         records = await run_in_threadpool(runner.run_case, case_id, events, day.toordinal())
         report = report_json({case_id: assemble(p, records)}, context.law, day)
-        return respond({"case": case_id, "as_of": report["as_of"], "law": report["law"],
-                        "events": len(events), **report["cases"][0]})
+        return respond(
+            {
+                "case": case_id,
+                "as_of": report["as_of"],
+                "law": report["law"],
+                "events": len(events),
+                **report["cases"][0],
+            }
+        )

@@ -21,9 +21,14 @@ GAINED, LOST = "#2a9d8f", "#e76f51"
 def environment() -> Any:
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("lexgraph.compliance", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("lexgraph.compliance", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
     env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
     return env
 
@@ -45,16 +50,33 @@ def flips_chart(title: str, rows: list[tuple[str, int, int]], applicants: int, l
     if not rows:
         return Markup("<p>no flips</p>")
     per_mille = 1000 / applicants if applicants else 0.0
-    style = Style(background="white", plot_background="white", colors=(GAINED, LOST), font_family="sans-serif",
-                  label_font_size=11, major_label_font_size=11, value_font_size=10, legend_font_size=11,
-                  title_font_size=13)
+    style = Style(
+        background="white",
+        plot_background="white",
+        colors=(GAINED, LOST),
+        font_family="sans-serif",
+        label_font_size=11,
+        major_label_font_size=11,
+        value_font_size=10,
+        legend_font_size=11,
+        title_font_size=13,
+    )
     top = max(max(g, lst) for _, g, lst in rows)
     step = max(1, -(-top // 6))  # whole applicants on the value axis, six ticks or so
-    chart = pygal.HorizontalBar(style=style, js=[], disable_xml_declaration=True, width=820,
-                                height=110 + 36 * len(rows), print_values=True, truncate_label=-1,
-                                show_y_guides=False, legend_at_bottom=True, margin_left=8,
-                                y_labels=list(range(0, top + step + 1, step)),
-                                formatter=lambda v: f"{v:,} ({v * per_mille:.1f}‰)" if v else "")
+    chart = pygal.HorizontalBar(
+        style=style,
+        js=[],
+        disable_xml_declaration=True,
+        width=820,
+        height=110 + 36 * len(rows),
+        print_values=True,
+        truncate_label=-1,
+        show_y_guides=False,
+        legend_at_bottom=True,
+        margin_left=8,
+        y_labels=list(range(0, top + step + 1, step)),
+        formatter=lambda v: f"{v:,} ({v * per_mille:.1f}‰)" if v else "",
+    )
     chart.title = None  # the page's heading names the chart
     chart.x_labels = [_label(label) for label, _, _ in reversed(rows)]
     chart.add("gained", [g for _, g, _ in reversed(rows)])
@@ -64,7 +86,7 @@ def flips_chart(title: str, rows: list[tuple[str, int, int]], applicants: int, l
 
 def _label(text: str, width: int = 48) -> str:
     """A category label short enough to read beside its bar: a long rule id keeps its end."""
-    return text if len(text) <= width else "…" + text[-(width - 1):]
+    return text if len(text) <= width else "…" + text[-(width - 1) :]
 
 
 def _without_scripts(svg: str) -> str:

@@ -32,18 +32,47 @@ DECISION_DATE = dt.date(2024, 6, 1)
 # Europe's UK, France and Germany are the talent sources seed 002 studies (表 2, 表 3). The rest, and
 # the exact shares, are assumptions (docs/impact.md).
 NATIONALITIES: tuple[tuple[str, float], ...] = (
-    ("MMR", 0.13), ("VNM", 0.11), ("KOR", 0.10), ("USA", 0.10), ("JPN", 0.08), ("IND", 0.08),
-    ("DEU", 0.06), ("GBR", 0.06), ("FRA", 0.05), ("RUS", 0.05), ("CAN", 0.04), ("AUS", 0.04),
-    ("SGP", 0.03), ("NGA", 0.03), ("BRA", 0.02), ("PAK", 0.02),
+    ("MMR", 0.13),
+    ("VNM", 0.11),
+    ("KOR", 0.10),
+    ("USA", 0.10),
+    ("JPN", 0.08),
+    ("IND", 0.08),
+    ("DEU", 0.06),
+    ("GBR", 0.06),
+    ("FRA", 0.05),
+    ("RUS", 0.05),
+    ("CAN", 0.04),
+    ("AUS", 0.04),
+    ("SGP", 0.03),
+    ("NGA", 0.03),
+    ("BRA", 0.02),
+    ("PAK", 0.02),
 )
 # Education: seed 002 三（一）: 49.3% of skilled immigrants in the US STEM workforce hold a master's or
 # a doctorate; applied here to the talent population (master 34%, doctorate 15.3%).
 EDUCATION: tuple[tuple[str, float], ...] = (
-    ("none", 0.02), ("secondary", 0.12), ("bachelor", 0.367), ("master", 0.34), ("doctorate", 0.153),
+    ("none", 0.02),
+    ("secondary", 0.12),
+    ("bachelor", 0.367),
+    ("master", 0.34),
+    ("doctorate", 0.153),
 )
-ROUTES: tuple[tuple[str, float], ...] = (("employer", 0.70), ("independent", 0.25), ("government_recommendation", 0.05))
-EMPLOYER_TYPES = ("key_national_project", "high_tech_enterprise", "foreign_invested_enterprise", "university",
-                  "research_institute", "state_owned_enterprise", "private_enterprise", "other")
+ROUTES: tuple[tuple[str, float], ...] = (
+    ("employer", 0.70),
+    ("independent", 0.25),
+    ("government_recommendation", 0.05),
+)
+EMPLOYER_TYPES = (
+    "key_national_project",
+    "high_tech_enterprise",
+    "foreign_invested_enterprise",
+    "university",
+    "research_institute",
+    "state_owned_enterprise",
+    "private_enterprise",
+    "other",
+)
 EMPLOYER_TYPE_P = (0.03, 0.15, 0.25, 0.10, 0.07, 0.08, 0.25, 0.07)
 POSITIONS = ("staff", "manager", "deputy_general_manager_or_above", "associate_senior_title_or_above")
 POSITION_P = (0.55, 0.25, 0.10, 0.10)
@@ -51,20 +80,39 @@ REGIONS = ("western", "northeast_old_industrial", "poverty_county", "other")
 REGION_P = (0.08, 0.05, 0.02, 0.85)
 VOCATIONAL = ("none", "senior_worker", "technician", "senior_technician_or_international_top")
 VOCATIONAL_P = (0.85, 0.08, 0.05, 0.02)
-RELATIONS = ("spouse_of_chinese_citizen_or_pr", "spouse_or_minor_child_of_pr_principal",
-             "minor_unmarried_child_joining_parent", "dependent_aged_60_without_relatives_abroad")
+RELATIONS = (
+    "spouse_of_chinese_citizen_or_pr",
+    "spouse_or_minor_child_of_pr_principal",
+    "minor_unmarried_child_joining_parent",
+    "dependent_aged_60_without_relatives_abroad",
+)
 RELATION_P = (0.55, 0.25, 0.12, 0.08)
 INVEST_REGIONS = ("encouraged_industry", "western", "poverty_county", "central", "other")
 INVEST_REGION_P = (0.3, 0.1, 0.05, 0.15, 0.4)
-DOCUMENTS = ("work_permit", "work_residence_permit", "z_visa", "r_visa", "talent_confirmation_letter",
-             "work_permit_notice", "employer_recommendation", "government_recommendation_letter",
-             "pr_confirmation_form", "permanent_residence")
+DOCUMENTS = (
+    "work_permit",
+    "work_residence_permit",
+    "z_visa",
+    "r_visa",
+    "talent_confirmation_letter",
+    "work_permit_notice",
+    "employer_recommendation",
+    "government_recommendation_letter",
+    "pr_confirmation_form",
+    "permanent_residence",
+)
 # The chance that a document is held, given the route (employer, independent, government).
 DOCUMENT_P = {
-    "work_permit": (0.55, 0.10, 0.30), "work_residence_permit": (0.50, 0.08, 0.25), "z_visa": (0.40, 0.05, 0.2),
-    "r_visa": (0.03, 0.02, 0.05), "talent_confirmation_letter": (0.03, 0.02, 0.10), "work_permit_notice": (0.10, 0.02, 0.05),
-    "employer_recommendation": (0.20, 0.00, 0.05), "government_recommendation_letter": (0.01, 0.01, 0.60),
-    "pr_confirmation_form": (0.01, 0.01, 0.02), "permanent_residence": (0.01, 0.01, 0.02),
+    "work_permit": (0.55, 0.10, 0.30),
+    "work_residence_permit": (0.50, 0.08, 0.25),
+    "z_visa": (0.40, 0.05, 0.2),
+    "r_visa": (0.03, 0.02, 0.05),
+    "talent_confirmation_letter": (0.03, 0.02, 0.10),
+    "work_permit_notice": (0.10, 0.02, 0.05),
+    "employer_recommendation": (0.20, 0.00, 0.05),
+    "government_recommendation_letter": (0.01, 0.01, 0.60),
+    "pr_confirmation_form": (0.01, 0.01, 0.02),
+    "permanent_residence": (0.01, 0.01, 0.02),
 }
 MISSING = 0.02  # the share of any one fact left unknown (absent)
 
@@ -76,7 +124,9 @@ class _Gen:
 
     def choice(self, values: tuple[str, ...], p: tuple[float, ...]) -> Any:
         probs = np.asarray(p, dtype="float64")
-        return np.asarray(values, dtype=object)[self.rng.choice(len(values), size=self.n, p=probs / probs.sum())]
+        return np.asarray(values, dtype=object)[
+            self.rng.choice(len(values), size=self.n, p=probs / probs.sum())
+        ]
 
     def weighted(self, pairs: tuple[tuple[str, float], ...]) -> Any:
         return self.choice(tuple(v for v, _ in pairs), tuple(p for _, p in pairs))
@@ -113,7 +163,11 @@ def generate(n: int, seed: int, decision_date: dt.date = DECISION_DATE) -> pa.Ta
     elders = g.bern(0.01)  # dependants aged 60+ (item 7)
     age = np.where(elders, rng.integers(60, 80, n), age)
     dd = np.datetime64(decision_date.isoformat(), "D")
-    birth = dd - (age * 365.25).astype("int64").astype("timedelta64[D]") - rng.integers(1, 365, n).astype("timedelta64[D]")
+    birth = (
+        dd
+        - (age * 365.25).astype("int64").astype("timedelta64[D]")
+        - rng.integers(1, 365, n).astype("timedelta64[D]")
+    )
     put("applicant.nationality", g.weighted(NATIONALITIES))
     put("applicant.birth_date", birth)
     edu = g.weighted(EDUCATION)
@@ -124,7 +178,9 @@ def generate(n: int, seed: int, decision_date: dt.date = DECISION_DATE) -> pa.Ta
     put("applicant.degree_from_chinese_university", chinese_uni, g.missing())
     put("applicant.degree_from_top_foreign_university", degree & ~chinese_uni & g.bern(0.15), g.missing())
     grad_years = np.clip(np.rint(rng.gamma(2.0, 4.0, n)), 0, 40).astype(int)
-    graduation = dd - (grad_years * 365).astype("timedelta64[D]") - rng.integers(0, 300, n).astype("timedelta64[D]")
+    graduation = (
+        dd - (grad_years * 365).astype("timedelta64[D]") - rng.integers(0, 300, n).astype("timedelta64[D]")
+    )
     put("applicant.graduation_date", graduation, ~degree | g.missing())
     put("applicant.stem_degree", degree & g.bern(0.52), g.missing())  # seed 002 三（一）: 52% choose STEM
     experience = np.clip(np.rint(rng.gamma(2.2, 4.5, n)), 0, 45)
@@ -134,11 +190,18 @@ def generate(n: int, seed: int, decision_date: dt.date = DECISION_DATE) -> pa.Ta
     put("applicant.chinese_hsk_level", hsk.astype("int64"), g.missing(0.10))
     put("applicant.english_proficient", g.bern(0.6), g.missing())
     put("applicant.occupation_on_shortage_list", g.bern(0.25), g.missing(0.08))
-    for name, p in (("internationally_recognised_award", 0.02), ("selected_by_talent_programme", 0.03),
-                    ("major_contribution_to_china", 0.005), ("encouraged_post", 0.04),
-                    ("innovative_entrepreneur", 0.02), ("excellent_young_talent", 0.02),
-                    ("formerly_chinese_national", 0.02), ("degree_taught_in_chinese", 0.06),
-                    ("fortune_global_500_experience", 0.10), ("holds_patent", 0.05)):
+    for name, p in (
+        ("internationally_recognised_award", 0.02),
+        ("selected_by_talent_programme", 0.03),
+        ("major_contribution_to_china", 0.005),
+        ("encouraged_post", 0.04),
+        ("innovative_entrepreneur", 0.02),
+        ("excellent_young_talent", 0.02),
+        ("formerly_chinese_national", 0.02),
+        ("degree_taught_in_chinese", 0.06),
+        ("fortune_global_500_experience", 0.10),
+        ("holds_patent", 0.05),
+    ):
         put(f"applicant.{name}", g.bern(p), g.missing())
     put("applicant.ethnic_chinese", g.bern(0.08), g.missing())
     put("applicant.criminal_record", g.bern(0.01), g.missing())
@@ -161,7 +224,9 @@ def generate(n: int, seed: int, decision_date: dt.date = DECISION_DATE) -> pa.Ta
     emp_off = ~emp_marker | emp_unknown  # children null (for a null object they are none)
     salary = np.rint(np.exp(rng.normal(np.log(280000), 0.7, n)) / 1000) * 1000
     local_avg = rng.choice(np.array([85000.0, 100000.0, 120000.0, 150000.0, 180000.0]), n)
-    put("employment.employer_name", np.array([f"Employer {i % 997}" for i in range(n)], dtype=object), emp_off)
+    put(
+        "employment.employer_name", np.array([f"Employer {i % 997}" for i in range(n)], dtype=object), emp_off
+    )
     put("employment.employer_type", g.choice(EMPLOYER_TYPES, EMPLOYER_TYPE_P), emp_off | g.missing())
     put("employment.position_level", g.choice(POSITIONS, POSITION_P), emp_off | g.missing())
     put("employment.annual_salary_cny", salary, emp_off | g.missing())
@@ -169,24 +234,45 @@ def generate(n: int, seed: int, decision_date: dt.date = DECISION_DATE) -> pa.Ta
     put("employment.annual_income_tax_cny", np.rint(salary * 0.15), emp_off | g.missing())
     years_post = np.clip(np.rint(rng.gamma(1.6, 2.5, n)), 0, 30)
     put("employment.consecutive_years_in_post", years_post, emp_off | g.missing())
-    put("employment.annual_months_working_in_china", rng.choice(np.array([2.0, 4.0, 7.0, 9.0, 10.0, 11.0, 12.0]), n),
-        emp_off | g.missing())
+    put(
+        "employment.annual_months_working_in_china",
+        rng.choice(np.array([2.0, 4.0, 7.0, 9.0, 10.0, 11.0, 12.0]), n),
+        emp_off | g.missing(),
+    )
     put("employment.contract_signed", g.bern(0.9), emp_off | g.missing())
     put("employment.tax_record_good", g.bern(0.95), emp_off | g.missing())
     put("employment.work_region", g.choice(REGIONS, REGION_P), emp_off | g.missing())
-    put("employment.consecutive_years_working_in_china", years_post + np.clip(np.rint(rng.gamma(1.2, 2.0, n)), 0, 20),
-        emp_off | g.missing())
-    put("employment.local_bonus_points", np.where(g.bern(0.1), rng.integers(1, 11, n), 0).astype("int64"),
-        emp_off | g.missing(0.3))
+    put(
+        "employment.consecutive_years_working_in_china",
+        years_post + np.clip(np.rint(rng.gamma(1.2, 2.0, n)), 0, 20),
+        emp_off | g.missing(),
+    )
+    put(
+        "employment.local_bonus_points",
+        np.where(g.bern(0.1), rng.integers(1, 11, n), 0).astype("int64"),
+        emp_off | g.missing(0.3),
+    )
 
     # residence: always an object; some facts unknown
-    put("residence.years_resident_in_last_4", np.clip(np.rint(rng.uniform(0, 4, n) * 2) / 2, 0, 4), g.missing())
+    put(
+        "residence.years_resident_in_last_4",
+        np.clip(np.rint(rng.uniform(0, 4, n) * 2) / 2, 0, 4),
+        g.missing(),
+    )
     put("residence.consecutive_years_resident", np.clip(np.rint(rng.gamma(1.5, 3.0, n)), 0, 40), g.missing())
-    put("residence.min_months_resident_per_year", rng.choice(np.array([3.0, 6.0, 8.0, 9.0, 10.0, 12.0]), n), g.missing())
+    put(
+        "residence.min_months_resident_per_year",
+        rng.choice(np.array([3.0, 6.0, 8.0, 9.0, 10.0, 12.0]), n),
+        g.missing(),
+    )
     put("residence.stable_income_and_housing", g.bern(0.85), g.missing())
     entry = dd - rng.integers(10, 3650, n).astype("timedelta64[D]")
     put("residence.entry_date", entry, g.missing())
-    put("residence.entry_visa", g.choice(("Z", "R", "X", "Q", "S", "M"), (0.55, 0.05, 0.12, 0.1, 0.1, 0.08)), g.missing())
+    put(
+        "residence.entry_visa",
+        g.choice(("Z", "R", "X", "Q", "S", "M"), (0.55, 0.05, 0.12, 0.1, 0.1, 0.08)),
+        g.missing(),
+    )
 
     # investment: rare
     inv_marker = g.bern(0.05)
@@ -196,7 +282,11 @@ def generate(n: int, seed: int, decision_date: dt.date = DECISION_DATE) -> pa.Ta
     amount = np.rint(np.exp(rng.normal(np.log(900000), 1.0, n)) / 1000) * 1000
     put("investment.amount_usd", amount, inv_off | g.missing())
     put("investment.region", g.choice(INVEST_REGIONS, INVEST_REGION_P), inv_off | g.missing())
-    put("investment.consecutive_years_stable", np.clip(np.rint(rng.gamma(1.5, 2.0, n)), 0, 30), inv_off | g.missing())
+    put(
+        "investment.consecutive_years_stable",
+        np.clip(np.rint(rng.gamma(1.5, 2.0, n)), 0, 30),
+        inv_off | g.missing(),
+    )
     put("investment.tax_record_good", g.bern(0.9), inv_off | g.missing())
 
     # family: the tie the application rests on; minors and elders get theirs
@@ -216,8 +306,11 @@ def generate(n: int, seed: int, decision_date: dt.date = DECISION_DATE) -> pa.Ta
     holds_missing = g.missing(0.05)
     rows, docs = np.nonzero(held)  # row-major: each row's documents in DOCUMENTS order
     offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype("int32")
-    holds = pa.ListArray.from_arrays(pa.array(offsets), pa.array(np.asarray(DOCUMENTS, dtype=object)[docs], type=pa.string()),
-                                     mask=pa.array(holds_missing))
+    holds = pa.ListArray.from_arrays(
+        pa.array(offsets),
+        pa.array(np.asarray(DOCUMENTS, dtype=object)[docs], type=pa.string()),
+        mask=pa.array(holds_missing),
+    )
 
     schema = arrow_schema()
     arrays = []
@@ -237,8 +330,15 @@ def _arrow(values: Any, null: Any, t: pa.DataType) -> pa.Array:
         days = np.asarray(values).astype("datetime64[D]").astype("int64").astype("int32")
         return pa.array(days, type=pa.int32(), mask=null).cast(pa.date32())
     if pa.types.is_date32(t):
-        days = np.array([(v - dt.date(1970, 1, 1)).days if isinstance(v, dt.date) else
-                         int(np.datetime64(v, "D").astype("int64")) for v in values], dtype="int32")
+        days = np.array(
+            [
+                (v - dt.date(1970, 1, 1)).days
+                if isinstance(v, dt.date)
+                else int(np.datetime64(v, "D").astype("int64"))
+                for v in values
+            ],
+            dtype="int32",
+        )
         return pa.array(days, type=pa.int32(), mask=null).cast(pa.date32())
     if pa.types.is_string(t):
         return pa.array(np.asarray(values, dtype=object).astype(str), type=t, mask=null)

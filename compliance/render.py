@@ -17,23 +17,46 @@ from lexgraph.engine.trace import (
     RuleProof,
 )
 
-OUTCOME_ZH = {"eligible": "符合条件，准予办理", "ineligible": "不符合条件，不予办理", "undetermined": "事实不全，尚不能决定",
-              "cancelled": "有法定情形，取消其资格", "not_cancelled": "无法定取消情形，不予取消"}
+OUTCOME_ZH = {
+    "eligible": "符合条件，准予办理",
+    "ineligible": "不符合条件，不予办理",
+    "undetermined": "事实不全，尚不能决定",
+    "cancelled": "有法定情形，取消其资格",
+    "not_cancelled": "无法定取消情形，不予取消",
+}
 PERMIT_ZH = {
-    "work_permit": "外国人工作许可", "talent_confirmation_letter": "外国高端人才确认函", "z_visa": "Z字签证",
-    "r_visa": "R字签证", "work_residence_permit": "工作类居留证件", "permanent_residence": "在中国永久居留资格",
-    "d_visa": "D字签证", "job_seeking_visa": "求职签证", "k_visa": "K字签证",
-    "q1_visa": "Q1字签证", "q2_visa": "Q2字签证", "s1_visa": "S1字签证", "s2_visa": "S2字签证", "x1_visa": "X1字签证",
-    "x2_visa": "X2字签证", "reunion_residence_permit": "团聚类居留证件", "private_affairs_residence_permit": "私人事务类居留证件",
-    "study_residence_permit": "学习类居留证件", "work_study_endorsement": "居留证件加注勤工助学或者实习信息",
+    "work_permit": "外国人工作许可",
+    "talent_confirmation_letter": "外国高端人才确认函",
+    "z_visa": "Z字签证",
+    "r_visa": "R字签证",
+    "work_residence_permit": "工作类居留证件",
+    "permanent_residence": "在中国永久居留资格",
+    "d_visa": "D字签证",
+    "job_seeking_visa": "求职签证",
+    "k_visa": "K字签证",
+    "q1_visa": "Q1字签证",
+    "q2_visa": "Q2字签证",
+    "s1_visa": "S1字签证",
+    "s2_visa": "S2字签证",
+    "x1_visa": "X1字签证",
+    "x2_visa": "X2字签证",
+    "reunion_residence_permit": "团聚类居留证件",
+    "private_affairs_residence_permit": "私人事务类居留证件",
+    "study_residence_permit": "学习类居留证件",
+    "work_study_endorsement": "居留证件加注勤工助学或者实习信息",
 }
 _MARK = {True: "✓", False: "✗", None: "?"}
 # What a rule does, by the kind of its effect ({s}: the permit, or the named condition)
-_EFFECT = {"grant": "准予 grants {s}", "contrary": "不予 refuses {s}", "refusal_ground": "不予 refuses (拒绝理由 refusal ground) {s}",
-           "closure": "准予条件未满足 conditions of grant not met: {s}",
-           "sanction": "不予 refuses {s} (不能提交相关材料 materials not submitted)",
-           "cancels": "取消 cancels {s}", "not_made_out": "取消情形不成立 ground of cancellation not made out: {s}",
-           "stored": "{s}"}
+_EFFECT = {
+    "grant": "准予 grants {s}",
+    "contrary": "不予 refuses {s}",
+    "refusal_ground": "不予 refuses (拒绝理由 refusal ground) {s}",
+    "closure": "准予条件未满足 conditions of grant not met: {s}",
+    "sanction": "不予 refuses {s} (不能提交相关材料 materials not submitted)",
+    "cancels": "取消 cancels {s}",
+    "not_made_out": "取消情形不成立 ground of cancellation not made out: {s}",
+    "stored": "{s}",
+}
 _REQUIREMENT = {True: "已满足 met", False: "未满足 unmet", None: "待定 unknown"}
 _CONDITION = {True: "met", False: "not met", None: "unknown"}
 
@@ -51,12 +74,21 @@ def pathway_rule(rule: str, provisions: Mapping[str, Provision]) -> str:
     """A rule of the advisory pathway, as cited: 外国人来华工作分类标准 … (work_permit_classification/…)."""
     p = provisions.get(rule)
     return f"{p.citation if p else ''} ({rule})"
+
+
 _STATUS = {"proposed": "建议 proposed", "adopted": "已通过 adopted", "in_force": "施行 in force"}
 
 
 def ground_json(p: RuleProof, summary: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"rule": p.rule, "citation": p.citation, "effect": effect_words(p.effect), "status": p.status,
-                           "applies": p.applies, "stands": p.stands, "role": p.role}
+    out: dict[str, Any] = {
+        "rule": p.rule,
+        "citation": p.citation,
+        "effect": effect_words(p.effect),
+        "status": p.status,
+        "applies": p.applies,
+        "stands": p.stands,
+        "role": p.role,
+    }
     if p.role == "requirement":
         out["satisfied"] = p.satisfied
     if p.text:
@@ -81,13 +113,23 @@ def detail_json(d: PermitDecision, provisions: Mapping[str, Provision]) -> dict[
     """A decision's detail, each obligation cited by the provision of the rule that sets it."""
     if "obligations" not in d.detail:
         return d.detail
-    return {**d.detail, "obligations": [{"citation": provisions[o["rule"]].citation, **o} if o["rule"] in provisions else o
-                                        for o in d.detail["obligations"]]}
+    return {
+        **d.detail,
+        "obligations": [
+            {"citation": provisions[o["rule"]].citation, **o} if o["rule"] in provisions else o
+            for o in d.detail["obligations"]
+        ],
+    }
 
 
-def permit_json(d: PermitDecision, summary: bool = False, provisions: Mapping[str, Provision] | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"permit": d.permit, "outcome": d.outcome,
-                           "grounds": [ground_json(g, summary) for g in d.grounds]}
+def permit_json(
+    d: PermitDecision, summary: bool = False, provisions: Mapping[str, Provision] | None = None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "permit": d.permit,
+        "outcome": d.outcome,
+        "grounds": [ground_json(g, summary) for g in d.grounds],
+    }
     if d.kind != "grant":
         out["kind"] = d.kind
     if d.unmet:
@@ -97,12 +139,19 @@ def permit_json(d: PermitDecision, summary: bool = False, provisions: Mapping[st
     if d.detail:
         out["detail"] = detail_json(d, provisions or {})
     if d.pathway:
-        out["pathway"] = [step._asdict() | {"rules": [pathway_rule(r, provisions or {}) for r in step.rules]} for step in d.pathway]
+        out["pathway"] = [
+            step._asdict() | {"rules": [pathway_rule(r, provisions or {}) for r in step.rules]}
+            for step in d.pathway
+        ]
     return out
 
 
 def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
-    law: dict[str, Any] = {"as_of": decision.as_of, "digest": decision.digest, "instruments": list(decision.instruments)}
+    law: dict[str, Any] = {
+        "as_of": decision.as_of,
+        "digest": decision.digest,
+        "instruments": list(decision.instruments),
+    }
     if decision.engine:
         law["engine"] = dict(decision.engine)
     if decision.origin:
@@ -113,8 +162,12 @@ def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
     if decision.parameters:
         law["parameters"] = decision.parameters
     out_defaults = {"defaults": dict(decision.defaults)} if decision.defaults else {}
-    return {"application_id": decision.application_id, "law": law, **out_defaults,
-            "decisions": [permit_json(d, summary, decision.provisions) for d in decision.decisions]}
+    return {
+        "application_id": decision.application_id,
+        "law": law,
+        **out_defaults,
+        "decisions": [permit_json(d, summary, decision.provisions) for d in decision.decisions],
+    }
 
 
 def decision_from_json(data: dict[str, Any]) -> Decision:
@@ -139,17 +192,32 @@ def decision_from_json(data: dict[str, Any]) -> Decision:
         for g in (*d["grounds"], *d.get("unmet", ())):
             collect(g)
     return Decision(
-        application_id=data["application_id"], as_of=law["as_of"], digest=law["digest"],
-        instruments=tuple(law["instruments"]), amendments=tuple(law.get("amendments", ())),
-        parameters=dict(law.get("parameters", {})), amendment_status=dict(law.get("amendment_status", {})),
-        engine=dict(law.get("engine", {})), defaults=dict(data.get("defaults", {})), origin=law.get("origin", ""),
-        decisions=tuple(PermitDecision(
-            permit=d["permit"], outcome=d["outcome"], grounds=tuple(_proof(g, provisions) for g in d["grounds"]),
-            unmet=tuple(_proof(g, provisions) for g in d.get("unmet", ())), missing_facts=tuple(d.get("missing_facts", ())),
-            detail=dict(d.get("detail", {})), kind=d.get("kind", "grant"),
-            pathway=tuple(PathwayStep(**{**s, "rules": tuple(r.rpartition(" (")[2][:-1] for r in s["rules"])})
-                          for s in d.get("pathway", ())))
-            for d in data["decisions"]),
+        application_id=data["application_id"],
+        as_of=law["as_of"],
+        digest=law["digest"],
+        instruments=tuple(law["instruments"]),
+        amendments=tuple(law.get("amendments", ())),
+        parameters=dict(law.get("parameters", {})),
+        amendment_status=dict(law.get("amendment_status", {})),
+        engine=dict(law.get("engine", {})),
+        defaults=dict(data.get("defaults", {})),
+        origin=law.get("origin", ""),
+        decisions=tuple(
+            PermitDecision(
+                permit=d["permit"],
+                outcome=d["outcome"],
+                grounds=tuple(_proof(g, provisions) for g in d["grounds"]),
+                unmet=tuple(_proof(g, provisions) for g in d.get("unmet", ())),
+                missing_facts=tuple(d.get("missing_facts", ())),
+                detail=dict(d.get("detail", {})),
+                kind=d.get("kind", "grant"),
+                pathway=tuple(
+                    PathwayStep(**{**s, "rules": tuple(r.rpartition(" (")[2][:-1] for r in s["rules"])})
+                    for s in d.get("pathway", ())
+                ),
+            )
+            for d in data["decisions"]
+        ),
         provisions=provisions,
     )
 
@@ -159,12 +227,24 @@ def _proof(g: dict[str, Any], provisions: Mapping[str, Provision]) -> RuleProof:
         return tuple(ConditionTrace(c["expr"], c["holds"], dict(c["facts"])) for c in g.get(key, ()))
 
     return RuleProof(
-        rule=g["rule"], cites=None, status=g["status"], effect=Effect("stored", g["effect"]),
-        applies=g["applies"], stands=g["stands"], conditions=conditions("conditions"),
-        exceptions=conditions("exceptions"), because=tuple(_proof(b, provisions) for b in g.get("because", ())),
-        overridden_by=g.get("overridden_by", ""), prevails_by=g.get("principle", "").split(":", 1)[0],
-        note=g.get("note", ""), source=g.get("source", ""), gloss=g.get("gloss", ""), role=g.get("role", ""),
-        satisfied=g.get("satisfied"), waits_for=g.get("waits_for", ""), provisions=provisions,
+        rule=g["rule"],
+        cites=None,
+        status=g["status"],
+        effect=Effect("stored", g["effect"]),
+        applies=g["applies"],
+        stands=g["stands"],
+        conditions=conditions("conditions"),
+        exceptions=conditions("exceptions"),
+        because=tuple(_proof(b, provisions) for b in g.get("because", ())),
+        overridden_by=g.get("overridden_by", ""),
+        prevails_by=g.get("principle", "").split(":", 1)[0],
+        note=g.get("note", ""),
+        source=g.get("source", ""),
+        gloss=g.get("gloss", ""),
+        role=g.get("role", ""),
+        satisfied=g.get("satisfied"),
+        waits_for=g.get("waits_for", ""),
+        provisions=provisions,
     )
 
 
@@ -180,7 +260,9 @@ def _facts(facts: dict[str, Any]) -> str:
     return ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in facts.items())
 
 
-def _proof_lines(p: RuleProof, indent: str, lines: list[str], depth: int = 0, shown: set[str] | None = None) -> None:
+def _proof_lines(
+    p: RuleProof, indent: str, lines: list[str], depth: int = 0, shown: set[str] | None = None
+) -> None:
     shown = set() if shown is None else shown
     if depth and p.rule in shown:
         lines.append(f"{indent}• {p.citation} ({p.rule}): {effect_words(p.effect)} — see above")
@@ -203,30 +285,46 @@ def _proof_lines(p: RuleProof, indent: str, lines: list[str], depth: int = 0, sh
     if p.overridden_by:
         lines.append(f"{indent}    ↳ 被 {p.overridden_by} 排除适用 (set aside by {p.principle})")
     elif p.waits_for:
-        lines.append(f"{indent}    ↳ 待定：{p.waits_for} 若适用则排除本条 (waits for {p.waits_for}, which would set it aside by {p.principle})")
+        lines.append(
+            f"{indent}    ↳ 待定：{p.waits_for} 若适用则排除本条 (waits for {p.waits_for}, which would set it aside by {p.principle})"
+        )
     if depth < 2:
         for b in p.because:
             _proof_lines(b, indent + "      ", lines, depth + 1, shown)
 
 
 def render_text(decision: Decision, explain: bool = False) -> str:
-    engine = f"; engine {decision.engine['version']} (grammar {decision.engine['grammar']})" if decision.engine else ""
-    lines = [f"决定 Decision — 申请 application {decision.application_id}",
-             f"适用法律 law as of {decision.as_of}; digest {decision.digest[:16]}…{engine}"
-             + (f"; read from {decision.origin}" if decision.origin else ""),
-             f"现行有效文件 instruments in force: {', '.join(decision.instruments)}"]
+    engine = (
+        f"; engine {decision.engine['version']} (grammar {decision.engine['grammar']})"
+        if decision.engine
+        else ""
+    )
+    lines = [
+        f"决定 Decision — 申请 application {decision.application_id}",
+        f"适用法律 law as of {decision.as_of}; digest {decision.digest[:16]}…{engine}"
+        + (f"; read from {decision.origin}" if decision.origin else ""),
+        f"现行有效文件 instruments in force: {', '.join(decision.instruments)}",
+    ]
     if decision.defaults:
-        defaults = ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in decision.defaults.items())
+        defaults = ", ".join(
+            f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in decision.defaults.items()
+        )
         lines.append(f"程序性默认 procedural defaults (absent in the application): {defaults}")
     if decision.amendments:
-        applied = ", ".join(f"{a} ({_STATUS.get(decision.amendment_status.get(a, ''), decision.amendment_status.get(a, ''))})"
-                            for a in decision.amendments)
-        lines.append(f"适用的修改 amendments applied (not law in force unless adopted): {applied} {decision.parameters or ''}")
+        applied = ", ".join(
+            f"{a} ({_STATUS.get(decision.amendment_status.get(a, ''), decision.amendment_status.get(a, ''))})"
+            for a in decision.amendments
+        )
+        lines.append(
+            f"适用的修改 amendments applied (not law in force unless adopted): {applied} {decision.parameters or ''}"
+        )
     numerals = "一二三四五六七八九十"
     for n, d in enumerate(decision.decisions):
         lines.append("")
         asked = "（取消 cancellation）" if d.kind == "cancellation" else ""
-        lines.append(f"{numerals[n % 10]}、{PERMIT_ZH.get(d.permit, d.permit)}{asked} ({d.permit})：{OUTCOME_ZH[d.outcome]} — {d.outcome}")
+        lines.append(
+            f"{numerals[n % 10]}、{PERMIT_ZH.get(d.permit, d.permit)}{asked} ({d.permit})：{OUTCOME_ZH[d.outcome]} — {d.outcome}"
+        )
         for key, value in detail_json(d, decision.provisions).items():
             if key != "grounds_of_values":
                 lines.append(f"    {key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
@@ -246,8 +344,14 @@ def render_text(decision: Decision, explain: bool = False) -> str:
         if d.pathway:
             lines.append("  办理路径（建议，非决定依据） pathway (advice, not a ground of this decision):")
             for n, step in enumerate(d.pathway, 1):
-                source = (f"随{PERMIT_ZH.get(step.issued_with, step.issued_with)}签发 issued with {step.issued_with}"
-                          f" by {step.authority or '—'}; on this application: {step.outcome}") if step.issued_with else "no permit of this law issues it"
+                source = (
+                    (
+                        f"随{PERMIT_ZH.get(step.issued_with, step.issued_with)}签发 issued with {step.issued_with}"
+                        f" by {step.authority or '—'}; on this application: {step.outcome}"
+                    )
+                    if step.issued_with
+                    else "no permit of this law issues it"
+                )
                 lines.append(f"    {n}. {step.title_zh} ({step.document}) — {source}")
     return "\n".join(lines) + "\n"
 

@@ -32,11 +32,19 @@ def as_file(law: Law, carried_out: frozenset[str] = frozenset()) -> m.FileModel:
     The operations and `replaces` of the amendments in `carried_out` are left out: they are done."""
     rules = tuple(replace(r, replaces="") if r.instrument in carried_out else r for r in law.rules.values())
     return m.FileModel(
-        path="<law>", instruments=tuple(law.instruments.values()), facts=tuple(law.facts.values()),
-        derived=law.derived, permits=tuple(law.permits.values()), documents=tuple(law.documents.values()),
-        parameters=tuple(law.parameters.values()), articles=tuple(law.articles.values()), rules=rules,
-        points=tuple(law.points.values()), amend_ops=tuple(op for op in law.amend_ops if op.amendment not in carried_out),
-        duties=tuple(law.duties.values()), holdings=tuple(law.holdings.values()),
+        path="<law>",
+        instruments=tuple(law.instruments.values()),
+        facts=tuple(law.facts.values()),
+        derived=law.derived,
+        permits=tuple(law.permits.values()),
+        documents=tuple(law.documents.values()),
+        parameters=tuple(law.parameters.values()),
+        articles=tuple(law.articles.values()),
+        rules=rules,
+        points=tuple(law.points.values()),
+        amend_ops=tuple(op for op in law.amend_ops if op.amendment not in carried_out),
+        duties=tuple(law.duties.values()),
+        holdings=tuple(law.holdings.values()),
         quotas=tuple(law.quotas.values()),
     )
 
@@ -59,14 +67,25 @@ def amend(baseline: Law, amendments: Amendment | Sequence[Amendment]) -> Law:
     again, diagnostics = check([as_file(carried, frozenset(carried.applied_amendments))], sources)
     if diagnostics:
         raise LexgraphError(_blamed(diagnostics, values, merged))
-    values_set = {**again.parameter_values, **{k: v for k, v in baseline.parameter_values.items() if k in again.parameters}}
+    values_set = {
+        **again.parameter_values,
+        **{k: v for k, v in baseline.parameter_values.items() if k in again.parameters},
+    }
     ops = (*baseline.amend_ops, *(op for a in values for f in a.files for op in f.amend_ops))
     # the rules as the amendments wrote them (a replacing rule still says what it replaced)
-    return replace(again, rules=carried.rules, amend_ops=ops, applied_amendments=carried.applied_amendments,
-                   parameter_values=values_set, origin=baseline.origin)
+    return replace(
+        again,
+        rules=carried.rules,
+        amend_ops=ops,
+        applied_amendments=carried.applied_amendments,
+        parameter_values=values_set,
+        origin=baseline.origin,
+    )
 
 
-def _blamed(diagnostics: list[Diagnostic], amendments: tuple[Amendment, ...], merged: Law | None = None) -> list[Diagnostic]:
+def _blamed(
+    diagnostics: list[Diagnostic], amendments: tuple[Amendment, ...], merged: Law | None = None
+) -> list[Diagnostic]:
     """Diagnostics in the amendments' own text stand; one in the baseline's text is what applying
     an amendment did to it, so it is said at the operation (or replacing rule) that removed what it
     names, else at the amendment's declaration, with where in the baseline it shows."""
@@ -78,8 +97,14 @@ def _blamed(diagnostics: list[Diagnostic], amendments: tuple[Amendment, ...], me
             continue
         span, amendment = _culprit(d.message, amendments, merged)
         where = f" (in the baseline at {d.span})" if d.span.line else ""
-        out.append(Diagnostic(d.code, f"once amendment `{amendment}` is applied: {d.message}{where}", span,
-                              excerpt_of(own.get(span.path, ""), span.line)))
+        out.append(
+            Diagnostic(
+                d.code,
+                f"once amendment `{amendment}` is applied: {d.message}{where}",
+                span,
+                excerpt_of(own.get(span.path, ""), span.line),
+            )
+        )
     return out
 
 
@@ -102,8 +127,17 @@ def _culprit(message: str, amendments: tuple[Amendment, ...], merged: Law | None
                     gone = {op.rule, *_removed(rules.get(target))}
                 else:
                     article = f"{op.instrument}/art_{op.article_number}"
-                    gone = {article, *(n for r in rules.values() if r.citation and (r.citation.instrument, r.citation.article)
-                                       == (op.instrument, op.article_number) for n in _removed(r))}
+                    gone = {
+                        article,
+                        *(
+                            n
+                            for r in rules.values()
+                            if r.citation
+                            and (r.citation.instrument, r.citation.article)
+                            == (op.instrument, op.article_number)
+                            for n in _removed(r)
+                        ),
+                    }
                 if names & gone or any(g in message for g in gone if "/" in g):
                     return op.span, op.amendment
             for rule in f.rules:
@@ -112,7 +146,10 @@ def _culprit(message: str, amendments: tuple[Amendment, ...], merged: Law | None
             for inst in f.instruments:
                 if first is None and inst.kind == "amendment":
                     first = (inst.span, inst.id)
-    return first or (Span(amendments[0].sources[0].path if amendments[0].sources else "<amendment>", 1, 1), "amendment")
+    return first or (
+        Span(amendments[0].sources[0].path if amendments[0].sources else "<amendment>", 1, 1),
+        "amendment",
+    )
 
 
 def apply_operations(law: Law) -> Law:
@@ -158,7 +195,9 @@ def set_parameters(law: Law, values: dict[str, str]) -> tuple[Law, list[Diagnost
         try:
             out[name] = _coerce(param.type, raw)
         except ValueError:
-            errors.append(Diagnostic("type_mismatch", f"parameter `{name}` is {param.type}; `{raw}` is not", param.span))
+            errors.append(
+                Diagnostic("type_mismatch", f"parameter `{name}` is {param.type}; `{raw}` is not", param.span)
+            )
     return replace(law, parameter_values=out), errors
 
 

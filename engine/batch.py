@@ -88,7 +88,8 @@ def t_not(p: Tri) -> Tri:
 
 COLUMNS = sem.ColumnNumbers()
 MASKS: sem.KleeneOf[Tri] = sem.KleeneOf(
-    lambda value: Tri(np.bool_(value is True), np.bool_(value is not None)), t_and, t_or, t_not)
+    lambda value: Tri(np.bool_(value is True), np.bool_(value is not None)), t_and, t_or, t_not
+)
 
 
 def _const(value: object) -> Val:
@@ -114,7 +115,11 @@ def _civil(v: Val) -> Any:
 
 def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
     """Two string columns (or constants) as integer ranks in one sorted union: compare as numbers."""
-    union = sorted(set(a.cats or ()) | set(b.cats or ()) | {x.data for x in (a, b) if x.cats is None and isinstance(x.data, str)})
+    union = sorted(
+        set(a.cats or ())
+        | set(b.cats or ())
+        | {x.data for x in (a, b) if x.cats is None and isinstance(x.data, str)}
+    )
     index = {s: i for i, s in enumerate(union)}
 
     def ranks(x: Val) -> Any:
@@ -124,8 +129,6 @@ def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
         return table[x.data]
 
     return ranks(a), ranks(b)
-
-
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -181,7 +184,9 @@ class _Facts(dict[str, Val]):
         v = self.batch.fact(decl)
         v = _take(v, self.rows) if self.rows is not None else v
         if decl.default is not None:
-            v = fact_default_columns(v, decl.default, self[decl.default.dotted] if isinstance(decl.default, m.Path) else None)
+            v = fact_default_columns(
+                v, decl.default, self[decl.default.dotted] if isinstance(decl.default, m.Path) else None
+            )
         self[path] = v
         return v
 
@@ -242,7 +247,9 @@ class BatchProgram:
         lt, rt = self.type_of(e.left), self.type_of(e.right)
         if self.typing.operator(e).startswith("date_add_"):
             assert isinstance(e.right, m.Lit)
-            return self._date_add(self.value(e.left, env), e.right.value, e.right.unit, 1 if e.op == "+" else -1)
+            return self._date_add(
+                self.value(e.left, env), e.right.value, e.right.unit, 1 if e.op == "+" else -1
+            )
         a, b = self.value(e.left, env), self.value(e.right, env)
         if getattr(lt, "kind", None) == "points":
             a = _point_value(a)
@@ -343,7 +350,13 @@ class BatchProgram:
             assert enum is not None
             left = _enum_rank(left, e.left, enum)
             right = _enum_rank(right, e.right, enum)
-        known = left.known if right.known is TRUE else right.known if left.known is TRUE else left.known & right.known
+        known = (
+            left.known
+            if right.known is TRUE
+            else right.known
+            if left.known is TRUE
+            else left.known & right.known
+        )
         if left.none is not FALSE or right.none is not FALSE:
             known_ok = known & ~(left.none | right.none)
         else:
@@ -360,8 +373,13 @@ class BatchProgram:
     # ---- points
     def points(self, table: m.PointsTable, env: _Env) -> Val:
         """`semantics.points_range_over` columns."""
-        lo, hi, _ = sem.points_range_over(COLUMNS, [
-            (factor.cap, [(self.cond(b.when, env), self.value(b.value, env)) for b in factor.bands]) for factor in table.factors])
+        lo, hi, _ = sem.points_range_over(
+            COLUMNS,
+            [
+                (factor.cap, [(self.cond(b.when, env), self.value(b.value, env)) for b in factor.bands])
+                for factor in table.factors
+            ],
+        )
         return Val("pts", lo, TRUE, FALSE, hi=hi)
 
     # ---- the program
@@ -378,7 +396,9 @@ class BatchProgram:
         for d in law.derived:
             facts[d.name] = self._memo(batch, rows, ("derived", d), lambda d=d: self.value(d.expr, env))
         for table in law.points.values():
-            env.pt[table.name] = self._memo(batch, rows, ("points", table), lambda t=table: self.points(t, env))
+            env.pt[table.name] = self._memo(
+                batch, rows, ("points", table), lambda t=table: self.points(t, env)
+            )
         applies: dict[int, Tri] = {}
         stands: dict[str, dict[str, Tri]] = {}
         steps, last = p.schedule
@@ -389,9 +409,13 @@ class BatchProgram:
                 env.c[name] = sem.condition_met(MASKS, [applies[i] for i in indices])
             else:
                 plan = p.plans[name]
-                s = {i: sem.stands(MASKS, applies[i], [applies[j] for j, _ in plan.beaten_by.get(i, ())])
-                     for i in plan.contenders}
-                outcome = sem.permit_outcome(MASKS, [s[i] for i in plan.grants], [s[i] for i in plan.restricts])
+                s = {
+                    i: sem.stands(MASKS, applies[i], [applies[j] for j, _ in plan.beaten_by.get(i, ())])
+                    for i in plan.contenders
+                }
+                outcome = sem.permit_outcome(
+                    MASKS, [s[i] for i in plan.grants], [s[i] for i in plan.restricts]
+                )
                 if forced and name in forced:  # a population-level limit refuses where set
                     mask = forced[name] if rows is None else forced[name][rows]
                     outcome = Tri(outcome.v & ~mask, outcome.k | mask)
@@ -400,15 +424,25 @@ class BatchProgram:
         for i in last:
             applies[i] = self.rule(i, env)
         return BatchResult(
-            p, n, env.o, env.c, {p.rules[i].rule.id: t for i, t in sorted(applies.items())}, stands,
-            {name: (v.data, v.hi) for name, v in env.pt.items()})
+            p,
+            n,
+            env.o,
+            env.c,
+            {p.rules[i].rule.id: t for i, t in sorted(applies.items())},
+            stands,
+            {name: (v.data, v.hi) for name, v in env.pt.items()},
+        )
 
     def _memo(self, batch: FactBatch, rows: Any, what: tuple[str, Any], compute: Any) -> Val:
         if rows is not None:
             computed: Val = compute()
             return computed
         reads = self._reads(what)
-        params = tuple((r, repr(self.law.parameter_values.get(r.split(".", 1)[1]))) for r in reads if r.startswith("params."))
+        params = tuple(
+            (r, repr(self.law.parameter_values.get(r.split(".", 1)[1])))
+            for r in reads
+            if r.startswith("params.")
+        )
         key = (what, reads, params)
         if key not in batch.memo:
             batch.memo[key] = compute()
@@ -417,7 +451,11 @@ class BatchProgram:
     def _reads(self, what: tuple[str, Any]) -> tuple[str, ...]:
         """The facts a derived fact or a points table reads, through derived facts."""
         kind, obj = what
-        exprs = [obj.expr] if kind == "derived" else [x for f in obj.factors for b in f.bands for x in (b.when, b.value)]
+        exprs = (
+            [obj.expr]
+            if kind == "derived"
+            else [x for f in obj.factors for b in f.bands for x in (b.when, b.value)]
+        )
         out: set[str] = set()
         todo = [p for e in exprs for p in fact_paths(e)]
         while todo:
@@ -431,7 +469,9 @@ class BatchProgram:
 
     def rule(self, i: int, env: _Env) -> Tri:
         cr = self.plan.rules[i]
-        a = sem.rule_applies(MASKS, [self.cond(x, env) for x in cr.conditions], [self.cond(u, env) for u in cr.rule.unless])
+        a = sem.rule_applies(
+            MASKS, [self.cond(x, env) for x in cr.conditions], [self.cond(u, env) for u in cr.rule.unless]
+        )
         if cr.demands is not None:
             a = sem.requirement(MASKS, a, self.cond(cr.demands, env))
         return a
@@ -441,8 +481,15 @@ def _take(v: Val, rows: Any) -> Val:
     def t(x: Any) -> Any:
         return x[rows] if np.ndim(x) else x
 
-    return Val(v.kind, t(v.data), t(v.known), t(v.none), v.cats, t(v.hi) if v.hi is not None else None,
-               {k: t(x) for k, x in v.members.items()} if v.members is not None else None)
+    return Val(
+        v.kind,
+        t(v.data),
+        t(v.known),
+        t(v.none),
+        v.cats,
+        t(v.hi) if v.hi is not None else None,
+        {k: t(x) for k, x in v.members.items()} if v.members is not None else None,
+    )
 
 
 def _all(xs: Iterable[Any]) -> Any:
@@ -469,7 +516,9 @@ def _truthy(t: Val) -> Any:
 
 def _numeric(v: Val) -> Val:
     if v.kind in ("num", "bool"):
-        return Val("num", np.asarray(v.data, dtype="float64") if np.ndim(v.data) else float(v.data), v.known, v.none)
+        return Val(
+            "num", np.asarray(v.data, dtype="float64") if np.ndim(v.data) else float(v.data), v.known, v.none
+        )
     if v.kind == "date":
         raise BatchUnsupported("arithmetic on dates beyond `date ± duration`")
     raise BatchUnsupported(f"arithmetic on {v.kind}")
@@ -526,8 +575,9 @@ class BatchEvaluator:
             self._programs[key] = BatchProgram(plan)
         return self._programs[key]
 
-    def run(self, batch: FactBatch, as_of: dt.date | None = None,
-            forced: dict[str, Any] | None = None) -> list[tuple[Any, BatchResult]]:
+    def run(
+        self, batch: FactBatch, as_of: dt.date | None = None, forced: dict[str, Any] | None = None
+    ) -> list[tuple[Any, BatchResult]]:
         """[(row indices, result)] — one group per Plan (the law in force on each row's date)."""
         if as_of is not None:
             return [(np.arange(batch.n), self.batch_program(as_of).run(batch, None, forced))]
@@ -540,7 +590,9 @@ class BatchEvaluator:
         for key, group_days in sorted(groups.items(), key=lambda kv: min(kv[1])):
             rows = np.nonzero(np.isin(days, group_days))[0]
             bp = self._programs[key]
-            out.append((rows, bp.run(batch, None, forced) if len(rows) == batch.n else bp.run(batch, rows, forced)))
+            out.append(
+                (rows, bp.run(batch, None, forced) if len(rows) == batch.n else bp.run(batch, rows, forced))
+            )
         return out
 
     def outcome_codes(self, batch: FactBatch, as_of: dt.date | None = None) -> dict[str, Any]:

@@ -39,8 +39,20 @@ class Dim:
     mask: int = -1  # enumerated values (bit i = value i); -1 = any
 
     def meet(self, o: Dim) -> Dim:
-        lo, ls = (self.lo, self.lo_strict) if self.lo > o.lo else (o.lo, o.lo_strict) if o.lo > self.lo else (self.lo, self.lo_strict or o.lo_strict)
-        hi, hs = (self.hi, self.hi_strict) if self.hi < o.hi else (o.hi, o.hi_strict) if o.hi < self.hi else (self.hi, self.hi_strict or o.hi_strict)
+        lo, ls = (
+            (self.lo, self.lo_strict)
+            if self.lo > o.lo
+            else (o.lo, o.lo_strict)
+            if o.lo > self.lo
+            else (self.lo, self.lo_strict or o.lo_strict)
+        )
+        hi, hs = (
+            (self.hi, self.hi_strict)
+            if self.hi < o.hi
+            else (o.hi, o.hi_strict)
+            if o.hi < self.hi
+            else (self.hi, self.hi_strict or o.hi_strict)
+        )
         d = Dim(self.states & o.states, lo, hi, ls, hs, self.mask & o.mask)
         if not d.value_possible():
             d.states &= ~V_BIT
@@ -96,7 +108,9 @@ class BoxBuilder:
         rule = cr.rule
         dims: dict[str, Dim] = {}
         exact = cr.rule.id not in self.sym.approximate
-        parts: list[tuple[m.Expr, bool]] = [(x, True) for x in conjuncts(rule.when)] + [(u, False) for u in rule.unless]
+        parts: list[tuple[m.Expr, bool]] = [(x, True) for x in conjuncts(rule.when)] + [
+            (u, False) for u in rule.unless
+        ]
         for expr, positive in parts:
             got = self.atom(expr, positive)
             if got is None:
@@ -138,7 +152,11 @@ class BoxBuilder:
         if isinstance(e, m.Path) and e.dotted in self.facts:
             kind = self.facts[e.dotted].type.kind
             if kind == "bool":
-                return [(e.dotted, Dim(V_BIT, mask=0b10)) if positive else (e.dotted, Dim(V_BIT | N_BIT, mask=0b01))]
+                return [
+                    (e.dotted, Dim(V_BIT, mask=0b10))
+                    if positive
+                    else (e.dotted, Dim(V_BIT | N_BIT, mask=0b01))
+                ]
             if kind == "object":
                 return [(e.dotted, Dim(V_BIT if positive else N_BIT))]
             return None
@@ -146,7 +164,9 @@ class BoxBuilder:
             return [(f"holds:{e.args[0].dotted}", Dim(V_BIT, mask=0b10 if positive else 0b01))]
         if isinstance(e, m.Member) and isinstance(e.operand, m.Path) and e.operand.dotted in self.facts:
             fv = self.facts[e.operand.dotted]
-            universe = fv.type.members if fv.type.kind == "enum" else fv.universe if fv.type.kind == "text" else None
+            universe = (
+                fv.type.members if fv.type.kind == "enum" else fv.universe if fv.type.kind == "text" else None
+            )
             if universe is None or len(universe) > 62:
                 return None
             mask = sum(1 << universe.index(str(v.value)) for v in e.values if str(v.value) in universe)
@@ -165,7 +185,11 @@ class BoxBuilder:
         if isinstance(left, m.Path) and left.parts[0] == "params":
             return None
         # objects against none
-        if isinstance(left, m.Path) and left.dotted in self.facts and self.facts[left.dotted].type.kind == "object":
+        if (
+            isinstance(left, m.Path)
+            and left.dotted in self.facts
+            and self.facts[left.dotted].type.kind == "object"
+        ):
             if right.value is not None:
                 return None
             is_none = (op == "==") == positive
@@ -227,7 +251,11 @@ class BoxBuilder:
                 return e.dotted, self.facts[e.dotted].type.kind
             if e.dotted in self.sym.derived:
                 t = self.sym.derived[e.dotted].type.kind
-                return (f"derived:{e.dotted}", "years" if t == "integer" else t) if t in ("integer", "number") else (None, "")
+                return (
+                    (f"derived:{e.dotted}", "years" if t == "integer" else t)
+                    if t in ("integer", "number")
+                    else (None, "")
+                )
         if isinstance(e, m.Call) and e.name == "points" and e.args and isinstance(e.args[0], m.Path):
             return f"points:{e.args[0].dotted}", "points"
         return None, ""

@@ -22,7 +22,18 @@ from .diagnostics import Diagnostic, Span
 from .numbering import basis, numbering, up_to
 from .semantics import OPERATORS
 
-BUILTIN_FUNCTIONS = {"eligible", "ineligible", "met", "holds", "points", "years_between", "min", "max", "floor", "not_at_hand"}
+BUILTIN_FUNCTIONS = {
+    "eligible",
+    "ineligible",
+    "met",
+    "holds",
+    "points",
+    "years_between",
+    "min",
+    "max",
+    "floor",
+    "not_at_hand",
+}
 NUMERIC = {"integer", "number", "points", "numeric_literal", "money"}
 
 
@@ -46,7 +57,9 @@ class Law:
     applied_amendments: tuple[str, ...] = ()
     digest: str = ""
     origin: str = ""  # where the sources were read from, said in a decision's header
-    duties: dict[str, m.Duty] = field(default_factory=dict)  # obligations over a timeline (engine/obligations.py)
+    duties: dict[str, m.Duty] = field(
+        default_factory=dict
+    )  # obligations over a timeline (engine/obligations.py)
     holdings: dict[str, m.Holding] = field(default_factory=dict)
     quotas: dict[str, m.Quota] = field(default_factory=dict)  # quota id → declaration (`quota … for …`)
     # every expression's type, and every operator resolved to one monomorphic form (`semantics.OPERATORS`)
@@ -60,7 +73,10 @@ class Law:
 
     def active_on(self, day: dt.date) -> tuple[str, ...]:
         """Whose rules decide on `day`: the instruments in force and every proposal applied to this law."""
-        return (*self.instruments_in_force(day), *sorted(i.id for i in self.instruments.values() if not i.dated))
+        return (
+            *self.instruments_in_force(day),
+            *sorted(i.id for i in self.instruments.values() if not i.dated),
+        )
 
     def issuer_of(self, document: str) -> str | None:
         for permit in self.permits.values():
@@ -70,7 +86,9 @@ class Law:
 
 
 def contract_schema() -> dict[str, Any]:
-    text = resources.files("lexgraph.contract").joinpath("application.schema.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("lexgraph.contract").joinpath("application.schema.json").read_text(encoding="utf-8")
+    )
     return dict(json.loads(text))
 
 
@@ -89,8 +107,15 @@ def _compatible_with_schema(t: m.FactType, node: dict[str, Any]) -> bool:
     if "enum" in node and t.kind == "enum":
         return set(t.members) == set(node["enum"])
     expected = {
-        "bool": {"boolean"}, "integer": {"integer"}, "number": {"number", "integer"}, "money": {"number"},
-        "date": {"string"}, "text": {"string"}, "object": {"object"}, "set": {"array"}, "duration": {"number"},
+        "bool": {"boolean"},
+        "integer": {"integer"},
+        "number": {"number", "integer"},
+        "money": {"number"},
+        "date": {"string"},
+        "text": {"string"},
+        "object": {"object"},
+        "set": {"array"},
+        "duration": {"number"},
     }.get(t.kind, set())
     if t.kind == "date" and node.get("format") != "date":
         return False
@@ -117,13 +142,18 @@ class _Checker:
             k = key(item)
             if k in out:
                 first = out[k].span
-                self.error("duplicate_id", f"{what} `{k if isinstance(k, str) else '/art_'.join(map(str, k))}` is declared twice (first at {first})", item.span)
+                self.error(
+                    "duplicate_id",
+                    f"{what} `{k if isinstance(k, str) else '/art_'.join(map(str, k))}` is declared twice (first at {first})",
+                    item.span,
+                )
                 continue
             out[k] = item
         return out
 
     def collect(self) -> None:
         f = self.files
+
         def each(name: str) -> list[Any]:
             return [x for fm in f for x in getattr(fm, name)]
 
@@ -140,7 +170,9 @@ class _Checker:
         for article in self.articles.values():
             self._unique(article.paragraphs, lambda p: p.number, f"paragraph of article {article.number}")
             for p in article.paragraphs:
-                self._unique(p.items, lambda i: i.number, f"item of article {article.number} paragraph {p.number}")
+                self._unique(
+                    p.items, lambda i: i.number, f"item of article {article.number} paragraph {p.number}"
+                )
         for name in self.derived:
             if name in self.facts or name in ("decision_date", "params"):
                 self.error("duplicate_id", f"derived fact `{name}` shadows a fact", self.derived[name].span)
@@ -161,7 +193,9 @@ class _Checker:
             if len(labelled) == 1:
                 return str(labelled[0])
             if labelled:
-                self.error("dangling_reference", f"{what} `{ref}` is ambiguous: {', '.join(sorted(labelled))}", span)
+                self.error(
+                    "dangling_reference", f"{what} `{ref}` is ambiguous: {', '.join(sorted(labelled))}", span
+                )
                 return None
         self.error("dangling_reference", f"{what} `{ref}` names no rule", span)
         return None
@@ -179,46 +213,92 @@ class _Checker:
 
     def _check_citation(self, c: m.Citation, span: Span, written_in: str = "") -> None:
         if written_in:  # an amendment citing the instrument it amends, in the numbering it leaves
-            numbers = numbering(self.instruments, self.amend_ops, self.articles, up_to(self.instruments, written_in))
+            numbers = numbering(
+                self.instruments, self.amend_ops, self.articles, up_to(self.instruments, written_in)
+            )
             article = numbers.article(c.instrument, c.article)
             para = next((p for p in article.paragraphs if p.number == c.paragraph), None) if article else None
-            found = article is not None and (not c.paragraph or (para is not None and (not c.item or any(i.number == c.item for i in para.items))))
+            found = article is not None and (
+                not c.paragraph
+                or (para is not None and (not c.item or any(i.number == c.item for i in para.items)))
+            )
             if c.instrument not in self.instruments[written_in].amends:
-                self.error("dangling_citation", f"`{c.instrument}/{c.path}`: amendment `{written_in}` cites only instruments it amends", span)
+                self.error(
+                    "dangling_citation",
+                    f"`{c.instrument}/{c.path}`: amendment `{written_in}` cites only instruments it amends",
+                    span,
+                )
             elif not found:
-                self.error("dangling_citation", f"`{c.instrument}/{c.path}` cites a provision that is not encoded "
-                           f"(numbered as `{written_in}` leaves it)", span)
+                self.error(
+                    "dangling_citation",
+                    f"`{c.instrument}/{c.path}` cites a provision that is not encoded "
+                    f"(numbered as `{written_in}` leaves it)",
+                    span,
+                )
             return
         if not self._provision_exists(c):
-            self.error("dangling_citation", f"`{c.instrument}/{c.path}` cites a provision that is not encoded", span)
+            self.error(
+                "dangling_citation", f"`{c.instrument}/{c.path}` cites a provision that is not encoded", span
+            )
 
     def resolve(self) -> None:
         for inst in self.instruments.values():
             for target in inst.amends:
                 if target not in self.instruments:
-                    self.error("amendment_target", f"amendment `{inst.id}` amends unknown instrument `{target}`", inst.span)
+                    self.error(
+                        "amendment_target",
+                        f"amendment `{inst.id}` amends unknown instrument `{target}`",
+                        inst.span,
+                    )
             for target in inst.implements:
                 head = target.split("/")[0]
                 if head in self.instruments and "/" in target:
                     path = target.split("/", 1)[1]
-                    if not any(a.instrument == head and (f"art_{a.number}" == path or path.startswith(f"art_{a.number}__")) for a in self.articles.values()):
+                    if not any(
+                        a.instrument == head
+                        and (f"art_{a.number}" == path or path.startswith(f"art_{a.number}__"))
+                        for a in self.articles.values()
+                    ):
                         self.error("dangling_reference", f"`{target}` names no encoded provision", inst.span)
         resolved: dict[str, m.Rule] = {}
         for rule in self.rules.values():
             if rule.citation:
-                self._check_citation(rule.citation, rule.span, basis(rule.instrument, rule.citation, self.instruments))
+                self._check_citation(
+                    rule.citation, rule.span, basis(rule.instrument, rule.citation, self.instruments)
+                )
             elif not rule.source:
-                self.error("ungrounded_rule", f"rule `{rule.id}` has no citation; name what grounds it with `source`", rule.span)
+                self.error(
+                    "ungrounded_rule",
+                    f"rule `{rule.id}` has no citation; name what grounds it with `source`",
+                    rule.span,
+                )
             inst = self.instruments.get(rule.instrument)
             if inst is None:
-                self.error("unknown_instrument", f"rule `{rule.id}` belongs to `{rule.instrument}`, which no file declares", rule.span)
+                self.error(
+                    "unknown_instrument",
+                    f"rule `{rule.id}` belongs to `{rule.instrument}`, which no file declares",
+                    rule.span,
+                )
             if inst and inst.kind == "instrument" and rule.replaces:
                 self.error("amend_outside_amendment", "`replaces` may appear only in an amendment", rule.span)
             elif inst and inst.dated and rule.replaces:
-                self.error("amend_outside_amendment", "`replaces` applies as of any date: an adopted amendment, applied by "
-                           "date, cannot use it", rule.span)
-            overrides = tuple(x for x in (self.resolve_ref(o, rule.instrument, rule.span, "overridden rule") for o in rule.overrides) if x)
-            replaces = self.resolve_ref(rule.replaces, rule.instrument, rule.span, "replaced rule") if rule.replaces else ""
+                self.error(
+                    "amend_outside_amendment",
+                    "`replaces` applies as of any date: an adopted amendment, applied by date, cannot use it",
+                    rule.span,
+                )
+            overrides = tuple(
+                x
+                for x in (
+                    self.resolve_ref(o, rule.instrument, rule.span, "overridden rule") for o in rule.overrides
+                )
+                if x
+            )
+            replaces = (
+                self.resolve_ref(rule.replaces, rule.instrument, rule.span, "replaced rule")
+                if rule.replaces
+                else ""
+            )
             for c in rule.conclusions:
                 for permit in c.permits:
                     if permit not in self.permits:
@@ -226,16 +306,33 @@ class _Checker:
                 if c.kind == "requires" and c.expr is None and c.name not in self.documents:
                     self.error("unknown_document", f"unknown document `{c.name}`", c.span)
             if any(c.kind == "cancelled" for c in rule.conclusions) and (
-                    rule.overrides or rule.sanctions_documents or any(c.kind != "cancelled" for c in rule.conclusions)):
-                self.error("bad_cancellation", "a rule concluding `cancelled` concludes nothing else and overrides nothing: "
-                           "the grounds of cancelling a held status are alternatives, any one of which cancels", rule.span)
-            if rule.sanctions_documents and (rule.when or rule.unless or any(c.kind != "refusal_ground" for c in rule.conclusions)):
-                self.error("bad_sanction", "a rule `on missing documents` concludes only `refusal_ground` and has no `when` or `unless`: "
-                           "it stands exactly when a document requirement of the permit is unmet", rule.span)
+                rule.overrides
+                or rule.sanctions_documents
+                or any(c.kind != "cancelled" for c in rule.conclusions)
+            ):
+                self.error(
+                    "bad_cancellation",
+                    "a rule concluding `cancelled` concludes nothing else and overrides nothing: "
+                    "the grounds of cancelling a held status are alternatives, any one of which cancels",
+                    rule.span,
+                )
+            if rule.sanctions_documents and (
+                rule.when or rule.unless or any(c.kind != "refusal_ground" for c in rule.conclusions)
+            ):
+                self.error(
+                    "bad_sanction",
+                    "a rule `on missing documents` concludes only `refusal_ground` and has no `when` or `unless`: "
+                    "it stands exactly when a document requirement of the permit is unmet",
+                    rule.span,
+                )
             if inst is not None and inst.jurisdiction != "national" and not _guarded(rule, inst.jurisdiction):
-                self.error("jurisdiction_unguarded", f"rule `{rule.id}` belongs to an instrument of {inst.jurisdiction}: a rule of one "
-                           f"jurisdiction never decides an application elsewhere, so its `when` needs the conjunct "
-                           f'`{JURISDICTION_FACT} == "{inst.jurisdiction}"`', rule.span)
+                self.error(
+                    "jurisdiction_unguarded",
+                    f"rule `{rule.id}` belongs to an instrument of {inst.jurisdiction}: a rule of one "
+                    f"jurisdiction never decides an application elsewhere, so its `when` needs the conjunct "
+                    f'`{JURISDICTION_FACT} == "{inst.jurisdiction}"`',
+                    rule.span,
+                )
             resolved[rule.id] = replace(rule, overrides=overrides, replaces=replaces or "")
         self.rules = resolved
         for table in self.points.values():
@@ -253,29 +350,55 @@ class _Checker:
                 self._check_insert_item(op)
                 continue
             if owner is not None and owner.dated:
-                self.error("amendment_target", f"adopted amendment `{op.amendment}` applies by date: of the operations only "
-                           "`insert item` is applied by date (write the others in a proposal)", op.span)
+                self.error(
+                    "amendment_target",
+                    f"adopted amendment `{op.amendment}` applies by date: of the operations only "
+                    "`insert item` is applied by date (write the others in a proposal)",
+                    op.span,
+                )
                 continue
             exists = (op.instrument, op.article_number) in self.articles
             if op.kind == "insert_article" and exists:
-                self.error("amendment_target", f"article {op.article_number} of `{op.instrument}` already exists; use `replace article`", op.span)
+                self.error(
+                    "amendment_target",
+                    f"article {op.article_number} of `{op.instrument}` already exists; use `replace article`",
+                    op.span,
+                )
             elif op.kind != "insert_article" and not exists:
-                self.error("amendment_target", f"article {op.article_number} of `{op.instrument}` does not exist", op.span)
+                self.error(
+                    "amendment_target",
+                    f"article {op.article_number} of `{op.instrument}` does not exist",
+                    op.span,
+                )
         for doc in {d for p in self.permits.values() for d in p.issues}:
             if doc not in self.documents:
-                self.error("unknown_document", f"permit issues unknown document `{doc}`", next(p.span for p in self.permits.values() if doc in p.issues))
+                self.error(
+                    "unknown_document",
+                    f"permit issues unknown document `{doc}`",
+                    next(p.span for p in self.permits.values() if doc in p.issues),
+                )
 
     def _check_insert_item(self, op: m.AmendOp) -> None:
         """增加一项，作为第N项: the paragraph exists and N is at most one past its last item, as the
         amendments applied before this one leave it."""
         before = [a for a in up_to(self.instruments, op.amendment) if a != op.amendment]
-        article = numbering(self.instruments, self.amend_ops, self.articles, before).article(op.instrument, op.article_number)
+        article = numbering(self.instruments, self.amend_ops, self.articles, before).article(
+            op.instrument, op.article_number
+        )
         para = next((p for p in article.paragraphs if p.number == op.paragraph), None) if article else None
         if para is None:
-            self.error("amendment_target", f"`{op.instrument}` has no article {op.article_number} paragraph {op.paragraph} to insert an item in", op.span)
+            self.error(
+                "amendment_target",
+                f"`{op.instrument}` has no article {op.article_number} paragraph {op.paragraph} to insert an item in",
+                op.span,
+            )
         elif op.item is not None and not 1 <= op.item.number <= len(para.items) + 1:
-            self.error("amendment_target", f"item {op.item.number} cannot be inserted: article {op.article_number} paragraph "
-                       f"{op.paragraph} of `{op.instrument}` has {len(para.items)} items", op.span)
+            self.error(
+                "amendment_target",
+                f"item {op.item.number} cannot be inserted: article {op.article_number} paragraph "
+                f"{op.paragraph} of `{op.instrument}` has {len(para.items)} items",
+                op.span,
+            )
 
     # ------------------------------------------------------------ stage: types
     def type_of(self, e: m.Expr, instrument: str = "") -> m.FactType | None:
@@ -336,7 +459,9 @@ class _Checker:
                     self.error("type_mismatch", f"`{v.value}` is not a value of {t}", v.span)
                 elif t.kind == "text" and not isinstance(v.value, str):
                     self.error("type_mismatch", "a text fact is compared with text values", v.span)
-                elif t.kind not in ("enum", "text") and not (t.kind in NUMERIC and isinstance(v.value, int | float)):
+                elif t.kind not in ("enum", "text") and not (
+                    t.kind in NUMERIC and isinstance(v.value, int | float)
+                ):
                     self.error("type_mismatch", f"membership needs an enum, text or number; got {t}", e.span)
                     break
             return m.BOOL
@@ -407,13 +532,17 @@ class _Checker:
             if unified is None:
                 self.error("type_mismatch", f"cannot combine {a} and {b} with `{e.op}`", e.span)
                 return None
-            if unified.kind == "integer" and (e.op == "/" or "numeric_literal" in (a.kind, b.kind) and a.kind == b.kind):
+            if unified.kind == "integer" and (
+                e.op == "/" or "numeric_literal" in (a.kind, b.kind) and a.kind == b.kind
+            ):
                 return m.NUMBER if e.op == "/" else m.ANY_NUMBER
             return unified
         self.error("type_mismatch", f"cannot combine {a} and {b} with `{e.op}`", e.span)
         return None
 
-    def _name_arg(self, e: m.Call, table: dict[str, Any] | dict[str, list[str]], what: str, code: str) -> str | None:
+    def _name_arg(
+        self, e: m.Call, table: dict[str, Any] | dict[str, list[str]], what: str, code: str
+    ) -> str | None:
         if len(e.args) != 1 or not isinstance(e.args[0], m.Path) or len(e.args[0].parts) != 1:
             self.error("bad_call", f"`{e.name}` takes one {what} name", e.span)
             return None
@@ -441,7 +570,11 @@ class _Checker:
         if e.name == "available":
             # Documents are what the applicant holds: another permit this decision could grant is
             # advice (the pathway), never a ground.
-            self.error("unknown_function", "`available` was removed: a document counts only when held; write `holds(D)`", e.span)
+            self.error(
+                "unknown_function",
+                "`available` was removed: a document counts only when held; write `holds(D)`",
+                e.span,
+            )
             return m.BOOL
         if e.name == "points":
             self._name_arg(e, self.points, "points table", "unknown_points_table")
@@ -453,7 +586,11 @@ class _Checker:
             return m.INTEGER
         if e.name in ("min", "max", "floor"):
             if (e.name == "floor") != (len(types) == 1) or not types:
-                self.error("bad_call", f"`{e.name}` takes {'one number' if e.name == 'floor' else 'two or more numbers'}", e.span)
+                self.error(
+                    "bad_call",
+                    f"`{e.name}` takes {'one number' if e.name == 'floor' else 'two or more numbers'}",
+                    e.span,
+                )
                 return None
             known = [t for t in types if t is not None]
             if any(t.kind not in NUMERIC for t in known):
@@ -465,21 +602,34 @@ class _Checker:
             for t in known[1:]:
                 out = self._numeric_unify(out, t) if out else t
             return out
-        self.error("unknown_function", f"unknown function `{e.name}`; expected one of: {', '.join(sorted(BUILTIN_FUNCTIONS))}", e.span)
+        self.error(
+            "unknown_function",
+            f"unknown function `{e.name}`; expected one of: {', '.join(sorted(BUILTIN_FUNCTIONS))}",
+            e.span,
+        )
         return None
 
     def types(self) -> None:
         for d in self.derived.values():
             t = self.type_of(d.expr)
             if t is not None and not self._assignable(t, d.type):
-                self.error("type_mismatch", f"derived fact `{d.name}` is declared {d.type} but its expression is {t}", d.span)
+                self.error(
+                    "type_mismatch",
+                    f"derived fact `{d.name}` is declared {d.type} but its expression is {t}",
+                    d.span,
+                )
         for p in self.parameters.values():
             v = p.default
-            ok = (p.type.kind == "integer" and isinstance(v, int) and not isinstance(v, bool)) or (
-                p.type.kind == "number" and isinstance(v, int | float) and not isinstance(v, bool)) or (
-                p.type.kind == "bool" and isinstance(v, bool)) or (p.type.kind == "enum" and v in p.type.members)
+            ok = (
+                (p.type.kind == "integer" and isinstance(v, int) and not isinstance(v, bool))
+                or (p.type.kind == "number" and isinstance(v, int | float) and not isinstance(v, bool))
+                or (p.type.kind == "bool" and isinstance(v, bool))
+                or (p.type.kind == "enum" and v in p.type.members)
+            )
             if not ok:
-                self.error("type_mismatch", f"parameter `{p.name}` is {p.type} but its default is `{v}`", p.span)
+                self.error(
+                    "type_mismatch", f"parameter `{p.name}` is {p.type} but its default is `{v}`", p.span
+                )
         for rule in self.rules.values():
             for cond in ([rule.when] if rule.when else []) + list(rule.unless):
                 self._expect_bool(cond, rule.instrument)
@@ -491,20 +641,29 @@ class _Checker:
                     continue
                 t = self.type_of(c.expr, rule.instrument)
                 if c.kind == "obligation" and t is not None and t.kind != "date":
-                    self.error("type_mismatch", f"an obligation's deadline must be a date; got {t}", c.expr.span)
+                    self.error(
+                        "type_mismatch", f"an obligation's deadline must be a date; got {t}", c.expr.span
+                    )
         for table in self.points.values():
             for factor in table.factors:
                 for band in factor.bands:
                     self._expect_bool(band.when, table.instrument)
                     t = self.type_of(band.value, table.instrument)
                     if t is not None and t.kind not in ("integer", "numeric_literal", "number"):
-                        self.error("type_mismatch", f"a band scores a number of points; got {t}", band.value.span)
+                        self.error(
+                            "type_mismatch", f"a band scores a number of points; got {t}", band.value.span
+                        )
 
     @staticmethod
     def _assignable(actual: m.FactType, declared: m.FactType) -> bool:
         if actual == declared:
             return True
-        if declared.kind in ("integer", "number") and actual.kind in ("integer", "number", "numeric_literal", "points"):
+        if declared.kind in ("integer", "number") and actual.kind in (
+            "integer",
+            "number",
+            "numeric_literal",
+            "points",
+        ):
             return declared.kind == "number" or actual.kind != "number"
         return False
 
@@ -520,12 +679,22 @@ class _Checker:
             if isinstance(d, m.Path):
                 other = self.facts.get(d.dotted)
                 if other is None or other.type != fact.type or other.default is not None:
-                    self.error("type_mismatch", f"the default of `{path}` must be a value of {fact.type} or a fact of that type without a default", d.span)
+                    self.error(
+                        "type_mismatch",
+                        f"the default of `{path}` must be a value of {fact.type} or a fact of that type without a default",
+                        d.span,
+                    )
                 continue
             t = self.type_of(d)
-            ok = t is not None and (t == fact.type or (fact.type.kind in NUMERIC and t.kind == "numeric_literal")
-                                    or (fact.type.kind in ("enum", "text") and t.kind == "string_literal"
-                                        and (fact.type.kind == "text" or d.value in fact.type.members)))
+            ok = t is not None and (
+                t == fact.type
+                or (fact.type.kind in NUMERIC and t.kind == "numeric_literal")
+                or (
+                    fact.type.kind in ("enum", "text")
+                    and t.kind == "string_literal"
+                    and (fact.type.kind == "text" or d.value in fact.type.members)
+                )
+            )
             if not ok or fact.type.kind in ("object", "set"):
                 self.error("type_mismatch", f"the default of `{path}` must be a value of {fact.type}", d.span)
 
@@ -535,19 +704,33 @@ class _Checker:
         for fact in self.facts.values():
             node = _schema_at(schema, fact.path)
             if node is None:
-                self.error("fact_not_in_contract", f"`{fact.path}` is not a field of the application contract", fact.span)
+                self.error(
+                    "fact_not_in_contract",
+                    f"`{fact.path}` is not a field of the application contract",
+                    fact.span,
+                )
             elif not _compatible_with_schema(fact.type, node):
-                self.error("type_mismatch", f"`{fact.path}` is declared {fact.type}, which does not fit the contract's {node.get('type') or 'enum'}", fact.span)
+                self.error(
+                    "type_mismatch",
+                    f"`{fact.path}` is declared {fact.type}, which does not fit the contract's {node.get('type') or 'enum'}",
+                    fact.span,
+                )
 
     # ------------------------------------------------------------ stage: cycles
     def cycles(self) -> None:
         deps = nx.DiGraph()
         for rule in self.rules.values():
             for c in rule.conclusions:
-                targets = [f"permit:{p}" for p in c.permits] if c.kind != "condition" else [f"condition:{c.name}"]
+                targets = (
+                    [f"permit:{p}" for p in c.permits] if c.kind != "condition" else [f"condition:{c.name}"]
+                )
                 for target in targets:
                     deps.add_edge(target, f"rule:{rule.id}", span=rule.span)
-            for expr in ([rule.when] if rule.when else []) + list(rule.unless) + [c.expr for c in rule.conclusions if c.expr]:
+            for expr in (
+                ([rule.when] if rule.when else [])
+                + list(rule.unless)
+                + [c.expr for c in rule.conclusions if c.expr]
+            ):
                 for dep in reads_outcomes(expr, self):
                     deps.add_edge(f"rule:{rule.id}", dep, span=rule.span)
         for cycle in sorted(_canonical(c) for c in nx.simple_cycles(deps)):
@@ -569,18 +752,32 @@ class _Checker:
             if q.permit not in self.permits:
                 self.error("unknown_permit", f"quota `{q.name}` is for unknown permit `{q.permit}`", q.span)
             if fact is None or fact.type.kind != "integer":
-                self.error("bad_quota", f"quota `{q.name}` counts `{q.counts}`, which is not an integer fact", q.span)
+                self.error(
+                    "bad_quota", f"quota `{q.name}` counts `{q.counts}`, which is not an integer fact", q.span
+                )
             name = q.limit.removeprefix("params.")
             param = self.parameters.get(name) if q.limit.startswith("params.") else None
             if param is None or param.type.kind != "integer":
-                self.error("bad_quota", f"quota `{q.name}` is limited by `{q.limit}`, which is not an integer parameter "
-                           "(`params.NAME`)", q.span)
+                self.error(
+                    "bad_quota",
+                    f"quota `{q.name}` is limited by `{q.limit}`, which is not an integer parameter "
+                    "(`params.NAME`)",
+                    q.span,
+                )
             if q.ranked_by and q.ranked_by not in self.points:
-                self.error("bad_quota", f"quota `{q.name}` is ranked by unknown points table `{q.ranked_by}`", q.span)
+                self.error(
+                    "bad_quota", f"quota `{q.name}` is ranked by unknown points table `{q.ranked_by}`", q.span
+                )
             rule_id = self.resolve_ref(q.through, q.instrument, q.span, "quota rule")
             rule = self.rules.get(rule_id or "")
-            if rule is not None and not {q.counts, q.limit} <= set(fact_paths(rule.when) if rule.when else []):
-                self.error("bad_quota", f"quota `{q.name}`: rule `{rule.id}` must compare `{q.counts}` with `{q.limit}`", q.span)
+            if rule is not None and not {q.counts, q.limit} <= set(
+                fact_paths(rule.when) if rule.when else []
+            ):
+                self.error(
+                    "bad_quota",
+                    f"quota `{q.name}`: rule `{rule.id}` must compare `{q.counts}` with `{q.limit}`",
+                    q.span,
+                )
             out[q.id] = replace(q, through=rule_id or q.through)
         return out
 
@@ -593,16 +790,28 @@ class _Checker:
         self.contract()
         self.cycles()
         from .obligations import check_obligations  # stage: obligations over a timeline (issue 15)
+
         duties, holdings = check_obligations(self)
         quotas = self.quotas()
         return Law(
-            sources=tuple(self.sources), instruments=self.instruments, articles=self.articles, rules=self.rules,
-            facts=self.facts, derived=tuple(self.derived.values()), permits=self.permits, documents=self.documents,
-            parameters=self.parameters, points=self.points, amend_ops=tuple(self.amend_ops),
+            sources=tuple(self.sources),
+            instruments=self.instruments,
+            articles=self.articles,
+            rules=self.rules,
+            facts=self.facts,
+            derived=tuple(self.derived.values()),
+            permits=self.permits,
+            documents=self.documents,
+            parameters=self.parameters,
+            points=self.points,
+            amend_ops=tuple(self.amend_ops),
             conditions={k: tuple(v) for k, v in self.conditions.items()},
             parameter_values={p.name: p.default for p in self.parameters.values()},
-            duties=duties, holdings=holdings, quotas=quotas,
-            types=dict(self.typed), operators=resolve_operators(self.typed),
+            duties=duties,
+            holdings=holdings,
+            quotas=quotas,
+            types=dict(self.typed),
+            operators=resolve_operators(self.typed),
         )
 
 
@@ -612,8 +821,15 @@ JURISDICTION_FACT = "employment.work_jurisdiction"  # where the applicant works 
 def _guarded(rule: m.Rule, jurisdiction: str) -> bool:
     """The rule's `when` has the conjunct `employment.work_jurisdiction == "<jurisdiction>"`."""
     parts = rule.when.operands if isinstance(rule.when, m.And) else (rule.when,) if rule.when else ()
-    return any(isinstance(p, m.Compare) and p.op == "==" and isinstance(p.left, m.Path) and p.left.dotted == JURISDICTION_FACT
-               and isinstance(p.right, m.Lit) and p.right.value == jurisdiction for p in parts)
+    return any(
+        isinstance(p, m.Compare)
+        and p.op == "=="
+        and isinstance(p.left, m.Path)
+        and p.left.dotted == JURISDICTION_FACT
+        and isinstance(p.right, m.Lit)
+        and p.right.value == jurisdiction
+        for p in parts
+    )
 
 
 def _canonical(cycle: list[str]) -> list[str]:
@@ -716,8 +932,11 @@ def resolve_operator(e: m.Expr, type_of: Callable[[m.Expr], m.FactType | None]) 
         return "compare_number"
     if isinstance(e, m.Arith):
         if getattr(type_of(e.left), "kind", None) == "date" and isinstance(e.right, m.Lit):
-            return {"days": "date_add_days", "months": "date_add_months_clamped",
-                    "years": "date_add_years_clamped"}.get(str(e.right.unit), "date_add_days")
+            return {
+                "days": "date_add_days",
+                "months": "date_add_months_clamped",
+                "years": "date_add_years_clamped",
+            }.get(str(e.right.unit), "date_add_days")
         return {"+": "add", "-": "subtract", "*": "multiply", "/": "divide_zero_unknown"}[e.op]
     return None
 
@@ -730,6 +949,7 @@ def _resolved(e: m.Expr, type_of: Callable[[m.Expr], m.FactType | None]) -> str 
 
 def resolve_operators(types: dict[m.Expr, m.FactType | None]) -> dict[m.Expr, str]:
     """Every typed comparison and arithmetic expression, resolved."""
+
     def type_of(x: m.Expr) -> m.FactType | None:
         return types.get(x)
 

@@ -39,7 +39,9 @@ def render_citation(law: Law, rule: m.Rule, numbers: Numbering | None = None) ->
 def provision_zh(law: Law, c: m.Citation, numbers: Numbering | None = None) -> str:
     """第六条第十二项: the paragraph is named only when the article has more than one, as Chinese
     legal citation does (rule ids keep `para_1`, so they do not change). `c` is in the numbering `numbers`."""
-    article = numbers.article(c.instrument, c.article) if numbers else law.articles.get((c.instrument, c.article))
+    article = (
+        numbers.article(c.instrument, c.article) if numbers else law.articles.get((c.instrument, c.article))
+    )
     single = article is not None and len(article.paragraphs) <= 1
     out = f"第{zh_number(c.article)}条"
     if c.paragraph and not single:
@@ -54,7 +56,11 @@ def cited_text(law: Law, citation: m.Citation | None, numbers: Numbering | None 
     `citation` is in the numbering `numbers` (the instruments' own when None)."""
     if citation is None:
         return ""
-    article = numbers.article(citation.instrument, citation.article) if numbers else law.articles.get((citation.instrument, citation.article))
+    article = (
+        numbers.article(citation.instrument, citation.article)
+        if numbers
+        else law.articles.get((citation.instrument, citation.article))
+    )
     if article is None:
         return ""
     if not citation.paragraph:
@@ -78,10 +84,10 @@ def source_slice(law: Law, span: Any) -> str:
     lines = list(_source_lines(text))
     if not lines or span.line <= 0:
         return ""
-    chunk = lines[span.line - 1:span.end_line]
+    chunk = lines[span.line - 1 : span.end_line]
     if len(chunk) == 1:
-        chunk[0] = chunk[0][span.column - 1:span.end_column - 1]
+        chunk[0] = chunk[0][span.column - 1 : span.end_column - 1]
     else:
-        chunk[0] = chunk[0][span.column - 1:]
-        chunk[-1] = chunk[-1][:span.end_column - 1]
+        chunk[0] = chunk[0][span.column - 1 :]
+        chunk[-1] = chunk[-1][: span.end_column - 1]
     return re.sub(r"\s+", " ", " ".join(chunk)).strip().rstrip(",")

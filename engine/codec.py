@@ -42,9 +42,25 @@ from .semantics import EPOCH, NONE
 if TYPE_CHECKING:  # the Arrow side needs the `impact` extra; deciding never imports pyarrow
     import pyarrow as pa
 
-__all__ = ["DECISION_DATE", "Column", "contract_field", "FactBatch", "Val", "application_reader_code", "applications_from_table",
-           "arrow_schema", "as_date", "contract_columns", "decision_day", "fact_default", "fact_default_columns",
-           "fact_default_terms", "read_application", "read_fact", "table_from_applications"]
+__all__ = [
+    "DECISION_DATE",
+    "Column",
+    "contract_field",
+    "FactBatch",
+    "Val",
+    "application_reader_code",
+    "applications_from_table",
+    "arrow_schema",
+    "as_date",
+    "contract_columns",
+    "decision_day",
+    "fact_default",
+    "fact_default_columns",
+    "fact_default_terms",
+    "read_application",
+    "read_fact",
+    "table_from_applications",
+]
 
 TRUE = np.bool_(True)
 FALSE = np.bool_(False)
@@ -166,7 +182,6 @@ def application_reader_code(law: Law, names: dict[str, str]) -> list[str]:
     return lines
 
 
-
 def fact_default_terms(fact: m.FactDecl, known: Any, none: Any) -> list[Any]:
     """`fact_default` as constraints on a fact's z3 state variables: a fact with a documented
     default is never unknown (unless an object above it is null). The value it takes is fixed by
@@ -196,7 +211,6 @@ def contract_field(path: str) -> tuple[dict[str, Any] | None, bool, tuple[str, .
         if isinstance(types, list) and "null" in types:
             nullable.append(".".join(parts[: i + 1]))
     return node, required, tuple(nullable)
-
 
 
 @dataclass(frozen=True)
@@ -240,8 +254,17 @@ def contract_columns() -> list[Column]:
 def _arrow_types() -> dict[str, pa.DataType]:
     import pyarrow as pa
 
-    return {"string": pa.string(), "date": pa.date32(), "number": pa.float64(), "integer": pa.int64(),
-            "boolean": pa.bool_(), "marker": pa.bool_(), "list": pa.list_(pa.string())}
+    return {
+        "string": pa.string(),
+        "date": pa.date32(),
+        "number": pa.float64(),
+        "integer": pa.int64(),
+        "boolean": pa.bool_(),
+        "marker": pa.bool_(),
+        "list": pa.list_(pa.string()),
+    }
+
+
 _MISSING = object()
 
 
@@ -312,7 +335,10 @@ def applications_from_table(table: pa.Table) -> list[dict[str, Any]]:
                 continue
             if v is None:
                 continue
-            if any(c.name.startswith(mk + ".") for mk in markers) and _get(app, c.name.rsplit(".", 1)[0]) is _MISSING:
+            if (
+                any(c.name.startswith(mk + ".") for mk in markers)
+                and _get(app, c.name.rsplit(".", 1)[0]) is _MISSING
+            ):
                 continue  # a field under an object whose marker is unknown: the object is absent
             if c.kind == "date":
                 v = v.isoformat()
@@ -331,7 +357,6 @@ def _put(app: dict[str, Any], path: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
-
 @dataclass
 class Val:
     """A column of values: data where known and not none; `none` = the explicit null object."""
@@ -344,7 +369,6 @@ class Val:
     hi: Any = None  # pts: data is the low end of the range, hi the high end
     members: dict[str, Any] | None = None  # set: document → held mask
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # e.g. (year, month, day)
-
 
 
 def _days(d: dt.date) -> int:
@@ -372,6 +396,7 @@ class FactBatch:
         from other columns are kept."""
         changed = set(changed)
         out = FactBatch(table)
+
         def touched(path: str) -> bool:
             return any(path == c or path.startswith(c + ".") or c.startswith(path + ".") for c in changed)
 
@@ -391,10 +416,10 @@ class FactBatch:
         if col is None:
             raise BatchUnsupported(f"no {DECISION_DATE} column")
         if pa.types.is_date32(col.type):
-            days = col.cast(pa.int32()).fill_null(-10**6).to_numpy(zero_copy_only=False)
+            days = col.cast(pa.int32()).fill_null(-(10**6)).to_numpy(zero_copy_only=False)
         else:
-            days = np.array([(_days(d) if (d := _parse_date(x)) else -10**6) for x in col.to_pylist()])
-        if (days == -10**6).any():
+            days = np.array([(_days(d) if (d := _parse_date(x)) else -(10**6)) for x in col.to_pylist()])
+        if (days == -(10**6)).any():
             raise BatchUnsupported(f"a row without a valid {DECISION_DATE}")
         return days
 
@@ -522,4 +547,3 @@ def fact_default_columns(v: Val, default: m.Expr, other: Val | None) -> Val:
         return Val("str", np.where(absent, cats.index(value), v.data), v.known | absent, v.none, cats=cats)
     data = _days(value) if isinstance(value, dt.date) else value
     return Val(v.kind, np.where(absent, data, v.data), v.known | absent, v.none)
-

@@ -39,8 +39,13 @@ class ExprCompiler:
     """Turns typed expressions into Python expression strings over `f` (facts), `o` (permit
     outcomes), `c` (conditions), `pt` (points ranges)."""
 
-    def __init__(self, typing: Typing, facts: dict[str, m.FactDecl], derived: dict[str, m.Derived],
-                 parameters: dict[str, object]):
+    def __init__(
+        self,
+        typing: Typing,
+        facts: dict[str, m.FactDecl],
+        derived: dict[str, m.Derived],
+        parameters: dict[str, object],
+    ):
         self.typing = typing
         self.facts = facts
         self.derived = derived
@@ -150,7 +155,9 @@ class ExprCompiler:
         if isinstance(e, m.Arith):
             if self.typing.operator(e).startswith("date_add_"):
                 assert isinstance(e.right, m.Lit) and isinstance(e.right.value, int | float)
-                return sem.date_add_code(self.value(e.left), e.right.value, str(e.right.unit), 1 if e.op == "+" else -1)
+                return sem.date_add_code(
+                    self.value(e.left), e.right.value, str(e.right.unit), 1 if e.op == "+" else -1
+                )
             lt, rt = self.typing.type(e.left), self.typing.type(e.right)
             left, right = self.value(e.left), self.value(e.right)
             if getattr(lt, "kind", None) == "points":
@@ -190,9 +197,15 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
     lines: list[str] = []
     # every fact, derived fact, condition, permit outcome and points range is a local variable
     names: dict[str, str] = {}
-    for n, key in enumerate([*(f"f:{p}" for p in law.facts), *(f"f:{d.name}" for d in law.derived),
-                             *(f"o:{p}" for p in law.permits), *(f"c:{x}" for x in law.conditions),
-                             *(f"pt:{t}" for t in law.points)]):
+    for n, key in enumerate(
+        [
+            *(f"f:{p}" for p in law.facts),
+            *(f"f:{d.name}" for d in law.derived),
+            *(f"o:{p}" for p in law.permits),
+            *(f"c:{x}" for x in law.conditions),
+            *(f"pt:{t}" for t in law.points),
+        ]
+    ):
         names[key] = f"V{n}"
     cc.local_names = names
     for traced in (False, True):
@@ -201,11 +214,16 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         body += application_reader_code(law, names)
         for fact in law.facts.values():  # documented procedural defaults fill what is absent
             if fact.default is not None:
-                body.append(f"if {names['f:' + fact.path]} is None: {names['f:' + fact.path]} = {cc.value(fact.default)}")
+                body.append(
+                    f"if {names['f:' + fact.path]} is None: {names['f:' + fact.path]} = {cc.value(fact.default)}"
+                )
         for d in law.derived:
             body.append(f"{names['f:' + d.name]} = {cc.value(d.expr)}")
         for table in law.points.values():  # `semantics.points_range`, emitted
-            bands = [(factor.cap, [(cc.cond(b.when), cc.value(b.value)) for b in factor.bands]) for factor in table.factors]
+            bands = [
+                (factor.cap, [(cc.cond(b.when), cc.value(b.value)) for b in factor.bands])
+                for factor in table.factors
+            ]
             body += sem.points_range_code(bands, "_p")
             body.append(f"pt['#{table.name}'] = _pper")
             body.append(f"{names['pt:' + table.name]} = pt[{table.name!r}] = (_plo, _phi)")
@@ -218,8 +236,16 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
                 body += k.assign(names["c:" + name], sem.condition_met(k, [f"a{i}" for i in indices]))
             else:
                 pp = plan.plans[name]
-                standing = {i: sem.stands(k, f"a{i}", [f"a{j}" for j, _ in pp.beaten_by.get(i, ())]) for i in pp.contenders}
-                body += k.assign(names["o:" + name], sem.permit_outcome(k, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]))
+                standing = {
+                    i: sem.stands(k, f"a{i}", [f"a{j}" for j, _ in pp.beaten_by.get(i, ())])
+                    for i in pp.contenders
+                }
+                body += k.assign(
+                    names["o:" + name],
+                    sem.permit_outcome(
+                        k, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]
+                    ),
+                )
         for i in last:
             body += _rule_code(plan, cc, i, traced)
         applies = ", ".join(f"a{cr.index}" for cr in plan.rules)
@@ -316,7 +342,7 @@ class RuleTrace(Mapping[int, tuple[Any, ...]]):
             if key >= len(self.layout.rules):
                 return default
             start, n_cond, n_unless = self.layout.rules[key]
-            got = self.flat[start:start + n_cond], self.flat[start + n_cond:start + n_cond + n_unless]
+            got = self.flat[start : start + n_cond], self.flat[start + n_cond : start + n_cond + n_unless]
         else:
             at = self.layout.demands.get(-1 - key)
             if at is None or self.flat[at] is UNREAD:

@@ -59,7 +59,8 @@ class SourceError(InputError):
 
     def messages(self) -> list[str]:
         return [d.render() for d in self.diagnostics] + [
-            f"{len(self.diagnostics)} error(s) in the regulation sources or parameters"]
+            f"{len(self.diagnostics)} error(s) in the regulation sources or parameters"
+        ]
 
 
 class ApplicationError(InputError):
@@ -130,7 +131,21 @@ class InternalError(Error):
 
 
 __all__ = [
-    "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "AcknowledgementError", "ApplicationError", "AuditError",
-    "Error", "InputError", "InternalError", "MonitorInputError", "MonitorUnavailable", "PopulationError",
-    "ScenarioError", "SourceError", "Unavailable", "UsageError",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "AcknowledgementError",
+    "ApplicationError",
+    "AuditError",
+    "Error",
+    "InputError",
+    "InternalError",
+    "MonitorInputError",
+    "MonitorUnavailable",
+    "PopulationError",
+    "ScenarioError",
+    "SourceError",
+    "Unavailable",
+    "UsageError",
 ]

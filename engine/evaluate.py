@@ -26,8 +26,22 @@ from .semantics import PY, Tri
 from .trace import Decision, ProofTracer, Tracer
 
 __all__ = [  # the citation helpers are re-exported: callers import them from here
-    "Evaluation", "Evaluator", "PermitPlan", "Plan", "PlannedRule", "Program", "RuleSheet", "Tri",
-    "cited_text", "k_and", "k_not", "k_or", "law_numbering", "provision_zh", "render_citation", "source_slice",
+    "Evaluation",
+    "Evaluator",
+    "PermitPlan",
+    "Plan",
+    "PlannedRule",
+    "Program",
+    "RuleSheet",
+    "Tri",
+    "cited_text",
+    "k_and",
+    "k_not",
+    "k_or",
+    "law_numbering",
+    "provision_zh",
+    "render_citation",
+    "source_slice",
     "zh_number",
 ]
 
@@ -51,9 +65,18 @@ class Program:
     def __init__(self, law: Law, graph: RuleGraph, active: tuple[str, ...], plan: Plan | None = None):
         self.plan = plan = plan or Plan(law, graph, active)
         self.law, self.graph, self.active = law, graph, active
-        self.instruments, self.numbering, self.rules_in_force = plan.instruments, plan.numbering, plan.rules_in_force
+        self.instruments, self.numbering, self.rules_in_force = (
+            plan.instruments,
+            plan.numbering,
+            plan.rules_in_force,
+        )
         self.derived_sources = plan.derived_sources
-        self.rules, self.plans, self.condition_rules, self.order = plan.rules, plan.plans, plan.condition_rules, plan.order
+        self.rules, self.plans, self.condition_rules, self.order = (
+            plan.rules,
+            plan.plans,
+            plan.condition_rules,
+            plan.order,
+        )
         self.compiler = ExprCompiler(typing_of(law), law.facts, plan.derived, law.parameter_values)
         generated = generate(plan, self.compiler)
         self.run_fast, self.run_traced = generated.run_fast, generated.run_traced
@@ -181,7 +204,9 @@ class Evaluator:
             program = self._programs[key] = Program(self.law, self.graph, key, self.plan(as_of))
         return program
 
-    def evaluate(self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True) -> Evaluation:
+    def evaluate(
+        self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True
+    ) -> Evaluation:
         """Evaluate, recording every condition's truth value when `trace` is on."""
         day = as_of or dt.date.fromisoformat(application["decision_date"])
         return self.program(day).run(application, day, ProofTracer() if trace else None)
@@ -190,5 +215,7 @@ class Evaluator:
         """The untraced path: permit → True (eligible) / False (ineligible) / None (undetermined)."""
         return self.evaluate(application, as_of, trace=False).o
 
-    def decide(self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True) -> Decision:
+    def decide(
+        self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True
+    ) -> Decision:
         return self.evaluate(application, as_of, trace).decision()

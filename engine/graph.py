@@ -83,8 +83,13 @@ def _negates(x: m.Expr, y: m.Expr) -> bool:
     """`x` is the plain negation of `y` by their very terms (not by reasoning over values)."""
     if x == m.Not(y) or y == m.Not(x):
         return True
-    return (isinstance(x, m.Compare) and isinstance(y, m.Compare) and x.left == y.left and x.right == y.right
-            and _COMPLEMENT[x.op] == y.op)
+    return (
+        isinstance(x, m.Compare)
+        and isinstance(y, m.Compare)
+        and x.left == y.left
+        and x.right == y.right
+        and _COMPLEMENT[x.op] == y.op
+    )
 
 
 def _excludes(condition: m.Rule, grant: m.Rule) -> bool:
@@ -113,7 +118,9 @@ def decide_priority(law: Law, a: m.Rule, b: m.Rule) -> Priority | None:
             return Priority(winner.id, loser.id, "rank")
         return None
     # 特别规定优于一般规定 and 新法优于旧法 apply within one enacting body (one instrument, or one issuer and rank).
-    same_body = ia.id == ib.id or (ia.issuer and ia.issuer == ib.issuer and ia.rank == ib.rank and ia.kind == ib.kind == "instrument")
+    same_body = ia.id == ib.id or (
+        ia.issuer and ia.issuer == ib.issuer and ia.rank == ib.rank and ia.kind == ib.kind == "instrument"
+    )
     if not same_body:
         return None
     ca, cb = effective_conjuncts(a), effective_conjuncts(b)
@@ -138,7 +145,7 @@ def competitors(law: Law) -> list[tuple[m.Rule, m.Rule, str, str]]:
     out = []
     for (permit, attr), entries in sorted(by_target.items()):
         for i, (a, ra) in enumerate(entries):
-            for b, rb in entries[i + 1:]:
+            for b, rb in entries[i + 1 :]:
                 if a.id != b.id and compete(a, ra, b, rb):
                     out.append((a, b, permit, attr))
     return out
@@ -159,8 +166,14 @@ class RuleGraph:
     def _build(self) -> None:
         law, g = self.law, self.g
         for inst in law.instruments.values():
-            g.add_node(f"instrument:{inst.id}", type="instrument", title=inst.title_zh, rank=inst.rank,
-                       in_force=inst.in_force.isoformat() if inst.in_force else None, status=inst.status)
+            g.add_node(
+                f"instrument:{inst.id}",
+                type="instrument",
+                title=inst.title_zh,
+                rank=inst.rank,
+                in_force=inst.in_force.isoformat() if inst.in_force else None,
+                status=inst.status,
+            )
             for target in inst.implements:
                 self._edge(f"instrument:{inst.id}", _provision_or_instrument(target), "implements")
             for target in inst.enacted_under:
@@ -180,8 +193,12 @@ class RuleGraph:
             g.add_node(node, type="rule", instrument=rule.instrument, strict=rule.strict)
             self._edge(node, f"instrument:{rule.instrument}", "part_of")
             if rule.citation:
-                self._edge(node, f"provision:{rule.citation.instrument}/art_{rule.citation.article}", "cites",
-                           citation=rule.citation.path)
+                self._edge(
+                    node,
+                    f"provision:{rule.citation.instrument}/art_{rule.citation.article}",
+                    "cites",
+                    citation=rule.citation.path,
+                )
             for c in rule.conclusions:
                 if c.kind == "condition":
                     self._edge(node, f"condition:{c.name}", "concludes", conclusion="condition")
@@ -209,7 +226,12 @@ class RuleGraph:
             priority = decide_priority(law, a, b)
             if priority is not None:
                 self.priorities[(priority.winner, priority.loser)] = priority
-                self._edge(f"rule:{priority.winner}", f"rule:{priority.loser}", "prevails_over", principle=priority.principle)
+                self._edge(
+                    f"rule:{priority.winner}",
+                    f"rule:{priority.loser}",
+                    "prevails_over",
+                    principle=priority.principle,
+                )
 
     def prevails(self, winner: str, loser: str) -> Priority | None:
         return self.priorities.get((winner, loser))
@@ -249,12 +271,24 @@ class RuleGraph:
         def quoted(name: str) -> str:
             return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-        shapes = {"rule": "box", "permit": "doubleoctagon", "instrument": "folder", "provision": "note",
-                  "condition": "ellipse", "document": "component", "fact": "plaintext", "points": "tab"}
+        shapes = {
+            "rule": "box",
+            "permit": "doubleoctagon",
+            "instrument": "folder",
+            "provision": "note",
+            "condition": "ellipse",
+            "document": "component",
+            "fact": "plaintext",
+            "points": "tab",
+        }
         dot = pydot.Dot("lexgraph", graph_type="digraph", rankdir="LR")
         dot.set_node_defaults(fontname="Noto Sans CJK SC")
         for node, data in sorted(self.g.nodes(data=True)):
-            dot.add_node(pydot.Node(quoted(node), shape=shapes.get(data.get("type") or node.split(":", 1)[0], "ellipse")))
+            dot.add_node(
+                pydot.Node(
+                    quoted(node), shape=shapes.get(data.get("type") or node.split(":", 1)[0], "ellipse")
+                )
+            )
         for a, b, data in sorted(self.g.edges(data=True), key=lambda e: (e[0], e[1], e[2]["kind"])):
             label = data["kind"] + (f" ({PRINCIPLE_ZH[data['principle']]})" if "principle" in data else "")
             dot.add_edge(pydot.Edge(quoted(a), quoted(b), label=label))

@@ -38,8 +38,11 @@ def discover(root: Path, exclude: frozenset[Path] = frozenset()) -> list[Path]:
     any file in `exclude` (resolved paths: the law as it stood without an adopted amendment)."""
     if root.is_file():
         return [] if root.resolve() in exclude else [root]
-    return sorted(p for p in root.rglob("*" + SUFFIX)
-                  if "amendments" not in p.relative_to(root).parts[:-1] and p.resolve() not in exclude)
+    return sorted(
+        p
+        for p in root.rglob("*" + SUFFIX)
+        if "amendments" not in p.relative_to(root).parts[:-1] and p.resolve() not in exclude
+    )
 
 
 def read_source(path: Path, origin: Span | None = None) -> tuple[SourceFile | None, Diagnostic | None]:
@@ -60,14 +63,21 @@ def read_source(path: Path, origin: Span | None = None) -> tuple[SourceFile | No
         reason = error.strerror or str(error)
         return None, Diagnostic("unreadable_source", f"cannot read `{shown}`: {reason.lower()}", span)
     if len(data) > MAX_SOURCE_BYTES:
-        return None, Diagnostic("source_too_large", f"`{shown}` is larger than {MAX_SOURCE_BYTES >> 10} KiB: "
-                                f"a source file is at most that", span)
+        return None, Diagnostic(
+            "source_too_large",
+            f"`{shown}` is larger than {MAX_SOURCE_BYTES >> 10} KiB: a source file is at most that",
+            span,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         where = Span(shown, line, column, line, column)
-        return None, Diagnostic("unreadable_source", f"cannot read `{shown}`: not UTF-8 text "
-                                f"(byte 0x{data[error.start]:02x} at line {line}, column {column})", where)
+        return None, Diagnostic(
+            "unreadable_source",
+            f"cannot read `{shown}`: not UTF-8 text "
+            f"(byte 0x{data[error.start]:02x} at line {line}, column {column})",
+            where,
+        )
     return SourceFile(shown, text), None

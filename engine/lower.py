@@ -14,8 +14,22 @@ from . import model as m
 from .diagnostics import Diagnostic, Span, excerpt_of
 
 _META_KEYS = {
-    "title_zh", "title_en", "rank", "issuer", "number", "adopted", "in_force", "repealed", "proposed",
-    "jurisdiction", "enacted_under", "implements", "amends", "status", "source", "note",
+    "title_zh",
+    "title_en",
+    "rank",
+    "issuer",
+    "number",
+    "adopted",
+    "in_force",
+    "repealed",
+    "proposed",
+    "jurisdiction",
+    "enacted_under",
+    "implements",
+    "amends",
+    "status",
+    "source",
+    "note",
 }
 _DATE_KEYS = {"adopted", "in_force", "repealed", "proposed"}
 _LIST_KEYS = {"enacted_under", "implements", "amends"}
@@ -33,17 +47,38 @@ class _Lowerer:
         self.diagnostics: list[Diagnostic] = []
         self.owner: str = ""  # the instrument / amendment opened last in this file
         self.owner_kind: str = ""
-        self.out: dict[str, list[Any]] = {k: [] for k in (
-            "imports", "instruments", "facts", "derived", "permits", "documents", "parameters",
-            "articles", "rules", "points", "amend_ops", "duties", "holdings", "quotas")}
+        self.out: dict[str, list[Any]] = {
+            k: []
+            for k in (
+                "imports",
+                "instruments",
+                "facts",
+                "derived",
+                "permits",
+                "documents",
+                "parameters",
+                "articles",
+                "rules",
+                "points",
+                "amend_ops",
+                "duties",
+                "holdings",
+                "quotas",
+            )
+        }
 
     # -------------------------------------------------------------- helpers
     def span(self, node: Tree[Any] | Token) -> Span:
         meta = node if isinstance(node, Token) else node.meta
         line = getattr(meta, "line", 0) or 0
         column = getattr(meta, "column", 0) or 0
-        return Span(self.path, line, column, getattr(meta, "end_line", line) or line,
-                    getattr(meta, "end_column", column) or column)
+        return Span(
+            self.path,
+            line,
+            column,
+            getattr(meta, "end_line", line) or line,
+            getattr(meta, "end_column", column) or column,
+        )
 
     def error(self, code: str, message: str, node: Tree[Any] | Token) -> None:
         span = self.span(node)
@@ -51,7 +86,11 @@ class _Lowerer:
 
     def need_owner(self, what: str, node: Tree[Any]) -> bool:
         if not self.owner:
-            self.error("no_instrument", f"{what} must follow an `instrument` or `amendment` declaration in its file", node)
+            self.error(
+                "no_instrument",
+                f"{what} must follow an `instrument` or `amendment` declaration in its file",
+                node,
+            )
             return False
         return True
 
@@ -72,7 +111,11 @@ class _Lowerer:
         for meta in node.children[1:]:
             key = str(meta.children[0])
             if key not in _META_KEYS:
-                self.error("unknown_metadata", f"unknown metadata key `{key}`; expected one of: {', '.join(sorted(_META_KEYS))}", meta)
+                self.error(
+                    "unknown_metadata",
+                    f"unknown metadata key `{key}`; expected one of: {', '.join(sorted(_META_KEYS))}",
+                    meta,
+                )
                 continue
             raw = [self._meta_value(v, key) for v in meta.children[1:]]
             if key in _LIST_KEYS:
@@ -82,14 +125,22 @@ class _Lowerer:
             else:
                 values[key] = raw[0] if raw[0] is not None else ""
         if "rank" in values and values["rank"] not in m.RANKS:
-            self.error("unknown_rank", f"unknown rank `{values['rank']}`; expected one of: {', '.join(m.RANKS)}", node)
+            self.error(
+                "unknown_rank",
+                f"unknown rank `{values['rank']}`; expected one of: {', '.join(m.RANKS)}",
+                node,
+            )
         if kind == "amendment":
             values.setdefault("rank", "proposal")
             values.setdefault("status", "proposed")
             if values["status"] not in ("proposed", "adopted"):
                 self.error("bad_metadata", "an amendment's status is `proposed` or `adopted`", node)
             elif values["status"] == "adopted" and not values.get("in_force"):
-                self.error("missing_metadata", f"adopted amendment `{name}` needs `in_force`: it applies from that date", node)
+                self.error(
+                    "missing_metadata",
+                    f"adopted amendment `{name}` needs `in_force`: it applies from that date",
+                    node,
+                )
         elif values.get("status") not in (None, "in_force", "repealed"):
             self.error("bad_metadata", "an instrument's status is `in_force` or `repealed`", node)
         if "title_zh" not in values:
@@ -132,17 +183,30 @@ class _Lowerer:
 
     def d_fact_decl(self, node: Tree[Any]) -> None:
         path, type_node, *rest = node.children
-        default = next((self.expr(x.children[0]) for x in rest if isinstance(x, Tree) and x.data == "fact_default"), None)
+        default = next(
+            (self.expr(x.children[0]) for x in rest if isinstance(x, Tree) and x.data == "fact_default"), None
+        )
         doc = [x for x in rest if isinstance(x, Token)]
-        self.out["facts"].append(m.FactDecl(".".join(map(str, path.children)), self._type(type_node),
-                                            _unquote(doc[0]) if doc else "", self.span(node), default))
+        self.out["facts"].append(
+            m.FactDecl(
+                ".".join(map(str, path.children)),
+                self._type(type_node),
+                _unquote(doc[0]) if doc else "",
+                self.span(node),
+                default,
+            )
+        )
 
     def _type(self, node: Tree[Any]) -> m.FactType:
         kind = str(node.data)[2:]
         if kind == "money":
             return m.FactType("money", currency=str(node.children[0]))
         if kind == "enum":
-            ordered = bool(node.children) and isinstance(node.children[0], Tree) and node.children[0].data == "ordered"
+            ordered = (
+                bool(node.children)
+                and isinstance(node.children[0], Tree)
+                and node.children[0].data == "ordered"
+            )
             members = tuple(str(c) for c in node.children if isinstance(c, Token))
             return m.FactType("enum", members=members, ordered=ordered)
         if kind == "set":
@@ -153,7 +217,9 @@ class _Lowerer:
         name, title, *rest = node.children
         authority = next((_unquote(t.children[0]) for t in rest if t.data == "authority"), "")
         issues = next((tuple(str(x) for x in t.children) for t in rest if t.data == "issues"), ())
-        self.out["permits"].append(m.PermitDecl(str(name), _unquote(title), issues, self.span(node), authority))
+        self.out["permits"].append(
+            m.PermitDecl(str(name), _unquote(title), issues, self.span(node), authority)
+        )
 
     def d_document_decl(self, node: Tree[Any]) -> None:
         name, title, *rest = node.children
@@ -162,14 +228,24 @@ class _Lowerer:
 
     def d_derive_decl(self, node: Tree[Any]) -> None:
         name, type_node, expr = node.children
-        self.out["derived"].append(m.Derived(str(name), self._type(type_node), self.expr(expr), self.span(node)))
+        self.out["derived"].append(
+            m.Derived(str(name), self._type(type_node), self.expr(expr), self.span(node))
+        )
 
     def d_parameter_decl(self, node: Tree[Any]) -> None:
         name, type_node, literal, *doc = node.children
         lit = self.expr(literal)
         value = lit.value if isinstance(lit, m.Lit) else None
-        self.out["parameters"].append(m.Parameter(str(name), self._type(type_node), value,
-                                                  _unquote(doc[0]) if doc else "", self.owner, self.span(node)))
+        self.out["parameters"].append(
+            m.Parameter(
+                str(name),
+                self._type(type_node),
+                value,
+                _unquote(doc[0]) if doc else "",
+                self.owner,
+                self.span(node),
+            )
+        )
 
     # -------------------------------------------------------------- text
     def _texts(self, children: list[Any]) -> dict[str, str]:
@@ -188,11 +264,21 @@ class _Lowerer:
             if isinstance(p, Tree) and p.data == "paragraph":
                 items = tuple(
                     m.Item(int(str(i.children[0])), span=self.span(i), **self._texts(i.children[1:]))
-                    for i in p.children[1:] if isinstance(i, Tree) and i.data == "item")
-                paragraphs.append(m.Paragraph(int(str(p.children[0])), items=items, span=self.span(p),
-                                              **self._texts(p.children[1:])))
-        return m.Article(instrument, int(str(number)), paragraphs=tuple(paragraphs), span=self.span(node),
-                         **self._texts(parts))
+                    for i in p.children[1:]
+                    if isinstance(i, Tree) and i.data == "item"
+                )
+                paragraphs.append(
+                    m.Paragraph(
+                        int(str(p.children[0])), items=items, span=self.span(p), **self._texts(p.children[1:])
+                    )
+                )
+        return m.Article(
+            instrument,
+            int(str(number)),
+            paragraphs=tuple(paragraphs),
+            span=self.span(node),
+            **self._texts(parts),
+        )
 
     def d_article_decl(self, node: Tree[Any]) -> None:
         if self.need_owner("an article", node):
@@ -204,8 +290,12 @@ class _Lowerer:
         numbers = [int(str(t)) for t in node.children if not (isinstance(t, Token) and t.type == "NAME")]
         numbers += [0] * (3 - len(numbers))
         if names and self.owner_kind != "amendment":
-            self.error("bad_citation", "`at INSTRUMENT art …` cites another instrument's provision: only an amendment may, "
-                       "for a provision it inserts or amends", node)
+            self.error(
+                "bad_citation",
+                "`at INSTRUMENT art …` cites another instrument's provision: only an amendment may, "
+                "for a provision it inserts or amends",
+                node,
+            )
         return m.Citation(names[0] if names else self.owner, numbers[0], numbers[1], numbers[2])
 
     def d_rule_decl(self, node: Tree[Any]) -> None:
@@ -245,7 +335,9 @@ class _Lowerer:
                 conclusions.append(self._conclusion(stmt.children[0]))
             elif kind == "when_stmt":
                 if when is not None:
-                    self.error("duplicate_statement", "`when` given twice; join the conditions with `and`", stmt)
+                    self.error(
+                        "duplicate_statement", "`when` given twice; join the conditions with `and`", stmt
+                    )
                 when = self.expr(stmt.children[0])
             elif kind == "unless_stmt":
                 unless.append(self.expr(stmt.children[0]))
@@ -257,11 +349,25 @@ class _Lowerer:
                 key = kind[:-5]
                 fields[key] = _unquote(stmt.children[0])
         if not conclusions:
-            self.error("rule_without_conclusion", f"rule `{rule_id}` concludes nothing; add `conclude …`", node)
-        self.out["rules"].append(m.Rule(
-            id=rule_id, instrument=self.owner, label=label, citation=citation, strict=strict,
-            conclusions=tuple(conclusions), when=when, unless=tuple(unless), overrides=tuple(overrides),
-            sanctions_documents=sanctions_documents, span=self.span(node), **fields))
+            self.error(
+                "rule_without_conclusion", f"rule `{rule_id}` concludes nothing; add `conclude …`", node
+            )
+        self.out["rules"].append(
+            m.Rule(
+                id=rule_id,
+                instrument=self.owner,
+                label=label,
+                citation=citation,
+                strict=strict,
+                conclusions=tuple(conclusions),
+                when=when,
+                unless=tuple(unless),
+                overrides=tuple(overrides),
+                sanctions_documents=sanctions_documents,
+                span=self.span(node),
+                **fields,
+            )
+        )
 
     def _ref(self, node: Tree[Any]) -> str:
         return "/".join(str(t) for t in node.children)
@@ -298,13 +404,21 @@ class _Lowerer:
                 citation = self._citation(child)
             elif child.data == "factor":
                 fname, *rest = child.children
-                title = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) and rest[0].type == "STRING" else ""
+                title = (
+                    _unquote(rest.pop(0))
+                    if rest and isinstance(rest[0], Token) and rest[0].type == "STRING"
+                    else ""
+                )
                 cap = int(str(rest.pop(0)))
-                bands = tuple(m.Band(self.expr(b.children[0]), self.expr(b.children[1]), self.span(b)) for b in rest)
+                bands = tuple(
+                    m.Band(self.expr(b.children[0]), self.expr(b.children[1]), self.span(b)) for b in rest
+                )
                 factors.append(m.Factor(str(fname), title, cap, bands, self.span(child)))
             else:
                 texts[str(child.data)[:-5]] = _unquote(child.children[0])
-        self.out["points"].append(m.PointsTable(name, self.owner, citation, tuple(factors), span=self.span(node), **texts))
+        self.out["points"].append(
+            m.PointsTable(name, self.owner, citation, tuple(factors), span=self.span(node), **texts)
+        )
 
     # -------------------------------------------------------------- quotas
     def d_quota_decl(self, node: Tree[Any]) -> None:
@@ -315,7 +429,11 @@ class _Lowerer:
         seen: set[str] = set()
         for child in stmts:
             kind = str(child.data)
-            key = "ranked_by" if kind.startswith("quota_ranked") else kind.removeprefix("quota_").removesuffix("_stmt")
+            key = (
+                "ranked_by"
+                if kind.startswith("quota_ranked")
+                else kind.removeprefix("quota_").removesuffix("_stmt")
+            )
             if key in seen:
                 self.error("duplicate_id", f"quota `{name}` says `{key.split('_')[0]}` twice", child)
             seen.add(key)
@@ -327,8 +445,12 @@ class _Lowerer:
                 fields[key] = self._ref(child.children[0])
             elif kind in ("source_stmt", "note_stmt"):
                 fields[key] = _unquote(child.children[0])
-        for key, what in (("counts", "counts FACT"), ("limit", "limit params.NAME"), ("ranked_by", "ranked by points TABLE | ranked by id"),
-                          ("through", "through RULE")):
+        for key, what in (
+            ("counts", "counts FACT"),
+            ("limit", "limit params.NAME"),
+            ("ranked_by", "ranked by points TABLE | ranked by id"),
+            ("through", "through RULE"),
+        ):
             if key not in seen:
                 self.error("bad_quota", f"quota `{name}` needs `{what}`", node)
         self.out["quotas"].append(m.Quota(str(name), self.owner, str(permit), span=self.span(node), **fields))
@@ -338,26 +460,53 @@ class _Lowerer:
         if not self.need_owner("an amendment operation", node):
             return
         if self.owner_kind != "amendment":
-            self.error("amend_outside_amendment", "insert / replace / repeal may appear only in an amendment file", node)
+            self.error(
+                "amend_outside_amendment",
+                "insert / replace / repeal may appear only in an amendment file",
+                node,
+            )
             return
         span = self.span(node)
         if kind == "repeal_rule":
-            self.out["amend_ops"].append(m.AmendOp("repeal_rule", self.owner, rule=self._ref(node.children[0]), span=span))
+            self.out["amend_ops"].append(
+                m.AmendOp("repeal_rule", self.owner, rule=self._ref(node.children[0]), span=span)
+            )
             return
         instrument, number = str(node.children[0]), int(str(node.children[1]))
-        article = self._article(node.children[1], node.children[2:], node, instrument) if kind != "repeal_article" else None
+        article = (
+            self._article(node.children[1], node.children[2:], node, instrument)
+            if kind != "repeal_article"
+            else None
+        )
         self.out["amend_ops"].append(m.AmendOp(kind, self.owner, instrument, article, number, span=span))  # type: ignore[arg-type]
 
     def d_insert_item(self, node: Tree[Any]) -> None:
         if not self.need_owner("an amendment operation", node):
             return
         if self.owner_kind != "amendment":
-            self.error("amend_outside_amendment", "insert / replace / repeal may appear only in an amendment file", node)
+            self.error(
+                "amend_outside_amendment",
+                "insert / replace / repeal may appear only in an amendment file",
+                node,
+            )
             return
-        instrument, article, paragraph, number = str(node.children[0]), *(int(str(t)) for t in node.children[1:4])
+        instrument, article, paragraph, number = (
+            str(node.children[0]),
+            *(int(str(t)) for t in node.children[1:4]),
+        )
         item = m.Item(number, span=self.span(node), **self._texts(node.children[4:]))
-        self.out["amend_ops"].append(m.AmendOp("insert_item", self.owner, instrument, None, article,
-                                               paragraph=paragraph, item=item, span=self.span(node)))
+        self.out["amend_ops"].append(
+            m.AmendOp(
+                "insert_item",
+                self.owner,
+                instrument,
+                None,
+                article,
+                paragraph=paragraph,
+                item=item,
+                span=self.span(node),
+            )
+        )
 
     def d_insert_article(self, node: Tree[Any]) -> None:
         self._amend(node, "insert_article")
@@ -456,9 +605,17 @@ def lower_duty(lw: _Lowerer, node: Tree[Any]) -> None:
         if data == "duty_citation":
             citation = _duty_citation(stmt)
             continue
-        key = {"bearer_stmt": "bearers", "on_stmt": "trigger", "within_stmt": "within", "due_stmt": "due",
-               "optional_stmt": "optional", "consequence_stmt": "consequence", "source_stmt": "source",
-               "note_stmt": "note", "gloss_stmt": "gloss"}.get(data)
+        key = {
+            "bearer_stmt": "bearers",
+            "on_stmt": "trigger",
+            "within_stmt": "within",
+            "due_stmt": "due",
+            "optional_stmt": "optional",
+            "consequence_stmt": "consequence",
+            "source_stmt": "source",
+            "note_stmt": "note",
+            "gloss_stmt": "gloss",
+        }.get(data)
         if key is not None and key in values:
             lw.error("duplicate_statement", f"`{key}` given twice in {kind} `{name}`", stmt)
             continue
@@ -487,7 +644,11 @@ def lower_duty(lw: _Lowerer, node: Tree[Any]) -> None:
             names = [str(t) for t in c if isinstance(t, Token)]
             if c and isinstance(c[-1], Tree) and c[-1].data == "duty_citation":
                 if len(names) != 1:
-                    lw.error("bad_obligation", "a cited `unless holding` names one holding that lifts the prohibition by that provision", stmt)
+                    lw.error(
+                        "bad_obligation",
+                        "a cited `unless holding` names one holding that lifts the prohibition by that provision",
+                        stmt,
+                    )
                 else:
                     held_instead.append(m.HeldInstead(names[0], _duty_citation(c[-1]), lw.span(stmt)))
             else:
@@ -500,9 +661,19 @@ def lower_duty(lw: _Lowerer, node: Tree[Any]) -> None:
             values[key or data] = _unquote(c[0])
     for flag in ("within", "due"):
         values.pop(flag, None)
-    lw.out["duties"].append(m.Duty(
-        id=f"obligations/{name}", kind=kind, citation=citation, met_by=tuple(met_by), ends_on=tuple(ends_on),  # type: ignore[arg-type]
-        unless_holding=tuple(unless), held_instead=tuple(held_instead), span=lw.span(node), **values))
+    lw.out["duties"].append(
+        m.Duty(
+            id=f"obligations/{name}",
+            kind=kind,  # type: ignore[arg-type]
+            citation=citation,
+            met_by=tuple(met_by),
+            ends_on=tuple(ends_on),
+            unless_holding=tuple(unless),
+            held_instead=tuple(held_instead),
+            span=lw.span(node),
+            **values,
+        )
+    )
 
 
 def _consequence(lw: _Lowerer, node: Tree[Any]) -> m.Consequence:
@@ -512,7 +683,9 @@ def _consequence(lw: _Lowerer, node: Tree[Any]) -> m.Consequence:
         f = node.children[1]
         amount = int(str(f.children[0]))
         extra = {str(part.data): str(part.children[0]) for part in f.children[1:]}
-        fine = m.Fine(amount, int(extra.get("fine_to", 0)), extra.get("fine_per", ""), int(extra.get("fine_max", 0)))
+        fine = m.Fine(
+            amount, int(extra.get("fine_to", 0)), extra.get("fine_per", ""), int(extra.get("fine_max", 0))
+        )
     return m.Consequence(citation, fine, lw.span(node))
 
 

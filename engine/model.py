@@ -16,7 +16,14 @@ from .diagnostics import NO_SPAN, Span
 # ---------------------------------------------------------------- ranks
 
 
-RANKS = ("law", "administrative_regulation", "departmental_rule", "normative_document", "local_rule", "proposal")
+RANKS = (
+    "law",
+    "administrative_regulation",
+    "departmental_rule",
+    "normative_document",
+    "local_rule",
+    "proposal",
+)
 # The statutory hierarchy (上位法优于下位法). Local rules and proposals stand outside it: a proposal
 # amends whatever it targets, so rank says nothing about it until it is adopted.
 RANK_ORDER = {"law": 4, "administrative_regulation": 3, "departmental_rule": 2, "normative_document": 1}
@@ -266,7 +273,9 @@ class Citation:
 # ---------------------------------------------------------------- rules
 
 
-ConclusionKind = TLiteral["eligible", "ineligible", "requires", "refusal_ground", "cancelled", "condition", "value", "obligation"]
+ConclusionKind = TLiteral[
+    "eligible", "ineligible", "requires", "refusal_ground", "cancelled", "condition", "value", "obligation"
+]
 
 # The role a conclusion plays in a permit's outcome. A grant makes the applicant eligible; a contrary
 # norm (`ineligible`) refuses and competes with grants under the priority principles; requirements
@@ -274,8 +283,13 @@ ConclusionKind = TLiteral["eligible", "ineligible", "requires", "refusal_ground"
 # weighed against one except by an explicit clause (`overrides`). A cancellation ground (`cancelled`)
 # plays no part in a grant: it decides whether a status already held is cancelled (法 第四十九条), a
 # decision of its own kind in which any one ground standing cancels.
-ROLE = {"eligible": "grant", "ineligible": "contrary", "requires": "requirement", "refusal_ground": "refusal_ground",
-        "cancelled": "cancellation_ground"}
+ROLE = {
+    "eligible": "grant",
+    "ineligible": "contrary",
+    "requires": "requirement",
+    "refusal_ground": "refusal_ground",
+    "cancelled": "cancellation_ground",
+}
 
 
 @dataclass(frozen=True)

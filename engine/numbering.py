@@ -30,7 +30,15 @@ def zh_number(n: int) -> str:
     if n < 100:
         return _ZH_DIGITS[n // 10] + "十" + (_ZH_DIGITS[n % 10] if n % 10 else "")
     rest = n % 100
-    tail = "" if rest == 0 else ("零" + _ZH_DIGITS[rest] if rest < 10 else ("一" + zh_number(rest) if rest < 20 else zh_number(rest)))
+    tail = (
+        ""
+        if rest == 0
+        else (
+            "零" + _ZH_DIGITS[rest]
+            if rest < 10
+            else ("一" + zh_number(rest) if rest < 20 else zh_number(rest))
+        )
+    )
     return _ZH_DIGITS[n // 100] + "百" + tail
 
 
@@ -42,7 +50,12 @@ def renumbered_text(text: str, number: int) -> str:
 def application_order(instruments: Mapping[str, m.Instrument]) -> list[str]:
     """Amendments in the order they apply: adopted ones by the date they take effect, proposals after."""
     amendments = [i for i in instruments.values() if i.kind == "amendment"]
-    return [i.id for i in sorted(amendments, key=lambda i: (not i.dated, i.in_force or i.proposed or dt.date.max, i.id))]
+    return [
+        i.id
+        for i in sorted(
+            amendments, key=lambda i: (not i.dated, i.in_force or i.proposed or dt.date.max, i.id)
+        )
+    ]
 
 
 def basis(rule_instrument: str, citation: m.Citation, instruments: Mapping[str, m.Instrument]) -> str:
@@ -68,7 +81,11 @@ class Numbering:
         for op in self.inserts:
             if self.order[op.amendment] <= after or op.item is None:
                 continue
-            if (op.instrument, op.article_number, op.paragraph) == (c.instrument, c.article, c.paragraph) and c.item >= op.item.number:
+            if (op.instrument, op.article_number, op.paragraph) == (
+                c.instrument,
+                c.article,
+                c.paragraph,
+            ) and c.item >= op.item.number:
                 c = replace(c, item=c.item + 1)
         return c
 
@@ -89,8 +106,12 @@ class Numbering:
             for p in article.paragraphs:
                 if p.number == op.paragraph:
                     new = op.item.number
-                    moved = [replace(i, number=i.number + 1, text=renumbered_text(i.text, i.number + 1)) if i.number >= new else i
-                             for i in p.items]
+                    moved = [
+                        replace(i, number=i.number + 1, text=renumbered_text(i.text, i.number + 1))
+                        if i.number >= new
+                        else i
+                        for i in p.items
+                    ]
                     p = replace(p, items=tuple(sorted([*moved, op.item], key=lambda i: i.number)))
                 paragraphs.append(p)
             article = replace(article, paragraphs=tuple(paragraphs))
@@ -102,17 +123,23 @@ class Numbering:
         return sorted({(op.instrument, op.article_number) for op in self.inserts})
 
 
-def numbering(instruments: Mapping[str, m.Instrument], ops: Iterable[m.AmendOp],
-              articles: Mapping[tuple[str, int], m.Article], active: Iterable[str] | None = None) -> Numbering:
+def numbering(
+    instruments: Mapping[str, m.Instrument],
+    ops: Iterable[m.AmendOp],
+    articles: Mapping[tuple[str, int], m.Article],
+    active: Iterable[str] | None = None,
+) -> Numbering:
     """The numbering left by the item insertions of the `active` amendments (all of them when None)."""
     order = {a: n for n, a in enumerate(application_order(instruments))}
     wanted = set(order) if active is None else set(active) & set(order)
-    inserts = sorted((op for op in ops if op.kind == "insert_item" and op.amendment in wanted),
-                     key=lambda op: order[op.amendment])
+    inserts = sorted(
+        (op for op in ops if op.kind == "insert_item" and op.amendment in wanted),
+        key=lambda op: order[op.amendment],
+    )
     return Numbering(tuple(inserts), order, articles)
 
 
 def up_to(instruments: Mapping[str, m.Instrument], amendment: str) -> list[str]:
     """The amendments applied up to and including `amendment`: the numbering a rule of it is written in."""
     order = application_order(instruments)
-    return order[:order.index(amendment) + 1] if amendment in order else []
+    return order[: order.index(amendment) + 1] if amendment in order else []

@@ -52,24 +52,55 @@ COMMON: dict[str, Field] = {
 
 # Every event type the monitor reads, with its own fields (besides case, date and COMMON).
 EVENTS: dict[str, tuple[str, dict[str, Field]]] = {
-    "entry": ("入境", {"visa": Field("enum", VISAS, doc="the visa entered on"),
-                      "residence_permit_required": Field("bool", doc="the visa states that a residence permit is to be applied for after entry (第三十条)"),
-                      "stay_until": Field("date", doc="the last day of stay the visa allows (visas without a residence permit)")}),
+    "entry": (
+        "入境",
+        {
+            "visa": Field("enum", VISAS, doc="the visa entered on"),
+            "residence_permit_required": Field(
+                "bool",
+                doc="the visa states that a residence permit is to be applied for after entry (第三十条)",
+            ),
+            "stay_until": Field(
+                "date", doc="the last day of stay the visa allows (visas without a residence permit)"
+            ),
+        },
+    ),
     "exit": ("出境", {}),
-    "accommodation_started": ("入住", {"place": Field("enum", ("hotel", "other"), True, "a hotel, or another residence")}),
+    "accommodation_started": (
+        "入住",
+        {"place": Field("enum", ("hotel", "other"), True, "a hotel, or another residence")},
+    ),
     "accommodation_registered": ("办理住宿登记", {}),
     "residence_permit_applied": ("申请居留证件", {}),
-    "residence_permit_issued": ("签发居留证件", {"purpose": Field("enum", ("work", "study", "family", "other"), True),
-                                           "expires": Field("date", required=True, doc="the last day of validity")}),
+    "residence_permit_issued": (
+        "签发居留证件",
+        {
+            "purpose": Field("enum", ("work", "study", "family", "other"), True),
+            "expires": Field("date", required=True, doc="the last day of validity"),
+        },
+    ),
     "residence_extension_applied": ("申请延长居留期限", {}),
     "stay_extension_applied": ("申请延长签证停留期限", {}),
     "stay_extended": ("准予延长停留期限", {}),
     "work_permit_applied": ("申领外国人工作许可证", {}),
     "work_permit_issued": ("签发外国人工作许可证", {}),
-    "employment_started": ("开始工作", {"kind": Field("enum", ("employment", "student_work"), doc="employment, or a student's work-study or internship", default="employment"),
-                                    "outside_permit_scope": Field("bool", doc="work beyond what the work permit allows")}),
+    "employment_started": (
+        "开始工作",
+        {
+            "kind": Field(
+                "enum",
+                ("employment", "student_work"),
+                doc="employment, or a student's work-study or internship",
+                default="employment",
+            ),
+            "outside_permit_scope": Field("bool", doc="work beyond what the work permit allows"),
+        },
+    ),
     "employment_ended": ("离职", {}),
-    "employer_report_filed": ("用人单位报告", {"about": Field("enum", ("employment_started", "employment_ended"), True)}),
+    "employer_report_filed": (
+        "用人单位报告",
+        {"about": Field("enum", ("employment_started", "employment_ended"), True)},
+    ),
     "particulars_changed": ("居留证件登记事项变更", {}),
     "particulars_change_applied": ("申请办理变更", {}),
     "birth": ("外国婴儿出生", {}),
@@ -213,13 +244,27 @@ def plan(law: Any) -> Plan:
         if inst is not None and inst.in_force is not None:
             tests.append(("gt", "day", inst.in_force.toordinal() - 1))
         extra = ("and", tests) if len(tests) > 1 else tests[0] if tests else None
-        duties.append(PlannedDuty(
-            id=d.id, name=d.id.split("/", 1)[1], kind=d.kind, trigger=_match(d.trigger, extra),
-            met_by=tuple(_match(x) for x in d.met_by), ends_on=tuple(_match(x) for x in d.ends_on),
-            within_days=d.within_days, due_field=d.due_field, due_offset=d.due_offset, optional=d.optional,
-            unless_holding=d.unless_holding, definition=d, held_instead=tuple(x.holding for x in d.held_instead)))
-    holdings = tuple(PlannedHolding(h.id, tuple(_match(x) for x in h.granted_by), tuple(_match(x) for x in h.ended_by), h)
-                     for h in sorted(law.holdings.values(), key=lambda h: h.id))
+        duties.append(
+            PlannedDuty(
+                id=d.id,
+                name=d.id.split("/", 1)[1],
+                kind=d.kind,
+                trigger=_match(d.trigger, extra),
+                met_by=tuple(_match(x) for x in d.met_by),
+                ends_on=tuple(_match(x) for x in d.ends_on),
+                within_days=d.within_days,
+                due_field=d.due_field,
+                due_offset=d.due_offset,
+                optional=d.optional,
+                unless_holding=d.unless_holding,
+                definition=d,
+                held_instead=tuple(x.holding for x in d.held_instead),
+            )
+        )
+    holdings = tuple(
+        PlannedHolding(h.id, tuple(_match(x) for x in h.granted_by), tuple(_match(x) for x in h.ended_by), h)
+        for h in sorted(law.holdings.values(), key=lambda h: h.id)
+    )
     return Plan(tuple(duties), holdings, getattr(law, "digest", ""))
 
 
@@ -230,8 +275,12 @@ def check_obligations(checker: Any) -> tuple[dict[str, m.Duty], dict[str, m.Hold
     """Stage `obligations` of engine/check.py: duplicate names, citations, event types and fields,
     conditions, periods, holdings, consequences, and the orderings the two monitors rely on."""
     error: Callable[[str, str, Span], None] = checker.error
-    duties: dict[str, m.Duty] = checker._unique([d for f in checker.files for d in f.duties], lambda d: d.id, "duty")
-    holdings: dict[str, m.Holding] = checker._unique([h for f in checker.files for h in f.holdings], lambda h: h.id, "holding")
+    duties: dict[str, m.Duty] = checker._unique(
+        [d for f in checker.files for d in f.duties], lambda d: d.id, "duty"
+    )
+    holdings: dict[str, m.Holding] = checker._unique(
+        [h for f in checker.files for h in f.holdings], lambda h: h.id, "holding"
+    )
 
     def citation(c: m.Citation, span: Span) -> None:
         if c.instrument not in checker.instruments:
@@ -241,7 +290,11 @@ def check_obligations(checker: Any) -> tuple[dict[str, m.Duty], dict[str, m.Hold
 
     def event(e: m.EventMatch) -> None:
         if e.type not in EVENTS:
-            error("unknown_event", f"unknown event type `{e.type}`; expected one of: {', '.join(sorted(EVENTS))}", e.span)
+            error(
+                "unknown_event",
+                f"unknown event type `{e.type}`; expected one of: {', '.join(sorted(EVENTS))}",
+                e.span,
+            )
             return
         if e.when is not None:
             _condition(e.when, fields_of(e.type), e.type, error)
@@ -256,7 +309,11 @@ def check_obligations(checker: Any) -> tuple[dict[str, m.Duty], dict[str, m.Hold
         if d.citation is not None:
             citation(d.citation, d.span)
         elif not d.source:
-            error("ungrounded_rule", f"{d.kind} `{name}` has no citation; name what grounds it with `source`", d.span)
+            error(
+                "ungrounded_rule",
+                f"{d.kind} `{name}` has no citation; name what grounds it with `source`",
+                d.span,
+            )
         if d.consequence is not None:
             citation(d.consequence.citation, d.consequence.span)
         if not d.bearers or any(b not in BEARERS for b in d.bearers):
@@ -268,15 +325,25 @@ def check_obligations(checker: Any) -> tuple[dict[str, m.Duty], dict[str, m.Hold
             event(e)
         if d.kind == "prohibition":
             if d.met_by or d.ends_on or d.within_days is not None or d.due_field or d.optional:
-                error("bad_obligation", f"prohibition `{name}` takes no `met by`, `ends on`, `within`, `due` or `optional`", d.span)
+                error(
+                    "bad_obligation",
+                    f"prohibition `{name}` takes no `met by`, `ends on`, `within`, `due` or `optional`",
+                    d.span,
+                )
             for x in d.held_instead:
                 citation(x.citation, x.span)
             for hid in (*d.unless_holding, *(x.holding for x in d.held_instead)):
                 if hid not in holdings:
                     error("unknown_holding", f"unknown holding `{hid}`", d.span)
-                elif any(x.type == d.trigger.type for x in (*holdings[hid].granted_by, *holdings[hid].ended_by)):
-                    error("bad_obligation", f"`{d.trigger.type}` both triggers `{name}` and changes holding `{hid}`; "
-                                            "the order would be ambiguous", d.span)
+                elif any(
+                    x.type == d.trigger.type for x in (*holdings[hid].granted_by, *holdings[hid].ended_by)
+                ):
+                    error(
+                        "bad_obligation",
+                        f"`{d.trigger.type}` both triggers `{name}` and changes holding `{hid}`; "
+                        "the order would be ambiguous",
+                        d.span,
+                    )
             continue
         if d.unless_holding or d.held_instead:
             error("bad_obligation", f"`unless holding` is for prohibitions; duty `{name}` has it", d.span)
@@ -289,14 +356,24 @@ def check_obligations(checker: Any) -> tuple[dict[str, m.Duty], dict[str, m.Hold
         if d.due_field and d.trigger.type in EVENTS:
             f = fields_of(d.trigger.type).get(d.due_field)
             if f is None or f.kind != "date":
-                error("type_mismatch", f"`due {d.due_field}`: `{d.trigger.type}` carries no date field `{d.due_field}`", d.span)
+                error(
+                    "type_mismatch",
+                    f"`due {d.due_field}`: `{d.trigger.type}` carries no date field `{d.due_field}`",
+                    d.span,
+                )
         overlap = {e.type for e in d.met_by} & {e.type for e in d.ends_on}
         if overlap:
-            error("bad_obligation", f"duty `{name}`: `{', '.join(sorted(overlap))}` both meets and ends it", d.span)
+            error(
+                "bad_obligation",
+                f"duty `{name}`: `{', '.join(sorted(overlap))}` both meets and ends it",
+                d.span,
+            )
     return duties, holdings
 
 
-def _condition(expr: m.Expr, fields: dict[str, Field], event_type: str, error: Callable[[str, str, Span], None]) -> None:
+def _condition(
+    expr: m.Expr, fields: dict[str, Field], event_type: str, error: Callable[[str, str, Span], None]
+) -> None:
     """A `when` on an event: and / or / not over `field`, `field == "v"`, `field != "v"`, `field in {…}`."""
     if isinstance(expr, m.Not):
         _condition(expr.operand, fields, event_type, error)
@@ -311,17 +388,27 @@ def _condition(expr: m.Expr, fields: dict[str, Field], event_type: str, error: C
             return None
         f = fields.get(p.parts[0])
         if f is None:
-            error("unknown_fact", f"`{p.dotted}` is not a field of event `{event_type}`; fields: {', '.join(sorted(fields)) or 'none'}", p.span)
+            error(
+                "unknown_fact",
+                f"`{p.dotted}` is not a field of event `{event_type}`; fields: {', '.join(sorted(fields)) or 'none'}",
+                p.span,
+            )
         return f
 
     def literal(f: Field, lit: m.Expr) -> None:
         ok = isinstance(lit, m.Lit) and (
-            (f.kind == "enum" and lit.value in f.members) or (f.kind == "text" and isinstance(lit.value, str))
-            or (f.kind == "bool" and isinstance(lit.value, bool)))
+            (f.kind == "enum" and lit.value in f.members)
+            or (f.kind == "text" and isinstance(lit.value, str))
+            or (f.kind == "bool" and isinstance(lit.value, bool))
+        )
         if not ok:
             shown = getattr(lit, "value", "?")
-            error("type_mismatch", f"`{shown}` is not a value of the {f.kind} field"
-                                   + (f" ({', '.join(f.members)})" if f.members else ""), lit.span)
+            error(
+                "type_mismatch",
+                f"`{shown}` is not a value of the {f.kind} field"
+                + (f" ({', '.join(f.members)})" if f.members else ""),
+                lit.span,
+            )
 
     if isinstance(expr, m.Path):
         f = field_of(expr)
@@ -341,8 +428,12 @@ def _condition(expr: m.Expr, fields: dict[str, Field], event_type: str, error: C
             for v in expr.values:
                 literal(f, v)
         return
-    error("bad_obligation", "an event condition is `field`, `field == value`, `field != value` or `field in {…}`, "
-                            "joined with and / or / not", expr.span)
+    error(
+        "bad_obligation",
+        "an event condition is `field`, `field == value`, `field != value` or `field in {…}`, "
+        "joined with and / or / not",
+        expr.span,
+    )
 
 
 def day_of(ordinal: int) -> dt.date:

@@ -130,7 +130,9 @@ def read_files(roots: list[Path], exclude: list[Path] | None = None) -> Loaded:
     queue: list[tuple[Path, Span | None]] = []
     for root in roots:
         if not root.exists():
-            diagnostics.append(Diagnostic("unreadable_source", f"`{root}` does not exist", Span(str(root), 0, 0)))
+            diagnostics.append(
+                Diagnostic("unreadable_source", f"`{root}` does not exist", Span(str(root), 0, 0))
+            )
             continue
         queue.extend((p, None) for p in discover(root, excluded))
     while queue:
@@ -153,7 +155,9 @@ def read_files(roots: list[Path], exclude: list[Path] | None = None) -> Loaded:
     return Loaded(files, sources, diagnostics, frozenset(seen))
 
 
-def digest(sources: list[m.SourceFile] | tuple[m.SourceFile, ...], parameters: dict[str, object] | None = None) -> str:
+def digest(
+    sources: list[m.SourceFile] | tuple[m.SourceFile, ...], parameters: dict[str, object] | None = None
+) -> str:
     """sha256 of the exact sources (order- and path-independent) and any parameter overrides."""
     h = hashlib.sha256()
     for text_hash in sorted(hashlib.sha256(s.text.encode()).hexdigest() for s in sources):
@@ -173,7 +177,9 @@ def _checked(loaded: Loaded) -> tuple[Law, tuple[Diagnostic, ...]]:
     return BASELINES.get(loaded.key, make)
 
 
-def check_sources(roots: list[Path], exclude: list[Path] | None = None) -> tuple[Law | None, list[Diagnostic]]:
+def check_sources(
+    roots: list[Path], exclude: list[Path] | None = None
+) -> tuple[Law | None, list[Diagnostic]]:
     """Parse and check the files together (no amendment applied); the Law and all diagnostics."""
     law, diagnostics = _checked(read_files(roots, exclude))
     return law, list(diagnostics)
@@ -225,15 +231,19 @@ def _baseline(loaded: Loaded) -> Law:
     law, diagnostics = _checked(loaded)
     if diagnostics:
         raise LexgraphError(list(diagnostics))
-    return AMENDED.get((loaded.key, ()), lambda: replace(applied := apply_operations(law), digest=digest(applied.sources)))
+    return AMENDED.get(
+        (loaded.key, ()), lambda: replace(applied := apply_operations(law), digest=digest(applied.sources))
+    )
 
 
 def amended(baseline: Law, baseline_key: str, amendments: tuple[Amendment, ...]) -> Law:
     """`amend(baseline, amendments)`, cached by the baseline's content key and the amendments' digests."""
     if not amendments:
         return baseline
-    return AMENDED.get((baseline_key, tuple(content_key(a.sources) for a in amendments)),
-                       lambda: replace(law := amend(baseline, amendments), digest=digest(law.sources)))
+    return AMENDED.get(
+        (baseline_key, tuple(content_key(a.sources) for a in amendments)),
+        lambda: replace(law := amend(baseline, amendments), digest=digest(law.sources)),
+    )
 
 
 def with_parameters(law: Law, parameters: dict[str, str] | None) -> Law:
@@ -260,7 +270,12 @@ def load_keyed(
     baseline = _baseline(loaded)
     values = loaded.amendments(amendments)
     law = with_parameters(amended(baseline, loaded.key, values), parameters)
-    key = (loaded.key, *(content_key(a.sources) for a in values), repr(sorted((parameters or {}).items())), origin)
+    key = (
+        loaded.key,
+        *(content_key(a.sources) for a in values),
+        repr(sorted((parameters or {}).items())),
+        origin,
+    )
     return key, replace(law, origin=origin)
 
 

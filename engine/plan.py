@@ -90,7 +90,9 @@ class Plan:
         self.active = active
         self.instruments = tuple(i for i in active if law.instruments[i].dated)  # never a proposal
         self.numbering = law_numbering(law, active)  # citations by the numbering in force for `active`
-        self.rules_in_force = [r for r in sorted(law.rules.values(), key=lambda r: r.id) if r.instrument in set(active)]
+        self.rules_in_force = [
+            r for r in sorted(law.rules.values(), key=lambda r: r.id) if r.instrument in set(active)
+        ]
         self.derived = {d.name: d for d in law.derived}
         self.derived_sources = self._derived_sources()
         self.rules = [self._rule(index, rule) for index, rule in enumerate(self.rules_in_force)]
@@ -114,22 +116,38 @@ class Plan:
         demands = requirement.demands if requirement else None
         exprs = [e for e in [rule.when, *rule.unless, demands] if e]
         reads_c = tuple(dict.fromkeys(_named(x) for e in exprs for x in calls(e) if x.name == "met"))
-        reads_p = tuple(dict.fromkeys(_named(x) for e in exprs for x in calls(e) if x.name in ("eligible", "ineligible")))
-        role = next((m.ROLE[c.kind] for c in rule.conclusions if c.kind in m.ROLE), rule.conclusions[0].kind if rule.conclusions else "")
+        reads_p = tuple(
+            dict.fromkeys(_named(x) for e in exprs for x in calls(e) if x.name in ("eligible", "ineligible"))
+        )
+        role = next(
+            (m.ROLE[c.kind] for c in rule.conclusions if c.kind in m.ROLE),
+            rule.conclusions[0].kind if rule.conclusions else "",
+        )
         document = requirement.name if requirement and requirement.expr is None else ""
         return PlannedRule(
-            index, rule, role, document, demands,
+            index,
+            rule,
+            role,
+            document,
+            demands,
             (f"holds({document})" if document else source_slice(law, demands.span)) if demands else "",
             self.shown_facts(demands) if demands else (),
-            tuple(source_slice(law, x.span) for x in conds), tuple(self.shown_facts(x) for x in conds),
-            tuple(source_slice(law, x.span) for x in rule.unless), tuple(self.shown_facts(x) for x in rule.unless),
-            reads_c, reads_p)
+            tuple(source_slice(law, x.span) for x in conds),
+            tuple(self.shown_facts(x) for x in conds),
+            tuple(source_slice(law, x.span) for x in rule.unless),
+            tuple(self.shown_facts(x) for x in rule.unless),
+            reads_c,
+            reads_p,
+        )
 
     def shown_facts(self, expr: m.Expr) -> tuple[str, ...]:
         """The facts a proof shows beside a condition: application facts and derived facts it reads,
         and `points(T)` for a points table (its total and the points of each factor)."""
-        paths = [p for p in fact_paths(expr) if p in ("holds", "decision_date") or p in self.law.facts
-                 or p in self.derived_sources]
+        paths = [
+            p
+            for p in fact_paths(expr)
+            if p in ("holds", "decision_date") or p in self.law.facts or p in self.derived_sources
+        ]
         paths += [f"points({_named(x)})" for x in calls(expr) if x.name == "points"]
         return tuple(dict.fromkeys(paths))
 
@@ -166,7 +184,11 @@ class Plan:
                 for i in indices:
                     plan.beaten_by.setdefault(i, [])
                     for j in indices:
-                        priority = self.graph.prevails(self.rules[j].rule.id, self.rules[i].rule.id) if i != j else None
+                        priority = (
+                            self.graph.prevails(self.rules[j].rule.id, self.rules[i].rule.id)
+                            if i != j
+                            else None
+                        )
                         if priority:
                             plan.beaten_by[i].append((j, priority.principle))
         return plans, condition_rules
@@ -179,9 +201,15 @@ class Plan:
         for p in self.plans:
             deps.add_node(("permit", p))
         for cr in self.rules:
-            targets = [("condition", c.name) if c.kind == "condition" else ("permit", p)
-                       for c in cr.rule.conclusions for p in (c.permits or ("",)) if c.kind == "condition" or p]
-            sources = [("condition", n) for n in cr.reads_conditions] + [("permit", n) for n in cr.reads_permits]
+            targets = [
+                ("condition", c.name) if c.kind == "condition" else ("permit", p)
+                for c in cr.rule.conclusions
+                for p in (c.permits or ("",))
+                if c.kind == "condition" or p
+            ]
+            sources = [("condition", n) for n in cr.reads_conditions] + [
+                ("permit", n) for n in cr.reads_permits
+            ]
             for t in targets:
                 for s in sources:
                     if s != t:
@@ -219,11 +247,16 @@ class Plan:
         for cr in self.rules:
             rule = cr.rule
             status = law.instruments[rule.instrument].status
-            out.append(RuleSheet(
-                citation=render_citation(law, rule, self.numbering),
-                text=cited_text(law, self.numbering.cite_rule(rule, law.instruments), self.numbering),
-                status="proposed" if status == "proposed" else ("repealed" if status == "repealed" else "in_force"),
-                kinds={p: c.kind for c in reversed(rule.conclusions) for p in c.permits}))
+            out.append(
+                RuleSheet(
+                    citation=render_citation(law, rule, self.numbering),
+                    text=cited_text(law, self.numbering.cite_rule(rule, law.instruments), self.numbering),
+                    status="proposed"
+                    if status == "proposed"
+                    else ("repealed" if status == "repealed" else "in_force"),
+                    kinds={p: c.kind for c in reversed(rule.conclusions) for p in c.permits},
+                )
+            )
         return tuple(out)
 
 

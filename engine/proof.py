@@ -39,7 +39,9 @@ def engine_identity() -> dict[str, str]:
     return {"version": __version__, "grammar": hashlib.sha256(grammar).hexdigest()[:16]}
 
 
-_REFERENCES: weakref.WeakKeyDictionary[Program, tuple[tuple[Cited, ...], Mapping[str, Provision]]] = weakref.WeakKeyDictionary()
+_REFERENCES: weakref.WeakKeyDictionary[Program, tuple[tuple[Cited, ...], Mapping[str, Provision]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def references(program: Program) -> tuple[tuple[Cited, ...], Mapping[str, Provision]]:
@@ -58,13 +60,28 @@ def _references(program: Program) -> tuple[tuple[Cited, ...], Mapping[str, Provi
     for cr in program.rules:
         rule = cr.rule
         c = program.numbering.cite_rule(rule, law.instruments)
-        proposal = law.instruments[rule.instrument].kind == "amendment" and law.instruments[rule.instrument].status == "proposed"
+        proposal = (
+            law.instruments[rule.instrument].kind == "amendment"
+            and law.instruments[rule.instrument].status == "proposed"
+        )
         if c is None or (proposal and rule.source):
             cites.append(Cited(rule.instrument, source=rule.source))
         else:
-            cites.append(Cited(c.instrument, c.article, c.paragraph, c.item,
-                               numbering if any(op.instrument == c.instrument for op in program.numbering.inserts) else ()))
-    provisions = {cr.rule.id: Provision(sheet.citation, sheet.text) for cr, sheet in zip(program.rules, program.sheets, strict=True)}
+            cites.append(
+                Cited(
+                    c.instrument,
+                    c.article,
+                    c.paragraph,
+                    c.item,
+                    numbering
+                    if any(op.instrument == c.instrument for op in program.numbering.inserts)
+                    else (),
+                )
+            )
+    provisions = {
+        cr.rule.id: Provision(sheet.citation, sheet.text)
+        for cr, sheet in zip(program.rules, program.sheets, strict=True)
+    }
     return tuple(cites), MappingProxyType(provisions)
 
 
@@ -149,9 +166,14 @@ def _document_step(program: Program, i: int) -> tuple[int, str, str, str, str, t
     document = program.rules[i].document
     issuer = law.issuer_of(document)
     grants = program.plans[issuer].grants if issuer else []
-    return (i, document, issuer or "", law.documents[document].title_zh,
-            law.permits[issuer].authority if issuer else law.documents[document].authority,
-            tuple(program.rules[g].rule.id for g in grants))
+    return (
+        i,
+        document,
+        issuer or "",
+        law.documents[document].title_zh,
+        law.permits[issuer].authority if issuer else law.documents[document].authority,
+        tuple(program.rules[g].rule.id for g in grants),
+    )
 
 
 class Shape:
@@ -177,50 +199,102 @@ class Shape:
         for cr, sheet, cites in zip(program.rules, program.sheets, self.cites, strict=True):
             rule = cr.rule
             start, n_cond, n_unless = layout.rules[cr.index]
-            rules.append(_RuleShape(
-                rule.id, cites, sheet.status, rule.note, rule.source, rule.gloss, cr.role,
-                tuple((t, show(fp)) for t, fp in zip(cr.condition_texts, cr.condition_facts, strict=True)),
-                tuple((t, show(fp)) for t, fp in zip(cr.exception_texts, cr.exception_facts, strict=True)),
-                (cr.demands_text, show(cr.demands_facts)) if cr.demands is not None else None,
-                start, n_cond, n_unless, layout.demands.get(cr.index, -1),
-                tuple((name, tuple(program.condition_rules.get(name, []))) for name in cr.reads_conditions),
-                cr.reads_permits))
+            rules.append(
+                _RuleShape(
+                    rule.id,
+                    cites,
+                    sheet.status,
+                    rule.note,
+                    rule.source,
+                    rule.gloss,
+                    cr.role,
+                    tuple(
+                        (t, show(fp)) for t, fp in zip(cr.condition_texts, cr.condition_facts, strict=True)
+                    ),
+                    tuple(
+                        (t, show(fp)) for t, fp in zip(cr.exception_texts, cr.exception_facts, strict=True)
+                    ),
+                    (cr.demands_text, show(cr.demands_facts)) if cr.demands is not None else None,
+                    start,
+                    n_cond,
+                    n_unless,
+                    layout.demands.get(cr.index, -1),
+                    tuple(
+                        (name, tuple(program.condition_rules.get(name, []))) for name in cr.reads_conditions
+                    ),
+                    cr.reads_permits,
+                )
+            )
         self.rules = tuple(rules)
         # what each requirement demands, compiled (read where the traced run did not read it)
-        self.demands = tuple(program.function(cr.demands) if cr.demands is not None else None for cr in program.rules)
+        self.demands = tuple(
+            program.function(cr.demands) if cr.demands is not None else None for cr in program.rules
+        )
         self.shown = tuple(shown)
         self.traced = _trace_builders(self.rules)
-        self.unheld = tuple(f"not {cr.demands_text}" for cr in program.rules)  # a sanction's condition on requirement i
-        self.build_shown = _shown_builders(tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown))
+        self.unheld = tuple(
+            f"not {cr.demands_text}" for cr in program.rules
+        )  # a sanction's condition on requirement i
+        self.build_shown = _shown_builders(
+            tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown)
+        )
         self.plain = tuple(  # sets of facts without a points table (those are built by `_facts`)
-            not any(p.startswith("points(") for p in paths) for paths in self.shown)
+            not any(p.startswith("points(") for p in paths) for paths in self.shown
+        )
         self.permits: dict[str, _PermitShape] = {}
         for name, plan in program.plans.items():
             requirements = tuple(i for i in plan.restricts if program.rules[i].role == "requirement")
             self.permits[name] = _PermitShape(
                 name,
-                {i: (Effect(program.rules[i].role, name) if program.rules[i].role != "requirement" else None,
-                     tuple(plan.beaten_by.get(i, ()))) for i in plan.grants + plan.restricts},
-                tuple((i, tuple(j for j, _ in plan.beaten_by.get(i, ()))) for i in plan.grants + plan.restricts),
+                {
+                    i: (
+                        Effect(program.rules[i].role, name)
+                        if program.rules[i].role != "requirement"
+                        else None,
+                        tuple(plan.beaten_by.get(i, ())),
+                    )
+                    for i in plan.grants + plan.restricts
+                },
+                tuple(
+                    (i, tuple(j for j, _ in plan.beaten_by.get(i, ()))) for i in plan.grants + plan.restricts
+                ),
                 requirements,
                 tuple(j for j in plan.restricts if program.rules[j].role == "contrary"),
-                tuple((attr, tuple((i, tuple(j for j, _ in plan.beaten_by.get(i, ()))) for i in indices))
-                      for attr, indices in sorted(plan.values.items())),
+                tuple(
+                    (attr, tuple((i, tuple(j for j, _ in plan.beaten_by.get(i, ()))) for i in indices))
+                    for attr, indices in sorted(plan.values.items())
+                ),
                 tuple(_document_step(program, i) for i in plan.restricts if program.rules[i].document),
                 frozenset(i for i in plan.restricts if program.rules[i].document),
-                Effect("sanction", name), Effect("closure", name))
+                Effect("sanction", name),
+                Effect("closure", name),
+            )
         # a requirement's effect, by whether what it demands holds; a named condition's, by its value
-        self.demanded_effects = {(name, i, v): Effect("requirement", name, v, program.rules[i].demands_text)
-                                 for name, plan in program.plans.items() for i in plan.restricts
-                                 if program.rules[i].role == "requirement" for v in (True, False, None)}
-        self.condition_effects = {(name, v): Effect("condition", name, v) for name in program.condition_rules
-                                  for v in (True, False, None)}
+        self.demanded_effects = {
+            (name, i, v): Effect("requirement", name, v, program.rules[i].demands_text)
+            for name, plan in program.plans.items()
+            for i in plan.restricts
+            if program.rules[i].role == "requirement"
+            for v in (True, False, None)
+        }
+        self.condition_effects = {
+            (name, v): Effect("condition", name, v)
+            for name in program.condition_rules
+            for v in (True, False, None)
+        }
         self.all_permits = tuple(sorted(law.permits))
-        self.points_reads = {name: tuple(tuple(p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value))
-                                         for factor in table.factors) for name, table in law.points.items()}
+        self.points_reads = {
+            name: tuple(
+                tuple(p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value))
+                for factor in table.factors
+            )
+            for name, table in law.points.items()
+        }
         self._program = weakref.ref(program)
         self._support: dict[int, tuple[_Support, ...]] = {}
-        self.overrides = dict(sorted((k, v) for k, v in law.parameter_values.items() if law.parameters[k].default != v))
+        self.overrides = dict(
+            sorted((k, v) for k, v in law.parameter_values.items() if law.parameters[k].default != v)
+        )
         self.amendment_status = {a: law.instruments[a].status for a in law.applied_amendments}
 
     def support(self, i: int) -> tuple[_Support, ...]:
@@ -258,11 +332,15 @@ def _trace_builders(rules: tuple[_RuleShape, ...]) -> tuple[Callable[..., Any], 
     return tuple(namespace[f"R{n}"] for n in range(len(rules)))
 
 
-def _shown_builders(readers: tuple[tuple[tuple[str, int], ...], ...]) -> tuple[Callable[[list[Any]], dict[str, Any]], ...]:
+def _shown_builders(
+    readers: tuple[tuple[tuple[str, int], ...], ...],
+) -> tuple[Callable[[list[Any]], dict[str, Any]], ...]:
     """Per set of facts a condition shows, one function of the decision's facts as shown (by position
     in the program's fact tuple) → the map path → value that the condition carries."""
-    source = "".join(f"def F{k}(jv):\n    return {{{''.join(f'{path!r}: jv[{at}], ' for path, at in paths)}}}\n"
-                     for k, paths in enumerate(readers))
+    source = "".join(
+        f"def F{k}(jv):\n    return {{{''.join(f'{path!r}: jv[{at}], ' for path, at in paths)}}}\n"
+        for k, paths in enumerate(readers)
+    )
     namespace: dict[str, Any] = {}
     exec(compile(source, "<lexgraph proof facts>", "exec"), namespace)  # noqa: S102 - built from the plan's fact paths
     return tuple(namespace[f"F{k}"] for k in range(len(readers)))
@@ -286,14 +364,22 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
     builder = _ProofBuilder(ev)
     # statuses held whose cancellation is asked about; asked alone, nothing else is decided
     cancellations = list(dict.fromkeys(ev.application.get("cancellation_of") or ()))
-    wanted = requested or ev.application.get("requested") or ([] if cancellations else builder.shape.all_permits)
+    wanted = (
+        requested or ev.application.get("requested") or ([] if cancellations else builder.shape.all_permits)
+    )
     return Decision(
-        application_id=str(ev.application.get("id", "")), as_of=ev.as_of.isoformat(), digest=law.digest,
+        application_id=str(ev.application.get("id", "")),
+        as_of=ev.as_of.isoformat(),
+        digest=law.digest,
         instruments=program.instruments,
         decisions=(*(builder.permit(p) for p in wanted), *(builder.cancellation(p) for p in cancellations)),
-        amendments=law.applied_amendments, parameters=dict(builder.shape.overrides),
+        amendments=law.applied_amendments,
+        parameters=dict(builder.shape.overrides),
         amendment_status=dict(builder.shape.amendment_status),
-        engine=engine_identity(), defaults=_defaults(builder), origin=law.origin, provisions=builder.provisions,
+        engine=engine_identity(),
+        defaults=_defaults(builder),
+        origin=law.origin,
+        provisions=builder.provisions,
     )
 
 
@@ -333,7 +419,8 @@ _NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a st
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
 # a RuleProof's fields by position, for the copies that change a few (faster than `_replace`)
 _STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR = (
-    RuleProof._fields.index(f) for f in ("stands", "overridden_by", "prevails_by", "waits_for"))
+    RuleProof._fields.index(f) for f in ("stands", "overridden_by", "prevails_by", "waits_for")
+)
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 
 
@@ -359,7 +446,9 @@ class _ProofBuilder:
         self._shown: list[dict[str, Any] | None] = [None] * len(self.shape.shown)
         self._json: list[Any] | None = None
         self._held: Any = _UNSET
-        self._traces: list[tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri] | None] = [None] * n
+        self._traces: list[tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri] | None] = [
+            None
+        ] * n
         self._stands: dict[str, dict[int, Tri]] = {}
         self._permits: dict[str, PermitDecision] = {}
         self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
@@ -395,10 +484,13 @@ class _ProofBuilder:
                 s = self.shape.rules[i]
                 flat = self.recorded.flat
                 mid = s.start + s.n_conditions
-                got = flat[s.start:mid], flat[mid:mid + s.n_exceptions]
+                got = flat[s.start : mid], flat[mid : mid + s.n_exceptions]
             else:
                 cr = self.p.rules[i]
-                got = tuple(self.truth(x) for x in conjuncts(cr.rule.when)), tuple(self.truth(u) for u in cr.rule.unless)
+                got = (
+                    tuple(self.truth(x) for x in conjuncts(cr.rule.when)),
+                    tuple(self.truth(u) for u in cr.rule.unless),
+                )
             self._parts[i] = got
         return got
 
@@ -408,7 +500,9 @@ class _ProofBuilder:
         got: Any = self._demanded[i]
         if got is _UNSET:
             s = self.shape.rules[i]
-            got = self.recorded.flat[s.demand_at] if self.recorded is not None and s.demand_at >= 0 else UNREAD
+            got = (
+                self.recorded.flat[s.demand_at] if self.recorded is not None and s.demand_at >= 0 else UNREAD
+            )
             if got is UNREAD:
                 fn = self.shape.demands[i]
                 got = fn(self.f, self.o, self.c, self.pt) if fn is not None else None
@@ -445,8 +539,13 @@ class _ProofBuilder:
                 name = path[7:-1]
                 lo, hi = self.pt[name]
                 table = self.law.points[name]
-                out[path] = {"total": _range(lo, hi), "by_factor": {
-                    fa.name: _range(a, b) for fa, (a, b) in zip(table.factors, self.pt["#" + name], strict=True)}}
+                out[path] = {
+                    "total": _range(lo, hi),
+                    "by_factor": {
+                        fa.name: _range(a, b)
+                        for fa, (a, b) in zip(table.factors, self.pt["#" + name], strict=True)
+                    },
+                }
             else:
                 out[path] = json_value(self.fact(path))
         return out
@@ -458,7 +557,8 @@ class _ProofBuilder:
             applies = self.applies
             got = self._stands[permit] = {
                 i: sem.stands(PY, applies[i], [applies[j] for j in beaten]) if beaten else applies[i]
-                for i, beaten in self.shape.permits[permit].contenders}
+                for i, beaten in self.shape.permits[permit].contenders
+            }
         return got
 
     # ------------------------------------------------------------------ rule proofs
@@ -481,15 +581,27 @@ class _ProofBuilder:
                 conditions, exceptions = self.shape.traced[i](self.recorded.flat, self._shown, shown)
             else:
                 cond_values, unless_values = self.parts(i)
-                conditions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.conditions, cond_values, strict=True)])
-                exceptions = tuple([_new(ConditionTrace, (t, v, shown(k))) for (t, k), v in zip(s.exceptions, unless_values, strict=True)])
+                conditions = tuple(
+                    [
+                        _new(ConditionTrace, (t, v, shown(k)))
+                        for (t, k), v in zip(s.conditions, cond_values, strict=True)
+                    ]
+                )
+                exceptions = tuple(
+                    [
+                        _new(ConditionTrace, (t, v, shown(k)))
+                        for (t, k), v in zip(s.exceptions, unless_values, strict=True)
+                    ]
+                )
             applies = self.applies[i]
             satisfied: Tri = None
             if s.demands is not None:
                 demands = self.demanded(i)
                 conditions += (_new(ConditionTrace, (s.demands[0], demands, shown(s.demands[1]))),)
                 satisfied = demands
-                applies = self.scope(i)  # a requirement applies when it binds this application, whatever it demands
+                applies = self.scope(
+                    i
+                )  # a requirement applies when it binds this application, whatever it demands
             got = self._traces[i] = (conditions, exceptions, applies, satisfied)
         return got
 
@@ -503,19 +615,43 @@ class _ProofBuilder:
                     # the rules that may make it hold; when it fails, every rule shows why
                     value = self.c.get(name)
                     if self.applies[j] is not False or value is False:
-                        shown_as = self.shape.condition_effects.get((name, value)) or Effect("condition", name, value)
+                        shown_as = self.shape.condition_effects.get((name, value)) or Effect(
+                            "condition", name, value
+                        )
                         because.append(self.rule_proof(j, shown_as, depth + 1))
             for permit in s.reads_permits:
                 because.extend(self.permit(permit).grounds[:3])
-        return _new(RuleProof, (
-            s.rule, s.cites, s.status, effect, applies, applies, conditions, exceptions, tuple(because), "", "",
-            s.note, s.source, s.gloss, s.role, satisfied, "", self.provisions))
+        return _new(
+            RuleProof,
+            (
+                s.rule,
+                s.cites,
+                s.status,
+                effect,
+                applies,
+                applies,
+                conditions,
+                exceptions,
+                tuple(because),
+                "",
+                "",
+                s.note,
+                s.source,
+                s.gloss,
+                s.role,
+                satisfied,
+                "",
+                self.provisions,
+            ),
+        )
 
     def _effect(self, i: int, permit: str) -> Effect:
         cr = self.p.rules[i]
         if cr.role == "requirement":
             demanded = self.demanded(i)
-            return self.shape.demanded_effects.get((permit, i, demanded)) or Effect("requirement", permit, demanded, cr.demands_text)
+            return self.shape.demanded_effects.get((permit, i, demanded)) or Effect(
+                "requirement", permit, demanded, cr.demands_text
+            )
         return Effect(cr.role, permit)
 
     def _weighed(self, ps: _PermitShape, i: int, effect: Effect | None = None) -> RuleProof:
@@ -549,7 +685,9 @@ class _ProofBuilder:
             return _new(RuleProof, changed)
         return proof
 
-    def _sanction(self, plan: PermitPlan, ps: _PermitShape, failing: list[int], stands: dict[int, Tri]) -> list[RuleProof]:
+    def _sanction(
+        self, plan: PermitPlan, ps: _PermitShape, failing: list[int], stands: dict[int, Tri]
+    ) -> list[RuleProof]:
         """The refusal ground the law gives for unsubmitted materials, beside each unmet document requirement."""
         if not plan.sanctions:
             return []
@@ -559,14 +697,41 @@ class _ProofBuilder:
         held = self.held()
         standing = k_or([stands[i] for i in docs])
         # what each unmet requirement demands, not held; the same for every sanction of the permit
-        conditions = tuple([_new(ConditionTrace, (self.shape.unheld[i], k_not(self.demanded(i)), {"holds": held})) for i in docs])
+        conditions = tuple(
+            [
+                _new(ConditionTrace, (self.shape.unheld[i], k_not(self.demanded(i)), {"holds": held}))
+                for i in docs
+            ]
+        )
         because = tuple([self._weighed(ps, i) for i in docs])
         out = []
         for s in plan.sanctions:
             sh = self.shape.rules[s]
-            out.append(_new(RuleProof, (
-                sh.rule, sh.cites, sh.status, ps.sanctioned, standing, standing, conditions, (), because, "", "",
-                sh.note, sh.source, sh.gloss, "refusal_ground", None, "", self.provisions)))
+            out.append(
+                _new(
+                    RuleProof,
+                    (
+                        sh.rule,
+                        sh.cites,
+                        sh.status,
+                        ps.sanctioned,
+                        standing,
+                        standing,
+                        conditions,
+                        (),
+                        because,
+                        "",
+                        "",
+                        sh.note,
+                        sh.source,
+                        sh.gloss,
+                        "refusal_ground",
+                        None,
+                        "",
+                        self.provisions,
+                    ),
+                )
+            )
         return out
 
     # ------------------------------------------------------------------ permits
@@ -587,8 +752,11 @@ class _ProofBuilder:
             grounds = [self._weighed(ps, i) for i in plan.grants if stands[i] is True]
             # every requirement that binds this application, met (or set aside by an explicit clause)
             grounds += [self._weighed(ps, i) for i in requirement if self.scope(i) is True]
-            grounds += [self._weighed(ps, i) for i in plan.restricts
-                        if i not in requirement and self.applies[i] is not False]
+            grounds += [
+                self._weighed(ps, i)
+                for i in plan.restricts
+                if i not in requirement and self.applies[i] is not False
+            ]
         elif outcome is False:
             failing = [i for i in plan.restricts if stands[i] is True]
             grounds = [self._weighed(ps, i) for i in failing] + self._sanction(plan, ps, failing, stands)
@@ -603,12 +771,18 @@ class _ProofBuilder:
             open_ = [i for i in plan.restricts if stands[i] is not False]
             # a grant that stands waits only for what is open
             grounds = [self._weighed(ps, i) for i in plan.grants if stands[i] is True]
-            grounds += [self._weighed(ps, i) for i in open_] + self._sanction(plan, ps, [i for i in open_ if stands[i] is None], stands)
+            grounds += [self._weighed(ps, i) for i in open_] + self._sanction(
+                plan, ps, [i for i in open_ if stands[i] is None], stands
+            )
             unmet = [self._weighed(ps, i) for i in plan.grants if stands[i] is not True]
         if ps.contrary:
-            conflicts = [(i, j) for i in plan.grants for j in ps.contrary if stands[i] is True and stands[j] is True]
+            conflicts = [
+                (i, j) for i in plan.grants for j in ps.contrary if stands[i] is True and stands[j] is True
+            ]
             if conflicts:
-                detail["unresolved_conflicts"] = sorted({f"{self.p.rules[i].rule.id} ⟷ {self.p.rules[j].rule.id}" for i, j in conflicts})
+                detail["unresolved_conflicts"] = sorted(
+                    {f"{self.p.rules[i].rule.id} ⟷ {self.p.rules[j].rule.id}" for i, j in conflicts}
+                )
         if ps.values:
             detail.update(self._values(ps))
         if plan.obligations:
@@ -619,13 +793,24 @@ class _ProofBuilder:
         if outcome is None:
             support = set(self.permit_support(permit))
             missing = tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND)))
-            if any(s.startswith(_NOT_AT_HAND) for s in support):  # what the outcome waits for that no fact can supply
-                detail["not_at_hand"] = sorted(s[len(_NOT_AT_HAND):] for s in support if s.startswith(_NOT_AT_HAND))
+            if any(
+                s.startswith(_NOT_AT_HAND) for s in support
+            ):  # what the outcome waits for that no fact can supply
+                detail["not_at_hand"] = sorted(
+                    s[len(_NOT_AT_HAND) :] for s in support if s.startswith(_NOT_AT_HAND)
+                )
         # no advice to obtain what is granted, nor what the law says the applicant need not apply for
         # (a `needed = false` value: the permanent-residence card under 法 第四十八条)
         advised = outcome is not True and detail.get("needed") is not False
-        decision = PermitDecision(permit, _LABEL[outcome], tuple(grounds), tuple(unmet), missing, detail,
-                                  self.pathway(plan) if advised else ())
+        decision = PermitDecision(
+            permit,
+            _LABEL[outcome],
+            tuple(grounds),
+            tuple(unmet),
+            missing,
+            detail,
+            self.pathway(plan) if advised else (),
+        )
         self._permits[permit] = decision
         return decision
 
@@ -635,24 +820,47 @@ class _ProofBuilder:
         indices = self.p.cancellation_grounds.get(permit, [])
         outcome = self.ev.cancelled(permit)  # read from the evaluation, never recomputed
         if outcome is True:
-            grounds = [self.rule_proof(i, Effect("cancels", permit)) for i in indices if self.applies[i] is True]
+            grounds = [
+                self.rule_proof(i, Effect("cancels", permit)) for i in indices if self.applies[i] is True
+            ]
         elif outcome is False:
             grounds = [self.rule_proof(i, Effect("not_made_out", permit)) for i in indices]
         else:
-            grounds = [self.rule_proof(i, Effect("cancels", permit)) for i in indices if self.applies[i] is None]
-        detail: dict[str, Any] = {} if indices else {"note": "no provision in force on this date cancels this status"}
-        support = {s for i in indices if self.applies[i] is None for s in self.rule_support(i)} if outcome is None else set()
+            grounds = [
+                self.rule_proof(i, Effect("cancels", permit)) for i in indices if self.applies[i] is None
+            ]
+        detail: dict[str, Any] = (
+            {} if indices else {"note": "no provision in force on this date cancels this status"}
+        )
+        support = (
+            {s for i in indices if self.applies[i] is None for s in self.rule_support(i)}
+            if outcome is None
+            else set()
+        )
         if any(s.startswith(_NOT_AT_HAND) for s in support):
-            detail["not_at_hand"] = sorted(s[len(_NOT_AT_HAND):] for s in support if s.startswith(_NOT_AT_HAND))
-        return PermitDecision(permit, _CANCELLATION[outcome], tuple(grounds), (),
-                              tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND))), detail, kind="cancellation")
+            detail["not_at_hand"] = sorted(
+                s[len(_NOT_AT_HAND) :] for s in support if s.startswith(_NOT_AT_HAND)
+            )
+        return PermitDecision(
+            permit,
+            _CANCELLATION[outcome],
+            tuple(grounds),
+            (),
+            tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND))),
+            detail,
+            kind="cancellation",
+        )
 
     def _values(self, ps: _PermitShape) -> dict[str, Any]:
         out: dict[str, Any] = {}
         applies = self.applies
         for attr, contenders in ps.values:
-            standing = [i for i, beaten in contenders
-                        if (sem.stands(PY, applies[i], [applies[j] for j in beaten]) if beaten else applies[i]) is True]
+            standing = [
+                i
+                for i, beaten in contenders
+                if (sem.stands(PY, applies[i], [applies[j] for j in beaten]) if beaten else applies[i])
+                is True
+            ]
             if not standing:
                 continue
             cr = self.p.rules[standing[0]]
@@ -677,7 +885,11 @@ class _ProofBuilder:
     def _obligation(self, i: int) -> dict[str, Any]:
         cr = self.p.rules[i]
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
-        return {"duty": c.name, "deadline": json_value(self._value(c.expr)), "rule": cr.rule.id}  # cited by the renderers
+        return {
+            "duty": c.name,
+            "deadline": json_value(self._value(c.expr)),
+            "rule": cr.rule.id,
+        }  # cited by the renderers
 
     # ------------------------------------------------------------------ the advisory pathway
     def pathway(self, plan: PermitPlan) -> tuple[PathwayStep, ...]:
@@ -687,10 +899,14 @@ class _ProofBuilder:
             return ()
         held = self.fact("holds")
         steps: dict[str, PathwayStep] = {}
-        self._visit(plan.permit, frozenset({plan.permit}), held if isinstance(held, frozenset) else frozenset(), steps)
+        self._visit(
+            plan.permit, frozenset({plan.permit}), held if isinstance(held, frozenset) else frozenset(), steps
+        )
         return tuple(steps.values())
 
-    def _visit(self, permit: str, trail: frozenset[str], held: frozenset[str], steps: dict[str, PathwayStep]) -> None:
+    def _visit(
+        self, permit: str, trail: frozenset[str], held: frozenset[str], steps: dict[str, PathwayStep]
+    ) -> None:
         """The pathway's steps for `permit`'s documents, each after those its issuing permit asks for
         (a method, not a closure: a closure that calls itself is a reference cycle, which would keep
         every decision's proofs alive until the cyclic garbage collector runs)."""
@@ -701,8 +917,10 @@ class _ProofBuilder:
                 continue  # the requirement does not bind this application (or may not: see missing facts)
             if issuer and issuer not in trail:
                 self._visit(issuer, trail | {issuer}, held, steps)
-            steps[document] = _new(PathwayStep, (
-                document, title, issuer, authority, _LABEL[self.o.get(issuer)] if issuer else "", grants))
+            steps[document] = _new(
+                PathwayStep,
+                (document, title, issuer, authority, _LABEL[self.o.get(issuer)] if issuer else "", grants),
+            )
 
     # ------------------------------------------------------------------ missing facts
     def permit_support(self, permit: str) -> list[str]:
@@ -736,7 +954,9 @@ class _ProofBuilder:
         return out
 
     def rule_support(self, i: int) -> list[str]:
-        return self._memo("rule", str(i), lambda: [x for node in self.shape.support(i) for x in self.support(node)])
+        return self._memo(
+            "rule", str(i), lambda: [x for node in self.shape.support(i) for x in self.support(node)]
+        )
 
     def support(self, node: _Support) -> list[str]:
         """The unknown facts behind an unknown condition (nothing for a known one)."""
@@ -749,8 +969,16 @@ class _ProofBuilder:
             return [_NOT_AT_HAND + node.name]
         if kind == "met":
             name = node.name
-            return self._memo("condition", name, lambda: [
-                x for j in self.p.condition_rules.get(name, []) if self.applies[j] is None for x in self.rule_support(j)])
+            return self._memo(
+                "condition",
+                name,
+                lambda: [
+                    x
+                    for j in self.p.condition_rules.get(name, [])
+                    if self.applies[j] is None
+                    for x in self.rule_support(j)
+                ],
+            )
         if kind == "permit":
             return self.permit_support(node.name)
         return self._leaf_support(node)

@@ -47,7 +47,9 @@ class Interpreter:
             op = self.typing.operator(e)
             if op.startswith("date_add_"):
                 assert isinstance(e.right, m.Lit) and isinstance(e.right.value, int | float)
-                return sem.date_add(self.value(e.left), e.right.value, str(e.right.unit), 1 if e.op == "+" else -1)
+                return sem.date_add(
+                    self.value(e.left), e.right.value, str(e.right.unit), 1 if e.op == "+" else -1
+                )
             a, b = self.value(e.left), self.value(e.right)
             if getattr(self.typing.type(e.left), "kind", None) == "points":
                 a = sem.point_value(a)
@@ -104,7 +106,9 @@ class Interpreter:
             return sem.is_none(self.value(side), op == "is_none")
         a, b = self.value(e.left), self.value(e.right)
         if op == "compare_enum_rank":
-            enum = next(t for t in (self.typing.type(e.left), self.typing.type(e.right)) if t and t.kind == "enum")
+            enum = next(
+                t for t in (self.typing.type(e.left), self.typing.type(e.right)) if t and t.kind == "enum"
+            )
             ranks = enum_ranks(enum.members)
             a, b = ranks.get(a), ranks.get(b)
         return sem.compare(e.op, a, b)
@@ -115,8 +119,12 @@ class Interpreter:
         for d in law.derived:
             self.f[d.name] = self.value(d.expr)
         for table in law.points.values():
-            lo, hi, per_factor = sem.points_range([
-                (factor.cap, [(self.cond(b.when), self.value(b.value)) for b in factor.bands]) for factor in table.factors])
+            lo, hi, per_factor = sem.points_range(
+                [
+                    (factor.cap, [(self.cond(b.when), self.value(b.value)) for b in factor.bands])
+                    for factor in table.factors
+                ]
+            )
             self.pt[table.name] = (lo, hi)
             self.pt["#" + table.name] = per_factor
         applies: dict[int, Tri] = {}
@@ -128,15 +136,22 @@ class Interpreter:
                 self.c[name] = sem.condition_met(PY, [applies[i] for i in indices])
             else:
                 pp = plan.plans[name]
-                standing = {i: sem.stands(PY, applies[i], [applies[j] for j, _ in pp.beaten_by.get(i, ())]) for i in pp.contenders}
-                self.o[name] = sem.permit_outcome(PY, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts])
+                standing = {
+                    i: sem.stands(PY, applies[i], [applies[j] for j, _ in pp.beaten_by.get(i, ())])
+                    for i in pp.contenders
+                }
+                self.o[name] = sem.permit_outcome(
+                    PY, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]
+                )
         for i in last:
             applies[i] = self.rule(i)
         return tuple(applies[cr.index] for cr in plan.rules)
 
     def rule(self, i: int) -> Tri:
         cr = self.plan.rules[i]
-        a = sem.rule_applies(PY, [self.cond(x) for x in cr.conditions], [self.cond(u) for u in cr.rule.unless])
+        a = sem.rule_applies(
+            PY, [self.cond(x) for x in cr.conditions], [self.cond(u) for u in cr.rule.unless]
+        )
         if cr.demands is not None:
             a = sem.requirement(PY, a, self.cond(cr.demands))
         return a

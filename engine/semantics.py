@@ -176,13 +176,15 @@ class CodeKleene:
         directly when it computes `part`)."""
         last = f"{part} = "
         if self.lines and self.lines[-1].startswith(last) and part.startswith(self.prefix):
-            return [*self.lines[:-1], f"{target} = {self.lines[-1][len(last):]}"]
+            return [*self.lines[:-1], f"{target} = {self.lines[-1][len(last) :]}"]
         value = self.value(part)
         return [*self.lines, f"{target} = {value}"]
 
     def value(self, part: str) -> str:
         """A result as a Python expression (a negation is bound to a local of its own)."""
-        return self._bind(f"(None if {part[1:]} is None else not {part[1:]})") if part.startswith("~") else part
+        return (
+            self._bind(f"(None if {part[1:]} is None else not {part[1:]})") if part.startswith("~") else part
+        )
 
     def _fold(self, parts: Sequence[str], stop: str, neutral: str) -> str:
         parts = [p for p in parts if p != neutral]
@@ -197,8 +199,10 @@ class CodeKleene:
         def stops(p: str) -> str:
             return f"{p[1:]} is {other}" if p.startswith("~") else f"{p} is {stop}"
 
-        return self._bind(f"({stop} if ({' or '.join(stops(p) for p in parts)}) else "
-                          f"(None if ({' or '.join(p.lstrip('~') + ' is None' for p in parts)}) else {neutral}))")
+        return self._bind(
+            f"({stop} if ({' or '.join(stops(p) for p in parts)}) else "
+            f"(None if ({' or '.join(p.lstrip('~') + ' is None' for p in parts)}) else {neutral}))"
+        )
 
     @staticmethod
     def lazy(parts: Sequence[str], conjunction: bool, tmp: Callable[[], str]) -> str:
@@ -358,8 +362,10 @@ def date_add_columns(days: Any, n: float, unit: str, sign: int) -> Any:
     months = k if unit == "months" else 12 * k
     data = np.asarray(days, dtype="int64")
     distinct, where = np.unique(data, return_inverse=True)
-    shifted = np.array([(add_months_clamped(EPOCH + dt.timedelta(days=int(x)), months) - EPOCH).days for x in distinct],
-                       dtype="int64")
+    shifted = np.array(
+        [(add_months_clamped(EPOCH + dt.timedelta(days=int(x)), months) - EPOCH).days for x in distinct],
+        dtype="int64",
+    )
     return shifted[where].reshape(np.shape(data))
 
 
@@ -405,7 +411,10 @@ def divide_compare_terms(op: str, a: Any, b: Any, k: Any) -> Any:
 
 
 ARITH: dict[str, Callable[[Any, Any], Any]] = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": divide,
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": divide,
 }
 
 
@@ -439,8 +448,12 @@ def num_fn_code(name: str, args: Sequence[str]) -> str:
 
 
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    ">=": lambda x, y: x >= y, ">": lambda x, y: x > y, "<=": lambda x, y: x <= y,
-    "<": lambda x, y: x < y, "==": lambda x, y: x == y, "!=": lambda x, y: x != y,
+    ">=": lambda x, y: x >= y,
+    ">": lambda x, y: x > y,
+    "<=": lambda x, y: x <= y,
+    "<": lambda x, y: x < y,
+    "==": lambda x, y: x == y,
+    "!=": lambda x, y: x != y,
 }
 """The comparisons on values; the numpy and z3 forms are these same functions over arrays and terms."""
 FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
@@ -464,8 +477,10 @@ def compare_code(op: str, a: tuple[str, str], b: tuple[str, str] | str) -> str:
     if isinstance(b, str):
         return f"(None if {first_a} is None else ({again_a} is not NONE and {again_a} {op} {b}))"
     first_b, again_b = b
-    return (f"(None if {first_a} is None or {first_b} is None "
-            f"else (False if {again_a} is NONE or {again_b} is NONE else {again_a} {op} {again_b}))")
+    return (
+        f"(None if {first_a} is None or {first_b} is None "
+        f"else (False if {again_a} is NONE or {again_b} is NONE else {again_a} {op} {again_b}))"
+    )
 
 
 def is_none(v: Any, none: bool) -> Tri:
@@ -549,7 +564,9 @@ class Numbers(Protocol[B, N]):
     def add(self, a: N, b: N) -> N: ...
 
 
-def points_range_over(alg: Numbers[B, N], factors: Sequence[tuple[float, Sequence[tuple[Any, Any]]]]) -> tuple[N, N, tuple[tuple[N, N], ...]]:
+def points_range_over(
+    alg: Numbers[B, N], factors: Sequence[tuple[float, Sequence[tuple[Any, Any]]]]
+) -> tuple[N, N, tuple[tuple[N, N], ...]]:
     """A points table's range (lo, hi, per factor (lo, hi)): per factor, the best band that surely
     holds (lo) and the best that may hold (hi; an unknown band value counts as the cap), each
     capped; the total sums the factors."""
@@ -630,7 +647,9 @@ class ColumnNumbers:
     def select(self, c: Any, a: Any, b: Any) -> Any:
         if np.ndim(c) == 0:
             return a if c else b
-        out = np.array(np.broadcast_to(b, np.broadcast_shapes(np.shape(c), np.shape(a), np.shape(b))), dtype="float64")
+        out = np.array(
+            np.broadcast_to(b, np.broadcast_shapes(np.shape(c), np.shape(a), np.shape(b))), dtype="float64"
+        )
         np.copyto(out, a, where=c)  # (np.where over a boolean mask is several times slower)
         return out
 
@@ -645,8 +664,13 @@ class ColumnNumbers:
         candidate = np.multiply(c, np.float32(v) if exact32 else v)
         if np.ndim(acc) == 0 and float(candidate.dtype.type(acc)) == float(acc):
             acc = candidate.dtype.type(acc)
-        if (isinstance(acc, np.ndarray) and acc.shape == candidate.shape and acc.flags.owndata and acc.flags.writeable
-                and np.can_cast(candidate.dtype, acc.dtype, "safe")):
+        if (
+            isinstance(acc, np.ndarray)
+            and acc.shape == candidate.shape
+            and acc.flags.owndata
+            and acc.flags.writeable
+            and np.can_cast(candidate.dtype, acc.dtype, "safe")
+        ):
             return np.fmax(acc, candidate, out=acc)  # a running maximum this range made
         return np.fmax(acc, candidate)
 
@@ -684,7 +708,9 @@ class TermNumbers:
 
         import z3
 
-        return z3.IntVal(int(c)) if float(c).is_integer() else z3.RealVal(Fraction(c).limit_denominator(10**9))
+        return (
+            z3.IntVal(int(c)) if float(c).is_integer() else z3.RealVal(Fraction(c).limit_denominator(10**9))
+        )
 
     def both(self, a: Any, b: Any) -> Any:
         import z3
@@ -737,7 +763,9 @@ def points_range_code(factors: Sequence[tuple[float, Sequence[tuple[str, str]]]]
             out.append(f"    if not isinstance({prefix}v, int | float): {prefix}v = None")
             out.append(f"    {prefix}w = {cap!r} if {prefix}v is None else {prefix}v")
             out.append(f"    if {prefix}w > {hi}: {hi} = {prefix}w")
-            out.append(f"    if {prefix}b is True and {prefix}v is not None and {prefix}v > {lo}: {lo} = {prefix}v")
+            out.append(
+                f"    if {prefix}b is True and {prefix}v is not None and {prefix}v > {lo}: {lo} = {prefix}v"
+            )
         out.append(f"if {lo} > {cap!r}: {lo} = {cap!r}")
         out.append(f"if {hi} > {cap!r}: {hi} = {cap!r}")
         out.append(f"{prefix}lo += {lo}")
@@ -749,7 +777,9 @@ def points_range_code(factors: Sequence[tuple[float, Sequence[tuple[str, str]]]]
 
 def _is_number_literal(code: str) -> bool:
     try:
-        return isinstance(eval(code, {"__builtins__": {}}), int | float) and not code.strip().startswith(("True", "False"))  # noqa: S307 - a literal
+        return isinstance(eval(code, {"__builtins__": {}}), int | float) and not code.strip().startswith(
+            ("True", "False")
+        )  # noqa: S307 - a literal
     except Exception:  # noqa: BLE001 - not a literal
         return False
 
@@ -848,7 +878,7 @@ OPERATORS: dict[str, str] = {
     "divide_zero_unknown": "`arith` (`divide`) / `arith_code` / `divide_columns` / `divide_unknown_terms`, `divide_compare_terms`",
     # the builtins
     "years_between": "`years_between` / `years_between_code` / `years_between_columns` (`civil_columns`) / "
-                     "`years_between_compare_terms` (`years_cutoff`)",
+    "`years_between_compare_terms` (`years_cutoff`)",
     "min, max, floor": "`num_fn` / `num_fn_code` / np.minimum, np.maximum, np.floor / z3.If, z3.ToInt",
     "points": "`points_range_over` over `PyNumbers` / `points_range_code` / `ColumnNumbers` / `TermNumbers`",
     "point_value": "`point_value` / `point_value_code` / exact ranges / `lo == hi`",
@@ -861,6 +891,13 @@ OPERATORS: dict[str, str] = {
 
 
 RUNTIME: dict[str, Any] = {  # what generated code may call: the scalar definitions above, by name
-    "NONE": NONE, "years_between": years_between, "date_add": date_add, "points_compare": points_compare,
-    "point_value": point_value, "arith": arith, "num_fn": num_fn, "dt": dt, "points_range": points_range,
+    "NONE": NONE,
+    "years_between": years_between,
+    "date_add": date_add,
+    "points_compare": points_compare,
+    "point_value": point_value,
+    "arith": arith,
+    "num_fn": num_fn,
+    "dt": dt,
+    "points_range": points_range,
 }

@@ -58,7 +58,9 @@ def t_not(p: Tri) -> Tri:
 
 
 SYMBOLIC_NUMBERS = sem.TermNumbers()
-TERMS = sem.KleeneOf(lambda value: (z3.BoolVal(value is True), z3.BoolVal(value is False)), t_and, t_or, t_not)
+TERMS = sem.KleeneOf(
+    lambda value: (z3.BoolVal(value is True), z3.BoolVal(value is False)), t_and, t_or, t_not
+)
 
 
 # ------------------------------------------------------------------------------------ facts
@@ -143,8 +145,11 @@ class Symbolic:
     @cached_property
     def on_decision_date(self) -> set[str]:
         """decision_date and the dates that default to it."""
-        return {DECISION_DATE} | {f.path for f in self.law.facts.values()
-                                  if isinstance(f.default, m.Path) and f.default.dotted == DECISION_DATE}
+        return {DECISION_DATE} | {
+            f.path
+            for f in self.law.facts.values()
+            if isinstance(f.default, m.Path) and f.default.dotted == DECISION_DATE
+        }
 
     @cached_property
     def analysis_dates(self) -> dict[str, int]:
@@ -174,8 +179,10 @@ class Symbolic:
             known = z3.Bool(f"k|{path}")
             null_self = z3.Bool(f"null|{path}") if kind == "object" and path in nullable else None
             ancestors = [a for a in nullable if a != path]
-            none = z3.Or([objects[a].null_self for a in ancestors if a in objects and objects[a].null_self is not None]
-                         + ([null_self] if null_self is not None else []))
+            none = z3.Or(
+                [objects[a].null_self for a in ancestors if a in objects and objects[a].null_self is not None]
+                + ([null_self] if null_self is not None else [])
+            )
             value: Any = None
             universe: tuple[str, ...] = ()
             members: dict[str, z3.BoolRef] = {}
@@ -195,16 +202,31 @@ class Symbolic:
                 value = z3.Int(f"v|{path}")
                 self.domain += [value >= 0, value < len(fact.type.members)]
             elif kind == "text":
-                universe = (*sorted(self._text_literals.get(path, set())), _other_text(node, self._text_literals.get(path, set())))
+                universe = (
+                    *sorted(self._text_literals.get(path, set())),
+                    _other_text(node, self._text_literals.get(path, set())),
+                )
                 value = z3.Int(f"v|{path}")
                 self.domain += [value >= 0, value < len(universe)]
             elif kind == "set":
                 members = {d: z3.Bool(f"h|{path}|{d}") for d in sorted(self.law.documents)}
             if kind in ("integer", "number", "money") and value is not None:
-                for key, op in (("minimum", ">="), ("maximum", "<="), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
+                for key, op in (
+                    ("minimum", ">="),
+                    ("maximum", "<="),
+                    ("exclusiveMinimum", ">"),
+                    ("exclusiveMaximum", "<"),
+                ):
                     if key in node:
                         bound = node[key]
-                        self.domain.append({">=": value >= bound, "<=": value <= bound, ">": value > bound, "<": value < bound}[op])
+                        self.domain.append(
+                            {
+                                ">=": value >= bound,
+                                "<=": value <= bound,
+                                ">": value > bound,
+                                "<": value < bound,
+                            }[op]
+                        )
             fv = FactVar(path, fact.type, known, none, value, universe, members, null_self)
             self.facts[path] = fv
             if kind == "object":
@@ -261,7 +283,13 @@ class Symbolic:
             if fv is None:
                 return SymVal(self.fresh(), FALSE, None, "opaque")
             if name not in self._memo_path:
-                kind = {"integer": "int", "number": "num", "money": "num", "duration": "num", "object": "obj"}.get(fv.type.kind, fv.type.kind)
+                kind = {
+                    "integer": "int",
+                    "number": "num",
+                    "money": "num",
+                    "duration": "num",
+                    "object": "obj",
+                }.get(fv.type.kind, fv.type.kind)
                 u = z3.And(z3.Not(fv.known), z3.Not(fv.none))
                 self._memo_path[name] = SymVal(u, fv.none, fv.value, kind, fv.type, extra=fv)
             return self._memo_path[name]
@@ -281,7 +309,9 @@ class Symbolic:
             if a.v is None or b.v is None or not _is_arith(a.v) or not _is_arith(b.v):
                 return SymVal(z3.Or(u, self.fresh()), n, z3.Real(f"approx|{self._fresh}"), "num")
             if e.op == "/":
-                return SymVal(sem.divide_unknown_terms(u, n, b.v), n, _real(a.v) / _real(b.v), "div", extra=(a.v, b.v))
+                return SymVal(
+                    sem.divide_unknown_terms(u, n, b.v), n, _real(a.v) / _real(b.v), "div", extra=(a.v, b.v)
+                )
             out = {"+": a.v + b.v, "-": a.v - b.v, "*": a.v * b.v}[e.op]
             return SymVal(u, n, out, "int" if a.kind == b.kind == "int" else "num")
         if isinstance(e, m.Call):
@@ -324,7 +354,9 @@ class Symbolic:
             for factor in self.law.points[name].factors:
                 values = [self.value(b.value) for b in factor.bands]
                 values = [self._point_value(v) if v.kind == "points" else v for v in values]
-                bands.append((factor.cap, [(self.cond(b.when), v) for b, v in zip(factor.bands, values, strict=True)]))
+                bands.append(
+                    (factor.cap, [(self.cond(b.when), v) for b, v in zip(factor.bands, values, strict=True)])
+                )
             lo, hi, _ = sem.points_range_over(SYMBOLIC_NUMBERS, bands)
             self._memo_points[name] = (lo, hi)
         return self._memo_points[name]
@@ -401,8 +433,12 @@ class Symbolic:
             a, b, op = b, a, sem.FLIP[op]
         if b.kind == "str":
             lit = self._literal_like(a, b)
-            lit_holds: Any = z3.BoolVal(op == "!=") if lit is None or a.v is None else sem.COMPARE[op](a.v, lit)
-            return z3.And(z3.Not(a.u), z3.Not(a.n), lit_holds), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(lit_holds)))
+            lit_holds: Any = (
+                z3.BoolVal(op == "!=") if lit is None or a.v is None else sem.COMPARE[op](a.v, lit)
+            )
+            return z3.And(z3.Not(a.u), z3.Not(a.n), lit_holds), z3.And(
+                z3.Not(a.u), z3.Or(a.n, z3.Not(lit_holds))
+            )
         if a.v is None or b.v is None or a.kind == "opaque" or b.kind == "opaque":
             return self._opaque()
         holds: Any
@@ -416,13 +452,17 @@ class Symbolic:
             except z3.Z3Exception:
                 return self._opaque()
         u = z3.Or(a.u, b.u)
-        return z3.And(z3.Not(u), z3.Not(a.n), z3.Not(b.n), holds), z3.And(z3.Not(u), z3.Or(a.n, b.n, z3.Not(holds)))
+        return z3.And(z3.Not(u), z3.Not(a.n), z3.Not(b.n), holds), z3.And(
+            z3.Not(u), z3.Or(a.n, b.n, z3.Not(holds))
+        )
 
     def _points_compare(self, op: str, a: SymVal, b: SymVal) -> Tri:
         def rng(x: SymVal) -> tuple[Any, Any]:
             return x.v if x.kind == "points" else (x.v, x.v)
 
-        if (a.kind != "points" and (a.v is None or not _is_arith(a.v))) or (b.kind != "points" and (b.v is None or not _is_arith(b.v))):
+        if (a.kind != "points" and (a.v is None or not _is_arith(a.v))) or (
+            b.kind != "points" and (b.v is None or not _is_arith(b.v))
+        ):
             return self._opaque()
         (lo_a, hi_a), (lo_b, hi_b) = rng(a), rng(b)
         u = z3.Or(a.u if a.kind != "points" else FALSE, b.u if b.kind != "points" else FALSE)
@@ -459,8 +499,14 @@ class Symbolic:
         rule = cr.rule
         saved, self._current = self._current, rule.id
         # the program already holds each condition's source text
-        out = [(text or f"condition {n + 1}", self.cond(x)) for n, (text, x) in enumerate(zip(cr.condition_texts, conjuncts(rule.when), strict=True))]
-        out += [("unless " + (text or f"exception {n + 1}"), t_not(self.cond(u))) for n, (text, u) in enumerate(zip(cr.exception_texts, rule.unless, strict=True))]
+        out = [
+            (text or f"condition {n + 1}", self.cond(x))
+            for n, (text, x) in enumerate(zip(cr.condition_texts, conjuncts(rule.when), strict=True))
+        ]
+        out += [
+            ("unless " + (text or f"exception {n + 1}"), t_not(self.cond(u)))
+            for n, (text, u) in enumerate(zip(cr.exception_texts, rule.unless, strict=True))
+        ]
         if cr.demands is not None:
             out.append((f"not {cr.demands_text}", t_not(self.cond(cr.demands))))
         self._current = saved
@@ -474,7 +520,9 @@ class Symbolic:
             cr = self.plan.rules[i]
             parts = [p for _, p in self.rule_conjuncts(i)]
             n_cond = len(cr.conditions)
-            a = sem.rule_applies(TERMS, parts[:n_cond], [t_not(p) for p in parts[n_cond:n_cond + len(cr.rule.unless)]])
+            a = sem.rule_applies(
+                TERMS, parts[:n_cond], [t_not(p) for p in parts[n_cond : n_cond + len(cr.rule.unless)]]
+            )
             if cr.demands is not None:
                 a = sem.requirement(TERMS, a, t_not(parts[-1]))
             self._memo_rule[i] = a
@@ -482,7 +530,9 @@ class Symbolic:
 
     def met(self, name: str) -> Tri:
         if name not in self._memo_cond:
-            self._memo_cond[name] = sem.condition_met(TERMS, [self.applies(i) for i in self.plan.condition_rules.get(name, [])])
+            self._memo_cond[name] = sem.condition_met(
+                TERMS, [self.applies(i) for i in self.plan.condition_rules.get(name, [])]
+            )
         return self._memo_cond[name]
 
     def stands(self, permit: str, i: int) -> Tri:
@@ -496,7 +546,10 @@ class Symbolic:
             if plan is None:
                 return self._opaque()
             self._memo_outcome[permit] = sem.permit_outcome(
-                TERMS, [self.stands(permit, i) for i in plan.grants], [self.stands(permit, i) for i in plan.restricts])
+                TERMS,
+                [self.stands(permit, i) for i in plan.grants],
+                [self.stands(permit, i) for i in plan.restricts],
+            )
         return self._memo_outcome[permit]
 
     def conclusion_value(self, i: int, attr: str) -> SymVal | None:
@@ -505,7 +558,9 @@ class Symbolic:
         return self.value(expr) if expr is not None else None
 
     # ---------------------------------------------------------------- witnesses
-    def application(self, model: z3.ModelRef, app_id: str, requested: list[str] | None = None) -> dict[str, Any]:
+    def application(
+        self, model: z3.ModelRef, app_id: str, requested: list[str] | None = None
+    ) -> dict[str, Any]:
         """Write a model back as an application in the contract's JSON (absent = unknown)."""
         app: dict[str, Any] = {"id": app_id, "decision_date": self.as_of.isoformat()}
         if requested:
@@ -567,7 +622,6 @@ class Symbolic:
         app.setdefault("applicant", {})
         return app
 
-
     def pin(self, app: dict[str, Any]) -> list[z3.BoolRef]:
         """Constraints fixing every fact to its state in an application, as the codec reads it
         (engine/codec.py, documented defaults applied) — the inverse of `application`."""
@@ -604,6 +658,7 @@ class Symbolic:
 
 
 # ------------------------------------------------------------------------------------ helpers
+
 
 def _num(v: float) -> Any:
     if isinstance(v, int) or float(v).is_integer():

@@ -22,7 +22,10 @@ def grammar() -> Lark:
 # whose stack depth differs for the first declaration of a file and the ones after it, so each
 # example is given both ways.
 _MISTAKES: dict[str, list[str]] = {
-    "a `}` is missing before the end of the file": ["rule at art 1 { conclude eligible x ", 'article 1 { paragraph 1 { text "a" '],
+    "a `}` is missing before the end of the file": [
+        "rule at art 1 { conclude eligible x ",
+        'article 1 { paragraph 1 { text "a" ',
+    ],
     "a rule statement must start with conclude, when, unless, overrides, replaces, source, note or gloss": [
         "rule x { foo }",
         "rule x { eligible x }",
@@ -35,7 +38,9 @@ _MISTAKES: dict[str, list[str]] = {
     ],
     "a string is not closed": ['article 1 { text "abc }'],
 }
-_EXAMPLES = {label: [x for e in examples for x in (e, "import \"v.lex\"\n" + e)] for label, examples in _MISTAKES.items()}
+_EXAMPLES = {
+    label: [x for e in examples for x in (e, 'import "v.lex"\n' + e)] for label, examples in _MISTAKES.items()
+}
 
 
 def _label(error: UnexpectedInput, text: str) -> str | None:
@@ -64,14 +69,27 @@ def too_deep(tree: Tree[Any], path: str, text: str) -> Diagnostic | None:
         column = getattr(node.meta, "column", 1) or 1
         span = Span(path, line, column, line, column)
         if depth > MAX_NESTING:
-            return Diagnostic("nesting_too_deep", f"expressions nest more than {MAX_NESTING} levels deep here: "
-                              "split the condition into named derived facts", span, excerpt_of(text, line))
+            return Diagnostic(
+                "nesting_too_deep",
+                f"expressions nest more than {MAX_NESTING} levels deep here: "
+                "split the condition into named derived facts",
+                span,
+                excerpt_of(text, line),
+            )
         units = [c.data for c in node.children if isinstance(c, Tree) and c.data in _PER_YEAR]
-        if (node.data == "number" and units and not isinstance(node.children[0], Tree)
-                and abs(float(node.children[0])) > MAX_DURATION_YEARS * _PER_YEAR[str(units[0])]):
-            return Diagnostic("duration_too_long", f"`{node.children[0]} {units[0]}` is longer than "
-                              f"{MAX_DURATION_YEARS} years: no date plus it is a calendar date", span,
-                              excerpt_of(text, line))
+        if (
+            node.data == "number"
+            and units
+            and not isinstance(node.children[0], Tree)
+            and abs(float(node.children[0])) > MAX_DURATION_YEARS * _PER_YEAR[str(units[0])]
+        ):
+            return Diagnostic(
+                "duration_too_long",
+                f"`{node.children[0]} {units[0]}` is longer than "
+                f"{MAX_DURATION_YEARS} years: no date plus it is a calendar date",
+                span,
+                excerpt_of(text, line),
+            )
         stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
     return None
 

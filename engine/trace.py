@@ -76,7 +76,9 @@ class RuleProof(NamedTuple):
     exceptions: tuple[ConditionTrace, ...] = ()
     because: tuple[RuleProof, ...] = ()
     overridden_by: str = ""
-    prevails_by: str = ""  # the priority principle (override | rank | specificity | date) of overridden_by or waits_for
+    prevails_by: str = (
+        ""  # the priority principle (override | rank | specificity | date) of overridden_by or waits_for
+    )
     note: str = ""
     source: str = ""
     gloss: str = ""
@@ -141,14 +143,18 @@ class Decision:
     decisions: tuple[PermitDecision, ...]
     amendments: tuple[str, ...] = ()
     parameters: dict[str, Any] = field(default_factory=dict)
-    amendment_status: dict[str, str] = field(default_factory=dict)  # amendment → proposed | adopted | in_force
+    amendment_status: dict[str, str] = field(
+        default_factory=dict
+    )  # amendment → proposed | adopted | in_force
     engine: dict[str, str] = field(default_factory=dict)  # version and grammar digest
     defaults: dict[str, Any] = field(default_factory=dict)  # absent facts read at their documented default
     # where the law's sources were read from, for the reader; the digest says exactly what they were,
     # so a replay (which reads the stored sources elsewhere) does not count it as a difference
     origin: str = ""
     # the law's words for every rule the decision may cite (one table per program; not compared)
-    provisions: Mapping[str, Provision] = field(default_factory=lambda: NO_PROVISIONS, compare=False, repr=False)
+    provisions: Mapping[str, Provision] = field(
+        default_factory=lambda: NO_PROVISIONS, compare=False, repr=False
+    )
 
 
 class Tracer:

@@ -46,8 +46,13 @@ if TYPE_CHECKING:
     from lexgraph.compliance.monitor import Watched
     from lexgraph.engine.check import Law
 
-def load_law(law_dirs: list[Path] | None = None, amendments: list[Path] | None = None,
-             parameters: Mapping[str, str] | None = None, exclude: list[Path] | None = None) -> LawContext:
+
+def load_law(
+    law_dirs: list[Path] | None = None,
+    amendments: list[Path] | None = None,
+    parameters: Mapping[str, str] | None = None,
+    exclude: list[Path] | None = None,
+) -> LawContext:
     """The law to decide by: the regulation folders (default: the bundled corpus) with the amendments
     applied in order and their parameters set, checked and compiled once. `exclude` leaves out
     amendments that sit inside a folder. Raises SourceError with every diagnostic."""
@@ -69,20 +74,32 @@ def decide(law: LawContext, application: dict[str, Any], as_of: dt.date | None =
     return law.decide(application, as_of, trace=True)
 
 
-def explain(law: LawContext, application: dict[str, Any], permit: str, as_of: dt.date | None = None) -> Decision:
+def explain(
+    law: LawContext, application: dict[str, Any], permit: str, as_of: dt.date | None = None
+) -> Decision:
     """The proof tree for one permit: why it is granted, and why not (every unmet condition)."""
     return law.decide({**application, "requested": [permit]}, as_of, trace=True)
 
 
-def analyze(law: LawContext, as_of: dt.date, timeout_ms: int | None = None,
-            acknowledged: dict[str, str] | None = None, structural: bool = False) -> Report:
+def analyze(
+    law: LawContext,
+    as_of: dt.date,
+    timeout_ms: int | None = None,
+    acknowledged: dict[str, str] | None = None,
+    structural: bool = False,
+) -> Report:
     """Static analysis of the law in force on `as_of`: conflicts, redundant, masked and dead norms,
     dangling references, undecidable outcomes — each with a witness application (needs z3)."""
     from lexgraph.compliance.analysis import DEFAULT_TIMEOUT_MS
     from lexgraph.compliance.analysis import analyze as run
 
-    return run(law, as_of, DEFAULT_TIMEOUT_MS if timeout_ms is None else timeout_ms, acknowledged or {},
-               structural=structural)
+    return run(
+        law,
+        as_of,
+        DEFAULT_TIMEOUT_MS if timeout_ms is None else timeout_ms,
+        acknowledged or {},
+        structural=structural,
+    )
 
 
 def diff(baseline: LawContext, amended: LawContext) -> AmendmentDiff:
@@ -92,22 +109,41 @@ def diff(baseline: LawContext, amended: LawContext) -> AmendmentDiff:
     return run(baseline, amended)
 
 
-def impact(population: Path, amendments: list[Path], parameters: Mapping[str, str] | None = None,
-           law_dirs: list[Path] | None = None, as_of: dt.date | None = None, workers: int | None = None,
-           scheduler: str | None = None, examples: int = 2,
-           progress: Callable[[int, int], None] | None = None, chunk_rows: int | None = None) -> dict[str, Any]:
+def impact(
+    population: Path,
+    amendments: list[Path],
+    parameters: Mapping[str, str] | None = None,
+    law_dirs: list[Path] | None = None,
+    as_of: dt.date | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    examples: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+    chunk_rows: int | None = None,
+) -> dict[str, Any]:
     """How `amendments` change the decisions of a population file (.parquet or .jsonl), and why: the
     impact report as JSON-ready data (needs Dask and pyarrow). `chunk_rows`: rows decided per task."""
     from lexgraph.compliance.impact import impact as run
 
     chunking = {"chunk_rows": chunk_rows} if chunk_rows is not None else {}
-    report: dict[str, Any] = run(population, amendments, dict(parameters or {}), law_dirs, as_of, workers, scheduler,
-                                 examples, progress, **chunking)
+    report: dict[str, Any] = run(
+        population,
+        amendments,
+        dict(parameters or {}),
+        law_dirs,
+        as_of,
+        workers,
+        scheduler,
+        examples,
+        progress,
+        **chunking,
+    )
     return report
 
 
-def monitor(law: LawContext, events: Path, as_of: dt.date | None = None,
-            engine: str = "durable") -> tuple[dt.date, dict[str, list[Watched]]]:
+def monitor(
+    law: LawContext, events: Path, as_of: dt.date | None = None, engine: str = "durable"
+) -> tuple[dt.date, dict[str, list[Watched]]]:
     """Obligations over each case's timeline in an events file (JSON lines): the day reported on
     (`as_of`, default the latest event) and, per case, each duty met, open, breached or violated.
     `engine` is "durable" (durable_rules) or "reference" (plain Python)."""
@@ -120,7 +156,9 @@ def monitor(law: LawContext, events: Path, as_of: dt.date | None = None,
     return dt.date.fromordinal(day), run(cases, plan(law.law), day, engine)
 
 
-def run_scenarios(paths: list[Path], law_dirs: list[Path] | None = None) -> list[tuple[Scenario, Decision, list[str]]]:
+def run_scenarios(
+    paths: list[Path], law_dirs: list[Path] | None = None
+) -> list[tuple[Scenario, Decision, list[str]]]:
     """Every scenario file under `paths` decided under its own law; each with how it differs from
     what it expects (an empty list: it passes)."""
     from lexgraph.compliance.coverage import run_scenarios as run
@@ -128,7 +166,9 @@ def run_scenarios(paths: list[Path], law_dirs: list[Path] | None = None) -> list
     return [result for root in paths for result in run(root, law_dirs)]
 
 
-def coverage(scenarios: Path, law_dirs: list[Path] | None = None, timelines: Path | None = None) -> CoverageReport:
+def coverage(
+    scenarios: Path, law_dirs: list[Path] | None = None, timelines: Path | None = None
+) -> CoverageReport:
     """Which rules and articles no scenario under `scenarios` exercises, which scenarios fail, and which
     duties and prohibitions no timeline exercises (`timelines`, by default beside the scenarios)."""
     from lexgraph.compliance.coverage import coverage as run
@@ -137,8 +177,30 @@ def coverage(scenarios: Path, law_dirs: list[Path] | None = None, timelines: Pat
 
 
 __all__ = [
-    "AcknowledgementError", "ApplicationError", "AuditError", "Decision", "Error", "InputError", "InternalError",
-    "LawContext", "LexgraphError", "MonitorInputError", "MonitorUnavailable", "PopulationError", "ScenarioError",
-    "SourceError", "Unavailable", "UsageError", "analyze", "check", "coverage", "decide", "diff", "explain", "impact",
-    "load_law", "monitor", "run_scenarios",
+    "AcknowledgementError",
+    "ApplicationError",
+    "AuditError",
+    "Decision",
+    "Error",
+    "InputError",
+    "InternalError",
+    "LawContext",
+    "LexgraphError",
+    "MonitorInputError",
+    "MonitorUnavailable",
+    "PopulationError",
+    "ScenarioError",
+    "SourceError",
+    "Unavailable",
+    "UsageError",
+    "analyze",
+    "check",
+    "coverage",
+    "decide",
+    "diff",
+    "explain",
+    "impact",
+    "load_law",
+    "monitor",
+    "run_scenarios",
 ]

@@ -59,12 +59,16 @@ def test_an_amendment_parses_alone_and_applies_as_a_value() -> None:
     baseline = load_law([REGULATIONS])
     amended = amend(baseline, value)
     assert amended.applied_amendments == ("independent_application",)
-    assert set(amended.rules) > set(baseline.rules) and not baseline.applied_amendments  # the baseline is untouched
+    assert (
+        set(amended.rules) > set(baseline.rules) and not baseline.applied_amendments
+    )  # the baseline is untouched
     assert amend(baseline, ()) is baseline
 
 
 def test_unknown_references_are_errors_at_the_amendments_own_place(tmp_path: Path) -> None:
-    diagnostics = _errors(tmp_path, """
+    diagnostics = _errors(
+        tmp_path,
+        """
 rule r {
   source "probe"
   conclude eligible permanent_residence
@@ -72,7 +76,8 @@ rule r {
   overrides pr_measures/no_such_rule
 }
 repeal article pr_measures 99
-""")
+""",
+    )
     shown = {(d.code, d.span.line) for d in diagnostics}
     assert all(d.span.path.endswith("probe.lex") for d in diagnostics), [d.render() for d in diagnostics]
     assert ("dangling_reference", 7) in shown  # the rule's span: overrides a rule the baseline lacks
@@ -90,19 +95,31 @@ def test_the_amended_law_is_checked_again(tmp_path: Path) -> None:
     assert merged_only == []  # what `check --with` looked at before: the files side by side
     diagnostics = _errors(tmp_path, body)
     assert diagnostics and all(d.span.path.endswith("probe.lex") and d.span.line == 7 for d in diagnostics)
-    assert any(d.code == "unknown_condition" and "pr_qualifying_employer" in d.message and "in the baseline at" in d.message
-               for d in diagnostics)
+    assert any(
+        d.code == "unknown_condition"
+        and "pr_qualifying_employer" in d.message
+        and "in the baseline at" in d.message
+        for d in diagnostics
+    )
     assert main(["check", str(REGULATIONS), "--with", str(path)]) == 1
 
 
 def test_set_on_an_amended_law_parses_and_checks_nothing_again() -> None:
     LawContext.load(None, [REFORM])
-    counts = [(c.hits, c.misses) for c in (pipeline.FILES, pipeline.BASELINES, pipeline.AMENDMENTS, pipeline.AMENDED)]
+    counts = [
+        (c.hits, c.misses)
+        for c in (pipeline.FILES, pipeline.BASELINES, pipeline.AMENDMENTS, pipeline.AMENDED)
+    ]
     context_misses = CONTEXTS.misses
     raised = LawContext.load(None, [REFORM], {"pass_mark": "41"})
     assert raised.law.parameter_values["pass_mark"] == 41
-    after = [(c.hits, c.misses) for c in (pipeline.FILES, pipeline.BASELINES, pipeline.AMENDMENTS, pipeline.AMENDED)]
-    assert [m for _h, m in after] == [m for _h, m in counts]  # no file parsed, no law checked or amended again
+    after = [
+        (c.hits, c.misses)
+        for c in (pipeline.FILES, pipeline.BASELINES, pipeline.AMENDMENTS, pipeline.AMENDED)
+    ]
+    assert [m for _h, m in after] == [
+        m for _h, m in counts
+    ]  # no file parsed, no law checked or amended again
     assert CONTEXTS.misses == context_misses + 1  # a new plan for the new value
     assert LawContext.load(None, [REFORM], {"pass_mark": "41"}) is raised  # and kept
 
@@ -116,8 +133,10 @@ def test_the_cache_is_keyed_by_content(tmp_path: Path) -> None:
     first = LawContext.load([corpus])
     assert LawContext.load([corpus]) is first
     pr = corpus / "pr_measures" / "pr_measures.lex"
-    pr.write_text(pr.read_text(encoding="utf-8").replace("rule qualifying_employer {", "rule qualifying_employer2 {"),
-                  encoding="utf-8")
+    pr.write_text(
+        pr.read_text(encoding="utf-8").replace("rule qualifying_employer {", "rule qualifying_employer2 {"),
+        encoding="utf-8",
+    )
     second = LawContext.load([corpus])  # same path, new content: a new law
     assert second is not first and "pr_measures/qualifying_employer2" in second.law.rules
     assert second.law.digest != first.law.digest
@@ -172,7 +191,9 @@ def test_a_worker_decides_by_the_law_it_is_sent_not_by_its_disk(tmp_path: Path) 
 def test_a_law_whose_content_does_not_match_its_digest_is_refused() -> None:
     content = LawContent.of(None, [FIXTURE], {})
     first = content.baseline[0]
-    tampered = replace(content, baseline=(SourceFile(first.path, first.text + "\n# edited\n"), *content.baseline[1:]))
+    tampered = replace(
+        content, baseline=(SourceFile(first.path, first.text + "\n# edited\n"), *content.baseline[1:])
+    )
     with pytest.raises(LexgraphError, match="digest"):
         LawContext.from_content(tampered)
     with pytest.raises(LexgraphError, match="digest"):
@@ -186,40 +207,80 @@ def test_the_quota_is_declared_checked_and_read_by_impact(tmp_path: Path) -> Non
     law = load_law(None, [REFORM])
     (quota,) = law.quotas.values()
     assert (quota.permit, quota.counts, quota.parameter, quota.ranked_by) == (
-        "permanent_residence", "quota.independent_grants_this_year", "independent_pr_quota", "independent_pr_points")
+        "permanent_residence",
+        "quota.independent_grants_this_year",
+        "independent_pr_quota",
+        "independent_pr_points",
+    )
     assert quota.through == "independent_application/art_3__para_3__independent_quota"
     population = tmp_path / "pop.parquet"
     write(generate(300, seed=4), population)
     report = impact(population, [FIXTURE], {"quota": "3"}, workers=1, examples=0)
     (q,) = report["quotas"]
-    assert (q["parameter"], q["limit"], q["count_fact"], q["ranked_by"]) == ("quota", 3, "quota.independent_grants_this_year",
-                                                                             "fixture_points")
+    assert (q["parameter"], q["limit"], q["count_fact"], q["ranked_by"]) == (
+        "quota",
+        3,
+        "quota.independent_grants_this_year",
+        "fixture_points",
+    )
     # the same amendment without the declaration: the parameter named `quota` is no quota any more
     undeclared = tmp_path / "undeclared.lex"
     text = FIXTURE.read_text(encoding="utf-8")
-    undeclared.write_text(text[:text.index("quota independent_grants")] + text[text.index("rule independent_pr {"):], encoding="utf-8")
+    undeclared.write_text(
+        text[: text.index("quota independent_grants")] + text[text.index("rule independent_pr {") :],
+        encoding="utf-8",
+    )
     assert impact(population, [undeclared], {"quota": "3"}, workers=1, examples=0)["quotas"] == []
 
 
-@pytest.mark.parametrize(("declaration", "message"), [
-    ("counts quota.class_c_quota_available\n  limit params.quota\n  ranked by id\n  through fixture_quota", "not an integer fact"),
-    ("counts quota.independent_grants_this_year\n  limit params.pass_mark_x\n  ranked by id\n  through fixture_quota", "not an integer parameter"),
-    ("counts quota.independent_grants_this_year\n  limit params.quota\n  ranked by points nope\n  through fixture_quota", "unknown points table"),
-    ("counts quota.independent_grants_this_year\n  limit params.quota\n  ranked by id\n  through independent_pr", "must compare"),
-    ("counts quota.independent_grants_this_year\n  limit params.quota\n  ranked by id", "needs `through RULE`"),
-])
-def test_a_bad_quota_declaration_is_an_error_at_its_place(tmp_path: Path, declaration: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        (
+            "counts quota.class_c_quota_available\n  limit params.quota\n  ranked by id\n  through fixture_quota",
+            "not an integer fact",
+        ),
+        (
+            "counts quota.independent_grants_this_year\n  limit params.pass_mark_x\n  ranked by id\n  through fixture_quota",
+            "not an integer parameter",
+        ),
+        (
+            "counts quota.independent_grants_this_year\n  limit params.quota\n  ranked by points nope\n  through fixture_quota",
+            "unknown points table",
+        ),
+        (
+            "counts quota.independent_grants_this_year\n  limit params.quota\n  ranked by id\n  through independent_pr",
+            "must compare",
+        ),
+        (
+            "counts quota.independent_grants_this_year\n  limit params.quota\n  ranked by id",
+            "needs `through RULE`",
+        ),
+    ],
+)
+def test_a_bad_quota_declaration_is_an_error_at_its_place(
+    tmp_path: Path, declaration: str, message: str
+) -> None:
     text = FIXTURE.read_text(encoding="utf-8")
     start = text.index("quota independent_grants")
     end = text.index("}", start) + 1
     path = tmp_path / "bad_quota.lex"
-    path.write_text(text[:start] + "quota independent_grants for permanent_residence {\n  " + declaration + "\n}" + text[end:],
-                    encoding="utf-8")
+    path.write_text(
+        text[:start]
+        + "quota independent_grants for permanent_residence {\n  "
+        + declaration
+        + "\n}"
+        + text[end:],
+        encoding="utf-8",
+    )
     with pytest.raises(LexgraphError) as error:
         load_law(None, [path])
     diagnostics = error.value.diagnostics
     assert any(message in d.message for d in diagnostics), [d.render() for d in diagnostics]
-    assert all(d.span.path.endswith("bad_quota.lex") and d.span.line == text[:start].count("\n") + 1 for d in diagnostics)
+    assert all(
+        d.span.path.endswith("bad_quota.lex") and d.span.line == text[:start].count("\n") + 1
+        for d in diagnostics
+    )
 
 
 def test_local_workers_reading_their_own_row_groups_give_the_same_report(tmp_path: Path) -> None:

@@ -28,7 +28,6 @@ REFORM = REGULATIONS / "amendments" / "independent_application.lex"
 AS_OF = dt.date(2024, 6, 1)
 
 
-
 def applies(decision: Decision, rule: str) -> bool | None:
     """Whether a rule applies in a decided witness, read from the proof trees `decide` returns."""
     seen = [p.applies for p in proofs(decision) if p.rule == rule]
@@ -66,14 +65,16 @@ def only(report: Report, kind: str) -> Finding:
 def test_planted_findings_are_found_exactly(planted: tuple[LawContext, Report]) -> None:
     """One planted finding of each kind: no more, no fewer."""
     _, report = planted
-    assert sorted((f.kind, f.rules) for f in report.findings) == sorted([
-        ("conflict", ("fixture_planted/grant_z", "fixture_planted/refuse_z")),
-        ("redundant", ("fixture_planted/grant_wp_a", "fixture_planted/grant_wp_b")),
-        ("masked", ("fixture_planted/grant_r_special", "fixture_planted/refuse_r")),
-        ("dead", ("fixture_planted/grant_d_dead",)),
-        ("dangling", ("fixture_planted/recommended",)),
-        ("undecidable", ("fixture_planted/track_other",)),
-    ])
+    assert sorted((f.kind, f.rules) for f in report.findings) == sorted(
+        [
+            ("conflict", ("fixture_planted/grant_z", "fixture_planted/refuse_z")),
+            ("redundant", ("fixture_planted/grant_wp_a", "fixture_planted/grant_wp_b")),
+            ("masked", ("fixture_planted/grant_r_special", "fixture_planted/refuse_r")),
+            ("dead", ("fixture_planted/grant_d_dead",)),
+            ("dangling", ("fixture_planted/recommended",)),
+            ("undecidable", ("fixture_planted/track_other",)),
+        ]
+    )
 
 
 def test_planted_conflict_is_found_unresolved_and_reproduced(planted: tuple[LawContext, Report]) -> None:
@@ -107,7 +108,10 @@ def test_planted_redundancy_is_proven_with_its_unsat_core(planted: tuple[LawCont
     context, report = planted
     f = only(report, "redundant")
     assert f.detail["relation"] == "subsumes"
-    assert f.detail["subsumer"] == "fixture_planted/grant_wp_a" and f.detail["subsumed"] == "fixture_planted/grant_wp_b"
+    assert (
+        f.detail["subsumer"] == "fixture_planted/grant_wp_a"
+        and f.detail["subsumed"] == "fixture_planted/grant_wp_b"
+    )
     # the core names the one condition that makes it so — not the irrelevant english_proficient
     assert f.detail["core"] == {"fixture_planted/grant_wp_b": ["applicant.chinese_hsk_level >= 5"]}
     decision = context.decide(f.witness)
@@ -184,7 +188,10 @@ def test_structural_patterns_yield_no_finding() -> None:
     for f in full.findings:
         assert f.verified is True, f.id
     kinds = {(f.kind, f.rules) for f in full.findings}
-    assert ("refusal_ground", ("fixture_compatible/degree_route", "fixture_compatible/z_refused_for_record")) in kinds
+    assert (
+        "refusal_ground",
+        ("fixture_compatible/degree_route", "fixture_compatible/z_refused_for_record"),
+    ) in kinds
     assert ("alternative", ("fixture_compatible/class_a", "fixture_compatible/class_b")) in kinds
 
 
@@ -192,8 +199,14 @@ def test_structural_patterns_yield_no_finding() -> None:
 
 
 ROUTES = {
-    "work_permit": ("fixture_independent_route/independent_work_permit", "work_permit_classification/employer_route"),
-    "talent_confirmation_letter": ("fixture_independent_route/independent_letter", "talent_visa_measures/art_5__para_2__employer_route"),
+    "work_permit": (
+        "fixture_independent_route/independent_work_permit",
+        "work_permit_classification/employer_route",
+    ),
+    "talent_confirmation_letter": (
+        "fixture_independent_route/independent_letter",
+        "talent_visa_measures/art_5__para_2__employer_route",
+    ),
 }
 
 
@@ -212,7 +225,10 @@ def test_amendment_conflicts_resolved_in_its_favour_by_override() -> None:
 def test_amendment_without_its_priority_clause_leaves_them_unresolved(tmp_path: Path) -> None:
     text = AMENDMENT.read_text(encoding="utf-8")
     stripped = tmp_path / "no_priority.lex"
-    stripped.write_text("\n".join(line for line in text.splitlines() if not line.strip().startswith("overrides")), encoding="utf-8")
+    stripped.write_text(
+        "\n".join(line for line in text.splitlines() if not line.strip().startswith("overrides")),
+        encoding="utf-8",
+    )
     context = load_law([REGULATIONS], [stripped])
     report = analyze(context, AS_OF)
     by_rules = {frozenset(f.rules): f for f in report.by_kind("conflict")}
@@ -227,9 +243,14 @@ def test_amendment_without_its_priority_clause_leaves_them_unresolved(tmp_path: 
 
 
 REFORM_ROUTES = {
-    "work_permit": ("independent_application/art_1__para_2__independent_work_permit", ROUTES["work_permit"][1]),
-    "talent_confirmation_letter": ("independent_application/art_1__para_2__independent_confirmation_letter",
-                                   ROUTES["talent_confirmation_letter"][1]),
+    "work_permit": (
+        "independent_application/art_1__para_2__independent_work_permit",
+        ROUTES["work_permit"][1],
+    ),
+    "talent_confirmation_letter": (
+        "independent_application/art_1__para_2__independent_confirmation_letter",
+        ROUTES["talent_confirmation_letter"][1],
+    ),
 }
 
 
@@ -247,8 +268,14 @@ def test_reform_amendment_against_the_employer_requirement(tmp_path: Path) -> No
             assert outcome(decision, permit) == "eligible"
     # the same reform without its priority clauses: unresolved
     stripped = tmp_path / "independent_application.lex"
-    stripped.write_text("\n".join(line for line in REFORM.read_text(encoding="utf-8").splitlines()
-                                   if not line.strip().startswith("overrides")), encoding="utf-8")
+    stripped.write_text(
+        "\n".join(
+            line
+            for line in REFORM.read_text(encoding="utf-8").splitlines()
+            if not line.strip().startswith("overrides")
+        ),
+        encoding="utf-8",
+    )
     bare = analyze(load_law([REGULATIONS], [stripped]), AS_OF)
     gating = {frozenset(f.rules) for f in bare.gating}
     for new, old in REFORM_ROUTES.values():
@@ -258,7 +285,9 @@ def test_reform_amendment_against_the_employer_requirement(tmp_path: Path) -> No
 # ------------------------------------------------------------------ the real corpus
 
 
-def test_real_corpus_runs_fast_and_every_finding_has_a_reproducing_witness(real: tuple[LawContext, Report, float]) -> None:
+def test_real_corpus_runs_fast_and_every_finding_has_a_reproducing_witness(
+    real: tuple[LawContext, Report, float],
+) -> None:
     context, report, seconds = real
     assert seconds < 5
     assert report.stats["solver_calls"] < report.stats["pairs"]
@@ -275,13 +304,21 @@ def test_real_corpus_runs_fast_and_every_finding_has_a_reproducing_witness(real:
         assert outcome(decision, f.permit) == "ineligible"
     # the R-visa talent conditions are encoded once (条例 第七条第一款第九项 reads the standard that
     # 实施办法 第四条第二款 fixes): no finding pairs the two
-    assert not any(set(f.rules) == {"entry_exit_regulations/art_7__para_1__item_9__talent_conditions",
-                                    "talent_visa_measures/art_4__para_2"} for f in report.findings)
+    assert not any(
+        set(f.rules)
+        == {
+            "entry_exit_regulations/art_7__para_1__item_9__talent_conditions",
+            "talent_visa_measures/art_4__para_2",
+        }
+        for f in report.findings
+    )
     # no alternative grounds of one enumerated provision, no closure among the defects
     assert not {f.kind for f in report.findings} & {"overlap", "gap", "alternative", "closure"}
 
 
-def test_real_corpus_resolved_conflicts_are_decided_by_their_winner(real: tuple[LawContext, Report, float]) -> None:
+def test_real_corpus_resolved_conflicts_are_decided_by_their_winner(
+    real: tuple[LawContext, Report, float],
+) -> None:
     context, report, _ = real
     resolved = [f for f in report.by_kind("conflict") if f.resolution and f.resolution["by"] != "none"]
     # requirements and refusal grounds are conditions of the outcome: 上位法优于下位法 never settles them
@@ -311,8 +348,14 @@ def test_symbolic_encoding_agrees_with_the_evaluator_on_every_scenario() -> None
     outcome must come out exactly (true / false / unknown) as the compiled evaluator computes them."""
     context = load_law([REGULATIONS])
     # z3 searches applications filed on their decision date (engine/symbolic.py: application_date)
-    scenarios = [s for s in load_scenarios(ROOT / "tests" / "scenarios") if not s.amendments and not s.parameters
-                 and s.application.get("application_date", s.application["decision_date"]) == s.application["decision_date"]]
+    scenarios = [
+        s
+        for s in load_scenarios(ROOT / "tests" / "scenarios")
+        if not s.amendments
+        and not s.parameters
+        and s.application.get("application_date", s.application["decision_date"])
+        == s.application["decision_date"]
+    ]
     assert len(scenarios) > 50
     by_date: dict[dt.date, list[dict[str, Any]]] = {}
     for s in scenarios:
@@ -325,11 +368,18 @@ def test_symbolic_encoding_agrees_with_the_evaluator_on_every_scenario() -> None
 
 
 def lexgraph(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "lexgraph.compliance.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
-def test_cli_gates_on_unresolved_conflicts_and_acknowledgements_lift_the_gate(tmp_path: Path, planted: tuple[LawContext, Report]) -> None:
+def test_cli_gates_on_unresolved_conflicts_and_acknowledgements_lift_the_gate(
+    tmp_path: Path, planted: tuple[LawContext, Report]
+) -> None:
     _, report = planted
     fixture = str(FIXTURES / "planted")
     run = lexgraph("analyze", fixture, "--as-of", "2024-06-01", "--format", "json")
@@ -337,8 +387,12 @@ def test_cli_gates_on_unresolved_conflicts_and_acknowledgements_lift_the_gate(tm
     data = json.loads(run.stdout)
     assert data["gating"] == [g.id for g in report.gating] and data["counts"]["conflict"] == 1
     ack = tmp_path / "ack.json"
-    ack.write_text(json.dumps([{"id": g.id, "reason": "reviewed: the refusal qualifies the grant"} for g in report.gating]),
-                   encoding="utf-8")
+    ack.write_text(
+        json.dumps(
+            [{"id": g.id, "reason": "reviewed: the refusal qualifies the grant"} for g in report.gating]
+        ),
+        encoding="utf-8",
+    )
     run = lexgraph("analyze", fixture, "--as-of", "2024-06-01", "--acknowledged", str(ack))
     assert run.returncode == 0, run.stderr
     assert "acknowledged: reviewed" in run.stdout
@@ -349,8 +403,21 @@ def test_cli_gates_on_unresolved_conflicts_and_acknowledgements_lift_the_gate(tm
 
 def test_cli_emits_scenarios_that_pass_as_tests(tmp_path: Path) -> None:
     out = tmp_path / "emitted"
-    run = lexgraph("analyze", str(REGULATIONS), "--as-of", "2024-06-01", "--with", str(AMENDMENT), "--all",
-                   "--emit-tests", str(out), "--format", "html", "-o", str(tmp_path / "report.html"))
+    run = lexgraph(
+        "analyze",
+        str(REGULATIONS),
+        "--as-of",
+        "2024-06-01",
+        "--with",
+        str(AMENDMENT),
+        "--all",
+        "--emit-tests",
+        str(out),
+        "--format",
+        "html",
+        "-o",
+        str(tmp_path / "report.html"),
+    )
     assert run.returncode == 0, run.stderr  # no unresolved conflict: the reform's clauses settle its own
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     # for a drafter: grouped by kind and permit, article texts side by side, the witness decided
@@ -369,7 +436,11 @@ def test_cli_emits_scenarios_that_pass_as_tests(tmp_path: Path) -> None:
 def test_findings_become_graph_edges(planted: tuple[LawContext, Report]) -> None:
     context, report = planted
     graph = add_findings(context.graph, report)
-    kinds = {(a, b, d["kind"]) for a, b, d in graph.g.edges(data=True) if d["kind"] in ("conflicts_with", "subsumes", "masks")}
+    kinds = {
+        (a, b, d["kind"])
+        for a, b, d in graph.g.edges(data=True)
+        if d["kind"] in ("conflicts_with", "subsumes", "masks")
+    }
     assert ("rule:fixture_planted/grant_z", "rule:fixture_planted/refuse_z", "conflicts_with") in kinds
     assert ("rule:fixture_planted/grant_wp_a", "rule:fixture_planted/grant_wp_b", "subsumes") in kinds
     assert ("rule:fixture_planted/refuse_r", "rule:fixture_planted/grant_r_special", "masks") in kinds
@@ -403,7 +474,9 @@ def test_default_report_is_the_reviewed_list(entry: dict[str, Any]) -> None:
     report = analyze(context, dt.date.today(), acknowledged=read_acknowledged(REVIEWED))
     found = {f.id: f for f in report.findings}
     reviewed = {e["id"]: e for e in entry["findings"]}
-    assert sorted(found) == sorted(reviewed), "the default report differs from the reviewed list in regulations/findings.json"
+    assert sorted(found) == sorted(reviewed), (
+        "the default report differs from the reviewed list in regulations/findings.json"
+    )
     for fid, e in reviewed.items():
         f = found[fid]
         assert (e["kind"], e["permit"], tuple(e["rules"])) == (f.kind, f.permit, f.rules), fid
@@ -418,7 +491,11 @@ def test_cli_analyze_gates_the_corpus_and_prints_the_reviewed_format() -> None:
     run = lexgraph("analyze", "regulations/")
     assert run.returncode == 0, run.stderr  # acknowledged in regulations/findings.json
     bare = lexgraph("analyze", "regulations/", "--no-reviewed")
-    gating = [f for f in reviewed_reports()[0]["findings"] if f["kind"] in ("undecidable",) or f.get("resolution") == "none"]
+    gating = [
+        f
+        for f in reviewed_reports()[0]["findings"]
+        if f["kind"] in ("undecidable",) or f.get("resolution") == "none"
+    ]
     assert bare.returncode == (1 if gating else 0)
     listed = lexgraph("analyze", "regulations/", "--format", "reviewed")
     data = json.loads(listed.stdout)
@@ -434,11 +511,21 @@ def test_reform_without_its_priority_clauses_is_reported_unresolved(tmp_path: Pa
     if not REFORM.exists():
         pytest.fail("the reform amendment is part of the corpus")
     stripped = tmp_path / "independent_application.lex"
-    stripped.write_text("\n".join(line for line in REFORM.read_text(encoding="utf-8").splitlines()
-                                   if not line.strip().startswith("overrides")), encoding="utf-8")
+    stripped.write_text(
+        "\n".join(
+            line
+            for line in REFORM.read_text(encoding="utf-8").splitlines()
+            if not line.strip().startswith("overrides")
+        ),
+        encoding="utf-8",
+    )
     with_clause = analyze(load_law([REGULATIONS], [REFORM]), AS_OF)
     bare = analyze(load_law([REGULATIONS], [stripped]), AS_OF)
-    resolved = {(f.permit, f.rules) for f in with_clause.by_kind("conflict") if f.resolution == {"by": "override", "winner": f.rules[0]}}
+    resolved = {
+        (f.permit, f.rules)
+        for f in with_clause.by_kind("conflict")
+        if f.resolution == {"by": "override", "winner": f.rules[0]}
+    }
     unresolved = {(f.permit, f.rules) for f in bare.gating if f.kind == "conflict"}
     permits = {p for p, _ in resolved}
     assert permits == {"work_permit", "talent_confirmation_letter"}
@@ -458,9 +545,20 @@ def _generated_rule(draw: Any, k: int) -> str:
     from hypothesis import strategies as st
 
     atoms = [
-        ("applicant.chinese_hsk_level", lambda: f"{draw(st.sampled_from(['>=', '<', '==', '!=', '>', '<=']))} {draw(st.integers(0, 7))}"),
-        ("employment.annual_salary_cny", lambda: f"{draw(st.sampled_from(['>=', '<']))} {draw(st.integers(0, 6)) * 100000} CNY"),
-        ("applicant.education", lambda: f"{draw(st.sampled_from(['>=', '<', '==']))} \"{draw(st.sampled_from(['secondary', 'bachelor', 'master']))}\""),
+        (
+            "applicant.chinese_hsk_level",
+            lambda: f"{draw(st.sampled_from(['>=', '<', '==', '!=', '>', '<=']))} {draw(st.integers(0, 7))}",
+        ),
+        (
+            "employment.annual_salary_cny",
+            lambda: f"{draw(st.sampled_from(['>=', '<']))} {draw(st.integers(0, 6)) * 100000} CNY",
+        ),
+        (
+            "applicant.education",
+            lambda: (
+                f'{draw(st.sampled_from([">=", "<", "=="]))} "{draw(st.sampled_from(["secondary", "bachelor", "master"]))}"'
+            ),
+        ),
         ("applicant.criminal_record", lambda: draw(st.sampled_from(["== true", "== false"]))),
         ("age", lambda: f"{draw(st.sampled_from(['>=', '<']))} {draw(st.integers(18, 70))}"),
     ]
@@ -471,8 +569,10 @@ def _generated_rule(draw: Any, k: int) -> str:
         cond = f"{path} {tail()}"
         conds.append(f"not ({cond})" if draw(st.booleans()) and n != 3 else cond)
     kind = draw(st.sampled_from(["eligible", "ineligible"]))
-    return (f"rule g{k} {{\n  conclude {kind} z_visa\n  when all of {{ {', '.join(conds)} }}\n"
-            f"  source \"generated §{k}\"\n}}\n")
+    return (
+        f"rule g{k} {{\n  conclude {kind} z_visa\n  when all of {{ {', '.join(conds)} }}\n"
+        f'  source "generated §{k}"\n}}\n'
+    )
 
 
 def test_box_prefilter_never_drops_a_satisfiable_pair(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -482,8 +582,10 @@ def test_box_prefilter_never_drops_a_satisfiable_pair(tmp_path_factory: pytest.T
     from hypothesis import strategies as st
     from lexgraph.engine.boxes import BoxBuilder, BoxIndex
 
-    header = (f'import "{REGULATIONS / "vocabulary.lex"}"\ninstrument generated {{\n  title_zh "生成"\n  rank departmental_rule\n'
-              '  issuer "test"\n  in_force 2020-01-01\n  repealed none\n  jurisdiction "national"\n}\n')
+    header = (
+        f'import "{REGULATIONS / "vocabulary.lex"}"\ninstrument generated {{\n  title_zh "生成"\n  rank departmental_rule\n'
+        '  issuer "test"\n  in_force 2020-01-01\n  repealed none\n  jurisdiction "national"\n}\n'
+    )
 
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.data())
@@ -549,8 +651,12 @@ def test_symbolic_encoding_agrees_with_the_evaluator_on_generated_applications(l
     dropped at random) come out of z3 exactly as the evaluator decides them."""
     from benchmarks.workload import generate
 
-    dirs, amendments = {"baseline": ([REGULATIONS], []), "reform": ([REGULATIONS], [REFORM]),
-                        "planted": ([FIXTURES / "planted"], []), "compatible": ([FIXTURES / "compatible"], [])}[law]
+    dirs, amendments = {
+        "baseline": ([REGULATIONS], []),
+        "reform": ([REGULATIONS], [REFORM]),
+        "planted": ([FIXTURES / "planted"], []),
+        "compatible": ([FIXTURES / "compatible"], []),
+    }[law]
     context = load_law(dirs, amendments)
     apps = generate(120, seed=14)
     assert _agree(context, apps, AS_OF) == 120
@@ -562,7 +668,9 @@ def test_update_reviewed_keeps_sentences_and_marks_new_findings(tmp_path: Path) 
     corpus = tmp_path / "planted"
     corpus.mkdir()
     text = (FIXTURES / "planted" / "planted.lex").read_text(encoding="utf-8")
-    (corpus / "planted.lex").write_text(text.replace('import "../../../', f'import "{ROOT}/'), encoding="utf-8")
+    (corpus / "planted.lex").write_text(
+        text.replace('import "../../../', f'import "{ROOT}/'), encoding="utf-8"
+    )
     run = lexgraph("analyze", str(corpus), "--as-of", "2024-06-01", "--update-reviewed")
     assert run.returncode == 1  # nothing acknowledged yet: the conflict and the undecidable outcome gate
     data = json.loads((corpus / "findings.json").read_text(encoding="utf-8"))
@@ -577,15 +685,20 @@ def test_update_reviewed_keeps_sentences_and_marks_new_findings(tmp_path: Path) 
     run = lexgraph("analyze", str(corpus), "--as-of", "2024-06-01", "--update-reviewed")
     assert run.returncode == 0, run.stderr  # the acknowledgements in DIR/findings.json are read by default
     again = json.loads((corpus / "findings.json").read_text(encoding="utf-8"))["reports"][0]["findings"]
-    assert [(e["law"], e["drafter"], e.get("acknowledged")) for e in again] == \
-        [(e["law"], e["drafter"], e.get("acknowledged")) for e in entries]
-    listed = json.loads(lexgraph("analyze", str(corpus), "--as-of", "2024-06-01", "--format", "reviewed").stdout)
+    assert [(e["law"], e["drafter"], e.get("acknowledged")) for e in again] == [
+        (e["law"], e["drafter"], e.get("acknowledged")) for e in entries
+    ]
+    listed = json.loads(
+        lexgraph("analyze", str(corpus), "--as-of", "2024-06-01", "--format", "reviewed").stdout
+    )
     assert [e["id"] for e in listed["findings"]] == [e["id"] for e in entries]
 
 
 def test_a_malformed_reviewed_file_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "findings.json"
-    bad.write_text(json.dumps({"reports": [{"findings": [{"id": "conflict-1", "acknowledged": ""}]}]}), encoding="utf-8")
+    bad.write_text(
+        json.dumps({"reports": [{"findings": [{"id": "conflict-1", "acknowledged": ""}]}]}), encoding="utf-8"
+    )
     run = lexgraph("analyze", str(FIXTURES / "planted"), "--acknowledged", str(bad))
     assert run.returncode == 1 and "$.reports[0].findings[0].acknowledged" in run.stderr
     assert "Traceback" not in run.stderr

@@ -57,7 +57,9 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if not PG_URL:
         if os.environ.get("CI") == "true":  # in CI PostgreSQL is a required part, never skipped
             pytest.fail("LEXGRAPH_TEST_PG_URL is not set: .ci/run starts PostgreSQL with .ci/postgres.sh")
-        pytest.skip("LEXGRAPH_TEST_PG_URL is not set: run `source .ci/postgres.sh` to test against PostgreSQL")
+        pytest.skip(
+            "LEXGRAPH_TEST_PG_URL is not set: run `source .ci/postgres.sh` to test against PostgreSQL"
+        )
     log = DecisionLog(PG_URL, create=False)
     metadata.drop_all(log.engine)  # a fresh log per test: the tables belong to this test database only
     log.close()
@@ -108,7 +110,9 @@ def test_records_verify_and_read_back(url: str, context: LawContext, application
     assert record["prev_hash"] == log.get(ids[1])["hash"]
 
 
-def test_show_renders_the_decision_as_it_was_told(url: str, context: LawContext, application: dict[str, Any]) -> None:
+def test_show_renders_the_decision_as_it_was_told(
+    url: str, context: LawContext, application: dict[str, Any]
+) -> None:
     log = DecisionLog(url)
     (decision_id,) = fill(log, context, application, 1)
     stored = log.get(decision_id)["decision"]
@@ -116,15 +120,22 @@ def test_show_renders_the_decision_as_it_was_told(url: str, context: LawContext,
 
 
 @pytest.mark.parametrize("tamper", ["alter", "delete", "delete_last", "insert", "insert_end", "reorder"])
-def test_verify_finds_tampering(url: str, context: LawContext, application: dict[str, Any], tamper: str,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_finds_tampering(
+    url: str,
+    context: LawContext,
+    application: dict[str, Any],
+    tamper: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     log = DecisionLog(url)
     ids = fill(log, context, application, 5)
     assert log.verify().ok
     third = log.get(ids[2])
     expected_bad = 3
     if tamper == "alter":  # an ineligible outcome quietly turned eligible
-        altered = json.dumps(third["decision"], ensure_ascii=False, separators=(",", ":")).replace("ineligible", "eligible")
+        altered = json.dumps(third["decision"], ensure_ascii=False, separators=(",", ":")).replace(
+            "ineligible", "eligible"
+        )
         execute(log, "UPDATE lexgraph_decisions SET decision = :d WHERE seq = 3", d=altered)
     elif tamper == "delete":
         execute(log, "DELETE FROM lexgraph_decisions WHERE seq = 3")
@@ -156,28 +167,45 @@ def test_verify_finds_tampering(url: str, context: LawContext, application: dict
     assert "BROKEN" in capsys.readouterr().err
 
 
-_INSERT = ("INSERT INTO lexgraph_decisions (seq, decision_id, created_at, application_id, application, decision, "
-           "law_digest, amendments, parameters, explain, prev_hash, hash) VALUES (:seq, :decision_id, :created_at, "
-           ":application_id, :application, :decision, :law_digest, :amendments, :parameters, :explain, :prev_hash, :hash)")
+_INSERT = (
+    "INSERT INTO lexgraph_decisions (seq, decision_id, created_at, application_id, application, decision, "
+    "law_digest, amendments, parameters, explain, prev_hash, hash) VALUES (:seq, :decision_id, :created_at, "
+    ":application_id, :application, :decision, :law_digest, :amendments, :parameters, :explain, :prev_hash, :hash)"
+)
 
 
 def _forged(log: DecisionLog, like: dict[str, Any], seq: int, prev: str) -> dict[str, Any]:
-    row = {"seq": seq, "decision_id": uuid.uuid4().hex, "created_at": like["created_at"],
-           "application_id": "forged", "application": json.dumps({**like["application"], "id": "forged"}),
-           "decision": json.dumps(like["decision"]), "law_digest": like["law"]["digest"], "amendments": "[]",
-           "parameters": "{}", "explain": "full", "prev_hash": prev}
+    row = {
+        "seq": seq,
+        "decision_id": uuid.uuid4().hex,
+        "created_at": like["created_at"],
+        "application_id": "forged",
+        "application": json.dumps({**like["application"], "id": "forged"}),
+        "decision": json.dumps(like["decision"]),
+        "law_digest": like["law"]["digest"],
+        "amendments": "[]",
+        "parameters": "{}",
+        "explain": "full",
+        "prev_hash": prev,
+    }
     row["hash"] = record_hash(row)
     return row
 
 
-def test_replay_uses_the_stored_sources_after_the_corpus_changes(url: str, application: dict[str, Any],
-                                                                 tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_uses_the_stored_sources_after_the_corpus_changes(
+    url: str, application: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(bundled_regulations(), corpus, ignore=shutil.ignore_patterns("amendments", "__pycache__"))
     context = load_law([corpus], [FAST_TRACK], {"min_years_in_post": "9"})
     log = DecisionLog(url)
-    recorded = log.record(application, decision_json(context.decide(application)), context, [FAST_TRACK],
-                          {"min_years_in_post": "9"})
+    recorded = log.record(
+        application,
+        decision_json(context.decide(application)),
+        context,
+        [FAST_TRACK],
+        {"min_years_in_post": "9"},
+    )
     # The corpus moves on: the file the decision was taken under is rewritten.
     measures = corpus / "pr_measures" / "pr_measures.lex"
     measures.write_text(measures.read_text(encoding="utf-8") + "\n# amended later\n", encoding="utf-8")
@@ -190,19 +218,38 @@ def test_replay_uses_the_stored_sources_after_the_corpus_changes(url: str, appli
     capsys.readouterr()
     # Stored sources that were tampered with no longer reproduce the decision: replay says so.
     with log.engine.connect() as conn:
-        files = json.loads(conn.execute(text("SELECT files FROM lexgraph_sources WHERE digest = :d"),
-                                        {"d": recorded["law"]["digest"]}).scalar_one())
+        files = json.loads(
+            conn.execute(
+                text("SELECT files FROM lexgraph_sources WHERE digest = :d"), {"d": recorded["law"]["digest"]}
+            ).scalar_one()
+        )
     files = [[p, t.replace("# ", "#  ", 1)] for p, t in files]
-    execute(log, "UPDATE lexgraph_sources SET files = :f WHERE digest = :d", f=json.dumps(files),
-            d=recorded["law"]["digest"])
+    execute(
+        log,
+        "UPDATE lexgraph_sources SET files = :f WHERE digest = :d",
+        f=json.dumps(files),
+        d=recorded["law"]["digest"],
+    )
     report = log.replay(recorded["decision_id"])
-    assert not report["same"] and {"path": "$.law.digest", "recorded": recorded["law"]["digest"],
-                                    "replayed": report["replayed_digest"]} in report["differences"]
+    assert (
+        not report["same"]
+        and {
+            "path": "$.law.digest",
+            "recorded": recorded["law"]["digest"],
+            "replayed": report["replayed_digest"],
+        }
+        in report["differences"]
+    )
     assert main(["audit", "replay", recorded["decision_id"], "--db", url]) == 1
 
 
-def test_cli_decide_log_show_export(url: str, context: LawContext, application: dict[str, Any], tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_decide_log_show_export(
+    url: str,
+    context: LawContext,
+    application: dict[str, Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["decide", str(EXAMPLE), "--format", "json", "--log", url]) == 0
     decision_id = json.loads(capsys.readouterr().out)["decision_id"]
     assert main(["audit", "show", decision_id, "--db", url]) == 0
@@ -233,7 +280,9 @@ def _writer(url: str, n: int, worker: int) -> None:
     log.close()
 
 
-def test_concurrent_writers_keep_one_chain(url: str, context: LawContext, application: dict[str, Any]) -> None:
+def test_concurrent_writers_keep_one_chain(
+    url: str, context: LawContext, application: dict[str, Any]
+) -> None:
     """8 processes × 200 decisions, each its own transaction: 1,600 records, one unbroken chain."""
     log = DecisionLog(url)
     _SHARED["entry"] = log.entry(application, decision_json(context.decide(application)), context)
@@ -253,8 +302,9 @@ def test_concurrent_writers_keep_one_chain(url: str, context: LawContext, applic
     assert ids == 1600
 
 
-def test_background_checkpoints_keep_the_wal_bounded(tmp_path: Path, context: LawContext,
-                                                     application: dict[str, Any]) -> None:
+def test_background_checkpoints_keep_the_wal_bounded(
+    tmp_path: Path, context: LawContext, application: dict[str, Any]
+) -> None:
     """The service moves SQLite's WAL checkpoints to a thread; under sustained writes the WAL is
     still rewound, so it stays a few megabytes while ten times as much is logged."""
     db = tmp_path / "decisions.db"
@@ -274,8 +324,11 @@ def test_background_checkpoints_keep_the_wal_bounded(tmp_path: Path, context: La
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(1, 2**62), st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), min_size=9, max_size=9),
-       st.text(alphabet="0123456789abcdef", min_size=64, max_size=64))
+@given(
+    st.integers(1, 2**62),
+    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), min_size=9, max_size=9),
+    st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+)
 def test_the_chain_hash_is_sha256_of_the_canonical_record(seq: int, fields: list[str], prev: str) -> None:
     """Writers hash a pre-encoded body (orjson when it can); the definition auditors re-check
     with any JSON library is SHA-256 over canonical([seq, …fields, prev_hash]). Every Unicode
@@ -294,20 +347,28 @@ def _export(url: str, path: Path, capsys: pytest.CaptureFixture[str]) -> list[di
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_an_export_re_hashes_offline_with_any_json_library(url: str, context: LawContext, application: dict[str, Any],
-                                                           tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_export_re_hashes_offline_with_any_json_library(
+    url: str,
+    context: LawContext,
+    application: dict[str, Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Each exported record carries its hashed fields as stored: SHA-256 of the RFC 8785 (JCS) form
     of the line without its hash is its hash, and each prev_hash is the hash before it. Nothing of
     lexgraph's is needed to check that: here an independent JCS implementation (`jcs`) does."""
     log = DecisionLog(url)
-    app = {**application, "id": "ünïcødé \"quoted\"\n\t\u0001 — 中文"}
+    app = {**application, "id": 'ünïcødé "quoted"\n\t\u0001 — 中文'}
     log.record(app, decision_json(context.decide(app)), context)
     fill(log, context, application, 3)
     records = _export(url, tmp_path / "export.jsonl", capsys)
     prev = "0" * 64
     for r in records:
         assert r["canon"] == "jcs"
-        assert hashlib.sha256(jcs.canonicalize({k: v for k, v in r.items() if k != "hash"})).hexdigest() == r["hash"]
+        assert (
+            hashlib.sha256(jcs.canonicalize({k: v for k, v in r.items() if k != "hash"})).hexdigest()
+            == r["hash"]
+        )
         assert r["prev_hash"] == prev
         prev = r["hash"]
     assert json.loads(records[0]["application"]) == app
@@ -317,17 +378,26 @@ def test_an_export_re_hashes_offline_with_any_json_library(url: str, context: La
     lines = (tmp_path / "export.jsonl").read_text(encoding="utf-8").splitlines()
     changed = json.loads(lines[1])
     changed["decision"] = changed["decision"].replace("ineligible", "eligible", 1)
-    (tmp_path / "bad.jsonl").write_text("\n".join([lines[0], canonical(changed), *lines[2:]]) + "\n", encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text(
+        "\n".join([lines[0], canonical(changed), *lines[2:]]) + "\n", encoding="utf-8"
+    )
     assert main(["audit", "verify", str(tmp_path / "bad.jsonl")]) == 1
     assert "altered" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("tamper", ["alter", "delete"])
-def test_verify_checks_the_stored_sources(url: str, application: dict[str, Any], tamper: str,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_checks_the_stored_sources(
+    url: str, application: dict[str, Any], tamper: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     context = load_law(None, [FAST_TRACK], {"min_years_in_post": "9"})
     log = DecisionLog(url)
-    log.record(application, decision_json(context.decide(application)), context, [FAST_TRACK], {"min_years_in_post": "9"})
+    log.record(
+        application,
+        decision_json(context.decide(application)),
+        context,
+        [FAST_TRACK],
+        {"min_years_in_post": "9"},
+    )
     base = load_law()
     log.record(application, decision_json(base.decide(application)), base)
     result = log.verify()
@@ -335,10 +405,18 @@ def test_verify_checks_the_stored_sources(url: str, application: dict[str, Any],
     digest = context.law.digest
     if tamper == "alter":
         with log.engine.connect() as conn:
-            amendments = json.loads(conn.execute(text("SELECT amendments FROM lexgraph_sources WHERE digest = :d"),
-                                                 {"d": digest}).scalar_one())
+            amendments = json.loads(
+                conn.execute(
+                    text("SELECT amendments FROM lexgraph_sources WHERE digest = :d"), {"d": digest}
+                ).scalar_one()
+            )
         amendments = [[n, t.replace(">= params.min_years_in_post", ">= 0")] for n, t in amendments]
-        execute(log, "UPDATE lexgraph_sources SET amendments = :a WHERE digest = :d", a=json.dumps(amendments), d=digest)
+        execute(
+            log,
+            "UPDATE lexgraph_sources SET amendments = :a WHERE digest = :d",
+            a=json.dumps(amendments),
+            d=digest,
+        )
     else:
         execute(log, "DELETE FROM lexgraph_sources WHERE digest = :d", d=digest)
     result = log.verify()
@@ -355,20 +433,32 @@ def _head(log: DecisionLog, seq: int, hash_: str) -> None:
 def _rehash_from(log: DecisionLog, seq: int) -> None:
     """What an intruder with write access does: recompute every hash from `seq` on, and the head."""
     with log.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(text("SELECT * FROM lexgraph_decisions ORDER BY seq")).mappings()]
+        rows = [
+            dict(r) for r in conn.execute(text("SELECT * FROM lexgraph_decisions ORDER BY seq")).mappings()
+        ]
     prev = rows[seq - 2]["hash"] if seq > 1 else "0" * 64
-    for row in rows[seq - 1:]:
+    for row in rows[seq - 1 :]:
         row["prev_hash"] = prev
         row["hash"] = prev = record_hash(row)
-        execute(log, "UPDATE lexgraph_decisions SET prev_hash = :p, hash = :h WHERE seq = :s",
-                p=row["prev_hash"], h=row["hash"], s=row["seq"])
+        execute(
+            log,
+            "UPDATE lexgraph_decisions SET prev_hash = :p, hash = :h WHERE seq = :s",
+            p=row["prev_hash"],
+            h=row["hash"],
+            s=row["seq"],
+        )
     _head(log, len(rows), prev)
 
 
 @pytest.mark.parametrize("attack", ["truncate", "wipe", "rewrite", "insert"])
 def test_a_signed_checkpoint_catches_what_the_head_row_cannot(
-        url: str, context: LawContext, application: dict[str, Any], tmp_path: Path, attack: str,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    url: str,
+    context: LawContext,
+    application: dict[str, Any],
+    tmp_path: Path,
+    attack: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Each attack rewrites the head row too, so `verify` alone passes; verified against a signed
     checkpoint taken before it, the log no longer extends that checkpoint."""
     log = DecisionLog(url)
@@ -390,8 +480,11 @@ def test_a_signed_checkpoint_catches_what_the_head_row_cannot(
         _head(log, 0, "0" * 64)
     elif attack == "rewrite":  # an outcome changed, every later hash recomputed
         record = _row(log, 2)
-        execute(log, "UPDATE lexgraph_decisions SET decision = :d WHERE seq = 2",
-                d=record["decision"].replace("ineligible", "eligible", 1))
+        execute(
+            log,
+            "UPDATE lexgraph_decisions SET decision = :d WHERE seq = 2",
+            d=record["decision"].replace("ineligible", "eligible", 1),
+        )
         _rehash_from(log, 2)
     else:  # a forged record slipped in at 3, the rest renumbered and re-hashed
         execute(log, "UPDATE lexgraph_decisions SET seq = seq + 100 WHERE seq >= 3")
@@ -403,9 +496,13 @@ def test_a_signed_checkpoint_catches_what_the_head_row_cannot(
     assert "checkpoint" in capsys.readouterr().err
 
 
-def test_checkpoints_refuse_a_forged_signature_or_another_key(url: str, context: LawContext,
-                                                              application: dict[str, Any], tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_checkpoints_refuse_a_forged_signature_or_another_key(
+    url: str,
+    context: LawContext,
+    application: dict[str, Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     log = DecisionLog(url)
     fill(log, context, application, 2)
     assert main(["audit", "keygen", str(tmp_path / "k")]) == 0
@@ -416,35 +513,94 @@ def test_checkpoints_refuse_a_forged_signature_or_another_key(url: str, context:
     data = json.loads(cp.read_text(encoding="utf-8"))
     assert data["seq"] == 2 and data["hash"] == log.verify().head_hash
     capsys.readouterr()
-    assert main(["audit", "verify", url, "--checkpoint", str(cp), "--public-key", str(tmp_path / "other.pub")]) == 1
+    assert (
+        main(["audit", "verify", url, "--checkpoint", str(cp), "--public-key", str(tmp_path / "other.pub")])
+        == 1
+    )
     assert "signed by key" in capsys.readouterr().err
     (tmp_path / "moved.json").write_text(json.dumps({**data, "seq": 1}), encoding="utf-8")
-    assert main(["audit", "verify", url, "--checkpoint", str(tmp_path / "moved.json"),
-                 "--public-key", str(tmp_path / "k.pub")]) == 1
+    assert (
+        main(
+            [
+                "audit",
+                "verify",
+                url,
+                "--checkpoint",
+                str(tmp_path / "moved.json"),
+                "--public-key",
+                str(tmp_path / "k.pub"),
+            ]
+        )
+        == 1
+    )
     assert "signature is not valid" in capsys.readouterr().err
     assert main(["audit", "verify", url, "--checkpoint", str(cp)]) == 2  # which key? say so
     # An export verifies against the checkpoint offline too.
     records = _export(url, tmp_path / "e.jsonl", capsys)
     assert len(records) == 2
-    assert main(["audit", "verify", str(tmp_path / "e.jsonl"), "--checkpoint", str(cp),
-                 "--public-key", str(tmp_path / "k.pub")]) == 0
-    (tmp_path / "short.jsonl").write_text((tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n",
-                                          encoding="utf-8")
-    assert main(["audit", "verify", str(tmp_path / "short.jsonl"), "--checkpoint", str(cp),
-                 "--public-key", str(tmp_path / "k.pub")]) == 1
+    assert (
+        main(
+            [
+                "audit",
+                "verify",
+                str(tmp_path / "e.jsonl"),
+                "--checkpoint",
+                str(cp),
+                "--public-key",
+                str(tmp_path / "k.pub"),
+            ]
+        )
+        == 0
+    )
+    (tmp_path / "short.jsonl").write_text(
+        (tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8"
+    )
+    assert (
+        main(
+            [
+                "audit",
+                "verify",
+                str(tmp_path / "short.jsonl"),
+                "--checkpoint",
+                str(cp),
+                "--public-key",
+                str(tmp_path / "k.pub"),
+            ]
+        )
+        == 1
+    )
     # A broken log is never signed.
     execute(log, "UPDATE lexgraph_decisions SET application_id = 'x' WHERE seq = 1")
-    assert main(["audit", "checkpoint", "--db", url, "--key", str(tmp_path / "k"), "-o", str(tmp_path / "no.json")]) == 1
+    assert (
+        main(
+            [
+                "audit",
+                "checkpoint",
+                "--db",
+                url,
+                "--key",
+                str(tmp_path / "k"),
+                "-o",
+                str(tmp_path / "no.json"),
+            ]
+        )
+        == 1
+    )
     assert not (tmp_path / "no.json").exists()
 
 
-def test_find_decisions_by_application_id(url: str, context: LawContext, application: dict[str, Any],
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_find_decisions_by_application_id(
+    url: str, context: LawContext, application: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     log = DecisionLog(url)
     fill(log, context, application, 3)
     long_id = "x" * 10_000  # any string is an id: PostgreSQL indexes a digest of it
-    wanted = [log.record({**application, "id": long_id}, decision_json(context.decide(application)), context)["decision_id"]
-              for _ in range(2)]
+    wanted = [
+        log.record({**application, "id": long_id}, decision_json(context.decide(application)), context)[
+            "decision_id"
+        ]
+        for _ in range(2)
+    ]
     assert [f["decision_id"] for f in log.find(long_id)] == wanted
     assert log.find("app-0001")[0]["seq"] == 2 and log.find("nobody") == []
     assert main(["audit", "show", "--application", long_id, "--db", url, "--format", "json"]) == 0
@@ -464,8 +620,11 @@ def _row(log: DecisionLog, seq: int) -> dict[str, Any]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(1, 2**53 - 1), st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), min_size=9, max_size=9),
-       st.text(alphabet="0123456789abcdef", min_size=64, max_size=64))
+@given(
+    st.integers(1, 2**53 - 1),
+    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), min_size=9, max_size=9),
+    st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+)
 def test_a_record_hash_is_sha256_of_its_rfc8785_form(seq: int, fields: list[str], prev: str) -> None:
     """Writers encode with orjson when they can; the definition is RFC 8785, here the rfc8785
     library's and the independent `jcs` package's bytes."""
@@ -498,13 +657,20 @@ def _load_old_log(url: str) -> None:
 
 
 @pytest.mark.parametrize("opened_by", ["writer", "reader"])
-def test_a_log_made_before_migrations_is_upgraded_in_place(url: str, context: LawContext, application: dict[str, Any],
-                                                           tmp_path: Path, opened_by: str,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_log_made_before_migrations_is_upgraded_in_place(
+    url: str,
+    context: LawContext,
+    application: dict[str, Any],
+    tmp_path: Path,
+    opened_by: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from lexgraph.compliance.audit.migrations import HEAD, VERSION_TABLE
 
     _load_old_log(url)
-    log = DecisionLog(url, create=opened_by == "writer")  # `audit verify` opens without create: it upgrades too
+    log = DecisionLog(
+        url, create=opened_by == "writer"
+    )  # `audit verify` opens without create: it upgrades too
     with log.engine.connect() as conn:
         assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar() == HEAD
         canons = [r[0] for r in conn.execute(text("SELECT canon FROM lexgraph_decisions ORDER BY seq"))]
@@ -512,9 +678,13 @@ def test_a_log_made_before_migrations_is_upgraded_in_place(url: str, context: La
     result = log.verify()
     assert result.ok and result.records == 3 and result.sources == 2, result.problem
     old = next(log.rows())
-    replayed = log.replay(old["decision_id"])  # the same decision; only the engine (its grammar) moved on since
+    replayed = log.replay(
+        old["decision_id"]
+    )  # the same decision; only the engine (its grammar) moved on since
     assert all(d["path"].startswith("$.law.engine") for d in replayed["differences"]), replayed["differences"]
-    assert replayed["outcomes"] == {d["permit"]: d["outcome"] for d in json.loads(old["decision"])["decisions"]}
+    assert replayed["outcomes"] == {
+        d["permit"]: d["outcome"] for d in json.loads(old["decision"])["decisions"]
+    }
     log.record(application, decision_json(context.decide(application)), context)
     result = log.verify()
     assert result.ok and result.records == 4, result.problem
@@ -524,8 +694,14 @@ def test_a_log_made_before_migrations_is_upgraded_in_place(url: str, context: La
     records = _export(url, tmp_path / "export.jsonl", capsys)
     assert [r["canon"] for r in records] == ["json"] * 3 + ["jcs"]
     fields = [records[0][k] for k in HASHED]
-    assert hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest() == records[0]["hash"]
-    assert hashlib.sha256(jcs.canonicalize({k: v for k, v in records[3].items() if k != "hash"})).hexdigest() == records[3]["hash"]
+    assert (
+        hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+        == records[0]["hash"]
+    )
+    assert (
+        hashlib.sha256(jcs.canonicalize({k: v for k, v in records[3].items() if k != "hash"})).hexdigest()
+        == records[3]["hash"]
+    )
     assert main(["audit", "verify", str(tmp_path / "export.jsonl")]) == 0
     assert main(["audit", "verify", url]) == 0
     assert "ok: 4 records" in capsys.readouterr().out

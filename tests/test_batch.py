@@ -49,10 +49,36 @@ def _node(path: str) -> dict[str, Any]:
 
 
 # values near the thresholds the rules and points tables use
-NUMBERS = st.sampled_from([0, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 9, 12, 20, 45_000, 50_000, 70_000, 120_000, 150_000,
-                           350_000, 450_000, 500_000, 720_000, 2_000_000])
+NUMBERS = st.sampled_from(
+    [
+        0,
+        1,
+        1.5,
+        2,
+        2.5,
+        3,
+        4,
+        5,
+        6,
+        8,
+        9,
+        12,
+        20,
+        45_000,
+        50_000,
+        70_000,
+        120_000,
+        150_000,
+        350_000,
+        450_000,
+        500_000,
+        720_000,
+        2_000_000,
+    ]
+)
 DATES = st.dates(dt.date(1940, 1, 1), dt.date(2024, 12, 31)) | st.sampled_from(
-    [dt.date(1964, 6, 1), dt.date(1964, 6, 2), dt.date(1999, 6, 1), dt.date(2006, 6, 2), dt.date(2000, 2, 29)])
+    [dt.date(1964, 6, 1), dt.date(1964, 6, 2), dt.date(1999, 6, 1), dt.date(2006, 6, 2), dt.date(2000, 2, 29)]
+)
 
 
 def _value(col: Any) -> st.SearchStrategy[Any]:
@@ -68,8 +94,13 @@ def _value(col: Any) -> st.SearchStrategy[Any]:
     if col.kind == "date":
         return DATES.map(dt.date.isoformat)
     if col.kind == "list":
-        return st.lists(st.sampled_from(_node("holds")["items"]["$ref"] and contract_schema()["$defs"]["document"]["enum"]),
-                        max_size=4, unique=True)
+        return st.lists(
+            st.sampled_from(
+                _node("holds")["items"]["$ref"] and contract_schema()["$defs"]["document"]["enum"]
+            ),
+            max_size=4,
+            unique=True,
+        )
     if col.name == "applicant.nationality":
         return st.sampled_from(["DEU", "USA", "MMR", "IND"])
     return st.sampled_from(["Z", "R", "X", "n/a"])
@@ -78,11 +109,16 @@ def _value(col: Any) -> st.SearchStrategy[Any]:
 @st.composite
 def applications(draw: Any) -> dict[str, Any]:
     """A valid application: each field absent, (for objects) null, or a value near a threshold."""
-    app: dict[str, Any] = {"id": "h", "decision_date": draw(st.sampled_from(["2024-06-01", "2017-06-01", "2013-08-01"])),
-                           "applicant": {}}
+    app: dict[str, Any] = {
+        "id": "h",
+        "decision_date": draw(st.sampled_from(["2024-06-01", "2017-06-01", "2013-08-01"])),
+        "applicant": {},
+    }
     nulled: set[str] = set()
     for col in contract_columns():
-        if col.name in ("id", "decision_date", "requested") or any(col.name.startswith(p + ".") for p in nulled):
+        if col.name in ("id", "decision_date", "requested") or any(
+            col.name.startswith(p + ".") for p in nulled
+        ):
             continue
         parent = col.name.rsplit(".", 1)[0] if "." in col.name else ""
         if parent and _get(app, parent) is None:
@@ -127,10 +163,13 @@ def _assert_agrees(context: LawContext, apps: list[dict[str, Any]]) -> None:
         assert got == {p: CODE[v] for p, v in expected.items()}, (app, got, expected)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(apps=st.lists(applications(), min_size=1, max_size=12))
-def test_batch_equals_per_application(apps: list[dict[str, Any]], baseline: LawContext, amended: LawContext,
-                                     reform: LawContext) -> None:
+def test_batch_equals_per_application(
+    apps: list[dict[str, Any]], baseline: LawContext, amended: LawContext, reform: LawContext
+) -> None:
     _assert_agrees(baseline, apps)
     _assert_agrees(amended, apps)
     _assert_agrees(reform, apps)
@@ -143,13 +182,16 @@ def test_columnar_layout_round_trips(app: dict[str, Any]) -> None:
     assert back == app
 
 
-def test_batch_equals_per_application_on_a_population(baseline: LawContext, amended: LawContext,
-                                                      reform: LawContext) -> None:
+def test_batch_equals_per_application_on_a_population(
+    baseline: LawContext, amended: LawContext, reform: LawContext
+) -> None:
     table = generate(2000, seed=7)
     apps = applications_from_table(table)
     for context in (baseline, amended, reform):
         codes = BatchEvaluator(context.evaluator).outcome_codes(FactBatch(table))
-        expected = {p: np.array([CODE[context.evaluator.evaluate(a, trace=False).o[p]] for a in apps]) for p in codes}
+        expected = {
+            p: np.array([CODE[context.evaluator.evaluate(a, trace=False).o[p]] for a in apps]) for p in codes
+        }
         for p in codes:
             assert np.array_equal(codes[p], expected[p]), p
     # the population is not trivial: every outcome occurs for the work permit

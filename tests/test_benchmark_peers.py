@@ -52,14 +52,20 @@ def test_workload_follows_the_contract_and_is_deterministic(apps: list[dict[str,
 
 
 def test_slice_decides_permanent_residence_like_the_whole_corpus(
-        apps: list[dict[str, Any]], full: LawContext, pr_ctx: LawContext) -> None:
+    apps: list[dict[str, Any]], full: LawContext, pr_ctx: LawContext
+) -> None:
     assert {r.instrument for r in pr_ctx.law.rules.values()} >= {"pr_measures"}
     assert len(pr_ctx.law.rules) < len(full.law.rules)
     for app in apps:  # unknown facts included: the slice must keep the three-valued outcome too
-        assert pr_ctx.evaluator.evaluate(app, trace=False).o[PR] == full.evaluator.evaluate(app, trace=False).o[PR], app["id"]
+        assert (
+            pr_ctx.evaluator.evaluate(app, trace=False).o[PR]
+            == full.evaluator.evaluate(app, trace=False).o[PR]
+        ), app["id"]
 
 
-def test_three_engines_agree_on_fully_known_applications(apps: list[dict[str, Any]], pr_ctx: LawContext) -> None:
+def test_three_engines_agree_on_fully_known_applications(
+    apps: list[dict[str, Any]], pr_ctx: LawContext
+) -> None:
     cedar = CedarPR()
     known = [a for a in apps if pr_fully_known(a)]
     assert len(known) >= 180
@@ -94,8 +100,13 @@ def test_three_engines_agree_on_every_threshold(pr_ctx: LawContext) -> None:
 
 def test_an_unknown_fact_leaves_lexgraph_undetermined_where_the_peers_must_guess(pr_ctx: LawContext) -> None:
     """Why only fully-known applications are compared: a two-valued peer answers anyway."""
-    app = next(a for a in generate(N) if pr_fully_known(a) and pr_ctx.evaluator.evaluate(a).o[PR] is True
-               and a["applicant"]["criminal_record"] is False)
+    app = next(
+        a
+        for a in generate(N)
+        if pr_fully_known(a)
+        and pr_ctx.evaluator.evaluate(a).o[PR] is True
+        and a["applicant"]["criminal_record"] is False
+    )
     unknown = {**app, "applicant": {k: v for k, v in app["applicant"].items() if k != "criminal_record"}}
     assert pr_ctx.evaluator.evaluate(unknown).o[PR] is None
     assert CedarPR().decide(unknown) is False and durable_pr.decide(unknown) is False

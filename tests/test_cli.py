@@ -52,7 +52,15 @@ def test_graph_exports(fmt: str) -> None:
 
 def test_a_malformed_application_names_the_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"id": "x", "decision_date": "2024-13-01", "applicant": {"nationality": "usa", "birth_date": "1980-01-01"}}))
+    bad.write_text(
+        json.dumps(
+            {
+                "id": "x",
+                "decision_date": "2024-13-01",
+                "applicant": {"nationality": "usa", "birth_date": "1980-01-01"},
+            }
+        )
+    )
     out = run("decide", str(bad))
     assert out.returncode == 1
     assert "$.applicant.nationality" in out.stderr and "$.decision_date" in out.stderr
@@ -70,7 +78,10 @@ def test_exit_codes_for_usage_and_source_errors() -> None:
 def test_check_json_lists_every_error() -> None:
     out = run("check", "tests/language/bad", "--format", "json")
     codes = {d["code"] for d in json.loads(out.stdout)}
-    assert out.returncode == 1 and {"syntax_error", "duplicate_id", "unreadable_source", "fact_not_in_contract"} <= codes
+    assert (
+        out.returncode == 1
+        and {"syntax_error", "duplicate_id", "unreadable_source", "fact_not_in_contract"} <= codes
+    )
 
 
 # ------------------------------------------------------------------ input errors, never a traceback (issue 19)
@@ -118,24 +129,34 @@ def _application_file(tmp_path: Path, name: str) -> tuple[Path, str]:
     raise AssertionError(name)
 
 
-@pytest.mark.parametrize("name", ["directory", "utf16", "latin1", "nested", "digits", "year0", "overflow", "nan"])
-def test_decide_names_what_is_wrong_with_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+@pytest.mark.parametrize(
+    "name", ["directory", "utf16", "latin1", "nested", "digits", "year0", "overflow", "nan"]
+)
+def test_decide_names_what_is_wrong_with_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
     path, expected = _application_file(tmp_path, name)
     code, output = _in_process(capsys, "decide", str(path))
     assert code == 1
     assert expected in output and str(path) in output, output
 
 
-def test_decide_output_and_log_errors_are_input_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_decide_output_and_log_errors_are_input_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     example = str(ROOT / "examples" / "engineer_pr.json")
     code, output = _in_process(capsys, "decide", example, "-o", str(tmp_path))
     assert code == 1 and f"cannot write `{tmp_path}`" in output
     code, output = _in_process(capsys, "decide", example, "--format", "json", "--log", "sqlite:///:memory:")
     assert code == 1 and ":memory:" in output
-    code, output = _in_process(capsys, "decide", example, "--format", "json", "--log", f"sqlite:///{tmp_path}/no/such/dir/x.db")
+    code, output = _in_process(
+        capsys, "decide", example, "--format", "json", "--log", f"sqlite:///{tmp_path}/no/such/dir/x.db"
+    )
     assert code == 1 and "decision log" in output
     (tmp_path / "junk.db").write_bytes(b"this is not a database at all, not even close" * 100)
-    code, output = _in_process(capsys, "decide", example, "--format", "json", "--log", f"sqlite:///{tmp_path}/junk.db")
+    code, output = _in_process(
+        capsys, "decide", example, "--format", "json", "--log", f"sqlite:///{tmp_path}/junk.db"
+    )
     assert code == 1 and "decision log" in output
 
 
@@ -154,20 +175,30 @@ def test_audit_verify_on_what_is_not_a_log(tmp_path: Path, capsys: pytest.Captur
     assert code == 1 and "bad.jsonl:1" in output
 
 
-@pytest.mark.parametrize("expression", [
-    "not " * 400 + "applicant.criminal_record",
-    " and ".join(["applicant.criminal_record"] * 1000),
-    "all of { " * 300 + "applicant.criminal_record" + " }" * 300,
-])
-def test_check_bounds_nesting_with_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], expression: str) -> None:
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "not " * 400 + "applicant.criminal_record",
+        " and ".join(["applicant.criminal_record"] * 1000),
+        "all of { " * 300 + "applicant.criminal_record" + " }" * 300,
+    ],
+)
+def test_check_bounds_nesting_with_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], expression: str
+) -> None:
     source = tmp_path / "deep.lex"
-    source.write_text('instrument deep {\n  title_zh "深"\n}\narticle 1 { text "x" }\n'
-                      f"rule r at art 1 {{\n  conclude eligible z_visa\n  when {expression}\n}}\n", encoding="utf-8")
+    source.write_text(
+        'instrument deep {\n  title_zh "深"\n}\narticle 1 { text "x" }\n'
+        f"rule r at art 1 {{\n  conclude eligible z_visa\n  when {expression}\n}}\n",
+        encoding="utf-8",
+    )
     code, output = _in_process(capsys, "check", str(source))
     assert code == 1 and "nesting_too_deep" in output and f"{source}:7:" in output, output[:500]
 
 
-def test_check_sources_bounded_located_and_present(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_sources_bounded_located_and_present(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     big = tmp_path / "big.lex"
     big.write_text('instrument big { title_zh "' + "长" * 300_000 + '" }\n', encoding="utf-8")
     code, output = _in_process(capsys, "check", str(big))
@@ -181,21 +212,30 @@ def test_check_sources_bounded_located_and_present(tmp_path: Path, capsys: pytes
     assert code == 1 and "nothing to check" in output
 
 
-@pytest.mark.parametrize("args", [["--port", "99999"], ["--port", "http"], ["--workers", "0"], ["--max-body", "-1"]])
+@pytest.mark.parametrize(
+    "args", [["--port", "99999"], ["--port", "http"], ["--workers", "0"], ["--max-body", "-1"]]
+)
 def test_serve_refuses_bad_options_as_usage(args: list[str]) -> None:
     out = run("serve", *args)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert args[0] in out.stderr
 
 
-def test_check_refuses_a_duration_no_date_survives(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_refuses_a_duration_no_date_survives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`birth_date + 9000 years` would leave the calendar at decision time (a ValueError in the
     evaluator); the checker says where instead."""
     source = tmp_path / "far.lex"
-    source.write_text('amendment far_future {\n  title_zh "远"\n  status proposed\n  amends pr_measures\n}\n'
-                      'rule far_rule {\n  source "test"\n  conclude eligible permanent_residence\n'
-                      '  when decision_date > applicant.birth_date + 9000 years\n}\n', encoding="utf-8")
-    code, output = _in_process(capsys, "decide", str(ROOT / "examples" / "engineer_pr.json"), "--with", str(source))
+    source.write_text(
+        'amendment far_future {\n  title_zh "远"\n  status proposed\n  amends pr_measures\n}\n'
+        'rule far_rule {\n  source "test"\n  conclude eligible permanent_residence\n'
+        "  when decision_date > applicant.birth_date + 9000 years\n}\n",
+        encoding="utf-8",
+    )
+    code, output = _in_process(
+        capsys, "decide", str(ROOT / "examples" / "engineer_pr.json"), "--with", str(source)
+    )
     assert code == 1 and f"{source}:9:47: duration_too_long" in output, output
 
 
@@ -203,7 +243,9 @@ def test_lexgraph_test_runs_scenarios_as_tests(tmp_path: Path) -> None:
     passing = run("test", "tests/scenarios/pr_measures")
     assert passing.returncode == 0 and " passed, 0 failed" in passing.stdout
     # a scenario that expects the wrong outcome fails, naming what differs
-    scenario = json.loads((ROOT / "tests/scenarios/pr_measures/item5_spouse_exact_thresholds.json").read_text(encoding="utf-8"))
+    scenario = json.loads(
+        (ROOT / "tests/scenarios/pr_measures/item5_spouse_exact_thresholds.json").read_text(encoding="utf-8")
+    )
     scenario["expect"][0]["outcome"] = "ineligible"
     (tmp_path / "wrong.json").write_text(json.dumps(scenario, ensure_ascii=False), encoding="utf-8")
     failing = run("test", str(tmp_path))
@@ -213,12 +255,19 @@ def test_lexgraph_test_runs_scenarios_as_tests(tmp_path: Path) -> None:
     # a file that is not a scenario: exit 1 with its path, never a traceback
     (tmp_path / "wrong.json").write_text('{"x": 1}', encoding="utf-8")
     broken = run("test", str(tmp_path))
-    assert broken.returncode == 1 and "not a scenario file" in broken.stderr and "Traceback" not in broken.stderr
+    assert (
+        broken.returncode == 1 and "not a scenario file" in broken.stderr and "Traceback" not in broken.stderr
+    )
 
 
 def test_the_law_read_is_the_checkout_s_and_the_header_says_so(tmp_path: Path) -> None:
     inside = run("decide", "examples/engineer_pr.json").stdout
     assert "read from ./regulations (this checkout)" in inside.splitlines()[1]
-    outside = subprocess.run([*LEXGRAPH, "decide", str(ROOT / "examples/engineer_pr.json")], capture_output=True,
-                             text=True, cwd=tmp_path, timeout=120).stdout
+    outside = subprocess.run(
+        [*LEXGRAPH, "decide", str(ROOT / "examples/engineer_pr.json")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    ).stdout
     assert "read from the corpus bundled with lexgraph" in outside.splitlines()[1]

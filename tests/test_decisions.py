@@ -37,7 +37,8 @@ def fixture_law(tmp_path: Path, body: str) -> Path:
         f'import "{VOCABULARY}"\n'
         'instrument fixture_decisions {\n  title_zh "决定测试用规章（夹具）"\n  rank departmental_rule\n'
         '  issuer "fixture"\n  in_force 2000-01-01\n  repealed none\n  jurisdiction "national"\n}\n' + body,
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -59,12 +60,17 @@ def test_the_reported_date_is_the_decisions_own_on_a_warm_context(corpus: LawCon
     first = corpus.decide({**EXAMPLE, "decision_date": "2020-01-01"})
     second = corpus.decide({**EXAMPLE, "decision_date": "2024-06-01"})
     assert (first.as_of, second.as_of) == ("2020-01-01", "2024-06-01")
-    assert decision_json(second) == decision_json(load_law().decide({**EXAMPLE, "decision_date": "2024-06-01"}))
+    assert decision_json(second) == decision_json(
+        load_law().decide({**EXAMPLE, "decision_date": "2024-06-01"})
+    )
 
 
 def test_a_value_never_carries_another_laws_parameter(tmp_path: Path) -> None:
-    law = fixture_law(tmp_path, 'parameter fee: integer = 100 "a fee"\n'
-                                'rule fee_value {\n  conclude value work_permit.fee = params.fee\n  source "fixture"\n}\n')
+    law = fixture_law(
+        tmp_path,
+        'parameter fee: integer = 100 "a fee"\n'
+        'rule fee_value {\n  conclude value work_permit.fee = params.fee\n  source "fixture"\n}\n',
+    )
     application = {**EXAMPLE, "requested": ["work_permit"]}
     for n in range(120):  # programs are created and collected; their addresses are reused
         context = load_law([law], parameters={"fee": str(n)})
@@ -74,7 +80,9 @@ def test_a_value_never_carries_another_laws_parameter(tmp_path: Path) -> None:
 
 
 def test_missing_facts_come_from_the_whole_dependency_closure(tmp_path: Path) -> None:
-    law = fixture_law(tmp_path, """
+    law = fixture_law(
+        tmp_path,
+        """
 rule c4 { conclude condition c4  when applicant.stem_degree  source "fixture" }
 rule c3 { conclude condition c3  when met(c4)  source "fixture" }
 rule c2 { conclude condition c2  when met(c3)  source "fixture" }
@@ -85,10 +93,15 @@ rule grant_or {
   when any of { all of { applicant.english_proficient, applicant.chinese_hsk_level >= 5 }, applicant.holds_patent }
   source "fixture"
 }
-""")
+""",
+    )
     context = load_law([law])
-    base = {"id": "chain", "decision_date": "2024-06-01", "requested": ["work_permit", "z_visa"],
-            "applicant": {"nationality": "FRA", "birth_date": "1980-01-01", "english_proficient": False}}
+    base = {
+        "id": "chain",
+        "decision_date": "2024-06-01",
+        "requested": ["work_permit", "z_visa"],
+        "applicant": {"nationality": "FRA", "birth_date": "1980-01-01", "english_proficient": False},
+    }
     decision = context.decide(base)
     assert permit(decision, "work_permit").outcome == "undetermined"
     assert permit(decision, "work_permit").missing_facts == ("applicant.stem_degree",)
@@ -125,8 +138,13 @@ def test_one_warm_process_decides_as_fresh_processes_do() -> None:
         app = {**json.loads((ROOT / path).read_text(encoding="utf-8")), "decision_date": day}
         warm[k] = dumps(decision_json(context.decide(app)))
     for k in (0, 3, 5, 6, 9, 11):  # a fresh interpreter each
-        fresh = subprocess.run([sys.executable, "-c", _DECIDE_ONE, json.dumps(CASES[k])], capture_output=True,
-                               text=True, cwd=ROOT, check=True).stdout
+        fresh = subprocess.run(
+            [sys.executable, "-c", _DECIDE_ONE, json.dumps(CASES[k])],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        ).stdout
         assert fresh == warm[k], CASES[k]
 
 
@@ -159,8 +177,19 @@ def _value(fact: m.FactDecl, draw: Any) -> Any:
     if t.kind == "enum":
         return draw(st.sampled_from(t.members))
     if t.kind == "set":
-        return draw(st.lists(st.sampled_from(["work_permit", "work_permit_notice", "pr_confirmation_form",
-                                              "talent_confirmation_letter"]), unique=True))
+        return draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "work_permit",
+                        "work_permit_notice",
+                        "pr_confirmation_form",
+                        "talent_confirmation_letter",
+                    ]
+                ),
+                unique=True,
+            )
+        )
     if t.kind == "object":
         return {}
     return "ZZZ"
@@ -195,16 +224,24 @@ def _drop(app: dict[str, Any], path: str) -> None:
     node.pop(leaf, None)
 
 
-SCENARIO_APPS = [s.application for s in load_scenarios(ROOT / "tests" / "scenarios") if not s.amendments and not s.law]
+SCENARIO_APPS = [
+    s.application for s in load_scenarios(ROOT / "tests" / "scenarios") if not s.amendments and not s.law
+]
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.data())
 def test_undetermined_names_the_facts_that_decide_it(corpus: LawContext, data: st.DataObject) -> None:
     app = copy.deepcopy(data.draw(st.sampled_from(SCENARIO_APPS)))
     app.pop("requested", None)
     leaves = _leaves(app)
-    for path in data.draw(st.lists(st.sampled_from(leaves), unique=True, max_size=len(leaves))) if leaves else []:
+    for path in (
+        data.draw(st.lists(st.sampled_from(leaves), unique=True, max_size=len(leaves))) if leaves else []
+    ):
         _drop(app, path)
     decision = corpus.decide(app)
     for d in decision.decisions:
@@ -244,19 +281,28 @@ def test_single_paragraph_articles_are_cited_without_the_paragraph(corpus: LawCo
 
 
 def test_a_refusal_by_closure_carries_the_unmet_conditions(corpus: LawContext) -> None:
-    app = {**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "criminal_record": True, "major_contribution_to_china": False},
-           "requested": ["permanent_residence"]}
+    app = {
+        **EXAMPLE,
+        "applicant": {**EXAMPLE["applicant"], "criminal_record": True, "major_contribution_to_china": False},
+        "requested": ["permanent_residence"],
+    }
     pr = permit(corpus.decide(app), "permanent_residence")
     assert pr.outcome == "ineligible" and pr.grounds
     general = [p for p in walk(pr.grounds) if p.rule == "pr_measures/art_6__para_1__general"]
     assert general and general[0].applies is False
-    assert any(c.expr == "applicant.criminal_record == false" and c.holds is False for c in general[0].conditions)
+    assert any(
+        c.expr == "applicant.criminal_record == false" and c.holds is False for c in general[0].conditions
+    )
 
 
 def test_a_points_condition_shows_the_total_and_each_factor(corpus: LawContext) -> None:
     wp = permit(corpus.decide(EXAMPLE), "work_permit")
-    shown = [c.facts["points(work_permit_points)"] for p in walk((*wp.grounds, *wp.unmet)) for c in p.conditions
-             if "points(work_permit_points)" in c.facts]
+    shown = [
+        c.facts["points(work_permit_points)"]
+        for p in walk((*wp.grounds, *wp.unmet))
+        for c in p.conditions
+        if "points(work_permit_points)" in c.facts
+    ]
     assert shown and {"total", "by_factor"} <= set(shown[0]) and "education" in json.dumps(shown[0])
 
 
@@ -266,20 +312,39 @@ def test_a_proposal_is_never_an_instrument_in_force() -> None:
     assert "independent_application" not in decision.instruments
     assert decision.amendment_status == {"independent_application": "proposed"}
     # a proposal is cited as the paper's passage, never by article numbers of its own
-    cited = {p.citation for d in decision.decisions for p in walk((*d.grounds, *d.unmet)) if p.rule.startswith("independent_")}
+    cited = {
+        p.citation
+        for d in decision.decisions
+        for p in walk((*d.grounds, *d.unmet))
+        if p.rule.startswith("independent_")
+    }
     assert cited and all("（seed 00" in c and "第" not in c.split("（")[0] for c in cited), cited
     assert decision_json(decision)["law"]["amendment_status"] == {"independent_application": "proposed"}
 
 
 def test_set_aside_only_by_a_rule_that_applies_else_it_waits_for_it() -> None:
     reform = load_law(None, [REFORM])
-    app = {"id": "waits", "decision_date": "2024-06-01", "requested": ["work_permit"], "route": "independent",
-           "applicant": {"nationality": "FRA", "birth_date": "1980-01-01", "criminal_record": False,
-                         "security_risk": False, "fraud_in_application": False, "health_ok": True}}
+    app = {
+        "id": "waits",
+        "decision_date": "2024-06-01",
+        "requested": ["work_permit"],
+        "route": "independent",
+        "applicant": {
+            "nationality": "FRA",
+            "birth_date": "1980-01-01",
+            "criminal_record": False,
+            "security_risk": False,
+            "fraud_in_application": False,
+            "health_ok": True,
+        },
+    }
     wp = permit(reform.decide(app), "work_permit")
     assert wp.outcome == "undetermined"
     employer = next(g for g in wp.grounds if g.rule == "work_permit_classification/employer_route")
-    assert employer.overridden_by == "" and employer.waits_for == "independent_application/art_1__para_2__independent_work_permit"
+    assert (
+        employer.overridden_by == ""
+        and employer.waits_for == "independent_application/art_1__para_2__independent_work_permit"
+    )
     assert employer.stands is None
 
 
@@ -314,19 +379,26 @@ def test_a_cancellation_is_a_decision_of_its_own_kind_in_the_contract(corpus: La
     [d] = data["decisions"]  # asked alone, only the cancellation is decided
     assert (d["permit"], d["kind"], d["outcome"]) == ("permanent_residence", "cancellation", "cancelled")
     assert [g["rule"] for g in d["grounds"]] == ["exit_entry_law/art_49__para_1__item_2__cancellation"]
-    assert d["grounds"][0]["text"] == "（二）被处驱逐出境的；" and d["grounds"][0]["role"] == "cancellation_ground"
+    assert (
+        d["grounds"][0]["text"] == "（二）被处驱逐出境的；"
+        and d["grounds"][0]["role"] == "cancellation_ground"
+    )
     back = decision_from_json(json.loads(dumps(data)))
     assert dumps(decision_json(back)) == dumps(data)
     assert "取消 cancellation" in render_text(back)
     held = {**app, "applicant": {**app["applicant"], "expelled": False}, "residence": {}}
     d = decision_json(corpus.decide(held))["decisions"][0]
-    assert d["outcome"] == "undetermined" and d["missing_facts"] == ["residence.below_prescribed_pr_residence_time"]
+    assert d["outcome"] == "undetermined" and d["missing_facts"] == [
+        "residence.below_prescribed_pr_residence_time"
+    ]
 
 
 # ------------------------------------------------------------------ the proof stage
 
 
-def test_a_proof_read_from_the_flat_trace_is_the_proof_from_the_compiled_conditions(corpus: LawContext) -> None:
+def test_a_proof_read_from_the_flat_trace_is_the_proof_from_the_compiled_conditions(
+    corpus: LawContext,
+) -> None:
     """The proof reads a traced run's condition values by position (functions generated per program);
     an untraced run's proof evaluates each condition with the program's compiled functions instead."""
     if str(ROOT) not in sys.path:
@@ -357,11 +429,19 @@ def test_a_decision_leaves_no_cyclic_garbage(corpus: LawContext) -> None:
 def test_no_pathway_to_a_permit_the_law_says_is_not_needed() -> None:
     """法 第四十八条: a permanent resident works on the card; the decision does not advise the holder to
     obtain a work permit for the work-type residence permit it says is not needed."""
-    scenario = json.loads((ROOT / "tests/scenarios/exit_entry_law/art48_pr_holder_permits_not_needed.json")
-                          .read_text(encoding="utf-8"))
+    scenario = json.loads(
+        (ROOT / "tests/scenarios/exit_entry_law/art48_pr_holder_permits_not_needed.json").read_text(
+            encoding="utf-8"
+        )
+    )
     decided = {d["permit"]: d for d in decision_json(load_law().decide(scenario["application"]))["decisions"]}
     assert decided["work_residence_permit"]["detail"]["needed"] is False
     assert not decided["work_residence_permit"].get("pathway")
-    without = {**scenario["application"], "holds": [h for h in scenario["application"]["holds"] if h != "permanent_residence"]}
-    pathway = {d["permit"]: d for d in decision_json(load_law().decide(without))["decisions"]}["work_residence_permit"].get("pathway")
+    without = {
+        **scenario["application"],
+        "holds": [h for h in scenario["application"]["holds"] if h != "permanent_residence"],
+    }
+    pathway = {d["permit"]: d for d in decision_json(load_law().decide(without))["decisions"]}[
+        "work_residence_permit"
+    ].get("pathway")
     assert pathway and pathway[0]["document"] == "work_permit"  # without the card, the advice stands

@@ -52,8 +52,12 @@ def test_fixture_diff_text_is_exactly_the_golden_file(fixture_diff: AmendmentDif
 def test_fixture_diff_content(fixture_diff: AmendmentDiff) -> None:
     """The golden file says what the fixture does; these say why it is right."""
     changes = {(a.instrument, a.number): a.change for a in fixture_diff.articles}
-    assert changes == {("fixture_amendment", 1): "inserted", ("fixture_measures", 2): "replaced",
-                       ("fixture_measures", 3): "repealed", ("fixture_measures", 5): "inserted"}
+    assert changes == {
+        ("fixture_amendment", 1): "inserted",
+        ("fixture_measures", 2): "replaced",
+        ("fixture_measures", 3): "repealed",
+        ("fixture_measures", 5): "inserted",
+    }
     rules = {r.rule: r for r in fixture_diff.rules}
     assert rules["fixture_measures/art_3__para_1"].change == "repealed"  # with its article
     assert rules["fixture_measures/art_1__para_2"].change == "repealed"  # repeal rule
@@ -61,10 +65,16 @@ def test_fixture_diff_content(fixture_diff: AmendmentDiff) -> None:
     assert rules["fixture_amendment/art_1__para_1__independent"].change == "added"
     assert {p.permit for p in fixture_diff.permits} == {"work_permit", "permanent_residence"}
     by_rules = {c.rules: c for c in fixture_diff.conflicts}
-    clause = by_rules[("fixture_amendment/art_1__para_1__independent", "fixture_measures/art_1__para_1__employer_only")]
+    clause = by_rules[
+        ("fixture_amendment/art_1__para_1__independent", "fixture_measures/art_1__para_1__employer_only")
+    ]
     assert clause.status == "introduced" and clause.after is not None and clause.after.principle == "override"
     repealed_side = by_rules[("fixture_measures/art_1__para_1", "fixture_measures/art_3__para_1")]
-    assert repealed_side.status == "resolved" and repealed_side.before is None and not repealed_side.present_after
+    assert (
+        repealed_side.status == "resolved"
+        and repealed_side.before is None
+        and not repealed_side.present_after
+    )
     # the untouched, still unresolved pair is not reported
     assert ("fixture_measures/art_1__para_1", "fixture_measures/art_1__para_1__employer_only") not in by_rules
 
@@ -76,15 +86,27 @@ def test_cli_diff_writes_the_golden_json_and_a_self_contained_page(tmp_path: Pat
     page = tmp_path / "diff.html"
     assert main(["diff", str(BASELINE), "--with", str(FIXTURE), "--format", "html", "-o", str(page)]) == 0
     text = page.read_text(encoding="utf-8")
-    assert "修改对照表" in text and "测试用条文：具有硕士学位的" in text and "测试用条文：具有博士学位的" in text
+    assert (
+        "修改对照表" in text and "测试用条文：具有硕士学位的" in text and "测试用条文：具有博士学位的" in text
+    )
     assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", text)  # no network
 
 
 def test_cli_diff_set_parameter_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["diff", str(BASELINE), "--with", str(FIXTURE), "--set", "min_age=21", "--format", "json"]) == 0
+    assert (
+        main(["diff", str(BASELINE), "--with", str(FIXTURE), "--set", "min_age=21", "--format", "json"]) == 0
+    )
     data = json.loads(capsys.readouterr().out)
-    assert data["parameters"] == [{"name": "min_age", "type": "integer", "default": 18, "value": 21,
-                                   "doc": "the youngest independent applicant", "owner": "fixture_amendment"}]
+    assert data["parameters"] == [
+        {
+            "name": "min_age",
+            "type": "integer",
+            "default": 18,
+            "value": 21,
+            "doc": "the youngest independent applicant",
+            "owner": "fixture_amendment",
+        }
+    ]
 
 
 def test_cli_diff_needs_an_amendment(capsys: pytest.CaptureFixture[str]) -> None:
@@ -92,10 +114,17 @@ def test_cli_diff_needs_an_amendment(capsys: pytest.CaptureFixture[str]) -> None
     assert "--with" in capsys.readouterr().err
 
 
-def test_cli_diff_bad_amendment_names_file_line_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_diff_bad_amendment_names_file_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.lex"
-    bad.write_text(FIXTURE.read_text(encoding="utf-8").replace("overrides fixture_measures/art_1__para_1__employer_only",
-                                                             "overrides fixture_measures/no_such_rule"), encoding="utf-8")
+    bad.write_text(
+        FIXTURE.read_text(encoding="utf-8").replace(
+            "overrides fixture_measures/art_1__para_1__employer_only",
+            "overrides fixture_measures/no_such_rule",
+        ),
+        encoding="utf-8",
+    )
     assert main(["diff", str(BASELINE), "--with", str(bad)]) == 1
     err = capsys.readouterr().err
     assert re.search(r"bad\.lex:\d+:\d+", err) and "no_such_rule" in err
@@ -127,7 +156,9 @@ def _quoted_texts(context: LawContext) -> list[str]:
     return texts
 
 
-def test_every_quoted_text_of_the_reform_is_verbatim_from_the_seeds(reform: tuple[LawContext, LawContext]) -> None:
+def test_every_quoted_text_of_the_reform_is_verbatim_from_the_seeds(
+    reform: tuple[LawContext, LawContext],
+) -> None:
     assert SEEDS is not None, "the seeds (../shared/seeds) are needed to check the reform's quotations"
     strip = lambda s: re.sub(r"\s+", "", s)  # noqa: E731 - the seeds are OCR'd: whitespace is noise
     seeds = [strip(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
@@ -143,18 +174,29 @@ def test_every_reform_rule_names_its_source_passage(reform: tuple[LawContext, La
     assert all(re.match(r"seed 00[012] ", r.source) for r in rules), [r.id for r in rules if not r.source]
 
 
-def test_reform_diff_shows_the_priority_clause_and_the_permits_it_reaches(reform: tuple[LawContext, LawContext]) -> None:
+def test_reform_diff_shows_the_priority_clause_and_the_permits_it_reaches(
+    reform: tuple[LawContext, LawContext],
+) -> None:
     d = diff(*reform)
-    assert {p.permit for p in d.permits} >= {"work_permit", "talent_confirmation_letter",
-                                             "work_residence_permit", "permanent_residence", "job_seeking_visa"}
+    assert {p.permit for p in d.permits} >= {
+        "work_permit",
+        "talent_confirmation_letter",
+        "work_residence_permit",
+        "permanent_residence",
+        "job_seeking_visa",
+    }
     overridden = {c.rules for c in d.conflicts if c.after is not None and c.after.principle == "override"}
-    employer_routes = {r for r, rule in reform[0].law.rules.items() if r.endswith("employer_route") and rule.requirement}
+    employer_routes = {
+        r for r, rule in reform[0].law.rules.items() if r.endswith("employer_route") and rule.requirement
+    }
     assert employer_routes == {loser for pair in overridden for loser in pair if loser in employer_routes}
     assert {a.instrument for a in d.articles} == {"independent_application"}
     assert {p.name for p in d.parameters} >= {"pass_mark", "independent_pr_quota"}
 
 
-def test_without_the_priority_clause_the_conflicts_are_unresolved(tmp_path: Path, reform: tuple[LawContext, LawContext]) -> None:
+def test_without_the_priority_clause_the_conflicts_are_unresolved(
+    tmp_path: Path, reform: tuple[LawContext, LawContext]
+) -> None:
     text = REFORM.read_text(encoding="utf-8")
     stripped = re.sub(r"^\s*overrides [^\n]*\n", "", text, flags=re.M)
     assert stripped != text
@@ -162,7 +204,9 @@ def test_without_the_priority_clause_the_conflicts_are_unresolved(tmp_path: Path
     copy.write_text(stripped, encoding="utf-8")
     d = diff(reform[0], load_law([REGULATIONS], [copy]))
     with_employer_route = [c for c in d.conflicts if any(r.endswith("employer_route") for r in c.rules)]
-    assert with_employer_route and all(c.status == "introduced" and c.after is None for c in with_employer_route)
+    assert with_employer_route and all(
+        c.status == "introduced" and c.after is None for c in with_employer_route
+    )
     # …and so the employer route still bars the independent work permit
     app = json.loads((ROOT / "examples" / "independent_talent.json").read_text(encoding="utf-8"))
     outcome = {x.permit: x.outcome for x in load_law([REGULATIONS], [copy]).decide(app).decisions}
@@ -178,7 +222,10 @@ def test_example_is_eligible_only_under_the_reform(reform: tuple[LawContext, Law
     # the R visa and the residence permit rest on documents the applicant does not hold yet: refused,
     # with the documents the reform now lets him obtain alone as the pathway (advice, not a ground)
     decided = {x.permit: x for x in reform[1].decide(app).decisions}
-    for permit, document in (("r_visa", "talent_confirmation_letter"), ("work_residence_permit", "work_permit")):
+    for permit, document in (
+        ("r_visa", "talent_confirmation_letter"),
+        ("work_residence_permit", "work_permit"),
+    ):
         assert decided[permit].outcome == "ineligible", permit
         step = next(s for s in decided[permit].pathway if s.document == document)
         assert step.outcome == "eligible" and step.authority, permit
@@ -189,7 +236,9 @@ def test_pass_mark_and_quota_are_parameters() -> None:
     outcomes = []
     for params in ({}, {"pass_mark": "35"}, {"pass_mark": "36"}, {"independent_pr_quota": "812"}):
         context = load_law([REGULATIONS], [REFORM], params)
-        outcomes.append(next(x.outcome for x in context.decide(app).decisions if x.permit == "permanent_residence"))
+        outcomes.append(
+            next(x.outcome for x in context.decide(app).decisions if x.permit == "permanent_residence")
+        )
     # the example scores 35 (doctorate 20, age 15) and 812 independent grants were made this year
     assert outcomes == ["eligible", "eligible", "ineligible", "ineligible"]
     with pytest.raises(LexgraphError):
@@ -209,5 +258,7 @@ def test_reform_scenario(path: Path) -> None:
 
 
 def test_scenarios_cover_every_outcome() -> None:
-    outcomes = {e["outcome"] for p in SCENARIO_FILES for e in json.loads(p.read_text(encoding="utf-8"))["expect"]}
+    outcomes = {
+        e["outcome"] for p in SCENARIO_FILES for e in json.loads(p.read_text(encoding="utf-8"))["expect"]
+    }
     assert outcomes == {"eligible", "ineligible", "undetermined"}

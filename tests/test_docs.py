@@ -27,8 +27,13 @@ def _blocks(text: str, language: str) -> list[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("html")
-    run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(DOCS), str(out)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(DOCS), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     return out
 
@@ -64,7 +69,9 @@ def test_dsl_reference_parses_and_shows_every_keyword() -> None:
     for i, block in enumerate(blocks):
         tree, diagnostics = parse(block, f"docs/dsl.md block {i + 1}")
         assert tree is not None and not diagnostics, [str(d) for d in diagnostics]
-    keywords = set(re.findall(r'"([a-z_]+)"', (ROOT / "grammar" / "lexgraph.lark").read_text(encoding="utf-8")))
+    keywords = set(
+        re.findall(r'"([a-z_]+)"', (ROOT / "grammar" / "lexgraph.lark").read_text(encoding="utf-8"))
+    )
     used = set(re.findall(r"[a-z_]+", "\n".join(re.sub(r'"[^"]*"', "", b) for b in blocks)))
     assert not keywords - used, f"keywords with no example in docs/dsl.md: {sorted(keywords - used)}"
 
@@ -75,7 +82,9 @@ def test_guide_walkthrough_runs(guide: str) -> None:
     assert blocks
     script = "set -euo pipefail\n" + "\n".join(blocks)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    run = subprocess.run(["bash", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
     assert run.returncode == 0, f"{guide}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
 
 
@@ -87,7 +96,9 @@ def test_parameter_defaults_in_the_docs_are_the_code() -> None:
     stated: list[tuple[str, str, str]] = []
     for doc in [*DOCS.glob("*.md"), ROOT / "README.md"]:
         # a line that edits a default on purpose (the drafter's guide) states none
-        text = "\n".join(line for line in doc.read_text(encoding="utf-8").splitlines() if not line.startswith("sed "))
+        text = "\n".join(
+            line for line in doc.read_text(encoding="utf-8").splitlines() if not line.startswith("sed ")
+        )
         stated += [(doc.name, n, v) for n, v in re.findall(r"parameter (\w+): integer = (\d+)", text)]
         stated += [(doc.name, n, v) for n, v in re.findall(r"^\| `(\w+)` \| (\d+) \|", text, re.M)]
     assert any(n == "pass_mark" for _, n, _ in stated)

@@ -24,24 +24,39 @@ def test_each_error_kind_is_located_exactly(path: Path) -> None:
     _, diagnostics = check_sources([path.relative_to(Path.cwd())])
     expected = EXPECTED[path.name]
     assert [(d.code, d.span.line, d.span.column, d.message) for d in diagnostics] == [
-        (expected["code"], expected["line"], expected["column"], expected["message"])]
+        (expected["code"], expected["line"], expected["column"], expected["message"])
+    ]
     rendered = diagnostics[0].render()
-    assert rendered.startswith(f"{path.relative_to(Path.cwd())}:{expected['line']}:{expected['column']}: {expected['code']}: ")
+    assert rendered.startswith(
+        f"{path.relative_to(Path.cwd())}:{expected['line']}:{expected['column']}: {expected['code']}: "
+    )
     if diagnostics[0].excerpt:  # a file that cannot be read has no line to show
         assert rendered.splitlines()[-1].endswith("^")
 
 
 def test_every_error_code_has_a_fixture() -> None:
     codes = {e["code"] for e in EXPECTED.values()}
-    assert {"syntax_error", "unknown_fact", "type_mismatch", "duplicate_id", "dangling_citation", "dangling_reference",
-            "cycle", "amendment_target", "unknown_permit", "unknown_document", "unknown_condition",
-            "unknown_parameter", "fact_not_in_contract"} <= codes
+    assert {
+        "syntax_error",
+        "unknown_fact",
+        "type_mismatch",
+        "duplicate_id",
+        "dangling_citation",
+        "dangling_reference",
+        "cycle",
+        "amendment_target",
+        "unknown_permit",
+        "unknown_document",
+        "unknown_condition",
+        "unknown_parameter",
+        "fact_not_in_contract",
+    } <= codes
 
 
 def test_all_errors_are_reported_at_once(tmp_path: Path) -> None:
     source = (HERE / "bad" / "unknown_fact.lex").read_text(encoding="utf-8")
     source = source.replace('import "../../../regulations', f'import "{Path.cwd()}/regulations')
-    source += '\nrule extra at art 1 para 1 {\n  conclude eligible nowhere_permit\n  when decision_date > 100 CNY\n}\n'
+    source += "\nrule extra at art 1 para 1 {\n  conclude eligible nowhere_permit\n  when decision_date > 100 CNY\n}\n"
     (tmp_path / "many.lex").write_text(source, encoding="utf-8")
     _, diagnostics = check_sources([tmp_path / "many.lex"])
     assert [d.code for d in diagnostics] == ["unknown_fact", "unknown_permit", "type_mismatch"]
@@ -56,7 +71,9 @@ def test_good_sources_check_clean(folder: str) -> None:
 
 def test_amendment_checks_clean_and_applies_purely() -> None:
     baseline = load_law([HERE / "good/constructs"])
-    amended = load_law([HERE / "good/constructs"], [HERE / "good/constructs_amendment.lex"], {"pass_mark": "70"})
+    amended = load_law(
+        [HERE / "good/constructs"], [HERE / "good/constructs_amendment.lex"], {"pass_mark": "70"}
+    )
     assert "fixture_law/art_1__para_1__item_2__salary" in baseline.law.rules
     assert "fixture_law/art_1__para_1__item_2__salary" not in amended.law.rules
     assert ("fixture_law", 4) in amended.law.articles and ("fixture_law", 4) not in baseline.law.articles
@@ -77,23 +94,35 @@ def _lower(text: str) -> m.FileModel:
 
 
 def test_parse_instrument_metadata() -> None:
-    fm = _lower('instrument a { title_zh "甲" rank law in_force 2013-07-01 repealed none implements b/art_47__para_2 '
-                'enacted_under old_law jurisdiction "中国（上海）自由贸易试验区" source "x.md" }')
+    fm = _lower(
+        'instrument a { title_zh "甲" rank law in_force 2013-07-01 repealed none implements b/art_47__para_2 '
+        'enacted_under old_law jurisdiction "中国（上海）自由贸易试验区" source "x.md" }'
+    )
     inst = fm.instruments[0]
-    assert (inst.rank, str(inst.in_force), inst.repealed, inst.implements, inst.enacted_under, inst.jurisdiction) == (
-        "law", "2013-07-01", None, ("b/art_47__para_2",), ("old_law",), "中国（上海）自由贸易试验区")
+    assert (
+        inst.rank,
+        str(inst.in_force),
+        inst.repealed,
+        inst.implements,
+        inst.enacted_under,
+        inst.jurisdiction,
+    ) == ("law", "2013-07-01", None, ("b/art_47__para_2",), ("old_law",), "中国（上海）自由贸易试验区")
 
 
 def test_parse_article_paragraph_item() -> None:
-    fm = _lower('instrument a { title_zh "甲" } article 6 { paragraph 1 { text "首句：" item 5 { text "（五）项；" gloss "g" } } }')
+    fm = _lower(
+        'instrument a { title_zh "甲" } article 6 { paragraph 1 { text "首句：" item 5 { text "（五）项；" gloss "g" } } }'
+    )
     article = fm.articles[0]
     assert article.paragraphs[0].items[0] == m.Item(5, "（五）项；", "g")
     assert article.full_text() == "首句：（五）项；"
 
 
 def test_parse_rule_with_defeasibility() -> None:
-    fm = _lower('instrument a { title_zh "甲" } strict rule r at art 1 para 2 item 3 { conclude ineligible p, q '
-                'when x.y >= 5 unless z overrides other, b/art_1 }')
+    fm = _lower(
+        'instrument a { title_zh "甲" } strict rule r at art 1 para 2 item 3 { conclude ineligible p, q '
+        "when x.y >= 5 unless z overrides other, b/art_1 }"
+    )
     rule = fm.rules[0]
     assert rule.id == "a/art_1__para_2__item_3__r" and rule.strict
     assert rule.conclusions[0].permits == ("p", "q") and rule.overrides == ("other", "b/art_1")
@@ -101,26 +130,32 @@ def test_parse_rule_with_defeasibility() -> None:
 
 
 def test_parse_conclusions() -> None:
-    fm = _lower('instrument a { title_zh "甲" } rule r { source "s" conclude requires d for p conclude condition c '
-                'conclude value p.class = "A" conclude obligation go for p by residence.entry_date + 30 days }')
+    fm = _lower(
+        'instrument a { title_zh "甲" } rule r { source "s" conclude requires d for p conclude condition c '
+        'conclude value p.class = "A" conclude obligation go for p by residence.entry_date + 30 days }'
+    )
     kinds = [(c.kind, c.name) for c in fm.rules[0].conclusions]
     assert kinds == [("requires", "d"), ("condition", "c"), ("value", "class"), ("obligation", "go")]
 
 
 def test_parse_expressions_flatten_and_units() -> None:
-    fm = _lower('instrument a { title_zh "甲" } rule r at art 1 { conclude eligible p when all of { a, b and c, '
-                'any of { d, e } , x in {"m", "n"}, s >= 450000 CNY, not f, 2013-07-01 <= decision_date } }')
+    fm = _lower(
+        'instrument a { title_zh "甲" } rule r at art 1 { conclude eligible p when all of { a, b and c, '
+        'any of { d, e } , x in {"m", "n"}, s >= 450000 CNY, not f, 2013-07-01 <= decision_date } }'
+    )
     when = fm.rules[0].when
     assert isinstance(when, m.And) and len(when.operands) == 8  # `b and c` joins the list
     assert m.Lit(450000, "CNY") in [o.right for o in when.operands if isinstance(o, m.Compare)]
 
 
 def test_parse_points_parameters_vocabulary_and_amendment_ops() -> None:
-    fm = _lower('fact applicant.x: ordered enum {a, b} permit p "许可" issues d document d "文件" '
-                'derive age: integer = years_between(applicant.birth_date, decision_date) '
-                'amendment r { title_zh "改" } parameter pass_mark: integer = 70 "why" '
-                'points t { factor f "因素" max 20 { when applicant.x >= "b" -> 20 } } '
-                'insert article i 7 { paragraph 1 { text "新" } } repeal article i 3 repeal rule i/art_1')
+    fm = _lower(
+        'fact applicant.x: ordered enum {a, b} permit p "许可" issues d document d "文件" '
+        "derive age: integer = years_between(applicant.birth_date, decision_date) "
+        'amendment r { title_zh "改" } parameter pass_mark: integer = 70 "why" '
+        'points t { factor f "因素" max 20 { when applicant.x >= "b" -> 20 } } '
+        'insert article i 7 { paragraph 1 { text "新" } } repeal article i 3 repeal rule i/art_1'
+    )
     assert fm.facts[0].type == m.FactType("enum", members=("a", "b"), ordered=True)
     assert fm.permits[0].issues == ("d",) and fm.parameters[0].default == 70
     assert fm.points[0].factors[0].cap == 20
@@ -158,8 +193,11 @@ def test_trace_names_the_priority_principle() -> None:
 
 def test_values_points_and_obligations_in_detail() -> None:
     case = next(s for s in CASES if s.path.stem == "contract_grants_work_permit")
-    app = {**case.application, "residence": {"entry_date": "2024-05-10", "entry_visa": "Z"},
-           "applicant": {**case.application["applicant"], "education": "master"}}
+    app = {
+        **case.application,
+        "residence": {"entry_date": "2024-05-10", "entry_visa": "Z"},
+        "applicant": {**case.application["applicant"], "education": "master"},
+    }
     decision = _context(case).decide(app)
     by = {d.permit: d for d in decision.decisions}
     assert by["work_permit"].detail["class"] == "B"

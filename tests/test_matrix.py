@@ -40,16 +40,27 @@ TESTS = ROOT / "tests"
 REGULATIONS = ROOT / "regulations"
 LAWS: dict[str, tuple[list[Path], list[Path], dict[str, str]]] = {
     "baseline": ([REGULATIONS], [], {}),
-    "reform": ([REGULATIONS], [REGULATIONS / "amendments" / "independent_application.lex"], {"pass_mark": "40"}),
+    "reform": (
+        [REGULATIONS],
+        [REGULATIONS / "amendments" / "independent_application.lex"],
+        {"pass_mark": "40"},
+    ),
     "impact_fixture": ([REGULATIONS], [TESTS / "impact" / "fixture_independent.lex"], {"pass_mark": "45"}),
     "analysis_amendment": ([REGULATIONS], [TESTS / "analysis" / "amendment" / "independent_route.lex"], {}),
     "constructs": ([TESTS / "language" / "good" / "constructs"], [], {}),
-    "constructs_amended": ([TESTS / "language" / "good" / "constructs"], [TESTS / "language" / "good" / "constructs_amendment.lex"],
-                           {"pass_mark": "70"}),
+    "constructs_amended": (
+        [TESTS / "language" / "good" / "constructs"],
+        [TESTS / "language" / "good" / "constructs_amendment.lex"],
+        {"pass_mark": "70"},
+    ),
     "planted": ([TESTS / "analysis" / "planted"], [], {}),
     "compatible": ([TESTS / "analysis" / "compatible"], [], {}),
     "diff_baseline": ([TESTS / "amendments" / "baseline"], [], {}),
-    "diff_amended": ([TESTS / "amendments" / "baseline"], [TESTS / "amendments" / "fixture_amendment.lex"], {}),
+    "diff_amended": (
+        [TESTS / "amendments" / "baseline"],
+        [TESTS / "amendments" / "fixture_amendment.lex"],
+        {},
+    ),
     "operators": ([TESTS / "matrix"], [], {}),  # the operators no corpus rule uses yet
 }
 CODE = {True: 1, False: 0, None: -1}
@@ -94,8 +105,10 @@ def _z3(law: str, app: dict[str, Any]) -> tuple[dict[str, bool | None], dict[int
         outcomes = {p: tri(sym.outcome(p)) for p in sym.plan.plans}
         applies = {i: tri(sym.applies(i)) for i in range(len(sym.plan.rules))}
         exact = _exact(sym)
-        return ({p: v for p, v in outcomes.items() if p in exact},
-                {i: v for i, v in applies.items() if sym.plan.rules[i].rule.id not in sym.approximate})
+        return (
+            {p: v for p, v in outcomes.items() if p in exact},
+            {i: v for i, v in applies.items() if sym.plan.rules[i].rule.id not in sym.approximate},
+        )
     finally:
         solver.pop()
 
@@ -109,15 +122,18 @@ def _exact(sym: Symbolic) -> set[str]:
         cr = plan.rules[i]
         if cr.rule.id in sym.approximate:
             return False
-        return (all(exact_permit(p, seen) for p in cr.reads_permits)
-                and all(exact_rule(j, seen) for c in cr.reads_conditions for j in plan.condition_rules.get(c, [])))
+        return all(exact_permit(p, seen) for p in cr.reads_permits) and all(
+            exact_rule(j, seen) for c in cr.reads_conditions for j in plan.condition_rules.get(c, [])
+        )
 
     def exact_permit(p: str, seen: frozenset[str]) -> bool:
         if p in seen:
             return False
         pp = plan.plans[p]
-        return all(exact_rule(i, seen | {p}) and all(exact_rule(j, seen | {p}) for j, _ in pp.beaten_by.get(i, ()))
-                   for i in pp.contenders)
+        return all(
+            exact_rule(i, seen | {p}) and all(exact_rule(j, seen | {p}) for j, _ in pp.beaten_by.get(i, ()))
+            for i in pp.contenders
+        )
 
     for p in plan.plans:
         if exact_permit(p, frozenset()):
@@ -154,7 +170,10 @@ def assert_matrix(law: str, apps: list[dict[str, Any]]) -> None:
         assert traced.o == reference.o, ("traced codegen", where)
         assert fast.applies == reference.applies == traced.applies, ("rule applicability", where)
         assert fast.c == reference.c, ("named conditions", where)
-        assert {p: int(codes[p][row]) for p in reference.o} == {p: CODE[v] for p, v in reference.o.items()}, ("numpy", where)
+        assert {p: int(codes[p][row]) for p in reference.o} == {p: CODE[v] for p, v in reference.o.items()}, (
+            "numpy",
+            where,
+        )
         if _valid(app):
             outcomes, applies = _z3(law, app)
             assert outcomes == {p: reference.o[p] for p in outcomes}, ("z3 pinned", where)
@@ -166,8 +185,12 @@ def assert_matrix(law: str, apps: list[dict[str, Any]]) -> None:
 
 @pytest.mark.parametrize("law", sorted(LAWS))
 def test_the_five_backends_agree(law: str) -> None:
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES == 30,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=EXAMPLES == 30,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(apps=st.lists(applications(), min_size=1, max_size=6))
     def check(apps: list[dict[str, Any]]) -> None:
         assert_matrix(law, apps)
@@ -192,7 +215,9 @@ def test_the_matrix_is_not_vacuous() -> None:
         day = dt.date.fromisoformat(scenario.get("as_of") or app["decision_date"])
         reference = interpret(ctx.evaluator.program(day), app, day)
         seen.update(reference.o.values())
-        assert dumps(decision_json(reference.decision())) == dumps(decision_json(ctx.decide(app, day))), path.name
+        assert dumps(decision_json(reference.decision())) == dumps(decision_json(ctx.decide(app, day))), (
+            path.name
+        )
     assert seen == {True, False, None}
 
 
@@ -218,13 +243,22 @@ def test_years_between_forms(a: dt.date, b: dt.date, op: str, k: int) -> None:
     from lexgraph.engine import semantics as sem
 
     days = np.array([(a - sem.EPOCH).days, (b - sem.EPOCH).days])
-    assert int(sem.years_between_columns(sem.civil_columns(days[:1]), sem.civil_columns(days[1:]))[0]) == sem.years_between(a, b)
+    assert int(
+        sem.years_between_columns(sem.civil_columns(days[:1]), sem.civil_columns(days[1:]))[0]
+    ) == sem.years_between(a, b)
     x = z3.IntVal(a.toordinal())
-    assert _z3_value(sem.years_between_compare_terms(x, b, op, k)) == sem.COMPARE[op](sem.years_between(a, b), k)
+    assert _z3_value(sem.years_between_compare_terms(x, b, op, k)) == sem.COMPARE[op](
+        sem.years_between(a, b), k
+    )
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
-@given(d=DATES, n=st.integers(0, 40), unit=st.sampled_from(["days", "months", "years"]), sign=st.sampled_from([1, -1]))
+@given(
+    d=DATES,
+    n=st.integers(0, 40),
+    unit=st.sampled_from(["days", "months", "years"]),
+    sign=st.sampled_from([1, -1]),
+)
 def test_date_add_forms(d: dt.date, n: int, unit: str, sign: int) -> None:
     import numpy as np
     from lexgraph.engine import semantics as sem
@@ -243,7 +277,9 @@ def test_divide_forms(a: int, b: int, op: str, k: int) -> None:
     from lexgraph.engine import semantics as sem
 
     want = sem.divide(a, b)
-    data, known = sem.divide_columns(np.array([float(a)]), np.array([float(b)]), np.array([True]), np.bool_(False))
+    data, known = sem.divide_columns(
+        np.array([float(a)]), np.array([float(b)]), np.array([True]), np.bool_(False)
+    )
     assert bool(known[0]) == (want is not None)
     if want is not None:
         assert float(data[0]) == want
@@ -263,7 +299,9 @@ def test_points_compare_forms(a: tuple[int, int], b: tuple[int, int], op: str) -
     from lexgraph.engine import semantics as sem
 
     want = sem.points_compare(a, op, b)
-    v, k = sem.points_compare_columns(np.array([a[0]]), np.array([a[1]]), op, np.array([b[0]]), np.array([b[1]]))
+    v, k = sem.points_compare_columns(
+        np.array([a[0]]), np.array([a[1]]), op, np.array([b[0]]), np.array([b[1]])
+    )
     assert (bool(v[0]) if k[0] else None) == want
     t, f = sem.points_compare_terms(z3.IntVal(a[0]), z3.IntVal(a[1]), op, z3.IntVal(b[0]), z3.IntVal(b[1]))
     assert (True if _z3_value(t) else False if _z3_value(f) else None) == want

@@ -32,13 +32,18 @@ def _sheet(corpus: LawContext, day: str, rule_id: str) -> tuple[str, str]:
     return program.sheets[index].citation, program.sheets[index].text
 
 
-@pytest.mark.parametrize(("day", "z6", "z7", "r6"), [
-    ("2013-09-01", "第六条第十二项", "第七条第一款第十二项", "第六条第九项"),
-    ("2025-09-30", "第六条第十二项", "第七条第一款第十二项", "第六条第九项"),
-    ("2025-10-01", "第六条第十三项", "第七条第一款第十三项", "第六条第十项"),
-    ("2030-01-01", "第六条第十三项", "第七条第一款第十三项", "第六条第十项"),
-])
-def test_citations_follow_the_numbering_in_force(corpus: LawContext, day: str, z6: str, z7: str, r6: str) -> None:
+@pytest.mark.parametrize(
+    ("day", "z6", "z7", "r6"),
+    [
+        ("2013-09-01", "第六条第十二项", "第七条第一款第十二项", "第六条第九项"),
+        ("2025-09-30", "第六条第十二项", "第七条第一款第十二项", "第六条第九项"),
+        ("2025-10-01", "第六条第十三项", "第七条第一款第十三项", "第六条第十项"),
+        ("2030-01-01", "第六条第十三项", "第七条第一款第十三项", "第六条第十项"),
+    ],
+)
+def test_citations_follow_the_numbering_in_force(
+    corpus: LawContext, day: str, z6: str, z7: str, r6: str
+) -> None:
     citation, text = _sheet(corpus, day, Z_GRANT)
     assert citation == f"{TITLE} {z6}"
     assert text.startswith(f"({z6.split('条第')[1][:-1]})Z字签证")  # the enumerator moves with the number
@@ -54,8 +59,13 @@ def test_the_decision_is_in_force_from_its_date_and_the_k_visa_with_it(corpus: L
     before = corpus.evaluator.program(dt.date(2025, 9, 30))
     after = corpus.evaluator.program(dt.date(2025, 10, 1))
     assert before is not after
-    assert K_GRANT not in {cr.rule.id for cr in before.rules} and K_GRANT in {cr.rule.id for cr in after.rules}
-    assert _sheet(corpus, "2025-10-01", K_GRANT) == (f"{TITLE} 第六条第六项", "(六)K字签证,发给入境的外国青年科技人才")
+    assert K_GRANT not in {cr.rule.id for cr in before.rules} and K_GRANT in {
+        cr.rule.id for cr in after.rules
+    }
+    assert _sheet(corpus, "2025-10-01", K_GRANT) == (
+        f"{TITLE} 第六条第六项",
+        "(六)K字签证,发给入境的外国青年科技人才",
+    )
 
 
 def test_rule_ids_and_the_2013_text_are_untouched(corpus: LawContext) -> None:
@@ -74,7 +84,9 @@ def test_rule_ids_and_the_2013_text_are_untouched(corpus: LawContext) -> None:
 
 
 def test_a_decision_header_lists_the_decision_among_the_instruments(corpus: LawContext) -> None:
-    app = json.loads((ROOT / "tests/scenarios/entry_exit_regulations/k_visa_young_talent_with_proof.json").read_text())
+    app = json.loads(
+        (ROOT / "tests/scenarios/entry_exit_regulations/k_visa_young_talent_with_proof.json").read_text()
+    )
     decision = corpus.decide(app["application"])
     assert "decision_2025_k_visa" in decision.instruments and decision.amendments == ()
     old = corpus.decide({**app["application"], "decision_date": "2025-09-30"})
@@ -118,18 +130,27 @@ HEAD = """amendment bad_decision {
 
 def test_an_item_cannot_be_inserted_beyond_the_last_plus_one(tmp_path: Path) -> None:
     # after 国务院令第814号, 第六条 has 13 items: 14 is the last place an item can go, 15 is not
-    assert _errors(tmp_path, HEAD + 'insert item entry_exit_regulations art 6 para 1 item 14 { text "(十四)测试" }') == []
-    errors = _errors(tmp_path, HEAD + 'insert item entry_exit_regulations art 6 para 1 item 15 { text "(十五)测试" }')
+    assert (
+        _errors(
+            tmp_path, HEAD + 'insert item entry_exit_regulations art 6 para 1 item 14 { text "(十四)测试" }'
+        )
+        == []
+    )
+    errors = _errors(
+        tmp_path, HEAD + 'insert item entry_exit_regulations art 6 para 1 item 15 { text "(十五)测试" }'
+    )
     assert [c for c, _ in errors] == ["amendment_target"] and "has 13 items" in errors[0][1]
 
 
 def test_an_item_needs_an_encoded_paragraph(tmp_path: Path) -> None:
-    errors = _errors(tmp_path, HEAD + 'insert item entry_exit_regulations art 6 para 3 item 1 { text "(一)测试" }')
+    errors = _errors(
+        tmp_path, HEAD + 'insert item entry_exit_regulations art 6 para 3 item 1 { text "(一)测试" }'
+    )
     assert [c for c, _ in errors] == ["amendment_target"]
 
 
 def test_an_adopted_amendment_applies_by_date_only_item_insertions(tmp_path: Path) -> None:
-    errors = _errors(tmp_path, HEAD + 'repeal article entry_exit_regulations 15')
+    errors = _errors(tmp_path, HEAD + "repeal article entry_exit_regulations 15")
     assert [c for c, _ in errors] == ["amendment_target"] and "applies by date" in errors[0][1]
 
 
@@ -140,22 +161,24 @@ def test_an_adopted_amendment_needs_its_date(tmp_path: Path) -> None:
 
 def test_an_amendment_cites_by_the_numbering_it_leaves(tmp_path: Path) -> None:
     # 国务院令第814号 leaves 13 items in 第六条: item 13 of it exists for a later decision, 14 does not
-    ok = HEAD + 'rule z at entry_exit_regulations art 6 para 1 item 13 {\n  conclude eligible k_visa\n}\n'
+    ok = HEAD + "rule z at entry_exit_regulations art 6 para 1 item 13 {\n  conclude eligible k_visa\n}\n"
     assert _errors(tmp_path, ok) == []
-    bad = HEAD + 'rule z at entry_exit_regulations art 6 para 1 item 14 {\n  conclude eligible k_visa\n}\n'
+    bad = HEAD + "rule z at entry_exit_regulations art 6 para 1 item 14 {\n  conclude eligible k_visa\n}\n"
     assert [c for c, _ in _errors(tmp_path, bad)] == ["dangling_citation"]
-    other = HEAD + 'rule z at exit_entry_law art 21 para 1 item 1 {\n  conclude eligible k_visa\n}\n'
+    other = HEAD + "rule z at exit_entry_law art 21 para 1 item 1 {\n  conclude eligible k_visa\n}\n"
     errors = _errors(tmp_path, other)
-    assert [c for c, _ in errors] == ["dangling_citation"] and "cites only instruments it amends" in errors[0][1]
+    assert [c for c, _ in errors] == ["dangling_citation"] and "cites only instruments it amends" in errors[
+        0
+    ][1]
 
 
 def test_only_an_amendment_cites_another_instrument(tmp_path: Path) -> None:
-    text = 'part of pr_measures\nrule x at entry_exit_regulations art 6 para 1 item 2 {\n  conclude eligible d_visa\n}\n'
+    text = "part of pr_measures\nrule x at entry_exit_regulations art 6 para 1 item 2 {\n  conclude eligible d_visa\n}\n"
     assert [c for c, _ in _errors(tmp_path, text)] == ["bad_citation"]
 
 
 def test_part_of_an_unknown_instrument_is_an_error(tmp_path: Path) -> None:
-    text = 'part of no_such_law\nrule x at art 1 {\n  conclude eligible d_visa\n}\n'
+    text = "part of no_such_law\nrule x at art 1 {\n  conclude eligible d_visa\n}\n"
     assert "unknown_instrument" in [c for c, _ in _errors(tmp_path, text)]
 
 
@@ -167,34 +190,62 @@ def test_diff_shows_the_table_of_amendments_with_the_renumbering() -> None:
     changed = {(a.instrument, a.number): a for a in d.articles}
     art6 = changed[("entry_exit_regulations", 6)]
     assert art6.change == "replaced" and art6.by == "decision_2025_k_visa"
-    assert "(十二)Z字签证" in art6.old_text and "(十三)Z字签证" in art6.new_text and "(六)K字签证" in art6.new_text
+    assert (
+        "(十二)Z字签证" in art6.old_text
+        and "(十三)Z字签证" in art6.new_text
+        and "(六)K字签证" in art6.new_text
+    )
     assert changed[("entry_exit_regulations", 7)].new_text.count("(十三)申请Z字签证") == 1
     rules = {r.rule: r for r in d.rules}
     assert rules[K_GRANT].change == "added"
     z = rules[Z_GRANT]
-    assert (z.change, z.old_citation, z.citation) == ("renumbered", f"{TITLE} 第六条第十二项", f"{TITLE} 第六条第十三项")
-    moved = {r.id for r in load_law([REGULATIONS]).law.rules.values() if r.instrument == "entry_exit_regulations"
-             and r.citation and (r.citation.article, r.citation.paragraph) in ((6, 1), (7, 1)) and r.citation.item >= 6}
+    assert (z.change, z.old_citation, z.citation) == (
+        "renumbered",
+        f"{TITLE} 第六条第十二项",
+        f"{TITLE} 第六条第十三项",
+    )
+    moved = {
+        r.id
+        for r in load_law([REGULATIONS]).law.rules.values()
+        if r.instrument == "entry_exit_regulations"
+        and r.citation
+        and (r.citation.article, r.citation.paragraph) in ((6, 1), (7, 1))
+        and r.citation.item >= 6
+    }
     assert {r.rule for r in d.rules if r.change == "renumbered"} == moved and len(moved) >= 6
     assert d.amendments[0]["status"] == "adopted"
 
 
 def test_diff_command_prints_the_table(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", "diff", str(REGULATIONS), "--with", str(DECISION)],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "lexgraph.compliance.cli", "diff", str(REGULATIONS), "--with", str(DECISION)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
-    assert "修改决定 amending decision: decision_2025_k_visa" in out.stdout and "国务院令第814号" in out.stdout
+    assert (
+        "修改决定 amending decision: decision_2025_k_visa" in out.stdout and "国务院令第814号" in out.stdout
+    )
     assert "序号调整 renumbered: entry_exit_regulations/art_6__para_1__item_12" in out.stdout
     assert "was: 中华人民共和国外国人入境出境管理条例 第六条第十二项" in out.stdout
 
 
-
 def test_a_rule_of_a_local_instrument_states_its_jurisdiction(tmp_path: Path) -> None:
-    local = ('instrument some_city_guide {\n  title_zh "某市办事指南"\n  rank normative_document\n  in_force 2020-01-01\n'
-             '  jurisdiction "上海市"\n}\n')
-    unguarded = local + 'rule r {\n  source "guide"\n  conclude eligible permanent_residence\n  when holds(work_permit)\n}\n'
+    local = (
+        'instrument some_city_guide {\n  title_zh "某市办事指南"\n  rank normative_document\n  in_force 2020-01-01\n'
+        '  jurisdiction "上海市"\n}\n'
+    )
+    unguarded = (
+        local
+        + 'rule r {\n  source "guide"\n  conclude eligible permanent_residence\n  when holds(work_permit)\n}\n'
+    )
     errors = _errors(tmp_path, unguarded)
-    assert [c for c, _ in errors] == ["jurisdiction_unguarded"] and 'employment.work_jurisdiction == "上海市"' in errors[0][1]
-    guarded = local + ('rule r {\n  source "guide"\n  conclude eligible permanent_residence\n'
-                       '  when employment.work_jurisdiction == "上海市" and holds(work_permit)\n}\n')
+    assert [c for c, _ in errors] == [
+        "jurisdiction_unguarded"
+    ] and 'employment.work_jurisdiction == "上海市"' in errors[0][1]
+    guarded = local + (
+        'rule r {\n  source "guide"\n  conclude eligible permanent_residence\n'
+        '  when employment.work_jurisdiction == "上海市" and holds(work_permit)\n}\n'
+    )
     assert _errors(tmp_path, guarded) == []

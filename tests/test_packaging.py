@@ -16,10 +16,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "engineer_pr.json"
 # The libraries of the extras `analysis`, `impact`, `audit`, `postgres` and `serve`.
-BLOCKED = ("z3", "dask", "distributed", "fastapi", "starlette", "uvicorn", "sqlalchemy", "pyarrow", "psycopg",
-           "cryptography", "pydantic", "fastapi_offline")
+BLOCKED = (
+    "z3",
+    "dask",
+    "distributed",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "sqlalchemy",
+    "pyarrow",
+    "psycopg",
+    "cryptography",
+    "pydantic",
+    "fastapi_offline",
+)
 
-BLOCKER = f'''
+BLOCKER = f"""
 import importlib.abc
 import sys
 
@@ -34,7 +46,7 @@ class Blocker(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, Blocker())
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +57,21 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def lexgraph(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "lexgraph.compliance.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_the_blocker_blocks(env: dict[str, str]) -> None:
     for name in BLOCKED:
-        run = subprocess.run([sys.executable, "-c", f"import {name}"], capture_output=True, text=True, env=env)
+        run = subprocess.run(
+            [sys.executable, "-c", f"import {name}"], capture_output=True, text=True, env=env
+        )
         assert run.returncode != 0 and "blocked: not installed" in run.stderr, name
 
 
@@ -71,17 +91,21 @@ def test_decide_and_check_need_no_extra(env: dict[str, str]) -> None:
 
 
 def test_the_public_api_imports_without_extras(env: dict[str, str]) -> None:
-    code = ("import json, lexgraph; law = lexgraph.load_law(); "
-            f"d = lexgraph.decide(law, json.load(open({str(EXAMPLE)!r}))); print(len(d.decisions))")
+    code = (
+        "import json, lexgraph; law = lexgraph.load_law(); "
+        f"d = lexgraph.decide(law, json.load(open({str(EXAMPLE)!r}))); print(len(d.decisions))"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     assert run.returncode == 0 and int(run.stdout) > 0, run.stderr
 
 
 def test_a_command_that_needs_an_extra_fails_without_it(env: dict[str, str]) -> None:
-    for args, extra in ((["analyze", "tests/analysis/compatible"], "analysis"),
-                        (["population", "--n", "10", "-o", "pop.parquet"], "impact"),
-                        (["audit", "verify", "sqlite:///nowhere.db"], "audit"),
-                        (["serve", "--port", "0"], "serve")):
+    for args, extra in (
+        (["analyze", "tests/analysis/compatible"], "analysis"),
+        (["population", "--n", "10", "-o", "pop.parquet"], "impact"),
+        (["audit", "verify", "sqlite:///nowhere.db"], "audit"),
+        (["serve", "--port", "0"], "serve"),
+    ):
         run = lexgraph(env, *args)
         assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
         assert f"pip install 'lexgraph[{extra}]'" in run.stderr, run.stderr

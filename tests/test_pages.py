@@ -33,8 +33,15 @@ def _safe(page: str) -> None:
 
 
 def test_the_analysis_page_escapes_findings() -> None:
-    finding = Finding(ALL_KINDS[0], (EVIL, "r2"), (EVIL, "c2"), {"id": EVIL}, permit=EVIL,
-                      detail={"explanation": EVIL}, acknowledged=EVIL)
+    finding = Finding(
+        ALL_KINDS[0],
+        (EVIL, "r2"),
+        (EVIL, "c2"),
+        {"id": EVIL},
+        permit=EVIL,
+        detail={"explanation": EVIL},
+        acknowledged=EVIL,
+    )
     report = Report(dt.date(2024, 6, 1), "d", (EVIL,), [finding], [], {"note": EVIL})
     page = analysis_html(report)
     _safe(page)
@@ -42,8 +49,10 @@ def test_the_analysis_page_escapes_findings() -> None:
 
 
 def test_the_diff_page_escapes_the_amendment() -> None:
-    d = diff(LawContext.load([AMENDMENTS / "baseline"]),
-             LawContext.load([AMENDMENTS / "baseline"], [AMENDMENTS / "fixture_amendment.lex"]))
+    d = diff(
+        LawContext.load([AMENDMENTS / "baseline"]),
+        LawContext.load([AMENDMENTS / "baseline"], [AMENDMENTS / "fixture_amendment.lex"]),
+    )
     d.amendments[0]["title_zh"] = EVIL
     d.amendments[0]["source"] = EVIL
     first = dataclasses.replace(d.articles[0], new_text=EVIL, instrument_title=EVIL)
@@ -54,16 +63,44 @@ def test_the_diff_page_escapes_the_amendment() -> None:
 
 def _impact_report(label: str) -> dict[str, Any]:
     bands = {band: {"gained": i + 1, "lost": i} for i, (_, _, band) in enumerate(reversed(AGE_BANDS))}
-    permit = {"eligible_before": 10, "eligible_after": 12, "undetermined_before": 0, "undetermined_after": 0,
-              "gained": 3, "lost": 1, "transitions": {},
-              "by_rule": [{"direction": "gained", "rule": label, "count": 3, "examples": [label]}],
-              "by_nationality": {label: {"gained": 3, "lost": 1}}, "by_age_band": bands}
-    return {"population": {"applicants": 200}, "law": {"amendments": [label], "parameters": {label: label}},
-            "permits": {label: permit},
-            "quotas": [{"parameter": label, "limit": 1, "permit": label, "needing_quota": 2, "granted": 1,
-                        "refused_over_quota": 1, "ranked_by": label}],
-            "examples": [{"id": label, "permit": label, "direction": "gained", "rule": label,
-                          "before_text": label, "after_text": label}]}
+    permit = {
+        "eligible_before": 10,
+        "eligible_after": 12,
+        "undetermined_before": 0,
+        "undetermined_after": 0,
+        "gained": 3,
+        "lost": 1,
+        "transitions": {},
+        "by_rule": [{"direction": "gained", "rule": label, "count": 3, "examples": [label]}],
+        "by_nationality": {label: {"gained": 3, "lost": 1}},
+        "by_age_band": bands,
+    }
+    return {
+        "population": {"applicants": 200},
+        "law": {"amendments": [label], "parameters": {label: label}},
+        "permits": {label: permit},
+        "quotas": [
+            {
+                "parameter": label,
+                "limit": 1,
+                "permit": label,
+                "needing_quota": 2,
+                "granted": 1,
+                "refused_over_quota": 1,
+                "ranked_by": label,
+            }
+        ],
+        "examples": [
+            {
+                "id": label,
+                "permit": label,
+                "direction": "gained",
+                "rule": label,
+                "before_text": label,
+                "after_text": label,
+            }
+        ],
+    }
 
 
 def test_the_impact_page_escapes_and_draws_inline_svg() -> None:
@@ -75,19 +112,29 @@ def test_the_impact_page_escapes_and_draws_inline_svg() -> None:
 
 def test_the_age_bands_are_drawn_youngest_first() -> None:
     page = render_impact_html(_impact_report("p"))
-    chart = page[page.index("Flips by age band</h3>"):]
-    chart = chart[:chart.index("</svg>")]
+    chart = page[page.index("Flips by age band</h3>") :]
+    chart = chart[: chart.index("</svg>")]
     labels = [band for _, _, band in AGE_BANDS]
-    seen = list(dict.fromkeys(t for t in map(html.unescape, re.findall(r">([^<>]+)</text>", chart)) if t in labels))
+    seen = list(
+        dict.fromkeys(t for t in map(html.unescape, re.findall(r">([^<>]+)</text>", chart)) if t in labels)
+    )
     # pygal lays the categories out from the bottom up, in the order given: the chart is given
     # them oldest first, so that it reads youngest first from the top
     assert seen == list(reversed(labels))
 
 
 def test_the_monitor_page_escapes_obligations() -> None:
-    item = {"duty": "law/" + EVIL, "status": "open", "bearer": [EVIL], "trigger": {"date": "2024-01-01"}, "due": EVIL,
-            "status_date": None, "cited_as": EVIL, "text": EVIL,
-            "consequence": {"cited_as": EVIL, "text": EVIL}}
+    item = {
+        "duty": "law/" + EVIL,
+        "status": "open",
+        "bearer": [EVIL],
+        "trigger": {"date": "2024-01-01"},
+        "due": EVIL,
+        "status_date": None,
+        "cited_as": EVIL,
+        "text": EVIL,
+        "consequence": {"cited_as": EVIL, "text": EVIL},
+    }
     page = monitor_html({"as_of": EVIL, "cases": [{"case": EVIL, "obligations": [item]}]})
     _safe(page)
     assert page.count("&lt;script&gt;") >= 7

@@ -39,7 +39,9 @@ def test_every_rule_and_article_is_exercised() -> None:
 
 def test_coverage_names_the_duties_no_timeline_exercises(tmp_path: Path) -> None:
     (tmp_path / "only.jsonl").write_text(
-        '{"case": "c", "date": "2024-03-01", "type": "entry", "residence_permit_required": true}\n', encoding="utf-8")
+        '{"case": "c", "date": "2024-03-01", "type": "entry", "residence_permit_required": true}\n',
+        encoding="utf-8",
+    )
     report = coverage(Path(__file__).parent / "scenarios" / "family_study", None, tmp_path)
     assert "obligations/residence_permit_after_entry" not in report.duties_uncovered
     assert "obligations/work_without_permits" in report.duties_uncovered

@@ -51,8 +51,21 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def _serve(tmp: Path, workers: int = 1, token: bool = True, extra: tuple[str, ...] = ()) -> Iterator[Server]:
     port, db = _free_port(), f"sqlite:///{tmp / 'decisions.db'}"
-    args = [sys.executable, "-m", "lexgraph.compliance.cli", "serve", "--port", str(port), "--db", db,
-            "--workers", str(workers), "--upload-dir", str(tmp / "uploads"), *extra]
+    args = [
+        sys.executable,
+        "-m",
+        "lexgraph.compliance.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--db",
+        db,
+        "--workers",
+        str(workers),
+        "--upload-dir",
+        str(tmp / "uploads"),
+        *extra,
+    ]
     if token:
         (tmp / "token").write_text(TOKEN + "\n", encoding="utf-8")
         args += ["--token-file", str(tmp / "token")]
@@ -107,7 +120,9 @@ def _problem_paths(response: httpx.Response) -> list[str]:
     return [p["path"] for p in response.json().get("problems", [])]
 
 
-def test_decision_is_the_contract_and_logged(client: httpx.Client, server: Server, context: LawContext) -> None:
+def test_decision_is_the_contract_and_logged(
+    client: httpx.Client, server: Server, context: LawContext
+) -> None:
     r = client.post("/v1/decisions", json=EXAMPLE)
     assert r.status_code == 200, r.text
     data = r.json()
@@ -144,23 +159,35 @@ def test_as_of_selects_the_law(client: httpx.Client, context: LawContext) -> Non
     assert r.json()["law"]["as_of"] == "2010-01-01"
 
 
-@pytest.mark.parametrize(("body", "params", "status", "path"), [
-    ("{not json", {}, 422, "$"),
-    (json.dumps({**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "birth_date": 1985}}), {}, 422, "$.applicant.birth_date"),
-    (json.dumps({**EXAMPLE, "requested": ["moon_visa"]}), {}, 422, "$.requested[0]"),
-    (json.dumps({**EXAMPLE, "decision_date": "2024-02-30"}), {}, 422, "$.decision_date"),
-    (json.dumps({k: v for k, v in EXAMPLE.items() if k != "applicant"}), {}, 422, "$"),
-    (json.dumps([EXAMPLE]), {}, 422, "$"),
-    (json.dumps(EXAMPLE), {"as_of": "2024-13-01"}, 422, "query.as_of"),
-    (json.dumps(EXAMPLE), {"explain": "everything"}, 422, "query.explain"),
-    (json.dumps(EXAMPLE), {"set": "no_equals_sign"}, 422, "query.set[0]"),
-    (json.dumps(EXAMPLE), {"set": "unknown_parameter=3"}, 422, "query.set"),
-    (json.dumps(EXAMPLE), {"with": "no_such_amendment"}, 404, "query.with"),
-    # a lone surrogate is valid JSON syntax but not text: no log could store it
-    (json.dumps({**EXAMPLE, "id": "x\ud800"}), {}, 422, "$.id"),
-])
-def test_bad_input_names_the_field(client: httpx.Client, body: str, params: dict[str, str], status: int, path: str) -> None:
-    r = client.post("/v1/decisions", params=params, content=body, headers={"content-type": "application/json"})
+@pytest.mark.parametrize(
+    ("body", "params", "status", "path"),
+    [
+        ("{not json", {}, 422, "$"),
+        (
+            json.dumps({**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "birth_date": 1985}}),
+            {},
+            422,
+            "$.applicant.birth_date",
+        ),
+        (json.dumps({**EXAMPLE, "requested": ["moon_visa"]}), {}, 422, "$.requested[0]"),
+        (json.dumps({**EXAMPLE, "decision_date": "2024-02-30"}), {}, 422, "$.decision_date"),
+        (json.dumps({k: v for k, v in EXAMPLE.items() if k != "applicant"}), {}, 422, "$"),
+        (json.dumps([EXAMPLE]), {}, 422, "$"),
+        (json.dumps(EXAMPLE), {"as_of": "2024-13-01"}, 422, "query.as_of"),
+        (json.dumps(EXAMPLE), {"explain": "everything"}, 422, "query.explain"),
+        (json.dumps(EXAMPLE), {"set": "no_equals_sign"}, 422, "query.set[0]"),
+        (json.dumps(EXAMPLE), {"set": "unknown_parameter=3"}, 422, "query.set"),
+        (json.dumps(EXAMPLE), {"with": "no_such_amendment"}, 404, "query.with"),
+        # a lone surrogate is valid JSON syntax but not text: no log could store it
+        (json.dumps({**EXAMPLE, "id": "x\ud800"}), {}, 422, "$.id"),
+    ],
+)
+def test_bad_input_names_the_field(
+    client: httpx.Client, body: str, params: dict[str, str], status: int, path: str
+) -> None:
+    r = client.post(
+        "/v1/decisions", params=params, content=body, headers={"content-type": "application/json"}
+    )
     assert r.status_code == status, r.text
     assert path in _problem_paths(r), r.text
 
@@ -175,7 +202,12 @@ def test_oversized_body_is_413(client: httpx.Client) -> None:
             yield b', "pad": "' + b"y" * 65536 + b'"'
         yield b"}"
 
-    assert client.post("/v1/decisions", content=chunks(), headers={"content-type": "application/json"}).status_code == 413
+    assert (
+        client.post(
+            "/v1/decisions", content=chunks(), headers={"content-type": "application/json"}
+        ).status_code
+        == 413
+    )
     assert client.get("/healthz").status_code == 200
 
 
@@ -199,12 +231,20 @@ def test_batch(client: httpx.Client, context: LawContext) -> None:
 def test_amendments_at_run_time(client: httpx.Client, tmp_path: Path) -> None:
     source = FAST_TRACK.read_text(encoding="utf-8")
     assert client.post("/v1/amendments", json={"source": source}).status_code == 401
-    assert client.post("/v1/amendments", json={"source": source},
-                       headers={"authorization": "Bearer wrong"}).status_code == 401
+    assert (
+        client.post(
+            "/v1/amendments", json={"source": source}, headers={"authorization": "Bearer wrong"}
+        ).status_code
+        == 401
+    )
     auth = {"authorization": f"Bearer {TOKEN}"}
     r = client.post("/v1/amendments", json={"source": 'import "../../etc/passwd"\n' + source}, headers=auth)
     assert r.status_code == 422 and r.json()["problems"][0]["path"] == "$.source:1:1"
-    r = client.post("/v1/amendments", json={"source": source.replace("conclude eligible", "conclude eligibel")}, headers=auth)
+    r = client.post(
+        "/v1/amendments",
+        json={"source": source.replace("conclude eligible", "conclude eligibel")},
+        headers=auth,
+    )
     assert r.status_code == 422 and r.json()["problems"][0]["path"].startswith("$.source:")
     r = client.post("/v1/amendments", json={"source": source}, headers=auth)
     assert r.status_code == 201, r.text
@@ -212,22 +252,31 @@ def test_amendments_at_run_time(client: httpx.Client, tmp_path: Path) -> None:
     assert client.post("/v1/amendments", json={"source": source}, headers=auth).status_code == 409
     # Chosen per request: the same server decides with and without it, with any parameter value.
     expected = load_law(None, [FAST_TRACK], {"min_years_in_post": "9"})
-    r = client.post("/v1/decisions", params=[("with", "fast_track"), ("set", "min_years_in_post=9")], json=EXAMPLE)
+    r = client.post(
+        "/v1/decisions", params=[("with", "fast_track"), ("set", "min_years_in_post=9")], json=EXAMPLE
+    )
     assert r.status_code == 200, r.text
     law = r.json()["law"]
     assert law["digest"] == expected.law.digest
     assert law["amendments"] == ["fast_track"] and law["parameters"] == {"min_years_in_post": 9}
-    r = client.post("/v1/decisions", params={"with": "fast_track", "set": "min_years_in_post=many"}, json=EXAMPLE)
+    r = client.post(
+        "/v1/decisions", params={"with": "fast_track", "set": "min_years_in_post=many"}, json=EXAMPLE
+    )
     assert r.status_code == 422 and "query.set" in _problem_paths(r)
-    replay = client.post(f"/v1/decisions/{client.post('/v1/decisions', params={'with': 'fast_track'}, json=EXAMPLE).json()['decision_id']}/replay")
+    replay = client.post(
+        f"/v1/decisions/{client.post('/v1/decisions', params={'with': 'fast_track'}, json=EXAMPLE).json()['decision_id']}/replay"
+    )
     assert replay.json()["same"]
     assert "fast_track" in client.get("/v1/law").json()["amendments_available"]
 
 
 def test_amendment_upload_is_off_without_a_token(tmp_path: Path) -> None:
     with _serve(tmp_path, token=False) as srv:
-        r = httpx.post(f"{srv.url}/v1/amendments", json={"source": FAST_TRACK.read_text(encoding="utf-8")},
-                       headers={"authorization": "Bearer anything"})
+        r = httpx.post(
+            f"{srv.url}/v1/amendments",
+            json={"source": FAST_TRACK.read_text(encoding="utf-8")},
+            headers={"authorization": "Bearer anything"},
+        )
         assert r.status_code == 404
 
 
@@ -241,12 +290,15 @@ def test_law_rules_articles(client: httpx.Client, context: LawContext) -> None:
     rule = client.get(f"/v1/rules/{rule_id}").json()
     assert rule["id"] == rule_id and rule["text"].startswith("（五）")
     assert {"direction": "out", "node": "permit:permanent_residence"}.items() <= next(
-        n for n in rule["neighbours"] if n["node"] == "permit:permanent_residence").items()
+        n for n in rule["neighbours"] if n["node"] == "permit:permanent_residence"
+    ).items()
     article = client.get("/v1/articles/pr_measures/art_6").json()
     assert article["text"] == context.law.articles[("pr_measures", 6)].full_text()
     assert rule_id in article["rules"]
     item = client.get("/v1/articles/pr_measures/art_6__para_1__item_5").json()
-    assert item["text"] == rule["text"] and item["rules"] == [r for r in article["rules"] if r.endswith("item_5")]
+    assert item["text"] == rule["text"] and item["rules"] == [
+        r for r in article["rules"] if r.endswith("item_5")
+    ]
     assert client.get("/v1/rules/pr_measures/no_such_rule").status_code == 404
     assert client.get("/v1/articles/pr_measures/art_999").status_code == 404
     r = client.get("/v1/articles/not a citation")
@@ -255,24 +307,47 @@ def test_law_rules_articles(client: httpx.Client, context: LawContext) -> None:
 
 def test_metrics_count_requests_and_outcomes(client: httpx.Client) -> None:
     def decided() -> float:
-        return sum(v for (name, _), v in _samples(client.get("/metrics").text).items() if name == "lexgraph_decisions_total")
+        return sum(
+            v
+            for (name, _), v in _samples(client.get("/metrics").text).items()
+            if name == "lexgraph_decisions_total"
+        )
 
     before = decided()
     client.post("/v1/decisions", json=EXAMPLE)
     text = client.get("/metrics").text
     assert decided() == before + len(decision_json(load_law().decide(EXAMPLE))["decisions"])
     samples = _samples(text)
-    assert samples[("lexgraph_http_requests_total", (("method", "POST"), ("route", "/v1/decisions"), ("status", "200")))] >= 1
-    assert samples[("lexgraph_http_request_duration_seconds_bucket", (("le", "+Inf"), ("route", "/v1/decisions")))] >= 1
+    assert (
+        samples[
+            (
+                "lexgraph_http_requests_total",
+                (("method", "POST"), ("route", "/v1/decisions"), ("status", "200")),
+            )
+        ]
+        >= 1
+    )
+    assert (
+        samples[
+            ("lexgraph_http_request_duration_seconds_bucket", (("le", "+Inf"), ("route", "/v1/decisions")))
+        ]
+        >= 1
+    )
 
 
 def test_metrics_tell_a_cancellation_from_a_grant(client: httpx.Client) -> None:
     """法 第四十九条: a cancellation of a status held is counted apart from the grant of that permit."""
-    scenario = json.loads((ROOT / "tests/scenarios/exit_entry_law/art49_residence_time_unknown_undetermined.json")
-                          .read_text(encoding="utf-8"))
+    scenario = json.loads(
+        (ROOT / "tests/scenarios/exit_entry_law/art49_residence_time_unknown_undetermined.json").read_text(
+            encoding="utf-8"
+        )
+    )
 
     def counted(kind: str) -> float:
-        key = ("lexgraph_decisions_total", (("kind", kind), ("outcome", "undetermined"), ("permit", "permanent_residence")))
+        key = (
+            "lexgraph_decisions_total",
+            (("kind", kind), ("outcome", "undetermined"), ("permit", "permanent_residence")),
+        )
         return _samples(client.get("/metrics").text).get(key, 0.0)
 
     cancellations, grants = counted("cancellation"), counted("grant")
@@ -285,15 +360,22 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """The Prometheus exposition text as {(sample name, sorted labels): value} (label order is free)."""
     from prometheus_client.parser import text_string_to_metric_families
 
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def test_openapi_is_the_contract(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
     operation = spec["paths"]["/v1/decisions"]["post"]
-    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Application"}
-    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Decision"}
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Application"
+    }
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Decision"
+    }
     application = spec["components"]["schemas"]["Application"]
     assert application["properties"]["applicant"] == APPLICATION_SCHEMA["properties"]["applicant"]
     assert application["required"] == APPLICATION_SCHEMA["required"]
@@ -316,14 +398,41 @@ def test_schemathesis_finds_no_server_error(server: Server, tmp_path: Path) -> N
     """Generated requests from /openapi.json: no 5xx, every response and status as documented."""
     env = {**os.environ, "SCHEMATHESIS_HOOKS": ""}
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "schemathesis"), "run", f"{server.url}/openapi.json",
-         # Every check but positive_data_acceptance: a well-formed `set` naming a parameter no amendment
-         # declares is rightly a 422, though the schema cannot say which names exist.
-         "--checks", "all", "--exclude-checks", "positive_data_acceptance",
-         "--max-examples", "10", "--phases", "examples,fuzzing", "--seed", "7", "--no-shrink", "--workers", "1",  # CPython 3.11 ast.parse is not thread-safe (SystemError)
-         "--exclude-path", "/v1/analyses", "--request-timeout", "20", "--generation-database", "none",
-         "--suppress-health-check", "all", "--no-color"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+        [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"{server.url}/openapi.json",
+            # Every check but positive_data_acceptance: a well-formed `set` naming a parameter no amendment
+            # declares is rightly a 422, though the schema cannot say which names exist.
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "positive_data_acceptance",
+            "--max-examples",
+            "10",
+            "--phases",
+            "examples,fuzzing",
+            "--seed",
+            "7",
+            "--no-shrink",
+            "--workers",
+            "1",  # CPython 3.11 ast.parse is not thread-safe (SystemError)
+            "--exclude-path",
+            "/v1/analyses",
+            "--request-timeout",
+            "20",
+            "--generation-database",
+            "none",
+            "--suppress-health-check",
+            "all",
+            "--no-color",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
 
@@ -335,7 +444,9 @@ def test_eight_clients_one_chain(tmp_path: Path) -> None:
         def client_run(n: int) -> None:
             with httpx.Client(base_url=srv.url, timeout=30) as c:
                 for i in range(200):
-                    r = c.post("/v1/decisions", params={"explain": "summary"}, json={**EXAMPLE, "id": f"c{n}-{i}"})
+                    r = c.post(
+                        "/v1/decisions", params={"explain": "summary"}, json={**EXAMPLE, "id": f"c{n}-{i}"}
+                    )
                     if r.status_code != 200:
                         failures.append(r.text)
 
@@ -353,7 +464,9 @@ def test_eight_clients_one_chain(tmp_path: Path) -> None:
         for pid in pids | {srv.process.pid}:
             assert TOKEN.encode() not in Path(f"/proc/{pid}/environ").read_bytes()
         source = FAST_TRACK.read_text(encoding="utf-8").replace("fast_track", "two_workers")
-        assert httpx.post(f"{srv.url}/v1/amendments", json={"source": source}, headers=AUTH).status_code == 201
+        assert (
+            httpx.post(f"{srv.url}/v1/amendments", json={"source": source}, headers=AUTH).status_code == 201
+        )
 
 
 def test_a_log_that_cannot_be_written_answers_503_and_the_server_keeps_serving(tmp_path: Path) -> None:
@@ -391,8 +504,11 @@ def test_an_upload_that_imports_reads_no_file(client: httpx.Client, tmp_path: Pa
     """`import` anywhere in an upload (not only at a line start) is refused on the parse: the file
     is never opened, so nothing of it leaks, and a FIFO or /dev/zero cannot hang or bloat a worker."""
     secret = tmp_path / "secret.lex"
-    secret.write_text('rule leaked_secret_rule {\n  note "SECRET-7c1e"\n  conclude eligible z_visa\n'
-                      '  when applicant.criminal_record\n}\n', encoding="utf-8")
+    secret.write_text(
+        'rule leaked_secret_rule {\n  note "SECRET-7c1e"\n  conclude eligible z_visa\n'
+        "  when applicant.criminal_record\n}\n",
+        encoding="utf-8",
+    )
     fifo = tmp_path / "pipe.lex"
     os.mkfifo(fifo)
     for target in (secret, fifo, Path("/dev/zero"), Path("/etc/shadow"), tmp_path / "missing.lex"):
@@ -407,13 +523,24 @@ def test_an_upload_that_imports_reads_no_file(client: httpx.Client, tmp_path: Pa
     assert client.get("/healthz").status_code == 200
 
 
-@pytest.mark.parametrize(("source", "path", "message"), [
-    (HEADER + 'instrument smuggled { title_zh "x" }\n', "$.source:6:1", "an instrument is not allowed here"),
-    (HEADER + HEADER.replace("probe", "probe_two"), "$.source", "found 2 amendment blocks"),
-    ('rule r { conclude eligible z_visa when applicant.criminal_record }\n', "$.source", "found 0 amendment blocks"),
-    # the regex this replaced missed a block that does not start its line
-    ('fact x.y: bool  amendment hidden { title_zh "x" }\n', "$.source:1:1", "fact_not_in_contract"),
-])
+@pytest.mark.parametrize(
+    ("source", "path", "message"),
+    [
+        (
+            HEADER + 'instrument smuggled { title_zh "x" }\n',
+            "$.source:6:1",
+            "an instrument is not allowed here",
+        ),
+        (HEADER + HEADER.replace("probe", "probe_two"), "$.source", "found 2 amendment blocks"),
+        (
+            "rule r { conclude eligible z_visa when applicant.criminal_record }\n",
+            "$.source",
+            "found 0 amendment blocks",
+        ),
+        # the regex this replaced missed a block that does not start its line
+        ('fact x.y: bool  amendment hidden { title_zh "x" }\n', "$.source:1:1", "fact_not_in_contract"),
+    ],
+)
 def test_an_upload_is_judged_on_its_parse(client: httpx.Client, source: str, path: str, message: str) -> None:
     r = client.post("/v1/amendments", json={"source": source}, headers=AUTH)
     assert r.status_code == 422, r.text
@@ -450,35 +577,64 @@ def _deep(levels: int) -> str:
 HOSTILE: list[tuple[str, str, str]] = [
     ("nested_900", json.dumps(EXAMPLE)[:-1] + ', "x": ' + _deep(900) + "}", "$.x[0][0]"),
     ("nested_60000", _deep(60_000), "$"),
-    ("nested_40_objects", json.dumps({**EXAMPLE, "x": json.loads('{"a":' * 40 + "1" + "}" * 40)}), "$.x.a.a.a"),
+    (
+        "nested_40_objects",
+        json.dumps({**EXAMPLE, "x": json.loads('{"a":' * 40 + "1" + "}" * 40)}),
+        "$.x.a.a.a",
+    ),
     ("int_5000_digits", json.dumps(EXAMPLE)[:-1] + ', "x": ' + "9" * 5000 + "}", "$"),
-    ("int_400_digits", json.dumps({**EXAMPLE, "employment": {**EXAMPLE["employment"], "annual_salary_cny": 10**400}}),
-     "$.employment.annual_salary_cny"),
+    (
+        "int_400_digits",
+        json.dumps({**EXAMPLE, "employment": {**EXAMPLE["employment"], "annual_salary_cny": 10**400}}),
+        "$.employment.annual_salary_cny",
+    ),
     ("year_0", json.dumps({**EXAMPLE, "decision_date": "0000-01-01"}), "$.decision_date"),
-    ("entry_9999", json.dumps({**EXAMPLE, "residence": {**EXAMPLE.get("residence", {}), "entry_date": "9999-12-31"}}),
-     "$.residence.entry_date"),
-    ("birth_9999", json.dumps({**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "birth_date": "9999-12-31"}}),
-     "$.applicant.birth_date"),
+    (
+        "entry_9999",
+        json.dumps({**EXAMPLE, "residence": {**EXAMPLE.get("residence", {}), "entry_date": "9999-12-31"}}),
+        "$.residence.entry_date",
+    ),
+    (
+        "birth_9999",
+        json.dumps({**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "birth_date": "9999-12-31"}}),
+        "$.applicant.birth_date",
+    ),
     ("nan", json.dumps(EXAMPLE)[:-1] + ', "x": NaN}', "$.x"),
-    ("infinity", json.dumps({**EXAMPLE, "employment": {**EXAMPLE["employment"]}})[:-1] + ', "y": -Infinity}', "$.y"),
-    ("1e999", json.dumps({**EXAMPLE, "employment": {**EXAMPLE["employment"], "annual_salary_cny": 0}}).replace(
-        '"annual_salary_cny": 0', '"annual_salary_cny": 1e999'), "$.employment.annual_salary_cny"),
-    ("nationality_newline", json.dumps({**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "nationality": "DEU\n"}}),
-     "$.applicant.nationality"),
+    (
+        "infinity",
+        json.dumps({**EXAMPLE, "employment": {**EXAMPLE["employment"]}})[:-1] + ', "y": -Infinity}',
+        "$.y",
+    ),
+    (
+        "1e999",
+        json.dumps({**EXAMPLE, "employment": {**EXAMPLE["employment"], "annual_salary_cny": 0}}).replace(
+            '"annual_salary_cny": 0', '"annual_salary_cny": 1e999'
+        ),
+        "$.employment.annual_salary_cny",
+    ),
+    (
+        "nationality_newline",
+        json.dumps({**EXAMPLE, "applicant": {**EXAMPLE["applicant"], "nationality": "DEU\n"}}),
+        "$.applicant.nationality",
+    ),
     ("utf16", "", "$"),
 ]
 
 
 @pytest.mark.parametrize(("name", "body", "path"), HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_hostile_bodies_are_422_naming_the_field_and_never_logged(
-        client: httpx.Client, server: Server, name: str, body: str, path: str) -> None:
+    client: httpx.Client, server: Server, name: str, body: str, path: str
+) -> None:
     before = _records(server)
     data = json.dumps(EXAMPLE).encode("utf-16") if name == "utf16" else body.encode()
     r = client.post("/v1/decisions", content=data, headers={"content-type": "application/json"})
     assert r.status_code == 422, r.text
     assert any(p.startswith(path) for p in _problem_paths(r)), r.text
-    r = client.post("/v1/decisions:batch", content=b'{"applications": [' + data + b"]}",
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/v1/decisions:batch",
+        content=b'{"applications": [' + data + b"]}",
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 422, r.text
     assert _records(server) == before  # NaN and Infinity are never stored, as null or otherwise
     assert client.get("/healthz").status_code == 200
@@ -492,7 +648,9 @@ def test_as_of_outside_the_contract_years_is_422(client: httpx.Client, as_of: st
     assert r.status_code == 422 and _problem_paths(r) == ["query.as_of"], r.text
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", ""])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", ""]
+)
 def test_only_json_bodies_are_accepted(client: httpx.Client, server: Server, content_type: str) -> None:
     """A web page can send text/plain or a form to loopback without a preflight: 415, nothing logged."""
     before = _records(server)
@@ -502,8 +660,11 @@ def test_only_json_bodies_are_accepted(client: httpx.Client, server: Server, con
         assert r.status_code == 415, r.text
         assert _problem_paths(r) == ["header.content-type"]
     assert _records(server) == before
-    r = client.post("/v1/decisions", content=json.dumps(EXAMPLE).encode(),
-                    headers={"content-type": "application/json; charset=utf-8"})
+    r = client.post(
+        "/v1/decisions",
+        content=json.dumps(EXAMPLE).encode(),
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
     assert r.status_code == 200
 
 
@@ -522,8 +683,11 @@ def test_a_large_batch_does_not_stall_other_requests(client: httpx.Client, serve
 
     def batch() -> None:
         with httpx.Client(base_url=server.url, timeout=120) as c:
-            done.append(c.post("/v1/decisions:batch", params={"explain": "summary"},
-                               json={"applications": apps}).status_code)
+            done.append(
+                c.post(
+                    "/v1/decisions:batch", params={"explain": "summary"}, json={"applications": apps}
+                ).status_code
+            )
 
     thread = threading.Thread(target=batch)
     began = time.monotonic()
@@ -546,17 +710,25 @@ def test_a_large_batch_does_not_stall_other_requests(client: httpx.Client, serve
 def test_new_laws_are_compiled_off_the_loop_and_rationed_per_client(tmp_path: Path) -> None:
     """Each new `set=` value compiles a law: in a worker thread, and at most N a minute per client
     (429 after), so one client can neither stall the others nor churn their laws out of the cache."""
-    with _serve(tmp_path, extra=("--new-laws-per-minute", "3")) as srv, httpx.Client(base_url=srv.url, timeout=30) as c:
+    with (
+        _serve(tmp_path, extra=("--new-laws-per-minute", "3")) as srv,
+        httpx.Client(base_url=srv.url, timeout=30) as c,
+    ):
         statuses = []
         for years in range(1, 6):
-            statuses.append(c.get("/v1/law", params={"with": "independent_application",
-                                                     "set": f"pass_mark={60 + years}"}).status_code)
+            statuses.append(
+                c.get(
+                    "/v1/law", params={"with": "independent_application", "set": f"pass_mark={60 + years}"}
+                ).status_code
+            )
         assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429], statuses
         r = c.get("/v1/law", params={"with": "independent_application", "set": "pass_mark=99"})
         assert r.status_code == 429 and _problem_paths(r) == ["query.set"]
         # what is compiled already stays free, and so do unknown amendments (404, no compile)
-        assert c.get("/v1/law", params={"with": "independent_application",
-                                        "set": "pass_mark=62"}).status_code == 200
+        assert (
+            c.get("/v1/law", params={"with": "independent_application", "set": "pass_mark=62"}).status_code
+            == 200
+        )
         assert c.get("/v1/law", params={"with": "nope"}).status_code == 404
         assert c.get("/v1/law").status_code == 200
 
@@ -565,8 +737,10 @@ def test_a_body_that_trickles_in_is_cut_off(tmp_path: Path) -> None:
     with _serve(tmp_path, token=False, extra=("--body-timeout", "2")) as srv:
         port = int(srv.url.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            sock.sendall(b"POST /v1/decisions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
-                         b"content-length: 1000\r\n\r\n{\"id\":")
+            sock.sendall(
+                b"POST /v1/decisions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                b'content-length: 1000\r\n\r\n{"id":'
+            )
             start = time.monotonic()
             answer = sock.recv(4096)
             assert answer.startswith(b"HTTP/1.1 408"), answer
@@ -575,13 +749,19 @@ def test_a_body_that_trickles_in_is_cut_off(tmp_path: Path) -> None:
 
 
 def test_find_decisions_by_application(client: httpx.Client) -> None:
-    ids = [client.post("/v1/decisions", json={**EXAMPLE, "id": "find-me/①"}).json()["decision_id"] for _ in range(2)]
+    ids = [
+        client.post("/v1/decisions", json={**EXAMPLE, "id": "find-me/①"}).json()["decision_id"]
+        for _ in range(2)
+    ]
     # An application id may be guessable and the decision ids open the records: auditors only.
     assert client.get("/v1/decisions", params={"application_id": "find-me/①"}).status_code == 401
     r = client.get("/v1/decisions", params={"application_id": "find-me/①"}, headers=AUTH)
     assert r.status_code == 200, r.text
     assert [d["decision_id"] for d in r.json()["decisions"]] == ids
-    assert client.get("/v1/decisions", params={"application_id": "nobody"}, headers=AUTH).json()["decisions"] == []
+    assert (
+        client.get("/v1/decisions", params={"application_id": "nobody"}, headers=AUTH).json()["decisions"]
+        == []
+    )
     assert client.get("/v1/decisions", headers=AUTH).status_code == 422
 
 
@@ -589,15 +769,37 @@ def test_no_error_names_a_server_path(client: httpx.Client, server: Server) -> N
     """Diagnostics from the uploaded amendment (kept in a temp folder) are said without the folder."""
     source = FAST_TRACK.read_text(encoding="utf-8").replace("fast_track", "path_probe")
     assert client.post("/v1/amendments", json={"source": source}, headers=AUTH).status_code == 201
-    r = client.post("/v1/decisions", params={"with": "path_probe", "set": "min_years_in_post=many"}, json=EXAMPLE)
+    r = client.post(
+        "/v1/decisions", params={"with": "path_probe", "set": "min_years_in_post=many"}, json=EXAMPLE
+    )
     assert r.status_code == 422, r.text
     assert "path_probe.lex" in r.text and "/tmp" not in r.text and str(ROOT) not in r.text
 
 
-_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(),
-                     st.text(max_size=8), st.sampled_from(["0000-01-01", "9999-12-31", "DEU\n", "d_visa", "2024-02-30"]))
-_FIELDS = ["id", "decision_date", "requested", "route", "applicant", "applicant.nationality", "applicant.birth_date",
-           "employment", "employment.annual_salary_cny", "residence", "residence.entry_date", "family", "holds", "x"]
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(),
+    st.text(max_size=8),
+    st.sampled_from(["0000-01-01", "9999-12-31", "DEU\n", "d_visa", "2024-02-30"]),
+)
+_FIELDS = [
+    "id",
+    "decision_date",
+    "requested",
+    "route",
+    "applicant",
+    "applicant.nationality",
+    "applicant.birth_date",
+    "employment",
+    "employment.annual_salary_cny",
+    "residence",
+    "residence.entry_date",
+    "family",
+    "holds",
+    "x",
+]
 
 
 def _mutate(field: str, value: Any) -> bytes:
@@ -613,8 +815,14 @@ def _mutate(field: str, value: Any) -> bytes:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-@given(st.sampled_from(_FIELDS), st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
-                                               | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=8))
+@given(
+    st.sampled_from(_FIELDS),
+    st.recursive(
+        _SCALARS,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+        max_leaves=8,
+    ),
+)
 @example("decision_date", "0000-01-01")
 @example("residence.entry_date", "9999-12-31")
 @example("employment.annual_salary_cny", float("nan"))
@@ -623,10 +831,14 @@ def _mutate(field: str, value: Any) -> bytes:
 @example("applicant.nationality", "DEU\n")
 @example("requested", ["d_visa"] * 5000)
 @example("x", json.loads("[" * 800 + "]" * 800))
-def test_fuzzed_applications_never_get_a_server_error(client: httpx.Client, server: Server, field: str, value: Any) -> None:
+def test_fuzzed_applications_never_get_a_server_error(
+    client: httpx.Client, server: Server, field: str, value: Any
+) -> None:
     """Hypothesis against the running service: a decision, or a 4xx naming a field; never a 5xx;
     and whatever is logged is JSON that reads back (no NaN, no Infinity)."""
-    r = client.post("/v1/decisions", content=_mutate(field, value), headers={"content-type": "application/json"})
+    r = client.post(
+        "/v1/decisions", content=_mutate(field, value), headers={"content-type": "application/json"}
+    )
     assert r.status_code < 500, r.text
     if r.status_code == 200:
         record = client.get(f"/v1/decisions/{r.json()['decision_id']}")
@@ -639,7 +851,9 @@ def test_fuzzed_applications_never_get_a_server_error(client: httpx.Client, serv
 def test_a_rule_is_printed_by_the_numbering_in_force(client: httpx.Client) -> None:
     """国务院令第814号 renumbers 条例 第六条: the K visa is (六), the Z visa (十三); rule ids do not change."""
     title = "中华人民共和国外国人入境出境管理条例"
-    k = client.get("/v1/rules/decision_2025_k_visa/entry_exit_regulations__art_6__para_1__item_6__k_visa").json()
+    k = client.get(
+        "/v1/rules/decision_2025_k_visa/entry_exit_regulations__art_6__para_1__item_6__k_visa"
+    ).json()
     assert k["citation"] == f"{title} 第六条第六项" and k["text"] == "(六)K字签证,发给入境的外国青年科技人才"
     z = client.get("/v1/rules/entry_exit_regulations/art_6__para_1__item_12").json()
     assert z["citation"] == f"{title} 第六条第十三项" and z["text"].startswith("(十三)Z字签证")
@@ -661,11 +875,18 @@ def test_the_group_committer_writes_a_large_batch_in_slices(tmp_path: Path) -> N
     decision = decision_json(context.evaluator.decide(EXAMPLE, None, trace=True))
 
     def entries(prefix: str, n: int) -> list[Any]:
-        return [log.entry({**EXAMPLE, "id": f"{prefix}-{i}"}, decision, context, [], {}, "full") for i in range(n)]
+        return [
+            log.entry({**EXAMPLE, "id": f"{prefix}-{i}"}, decision, context, [], {}, "full") for i in range(n)
+        ]
 
     async def run() -> tuple[list[list[str]], int]:
         committer = GroupCommitter(log)
-        batches = [entries("a", GroupCommitter.CHUNK + 7), entries("b", 3), [], entries("c", 2 * GroupCommitter.CHUNK)]
+        batches = [
+            entries("a", GroupCommitter.CHUNK + 7),
+            entries("b", 3),
+            [],
+            entries("c", 2 * GroupCommitter.CHUNK),
+        ]
         futures = [committer.submit(b) for b in batches]
         ticks = 0
         while not all(f.done() for f in futures):  # the loop runs between slices
@@ -685,7 +906,10 @@ def test_the_group_committer_writes_a_large_batch_in_slices(tmp_path: Path) -> N
 def test_metrics_count_every_workers_requests(tmp_path: Path) -> None:
     """Two workers: every scrape, whichever worker answers it, reads the requests of both, so a
     counter only grows and equals the requests made (one worker's count would read 3, 3, 12, 6…)."""
-    route = ("lexgraph_http_requests_total", (("method", "POST"), ("route", "/v1/decisions"), ("status", "200")))
+    route = (
+        "lexgraph_http_requests_total",
+        (("method", "POST"), ("route", "/v1/decisions"), ("status", "200")),
+    )
     with _serve(tmp_path, workers=2, token=False) as srv:
         readings: list[float] = []
         scraped_by: set[int] = set()
@@ -718,15 +942,27 @@ def test_the_token_is_never_in_a_workers_environment(tmp_path: Path) -> None:
         for pid in pids:
             assert TOKEN.encode() not in Path(f"/proc/{pid}/environ").read_bytes()
         for _ in range(4):  # whichever worker answers
-            r = httpx.get(f"{srv.url}/v1/decisions", params={"application_id": "x"}, timeout=30,
-                          headers={"authorization": f"Bearer {TOKEN}"})
+            r = httpx.get(
+                f"{srv.url}/v1/decisions",
+                params={"application_id": "x"},
+                timeout=30,
+                headers={"authorization": f"Bearer {TOKEN}"},
+            )
             assert r.status_code == 200, r.text
-            assert httpx.get(f"{srv.url}/v1/decisions", params={"application_id": "x"}, timeout=30,
-                             headers={"authorization": "Bearer wrong"}).status_code == 401
+            assert (
+                httpx.get(
+                    f"{srv.url}/v1/decisions",
+                    params={"application_id": "x"},
+                    timeout=30,
+                    headers={"authorization": "Bearer wrong"},
+                ).status_code
+                == 401
+            )
 
 
-def test_settings_come_from_the_environment_and_the_token_from_a_file(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_come_from_the_environment_and_the_token_from_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from lexgraph.compliance.service import ServiceConfig
 
     (tmp_path / "token").write_text(TOKEN + "\n", encoding="utf-8")
@@ -737,11 +973,19 @@ def test_settings_come_from_the_environment_and_the_token_from_a_file(tmp_path: 
     assert config.db.endswith("x.db") and config.law_dirs == [str(tmp_path)] and config.bearer == TOKEN
     assert TOKEN not in repr(config)
     environment, secret = config.worker_environment()
-    assert secret is None and environment["LEXGRAPH_SERVICE_TOKEN_FILE"] == str((tmp_path / "token").resolve())
+    assert secret is None and environment["LEXGRAPH_SERVICE_TOKEN_FILE"] == str(
+        (tmp_path / "token").resolve()
+    )
     assert all(TOKEN not in value for value in environment.values())
     monkeypatch.delenv("LEXGRAPH_SERVICE_TOKEN_FILE")
-    environment, secret = ServiceConfig(token=TOKEN).worker_environment()  # a token given as such: a new private file
-    assert secret is not None and secret.read_text(encoding="utf-8") == TOKEN and secret.stat().st_mode & 0o077 == 0
+    environment, secret = ServiceConfig(
+        token=TOKEN
+    ).worker_environment()  # a token given as such: a new private file
+    assert (
+        secret is not None
+        and secret.read_text(encoding="utf-8") == TOKEN
+        and secret.stat().st_mode & 0o077 == 0
+    )
     secret.unlink()
     monkeypatch.setenv("LEXGRAPH_SERVICE_TOKEN_FILE", str(tmp_path / "missing"))
     with pytest.raises(ValueError, match="token_file: cannot read"):
@@ -760,9 +1004,12 @@ def test_every_lexgraph_error_is_answered_with_its_status(tmp_path: Path) -> Non
     from lexgraph.engine.errors import ApplicationError, AuditError, SourceError, Unavailable
 
     app = create_app(ServiceConfig(db=f"sqlite:///{tmp_path / 'd.db'}"))
-    raised = {"application": ApplicationError([("$.applicant.birth_date", "not a date")]),
-              "source": SourceError([Diagnostic("bad_rule", "no such fact", Span("/srv/law/x.lex", 3, 7))]),
-              "audit": AuditError("no decision `x` in the log"), "unavailable": Unavailable("durable_rules is not installed")}
+    raised = {
+        "application": ApplicationError([("$.applicant.birth_date", "not a date")]),
+        "source": SourceError([Diagnostic("bad_rule", "no such fact", Span("/srv/law/x.lex", 3, 7))]),
+        "audit": AuditError("no decision `x` in the log"),
+        "unavailable": Unavailable("durable_rules is not installed"),
+    }
 
     def boom(kind: str) -> None:
         raise raised[kind]
@@ -776,14 +1023,23 @@ def test_every_lexgraph_error_is_answered_with_its_status(tmp_path: Path) -> Non
 
     r = asyncio.run(answers())
     assert r["application"].status_code == 422
-    assert r["application"].json()["problems"] == [{"path": "$.applicant.birth_date", "message": "not a date"}]
-    assert r["source"].status_code == 422 and r["source"].json()["problems"][0]["path"] == "x.lex:3:7"  # no server path
+    assert r["application"].json()["problems"] == [
+        {"path": "$.applicant.birth_date", "message": "not a date"}
+    ]
+    assert (
+        r["source"].status_code == 422 and r["source"].json()["problems"][0]["path"] == "x.lex:3:7"
+    )  # no server path
     assert r["audit"].status_code == 422 and r["audit"].json() == {"detail": "no decision `x` in the log"}
     assert r["unavailable"].status_code == 503
 
 
 def test_a_bad_setting_in_the_environment_is_said_not_raised(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", "serve", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "LEXGRAPH_SERVICE_CONTEXTS": "many"})
+    run = subprocess.run(
+        [sys.executable, "-m", "lexgraph.compliance.cli", "serve", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "LEXGRAPH_SERVICE_CONTEXTS": "many"},
+    )
     assert run.returncode == 1 and "contexts" in run.stderr and "Traceback" not in run.stderr

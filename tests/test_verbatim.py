@@ -14,17 +14,24 @@ from lexgraph.engine import model as m
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "references"  # vendored with the code (see references/README.md)
 # ../shared beside the checkout (as tests/test_diff.py finds the seeds), else the workplace's copy
-SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared")
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared"
+)
 UPSTREAM = SHARED / "reference"  # where updates come from
 SEEDS = SHARED / "seeds"  # scholarly papers: not vendored
 _ZH_NUM = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
 
 def test_the_reference_texts_ship_with_the_code() -> None:
-    assert REFERENCE.is_dir() and len(list(REFERENCE.glob("*.md"))) >= 9, "references/ is missing from the checkout"
+    assert REFERENCE.is_dir() and len(list(REFERENCE.glob("*.md"))) >= 9, (
+        "references/ is missing from the checkout"
+    )
 
 
-@pytest.mark.skipif(not UPSTREAM.is_dir() and os.environ.get("CI") != "true", reason="../shared/reference is not beside the checkout")
+@pytest.mark.skipif(
+    not UPSTREAM.is_dir() and os.environ.get("CI") != "true",
+    reason="../shared/reference is not beside the checkout",
+)
 def test_vendored_references_match_upstream() -> None:
     assert UPSTREAM.is_dir(), "../shared/reference must be beside the checkout in CI"
     for upstream in sorted(UPSTREAM.glob("*.md")):
@@ -32,7 +39,9 @@ def test_vendored_references_match_upstream() -> None:
             continue
         vendored = REFERENCE / upstream.name
         assert vendored.is_file(), f"references/{upstream.name} is missing: copy it from ../shared/reference"
-        assert vendored.read_bytes() == upstream.read_bytes(), f"references/{upstream.name} differs from upstream: copy it"
+        assert vendored.read_bytes() == upstream.read_bytes(), (
+            f"references/{upstream.name} differs from upstream: copy it"
+        )
 
 
 def _squash(text: str) -> str:
@@ -62,7 +71,7 @@ def reference_articles(path: Path) -> dict[int, list[str]]:
         head = re.match(r"^第([零一二三四五六七八九十百]+)条\s*", block)
         if head:
             current = articles.setdefault(_zh_to_int(head.group(1)), [])
-            current.append(block[head.end():])
+            current.append(block[head.end() :])
         elif current is not None:
             if re.match(r"^[（(][一二三四五六七八九十]+[)）]", block):
                 current[-1] += block
@@ -89,14 +98,18 @@ DECISIONS = {"decision_2025_k_visa": "entry_exit_regulations_amendment_2025_k_vi
 
 
 def _decision_text(instrument: str) -> str:
-    return _squash((REFERENCE / DECISIONS[instrument]).read_text(encoding="utf-8").split("<!-- INFO END -->", 1)[-1])
+    return _squash(
+        (REFERENCE / DECISIONS[instrument]).read_text(encoding="utf-8").split("<!-- INFO END -->", 1)[-1]
+    )
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a.instrument}/art_{a.number}")
 def test_article_text_is_verbatim(article: m.Article) -> None:
     if article.instrument in DECISIONS:
         for para in article.paragraphs:
-            assert para.text and _squash(para.text) in _decision_text(article.instrument), f"paragraph {para.number}"
+            assert para.text and _squash(para.text) in _decision_text(article.instrument), (
+                f"paragraph {para.number}"
+            )
         return
     assert article.instrument in SOURCES, f"{article.instrument}: no reference text is at hand to quote"
     reference = reference_articles(REFERENCE / SOURCES[article.instrument])
@@ -126,7 +139,9 @@ def test_rules_without_text_say_what_grounds_them() -> None:
                 assert "not at hand" in rule.note, rule.id
 
 
-@pytest.mark.skipif(not SEEDS.is_dir() and os.environ.get("CI") != "true", reason="../shared/seeds is not beside the checkout")
+@pytest.mark.skipif(
+    not SEEDS.is_dir() and os.environ.get("CI") != "true", reason="../shared/seeds is not beside the checkout"
+)
 def test_proposal_texts_quote_the_seeds() -> None:
     assert SEEDS.is_dir(), "../shared/seeds must be beside the checkout in CI"
     reform = load_law(None, [ROOT / "regulations/amendments/independent_application.lex"]).law
@@ -135,7 +150,9 @@ def test_proposal_texts_quote_the_seeds() -> None:
     assert proposed
     for article in proposed:
         for para in article.paragraphs:
-            assert _squash(para.text) in seeds, f"{article.instrument} art {article.number}: not verbatim from a seed"
+            assert _squash(para.text) in seeds, (
+                f"{article.instrument} art {article.number}: not verbatim from a seed"
+            )
 
 
 def test_inserted_items_are_verbatim_from_their_decision() -> None:

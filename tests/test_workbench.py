@@ -42,15 +42,23 @@ def browser() -> Iterator[Any]:
     found = _chromium()
     if found is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Debian's chromium and chromium-driver for the workbench tests (.ci/run installs them)")
+            pytest.fail(
+                "CI needs Debian's chromium and chromium-driver for the workbench tests (.ci/run installs them)"
+            )
         pytest.skip("chromium / chromedriver not installed")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = found[0]
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
-                 "--disable-gpu", "--lang=zh-CN"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        "--disable-gpu",
+        "--lang=zh-CN",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(found[1]), options=options)
     driver.set_page_load_timeout(60)
@@ -66,8 +74,9 @@ def _wait(driver: Any, condition: Any, seconds: float = 30) -> Any:
     from selenium.webdriver.support.ui import WebDriverWait
 
     # a page that is being replaced by the next one answers with stale elements: look again
-    return WebDriverWait(driver, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
-                         ).until(condition)
+    return WebDriverWait(
+        driver, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+    ).until(condition)
 
 
 def _shot(driver: Any, name: str) -> None:
@@ -145,9 +154,14 @@ def _impact(browser: Any, server: str, pass_mark: int) -> dict[str, int]:
     assert "修改对照表" in browser.page_source and browser.find_element(By.ID, "diff").text
     browser.find_element(By.ID, "run-impact").click()
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#impact-table tr[data-permit]"), 120)
-    assert browser.find_element(By.ID, "impact-bar").get_attribute("value") == "3000"  # the progress reached the end
+    assert (
+        browser.find_element(By.ID, "impact-bar").get_attribute("value") == "3000"
+    )  # the progress reached the end
     row = browser.find_element(By.CSS_SELECTOR, '#impact-table tr[data-permit="permanent_residence"]')
-    return {k: int(row.find_element(By.CSS_SELECTOR, f"td.{k}").text) for k in ("before", "after", "gained", "lost")}
+    return {
+        k: int(row.find_element(By.CSS_SELECTOR, f"td.{k}").text)
+        for k in ("before", "after", "gained", "lost")
+    }
 
 
 def test_pass_mark_moves_the_impact(server: str, browser: Any) -> None:
@@ -166,8 +180,12 @@ def test_open_and_verify_a_logged_decision(server: str, browser: Any) -> None:
     assert answer.status_code == 200
     decision_id = answer.headers.get("x-decision-id") or answer.json().get("decision_id")
     if not decision_id:
-        found = httpx.get(f"{server}/v1/decisions", params={"application_id": EXAMPLE["id"]},
-                          headers={"authorization": f"Bearer {TOKEN}"}, timeout=30).json()
+        found = httpx.get(
+            f"{server}/v1/decisions",
+            params={"application_id": EXAMPLE["id"]},
+            headers={"authorization": f"Bearer {TOKEN}"},
+            timeout=30,
+        ).json()
         decision_id = found["decisions"][-1]["decision_id"]
     browser.get(server + "/audit")
     browser.find_element(By.ID, "decision-id").send_keys(decision_id)
@@ -186,15 +204,36 @@ def test_open_and_verify_a_logged_decision(server: str, browser: Any) -> None:
 def test_pages_answer_bad_input_with_4xx(server: str) -> None:
     assert httpx.get(f"{server}/law/nowhere/3").status_code == 404
     assert httpx.get(f"{server}/?as_of=yesterday").status_code == 422
-    bad = httpx.post(f"{server}/decide", content="json=%7Bnot json", headers={"content-type": "application/x-www-form-urlencoded"})
+    bad = httpx.post(
+        f"{server}/decide",
+        content="json=%7Bnot json",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert bad.status_code == 422 and "json:1:2" in bad.text
     assert httpx.get(f"{server}/audit", params={"application_id": "x", "token": "wrong"}).status_code == 401
     form = {"content-type": "application/x-www-form-urlencoded"}
-    assert httpx.post(f"{server}/amend/impact", content="amendment=independent_application&size=0", headers=form).status_code == 422
-    assert httpx.post(f"{server}/amend/impact", content="amendment=nowhere&size=10", headers=form).status_code == 422
-    assert httpx.post(f"{server}/amend/impact", content="amendment=independent_application&size=10&set.pass_mark=x",
-                      headers=form).status_code == 422
-    assert httpx.get(f"{server}/docs").status_code == 200 and "cdn" not in httpx.get(f"{server}/docs").text.lower()
+    assert (
+        httpx.post(
+            f"{server}/amend/impact", content="amendment=independent_application&size=0", headers=form
+        ).status_code
+        == 422
+    )
+    assert (
+        httpx.post(f"{server}/amend/impact", content="amendment=nowhere&size=10", headers=form).status_code
+        == 422
+    )
+    assert (
+        httpx.post(
+            f"{server}/amend/impact",
+            content="amendment=independent_application&size=10&set.pass_mark=x",
+            headers=form,
+        ).status_code
+        == 422
+    )
+    assert (
+        httpx.get(f"{server}/docs").status_code == 200
+        and "cdn" not in httpx.get(f"{server}/docs").text.lower()
+    )
 
 
 def test_citation_search_and_lexer() -> None:
@@ -203,17 +242,38 @@ def test_citation_search_and_lexer() -> None:
     assert [zh_to_int(t) for t in ("六", "十二", "四十七", "一百零三", "21")] == [6, 12, 47, 103, 21]
     context = load_law()
     assert [h["href"] for h in search(context, "第四十七条")] == ["/law/exit_entry_law/47"]
-    assert any(h["anchor"] == "#rule-entry_exit_regulations-art_6__para_1__item_12" for h in search(context, "z_visa"))
+    assert any(
+        h["anchor"] == "#rule-entry_exit_regulations-art_6__para_1__item_12"
+        for h in search(context, "z_visa")
+    )
     for source in context.law.sources:  # the lexer reads every source of the corpus without an error token
         assert not [v for t, v in LexgraphLexer().get_tokens(source.text) if t is Error], source.path
 
 
 def test_decide_format_html_is_the_proof_tree(tmp_path: Path) -> None:
     page, application = tmp_path / "decision.html", tmp_path / "application.json"
-    unknown_health = {**EXAMPLE, "applicant": {k: v for k, v in EXAMPLE["applicant"].items() if k != "health_ok"}}
+    unknown_health = {
+        **EXAMPLE,
+        "applicant": {k: v for k, v in EXAMPLE["applicant"].items() if k != "health_ok"},
+    }
     application.write_text(json.dumps(unknown_health), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "lexgraph.compliance.cli", "decide", str(application),
-                          "--format", "html", "-o", str(page)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lexgraph.compliance.cli",
+            "decide",
+            str(application),
+            "--format",
+            "html",
+            "-o",
+            str(page),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     text = page.read_text(encoding="utf-8")
     for permit in ("permanent_residence", "work_permit", "z_visa"):
@@ -244,10 +304,16 @@ def test_upload_an_amendment_with_the_token(server: str, browser: Any) -> None:
 
 
 def test_impact_streams_its_progress_with_two_workers(tmp_path: Path) -> None:
-    with _serve(tmp_path, workers=2) as srv, httpx.stream(
-            "POST", f"{srv.url}/amend/impact", timeout=120,
+    with (
+        _serve(tmp_path, workers=2) as srv,
+        httpx.stream(
+            "POST",
+            f"{srv.url}/amend/impact",
+            timeout=120,
             content="amendment=independent_application&size=4000&seed=3&set.pass_mark=70",
-            headers={"content-type": "application/x-www-form-urlencoded"}) as answer:
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        ) as answer,
+    ):
         assert answer.status_code == 200
         states = [json.loads(line) for line in answer.iter_lines() if line.strip()]
     assert states[0]["status"] == "queued" and states[-1]["status"] == "done"

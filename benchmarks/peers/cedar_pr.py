@@ -13,13 +13,22 @@ import cedarpy
 
 POLICIES = Path(__file__).with_name("pr_measures.cedar")
 
-_APPLICANT = ("criminal_record", "health_ok", "security_risk", "major_contribution_to_china",
-              "deported_within_ban", "fraud_in_application")
+_APPLICANT = (
+    "criminal_record",
+    "health_ok",
+    "security_risk",
+    "major_contribution_to_china",
+    "deported_within_ban",
+    "fraud_in_application",
+)
 # (object, fields kept as they are, fields that are contract numbers → Cedar decimals)
 _OBJECTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("employment", ("position_level", "employer_type", "tax_record_good"), ("consecutive_years_in_post",)),
-    ("residence", ("stable_income_and_housing",),
-     ("years_resident_in_last_4", "consecutive_years_resident", "min_months_resident_per_year")),
+    (
+        "residence",
+        ("stable_income_and_housing",),
+        ("years_resident_in_last_4", "consecutive_years_resident", "min_months_resident_per_year"),
+    ),
     ("investment", ("region", "tax_record_good"), ("amount_usd", "consecutive_years_stable")),
     ("family", ("relation", "unmarried"), ("marriage_years",)),
 )
@@ -41,10 +50,14 @@ def context(app: dict[str, Any]) -> dict[str, Any]:
     """The Cedar request context for one application. Absent facts stay absent (Cedar then errors
     in the policies that read them); null objects are left out (`context has X` is false)."""
     a = app["applicant"]
-    ctx: dict[str, Any] = {"decision_date": _day(app["decision_date"]),
-                           "applicant": {k: a[k] for k in _APPLICANT if k in a}}
+    ctx: dict[str, Any] = {
+        "decision_date": _day(app["decision_date"]),
+        "applicant": {k: a[k] for k in _APPLICANT if k in a},
+    }
     ctx["applicant"]["birth_date"] = _day(a["birth_date"])
-    ctx["application_date"] = _day(app.get("application_date", app["decision_date"]))  # the documented defaults
+    ctx["application_date"] = _day(
+        app.get("application_date", app["decision_date"])
+    )  # the documented defaults
     ctx["route"] = app.get("route", "employer")
     if "holds" in app:
         ctx["holds"] = app["holds"]

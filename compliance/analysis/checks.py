@@ -69,7 +69,9 @@ class _Analyser:
     def citations(self, ids: Sequence[str]) -> tuple[str, ...]:
         return tuple(render_citation(self.law, self.law.rules[r]) for r in ids)
 
-    def witness(self, model: Any, kind: str, rules: Sequence[str], permit: str, requested: list[str] | None) -> dict[str, Any]:
+    def witness(
+        self, model: Any, kind: str, rules: Sequence[str], permit: str, requested: list[str] | None
+    ) -> dict[str, Any]:
         return self.sym.application(model, f"witness-{finding_id(kind, rules, permit)}", requested)
 
     def undecided_query(self, kind: str, rules: Sequence[str], reason: Any, permit: str = "") -> None:
@@ -93,7 +95,12 @@ class _Analyser:
             ev = self.evaluate(app, trace)
             finding.verified = ev is not None and bool(reproduces(ev))
             if finding.verified:
-                finding.witness = _minimise(app, lambda cand: (lambda e: e is not None and bool(reproduces(e)))(self.evaluate(cand, trace)))
+                finding.witness = _minimise(
+                    app,
+                    lambda cand: (lambda e: e is not None and bool(reproduces(e)))(
+                        self.evaluate(cand, trace)
+                    ),
+                )
         self.findings.append(finding)
 
     # -------------------------------------------------------------- dead
@@ -124,14 +131,27 @@ class _Analyser:
                 s2, model = self.solver.check([*rest, *(f[1] for name, f in parts if name == dropped)])
                 if s2 == "sat":
                     witness = self.witness(model, "dead", [rid], "", self._permits_of(i) or None)
-            finding = Finding("dead", (rid,), self.citations([rid]), witness,
-                              detail={"core": core, "explanation": "these conditions cannot hold together given the "
-                                      "fact types and ranges: " + "; ".join(core) if core else "the rule can never apply"})
+            finding = Finding(
+                "dead",
+                (rid,),
+                self.citations([rid]),
+                witness,
+                detail={
+                    "core": core,
+                    "explanation": "these conditions cannot hold together given the "
+                    "fact types and ranges: " + "; ".join(core)
+                    if core
+                    else "the rule can never apply",
+                },
+            )
             if witness is not None:
                 finding.detail["near_miss"] = f"every condition holds except: {dropped}"
             keep = [k for k, (name, _) in enumerate(parts) if name != dropped]
-            self.finish(finding, lambda ev, i=i, keep=keep: ev.applies[i] is False and _near_miss(ev.trace.get(i), keep),
-                        trace=True)
+            self.finish(
+                finding,
+                lambda ev, i=i, keep=keep: ev.applies[i] is False and _near_miss(ev.trace.get(i), keep),
+                trace=True,
+            )
 
     def _permits_of(self, i: int) -> list[str]:
         return sorted({p for c in self.rules[i].rule.conclusions for p in c.permits})
@@ -155,23 +175,41 @@ class _Analyser:
                     self.candidates += 1
                     if by_construction(self.rules[i].rule, self.rules[j].rule):
                         if self.structural:
-                            self._relation("alternative", permit, i, j, "an exception written into the same provision "
-                                           "(`overrides` within one enumerated provision): not a contrary norm")
+                            self._relation(
+                                "alternative",
+                                permit,
+                                i,
+                                j,
+                                "an exception written into the same provision "
+                                "(`overrides` within one enumerated provision): not a contrary norm",
+                            )
                     else:
                         self._conflict(permit, i, j, "")
                 for j in self.intersecting(i, cumulative):
                     role = self.rules[j].role
                     kind = "refusal_ground" if role in ("refusal_ground", "contrary") else "requirement"
-                    self._relation(kind, permit, i, j, f"{self.rid(j)} is a {role.replace('_', ' ')} of {permit}: "
-                                   "cumulative with every grant, not a contrary norm")
+                    self._relation(
+                        kind,
+                        permit,
+                        i,
+                        j,
+                        f"{self.rid(j)} is a {role.replace('_', ' ')} of {permit}: "
+                        "cumulative with every grant, not a contrary norm",
+                    )
             for attr, indices in sorted(plan.values.items()):
                 for k, i in enumerate(indices):
-                    for j in self.intersecting(i, indices[k + 1:]):
+                    for j in self.intersecting(i, indices[k + 1 :]):
                         self.candidates += 1
                         if by_construction(self.rules[i].rule, self.rules[j].rule):
                             if self.structural:
-                                self._relation("alternative", permit, i, j, f"ranked alternatives of one provision for "
-                                               f"{permit}.{attr}: its own `overrides` order them")
+                                self._relation(
+                                    "alternative",
+                                    permit,
+                                    i,
+                                    j,
+                                    f"ranked alternatives of one provision for "
+                                    f"{permit}.{attr}: its own `overrides` order them",
+                                )
                             continue
                         self._conflict(permit, i, j, attr)
 
@@ -186,8 +224,15 @@ class _Analyser:
             return
         if status == "unsat":
             return
-        finding = Finding(kind, rules, self.citations(rules), self.witness(model, kind, rules, permit, [permit] if permit else None),
-                          None, permit, {"explanation": explanation})
+        finding = Finding(
+            kind,
+            rules,
+            self.citations(rules),
+            self.witness(model, kind, rules, permit, [permit] if permit else None),
+            None,
+            permit,
+            {"explanation": explanation},
+        )
         self.finish(finding, lambda ev: ev.applies[i] is True and ev.applies[j] is True)
 
     def _conflict(self, permit: str, i: int, j: int, attr: str) -> None:
@@ -222,15 +267,29 @@ class _Analyser:
             return
         if status == "unsat":
             return
-        resolution = ({"by": priority.principle, "winner": priority.winner} if priority is not None
-                      else {"by": "none", "winner": None})
-        detail: dict[str, Any] = {"conclusions": [_conclusion_text(a, permit, attr), _conclusion_text(b, permit, attr)]}
+        resolution = (
+            {"by": priority.principle, "winner": priority.winner}
+            if priority is not None
+            else {"by": "none", "winner": None}
+        )
+        detail: dict[str, Any] = {
+            "conclusions": [_conclusion_text(a, permit, attr), _conclusion_text(b, permit, attr)]
+        }
         if priority is not None:
-            detail["explanation"] = f"{priority.winner} prevails over {priority.loser}: {priority.principle} ({PRINCIPLE_ZH[priority.principle]})"
+            detail["explanation"] = (
+                f"{priority.winner} prevails over {priority.loser}: {priority.principle} ({PRINCIPLE_ZH[priority.principle]})"
+            )
         else:
             detail["explanation"] = explain_unresolved(self.law, a, b)
-        finding = Finding("conflict", rules, self.citations(rules), self.witness(model, "conflict", rules, permit, [permit]),
-                          resolution, permit, detail)
+        finding = Finding(
+            "conflict",
+            rules,
+            self.citations(rules),
+            self.witness(model, "conflict", rules, permit, [permit]),
+            resolution,
+            permit,
+            detail,
+        )
         if attr:
             self.finish(finding, lambda ev: ev.applies[i] is True and ev.applies[j] is True)
             return
@@ -241,8 +300,14 @@ class _Analyser:
         first = self.evaluate(finding.witness or {})
         decides = first is not None and first.o.get(permit) is expected
         finding.detail["winner_decides"] = decides
-        self.finish(finding, lambda ev: ev.applies[i] is True and ev.applies[j] is True
-                    and (not decides or ev.o.get(permit) is expected))
+        self.finish(
+            finding,
+            lambda ev: (
+                ev.applies[i] is True
+                and ev.applies[j] is True
+                and (not decides or ev.o.get(permit) is expected)
+            ),
+        )
 
     def index_of(self, rule_id: str) -> int:
         return self.sym.index_of[rule_id]
@@ -259,7 +324,7 @@ class _Analyser:
         for sig, members in sorted(groups.items()):
             for k, i in enumerate(members):
                 # alternative grounds of one enumerated provision are meant to overlap: only --all asks
-                others = [j for j in members[k + 1:] if self.structural or not self.same_provision(i, j)]
+                others = [j for j in members[k + 1 :] if self.structural or not self.same_provision(i, j)]
                 for j in self.intersecting(i, others):
                     pairs.setdefault((min(i, j), max(i, j)), []).append(sig)
         self.candidates += len(pairs)
@@ -275,7 +340,9 @@ class _Analyser:
             beats_y = {k for k, by in plan.beaten_by.items() if any(w == y for w, _ in by)}
             if not beats_x <= beats_y:
                 return False
-            status, _ = self.solver.check([self.sym.stands(permit, x)[0], t_not_true(self.sym.stands(permit, y))])
+            status, _ = self.solver.check(
+                [self.sym.stands(permit, x)[0], t_not_true(self.sym.stands(permit, y))]
+            )
             if status != "unsat":
                 return False
         return True
@@ -294,7 +361,9 @@ class _Analyser:
         if not alternatives:
             for x, y in ((i, j), (j, i)):
                 # x ⊆ y: whenever x applies, y applies — unsat(x ∧ ¬y); the core names x's conditions that suffice
-                status, core = self.solver.check([t_not_true(self.sym.applies(y))], self.sym.rule_conjuncts(x))
+                status, core = self.solver.check(
+                    [t_not_true(self.sym.applies(y))], self.sym.rule_conjuncts(x)
+                )
                 if status == "unknown":
                     self.undecided_query("redundant", rules, core)
                 elif status == "unsat" and self._decides_alike(x, y, permits):
@@ -311,25 +380,45 @@ class _Analyser:
         conclusions = ", ".join(shown)
         detail: dict[str, Any] = {"conclusions": shown}
         if not implied:
-            detail.update(relation="intersect", explanation=(
-                "alternative grounds of one enumerated provision" if alternatives else
-                "grounds of different provisions for one conclusion that apply together; neither contains the other")
-                + f" ({conclusions})")
+            detail.update(
+                relation="intersect",
+                explanation=(
+                    "alternative grounds of one enumerated provision"
+                    if alternatives
+                    else "grounds of different provisions for one conclusion that apply together; neither contains the other"
+                )
+                + f" ({conclusions})",
+            )
             kind = "alternative"
         elif len(implied) == 2:
             kind = "redundant"
-            detail.update(relation="equivalent", core=implied,
-                          explanation=f"{rules[0]} and {rules[1]} apply to exactly the same applicants and both "
-                                      f"conclude {conclusions}: the law states the same norm twice")
+            detail.update(
+                relation="equivalent",
+                core=implied,
+                explanation=f"{rules[0]} and {rules[1]} apply to exactly the same applicants and both "
+                f"conclude {conclusions}: the law states the same norm twice",
+            )
         else:
             kind = "redundant"
             sub = next(iter(implied))
             sup = rules[1] if sub == rules[0] else rules[0]
-            detail.update(relation="subsumes", subsumer=sup, subsumed=sub, core={sub: implied[sub]},
-                          explanation=f"{sup} applies whenever {sub} applies (because {sub} requires: "
-                                      f"{'; '.join(implied[sub]) or 'nothing'}): {sub} adds nothing to {conclusions}")
-        finding = Finding(kind, rules, self.citations(rules), self.witness(model, kind, rules, "", permits or None),
-                          None, "", detail)
+            detail.update(
+                relation="subsumes",
+                subsumer=sup,
+                subsumed=sub,
+                core={sub: implied[sub]},
+                explanation=f"{sup} applies whenever {sub} applies (because {sub} requires: "
+                f"{'; '.join(implied[sub]) or 'nothing'}): {sub} adds nothing to {conclusions}",
+            )
+        finding = Finding(
+            kind,
+            rules,
+            self.citations(rules),
+            self.witness(model, kind, rules, "", permits or None),
+            None,
+            "",
+            detail,
+        )
         self.finish(finding, lambda ev: ev.applies[i] is True and ev.applies[j] is True)
 
     # -------------------------------------------------------------- masked
@@ -350,23 +439,44 @@ class _Analyser:
                     continue
                 if status == "sat":
                     continue
-                status, model = self.solver.check([self.sym.applies(i)[0], z3.Or([self.sym.applies(j)[0] for j in beaters])])
+                status, model = self.solver.check(
+                    [self.sym.applies(i)[0], z3.Or([self.sym.applies(j)[0] for j in beaters])]
+                )
                 if status != "sat":
                     continue
                 ev_app = self.sym.application(model, "tmp", [permit])
-                firing = [j for j in beaters if z3.is_true(model.eval(self.sym.applies(j)[0], model_completion=True))]
+                firing = [
+                    j
+                    for j in beaters
+                    if z3.is_true(model.eval(self.sym.applies(j)[0], model_completion=True))
+                ]
                 rules = (self.rid(i), *sorted(self.rid(j) for j in firing))
                 masked_id = self.rid(i)
                 winner = self.rid(firing[0]) if firing else ""
-                principle = next((p for j, p in plan.beaten_by[i] if j == (firing[0] if firing else -1)), "none")
+                principle = next(
+                    (p for j, p in plan.beaten_by[i] if j == (firing[0] if firing else -1)), "none"
+                )
                 ev_app["id"] = f"witness-{finding_id('masked', rules, permit)}"
-                finding = Finding("masked", rules, self.citations(rules), ev_app,
-                                  {"by": principle, "winner": winner}, permit,
-                                  {"masked": masked_id, "by": [self.rid(j) for j in beaters],
-                                   "explanation": f"whenever {masked_id} applies, a rule that prevails over it also "
-                                                  f"applies, so it never decides {permit}"})
-                self.finish(finding, lambda ev, i=i, firing=firing: ev.applies[i] is True
-                            and any(ev.applies[j] is True for j in firing))
+                finding = Finding(
+                    "masked",
+                    rules,
+                    self.citations(rules),
+                    ev_app,
+                    {"by": principle, "winner": winner},
+                    permit,
+                    {
+                        "masked": masked_id,
+                        "by": [self.rid(j) for j in beaters],
+                        "explanation": f"whenever {masked_id} applies, a rule that prevails over it also "
+                        f"applies, so it never decides {permit}",
+                    },
+                )
+                self.finish(
+                    finding,
+                    lambda ev, i=i, firing=firing: (
+                        ev.applies[i] is True and any(ev.applies[j] is True for j in firing)
+                    ),
+                )
 
     # -------------------------------------------------------------- closure (structural)
     def find_closure(self) -> None:
@@ -383,14 +493,27 @@ class _Analyser:
                 continue
             if status == "unsat":
                 continue
-            finding = Finding("closure", rules, self.citations(rules), self.witness(model, "closure", rules, permit, [permit]),
-                              None, permit,
-                              {"explanation": f"no ground grants or refuses {permit} for this applicant: the outcome "
-                                              "ineligible rests on closure of the enumerated grounds, as an enumerated "
-                                              "list means it to",
-                               "granting_rules": len(plan.grants), "restricting_rules": len(plan.restricts)})
-            self.finish(finding, lambda ev, deciding=deciding, permit=permit:
-                        all(ev.applies[i] is False for i in deciding) and ev.o.get(permit) is False)
+            finding = Finding(
+                "closure",
+                rules,
+                self.citations(rules),
+                self.witness(model, "closure", rules, permit, [permit]),
+                None,
+                permit,
+                {
+                    "explanation": f"no ground grants or refuses {permit} for this applicant: the outcome "
+                    "ineligible rests on closure of the enumerated grounds, as an enumerated "
+                    "list means it to",
+                    "granting_rules": len(plan.grants),
+                    "restricting_rules": len(plan.restricts),
+                },
+            )
+            self.finish(
+                finding,
+                lambda ev, deciding=deciding, permit=permit: (
+                    all(ev.applies[i] is False for i in deciding) and ev.o.get(permit) is False
+                ),
+            )
 
     # -------------------------------------------------------------- undecidable outcomes
     def find_undecidable(self) -> None:
@@ -408,7 +531,9 @@ class _Analyser:
                     if i in self.dead:
                         continue
                     instrument = self.rules[i].rule.instrument
-                    own = [g for g in plan.grants if self.rules[g].rule.instrument == instrument] or plan.grants
+                    own = [
+                        g for g in plan.grants if self.rules[g].rule.instrument == instrument
+                    ] or plan.grants
                     no_grant = z3.And([self.sym.applies(g)[1] for g in own])
                     stands = self.sym.stands(permit, i)[0]
                     self.candidates += 1
@@ -425,22 +550,38 @@ class _Analyser:
                         continue
                     rules = (self.rid(i),)  # the id stays with the classification as grants come and go
                     value = self.rules[i].rule
-                    shown = next((c.expr for c in value.conclusions if c.kind == "value" and c.name == attr), None)
+                    shown = next(
+                        (c.expr for c in value.conclusions if c.kind == "value" and c.name == attr), None
+                    )
                     notes = [r.note for r in (value, *(self.rules[g].rule for g in own)) if r.note]
-                    finding = Finding("undecidable", rules, self.citations(rules),
-                                      self.witness(model, "undecidable", rules, permit, [permit]), None, permit,
-                                      {"attribute": f"{permit}.{attr}",
-                                       "grants": sorted(self.rid(g) for g in own),
-                                       "value": _expr_text(shown),
-                                       "explanation": f"the rules assign {permit}.{attr} = {_expr_text(shown)} to this "
-                                                      f"applicant, yet no grant of {permit} in {instrument} can apply to anyone so "
-                                                      "classed and no provision refuses them: the outcome rests on "
-                                                      "closure, while the law decides them on facts the rules do not "
-                                                      "read (the application contract has no field for them)",
-                                       "notes": notes})
-                    self.finish(finding, lambda ev, i=i, permit=permit, plan=plan:
-                                ev.applies[i] is True and all(ev.applies[g] is False for g in plan.grants)
-                                and all(ev.applies[r] is False for r in plan.restricts) and ev.o.get(permit) is False)
+                    finding = Finding(
+                        "undecidable",
+                        rules,
+                        self.citations(rules),
+                        self.witness(model, "undecidable", rules, permit, [permit]),
+                        None,
+                        permit,
+                        {
+                            "attribute": f"{permit}.{attr}",
+                            "grants": sorted(self.rid(g) for g in own),
+                            "value": _expr_text(shown),
+                            "explanation": f"the rules assign {permit}.{attr} = {_expr_text(shown)} to this "
+                            f"applicant, yet no grant of {permit} in {instrument} can apply to anyone so "
+                            "classed and no provision refuses them: the outcome rests on "
+                            "closure, while the law decides them on facts the rules do not "
+                            "read (the application contract has no field for them)",
+                            "notes": notes,
+                        },
+                    )
+                    self.finish(
+                        finding,
+                        lambda ev, i=i, permit=permit, plan=plan: (
+                            ev.applies[i] is True
+                            and all(ev.applies[g] is False for g in plan.grants)
+                            and all(ev.applies[r] is False for r in plan.restricts)
+                            and ev.o.get(permit) is False
+                        ),
+                    )
 
     # -------------------------------------------------------------- dangling
     def find_dangling(self) -> None:
@@ -469,11 +610,24 @@ class _Analyser:
             rid = self.rid(i)
             self.candidates += 1
             status, model = self.solver.check([self.sym.applies(i)[0]])
-            witness = self.witness(model, "dangling", [rid], "", self._permits_of(i) or None) if status == "sat" else None
-            finding = Finding("dangling", (rid,), self.citations([rid]), witness, None, "",
-                              {"needs": list(dict.fromkeys(needs)),
-                               "explanation": "the rule needs something no rule in force provides; only an applicant "
-                                              "who already holds it (or facts outside the law) can satisfy it"})
+            witness = (
+                self.witness(model, "dangling", [rid], "", self._permits_of(i) or None)
+                if status == "sat"
+                else None
+            )
+            finding = Finding(
+                "dangling",
+                (rid,),
+                self.citations([rid]),
+                witness,
+                None,
+                "",
+                {
+                    "needs": list(dict.fromkeys(needs)),
+                    "explanation": "the rule needs something no rule in force provides; only an applicant "
+                    "who already holds it (or facts outside the law) can satisfy it",
+                },
+            )
             self.finish(finding, lambda ev, i=i: ev.applies[i] is True)
 
 

@@ -50,13 +50,20 @@ class Finding:
     @property
     def gating(self) -> bool:
         """Unresolved conflicts and undecidable outcomes gate the corpus until acknowledged."""
-        unresolved = self.kind == "conflict" and self.resolution is not None and self.resolution["by"] == "none"
+        unresolved = (
+            self.kind == "conflict" and self.resolution is not None and self.resolution["by"] == "none"
+        )
         return (unresolved or self.kind == "undecidable") and not self.acknowledged
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "rules": list(self.rules),
-                               "citations": list(self.citations), "witness": self.witness,
-                               "verified": self.verified}
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "rules": list(self.rules),
+            "citations": list(self.citations),
+            "witness": self.witness,
+            "verified": self.verified,
+        }
         if self.resolution is not None:
             out["resolution"] = self.resolution
         if self.permit:
@@ -99,7 +106,14 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         counts = {k: len(self.by_kind(k)) for k in KINDS}
         counts.update({k: len(self.by_kind(k)) for k in STRUCTURAL if self.by_kind(k)})
-        return {"as_of": self.as_of.isoformat(), "digest": self.digest, "amendments": list(self.amendments),
-                "counts": counts, "gating": [f.id for f in self.gating], "stats": self.stats,
-                "findings": [f.to_json() for f in self.findings], "undecided": self.undecided,
-                "stale_acknowledgements": self.stale_acknowledgements}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "digest": self.digest,
+            "amendments": list(self.amendments),
+            "counts": counts,
+            "gating": [f.id for f in self.gating],
+            "stats": self.stats,
+            "findings": [f.to_json() for f in self.findings],
+            "undecided": self.undecided,
+            "stale_acknowledgements": self.stale_acknowledgements,
+        }

@@ -76,32 +76,44 @@ def explain_unresolved(law: Any, a: m.Rule, b: m.Rule) -> str:
     kinds = {c.kind for r in (a, b) for c in r.conclusions}
     for r in (a, b):
         if r.overrides:
-            tail = (f" {r.id} overrides only {', '.join(r.overrides)}, not the other rule." + tail)
+            tail = f" {r.id} overrides only {', '.join(r.overrides)}, not the other rule." + tail
     if kinds & {"requires", "refusal_ground"}:
-        tail = (" The condition refuses, by its own terms, exactly the applications the grant is written for, so "
-                "the two cannot both be followed: the drafter must say which prevails (an `overrides` clause, or "
-                "an exception written into the condition)." + tail)
+        tail = (
+            " The condition refuses, by its own terms, exactly the applications the grant is written for, so "
+            "the two cannot both be followed: the drafter must say which prevails (an `overrides` clause, or "
+            "an exception written into the condition)." + tail
+        )
     elif "ineligible" in kinds:
-        tail = (" The refusal is written as a rule of its own, not as an `unless` of the grant: legally it "
-                "qualifies the grant, which only an `overrides` clause (or an exception) would say." + tail)
+        tail = (
+            " The refusal is written as a rule of its own, not as an `unless` of the grant: legally it "
+            "qualifies the grant, which only an `overrides` clause (or an exception) would say." + tail
+        )
     if ra is None or rb is None:
         outside = [i for i, r in ((ia, ra), (ib, rb)) if r is None]
         names = ", ".join(f"{i.id} ({i.rank})" for i in outside)
-        return (f"{names} stands outside the statutory hierarchy (上位法优于下位法 does not reach it): only an explicit "
-                f"`overrides` clause settles the conflict, and neither rule has one." + tail)
+        return (
+            f"{names} stands outside the statutory hierarchy (上位法优于下位法 does not reach it): only an explicit "
+            f"`overrides` clause settles the conflict, and neither rule has one." + tail
+        )
     if ra != rb:
         lower = a if ra < rb else b
-        return (f"{lower.id} is lower in rank but `strict`: a strict rule is set aside only by an explicit `overrides`, "
-                "and none is given." + tail)
+        return (
+            f"{lower.id} is lower in rank but `strict`: a strict rule is set aside only by an explicit `overrides`, "
+            "and none is given." + tail
+        )
     if a.strict and b.strict:
         return "both rules are `strict` and neither overrides the other." + tail
     same_body = ia.id == ib.id or (ia.issuer and ia.issuer == ib.issuer and ia.rank == ib.rank)
     if not same_body:
-        return (f"both instruments have rank {ia.rank} but different enacting bodies ({ia.issuer or ia.id} / "
-                f"{ib.issuer or ib.id}): 特别规定优于一般规定 and 新法优于旧法 apply only within one body, and no "
-                "`overrides` clause links the rules." + tail)
-    return ("same enacting body, but neither rule's conditions contain the other's (no 特别规定优于一般规定) and "
-            "they took effect together (no 新法优于旧法); no `overrides` clause links them." + tail)
+        return (
+            f"both instruments have rank {ia.rank} but different enacting bodies ({ia.issuer or ia.id} / "
+            f"{ib.issuer or ib.id}): 特别规定优于一般规定 and 新法优于旧法 apply only within one body, and no "
+            "`overrides` clause links the rules." + tail
+        )
+    return (
+        "same enacting body, but neither rule's conditions contain the other's (no 特别规定优于一般规定) and "
+        "they took effect together (no 新法优于旧法); no `overrides` clause links them." + tail
+    )
 
 
 def _not_at_hand(condition: str) -> bool:

@@ -20,29 +20,41 @@ def render_text(report: Report) -> str:
     if report.amendments:
         lines.append(f"amendments: {', '.join(report.amendments)}")
     s = report.stats
-    lines.append(f"{s['rules']} rules, {s['pairs']} pairs, {s['candidates']} candidates, {s['solver_calls']} solver calls "
-                 f"({s['solver_unknown']} unknown), {s['seconds']} s")
+    lines.append(
+        f"{s['rules']} rules, {s['pairs']} pairs, {s['candidates']} candidates, {s['solver_calls']} solver calls "
+        f"({s['solver_unknown']} unknown), {s['seconds']} s"
+    )
     for kind in (k for k in ALL_KINDS if k in KINDS or report.by_kind(k)):
         found = report.by_kind(kind)
         lines.append("")
         lines.append(f"== {kind} ({len(found)})")
         for f in found:
-            flag = " [UNRESOLVED]" if f.gating else (" [acknowledged: " + f.acknowledged + "]" if f.acknowledged else "")
+            flag = (
+                " [UNRESOLVED]"
+                if f.gating
+                else (" [acknowledged: " + f.acknowledged + "]" if f.acknowledged else "")
+            )
             lines.append(f"- {f.id}{flag}{'  permit ' + f.permit if f.permit else ''}")
             for r, c in zip(f.rules, f.citations, strict=True):
                 lines.append(f"    {r}  — {c}")
             lines.append(f"    what to do: {resolution_words(f)}")
             if f.resolution is not None:
                 by = f.resolution["by"]
-                lines.append(f"    resolution: {by}{' (' + PRINCIPLE_ZH[by] + ')' if by in PRINCIPLE_ZH else ''}"
-                             f"{', winner ' + f.resolution['winner'] if f.resolution.get('winner') else ''}")
+                lines.append(
+                    f"    resolution: {by}{' (' + PRINCIPLE_ZH[by] + ')' if by in PRINCIPLE_ZH else ''}"
+                    f"{', winner ' + f.resolution['winner'] if f.resolution.get('winner') else ''}"
+                )
             for key in ("relation", "explanation", "needs", "core"):
                 if key in f.detail:
                     value = f.detail[key]
-                    lines.append(f"    {key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}")
+                    lines.append(
+                        f"    {key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}"
+                    )
             if f.witness is not None:
-                lines.append(f"    witness{' (replayed: reproduces)' if f.verified else ' (replayed: does NOT reproduce)' if f.verified is False else ''}: "
-                             f"{json.dumps(f.witness, ensure_ascii=False, sort_keys=True)}")
+                lines.append(
+                    f"    witness{' (replayed: reproduces)' if f.verified else ' (replayed: does NOT reproduce)' if f.verified is False else ''}: "
+                    f"{json.dumps(f.witness, ensure_ascii=False, sort_keys=True)}"
+                )
     if report.undecided:
         lines.append("")
         lines.append(f"== undecided by the solver ({len(report.undecided)})")
@@ -52,8 +64,10 @@ def render_text(report: Report) -> str:
         lines.append(f"note: acknowledged finding {stale} no longer occurs")
     gating = report.gating
     lines.append("")
-    lines.append(f"{len(report.defects)} findings; {len(gating)} gating (unresolved conflicts and undecidable outcomes "
-                 "not acknowledged)")
+    lines.append(
+        f"{len(report.defects)} findings; {len(gating)} gating (unresolved conflicts and undecidable outcomes "
+        "not acknowledged)"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -62,11 +76,15 @@ def resolution_words(f: Finding) -> str:
     res = f.resolution
     if f.kind == "conflict" and res is not None:
         if res["by"] == "none":
-            return ("Unresolved: no principle settles it; until the texts do, the engine lets the restrictive side "
-                    "stand. The drafter must decide which norm prevails (an explicit priority clause, or an "
-                    "exception written into the grant).")
-        return (f"Resolved by {PRINCIPLE_ZH[res['by']]} ({res['by']}): {res['winner']} prevails, and decides the "
-                "permit for this applicant.")
+            return (
+                "Unresolved: no principle settles it; until the texts do, the engine lets the restrictive side "
+                "stand. The drafter must decide which norm prevails (an explicit priority clause, or an "
+                "exception written into the grant)."
+            )
+        return (
+            f"Resolved by {PRINCIPLE_ZH[res['by']]} ({res['by']}): {res['winner']} prevails, and decides the "
+            "permit for this applicant."
+        )
     if f.kind == "masked" and res is not None:
         return f"{res.get('winner')} prevails ({PRINCIPLE_ZH.get(res['by'], res['by'])}) whenever the masked norm applies."
     return {
@@ -74,7 +92,7 @@ def resolution_words(f: Finding) -> str:
         "dead": "The conditions contradict each other: correct the encoding or the threshold.",
         "dangling": "Say where the thing needed comes from (a permit issuing it, a rule concluding it).",
         "undecidable": "The law decides these applicants on facts the application does not carry: add them to the "
-                       "contract, or acknowledge that the decision is left to the authority.",
+        "contract, or acknowledge that the decision is left to the authority.",
     }.get(f.kind, str(f.detail.get("explanation", "")))
 
 
@@ -110,14 +128,34 @@ def render_html(report: Report, context: LawContext | None = None) -> str:
                 for rule_id, citation in zip(f.rules, f.citations, strict=True):
                     rule = law.rules.get(rule_id) if law is not None else None
                     text = cited_text(law, rule.citation) if law is not None and rule is not None else ""
-                    sides.append({"citation": citation, "rule": rule_id, "text": text,
-                                  "note": rule.note if rule is not None else ""})
-                findings.append({"id": f.id, "gating": f.gating, "acknowledged": f.acknowledged,
-                                 "resolution": resolution_words(f), "explanation": str(f.detail.get("explanation", "")),
-                                 "sides": sides, "decided": _witness_decision(f, context, report.as_of),
-                                 "witness": f.witness})
+                    sides.append(
+                        {
+                            "citation": citation,
+                            "rule": rule_id,
+                            "text": text,
+                            "note": rule.note if rule is not None else "",
+                        }
+                    )
+                findings.append(
+                    {
+                        "id": f.id,
+                        "gating": f.gating,
+                        "acknowledged": f.acknowledged,
+                        "resolution": resolution_words(f),
+                        "explanation": str(f.detail.get("explanation", "")),
+                        "sides": sides,
+                        "decided": _witness_decision(f, context, report.as_of),
+                        "witness": f.witness,
+                    }
+                )
             groups.append({"permit": permit, "findings": findings})
         sections.append({"kind": kind, "count": len(found), "text": KIND_TEXT[kind], "permits": groups})
-    return render_page("analysis.html", as_of=report.as_of.isoformat(), findings=len(report.defects),
-                       gating=len(report.gating), amendments=list(report.amendments),
-                       stats=json.dumps(report.stats, ensure_ascii=False), sections=sections)
+    return render_page(
+        "analysis.html",
+        as_of=report.as_of.isoformat(),
+        findings=len(report.defects),
+        gating=len(report.gating),
+        amendments=list(report.amendments),
+        stats=json.dumps(report.stats, ensure_ascii=False),
+        sections=sections,
+    )

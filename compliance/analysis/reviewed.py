@@ -38,7 +38,7 @@ def read_acknowledged(path: Path) -> dict[str, str]:
             out[entry["id"]] = reason
         return out
     if not isinstance(data, list):
-        raise AcknowledgementError(f"{path}: $: expected a list of {{\"id\", \"reason\"}} objects")
+        raise AcknowledgementError(f'{path}: $: expected a list of {{"id", "reason"}} objects')
     out = {}
     for n, entry in enumerate(data):
         if not isinstance(entry, dict):
@@ -77,8 +77,14 @@ def reviewed_list(report: Report, previous: list[dict[str, Any]] | None = None) 
     out = []
     for f in report.defects:
         old = known.get(f.id, {})
-        entry: dict[str, Any] = {"id": f.id, "kind": f.kind, "permit": f.permit, "rules": list(f.rules),
-                                 "law": old.get("law", "TODO"), "drafter": old.get("drafter", "TODO")}
+        entry: dict[str, Any] = {
+            "id": f.id,
+            "kind": f.kind,
+            "permit": f.permit,
+            "rules": list(f.rules),
+            "law": old.get("law", "TODO"),
+            "drafter": old.get("drafter", "TODO"),
+        }
         if f.resolution is not None:
             entry["resolution"] = f.resolution["by"]
         if "acknowledged" in old:
@@ -94,15 +100,21 @@ def update_reviewed(path: Path, configuration: list[str], report: Report) -> dic
     """Rewrite the report of one configuration (amendments applied) in the reviewed file, keeping every
     sentence already written for a finding that still occurs."""
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data.setdefault("about", "Reviewed findings of `lexgraph analyze` (docs/analysis.md). Each finding: what it means in "
-                             "law, what a drafter does; `acknowledged` when the law itself carries it and no drafter "
-                             "can fix it here (it then no longer gates). Regenerate with `lexgraph analyze DIR "
-                             "[--with FILE] --update-reviewed` and review every TODO.")
+    data.setdefault(
+        "about",
+        "Reviewed findings of `lexgraph analyze` (docs/analysis.md). Each finding: what it means in "
+        "law, what a drafter does; `acknowledged` when the law itself carries it and no drafter "
+        "can fix it here (it then no longer gates). Regenerate with `lexgraph analyze DIR "
+        "[--with FILE] --update-reviewed` and review every TODO.",
+    )
     reports = data.setdefault("reports", [])
     previous = [e for r in reports for e in r.get("findings", [])]
     entry = next((r for r in reports if sorted(r.get("with", [])) == configuration), None)
     if entry is None:
-        entry = {"name": "with " + ", ".join(configuration) if configuration else "in force", "with": configuration}
+        entry = {
+            "name": "with " + ", ".join(configuration) if configuration else "in force",
+            "with": configuration,
+        }
         reports.append(entry)
     entry["findings"] = reviewed_list(report, previous)
     path.write_text(dumps(data), encoding="utf-8")

@@ -13,8 +13,14 @@ from .findings import Finding
 # ------------------------------------------------------------------------------ scenarios
 
 
-def scenario(finding: Finding, context: LawContext, as_of: dt.date, amendments: list[Path], parameters: dict[str, str],
-             out_dir: Path) -> dict[str, Any] | None:
+def scenario(
+    finding: Finding,
+    context: LawContext,
+    as_of: dt.date,
+    amendments: list[Path],
+    parameters: dict[str, str],
+    out_dir: Path,
+) -> dict[str, Any] | None:
     """A finding's witness as a ready scenario test (the format of tests/scenarios)."""
     if finding.witness is None:
         return None
@@ -32,9 +38,13 @@ def scenario(finding: Finding, context: LawContext, as_of: dt.date, amendments: 
         elif hit:
             item["cited"] = hit
         expect.append(item)
-    data: dict[str, Any] = {"description": f"{finding.kind} {finding.id}: {' ⟷ '.join(finding.rules)} — "
-                                           f"{finding.detail.get('explanation', finding.detail.get('relation', ''))}",
-                            "application": finding.witness, "expect": expect, "as_of": as_of.isoformat()}
+    data: dict[str, Any] = {
+        "description": f"{finding.kind} {finding.id}: {' ⟷ '.join(finding.rules)} — "
+        f"{finding.detail.get('explanation', finding.detail.get('relation', ''))}",
+        "application": finding.witness,
+        "expect": expect,
+        "as_of": as_of.isoformat(),
+    }
     if amendments:
         data["with"] = [os.path.relpath(Path(a).resolve(), out_dir.resolve()) for a in amendments]
     if parameters:

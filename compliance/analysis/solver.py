@@ -28,7 +28,7 @@ class Solver:
         """'sat' with a model, 'unsat' with the names of the tracked formulas in the core, or 'unknown'."""
         domain = self.sym.domain
         if len(domain) > self.added:
-            self.s.add(domain[self.added:])
+            self.s.add(domain[self.added :])
             self.added = len(domain)
         self.calls += 1
         start = time.perf_counter()

@@ -23,8 +23,19 @@ def _now() -> str:
 
 
 # The hashed content of a record, in this order; changing it breaks every existing chain.
-HASHED = ("seq", "decision_id", "created_at", "application_id", "application", "decision", "law_digest",
-          "amendments", "parameters", "explain", "prev_hash")
+HASHED = (
+    "seq",
+    "decision_id",
+    "created_at",
+    "application_id",
+    "application",
+    "decision",
+    "law_digest",
+    "amendments",
+    "parameters",
+    "explain",
+    "prev_hash",
+)
 
 
 def canonical(data: Any) -> str:
@@ -107,8 +118,12 @@ def chain_hash(seq: int, body: bytes, prev_hash: str, canon: str = CANON) -> str
     h = hashlib.sha256() if jcs_form else hashlib.sha256(b"[%d," % seq)
     view = memoryview(body)
     for start in range(0, len(view), _GIL_KEPT):
-        h.update(view[start:start + _GIL_KEPT])
-    h.update(b',"prev_hash":"%b","seq":%d}' % (prev_hash.encode(), seq) if jcs_form else b',"%b"]' % prev_hash.encode())
+        h.update(view[start : start + _GIL_KEPT])
+    h.update(
+        b',"prev_hash":"%b","seq":%d}' % (prev_hash.encode(), seq)
+        if jcs_form
+        else b',"%b"]' % prev_hash.encode()
+    )
     return h.hexdigest()
 
 
@@ -122,12 +137,21 @@ ROW_ORDER = (*HASHED, "hash", "canon")  # the stored columns a writer fills
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     """A stored row as the API and `export` show it: JSON columns parsed, hashes kept for re-verification."""
     return {
-        "seq": int(row["seq"]), "decision_id": row["decision_id"], "created_at": row["created_at"],
+        "seq": int(row["seq"]),
+        "decision_id": row["decision_id"],
+        "created_at": row["created_at"],
         "application_id": row["application_id"],
-        "application": _loads(row["application"]), "decision": _loads(row["decision"]),
-        "law": {"digest": row["law_digest"], "amendments": _loads(row["amendments"]),
-                "parameters": _loads(row["parameters"])},
-        "explain": row["explain"], "prev_hash": row["prev_hash"], "hash": row["hash"], "canon": canon_of(row),
+        "application": _loads(row["application"]),
+        "decision": _loads(row["decision"]),
+        "law": {
+            "digest": row["law_digest"],
+            "amendments": _loads(row["amendments"]),
+            "parameters": _loads(row["parameters"]),
+        },
+        "explain": row["explain"],
+        "prev_hash": row["prev_hash"],
+        "hash": row["hash"],
+        "canon": canon_of(row),
     }
 
 

@@ -18,7 +18,12 @@ def export_line(row: dict[str, Any]) -> str:
     is SHA-256 of the RFC 8785 form of the line without `hash`: any JCS library re-checks it. A
     `json` record's (written before schema 2) is SHA-256 of the compact JSON array of the HASHED
     fields, in that order."""
-    return canonical({k: (int(row[k]) if k == "seq" else canon_of(row) if k == "canon" else str(row[k])) for k in ROW_ORDER})
+    return canonical(
+        {
+            k: (int(row[k]) if k == "seq" else canon_of(row) if k == "canon" else str(row[k]))
+            for k in ROW_ORDER
+        }
+    )
 
 
 def read_export(path: Path) -> Iterator[dict[str, Any]]:

@@ -27,12 +27,25 @@ class Checkpoint:
     signature: str = ""  # base64 Ed25519 signature over message()
 
     def message(self) -> bytes:
-        return canonical({"kind": CHECKPOINT_KIND, "seq": self.seq, "hash": self.hash,
-                          "signed_at": self.signed_at, "key": self.key}).encode()
+        return canonical(
+            {
+                "kind": CHECKPOINT_KIND,
+                "seq": self.seq,
+                "hash": self.hash,
+                "signed_at": self.signed_at,
+                "key": self.key,
+            }
+        ).encode()
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": CHECKPOINT_KIND, "seq": self.seq, "hash": self.hash, "signed_at": self.signed_at,
-                "key": self.key, "signature": self.signature}
+        return {
+            "kind": CHECKPOINT_KIND,
+            "seq": self.seq,
+            "hash": self.hash,
+            "signed_at": self.signed_at,
+            "key": self.key,
+            "signature": self.signature,
+        }
 
     @classmethod
     def read(cls, path: Path) -> Checkpoint:
@@ -40,10 +53,17 @@ class Checkpoint:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("kind") != CHECKPOINT_KIND:
                 raise ValueError("not a lexgraph checkpoint")
-            return cls(int(data["seq"]), str(data["hash"]), str(data["signed_at"]), str(data["key"]),
-                       str(data["signature"]))
+            return cls(
+                int(data["seq"]),
+                str(data["hash"]),
+                str(data["signed_at"]),
+                str(data["key"]),
+                str(data["signature"]),
+            )
         except OSError as error:
-            raise AuditError(f"cannot read the checkpoint `{path}`: {(error.strerror or str(error)).lower()}") from None
+            raise AuditError(
+                f"cannot read the checkpoint `{path}`: {(error.strerror or str(error)).lower()}"
+            ) from None
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise AuditError(f"`{path}` is not a lexgraph checkpoint: {error}") from None
 
@@ -62,9 +82,12 @@ def generate_key(path: Path) -> str:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     key = Ed25519PrivateKey.generate()
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
@@ -120,7 +143,9 @@ def check_signature(checkpoint: Checkpoint, public_key_path: Path) -> None:
 
     key = _load_key(public_key_path, private=False)
     if _key_id(key) != checkpoint.key:
-        raise AuditError(f"the checkpoint was signed by key {checkpoint.key[:16]}…, not by `{public_key_path}`")
+        raise AuditError(
+            f"the checkpoint was signed by key {checkpoint.key[:16]}…, not by `{public_key_path}`"
+        )
     try:
         key.verify(base64.b64decode(checkpoint.signature, validate=True), checkpoint.message())
     except (InvalidSignature, binascii.Error, ValueError):

@@ -64,13 +64,15 @@ DEFAULT_URL = "sqlite:///decisions.db"
 
 metadata = MetaData()
 chain_head = Table(
-    "lexgraph_chain_head", metadata,
+    "lexgraph_chain_head",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
 )
 decisions = Table(
-    "lexgraph_decisions", metadata,
+    "lexgraph_decisions",
+    metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("decision_id", String(64), nullable=False, unique=True),
     Column("created_at", String(40), nullable=False, index=True),
@@ -86,7 +88,8 @@ decisions = Table(
     Column("canon", String(16), nullable=False, server_default="json"),  # schema 2: how the hash was made
 )
 sources = Table(
-    "lexgraph_sources", metadata,
+    "lexgraph_sources",
+    metadata,
     Column("digest", String(64), primary_key=True),
     Column("files", Text, nullable=False),  # JSON [[relative path, text], …] of the baseline corpus
     Column("amendments", Text, nullable=False),  # JSON [[file name, text], …] in the order applied
@@ -95,7 +98,8 @@ sources = Table(
 # Alembic's record of the schema's version (compliance/audit/migrations); declared here too so
 # that metadata.drop_all removes a log completely.
 schema_version = Table(
-    "lexgraph_schema_version", metadata,
+    "lexgraph_schema_version",
+    metadata,
     Column("version_num", String(32), primary_key=True),
 )
 
@@ -115,7 +119,8 @@ def _statements(dialect: str) -> dict[str, str]:
     mark = "?" if dialect == "sqlite" else "%s"
     columns = ", ".join(f'"{c}"' for c in ROW_ORDER)
     return {
-        "head": f"SELECT seq, hash FROM {chain_head.name} WHERE id = 1" + ("" if dialect == "sqlite" else " FOR UPDATE"),
+        "head": f"SELECT seq, hash FROM {chain_head.name} WHERE id = 1"
+        + ("" if dialect == "sqlite" else " FOR UPDATE"),
         "insert": f"INSERT INTO {decisions.name} ({columns}) VALUES ({', '.join([mark] * len(ROW_ORDER))})",
         "advance": f"UPDATE {chain_head.name} SET seq = {mark}, hash = {mark} WHERE id = 1",
     }
@@ -126,8 +131,12 @@ class Entry:
     """One decision to append."""
 
     application: dict[str, Any]
-    decision: dict[str, Any]  # the full decision JSON (with proof trees), without decision_id; with decision_text, its `law` header suffices
-    sources: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]  # (baseline files, amendment files)
+    decision: dict[
+        str, Any
+    ]  # the full decision JSON (with proof trees), without decision_id; with decision_text, its `law` header suffices
+    sources: tuple[
+        tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]
+    ]  # (baseline files, amendment files)
     amendments: tuple[str, ...] = ()  # amendment ids as the caller named them
     parameters: dict[str, str] = field(default_factory=dict)
     explain: str = "full"
@@ -135,8 +144,9 @@ class Entry:
     decision_text: str = ""  # `decision` already encoded with compact(), when the caller has it
 
 
-def context_sources(context: LawContext, amendment_paths: Sequence[Path | str] = ()) -> tuple[
-        tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+def context_sources(
+    context: LawContext, amendment_paths: Sequence[Path | str] = ()
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """Split the law's source texts into the baseline corpus (paths relative to its common root,
     so imports still resolve when written out again) and the amendment files (by name, in order)."""
     roots = [Path(p).resolve() for p in amendment_paths]
@@ -154,7 +164,6 @@ def context_sources(context: LawContext, amendment_paths: Sequence[Path | str] =
     common = Path(os.path.commonpath([str(p.parent) for p, _ in baseline])) if baseline else Path("/")
     files = tuple(sorted((str(p.relative_to(common)), text) for p, text in baseline))
     return files, tuple((name, text) for _, name, text in sorted(amended, key=lambda a: a[0]))
-
 
 
 class DecisionLog:
@@ -218,13 +227,16 @@ class DecisionLog:
             except (IntegrityError, ProgrammingError, OperationalError) as error:
                 # Another process created the tables or the head row at the same moment: look again.
                 if attempt == 4:
-                    raise AuditError(f"cannot open the decision log at {_safe_url(self.url)}: "
-                                     f"{getattr(error, 'orig', error)}") from None
+                    raise AuditError(
+                        f"cannot open the decision log at {_safe_url(self.url)}: "
+                        f"{getattr(error, 'orig', error)}"
+                    ) from None
             except AuditError:
                 raise
             except Exception as error:  # not a database at all, a server that refuses us…
-                raise AuditError(f"cannot open the decision log at {_safe_url(self.url)}: "
-                                 f"{getattr(error, 'orig', error)}") from None
+                raise AuditError(
+                    f"cannot open the decision log at {_safe_url(self.url)}: {getattr(error, 'orig', error)}"
+                ) from None
 
     def checkpoint_in_background(self, every: float = 0.25, restart_frames: int = 16384) -> None:
         """SQLite: take WAL checkpoints off the writers' path (the service calls this).
@@ -237,8 +249,9 @@ class DecisionLog:
         sustained load. The database's contents and the chain are untouched."""
         if self.dialect != "sqlite" or self._checkpointer is not None:
             return
-        self._checkpointer = threading.Thread(target=self._checkpoints, args=(every, restart_frames),
-                                              name="lexgraph-checkpoint", daemon=True)
+        self._checkpointer = threading.Thread(
+            target=self._checkpoints, args=(every, restart_frames), name="lexgraph-checkpoint", daemon=True
+        )
         self.engine.dispose()  # pooled connections reopen without autocheckpoint
         self._checkpointer.start()
 
@@ -273,21 +286,41 @@ class DecisionLog:
 
     # ------------------------------------------------------------ writing
 
-    def record(self, application: dict[str, Any], decision_json: dict[str, Any], context: LawContext,
-               amendment_paths: Sequence[Path | str] = (), parameters: dict[str, str] | None = None,
-               explain: str = "full") -> dict[str, Any]:
+    def record(
+        self,
+        application: dict[str, Any],
+        decision_json: dict[str, Any],
+        context: LawContext,
+        amendment_paths: Sequence[Path | str] = (),
+        parameters: dict[str, str] | None = None,
+        explain: str = "full",
+    ) -> dict[str, Any]:
         """Append one decision; return the decision JSON with its `decision_id`."""
         entry = self.entry(application, decision_json, context, amendment_paths, parameters, explain)
         self.append([entry])
         return {**decision_json, "decision_id": entry.decision_id}
 
-    def entry(self, application: dict[str, Any], decision_json: dict[str, Any], context: LawContext,
-              amendment_paths: Sequence[Path | str] = (), parameters: dict[str, str] | None = None,
-              explain: str = "full", decision_text: str = "") -> Entry:
+    def entry(
+        self,
+        application: dict[str, Any],
+        decision_json: dict[str, Any],
+        context: LawContext,
+        amendment_paths: Sequence[Path | str] = (),
+        parameters: dict[str, str] | None = None,
+        explain: str = "full",
+        decision_text: str = "",
+    ) -> Entry:
         names = tuple(Path(p).stem for p in amendment_paths)
         clean = {k: v for k, v in decision_json.items() if k != "decision_id"}
-        return Entry(application, clean, self.sources_of(context, amendment_paths), names,
-                     {k: str(v) for k, v in (parameters or {}).items()}, explain, decision_text=decision_text)
+        return Entry(
+            application,
+            clean,
+            self.sources_of(context, amendment_paths),
+            names,
+            {k: str(v) for k, v in (parameters or {}).items()},
+            explain,
+            decision_text=decision_text,
+        )
 
     def sources_of(self, context: LawContext, amendment_paths: Sequence[Path | str]) -> Any:
         # One LawContext serves many decisions: split its sources once (a weak reference, so the
@@ -308,16 +341,28 @@ class DecisionLog:
         created = _now()
         for e in entries:
             digest = str(e.decision["law"]["digest"])
-            rows.append({
-                "decision_id": e.decision_id, "created_at": created,
-                "application_id": str(e.application.get("id", "")), "application": compact(e.application),
-                "decision": e.decision_text or compact(e.decision), "law_digest": digest, "amendments": canonical(list(e.amendments)),
-                "parameters": canonical(e.parameters), "explain": e.explain, "canon": CANON,
-            })
+            rows.append(
+                {
+                    "decision_id": e.decision_id,
+                    "created_at": created,
+                    "application_id": str(e.application.get("id", "")),
+                    "application": compact(e.application),
+                    "decision": e.decision_text or compact(e.decision),
+                    "law_digest": digest,
+                    "amendments": canonical(list(e.amendments)),
+                    "parameters": canonical(e.parameters),
+                    "explain": e.explain,
+                    "canon": CANON,
+                }
+            )
             if digest not in self._stored_digests:
                 files, amended = e.sources
-                blobs[digest] = {"digest": digest, "files": canonical([list(f) for f in files]),
-                                 "amendments": canonical([list(a) for a in amended]), "stored_at": created}
+                blobs[digest] = {
+                    "digest": digest,
+                    "files": canonical([list(f) for f in files]),
+                    "amendments": canonical([list(a) for a in amended]),
+                    "stored_at": created,
+                }
         bodies = [hashed_body(row) for row in rows]
         with self._writer_lock(), self.engine.begin() as conn:
             self._store_sources(conn, list(blobs.values()))
@@ -373,7 +418,9 @@ class DecisionLog:
                 if self.dialect == "postgresql":
                     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-                    conn.execute(pg_insert(sources).values(**blob).on_conflict_do_nothing(index_elements=["digest"]))
+                    conn.execute(
+                        pg_insert(sources).values(**blob).on_conflict_do_nothing(index_elements=["digest"])
+                    )
                 else:
                     conn.execute(insert(sources).values(**blob))
 
@@ -381,23 +428,40 @@ class DecisionLog:
 
     def get(self, decision_id: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
-            row = conn.execute(select(decisions).where(decisions.c.decision_id == decision_id)).mappings().first()
+            row = (
+                conn.execute(select(decisions).where(decisions.c.decision_id == decision_id))
+                .mappings()
+                .first()
+            )
         if row is None:
             raise AuditError(f"no decision `{decision_id}` in the log")
         return _public(dict(row))
 
     def find(self, application_id: str, limit: int = 100) -> list[dict[str, Any]]:
         """The decisions logged for one application id, oldest first: where to look, not the records."""
-        query = select(decisions.c.seq, decisions.c.decision_id, decisions.c.created_at, decisions.c.law_digest,
-                       decisions.c.hash).where(decisions.c.application_id == application_id)
+        query = select(
+            decisions.c.seq,
+            decisions.c.decision_id,
+            decisions.c.created_at,
+            decisions.c.law_digest,
+            decisions.c.hash,
+        ).where(decisions.c.application_id == application_id)
         if self.dialect == "postgresql":
             from sqlalchemy import func
 
             query = query.where(func.md5(decisions.c.application_id) == func.md5(application_id))
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(decisions.c.seq).limit(limit)).mappings().all()
-        return [{"seq": int(r["seq"]), "decision_id": r["decision_id"], "created_at": r["created_at"],
-                 "law_digest": r["law_digest"], "hash": r["hash"]} for r in rows]
+        return [
+            {
+                "seq": int(r["seq"]),
+                "decision_id": r["decision_id"],
+                "created_at": r["created_at"],
+                "law_digest": r["law_digest"],
+                "hash": r["hash"],
+            }
+            for r in rows
+        ]
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -408,7 +472,10 @@ class DecisionLog:
             row = conn.execute(select(sources).where(sources.c.digest == digest)).mappings().first()
         if row is None:
             raise AuditError(f"the regulation sources for digest {digest} are not in the log")
-        return ([(p, t) for p, t in json.loads(row["files"])], [(n, t) for n, t in json.loads(row["amendments"])])
+        return (
+            [(p, t) for p, t in json.loads(row["files"])],
+            [(n, t) for n, t in json.loads(row["amendments"])],
+        )
 
     def rows(self, since: str = "", chunk: int = 500) -> Iterator[dict[str, Any]]:
         """Every record in chain order (streamed in chunks)."""
@@ -418,7 +485,9 @@ class DecisionLog:
             if since:
                 query = query.where(decisions.c.created_at >= since)
             with self.engine.connect() as conn:
-                batch = [dict(r) for r in conn.execute(query.order_by(decisions.c.seq).limit(chunk)).mappings()]
+                batch = [
+                    dict(r) for r in conn.execute(query.order_by(decisions.c.seq).limit(chunk)).mappings()
+                ]
             if not batch:
                 return
             yield from batch

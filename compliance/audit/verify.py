@@ -41,14 +41,19 @@ class Walk(VerifyResult):
     digests: dict[str, dict[str, Any]] = field(default_factory=dict)  # law digest → its first record
 
 
-def walk_chain(rows: Iterator[dict[str, Any]] | list[dict[str, Any]], checkpoint: Checkpoint | None = None,
-               from_genesis: bool = True) -> Walk:
+def walk_chain(
+    rows: Iterator[dict[str, Any]] | list[dict[str, Any]],
+    checkpoint: Checkpoint | None = None,
+    from_genesis: bool = True,
+) -> Walk:
     """Check records in chain order: consecutive seq, each prev_hash the previous hash, each hash
     its content's. A log starts at the genesis hash; an export may start later (then its first
     prev_hash is taken on trust, unless a checkpoint at or after that record vouches for it)."""
     expected_seq, prev, count, first_seq = 1, GENESIS, 0, 1
     digests: dict[str, dict[str, Any]] = {}
-    seen_checkpoint = checkpoint is not None and checkpoint.seq == 0 and checkpoint.hash == GENESIS  # an empty log's
+    seen_checkpoint = (
+        checkpoint is not None and checkpoint.seq == 0 and checkpoint.hash == GENESIS
+    )  # an empty log's
     for row in rows:
         seq = int(row["seq"])
         if count == 0 and not from_genesis:
@@ -56,15 +61,21 @@ def walk_chain(rows: Iterator[dict[str, Any]] | list[dict[str, Any]], checkpoint
             prev = GENESIS if seq == 1 else str(row["prev_hash"])
         problem = ""
         if seq != expected_seq:
-            problem = (f"sequence jumps from {expected_seq - 1} to {seq}: "
-                       f"{'records removed' if seq > expected_seq else 'records inserted'}")
+            problem = (
+                f"sequence jumps from {expected_seq - 1} to {seq}: "
+                f"{'records removed' if seq > expected_seq else 'records inserted'}"
+            )
         elif row["prev_hash"] != prev:
-            problem = "prev_hash does not match the previous record: a record was removed, inserted or reordered"
+            problem = (
+                "prev_hash does not match the previous record: a record was removed, inserted or reordered"
+            )
         elif record_hash(row) != row["hash"]:
             problem = "the record's content does not match its hash: it was altered"
         elif checkpoint is not None and seq == checkpoint.seq and row["hash"] != checkpoint.hash:
-            problem = (f"record {seq} is not the one the checkpoint signed at {checkpoint.signed_at} "
-                       "(its hash differs): the log was rewritten")
+            problem = (
+                f"record {seq} is not the one the checkpoint signed at {checkpoint.signed_at} "
+                "(its hash differs): the log was rewritten"
+            )
         if problem:
             return Walk(False, count, prev, problem, _public(row), first_seq=first_seq, digests=digests)
         if checkpoint is not None and seq == checkpoint.seq:
@@ -75,13 +86,29 @@ def walk_chain(rows: Iterator[dict[str, Any]] | list[dict[str, Any]], checkpoint
         first_seq = 1
     if checkpoint is not None and not seen_checkpoint:
         last = first_seq + count - 1
-        return Walk(False, count, prev, (
-            f"the checkpoint signed at {checkpoint.signed_at} fixes record {checkpoint.seq}, "
-            + (f"the log ends at record {last}: it was cut short or wiped" if last < checkpoint.seq else
-               f"and this chain starts at record {first_seq}: it does not reach back to it")),
-            first_seq=first_seq, digests=digests)
-    return Walk(True, count, prev, first_seq=first_seq, digests=digests,
-                checkpoint=checkpoint.to_json() if checkpoint else None)
+        return Walk(
+            False,
+            count,
+            prev,
+            (
+                f"the checkpoint signed at {checkpoint.signed_at} fixes record {checkpoint.seq}, "
+                + (
+                    f"the log ends at record {last}: it was cut short or wiped"
+                    if last < checkpoint.seq
+                    else f"and this chain starts at record {first_seq}: it does not reach back to it"
+                )
+            ),
+            first_seq=first_seq,
+            digests=digests,
+        )
+    return Walk(
+        True,
+        count,
+        prev,
+        first_seq=first_seq,
+        digests=digests,
+        checkpoint=checkpoint.to_json() if checkpoint else None,
+    )
 
 
 def verify_log(log: DecisionLog, checkpoint: Checkpoint | None = None) -> VerifyResult:
@@ -97,13 +124,19 @@ def verify_log(log: DecisionLog, checkpoint: Checkpoint | None = None) -> Verify
     if head is None:
         return dataclasses.replace(walk, ok=False, problem="the chain head is missing")
     if int(head.seq) != count or head.hash != prev:
-        return dataclasses.replace(walk, ok=False, problem=(
-            f"the chain head records {head.seq} decisions ending in {str(head.hash)[:16]}…, the chain holds "
-            f"{count} ending in {prev[:16]}…: records were removed from or added to the end"))
+        return dataclasses.replace(
+            walk,
+            ok=False,
+            problem=(
+                f"the chain head records {head.seq} decisions ending in {str(head.hash)[:16]}…, the chain holds "
+                f"{count} ending in {prev[:16]}…: records were removed from or added to the end"
+            ),
+        )
     problem, checked = _verify_sources(log, walk.digests)
     if problem:
         return dataclasses.replace(walk, ok=False, problem=problem, sources=checked)
     return dataclasses.replace(walk, sources=checked)
+
 
 def _verify_sources(log: DecisionLog, digests: dict[str, dict[str, Any]]) -> tuple[str, int]:
     """Every law digest the chain names has its sources stored, and they hash to it: the
@@ -116,16 +149,23 @@ def _verify_sources(log: DecisionLog, digests: dict[str, dict[str, Any]]) -> tup
         with log.engine.connect() as conn:
             row = conn.execute(select(sources).where(sources.c.digest == digest)).mappings().first()
         if row is None:
-            return (f"the regulation sources of law {digest[:16]}… (record {first['seq']} and later) are missing "
-                    "from the log: they were deleted"), checked
+            return (
+                f"the regulation sources of law {digest[:16]}… (record {first['seq']} and later) are missing "
+                "from the log: they were deleted"
+            ), checked
         try:
             texts = [t for _, t in json.loads(row["files"])] + [t for _, t in json.loads(row["amendments"])]
             parameters = _loads(first["decision"])["law"].get("parameters", {})
         except (TypeError, ValueError, KeyError, AttributeError):
-            return f"the stored regulation sources of law {digest[:16]}… are not readable: they were altered", checked
+            return (
+                f"the stored regulation sources of law {digest[:16]}… are not readable: they were altered",
+                checked,
+            )
         if law_digest([SourceFile("", str(t)) for t in texts], parameters) != digest:
-            return (f"the stored regulation sources of law {digest[:16]}… do not hash to that digest: "
-                    "they were altered"), checked
+            return (
+                f"the stored regulation sources of law {digest[:16]}… do not hash to that digest: "
+                "they were altered"
+            ), checked
         checked += 1
     return "", checked
 
@@ -141,18 +181,29 @@ def replay(log: DecisionLog, decision_id: str) -> dict[str, Any]:
             _write_under(root, rel, text)
         paths = [_write_under(amendments_dir, name, text) for name, text in amended]
         context = LawContext.load([root], paths, dict(record["law"]["parameters"]))
-        decision = context.decide(record["application"], dt.date.fromisoformat(recorded["law"]["as_of"]), trace=True)
+        decision = context.decide(
+            record["application"], dt.date.fromisoformat(recorded["law"]["as_of"]), trace=True
+        )
     replayed = decision_json(decision)
     differences = [d for d in _diff(recorded, replayed, "$") if not d["path"].startswith("$.law.origin")]
     # an outcome that differs is read beside the engine that produced each (a record logged
     # before engines were recorded has none)
-    return {"decision_id": decision_id, "same": not differences,
-            "recorded_engine": recorded["law"].get("engine"), "replayed_engine": replayed["law"].get("engine"),
-            "engine_differs": recorded["law"].get("engine") != replayed["law"].get("engine"),
-            "recorded_digest": recorded["law"]["digest"], "replayed_digest": replayed["law"]["digest"],
-            # a cancellation of a status held is told apart from the grant of the same permit
-            "outcomes": {d["permit"] + (f" ({d['kind']})" if "kind" in d else ""): d["outcome"] for d in replayed["decisions"]},
-            "differences": differences[:50], "difference_count": len(differences)}
+    return {
+        "decision_id": decision_id,
+        "same": not differences,
+        "recorded_engine": recorded["law"].get("engine"),
+        "replayed_engine": replayed["law"].get("engine"),
+        "engine_differs": recorded["law"].get("engine") != replayed["law"].get("engine"),
+        "recorded_digest": recorded["law"]["digest"],
+        "replayed_digest": replayed["law"]["digest"],
+        # a cancellation of a status held is told apart from the grant of the same permit
+        "outcomes": {
+            d["permit"] + (f" ({d['kind']})" if "kind" in d else ""): d["outcome"]
+            for d in replayed["decisions"]
+        },
+        "differences": differences[:50],
+        "difference_count": len(differences),
+    }
 
 
 def _write_under(root: Path, rel: str, text: str) -> Path:
@@ -176,4 +227,3 @@ def _diff(a: Any, b: Any, path: str) -> Iterator[dict[str, Any]]:
             yield from _diff(x, y, f"{path}[{i}]")
     elif a != b:
         yield {"path": path, "recorded": a, "replayed": b}
-

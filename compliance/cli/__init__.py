@@ -35,13 +35,29 @@ from .common import add_law_options, law_context, print_diagnostics, write_outpu
 
 # The command modules of this package, in the order `lexgraph --help` lists them; each has
 # `register(subparsers)`, which sets `func` to the command's `run(args) -> exit code`.
-COMMANDS: tuple[str, ...] = ("check", "decide", "explain", "graph", "test", "coverage", "diff", "audit", "serve",
-                             "analyze", "population", "impact", "monitor")
+COMMANDS: tuple[str, ...] = (
+    "check",
+    "decide",
+    "explain",
+    "graph",
+    "test",
+    "coverage",
+    "diff",
+    "audit",
+    "serve",
+    "analyze",
+    "population",
+    "impact",
+    "monitor",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lexgraph", description="China's immigration regulations as code.",
-                                     epilog="exit codes: 0 ok, 1 errors in input, 2 usage, 70 internal error")
+    parser = argparse.ArgumentParser(
+        prog="lexgraph",
+        description="China's immigration regulations as code.",
+        epilog="exit codes: 0 ok, 1 errors in input, 2 usage, 70 internal error",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
         importlib.import_module(f"{__name__}.{name}").register(sub)
@@ -49,9 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # The libraries of the optional extras (pyproject.toml), by top-level module.
-EXTRAS = {"z3": "analysis", "pyarrow": "impact", "dask": "impact", "distributed": "impact", "sqlalchemy": "audit",
-          "cryptography": "audit", "psycopg": "postgres", "fastapi": "serve", "starlette": "serve", "uvicorn": "serve",
-          "pydantic": "serve", "fastapi_offline": "serve"}
+EXTRAS = {
+    "z3": "analysis",
+    "pyarrow": "impact",
+    "dask": "impact",
+    "distributed": "impact",
+    "sqlalchemy": "audit",
+    "cryptography": "audit",
+    "psycopg": "postgres",
+    "fastapi": "serve",
+    "starlette": "serve",
+    "uvicorn": "serve",
+    "pydantic": "serve",
+    "fastapi_offline": "serve",
+}
 
 
 def _as_error(raised: Exception) -> Error | None:
@@ -61,11 +88,15 @@ def _as_error(raised: Exception) -> Error | None:
     if isinstance(raised, ModuleNotFoundError):
         top = (raised.name or "").split(".")[0]
         if top in EXTRAS:
-            return Unavailable(f"this command needs `{top}`, which is not installed: pip install 'lexgraph[{EXTRAS[top]}]'")
+            return Unavailable(
+                f"this command needs `{top}`, which is not installed: pip install 'lexgraph[{EXTRAS[top]}]'"
+            )
     elif type(raised).__module__.startswith("sqlalchemy"):
         orig = getattr(raised, "orig", None) or raised
-        return AuditError("the decision log cannot be read or written: "
-                          f"{str(orig).splitlines()[0] if str(orig) else type(orig).__name__}")
+        return AuditError(
+            "the decision log cannot be read or written: "
+            f"{str(orig).splitlines()[0] if str(orig) else type(orig).__name__}"
+        )
     return None
 
 
@@ -104,5 +135,16 @@ def _run(args: argparse.Namespace) -> int:
         return error.exit_code
 
 
-__all__ = ["COMMANDS", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "InputError", "add_law_options",
-           "build_parser", "law_context", "main", "write_output"]
+__all__ = [
+    "COMMANDS",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "InputError",
+    "add_law_options",
+    "build_parser",
+    "law_context",
+    "main",
+    "write_output",
+]

@@ -72,27 +72,49 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {written} scenario file(s) to {args.emit_tests}", file=sys.stderr)
     gating = report.gating
     if gating:
-        print(f"{len(gating)} gating finding(s) (unresolved conflicts, undecidable outcomes): "
-              + ", ".join(f.id for f in gating), file=sys.stderr)
+        print(
+            f"{len(gating)} gating finding(s) (unresolved conflicts, undecidable outcomes): "
+            + ", ".join(f.id for f in gating),
+            file=sys.stderr,
+        )
         return 1
     return 0
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("analyze", help="static analysis of the law: conflicts, overlaps, masked and dead rules, gaps, dangling references")
+    p = sub.add_parser(
+        "analyze",
+        help="static analysis of the law: conflicts, overlaps, masked and dead rules, gaps, dangling references",
+    )
     p.add_argument("dir", type=Path)
     add_law_options(p, law_flag=False)
     p.add_argument("--as-of", type=iso_date, help="the law in force that day (default: today)")
-    p.add_argument("--format", choices=["text", "json", "html", "reviewed"], default="text",
-                   help="reviewed: the findings in the reviewed-list format of DIR/findings.json")
-    p.add_argument("--all", action="store_true",
-                   help="also list structural relations: alternative, requirement, refusal_ground, closure")
-    p.add_argument("--update-reviewed", action="store_true",
-                   help="rewrite this configuration's findings in DIR/findings.json, keeping reviewed sentences")
-    p.add_argument("--no-reviewed", action="store_true", help="ignore the acknowledgements in DIR/findings.json")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "html", "reviewed"],
+        default="text",
+        help="reviewed: the findings in the reviewed-list format of DIR/findings.json",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="also list structural relations: alternative, requirement, refusal_ground, closure",
+    )
+    p.add_argument(
+        "--update-reviewed",
+        action="store_true",
+        help="rewrite this configuration's findings in DIR/findings.json, keeping reviewed sentences",
+    )
+    p.add_argument(
+        "--no-reviewed", action="store_true", help="ignore the acknowledgements in DIR/findings.json"
+    )
     p.add_argument("-o", "--output", type=Path)
-    p.add_argument("--acknowledged", type=Path, metavar="FILE",
-                   help="JSON list of {\"id\", \"reason\"}, or a reviewed file (default: DIR/findings.json)")
+    p.add_argument(
+        "--acknowledged",
+        type=Path,
+        metavar="FILE",
+        help='JSON list of {"id", "reason"}, or a reviewed file (default: DIR/findings.json)',
+    )
     p.add_argument("--emit-tests", type=Path, metavar="DIR", help="write each witness as a scenario file")
     p.add_argument("--timeout", type=int, metavar="MS", help="per solver query (default 2000)")
     p.set_defaults(func=run)

@@ -45,7 +45,9 @@ def show(args: argparse.Namespace) -> int:
         if args.format == "json":
             sys.stdout.write(json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n")
         else:
-            print(f"# decision {record['decision_id']} — logged {record['created_at']} (record {record['seq']})")
+            print(
+                f"# decision {record['decision_id']} — logged {record['created_at']} (record {record['seq']})"
+            )
             sys.stdout.write(render_text(decision_from_json(record["decision"])))
     return 0
 
@@ -68,22 +70,36 @@ def verify(args: argparse.Namespace) -> int:
         span = f"records {result.first_seq}–{last}" if result.first_seq != 1 else f"{result.records} records"
         print(f"ok: {span}, one unbroken chain; head {result.head_hash}")
         if result.first_seq != 1:
-            print(f"note: the chain before record {result.first_seq} is not in this file; its first prev_hash is "
-                  "taken on trust" + (" (the checkpoint vouches for the rest)" if checkpoint else ""))
+            print(
+                f"note: the chain before record {result.first_seq} is not in this file; its first prev_hash is "
+                "taken on trust" + (" (the checkpoint vouches for the rest)" if checkpoint else "")
+            )
         if result.sources:
             print(f"ok: the regulation sources of {result.sources} law(s) hash to their digests")
         if checkpoint is not None:
-            print(f"ok: the log extends the checkpoint of record {checkpoint.seq} signed at {checkpoint.signed_at} "
-                  f"by key {checkpoint.key[:16]}…")
+            print(
+                f"ok: the log extends the checkpoint of record {checkpoint.seq} signed at {checkpoint.signed_at} "
+                f"by key {checkpoint.key[:16]}…"
+            )
         elif result.first_seq == 1:
-            print("note: without a signed checkpoint, a log cut short or rewritten along with its head row "
-                  "cannot be told from an honest one (see `lexgraph audit checkpoint`)")
+            print(
+                "note: without a signed checkpoint, a log cut short or rewritten along with its head row "
+                "cannot be told from an honest one (see `lexgraph audit checkpoint`)"
+            )
         return 0
     print(f"BROKEN after {result.records} good records: {result.problem}", file=sys.stderr)
     if result.bad_record is not None:
         bad = result.bad_record
-        print(json.dumps({k: bad[k] for k in ("seq", "decision_id", "created_at", "application_id", "prev_hash", "hash")},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    k: bad[k]
+                    for k in ("seq", "decision_id", "created_at", "application_id", "prev_hash", "hash")
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     return 1
 
 
@@ -114,8 +130,10 @@ def keygen(args: argparse.Namespace) -> int:
     from lexgraph.compliance.audit import generate_key
 
     key_id = generate_key(args.key)
-    print(f"ok: Ed25519 key {key_id} — private key in {args.key} (keep it off the database's machine), "
-          f"public key in {args.key}.pub (give it to auditors)")
+    print(
+        f"ok: Ed25519 key {key_id} — private key in {args.key} (keep it off the database's machine), "
+        f"public key in {args.key}.pub (give it to auditors)"
+    )
     return 0
 
 
@@ -127,7 +145,9 @@ def checkpoint(args: argparse.Namespace) -> int:
     del key
     result = _open(args.db).verify()
     if not result.ok:
-        print(f"error: the log does not verify, so no checkpoint was signed: {result.problem}", file=sys.stderr)
+        print(
+            f"error: the log does not verify, so no checkpoint was signed: {result.problem}", file=sys.stderr
+        )
         return 1
     checkpoint = sign_checkpoint(result.records, result.head_hash, args.key)
     text = json.dumps(checkpoint.to_json(), ensure_ascii=False, indent=2) + "\n"
@@ -135,8 +155,13 @@ def checkpoint(args: argparse.Namespace) -> int:
         try:
             args.output.write_text(text, encoding="utf-8")
         except OSError as error:
-            raise AuditError(f"cannot write `{args.output}`: {(error.strerror or str(error)).lower()}") from None
-        print(f"ok: checkpoint of record {checkpoint.seq} ({checkpoint.hash}) written to {args.output}", file=sys.stderr)
+            raise AuditError(
+                f"cannot write `{args.output}`: {(error.strerror or str(error)).lower()}"
+            ) from None
+        print(
+            f"ok: checkpoint of record {checkpoint.seq} ({checkpoint.hash}) written to {args.output}",
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(text)
     return 0
@@ -148,13 +173,19 @@ def register(sub: Any) -> None:
     p = commands.add_parser("show", help="a logged decision, reasoned, as the applicant was told")
     p.add_argument("decision_id", nargs="?")
     p.add_argument("--application", metavar="ID", help="every decision logged for this application id")
-    p.add_argument("--limit", type=int, default=100, help="with --application: at most this many (oldest first)")
+    p.add_argument(
+        "--limit", type=int, default=100, help="with --application: at most this many (oldest first)"
+    )
     p.add_argument("--db", required=True, help="sqlite:///file.db or postgresql://…")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=show)
-    p = commands.add_parser("verify", help="walk the hash chain and the stored sources; exit 1 at the first bad record")
+    p = commands.add_parser(
+        "verify", help="walk the hash chain and the stored sources; exit 1 at the first bad record"
+    )
     p.add_argument("url", help="sqlite:///file.db, postgresql://… or an `audit export` file (.jsonl)")
-    p.add_argument("--checkpoint", type=Path, help="a signed checkpoint (`audit checkpoint`) the log must extend")
+    p.add_argument(
+        "--checkpoint", type=Path, help="a signed checkpoint (`audit checkpoint`) the log must extend"
+    )
     p.add_argument("--public-key", type=Path, help="the Ed25519 public key that signs checkpoints (KEY.pub)")
     p.set_defaults(func=verify)
     p = commands.add_parser("replay", help="re-decide under the stored sources; exit 1 if anything differs")

@@ -24,8 +24,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     assert law is not None
     if args.format != "json":
-        print(f"ok: {len(law.sources)} files, {len(law.instruments)} instruments, {len(law.articles)} articles, "
-              f"{len(law.rules)} rules, {len(law.points)} points tables — no errors")
+        print(
+            f"ok: {len(law.sources)} files, {len(law.instruments)} instruments, {len(law.articles)} articles, "
+            f"{len(law.rules)} rules, {len(law.points)} points tables — no errors"
+        )
     else:
         print("[]")
     return EXIT_OK

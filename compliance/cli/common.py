@@ -34,11 +34,27 @@ def assignment(text: str) -> tuple[str, str]:
 def add_law_options(p: argparse.ArgumentParser, law_flag: bool = True) -> None:
     """--law, --with, --set: the law to use (shared by every command that decides)."""
     if law_flag:
-        p.add_argument("--law", type=Path, action="append", help="regulation folder (default: the bundled corpus)")
-    p.add_argument("--with", dest="amendments", type=Path, action="append", default=[], metavar="AMENDMENT",
-                   help="apply an amendment file (repeatable)")
-    p.add_argument("--set", dest="parameters", type=assignment, action="append", default=[], metavar="NAME=VALUE",
-                   help="set an amendment parameter")
+        p.add_argument(
+            "--law", type=Path, action="append", help="regulation folder (default: the bundled corpus)"
+        )
+    p.add_argument(
+        "--with",
+        dest="amendments",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="AMENDMENT",
+        help="apply an amendment file (repeatable)",
+    )
+    p.add_argument(
+        "--set",
+        dest="parameters",
+        type=assignment,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set an amendment parameter",
+    )
 
 
 def law_context(args: argparse.Namespace, law_dirs: list[Path] | None = None) -> LawContext:

@@ -27,11 +27,16 @@ def run(args: argparse.Namespace) -> int:
         for d in report.duties_uncovered:
             print(f"uncovered duty: {d} (no timeline under {report.timelines} exercises it)")
         covered = report.rules_total - len(report.rules_uncovered)
-        print(f"rules covered: {covered}/{report.rules_total}; articles with rules covered: "
-              f"{report.articles_total - len(report.articles_uncovered)}/{report.articles_total}; "
-              f"text-only articles: {len(report.articles_without_rules)}; failing scenarios: {len(report.failures)}"
-              + (f"; duties exercised by timelines: {report.duties_total - len(report.duties_uncovered)}/{report.duties_total}"
-                 if report.timelines else ""))
+        print(
+            f"rules covered: {covered}/{report.rules_total}; articles with rules covered: "
+            f"{report.articles_total - len(report.articles_uncovered)}/{report.articles_total}; "
+            f"text-only articles: {len(report.articles_without_rules)}; failing scenarios: {len(report.failures)}"
+            + (
+                f"; duties exercised by timelines: {report.duties_total - len(report.duties_uncovered)}/{report.duties_total}"
+                if report.timelines
+                else ""
+            )
+        )
     bad = report.failures or report.rules_uncovered or report.articles_uncovered or report.duties_uncovered
     if bad:
         print("coverage gate failed", file=sys.stderr)
@@ -39,10 +44,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("coverage", help="which articles and rules no scenario exercises (and failing scenarios)")
+    p = sub.add_parser(
+        "coverage", help="which articles and rules no scenario exercises (and failing scenarios)"
+    )
     p.add_argument("scenarios", type=Path)
     p.add_argument("--law", type=Path, action="append")
-    p.add_argument("--timelines", type=Path, default=None,
-                   help="timeline folder whose *.jsonl exercise the duties and prohibitions (default: SCENARIOS/../timelines)")
+    p.add_argument(
+        "--timelines",
+        type=Path,
+        default=None,
+        help="timeline folder whose *.jsonl exercise the duties and prohibitions (default: SCENARIOS/../timelines)",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=run)

@@ -32,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json" and args.log:
         from lexgraph.compliance.audit import DecisionLog  # the decision log: the `audit` extra
 
-        data = DecisionLog(args.log).record(application, decision_json(decision), context, args.amendments,
-                                            dict(args.parameters))
+        data = DecisionLog(args.log).record(
+            application, decision_json(decision), context, args.amendments, dict(args.parameters)
+        )
         out = dumps(data)
     else:
         out = render(decision, args.format)
@@ -53,5 +54,9 @@ def add_decision_options(p: argparse.ArgumentParser) -> None:
 def register(sub: Any) -> None:
     p = sub.add_parser("decide", help="decide an application with reasons")
     add_decision_options(p)
-    p.add_argument("--log", metavar="DB", help="append the decision to a decision log (sqlite:///file.db or postgresql://…)")
+    p.add_argument(
+        "--log",
+        metavar="DB",
+        help="append the decision to a decision log (sqlite:///file.db or postgresql://…)",
+    )
     p.set_defaults(func=run)

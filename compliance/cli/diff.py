@@ -26,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("diff", help="修改对照表: what an amendment changes — articles, rules, permits, conflicts")
+    p = sub.add_parser(
+        "diff", help="修改对照表: what an amendment changes — articles, rules, permits, conflicts"
+    )
     p.add_argument("dir", type=Path, help="the regulation folder the amendment applies to")
     add_law_options(p, law_flag=False)
     p.add_argument("--format", choices=["text", "json", "html"], default="text")

@@ -32,6 +32,12 @@ def register(sub: Any) -> None:
     add_law_options(p, law_flag=False)
     p.add_argument("--format", choices=["json", "dot"], default="json")
     p.add_argument("-o", "--output", type=Path)
-    p.add_argument("--findings", action="store_true", help="add analysis findings as edges (conflicts_with, subsumes, masks)")
-    p.add_argument("--as-of", type=iso_date, help="with --findings: the law in force that day (default: today)")
+    p.add_argument(
+        "--findings",
+        action="store_true",
+        help="add analysis findings as edges (conflicts_with, subsumes, masks)",
+    )
+    p.add_argument(
+        "--as-of", type=iso_date, help="with --findings: the law in force that day (default: today)"
+    )
     p.set_defaults(func=run)

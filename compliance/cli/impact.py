@@ -38,18 +38,38 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _impact(args: argparse.Namespace, progress: Callable[[int, int], None]) -> dict[str, Any]:
-    return impact(args.population, args.amendments, dict(args.parameters), getattr(args, "law", None), args.as_of,
-                  args.workers, args.scheduler, args.examples, progress)
+    return impact(
+        args.population,
+        args.amendments,
+        dict(args.parameters),
+        getattr(args, "law", None),
+        args.as_of,
+        args.workers,
+        args.scheduler,
+        args.examples,
+        progress,
+    )
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("impact", help="how an amendment changes the decisions of a population, and why")
-    p.add_argument("population", type=Path, help="a population (.parquet or .jsonl), e.g. from `lexgraph population`")
+    p.add_argument(
+        "population", type=Path, help="a population (.parquet or .jsonl), e.g. from `lexgraph population`"
+    )
     add_law_options(p)
-    p.add_argument("--as-of", type=iso_date, help="decide every application as of this date (default: its decision_date)")
+    p.add_argument(
+        "--as-of", type=iso_date, help="decide every application as of this date (default: its decision_date)"
+    )
     p.add_argument("--format", choices=["text", "json", "html"], default="text")
     p.add_argument("-o", "--output", type=Path)
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on this Dask distributed scheduler")
+    p.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on this Dask distributed scheduler"
+    )
     p.add_argument("--workers", type=int, help="local processes (default: all cores; 1 = in this process)")
-    p.add_argument("--examples", type=int, default=2, help="example applicants per permit, direction and rule (default 2)")
+    p.add_argument(
+        "--examples",
+        type=int,
+        default=2,
+        help="example applicants per permit, direction and rule (default 2)",
+    )
     p.set_defaults(func=run)

@@ -25,10 +25,16 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("monitor", help="obligations over each case's timeline: met, open, breached, violated")
-    p.add_argument("events", type=Path, help="events.jsonl: one {case, date, type, …} a line, each case in date order")
+    p.add_argument(
+        "events", type=Path, help="events.jsonl: one {case, date, type, …} a line, each case in date order"
+    )
     add_law_options(p)
     p.add_argument("--as-of", type=iso_date, help="the day the report speaks for (default: the latest event)")
-    p.add_argument("--engine", choices=["durable", "reference"], default="durable",
-                   help="durable_rules (default), or the plain-Python reference evaluator")
+    p.add_argument(
+        "--engine",
+        choices=["durable", "reference"],
+        default="durable",
+        help="durable_rules (default), or the plain-Python reference evaluator",
+    )
     p.add_argument("--format", choices=["text", "json", "html"], default="text")
     p.set_defaults(func=run)

@@ -34,11 +34,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("population", help="synthetic applications for impact analysis (Parquet or JSON Lines)")
+    p = sub.add_parser(
+        "population", help="synthetic applications for impact analysis (Parquet or JSON Lines)"
+    )
     p.add_argument("--n", type=int, default=100_000, help="number of applicants (default 100000)")
     p.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same population")
-    p.add_argument("--decision-date", type=dt.date.fromisoformat, default=None,
-                   help="decision_date of every application (default 2024-06-01)")
-    p.add_argument("-o", "--output", type=Path, default=Path("pop.parquet"),
-                   help="output file: .parquet (columnar) or .jsonl (one application per line)")
+    p.add_argument(
+        "--decision-date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="decision_date of every application (default 2024-06-01)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("pop.parquet"),
+        help="output file: .parquet (columnar) or .jsonl (one application per line)",
+    )
     p.set_defaults(func=run)

@@ -1,7 +1,7 @@
 """`lexgraph serve`: the rule service — decisions over HTTP, every one logged (compliance/service/).
 
-    lexgraph serve [--host 127.0.0.1] [--port 8000] [--db sqlite:///decisions.db | postgresql://…]
-                   [--workers N] [--token-file F | --token T]
+lexgraph serve [--host 127.0.0.1] [--port 8000] [--db sqlite:///decisions.db | postgresql://…]
+               [--workers N] [--token-file F | --token T]
 """
 
 from __future__ import annotations
@@ -35,21 +35,38 @@ def run(args: argparse.Namespace) -> int:
     upload_dir = args.upload_dir or Path(tempfile.mkdtemp(prefix="lexgraph-amendments-"))
     # An option not given is left to the settings (their defaults, or LEXGRAPH_SERVICE_* of the
     # environment); argparse's defaults are None so that building the parser imports no service library.
-    given = {"db": args.db, "max_body": args.max_body, "body_timeout": args.body_timeout,
-             "new_laws_per_client": args.new_laws_per_minute}
+    given = {
+        "db": args.db,
+        "max_body": args.max_body,
+        "body_timeout": args.body_timeout,
+        "new_laws_per_client": args.new_laws_per_minute,
+    }
     try:
-        config = ServiceConfig(token=token, token_file=args.token_file, upload_dir=str(upload_dir),
-                               law_dirs=[str(p) for p in args.law] if args.law else None,
-                               **{k: v for k, v in given.items() if v is not None})
+        config = ServiceConfig(
+            token=token,
+            token_file=args.token_file,
+            upload_dir=str(upload_dir),
+            law_dirs=[str(p) for p in args.law] if args.law else None,
+            **{k: v for k, v in given.items() if v is not None},
+        )
     except ValueError as error:  # pydantic's ValidationError names each field
         raise InputError(str(error)) from None
     DecisionLog(config.db).close()  # fail here, once, if the database cannot be opened (AuditError)
-    print(f"lexgraph serving on http://{args.host}:{args.port} ({args.workers} worker(s)); log: {config.db}; "
-          f"amendment upload {'on' if token else 'off'}", file=sys.stderr)
+    print(
+        f"lexgraph serving on http://{args.host}:{args.port} ({args.workers} worker(s)); log: {config.db}; "
+        f"amendment upload {'on' if token else 'off'}",
+        file=sys.stderr,
+    )
     limits = {"limit_concurrency": args.limit_concurrency, "timeout_keep_alive": 5}
     if args.workers == 1:
-        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                    **limits)
+        uvicorn.run(
+            create_app(config),
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            access_log=False,
+            **limits,
+        )
         return EXIT_OK
     # Workers learn the settings from their environment, which other users of the machine may
     # read (/proc/PID/environ for the same user, `ps e`): the token goes in a private file instead.
@@ -59,8 +76,16 @@ def run(args: argparse.Namespace) -> int:
         metrics_dir = environment[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="lexgraph-metrics-")
     os.environ.update(environment)
     try:
-        uvicorn.run("lexgraph.compliance.service:app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level=args.log_level, access_log=False, **limits)
+        uvicorn.run(
+            "lexgraph.compliance.service:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            access_log=False,
+            **limits,
+        )
     finally:
         if secret is not None:
             secret.unlink(missing_ok=True)
@@ -88,6 +113,7 @@ def _positive(kind: type) -> Callable[[str], Any]:
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text} must be more than 0")
         return value
+
     return parse
 
 
@@ -96,18 +122,36 @@ def register(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8000)
     p.add_argument("--db", help="decision log: sqlite:///file.db (default) or postgresql://…")
-    p.add_argument("--workers", type=_positive(int), default=1, help="worker processes (they share the log's database)")
+    p.add_argument(
+        "--workers", type=_positive(int), default=1, help="worker processes (they share the log's database)"
+    )
     auth = p.add_mutually_exclusive_group()
     auth.add_argument("--token-file", type=Path, help="file holding the bearer token for POST /v1/amendments")
     auth.add_argument("--token", help="the bearer token itself (visible in `ps`: prefer --token-file)")
-    p.add_argument("--upload-dir", type=Path, help="where amendments loaded at run time are kept (default: a temp dir)")
-    p.add_argument("--law", type=Path, action="append", help="regulation folder (default: the bundled corpus)")
+    p.add_argument(
+        "--upload-dir", type=Path, help="where amendments loaded at run time are kept (default: a temp dir)"
+    )
+    p.add_argument(
+        "--law", type=Path, action="append", help="regulation folder (default: the bundled corpus)"
+    )
     p.add_argument("--max-body", type=_positive(int), help="largest request body in bytes (batches: 16 MiB)")
-    p.add_argument("--body-timeout", type=_positive(float),
-                   help="seconds a request body may take to arrive (408 after that)")
-    p.add_argument("--new-laws-per-minute", type=_positive(int),
-                   help="new with/set combinations one client may have compiled a minute (429 beyond)")
-    p.add_argument("--limit-concurrency", type=_positive(int), default=1024,
-                   help="connections and requests a worker holds at once (503 beyond)")
-    p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument(
+        "--body-timeout",
+        type=_positive(float),
+        help="seconds a request body may take to arrive (408 after that)",
+    )
+    p.add_argument(
+        "--new-laws-per-minute",
+        type=_positive(int),
+        help="new with/set combinations one client may have compiled a minute (429 beyond)",
+    )
+    p.add_argument(
+        "--limit-concurrency",
+        type=_positive(int),
+        default=1024,
+        help="connections and requests a worker holds at once (503 beyond)",
+    )
+    p.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
     p.set_defaults(func=run)

@@ -15,8 +15,17 @@ def run(args: argparse.Namespace) -> int:
     results = run_scenarios(args.paths, args.law)
     failed = [(s, problems) for s, _, problems in results if problems]
     if args.format == "json":
-        print(json.dumps({"passed": len(results) - len(failed), "failed": len(failed),
-                          "failures": {str(s.path): problems for s, problems in failed}}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "passed": len(results) - len(failed),
+                    "failed": len(failed),
+                    "failures": {str(s.path): problems for s, problems in failed},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for scenario, _, problems in results:
             if problems:

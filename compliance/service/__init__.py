@@ -41,11 +41,21 @@ if TYPE_CHECKING:
     from .settings import ServiceConfig
 
 _WHERE = {
-    "create_app": "app", "app_from_env": "app", "run_analysis": "laws",
-    "Laws": "laws", "law_context": "laws", "parse_day": "laws", "parse_assignments": "laws",
-    "DATE": "laws", "ASSIGNMENT": "laws", "CITATION": "laws",
-    "DecisionLogger": "logger", "ChainLogger": "logger", "GroupCommitter": "logger",
-    "HTTPProblem": "problems", "scrub": "problems",
+    "create_app": "app",
+    "app_from_env": "app",
+    "run_analysis": "laws",
+    "Laws": "laws",
+    "law_context": "laws",
+    "parse_day": "laws",
+    "parse_assignments": "laws",
+    "DATE": "laws",
+    "ASSIGNMENT": "laws",
+    "CITATION": "laws",
+    "DecisionLogger": "logger",
+    "ChainLogger": "logger",
+    "GroupCommitter": "logger",
+    "HTTPProblem": "problems",
+    "scrub": "problems",
     "ServiceConfig": "settings",
 }
 

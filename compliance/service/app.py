@@ -33,9 +33,12 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     records = DecisionLog(config.db)
     records.checkpoint_in_background()
     state = Service(config, laws, ChainLogger(records), records, Metrics())
-    app = FastAPIOffline(title="lexgraph rule service", version="1",
-                         description="China's immigration regulations as code: reasoned decisions over HTTP, every one "
-                                     "appended to a hash-chained decision log.")
+    app = FastAPIOffline(
+        title="lexgraph rule service",
+        version="1",
+        description="China's immigration regulations as code: reasoned decisions over HTTP, every one "
+        "appended to a hash-chained decision log.",
+    )
     app.state.service = state
     install_error_handlers(app)
     for router in (decisions.router, log.router, law.router, amendments.router, operations.router):
@@ -43,7 +46,9 @@ def create_app(config: ServiceConfig | None = None) -> "FastAPI":
     add_case_routes(app, laws, config.db, respond)  # case timelines and their obligations (issue 15)
     add_workbench(app, laws, records, config.bearer, law_for)  # the drafter's workbench at / (issue 18)
     install_openapi(app)
-    app.add_middleware(Edge, metrics=state.metrics, max_body=config.max_body, body_timeout=config.body_timeout)
+    app.add_middleware(
+        Edge, metrics=state.metrics, max_body=config.max_body, body_timeout=config.body_timeout
+    )
     laws.get([], {})  # load the baseline now, not on the first request
     # The law, its compiled programs and the app live as long as the worker: move them out of the
     # collector's sight, so a full collection walks only the requests in flight (short pauses).

@@ -31,8 +31,9 @@ class Edge:
     def __init__(self, app: ASGIApp, metrics: Metrics, max_body: int, body_timeout: float = BODY_TIMEOUT):
         self.app, self.metrics, self.max_body, self.body_timeout = app, metrics, max_body, body_timeout
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Any]],
-                       send: Callable[[Any], Awaitable[None]]) -> None:
+    async def __call__(
+        self, scope: Scope, receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]
+    ) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -78,15 +79,20 @@ class Edge:
         except BodyTooSlow:
             if started:
                 raise
-            await _send_json(send_wrapper, 408, {"detail": f"the request body did not arrive within "
-                                                           f"{self.body_timeout:g} s"}, close=True)
+            await _send_json(
+                send_wrapper,
+                408,
+                {"detail": f"the request body did not arrive within {self.body_timeout:g} s"},
+                close=True,
+            )
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             self.metrics.observe(scope["method"], route, status, time.perf_counter() - start)
 
 
-async def _send_json(send: Callable[[Any], Awaitable[None]], status: int, body: dict[str, Any],
-                     close: bool = False) -> None:
+async def _send_json(
+    send: Callable[[Any], Awaitable[None]], status: int, body: dict[str, Any], close: bool = False
+) -> None:
     data = json.dumps(body).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
     if close:

@@ -30,8 +30,9 @@ AMENDMENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 CITATION = re.compile(r"^([a-z][a-z0-9_]*)/art_(\d{1,4})(?:__para_(\d{1,3}))?(?:__item_(\d{1,3}))?$")
 
 
-def law_context(law_dirs: list[Path] | None, amendment_paths: list[Path],
-                parameters: dict[str, str] | None = None) -> LawContext:
+def law_context(
+    law_dirs: list[Path] | None, amendment_paths: list[Path], parameters: dict[str, str] | None = None
+) -> LawContext:
     """The law of these folders, amendments and parameters, checked and compiled."""
     return LawContext.load(law_dirs, amendment_paths, parameters or {})
 
@@ -45,8 +46,9 @@ class Laws:
         bundled = Path(str(resources.files("lexgraph.regulations"))) / "amendments"
         self.amendments_dir = Path(config.amendments_dir) if config.amendments_dir else bundled
         self.upload_dir = Path(config.upload_dir) if config.upload_dir else None
-        self._cache: LRU[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], tuple[LawContext, list[Path]]] = LRU(
-            max(config.contexts, 1))
+        self._cache: LRU[
+            tuple[tuple[str, ...], tuple[tuple[str, str], ...]], tuple[LawContext, list[Path]]
+        ] = LRU(max(config.contexts, 1))
         self._lock = threading.Lock()
         self._compiling = threading.Lock()  # one law compiled at a time per worker
         self._baseline: tuple[LawContext, list[Path]] | None = None  # never evicted
@@ -62,10 +64,14 @@ class Laws:
         return out
 
     @staticmethod
-    def key(amendments: list[str], parameters: dict[str, str]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    def key(
+        amendments: list[str], parameters: dict[str, str]
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         return tuple(dict.fromkeys(amendments)), tuple(sorted(parameters.items()))
 
-    def cached(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]] | None:
+    def cached(
+        self, amendments: list[str], parameters: dict[str, str]
+    ) -> tuple[LawContext, list[Path]] | None:
         """The law if it is compiled already (cheap: the event loop calls this)."""
         key = self.key(amendments, parameters)
         if key == ((), ()) and self._baseline is not None:
@@ -79,8 +85,12 @@ class Laws:
         with self._lock:
             recent = [t for t in self._misses.get(client, []) if now - t < 60.0]
             if len(recent) >= self.config.new_laws_per_client:
-                raise HTTPProblem(429, f"too many new laws asked for: at most {self.config.new_laws_per_client} "
-                                  "different with/set combinations a minute per client", [("query.set", "try again later")])
+                raise HTTPProblem(
+                    429,
+                    f"too many new laws asked for: at most {self.config.new_laws_per_client} "
+                    "different with/set combinations a minute per client",
+                    [("query.set", "try again later")],
+                )
             recent.append(now)
             self._misses[client] = recent
             if len(self._misses) > 4096:  # forget the quiet clients
@@ -103,9 +113,12 @@ class Laws:
         known = self.known()
         unknown = [a for a in amendments if a not in known]
         if unknown:
-            raise HTTPProblem(404, f"unknown amendment {', '.join(map(repr, unknown[:10]))}; known: "
-                              f"{', '.join(sorted(known)) or 'none'}",
-                              [("query.with", f"unknown amendment `{a}`") for a in unknown[:10]])
+            raise HTTPProblem(
+                404,
+                f"unknown amendment {', '.join(map(repr, unknown[:10]))}; known: "
+                f"{', '.join(sorted(known)) or 'none'}",
+                [("query.with", f"unknown amendment `{a}`") for a in unknown[:10]],
+            )
         return known
 
     def _load(self, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
@@ -115,10 +128,17 @@ class Laws:
         try:
             context = law_context(self.law_dirs, paths, parameters)
         except LexgraphError as error:
-            raise HTTPProblem(422, "the amendments or parameters do not give a valid law",
-                              [("query.set" if d.code in ("unknown_parameter", "type_mismatch") else "query.with",
-                                f"{d.span}: {d.code}: {d.message}" if d.span.line else f"{d.code}: {d.message}")
-                               for d in error.diagnostics]) from None
+            raise HTTPProblem(
+                422,
+                "the amendments or parameters do not give a valid law",
+                [
+                    (
+                        "query.set" if d.code in ("unknown_parameter", "type_mismatch") else "query.with",
+                        f"{d.span}: {d.code}: {d.message}" if d.span.line else f"{d.code}: {d.message}",
+                    )
+                    for d in error.diagnostics
+                ],
+            ) from None
         if key == ((), ()):
             self._baseline = (context, paths)
             return self._baseline
@@ -130,8 +150,11 @@ def parse_day(text: str | None) -> dt.date | None:
         return None
     if is_contract_date(text):
         return dt.date.fromisoformat(text)
-    raise HTTPProblem(422, "not a date", [("query.as_of", f"`{text}` is not a date YYYY-MM-DD in the years "
-                                                          f"{FIRST_YEAR}–{LAST_YEAR}")])
+    raise HTTPProblem(
+        422,
+        "not a date",
+        [("query.as_of", f"`{text}` is not a date YYYY-MM-DD in the years {FIRST_YEAR}–{LAST_YEAR}")],
+    )
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:
@@ -160,4 +183,3 @@ def run_analysis(context: LawContext, day: dt.date) -> dict[str, Any]:
     key = (context.law.digest, day.isoformat())
     with _analysis_lock:
         return _analyses.get(key, lambda: analyze(context, day).to_json())
-

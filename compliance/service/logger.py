@@ -48,8 +48,15 @@ class ChainLogger:
         self.committer = GroupCommitter(log)
 
     def prepare(self, decided: Decided) -> Entry:
-        return self.log.entry(decided.application, {"law": decided.law}, decided.context, decided.amendment_paths,
-                              decided.parameters, decided.explain, decision_text=decided.decision_text)
+        return self.log.entry(
+            decided.application,
+            {"law": decided.law},
+            decided.context,
+            decided.amendment_paths,
+            decided.parameters,
+            decided.explain,
+            decision_text=decided.decision_text,
+        )
 
     async def commit(self, prepared: list[Any]) -> list[str]:
         return await self.committer.submit(prepared)
@@ -74,7 +81,9 @@ class GroupCommitter:
     decisions were in the failed slice with 503 (a slice already written stands, as the record of a
     client that went away does)."""
 
-    CHUNK = 50  # entries per transaction: a full proof of every permit is ~130 kB, a slice ~0.05 s of the loop
+    CHUNK = (
+        50  # entries per transaction: a full proof of every permit is ~130 kB, a slice ~0.05 s of the loop
+    )
 
     def __init__(self, log: DecisionLog):
         self.log = log
@@ -94,7 +103,7 @@ class GroupCommitter:
         touched = 0  # requests (from the head) with entries in this chunk
         written = self._written
         for entries, _ in self._pending:
-            take = entries[written:written + self.CHUNK - len(chunk)]
+            take = entries[written : written + self.CHUNK - len(chunk)]
             chunk += take
             touched += 1
             if written + len(take) < len(entries) or len(chunk) >= self.CHUNK:

@@ -23,14 +23,27 @@ class Metrics:
 
         prometheus_client.disable_created_metrics()
         self.registry = CollectorRegistry()
-        self.requests = Counter("lexgraph_http_requests", "HTTP requests by method, route and status.",
-                                ["method", "route", "status"], registry=self.registry)
-        self.latency = Histogram("lexgraph_http_request_duration_seconds", "Request latency by route.",
-                                 ["route"], buckets=BUCKETS, registry=self.registry)
+        self.requests = Counter(
+            "lexgraph_http_requests",
+            "HTTP requests by method, route and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "lexgraph_http_request_duration_seconds",
+            "Request latency by route.",
+            ["route"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
         # kind: "grant" (a permit applied for) or "cancellation" (a status held, 法 第四十九条), so that
         # an undetermined cancellation is never counted with an undetermined grant of the same permit
-        self.decisions = Counter("lexgraph_decisions", "Permit decisions by kind and outcome.",
-                                 ["permit", "kind", "outcome"], registry=self.registry)
+        self.decisions = Counter(
+            "lexgraph_decisions",
+            "Permit decisions by kind and outcome.",
+            ["permit", "kind", "outcome"],
+            registry=self.registry,
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()

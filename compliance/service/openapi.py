@@ -20,8 +20,14 @@ def contract(name: str, prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
     def rewrite(node: Any) -> Any:
         if isinstance(node, dict):
-            return {k: (f"#/components/schemas/{prefix}_{v.rsplit('/', 1)[1]}" if k == "$ref" and isinstance(v, str)
-                        and v.startswith("#/$defs/") else rewrite(v)) for k, v in node.items()}
+            return {
+                k: (
+                    f"#/components/schemas/{prefix}_{v.rsplit('/', 1)[1]}"
+                    if k == "$ref" and isinstance(v, str) and v.startswith("#/$defs/")
+                    else rewrite(v)
+                )
+                for k, v in node.items()
+            }
         if isinstance(node, list):
             return [rewrite(v) for v in node]
         return node
@@ -37,21 +43,44 @@ def json_content(schema: dict[str, Any]) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": schema}}}
 
 
-PROBLEM = {"type": "object", "required": ["detail"], "properties": {
-    "detail": {"type": "string"},
-    "problems": {"type": "array", "items": {"type": "object", "required": ["path", "message"], "properties": {
-        "path": {"type": "string", "description": "the field path: $.applicant.birth_date, query.as_of…"},
-        "message": {"type": "string"}}}}}}
+PROBLEM = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string"},
+        "problems": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["path", "message"],
+                "properties": {
+                    "path": {
+                        "type": "string",
+                        "description": "the field path: $.applicant.birth_date, query.as_of…",
+                    },
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    text = {400: "Bad request", 401: "Missing or wrong bearer token", 404: "Not found", 408: "The body came too slowly",
-            409: "Already exists", 413: "Request body too large", 415: "The body is not application/json",
-            422: "Invalid input: every problem with its field path",
-            429: "Too many new laws (with/set combinations) asked for by this client", 501: "Not available in this build",
-            503: "The decision log cannot be written"}
+    text = {
+        400: "Bad request",
+        401: "Missing or wrong bearer token",
+        404: "Not found",
+        408: "The body came too slowly",
+        409: "Already exists",
+        413: "Request body too large",
+        415: "The body is not application/json",
+        422: "Invalid input: every problem with its field path",
+        429: "Too many new laws (with/set combinations) asked for by this client",
+        501: "Not available in this build",
+        503: "The decision log cannot be written",
+    }
     return {c: {"description": text[c], **json_content(ref("Problem"))} for c in codes}
-
 
 
 def hostile_examples() -> dict[str, dict[str, Any]]:
@@ -78,20 +107,36 @@ def install_openapi(app: "FastAPI") -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            spec = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
             schemas = spec.setdefault("components", {}).setdefault("schemas", {})
-            schemas.update({"Application": application_schema, "Decision": decision_schema, "Problem": PROBLEM,
-                            **application_defs, **decision_defs})
+            schemas.update(
+                {
+                    "Application": application_schema,
+                    "Decision": decision_schema,
+                    "Problem": PROBLEM,
+                    **application_defs,
+                    **decision_defs,
+                }
+            )
             for methods in spec["paths"].values():
                 for operation in methods.values():
                     for parameter in operation.get("parameters", []):
                         if parameter["name"] == "as_of":  # a calendar date, said plainly
-                            parameter["schema"] = {"type": "string", "format": "date", "pattern": DATE.pattern}
+                            parameter["schema"] = {
+                                "type": "string",
+                                "format": "date",
+                                "pattern": DATE.pattern,
+                            }
                             # Edge cases every client (and schemathesis' examples phase) should try.
-                            parameter["examples"] = {d: {"value": d} for d in ("2024-06-01", "0000-01-01", "9999-12-31")}
+                            parameter["examples"] = {
+                                d: {"value": d} for d in ("2024-06-01", "0000-01-01", "9999-12-31")
+                            }
                     # FastAPI documents its own validation error; ours is the Problem above.
                     operation.get("responses", {}).get("422", {}).get("content", {}).get(
-                        "application/json", {})["schema"] = ref("Problem")
+                        "application/json", {}
+                    )["schema"] = ref("Problem")
             body = spec["paths"]["/v1/decisions"]["post"]["requestBody"]["content"]["application/json"]
             body["examples"] = {name: {"value": value} for name, value in hostile_examples().items()}
             app.openapi_schema = spec

@@ -37,8 +37,11 @@ def respond(data: Any, status: int = 200) -> "Response":
 
     from fastapi.responses import Response
 
-    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), status,
-                    media_type="application/json")
+    return Response(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(),
+        status,
+        media_type="application/json",
+    )
 
 
 def install_error_handlers(app: "FastAPI") -> None:
@@ -61,15 +64,23 @@ def install_error_handlers(app: "FastAPI") -> None:
         if isinstance(error, ApplicationError):
             problems = list(error.problems)
         elif isinstance(error, SourceError):
-            problems = [(str(d.span) if d.span.line else "$", f"{d.code}: {d.message}") for d in error.diagnostics]
+            problems = [
+                (str(d.span) if d.span.line else "$", f"{d.code}: {d.message}") for d in error.diagnostics
+            ]
         detail = type(error).__doc__ or "error"
-        return respond(HTTPProblem(error.http_status, str(error) if not problems else detail.split("\n")[0].strip(),
-                                   problems).body(), error.http_status)
+        return respond(
+            HTTPProblem(
+                error.http_status, str(error) if not problems else detail.split("\n")[0].strip(), problems
+            ).body(),
+            error.http_status,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> "Response":
-        problems = [("".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])[1:], e["msg"])
-                    for e in error.errors()]
+        problems = [
+            ("".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])[1:], e["msg"])
+            for e in error.errors()
+        ]
         return respond(HTTPProblem(422, "invalid request", problems).body(), 422)
 
     @app.exception_handler(StarletteHTTPException)

@@ -33,15 +33,23 @@ class ServiceConfig(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True)
 
     db: str = DEFAULT_URL  # the decision log's database URL
-    token: SecretStr | None = None  # bearer token for POST /v1/amendments and the auditors' lookups; None: off
+    token: SecretStr | None = (
+        None  # bearer token for POST /v1/amendments and the auditors' lookups; None: off
+    )
     token_file: Path | None = None  # a file holding the token (read when the settings are made)
     upload_dir: str | None = None  # where run-time amendments are kept (shared by the workers)
     law_dirs: list[str] | None = None  # default: the bundled corpus
     amendments_dir: str | None = None  # default: the bundled corpus's amendments/
     max_body: Annotated[int, Field(gt=0)] = MAX_BODY
-    contexts: Annotated[int, Field(gt=0)] = 16  # LawContexts kept per worker, keyed by (amendments, parameters)
-    body_timeout: Annotated[float, Field(gt=0)] = BODY_TIMEOUT  # seconds a request body may take to arrive, in all
-    new_laws_per_client: Annotated[int, Field(gt=0)] = NEW_LAWS_PER_CLIENT  # laws one client may have compiled a minute
+    contexts: Annotated[int, Field(gt=0)] = (
+        16  # LawContexts kept per worker, keyed by (amendments, parameters)
+    )
+    body_timeout: Annotated[float, Field(gt=0)] = (
+        BODY_TIMEOUT  # seconds a request body may take to arrive, in all
+    )
+    new_laws_per_client: Annotated[int, Field(gt=0)] = (
+        NEW_LAWS_PER_CLIENT  # laws one client may have compiled a minute
+    )
 
     @model_validator(mode="after")
     def _read_token_file(self) -> "ServiceConfig":
@@ -49,8 +57,9 @@ class ServiceConfig(BaseSettings):
             try:
                 text = self.token_file.read_text(encoding="utf-8").strip()
             except OSError as error:
-                raise ValueError(f"token_file: cannot read `{self.token_file}`: "
-                                 f"{(error.strerror or str(error)).lower()}") from None
+                raise ValueError(
+                    f"token_file: cannot read `{self.token_file}`: {(error.strerror or str(error)).lower()}"
+                ) from None
             if not text:
                 raise ValueError(f"token_file: `{self.token_file}` is empty")
             self.token = SecretStr(text)
@@ -76,7 +85,9 @@ class ServiceConfig(BaseSettings):
         for name, value in self.model_dump(exclude={"token", "token_file"}).items():
             if value is None:
                 continue
-            env[ENV_PREFIX + name.upper()] = json.dumps(value) if isinstance(value, list | bool) else str(value)
+            env[ENV_PREFIX + name.upper()] = (
+                json.dumps(value) if isinstance(value, list | bool) else str(value)
+            )
         if token_file is not None:
             env[ENV_PREFIX + "TOKEN_FILE"] = str(token_file.resolve())
         return env, secret

@@ -34,8 +34,12 @@ MAX_POPULATION = 1_000_000
 def _templates() -> Any:
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("lexgraph.compliance.workbench", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("lexgraph.compliance.workbench", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.globals["static"] = STATIC
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2, sort_keys=True)
     return env
@@ -44,8 +48,13 @@ def _templates() -> Any:
 IMPACT_RUNS = threading.Lock()  # one impact run at a time per worker: each takes the cores it can get
 
 
-def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str | None,
-                  law_for: Callable[..., Awaitable[tuple[Any, list[Path]]]]) -> None:
+def add_workbench(
+    app: "FastAPI",
+    laws: "Laws",
+    log: "DecisionLog",
+    token: str | None,
+    law_for: Callable[..., Awaitable[tuple[Any, list[Path]]]],
+) -> None:
     """Mount the workbench pages at `/` and its assets at /workbench/static. `law_for` is the
     service's: the law for with/set from the cache, or compiled within the client's allowance."""
     from fastapi import APIRouter, Request
@@ -74,9 +83,14 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
         try:
             day = dt.date.fromisoformat(day_text) if day_text else dt.date.today()
         except ValueError:
-            raise HTTPProblem(422, f"as_of `{day_text}` is not a date", [("query.as_of", "expected YYYY-MM-DD")]) from None
-        keep = urlencode([("with", a) for a in amendments] + [("set", f"{k}={v}") for k, v in parameters.items()]
-                         + ([("as_of", day_text)] if day_text else []))
+            raise HTTPProblem(
+                422, f"as_of `{day_text}` is not a date", [("query.as_of", "expected YYYY-MM-DD")]
+            ) from None
+        keep = urlencode(
+            [("with", a) for a in amendments]
+            + [("set", f"{k}={v}") for k, v in parameters.items()]
+            + ([("as_of", day_text)] if day_text else [])
+        )
         return amendments, parameters, day, keep
 
     async def baseline() -> Any:
@@ -90,15 +104,25 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
         context = (await law_for(request, amendments, parameters))[0]
         return context, amendments, parameters, day, keep
 
-    def common(amendments: list[str], parameters: dict[str, str], day: dt.date, keep: str, **more: Any) -> dict[str, Any]:
-        return {"amendments": amendments, "parameters": parameters, "as_of": day.isoformat(), "keep": keep,
-                "available": sorted(laws.known()), **more}
+    def common(
+        amendments: list[str], parameters: dict[str, str], day: dt.date, keep: str, **more: Any
+    ) -> dict[str, Any]:
+        return {
+            "amendments": amendments,
+            "parameters": parameters,
+            "as_of": day.isoformat(),
+            "keep": keep,
+            "available": sorted(laws.known()),
+            **more,
+        }
 
     @router.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
         context, amendments, parameters, day, keep = await context_of(request)
-        return page("law_index.html", **common(amendments, parameters, day, keep,
-                                               instruments=views.instruments(context, day)))
+        return page(
+            "law_index.html",
+            **common(amendments, parameters, day, keep, instruments=views.instruments(context, day)),
+        )
 
     @router.get("/law/search", response_class=HTMLResponse)
     async def search(request: Request) -> Response:
@@ -106,7 +130,9 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
         query = request.query_params.get("q", "").strip()
         hits = views.search(context, query)
         if len(hits) == 1:
-            return RedirectResponse(hits[0]["href"] + (f"?{keep}" if keep else "") + hits[0].get("anchor", ""), 303)
+            return RedirectResponse(
+                hits[0]["href"] + (f"?{keep}" if keep else "") + hits[0].get("anchor", ""), 303
+            )
         return page("search.html", **common(amendments, parameters, day, keep, query=query, hits=hits))
 
     @router.get("/law/{instrument}", response_class=HTMLResponse)
@@ -141,13 +167,28 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
                 application, values = views.application_from_form(form, fields)
                 decision = await run_in_threadpool(context.decide, application, None, True)
                 result = views.decision_view(decision)
-                pasted = json.dumps(application, ensure_ascii=False, indent=2)  # the base of the next decision
+                pasted = json.dumps(
+                    application, ensure_ascii=False, indent=2
+                )  # the base of the next decision
             except views.FormError as error:
                 problems = error.problems
                 values = error.values
-        return page("decide.html", status=422 if problems else 200,
-                    **common(amendments, parameters, day, keep, fields=fields, values=values, result=result,
-                             problems=problems, pasted=pasted, permits=context.permits))
+        return page(
+            "decide.html",
+            status=422 if problems else 200,
+            **common(
+                amendments,
+                parameters,
+                day,
+                keep,
+                fields=fields,
+                values=values,
+                result=result,
+                problems=problems,
+                pasted=pasted,
+                permits=context.permits,
+            ),
+        )
 
     @router.get("/decide", response_class=HTMLResponse)
     async def decide_get(request: Request) -> Response:
@@ -165,10 +206,18 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
         q = request.query_params
         chosen = q.get("amendment") or ""
         known = laws.known()
-        data: dict[str, Any] = {"chosen": chosen, "size": q.get("size") or "10000", "seed": q.get("seed") or "1"}
+        data: dict[str, Any] = {
+            "chosen": chosen,
+            "size": q.get("size") or "10000",
+            "seed": q.get("seed") or "1",
+        }
         if chosen:
             if chosen not in known:
-                raise HTTPProblem(404, f"no amendment `{chosen}`", [("query.amendment", f"known: {', '.join(sorted(known))}")])
+                raise HTTPProblem(
+                    404,
+                    f"no amendment `{chosen}`",
+                    [("query.amendment", f"known: {', '.join(sorted(known))}")],
+                )
             params = {k[4:]: v for k, v in q.items() if k.startswith("set.") and v}
             base = await baseline()
             amended = await law_for(request, [chosen], params)
@@ -181,11 +230,15 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
         chosen = (form.get("amendment") or [""])[0]
         known = laws.known()
         if chosen not in known:
-            raise HTTPProblem(422, f"no amendment `{chosen}`", [("form.amendment", "pick a bundled amendment")])
+            raise HTTPProblem(
+                422, f"no amendment `{chosen}`", [("form.amendment", "pick a bundled amendment")]
+            )
         try:
             size, seed = int((form.get("size") or ["10000"])[0]), int((form.get("seed") or ["1"])[0])
         except ValueError:
-            raise HTTPProblem(422, "size and seed are whole numbers", [("form.size", "e.g. 100000")]) from None
+            raise HTTPProblem(
+                422, "size and seed are whole numbers", [("form.size", "e.g. 100000")]
+            ) from None
         if not 1 <= size <= MAX_POPULATION:
             raise HTTPProblem(422, f"size must be 1–{MAX_POPULATION}", [("form.size", f"1–{MAX_POPULATION}")])
         params = {k[4:]: v[0] for k, v in form.items() if k.startswith("set.") and v and v[0]}
@@ -199,12 +252,16 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
             queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
 
             def progress(done: int, total: int) -> None:
-                loop.call_soon_threadsafe(queue.put_nowait, {"status": "running", "done": done, "total": total})
+                loop.call_soon_threadsafe(
+                    queue.put_nowait, {"status": "running", "done": done, "total": total}
+                )
 
             def work() -> tuple[dict[str, Any], float]:
                 with IMPACT_RUNS:
                     started = time.monotonic()
-                    loop.call_soon_threadsafe(queue.put_nowait, {"status": "running", "done": 0, "total": size})
+                    loop.call_soon_threadsafe(
+                        queue.put_nowait, {"status": "running", "done": 0, "total": size}
+                    )
                     report = views.impact_run(laws.law_dirs, path, params, size, seed, progress)
                     return report, round(time.monotonic() - started, 3)
 
@@ -216,7 +273,13 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
             try:
                 report, seconds = future.result()
                 html = env.get_template("impact.html").render(**views.impact_view(report), seconds=seconds)
-                final: dict[str, Any] = {"status": "done", "done": size, "total": size, "seconds": seconds, "html": html}
+                final: dict[str, Any] = {
+                    "status": "done",
+                    "done": size,
+                    "total": size,
+                    "seconds": seconds,
+                    "html": html,
+                }
             except Exception as error:  # reported to the page, which shows it
                 final = {"status": "failed", "error": str(error)}
             yield (json.dumps(final, ensure_ascii=False) + "\n").encode()
@@ -238,7 +301,10 @@ def add_workbench(app: "FastAPI", laws: "Laws", log: "DecisionLog", token: str |
         status = 200
         if application_id:
             if not token:
-                data["problem"], status = "finding decisions by application id is off (start the service with a token)", 404
+                data["problem"], status = (
+                    "finding decisions by application id is off (start the service with a token)",
+                    404,
+                )
             elif not authorised(q.get("token", "")):
                 data["problem"], status = "a valid token is required to find decisions by application id", 401
             else:

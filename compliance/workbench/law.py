@@ -31,8 +31,18 @@ def instruments(context: LawContext, day: dt.date) -> list[dict[str, Any]]:
     for inst in sorted(law.instruments.values(), key=lambda i: i.id):
         articles = sorted(n for (i, n) in law.articles if i == inst.id)
         rules = sum(1 for r in law.rules.values() if r.instrument == inst.id)
-        out.append({"id": inst.id, "title_zh": inst.title_zh, "title_en": inst.title_en, "rank": inst.rank,
-                    "kind": inst.kind, "in_force": inst.id in in_force, "articles": articles, "rules": rules})
+        out.append(
+            {
+                "id": inst.id,
+                "title_zh": inst.title_zh,
+                "title_en": inst.title_en,
+                "rank": inst.rank,
+                "kind": inst.kind,
+                "in_force": inst.id in in_force,
+                "articles": articles,
+                "rules": rules,
+            }
+        )
     return out
 
 
@@ -42,7 +52,7 @@ def source_text(law: Any, span: Any) -> str:
     lines = text.splitlines()
     if not lines or span.line <= 0:
         return ""
-    return "\n".join(lines[span.line - 1:max(span.end_line, span.line)])
+    return "\n".join(lines[span.line - 1 : max(span.end_line, span.line)])
 
 
 def article_lines(article: Any) -> list[dict[str, Any]]:
@@ -51,11 +61,27 @@ def article_lines(article: Any) -> list[dict[str, Any]]:
     if article.text:
         out.append({"kind": "text", "id": "", "text": article.text, "gloss": article.gloss})
     for p in article.paragraphs:
-        out.append({"kind": "paragraph", "id": f"para_{p.number}", "number": p.number, "text": p.text,
-                    "gloss": p.gloss, "note": p.note})
+        out.append(
+            {
+                "kind": "paragraph",
+                "id": f"para_{p.number}",
+                "number": p.number,
+                "text": p.text,
+                "gloss": p.gloss,
+                "note": p.note,
+            }
+        )
         for i in p.items:
-            out.append({"kind": "item", "id": f"para_{p.number}__item_{i.number}", "number": i.number,
-                        "text": i.text, "gloss": i.gloss, "note": i.note})
+            out.append(
+                {
+                    "kind": "item",
+                    "id": f"para_{p.number}__item_{i.number}",
+                    "number": i.number,
+                    "text": i.text,
+                    "gloss": i.gloss,
+                    "note": i.note,
+                }
+            )
     return out
 
 
@@ -73,15 +99,28 @@ def rule_view(context: LawContext, rule: Any) -> dict[str, Any]:
         # rules that read what this rule concludes depend on it
         for _, b, d in g.out_edges(node, data=True):
             if d.get("kind") == "concludes" and not b.startswith("permit:"):
-                used_by += [{"node": a, "kind": str(d2.get("kind", ""))} for a, _, d2 in g.in_edges(b, data=True)
-                            if a != node and a.startswith("rule:") and d2.get("kind") != "concludes"]
-    return {"id": rule.id, "citation": render_citation(context.law, rule), "gloss": rule.gloss, "note": rule.note,
-            "source": rule.source, "strict": rule.strict, "anchor": anchor(rule.id),
-            "path": rule.citation.path if rule.citation else "",
-            "conclusions": [f"{c.kind} {' '.join(c.permits) or c.name}".strip() for c in rule.conclusions],
-            "code": source_text(context.law, rule.span), "code_html": highlight_html(source_text(context.law, rule.span)),
-            "uses": sorted(uses, key=lambda e: (e["kind"], e["node"])),
-            "used_by": sorted({(e["node"], e["kind"]): e for e in used_by}.values(), key=lambda e: (e["kind"], e["node"]))}
+                used_by += [
+                    {"node": a, "kind": str(d2.get("kind", ""))}
+                    for a, _, d2 in g.in_edges(b, data=True)
+                    if a != node and a.startswith("rule:") and d2.get("kind") != "concludes"
+                ]
+    return {
+        "id": rule.id,
+        "citation": render_citation(context.law, rule),
+        "gloss": rule.gloss,
+        "note": rule.note,
+        "source": rule.source,
+        "strict": rule.strict,
+        "anchor": anchor(rule.id),
+        "path": rule.citation.path if rule.citation else "",
+        "conclusions": [f"{c.kind} {' '.join(c.permits) or c.name}".strip() for c in rule.conclusions],
+        "code": source_text(context.law, rule.span),
+        "code_html": highlight_html(source_text(context.law, rule.span)),
+        "uses": sorted(uses, key=lambda e: (e["kind"], e["node"])),
+        "used_by": sorted(
+            {(e["node"], e["kind"]): e for e in used_by}.values(), key=lambda e: (e["kind"], e["node"])
+        ),
+    }
 
 
 def anchor(rule_id: str) -> str:
@@ -101,7 +140,9 @@ def node_href(node: str) -> str:
     return ""
 
 
-def instrument_page(context: LawContext, inst_id: str, link: Callable[[str], str] | None = None) -> dict[str, Any] | None:
+def instrument_page(
+    context: LawContext, inst_id: str, link: Callable[[str], str] | None = None
+) -> dict[str, Any] | None:
     law = context.law
     inst = law.instruments.get(inst_id)
     if inst is None:
@@ -110,16 +151,41 @@ def instrument_page(context: LawContext, inst_id: str, link: Callable[[str], str
     articles = []
     for (iid, number), article in sorted(law.articles.items()):
         if iid == inst_id:
-            articles.append({"number": number, "heading": f"第{zh_number(number)}条", "lines": article_lines(article),
-                             "rules": sorted(r.id for r in rules if r.citation and r.citation.article == number)})
+            articles.append(
+                {
+                    "number": number,
+                    "heading": f"第{zh_number(number)}条",
+                    "lines": article_lines(article),
+                    "rules": sorted(r.id for r in rules if r.citation and r.citation.article == number),
+                }
+            )
     unnumbered = [rule_view(context, r) for r in sorted(rules, key=lambda r: r.id) if r.citation is None]
-    meta = {k: v for k, v in (("rank", inst.rank), ("issuer", inst.issuer), ("number", inst.number),
-                              ("in force", inst.in_force), ("repealed", inst.repealed),
-                              ("implements", ", ".join(inst.implements)), ("enacted under", ", ".join(inst.enacted_under)),
-                              ("source", inst.source if hasattr(inst, "source") else "")) if v}
-    return {"instrument": {"id": inst.id, "title_zh": inst.title_zh, "title_en": inst.title_en, "kind": inst.kind},
-            "meta": meta, "articles": articles, "unnumbered": unnumbered,
-            "figure": graph_svg(context, [f"rule:{r.id}" for r in rules], link=link)}
+    meta = {
+        k: v
+        for k, v in (
+            ("rank", inst.rank),
+            ("issuer", inst.issuer),
+            ("number", inst.number),
+            ("in force", inst.in_force),
+            ("repealed", inst.repealed),
+            ("implements", ", ".join(inst.implements)),
+            ("enacted under", ", ".join(inst.enacted_under)),
+            ("source", inst.source if hasattr(inst, "source") else ""),
+        )
+        if v
+    }
+    return {
+        "instrument": {
+            "id": inst.id,
+            "title_zh": inst.title_zh,
+            "title_en": inst.title_en,
+            "kind": inst.kind,
+        },
+        "meta": meta,
+        "articles": articles,
+        "unnumbered": unnumbered,
+        "figure": graph_svg(context, [f"rule:{r.id}" for r in rules], link=link),
+    }
 
 
 def findings(context: LawContext, day: dt.date) -> dict[str, Any]:
@@ -132,7 +198,9 @@ def findings(context: LawContext, day: dt.date) -> dict[str, Any]:
 _DIFFS: dict[tuple[str, str], Any] = {}
 
 
-def amendments_touching(laws: Any, context: LawContext, inst_id: str, number: int, rule_ids: set[str]) -> list[dict[str, Any]]:
+def amendments_touching(
+    laws: Any, context: LawContext, inst_id: str, number: int, rule_ids: set[str]
+) -> list[dict[str, Any]]:
     """Each known amendment that inserts, replaces or repeals this article or one of its rules."""
     from ..diff import diff
 
@@ -147,37 +215,71 @@ def amendments_touching(laws: Any, context: LawContext, inst_id: str, number: in
             _DIFFS[key] = diff(context, amended)
         d = _DIFFS[key]
         arts = [asdict(a) for a in d.articles if a.instrument == inst_id and a.number == number]
-        rules = [asdict(r) for r in d.rules if r.rule in rule_ids or r.replaces in rule_ids
-                 or any(o in rule_ids for o in r.overrides)]
+        rules = [
+            asdict(r)
+            for r in d.rules
+            if r.rule in rule_ids or r.replaces in rule_ids or any(o in rule_ids for o in r.overrides)
+        ]
         if arts or rules:
             out.append({"amendment": name, "articles": arts, "rules": rules})
     return out
 
 
-def article_page(context: LawContext, inst_id: str, number: int, report: dict[str, Any], laws: Any) -> dict[str, Any] | None:
+def article_page(
+    context: LawContext, inst_id: str, number: int, report: dict[str, Any], laws: Any
+) -> dict[str, Any] | None:
     law = context.law
     article = law.articles.get((inst_id, number))
     inst = law.instruments.get(inst_id)
     if article is None or inst is None:
         return None
-    rules = sorted((r for r in law.rules.values() if r.citation and r.citation.instrument == inst_id
-                    and r.citation.article == number), key=lambda r: (r.citation.paragraph, r.citation.item, r.id))
+    rules = sorted(
+        (
+            r
+            for r in law.rules.values()
+            if r.citation and r.citation.instrument == inst_id and r.citation.article == number
+        ),
+        key=lambda r: (r.citation.paragraph, r.citation.item, r.id),
+    )
     ids = {r.id for r in rules}
     involved = [f for f in report.get("findings", []) if ids & set(f.get("rules", []))]
     numbers = sorted(n for (i, n) in law.articles if i == inst_id)
     at = numbers.index(number)
-    return {"instrument": {"id": inst.id, "title_zh": inst.title_zh, "title_en": inst.title_en},
-            "number": number, "heading": f"第{zh_number(number)}条", "lines": article_lines(article),
-            "gloss": article.gloss, "note": article.note, "rules": [rule_view(context, r) for r in rules],
-            "findings": involved, "amendments_touching": amendments_touching(laws, context, inst_id, number, ids),
-            "previous": numbers[at - 1] if at > 0 else None, "next": numbers[at + 1] if at + 1 < len(numbers) else None,
-            "figure": graph_svg(context, [f"provision:{inst_id}/art_{number}"] + [f"rule:{r.id}" for r in rules])}
+    return {
+        "instrument": {"id": inst.id, "title_zh": inst.title_zh, "title_en": inst.title_en},
+        "number": number,
+        "heading": f"第{zh_number(number)}条",
+        "lines": article_lines(article),
+        "gloss": article.gloss,
+        "note": article.note,
+        "rules": [rule_view(context, r) for r in rules],
+        "findings": involved,
+        "amendments_touching": amendments_touching(laws, context, inst_id, number, ids),
+        "previous": numbers[at - 1] if at > 0 else None,
+        "next": numbers[at + 1] if at + 1 < len(numbers) else None,
+        "figure": graph_svg(context, [f"provision:{inst_id}/art_{number}"] + [f"rule:{r.id}" for r in rules]),
+    }
 
 
-ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
-CITE = re.compile(r"第([零〇一二两三四五六七八九十百千\d]+)条(?:第([零〇一二两三四五六七八九十百千\d]+)款)?"
-                  r"(?:第([零〇一二两三四五六七八九十百千\d]+)项)?")
+CITE = re.compile(
+    r"第([零〇一二两三四五六七八九十百千\d]+)条(?:第([零〇一二两三四五六七八九十百千\d]+)款)?"
+    r"(?:第([零〇一二两三四五六七八九十百千\d]+)项)?"
+)
 
 
 def zh_to_int(text: str) -> int:
@@ -205,38 +307,66 @@ def search(context: LawContext, query: str) -> list[dict[str, Any]]:
         number = zh_to_int(m.group(1))
         para = zh_to_int(m.group(2)) if m.group(2) else 0
         item = zh_to_int(m.group(3)) if m.group(3) else 0
-        words = query[:m.start()].strip()
+        words = query[: m.start()].strip()
         for (iid, n), _article in sorted(law.articles.items()):
             inst = law.instruments[iid]
-            if n == number and (not words or words in inst.title_zh or words in iid or words in inst.title_en):
+            if n == number and (
+                not words or words in inst.title_zh or words in iid or words in inst.title_en
+            ):
                 frag = f"#para_{para}" + (f"__item_{item}" if item else "") if para else ""
-                hits.append({"kind": "article", "label": f"{inst.title_zh} 第{zh_number(n)}条", "href": f"/law/{iid}/{n}",
-                             "anchor": frag})
+                hits.append(
+                    {
+                        "kind": "article",
+                        "label": f"{inst.title_zh} 第{zh_number(n)}条",
+                        "href": f"/law/{iid}/{n}",
+                        "anchor": frag,
+                    }
+                )
         return hits
     q = query.lower()
     for rule in sorted(law.rules.values(), key=lambda r: r.id):
         if q == rule.id.lower() or (len(q) > 2 and q in rule.id.lower()):
-            href = f"/law/{rule.citation.instrument}/{rule.citation.article}" if rule.citation else f"/law/{rule.instrument}"
-            hits.append({"kind": "rule", "label": f"{rule.id} — {render_citation(law, rule)}", "href": href,
-                         "anchor": "#" + anchor(rule.id)})
+            href = (
+                f"/law/{rule.citation.instrument}/{rule.citation.article}"
+                if rule.citation
+                else f"/law/{rule.instrument}"
+            )
+            hits.append(
+                {
+                    "kind": "rule",
+                    "label": f"{rule.id} — {render_citation(law, rule)}",
+                    "href": href,
+                    "anchor": "#" + anchor(rule.id),
+                }
+            )
     for permit in sorted(law.permits):
         info = law.permits[permit]
         title = getattr(info, "title_zh", "") or getattr(info, "title", "")
         if q in permit.lower() or (title and query in title):
             for rule in sorted(law.rules.values(), key=lambda r: r.id):
                 if any(permit in c.permits for c in rule.conclusions):
-                    href = (f"/law/{rule.citation.instrument}/{rule.citation.article}" if rule.citation
-                            else f"/law/{rule.instrument}")
-                    hits.append({"kind": f"permit {permit}", "label": f"{rule.id} — {render_citation(law, rule)}",
-                                 "href": href, "anchor": "#" + anchor(rule.id)})
+                    href = (
+                        f"/law/{rule.citation.instrument}/{rule.citation.article}"
+                        if rule.citation
+                        else f"/law/{rule.instrument}"
+                    )
+                    hits.append(
+                        {
+                            "kind": f"permit {permit}",
+                            "label": f"{rule.id} — {render_citation(law, rule)}",
+                            "href": href,
+                            "anchor": "#" + anchor(rule.id),
+                        }
+                    )
     return hits
 
 
 # ------------------------------------------------------------------ the figure
 
 
-def graph_svg(context: LawContext, centre: list[str], width: int = 1020,
-              link: Callable[[str], str] | None = None) -> str:
+def graph_svg(
+    context: LawContext, centre: list[str], width: int = 1020, link: Callable[[str], str] | None = None
+) -> str:
     """The rule-graph neighbourhood of `centre` as an inline SVG: what the centre's nodes read or
     depend on, and what points at them (left), the nodes themselves (middle), what they conclude,
     require or override (right).
@@ -273,15 +403,41 @@ def graph_svg(context: LawContext, centre: list[str], width: int = 1020,
         top = (height - len(nodes) * row) // 2
         for i, n in enumerate(nodes):
             pos[n] = (xs[col], top + i * row + 15)
-    colour = {"rule": "#1f5fa8", "provision": "#6b4e16", "permit": "#1e7b34", "fact": "#555", "document": "#8a3b8f",
-              "condition": "#b35900", "instrument": "#333", "points": "#b35900"}
-    lines = [{"x1": pos[a][0] + width // 3 - 30, "y1": pos[a][1] - 4, "x2": pos[b][0] - 4, "y2": pos[b][1] - 4, "kind": kind}
-             for a, b, kind in edges if a in pos and b in pos]
+    colour = {
+        "rule": "#1f5fa8",
+        "provision": "#6b4e16",
+        "permit": "#1e7b34",
+        "fact": "#555",
+        "document": "#8a3b8f",
+        "condition": "#b35900",
+        "instrument": "#333",
+        "points": "#b35900",
+    }
+    lines = [
+        {
+            "x1": pos[a][0] + width // 3 - 30,
+            "y1": pos[a][1] - 4,
+            "x2": pos[b][0] - 4,
+            "y2": pos[b][1] - 4,
+            "kind": kind,
+        }
+        for a, b, kind in edges
+        if a in pos and b in pos
+    ]
     texts = []
     for n, (x, y) in pos.items():
         kind, _, name = n.partition(":")
-        texts.append({"node": n, "kind": kind, "x": x, "y": y, "colour": colour.get(kind, "#000"),
-                      "label": name if len(name) <= 44 else "…" + name[-43:], "href": (link or node_href)(n)})
+        texts.append(
+            {
+                "node": n,
+                "kind": kind,
+                "x": x,
+                "y": y,
+                "colour": colour.get(kind, "#000"),
+                "label": name if len(name) <= 44 else "…" + name[-43:],
+                "href": (link or node_href)(n),
+            }
+        )
     from ..pages import render_page  # compliance/templates/rulegraph.svg
 
     return render_page("rulegraph.svg", width=width, height=height, edges=lines, nodes=texts).strip()
@@ -303,7 +459,9 @@ def form_fields() -> list[dict[str, Any]]:
     """One field per leaf of contract/application.schema.json: its path, kind and choices."""
     global _FIELDS
     if _FIELDS is None:
-        schema = json.loads((resources.files("lexgraph.contract") / "application.schema.json").read_text(encoding="utf-8"))
+        schema = json.loads(
+            (resources.files("lexgraph.contract") / "application.schema.json").read_text(encoding="utf-8")
+        )
         defs = schema.get("$defs", {})
         out: list[dict[str, Any]] = []
 
@@ -333,8 +491,16 @@ def form_fields() -> list[dict[str, Any]]:
             elif "array" in types:
                 items = resolve(node.get("items", {}))
                 kind, choices = "set", [str(v) for v in items.get("enum", [])]
-            out.append({"path": ".".join(path), "kind": kind, "choices": choices, "required": required,
-                        "description": node.get("description", ""), "group": path[0] if len(path) > 1 else "application"})
+            out.append(
+                {
+                    "path": ".".join(path),
+                    "kind": kind,
+                    "choices": choices,
+                    "required": required,
+                    "description": node.get("description", ""),
+                    "group": path[0] if len(path) > 1 else "application",
+                }
+            )
 
         walk(schema, [], True)
         _FIELDS = out
@@ -369,7 +535,9 @@ def _flatten(data: Any, prefix: str, out: dict[str, Any]) -> None:
         out[prefix] = data
 
 
-def application_from_form(form: dict[str, list[str]], fields: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
+def application_from_form(
+    form: dict[str, list[str]], fields: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The application the form says: pasted JSON (if any) as the base, then each filled field,
     then each missing fact filled in the answer (`fill.PATH`). An empty field is an absent fact."""
     from ..applications import ApplicationError, validate_application
@@ -416,15 +584,22 @@ def application_from_form(form: dict[str, list[str]], fields: list[dict[str, Any
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
             except ValueError:
-                problems.append((f"$.{path}", f"expected a{'n integer' if f['kind'] == 'integer' else ' number'}"))
+                problems.append(
+                    (f"$.{path}", f"expected a{'n integer' if f['kind'] == 'integer' else ' number'}")
+                )
                 continue
         elif f["kind"] == "set":
             value = [v.strip() for v in text.split(",") if v.strip()] if text != "[]" else []
         _set_path(application, path, value)
     flat: dict[str, Any] = {}
     _flatten(application, "", flat)
-    values = {k: ((",".join(v) or "[]") if isinstance(v, list) else json.dumps(v) if isinstance(v, bool) else str(v))
-              for k, v in flat.items() if k in by_path and v is not None}
+    values = {
+        k: (
+            (",".join(v) or "[]") if isinstance(v, list) else json.dumps(v) if isinstance(v, bool) else str(v)
+        )
+        for k, v in flat.items()
+        if k in by_path and v is not None
+    }
     if problems:
         raise FormError(problems, values)
     try:
@@ -442,8 +617,10 @@ def decision_view(decision: Any) -> dict[str, Any]:
     data = decision_json(decision)
     by_path = {f["path"]: f for f in form_fields()}
     for d in data["decisions"]:
-        d["missing_fields"] = [by_path.get(p, {"path": p, "kind": "text", "choices": []}) | {"path": p}
-                               for p in d.get("missing_facts", [])]
+        d["missing_fields"] = [
+            by_path.get(p, {"path": p, "kind": "text", "choices": []}) | {"path": p}
+            for p in d.get("missing_facts", [])
+        ]
     return {"json": data, "text": render_text(decision, explain=True)}
 
 
@@ -454,13 +631,17 @@ def decision_page(decision: Any) -> str:
 
     static = Path(str(resources.files("lexgraph.compliance.workbench"))) / "static"
     css = "\n".join((static / name).read_text(encoding="utf-8") for name in ("workbench.css", "pygments.css"))
-    return str(_templates().get_template("decision_page.html").render(result=decision_view(decision), css=css))
+    return str(
+        _templates().get_template("decision_page.html").render(result=decision_view(decision), css=css)
+    )
 
 
 # ------------------------------------------------------------------ amendments and impact
 
 
-def amendment_view(base: LawContext, amended: LawContext, name: str, params: dict[str, str]) -> dict[str, Any]:
+def amendment_view(
+    base: LawContext, amended: LawContext, name: str, params: dict[str, str]
+) -> dict[str, Any]:
     from ..diff import diff, render_text
 
     d = diff(base, amended)
@@ -468,16 +649,33 @@ def amendment_view(base: LawContext, amended: LawContext, name: str, params: dic
     before, after = findings(base, day), findings(amended, day)
     ids_before = {f["id"] for f in before.get("findings", [])}
     ids_after = {f["id"] for f in after.get("findings", [])}
-    parameters = [{"name": k, "default": v.default, "value": amended.law.parameter_values.get(k),
-                   "note": getattr(v, "note", "") or getattr(v, "description", "")}
-                  for k, v in sorted(amended.law.parameters.items())]
-    return {"diff": d.to_json(), "diff_text": render_text(d), "amendment_parameters": parameters, "params": params,
-            "introduced": [f for f in after.get("findings", []) if f["id"] not in ids_before],
-            "resolved": [f for f in before.get("findings", []) if f["id"] not in ids_after]}
+    parameters = [
+        {
+            "name": k,
+            "default": v.default,
+            "value": amended.law.parameter_values.get(k),
+            "note": getattr(v, "note", "") or getattr(v, "description", ""),
+        }
+        for k, v in sorted(amended.law.parameters.items())
+    ]
+    return {
+        "diff": d.to_json(),
+        "diff_text": render_text(d),
+        "amendment_parameters": parameters,
+        "params": params,
+        "introduced": [f for f in after.get("findings", []) if f["id"] not in ids_before],
+        "resolved": [f for f in before.get("findings", []) if f["id"] not in ids_after],
+    }
 
 
-def impact_run(law_dirs: list[Path] | None, amendment: Path, params: dict[str, str], size: int, seed: int,
-               progress: Callable[[int, int], None]) -> dict[str, Any]:
+def impact_run(
+    law_dirs: list[Path] | None,
+    amendment: Path,
+    params: dict[str, str],
+    size: int,
+    seed: int,
+    progress: Callable[[int, int], None],
+) -> dict[str, Any]:
     """The impact report of one amendment on a generated population of `size` (one process,
     in chunks, so the page can show progress)."""
     from ..decisions import LawContent
@@ -507,10 +705,21 @@ def impact_view(report: dict[str, Any]) -> dict[str, Any]:
     n = max(1, report["population"]["applicants"])
     permits = []
     for name, p in sorted(report["permits"].items()):
-        permits.append({"permit": name, **p, "rate_before": p["eligible_before"] / n, "rate_after": p["eligible_after"] / n,
-                        "by_age_band": [_bar(k, v) for k, v in sorted(p["by_age_band"].items(), key=lambda kv: _band_key(kv[0]))],
-                        "by_nationality": sorted((_bar(k, v) for k, v in p["by_nationality"].items()),
-                                                 key=lambda r: (-r["total"], r["key"]))})
+        permits.append(
+            {
+                "permit": name,
+                **p,
+                "rate_before": p["eligible_before"] / n,
+                "rate_after": p["eligible_after"] / n,
+                "by_age_band": [
+                    _bar(k, v) for k, v in sorted(p["by_age_band"].items(), key=lambda kv: _band_key(kv[0]))
+                ],
+                "by_nationality": sorted(
+                    (_bar(k, v) for k, v in p["by_nationality"].items()),
+                    key=lambda r: (-r["total"], r["key"]),
+                ),
+            }
+        )
     return {"report": report, "permits": permits, "n": report["population"]["applicants"]}
 
 
@@ -521,8 +730,11 @@ def record_view(context: LawContext, record: dict[str, Any]) -> dict[str, Any]:
     from ..render import decision_from_json, render_text
 
     told = render_text(decision_from_json(record["decision"]))  # as `lexgraph show` prints it
-    return {"record": record, "told": told,
-            "application_json": json.dumps(record["application"], ensure_ascii=False, indent=2)}
+    return {
+        "record": record,
+        "told": told,
+        "application_json": json.dumps(record["application"], ensure_ascii=False, indent=2),
+    }
 
 
 def verify_view(result: Any) -> dict[str, Any]:

@@ -33,8 +33,7 @@ def write_pages(app: Any) -> None:
     for inst in sorted(context.law.instruments.values(), key=lambda i: i.id):
         path = folder / f"{inst.id}.md"
         wanted.add(path.name)
-        text = (f"# {inst.title_zh}\n\n{inst.title_en}\n\n"
-                f"```{{lexgraph-instrument}} {inst.id}\n```\n")
+        text = f"# {inst.title_zh}\n\n{inst.title_en}\n\n```{{lexgraph-instrument}} {inst.id}\n```\n"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
     for stale in folder.glob("*.md"):
@@ -110,13 +109,17 @@ class InstrumentDirective(SphinxDirective):
         out: list[nodes.Node] = []
         meta = nodes.field_list()
         for key, value in data["meta"].items():
-            meta += nodes.field("", nodes.field_name(text=key), nodes.field_body("", nodes.paragraph(text=str(value))))
+            meta += nodes.field(
+                "", nodes.field_name(text=key), nodes.field_body("", nodes.paragraph(text=str(value)))
+            )
         out.append(meta)
         figure = nodes.container(classes=["rulegraph"])
         figure += nodes.raw("", data["figure"], format="html")
-        figure += nodes.paragraph(text=f"规则图 The rule graph of {data['instrument']['id']}: what its rules read (left), "
-                                       "the rules (middle), what they conclude, require or override (right).",
-                                  classes=["caption"])
+        figure += nodes.paragraph(
+            text=f"规则图 The rule graph of {data['instrument']['id']}: what its rules read (left), "
+            "the rules (middle), what they conclude, require or override (right).",
+            classes=["caption"],
+        )
         out.append(figure)
         inst_id = data["instrument"]["id"]
         rules_by_article: dict[int, list[Any]] = {}
@@ -127,11 +130,17 @@ class InstrumentDirective(SphinxDirective):
             section = nodes.section(ids=[f"art-{article['number']}"])
             section += nodes.title(text=f"{article['heading']} (art. {article['number']})")
             section += _lines(article["lines"])
-            for rule in sorted(rules_by_article.get(article["number"], []),
-                               key=lambda r: (r.citation.paragraph, r.citation.item, r.id)):
+            for rule in sorted(
+                rules_by_article.get(article["number"], []),
+                key=lambda r: (r.citation.paragraph, r.citation.item, r.id),
+            ):
                 section += _rule(rule_view(context, rule), pages)
             out.append(section)
-        others = [r for r in law.rules.values() if r.instrument == inst_id and (r.citation is None or r.citation.instrument != inst_id)]
+        others = [
+            r
+            for r in law.rules.values()
+            if r.instrument == inst_id and (r.citation is None or r.citation.instrument != inst_id)
+        ]
         if others:
             section = nodes.section(ids=["rules-without-text"])
             section += nodes.title(text="条文未收录的规则 Rules whose text is not at hand")

@@ -23,8 +23,10 @@ base = LawContext.load()
 log.record(application, decision_json(base.decide(application)), base)
 fast = ROOT / "tests" / "service" / "fast_track.lex"
 amended = LawContext.load(None, [fast], {"min_years_in_post": "9"})
-log.record(application, decision_json(amended.decide(application)), amended, [fast], {"min_years_in_post": "9"})
-odd = {**application, "id": "ünïcødé \"quoted\"\n\t\u0001 — 中文"}
+log.record(
+    application, decision_json(amended.decide(application)), amended, [fast], {"min_years_in_post": "9"}
+)
+odd = {**application, "id": 'ünïcødé "quoted"\n\t\u0001 — 中文'}
 log.record(odd, decision_json(base.decide(odd)), base)
 print(log.verify())
 log.close()

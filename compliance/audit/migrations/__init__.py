@@ -54,6 +54,8 @@ def upgrade(engine: Engine, dialect: str, create: bool = True) -> None:
         if "lexgraph_decisions" not in tables and not create:
             return
         cfg = config(conn)
-        if "lexgraph_decisions" in tables and current(conn) is None:  # made before migrations: the first schema
+        if (
+            "lexgraph_decisions" in tables and current(conn) is None
+        ):  # made before migrations: the first schema
             command.stamp(cfg, FIRST)  # type: ignore[arg-type]
         command.upgrade(cfg, "head")  # type: ignore[arg-type]

@@ -48,12 +48,18 @@ async def read_json(request: Request, max_values: int = MAX_JSON_VALUES) -> Any:
     parsing, so junk cannot make the parser build hundreds of megabytes of objects."""
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
-        raise HTTPProblem(415, "the body must be application/json",
-                          [("header.content-type", f"`{media or 'none'}` is not application/json")])
+        raise HTTPProblem(
+            415,
+            "the body must be application/json",
+            [("header.content-type", f"`{media or 'none'}` is not application/json")],
+        )
     body = await request.body()
     if sum(body.count(c) for c in (b",", b":", b"[", b"{")) > max_values:
-        raise HTTPProblem(413, f"the body holds more than {max_values} JSON values",
-                          [("$", "too many values for its kind of request")])
+        raise HTTPProblem(
+            413,
+            f"the body holds more than {max_values} JSON values",
+            [("$", "too many values for its kind of request")],
+        )
     try:
         if len(body) > 256 << 10:  # a large body is parsed off the event loop
             return await run_in_threadpool(parse_json, body)
@@ -62,7 +68,9 @@ async def read_json(request: Request, max_values: int = MAX_JSON_VALUES) -> Any:
         raise HTTPProblem(422, "the body is not JSON this service reads", error.problems) from None
 
 
-async def law_for(request: Request, amendments: list[str], parameters: dict[str, str]) -> tuple[LawContext, list[Path]]:
+async def law_for(
+    request: Request, amendments: list[str], parameters: dict[str, str]
+) -> tuple[LawContext, list[Path]]:
     """The law for with/set: from the cache on the loop, or compiled in a worker thread (one at a
     time), within the client's allowance of new laws."""
     laws = service(request).laws
@@ -78,8 +86,11 @@ def application_of(data: Any, path: str = "$") -> dict[str, Any]:
     try:
         return validate_application(data)
     except ApplicationError as error:
-        raise HTTPProblem(422, "the application does not follow the contract",
-                          [(path + p[1:], m) for p, m in error.problems]) from None
+        raise HTTPProblem(
+            422,
+            "the application does not follow the contract",
+            [(path + p[1:], m) for p, m in error.problems],
+        ) from None
 
 
 def require_token(request: Request, what: str) -> None:
@@ -93,12 +104,16 @@ def require_token(request: Request, what: str) -> None:
         raise HTTPProblem(401, "a valid bearer token is required")
 
 
-as_of_q = Query(None, description="the law in force that day (default: the application's decision_date)",
-                pattern=DATE.pattern)
+as_of_q = Query(
+    None,
+    description="the law in force that day (default: the application's decision_date)",
+    pattern=DATE.pattern,
+)
 day_q = Query(None, description="default: today", pattern=DATE.pattern)
 Assignment = Annotated[str, Field(pattern=ASSIGNMENT.pattern)]
 with_q = Query([], alias="with", description="amendment ids known to the server (repeatable)")
 set_q = Query([], alias="set", description="amendment parameter name=value (repeatable)")
 explain_q = Query("full", pattern="^(full|summary)$", description="full proof trees, or grounds only")
-citation_p = PathParam(description="INSTRUMENT/art_N[__para_P[__item_I]], e.g. pr_measures/art_6",
-                       pattern=CITATION.pattern)
+citation_p = PathParam(
+    description="INSTRUMENT/art_N[__para_P[__item_I]], e.g. pr_measures/art_6", pattern=CITATION.pattern
+)

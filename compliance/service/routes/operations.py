@@ -13,12 +13,24 @@ from .common import service
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz", summary="Liveness", responses={200: {"description": "Alive", **json_content({"type": "object"})}})
+@router.get(
+    "/healthz",
+    summary="Liveness",
+    responses={200: {"description": "Alive", **json_content({"type": "object"})}},
+)
 async def healthz() -> Response:
     return respond({"status": "ok", "pid": os.getpid()})
 
 
-@router.get("/metrics", summary="Prometheus metrics (all workers)",
-            responses={200: {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (all workers)",
+    responses={
+        200: {
+            "description": "Prometheus text format",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def get_metrics(request: Request) -> Response:
     return Response(service(request).metrics.render(), media_type=CONTENT_TYPE)

@@ -15,7 +15,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("lexgraph_decisions", sa.Column("canon", sa.String(16), nullable=False, server_default="json"))
+    op.add_column(
+        "lexgraph_decisions", sa.Column("canon", sa.String(16), nullable=False, server_default="json")
+    )
 
 
 def downgrade() -> None:
