@@ -202,7 +202,7 @@ def in_process(
     """The same decisions without HTTP: validate, decide with proof, render JSON (and log, if asked)."""
     from lexgraph.api import load_law
     from lexgraph.compliance.audit import DecisionLog
-    from lexgraph.compliance.render import decision_json
+    from lexgraph.compliance.render import decision_json, summary_of
 
     context = load_law()
     log = DecisionLog(log_url) if log_url else None
@@ -217,7 +217,7 @@ def in_process(
         start = time.perf_counter()
         decision = context.decide(application, trace=True)
         full = decision_json(decision)
-        answer = decision_json(decision, summary=True) if summary else full
+        answer = summary_of(full) if summary else full
         if log is not None:
             answer["decision_id"] = log.record(application, full, context)["decision_id"]
         json.dumps(answer, ensure_ascii=False)

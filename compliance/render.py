@@ -3,6 +3,7 @@ glosses) and a self-contained HTML page."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -61,6 +62,7 @@ _REQUIREMENT = {True: "已满足 met", False: "未满足 unmet", None: "待定 u
 _CONDITION = {True: "met", False: "not met", None: "unknown"}
 
 
+@functools.lru_cache(maxsize=4096)  # a law has few distinct effects; a decision shows dozens
 def effect_words(e: Effect) -> str:
     """What a rule does in a decision, in words (the proof carries only its kind)."""
     if e.kind == "requirement":
@@ -80,9 +82,11 @@ _STATUS = {"proposed": "建议 proposed", "adopted": "已通过 adopted", "in_fo
 
 
 def ground_json(p: RuleProof, summary: bool = False) -> dict[str, Any]:
+    # the service renders dozens of these per decision: fields read once, in the order they print
+    provision = p.provisions.get(p.rule)
     out: dict[str, Any] = {
         "rule": p.rule,
-        "citation": p.citation,
+        "citation": provision.citation if provision else "",
         "effect": effect_words(p.effect),
         "status": p.status,
         "applies": p.applies,
@@ -91,22 +95,31 @@ def ground_json(p: RuleProof, summary: bool = False) -> dict[str, Any]:
     }
     if p.role == "requirement":
         out["satisfied"] = p.satisfied
-    if p.text:
-        out["text"] = p.text
-    for key in ("overridden_by", "waits_for", "principle", "note", "source", "gloss"):
-        if getattr(p, key):
-            out[key] = getattr(p, key)
+    if provision and provision.text:
+        out["text"] = provision.text
+    if p.overridden_by:
+        out["overridden_by"] = p.overridden_by
+    if p.waits_for:
+        out["waits_for"] = p.waits_for
+    if p.prevails_by:
+        out["principle"] = p.principle
+    if p.note:
+        out["note"] = p.note
+    if p.source:
+        out["source"] = p.source
+    if p.gloss:
+        out["gloss"] = p.gloss
     if not summary:
-        out["conditions"] = [condition_json(c) for c in p.conditions]
+        out["conditions"] = conditions_json(p.conditions)
         if p.exceptions:
-            out["exceptions"] = [condition_json(c) for c in p.exceptions]
+            out["exceptions"] = conditions_json(p.exceptions)
         if p.because:
             out["because"] = [ground_json(b) for b in p.because]
     return out
 
 
-def condition_json(c: ConditionTrace) -> dict[str, Any]:
-    return {"expr": c.expr, "holds": c.holds, "facts": c.facts}
+def conditions_json(conditions: tuple[ConditionTrace, ...]) -> list[dict[str, Any]]:
+    return [{"expr": c.expr, "holds": c.holds, "facts": c.facts} for c in conditions]
 
 
 def detail_json(d: PermitDecision, provisions: Mapping[str, Provision]) -> dict[str, Any]:
@@ -168,6 +181,25 @@ def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
         **out_defaults,
         "decisions": [permit_json(d, summary, decision.provisions) for d in decision.decisions],
     }
+
+
+_PROOF_TREE = frozenset({"conditions", "exceptions", "because"})
+
+
+def summary_of(full: dict[str, Any]) -> dict[str, Any]:
+    """`decision_json(decision, summary=True)` from the decision's full JSON, without rendering it
+    again (the service logs the full form and answers with the summary): each ground without its
+    proof tree (conditions, exceptions, the reasons because)."""
+
+    def permit(p: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: [{k: v for k, v in g.items() if k not in _PROOF_TREE} for g in value]
+            if key in ("grounds", "unmet")
+            else value
+            for key, value in p.items()
+        }
+
+    return {**full, "decisions": [permit(p) for p in full["decisions"]]}
 
 
 def decision_from_json(data: dict[str, Any]) -> Decision:

@@ -445,3 +445,19 @@ def test_no_pathway_to_a_permit_the_law_says_is_not_needed() -> None:
         "work_residence_permit"
     ].get("pathway")
     assert pathway and pathway[0]["document"] == "work_permit"  # without the card, the advice stands
+
+
+def test_the_summary_is_the_full_decision_without_its_proof_tree() -> None:
+    """The service logs the full decision and answers with its summary, derived from the full JSON:
+    it must be what rendering the summary would give, on every scenario."""
+    from lexgraph.compliance.render import summary_of
+
+    context = load_law()
+    for path in sorted((ROOT / "tests/scenarios").rglob("*.json"))[:80]:
+        scenario = json.loads(path.read_text(encoding="utf-8"))
+        if scenario.get("amendments") or scenario.get("parameters") or scenario.get("law"):
+            continue
+        decision = context.decide(scenario["application"])
+        assert dumps(summary_of(decision_json(decision))) == dumps(decision_json(decision, summary=True)), (
+            path.name
+        )

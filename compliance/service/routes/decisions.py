@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from ...audit import compact
 from ...decisions import LawContext
-from ...render import decision_json
+from ...render import decision_json, summary_of
 from ..laws import parse_assignments, parse_day
 from ..logger import Decided, DecisionLogger
 from ..openapi import errors, json_content, ref
@@ -54,7 +54,7 @@ def prepare(
         entries.append(
             logger.prepare(Decided(application, full["law"], full_text, context, paths, parameters, explain))
         )
-        text = compact(decision_json(decision, summary=True)) if explain == "summary" else full_text
+        text = compact(summary_of(full)) if explain == "summary" else full_text
         outcomes = {
             "decisions": [
                 {"permit": d["permit"], "kind": d.get("kind", "grant"), "outcome": d["outcome"]}
