@@ -22,6 +22,7 @@ from typing import Any
 
 import z3
 from lexgraph.api import LawContext, analyze, load_law
+from lexgraph.engine.check import contract_enum
 from lexgraph.engine.loader import bundled_regulations
 from lexgraph.engine.symbolic import Symbolic
 
@@ -36,16 +37,7 @@ PERMITS = (
     "job_seeking_visa",
     "talent_confirmation_letter",
 )
-EMPLOYER_TYPES = (
-    "key_national_project",
-    "high_tech_enterprise",
-    "foreign_invested_enterprise",
-    "university",
-    "research_institute",
-    "state_owned_enterprise",
-    "private_enterprise",
-    "other",
-)
+EMPLOYER_TYPES = contract_enum("employment.employer_type")
 FLAGS = (
     "applicant.stem_degree",
     "applicant.english_proficient",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lexgraph.api import LawContext
+from lexgraph.engine.check import contract_enum
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "regulations"
@@ -87,16 +88,7 @@ _NATIONALITIES = (
     "NGA",
     "ITA",
 )
-_EMPLOYER_TYPES = (
-    "key_national_project",
-    "high_tech_enterprise",
-    "foreign_invested_enterprise",
-    "university",
-    "research_institute",
-    "state_owned_enterprise",
-    "private_enterprise",
-    "other",
-)
+_EMPLOYER_TYPES = contract_enum("employment.employer_type")
 _REGIONS = ("encouraged_industry", "western", "poverty_county", "central", "other")
 _DOCUMENTS = (
     "work_permit_notice",

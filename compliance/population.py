@@ -23,6 +23,7 @@ from lexgraph.engine.batch import (
     contract_columns,
     table_from_applications,
 )
+from lexgraph.engine.check import contract_enum
 from lexgraph.engine.errors import PopulationError
 
 DECISION_DATE = dt.date(2024, 6, 1)
@@ -63,17 +64,8 @@ ROUTES: tuple[tuple[str, float], ...] = (
     ("independent", 0.25),
     ("government_recommendation", 0.05),
 )
-EMPLOYER_TYPES = (
-    "key_national_project",
-    "high_tech_enterprise",
-    "foreign_invested_enterprise",
-    "university",
-    "research_institute",
-    "state_owned_enterprise",
-    "private_enterprise",
-    "other",
-)
-EMPLOYER_TYPE_P = (0.03, 0.15, 0.25, 0.10, 0.07, 0.08, 0.25, 0.07)
+EMPLOYER_TYPES = contract_enum("employment.employer_type")
+EMPLOYER_TYPE_P = (0.03, 0.15, 0.25, 0.10, 0.07, 0.08, 0.25, 0.07)  # in the contract's order of the types
 POSITIONS = ("staff", "manager", "deputy_general_manager_or_above", "associate_senior_title_or_above")
 POSITION_P = (0.55, 0.25, 0.10, 0.10)
 REGIONS = ("western", "northeast_old_industrial", "poverty_county", "other")

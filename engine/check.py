@@ -92,13 +92,31 @@ def contract_schema() -> dict[str, Any]:
     return dict(json.loads(text))
 
 
-def _schema_at(schema: dict[str, Any], path: str) -> dict[str, Any] | None:
-    node: dict[str, Any] | None = schema
-    for part in path.split("."):
+def contract_field(
+    path: str, schema: dict[str, Any] | None = None
+) -> tuple[dict[str, Any] | None, bool, tuple[str, ...]]:
+    """A fact's field in the contract (the one reading of its JSON Schema, for the checker and the
+    backends): its schema node, whether every segment of the path is required, and the nullable
+    objects on it. `schema`: the contract already read, when many fields are looked up."""
+    node: dict[str, Any] | None = contract_schema() if schema is None else schema
+    required = True
+    nullable: list[str] = []
+    parts = path.split(".")
+    for i, part in enumerate(parts):
         if node is None:
-            return None
+            return None, False, tuple(nullable)
+        required = required and part in node.get("required", [])
         node = node.get("properties", {}).get(part)
-    return node
+        types = node.get("type") if node else None
+        if isinstance(types, list) and "null" in types:
+            nullable.append(".".join(parts[: i + 1]))
+    return node, required, tuple(nullable)
+
+
+def contract_enum(path: str) -> tuple[str, ...]:
+    """The values a contract field allows (its JSON Schema enum; none for a field without one)."""
+    node = contract_field(path)[0]
+    return tuple(node.get("enum", ())) if node else ()
 
 
 def _compatible_with_schema(t: m.FactType, node: dict[str, Any]) -> bool:
@@ -702,7 +720,7 @@ class _Checker:
     def contract(self) -> None:
         schema = contract_schema()
         for fact in self.facts.values():
-            node = _schema_at(schema, fact.path)
+            node = contract_field(fact.path, schema)[0]
             if node is None:
                 self.error(
                     "fact_not_in_contract",

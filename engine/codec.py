@@ -16,8 +16,8 @@ in one place (engine/symbolic.py `Symbolic.analysis_dates`).
   `applications_from_table`, and `FactBatch`, which reads the same three states per cell into
   numpy columns (`Val`: data, known, none); `fact_default_columns` (the default rule).
 - z3: `fact_default_terms` (the default rule as a constraint on a fact's state variables), and
-  `contract_field` (a fact's field in the contract: the one reading of its JSON Schema for z3 and the
-  boxes; the columns read it in `contract_columns`).
+  `contract_field` (a fact's field in the contract: the checker's one reading of its JSON Schema,
+  used here for z3 and the boxes; the columns read it in `contract_columns`).
 
 Columnar layout: one column per contract field, nested fields flattened with dots
 (`applicant.birth_date`); a null cell is an unknown fact; an object (applicant, employment, …) has
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import model as m
-from .check import Law, contract_schema
+from .check import Law, contract_field, contract_schema
 from .semantics import EPOCH, NONE
 
 if TYPE_CHECKING:  # the Arrow side needs the `impact` extra; deciding never imports pyarrow
@@ -195,24 +195,6 @@ def fact_default_terms(fact: m.FactDecl, known: Any, none: Any) -> list[Any]:
 
 
 @cache
-def contract_field(path: str) -> tuple[dict[str, Any] | None, bool, tuple[str, ...]]:
-    """A fact's field in the contract (the one reading of its JSON Schema for the backends): its
-    schema node, whether every segment of the path is required, and the nullable objects on it."""
-    node: dict[str, Any] | None = contract_schema()
-    required = True
-    nullable: list[str] = []
-    parts = path.split(".")
-    for i, part in enumerate(parts):
-        if node is None:
-            return None, False, tuple(nullable)
-        required = required and part in node.get("required", [])
-        node = node.get("properties", {}).get(part)
-        types = node.get("type") if node else None
-        if isinstance(types, list) and "null" in types:
-            nullable.append(".".join(parts[: i + 1]))
-    return node, required, tuple(nullable)
-
-
 @dataclass(frozen=True)
 class Column:
     name: str  # dotted path
