@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,14 +29,11 @@ from urllib.parse import urlencode
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `benchmarks` as a package when run as a script
+from benchmarks.serve import start_server  # noqa: E402  (the same server start as the serve benchmark)
+
 EXAMPLE = json.loads((ROOT / "examples" / "engineer_pr.json").read_text(encoding="utf-8"))
 TARGETS = {"article_p95_ms": 200.0, "decide_p95_ms": 300.0, "impact_100k_s": 10.0}
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _stats(samples: list[float]) -> dict[str, float]:
@@ -63,37 +58,9 @@ def main() -> int:
     population = 20_000 if args.quick else args.population
 
     with tempfile.TemporaryDirectory(prefix="lexgraph-workbench-bench-") as tmp:
-        port = _port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "lexgraph.compliance.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--db",
-                f"sqlite:///{Path(tmp) / 'decisions.db'}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
+        server, base = start_server(f"sqlite:///{Path(tmp) / 'decisions.db'}", workers=1)
         try:
             with httpx.Client(base_url=base, timeout=120) as client:
-                deadline = time.monotonic() + 60
-                while True:
-                    try:
-                        client.get("/healthz").raise_for_status()
-                        break
-                    except httpx.HTTPError:
-                        if time.monotonic() > deadline or server.poll() is not None:
-                            print("error: the service did not start", file=sys.stderr)
-                            return 1
-                        time.sleep(0.1)
                 # warm up: the first article page runs the analysis and the amendment diffs once (cached after)
                 warm = time.perf_counter()
                 client.get("/law/entry_exit_regulations/6").raise_for_status()
