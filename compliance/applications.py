@@ -7,27 +7,18 @@ import json
 import math
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from lexgraph.engine.check import contract_schema
 from lexgraph.engine.errors import ApplicationError
 
 try:
     import orjson
 except ImportError:  # pragma: no cover - optional speed-up (the `serve` extra)
     orjson = None  # type: ignore[assignment]
-
-
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    text = (
-        resources.files("lexgraph.contract").joinpath("application.schema.json").read_text(encoding="utf-8")
-    )
-    schema: dict[str, Any] = json.loads(text)
-    return schema
 
 
 # The contract's bounds beyond what JSON Schema says (application.schema.json's description states
@@ -88,7 +79,7 @@ def _validator() -> Draft202012Validator:
     """The reference validator: it names every problem with its field path. Patterns mean what
     they mean in JSON Schema (ECMA-262), and `date` is the contract's date, as in the fast one."""
     cls = validators.extend(Draft202012Validator, {"pattern": _pattern})
-    validator: Draft202012Validator = cls(_schema(), format_checker=_formats())
+    validator: Draft202012Validator = cls(contract_schema(), format_checker=_formats())
     return validator
 
 
@@ -97,7 +88,9 @@ def _fast_validator() -> Any:
     """jsonschema-rs, the same contract compiled to native code (about a hundred times faster):
     it only accepts; anything it does not accept goes to the reference validator, which decides
     and explains. The two are held to agreement by tests/test_properties.py."""
-    return jsonschema_rs.validator_for(_schema(), formats={"date": is_contract_date}, validate_formats=True)
+    return jsonschema_rs.validator_for(
+        contract_schema(), formats={"date": is_contract_date}, validate_formats=True
+    )
 
 
 def accepted(application: dict[str, Any]) -> bool:

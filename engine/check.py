@@ -9,6 +9,7 @@ Stages: collect (duplicate ids) → resolve (names, citations, references, amend
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -85,7 +86,10 @@ class Law:
         return None
 
 
+@functools.cache
 def contract_schema() -> dict[str, Any]:
+    """The application contract (contract/application.schema.json), read once and shared: read it,
+    never change it."""
     text = (
         resources.files("lexgraph.contract").joinpath("application.schema.json").read_text(encoding="utf-8")
     )

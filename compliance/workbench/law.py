@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from lexgraph.engine.check import contract_schema
 from lexgraph.engine.evaluate import render_citation, zh_number
 
 from ..decisions import LawContext
@@ -459,9 +460,7 @@ def form_fields() -> list[dict[str, Any]]:
     """One field per leaf of contract/application.schema.json: its path, kind and choices."""
     global _FIELDS
     if _FIELDS is None:
-        schema = json.loads(
-            (resources.files("lexgraph.contract") / "application.schema.json").read_text(encoding="utf-8")
-        )
+        schema = contract_schema()
         defs = schema.get("$defs", {})
         out: list[dict[str, Any]] = []
 
