@@ -81,7 +81,7 @@ def pathway_rule(rule: str, provisions: Mapping[str, Provision]) -> str:
 _STATUS = {"proposed": "建议 proposed", "adopted": "已通过 adopted", "in_force": "施行 in force"}
 
 
-def ground_json(p: RuleProof, summary: bool = False) -> dict[str, Any]:
+def ground_json(p: RuleProof) -> dict[str, Any]:
     # the service renders dozens of these per decision: fields read once, in the order they print
     provision = p.provisions.get(p.rule)
     out: dict[str, Any] = {
@@ -109,12 +109,11 @@ def ground_json(p: RuleProof, summary: bool = False) -> dict[str, Any]:
         out["source"] = p.source
     if p.gloss:
         out["gloss"] = p.gloss
-    if not summary:
-        out["conditions"] = conditions_json(p.conditions)
-        if p.exceptions:
-            out["exceptions"] = conditions_json(p.exceptions)
-        if p.because:
-            out["because"] = [ground_json(b) for b in p.because]
+    out["conditions"] = conditions_json(p.conditions)
+    if p.exceptions:
+        out["exceptions"] = conditions_json(p.exceptions)
+    if p.because:
+        out["because"] = [ground_json(b) for b in p.because]
     return out
 
 
@@ -135,18 +134,16 @@ def detail_json(d: PermitDecision, provisions: Mapping[str, Provision]) -> dict[
     }
 
 
-def permit_json(
-    d: PermitDecision, summary: bool = False, provisions: Mapping[str, Provision] | None = None
-) -> dict[str, Any]:
+def permit_json(d: PermitDecision, provisions: Mapping[str, Provision] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "permit": d.permit,
         "outcome": d.outcome,
-        "grounds": [ground_json(g, summary) for g in d.grounds],
+        "grounds": [ground_json(g) for g in d.grounds],
     }
     if d.kind != "grant":
         out["kind"] = d.kind
     if d.unmet:
-        out["unmet"] = [ground_json(g, summary) for g in d.unmet]
+        out["unmet"] = [ground_json(g) for g in d.unmet]
     if d.missing_facts:
         out["missing_facts"] = list(d.missing_facts)
     if d.detail:
@@ -159,7 +156,7 @@ def permit_json(
     return out
 
 
-def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
+def decision_json(decision: Decision) -> dict[str, Any]:
     law: dict[str, Any] = {
         "as_of": decision.as_of,
         "digest": decision.digest,
@@ -179,7 +176,7 @@ def decision_json(decision: Decision, summary: bool = False) -> dict[str, Any]:
         "application_id": decision.application_id,
         "law": law,
         **out_defaults,
-        "decisions": [permit_json(d, summary, decision.provisions) for d in decision.decisions],
+        "decisions": [permit_json(d, decision.provisions) for d in decision.decisions],
     }
 
 
@@ -187,7 +184,7 @@ _PROOF_TREE = frozenset({"conditions", "exceptions", "because"})
 
 
 def summary_of(full: dict[str, Any]) -> dict[str, Any]:
-    """`decision_json(decision, summary=True)` from the decision's full JSON, without rendering it
+    """A decision's summary (the service's `explain=summary`), from its full JSON without rendering it
     again (the service logs the full form and answers with the summary): each ground without its
     proof tree (conditions, exceptions, the reasons because)."""
 
