@@ -8,6 +8,10 @@ plain functions and never walk a tree.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import keyword
+import re
+import tokenize
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -51,6 +55,7 @@ class ExprCompiler:
         self.derived = derived
         self.parameters = parameters
         self.constants: dict[str, Any] = {}
+        self._const_names: dict[tuple[str, str], str] = {}
         self._n = 0
         # When set, reads become local variables of the generated program ("f:PATH", "o:PERMIT",
         # "c:CONDITION", "pt:TABLE" → name) instead of dictionary look-ups.
@@ -73,8 +78,12 @@ class ExprCompiler:
         return t, f"({t} := {code})"
 
     def const(self, value: Any) -> str:
-        name = f"K{len(self.constants)}"
-        self.constants[name] = value
+        """A constant of the generated code, one name per value (equal code reads equal names)."""
+        key = (type(value).__name__, repr(value))
+        name = self._const_names.get(key)
+        if name is None:
+            name = self._const_names[key] = f"K{len(self.constants)}"
+            self.constants[name] = value
         return name
 
     def operand(self, code: str) -> tuple[str, str]:
@@ -227,39 +236,42 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
             body += sem.points_range_code(bands, "_p")
             body.append(f"pt['#{table.name}'] = _pper")
             body.append(f"{names['pt:' + table.name]} = pt[{table.name!r}] = (_plo, _phi)")
+        # from here on facts, derived facts and points ranges keep their values
+        em = _Emitter(plan, cc, traced, {v for key, v in names.items() if key.startswith(("f:", "pt:"))})
         steps, last = plan.schedule
         for kind, name, indices, new in steps:
             for i in new:
-                body += _rule_code(plan, cc, i, traced)
+                body += em.rule(i)
             k = CodeKleene(f"_{len(body)}_")
             if kind == "condition":
-                body += k.assign(names["c:" + name], sem.condition_met(k, [f"a{i}" for i in indices]))
+                target = names["c:" + name]
+                body += _assign(k, target, sem.condition_met(k, [em.applies[i] for i in indices]))
             else:
                 pp = plan.plans[name]
                 standing = {
-                    i: sem.stands(k, f"a{i}", [f"a{j}" for j, _ in pp.beaten_by.get(i, ())])
+                    i: sem.stands(k, em.applies[i], [em.applies[j] for j, _ in pp.beaten_by.get(i, ())])
                     for i in pp.contenders
                 }
-                body += k.assign(
-                    names["o:" + name],
-                    sem.permit_outcome(
-                        k, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]
-                    ),
+                target = names["o:" + name]
+                outcome = sem.permit_outcome(
+                    k, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]
                 )
+                body += _assign(k, target, outcome)
+            em.settled.add(target)  # settled once, so it keeps its value too
         for i in last:
-            body += _rule_code(plan, cc, i, traced)
-        applies = ", ".join(f"a{cr.index}" for cr in plan.rules)
+            body += em.rule(i)
+        applies = ", ".join(em.applies[cr.index] for cr in plan.rules)
 
         # The facts leave as a tuple; Evaluation.f makes the map only when a proof reads it.
         facts = [v for key, v in names.items() if key.startswith("f:")]
         body.append(f"f = ({''.join(v + ', ' for v in facts)})")
         body.append(f"o = {{{', '.join(f'{p!r}: ' + names['o:' + p] for p in law.permits)}}}")
         body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
-        trace = f"({''.join(v + ', ' for v in trace_locals(plan))})" if traced else "None"
+        trace = f"({''.join(em.slots.get(v, v) + ', ' for v in trace_locals(plan))})" if traced else "None"
         body.append(f"return f, o, c, pt, ({applies}{',' if plan.rules else ''}), {trace}")
         lines += ["    " + line for line in body]
     namespace: dict[str, Any] = dict(RUNTIME)
-    namespace.update({"ABSENT": _ABSENT, "as_date": as_date, "UNREAD": UNREAD})
+    namespace.update(_GENERATED)
     source = "\n".join(lines) + "\n"
     namespace.update(cc.constants)
     fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
@@ -268,36 +280,141 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
     return Generated(namespace["RUN_FAST"], namespace["RUN_TRACED"], fact_names, source)
 
 
-def _rule_code(plan: Plan, cc: ExprCompiler, i: int, traced: bool) -> list[str]:
-    """A rule's applicability (`a{i}`): `semantics.rule_applies`, then `semantics.requirement`."""
-    cr = plan.rules[i]
-    rule = cr.rule
-    conds = cr.conditions
-    out: list[str] = []
-    if traced:  # every condition and exception is evaluated and recorded
-        c_names = [f"_c{i}_{n}" for n in range(len(conds))]
-        u_names = [f"_u{i}_{n}" for n in range(len(rule.unless))]
-        out += [f"{name} = {cc.cond(x)}" for name, x in zip(c_names, conds, strict=True)]
-        out += [f"{name} = {cc.cond(x)}" for name, x in zip(u_names, rule.unless, strict=True)]
+_LITERALS = ("True", "False", "None")
+
+
+def _plain(code: str) -> bool:
+    """A value read as it is (a local or a literal): binding it to another local only copies it."""
+    return code.isidentifier() or code in _LITERALS
+
+
+def _assign(k: CodeKleene, target: str, part: str) -> list[str]:
+    """`k`'s statements, the last binding `part` to `target` (a negation bound there too)."""
+    return k.assign(target, k.value(part))
+
+
+def _settle(k: CodeKleene, target: str, part: str, out: list[str]) -> str:
+    """Where a result is read from: itself when plain (never copied), else `target`, bound in `out`."""
+    if not k.lines and _plain(part):
+        return part
+    out += _assign(k, target, part)
+    return target
+
+
+class _Emitter:
+    """The rules of one run function, in the plan's order. `applies[i]` is where rule i's
+    applicability is read (its local, or the local or literal it is); in the traced run `slots`
+    says where an entry of the flat record (`trace_locals`) is read, when not from its own local.
+
+    The traced run evaluates every condition; a condition it evaluated before (the same code over
+    facts, derived facts, points ranges and settled named conditions and permits — locals that keep
+    their values) is read from the local that holds it, and a plain one as it is. The record stays
+    complete: each entry is the value of its own condition."""
+
+    def __init__(self, plan: Plan, cc: ExprCompiler, traced: bool, settled: set[str]):
+        self.plan, self.cc, self.traced = plan, cc, traced
+        self.settled = settled
+        self.applies: dict[int, str] = {}
+        self.slots: dict[str, str] = {}
+        self._held: dict[tuple[str, ...], str] = {}
+
+    def _key(self, code: str) -> tuple[str, ...] | None:
+        """The code with its temporaries numbered in order — None unless it reads only settled locals,
+        constants and the runtime (so that equal keys have equal values wherever they are read)."""
+        out: list[str] = []
+        temporaries: dict[str, str] = {}
+        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+            text = tok.string
+            if tok.type == tokenize.NAME:
+                if _TEMPORARY.fullmatch(text):
+                    text = temporaries.setdefault(text, f"_t{len(temporaries)}")
+                elif not (
+                    text in self.settled
+                    or _CONSTANT.fullmatch(text)
+                    or keyword.iskeyword(text)
+                    or text in _GLOBALS
+                ):
+                    return None
+            out.append(text)
+        return tuple(out)
+
+    def held(self, code: str, slot: str | None = None) -> str | None:
+        """Where the value of `code` is read without evaluating it again: itself when plain and
+        settled, the local that holds it when evaluated before (unconditionally); else None, and
+        `slot` is the local that holds it from here on."""
+        key = self._key(code) if self.traced else None
+        if key is None:
+            return None
+        if _plain(code):
+            return code
+        got = self._held.get(key)
+        if got is None and slot is not None:
+            self._held[key] = slot
+        return got
+
+    def condition(self, slot: str, code: str, out: list[str]) -> str:
+        """A traced condition, evaluated unconditionally into the flat record's `slot`: where it is read."""
+        got = self.held(code, slot)
+        if got is None:
+            out.append(f"{slot} = {code}")
+            return slot
+        self.slots[slot] = got
+        return got
+
+    def rule(self, i: int) -> list[str]:
+        """Rule i's applicability: `semantics.rule_applies`, then `semantics.requirement`."""
+        cr = self.plan.rules[i]
+        rule, cc = cr.rule, self.cc
+        out: list[str] = []
         k = CodeKleene(f"_r{i}_")
-        out += k.assign(f"a{i}", sem.rule_applies(k, c_names, u_names))
-    else:  # one short-circuiting expression: the lazy form of the same conjunction
-        whole = m.And((*conds, *(m.Not(u) for u in rule.unless))) if (conds or rule.unless) else m.Lit(True)
-        out.append(f"a{i} = {cc.cond(whole)}")
-    if cr.demands is not None:
-        if traced:
-            out.append(f"_d{i} = UNREAD")
-        out.append(f"if a{i} is not False:")  # what it demands is read only where it may bind
-        out.append(f"    _av = {cc.cond(cr.demands)}")
-        if traced:
-            out.append(f"    _d{i} = _av")
+        if self.traced:  # every condition and exception is evaluated and recorded
+            applies = sem.rule_applies(
+                k,
+                [self.condition(f"_c{i}_{n}", cc.cond(x), out) for n, x in enumerate(cr.conditions)],
+                [self.condition(f"_u{i}_{n}", cc.cond(x), out) for n, x in enumerate(rule.unless)],
+            )
+        else:  # one short-circuiting expression: the lazy form of the same conjunction
+            whole = (*cr.conditions, *(m.Not(u) for u in rule.unless))
+            applies = cc.cond(m.And(whole)) if whole else "True"
+        name = _settle(k, f"a{i}", applies, out)
+        if cr.demands is not None:  # what it demands is read only where it may bind
+            name = self._requirement(i, cr.demands, name, out)
+        self.applies[i] = name
+        return out
+
+    def _requirement(self, i: int, demands: m.Expr, applies: str, out: list[str]) -> str:
+        demand = f"_d{i}" if self.traced else "_av"
         k = CodeKleene(f"_q{i}_")
-        out += ["    " + line for line in k.assign(f"a{i}", sem.requirement(k, f"a{i}", "_av"))]
-    return out
+        if applies == "False":  # it cannot bind: nothing is read
+            if self.traced:
+                self.slots[demand] = "UNREAD"
+            return applies
+        code = self.cc.cond(demands)
+        if applies in _LITERALS:  # it binds (or may): what it demands is always read
+            demanded = self.condition(demand, code, out) if self.traced else demand
+            if not self.traced:
+                out.append(f"{demand} = {code}")
+            return _settle(k, f"a{i}", sem.requirement(k, applies, demanded), out)
+        out.append(f"if {applies} is not False:")
+        out.append(f"    {demand} = {self.held(code) or code}")
+        out += ["    " + line for line in _assign(k, f"a{i}", sem.requirement(k, applies, demand))]
+        if self.traced or applies != f"a{i}":
+            out.append("else:")
+            if self.traced:
+                out.append(f"    {demand} = UNREAD")
+            if applies != f"a{i}":
+                out.append(f"    a{i} = False")
+        return f"a{i}"
+
+
+_TEMPORARY = re.compile(r"_\d+")
+_CONSTANT = re.compile(r"K\d+")
 
 
 _ABSENT = object()
 UNREAD = object()  # a requirement's demand not read (the requirement cannot bind)
+_GENERATED: dict[str, Any] = {"ABSENT": _ABSENT, "as_date": as_date, "UNREAD": UNREAD}
+_GLOBALS = frozenset(RUNTIME) | frozenset(_GENERATED)  # the names generated code reads besides its own
 
 
 def trace_locals(plan: Plan) -> list[str]:

@@ -23,7 +23,7 @@ from .compile import RUNTIME, ExprCompiler, RuleTrace, RuleTraceLayout, generate
 from .graph import RuleGraph
 from .plan import PermitPlan, Plan, PlannedRule, RuleSheet
 from .semantics import PY, Tri
-from .trace import Decision, ProofTracer, Tracer
+from .trace import Decision, Tracer
 
 __all__ = [  # the citation helpers are re-exported: callers import them from here
     "Evaluation",
@@ -112,12 +112,20 @@ class Program:
     def run(self, application: dict[str, Any], as_of: dt.date, tracer: Tracer | None = None) -> Evaluation:
         """Evaluate every rule in force; a ProofTracer receives each condition's truth value."""
         if tracer is not None and tracer.enabled:
-            f, o, c, pt, applies, flat = self.run_traced(application)
-            trace = RuleTrace(flat, self.trace_layout)
-            tracer.record(trace)
-        else:
-            f, o, c, pt, applies, trace = self.run_fast(application)
-        return Evaluation(self, application, as_of, f, o, c, pt, applies, trace)
+            evaluation = self.traced(application, as_of)
+            tracer.record(evaluation.recorded)  # type: ignore[arg-type]
+            return evaluation
+        return self.untraced(application, as_of)
+
+    def traced(self, application: dict[str, Any], as_of: dt.date) -> Evaluation:
+        """Every rule in force, every condition's truth value recorded (the traced run)."""
+        f, o, c, pt, applies, flat = self.run_traced(application)
+        return Evaluation(self, application, as_of, f, o, c, pt, applies, RuleTrace(flat, self.trace_layout))
+
+    def untraced(self, application: dict[str, Any], as_of: dt.date) -> Evaluation:
+        """Every rule in force, nothing recorded (the fast run)."""
+        f, o, c, pt, applies, _ = self.run_fast(application)
+        return Evaluation(self, application, as_of, f, o, c, pt, applies, None)
 
     @cached_property
     def cancellation_grounds(self) -> dict[str, list[int]]:
@@ -182,6 +190,8 @@ class Evaluator:
         self._plans: dict[tuple[str, ...], Plan] = {}
         self._programs: dict[tuple[str, ...], Program] = {}
         self._active: dict[dt.date, tuple[str, ...]] = {}
+        # an application's decision_date as written → (the day, its program): read once per date
+        self._dated: dict[str, tuple[dt.date, Program]] = {}
 
     def _key(self, as_of: dt.date) -> tuple[str, ...]:
         key = self._active.get(as_of)
@@ -208,8 +218,18 @@ class Evaluator:
         self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True
     ) -> Evaluation:
         """Evaluate, recording every condition's truth value when `trace` is on."""
-        day = as_of or dt.date.fromisoformat(application["decision_date"])
-        return self.program(day).run(application, day, ProofTracer() if trace else None)
+        if as_of is None:
+            raw = application["decision_date"]
+            dated = self._dated.get(raw) if type(raw) is str else None
+            if dated is None:
+                day = dt.date.fromisoformat(raw)
+                dated = (day, self.program(day))
+                if type(raw) is str:
+                    self._dated[raw] = dated
+            day, program = dated
+        else:
+            day, program = as_of, self.program(as_of)
+        return program.traced(application, day) if trace else program.untraced(application, day)
 
     def outcomes(self, application: dict[str, Any], as_of: dt.date | None = None) -> dict[str, Tri]:
         """The untraced path: permit → True (eligible) / False (ineligible) / None (undetermined)."""
