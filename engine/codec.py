@@ -47,6 +47,7 @@ __all__ = [
     "Column",
     "contract_field",
     "FactBatch",
+    "READER_RUNTIME",
     "Val",
     "application_reader_code",
     "applications_from_table",
@@ -137,7 +138,8 @@ def read_application(law: Law, application: Mapping[str, Any]) -> dict[str, Any]
 
 def application_reader_code(law: Law, names: dict[str, str]) -> list[str]:
     """`read_application` as generated code: the JSON `a` read into the facts' locals (`names`:
-    "f:PATH" → local). Defaults are applied by the caller, after every fact is read."""
+    "f:PATH" → local), every local bound on every path. Defaults are applied by the caller, after
+    every fact is read. The code reads the globals `READER_RUNTIME` names."""
     tree: dict[str, Any] = {}
     for fact in law.facts.values():
         node = tree
@@ -158,28 +160,47 @@ def application_reader_code(law: Law, names: dict[str, str]) -> list[str]:
         for key, child in sorted((k, v) for k, v in node.items() if k != "."):
             counter[0] += 1
             var = f"_j{counter[0]}"
-            lines.append(f"{indent}{var} = {source}.get({key!r}, ABSENT)")
             fact = child.get(".")
-            if fact is None or len(child) > 1 or fact.type.kind == "object":
-                lines.append(f"{indent}if {var} is None:")
-                lines.append(f"{indent}    {' = '.join(names['f:' + p] for p in all_paths(child))} = NONE")
-                lines.append(f"{indent}elif type({var}) is dict:")
+            if fact is None or len(child) > 1 or fact.type.kind == "object":  # an object
+                under = " = ".join(names["f:" + p] for p in all_paths(child))
+                lines.append(f"{indent}{var} = {source}.get({key!r}, ABSENT)")
+                lines.append(f"{indent}if type({var}) is dict:")
                 if fact is not None:
                     lines.append(f"{indent}    {names['f:' + fact.path]} = True")
                 emit(child, var, indent + "    ")
-            elif fact is not None:  # a leaf: absent and null are both unknown (None)
-                lines.pop()
-                read = f"{source}.get({key!r})"
-                kind = fact.type.kind
-                if kind == "set":
-                    lines.append(f"{indent}{var} = {read}")
-                    read = f"(frozenset({var}) if type({var}) is list else None)"
-                elif kind == "date":
-                    read = f"as_date({read})"
-                lines.append(f"{indent}{names['f:' + fact.path]} = {read}")
+                lines.append(f"{indent}elif {var} is None:")  # null: none, and every fact under it
+                lines.append(f"{indent}    {under} = NONE")
+                lines.append(f"{indent}else:")  # absent (or not an object): unknown
+                lines.append(f"{indent}    {under} = None")
+                continue
+            # a leaf: absent and null are both unknown (None)
+            local, read = names["f:" + fact.path], f"{source}.get({key!r})"
+            kind = fact.type.kind
+            if kind == "set":
+                lines.append(f"{indent}{var} = {read}")
+                lines.append(f"{indent}{local} = (frozenset({var}) if type({var}) is list else None)")
+            elif kind == "date":  # `as_date`, inline
+                lines.append(f"{indent}{var} = {read}")
+                lines.append(f"{indent}try:")
+                lines.append(
+                    f"{indent}    {local} = date_fromisoformat({var}) if isinstance({var}, str) else None"
+                )
+                lines.append(f"{indent}except ValueError:")
+                lines.append(f"{indent}    {local} = None")
+            else:
+                lines.append(f"{indent}{local} = {read}")
 
     emit(tree, "a", "")
     return lines
+
+
+_ABSENT = object()  # a key the application does not have
+READER_RUNTIME: dict[str, Any] = {
+    "ABSENT": _ABSENT,
+    "NONE": NONE,
+    "date_fromisoformat": dt.date.fromisoformat,
+}
+"""The globals `application_reader_code` reads."""
 
 
 def fact_default_terms(fact: m.FactDecl, known: Any, none: Any) -> list[Any]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model as m
 from . import semantics as sem
-from .codec import application_reader_code, as_date
+from .codec import READER_RUNTIME, application_reader_code
 from .plan import Plan
 from .semantics import (  # noqa: F401 - re-exported: the scalar operators the generated code calls
     NONE,
@@ -189,10 +189,14 @@ class ExprCompiler:
 
 @dataclass(frozen=True)
 class Generated:
-    """The generated module of one plan: a fast and a traced run function, and its source."""
+    """The generated module of one plan: a fast and a traced run function (each returns the permit
+    outcomes, the named conditions, the points ranges, every rule's applicability and — traced — the
+    flat record), the reader of the facts (the application's facts, defaults applied, and the
+    derived facts, in the order of `fact_names`, as the run functions read them), and its source."""
 
     run_fast: Callable[[dict[str, Any]], Any]
     run_traced: Callable[[dict[str, Any]], Any]
+    read_facts: Callable[[dict[str, Any]], tuple[Any, ...]]
     fact_names: tuple[str, ...]
     source: str
 
@@ -217,17 +221,20 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
     ):
         names[key] = f"V{n}"
     cc.local_names = names
+    facts = [v for key, v in names.items() if key.startswith("f:")]
+    read: list[str] = application_reader_code(law, names)  # binds every fact
+    for fact in law.facts.values():  # documented procedural defaults fill what is absent
+        if fact.default is not None:
+            local = names["f:" + fact.path]
+            read.append(f"if {local} is None: {local} = {cc.value(fact.default)}")
+    for d in law.derived:
+        read.append(f"{names['f:' + d.name]} = {cc.value(d.expr)}")
+    lines += ["def READ_FACTS(a):", *("    " + line for line in read), f"    return {_tuple(facts)}"]
     for traced in (False, True):
         lines.append(f"def {'RUN_TRACED' if traced else 'RUN_FAST'}(a):")
-        body: list[str] = [" = ".join(names.values()) + " = None", "pt = {}"]
-        body += application_reader_code(law, names)
-        for fact in law.facts.values():  # documented procedural defaults fill what is absent
-            if fact.default is not None:
-                body.append(
-                    f"if {names['f:' + fact.path]} is None: {names['f:' + fact.path]} = {cc.value(fact.default)}"
-                )
-        for d in law.derived:
-            body.append(f"{names['f:' + d.name]} = {cc.value(d.expr)}")
+        # a permit or named condition the plan does not settle stays None
+        unsettled = [v for key, v in names.items() if key[0] in "oc"]
+        body: list[str] = [" = ".join([*unsettled, "None"]), "pt = {}", *read]
         for table in law.points.values():  # `semantics.points_range`, emitted
             bands = [
                 (factor.cap, [(cc.cond(b.when), cc.value(b.value)) for b in factor.bands])
@@ -260,15 +267,12 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
             em.settled.add(target)  # settled once, so it keeps its value too
         for i in last:
             body += em.rule(i)
-        applies = ", ".join(em.applies[cr.index] for cr in plan.rules)
 
-        # The facts leave as a tuple; Evaluation.f makes the map only when a proof reads it.
-        facts = [v for key, v in names.items() if key.startswith("f:")]
-        body.append(f"f = ({''.join(v + ', ' for v in facts)})")
+        # The facts stay here: a proof reads them again with READ_FACTS (`Evaluation.fact_values`).
         body.append(f"o = {{{', '.join(f'{p!r}: ' + names['o:' + p] for p in law.permits)}}}")
         body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
-        trace = f"({''.join(em.slots.get(v, v) + ', ' for v in trace_locals(plan))})" if traced else "None"
-        body.append(f"return f, o, c, pt, ({applies}{',' if plan.rules else ''}), {trace}")
+        trace = _tuple([em.slots.get(v, v) for v in trace_locals(plan)]) if traced else "None"
+        body.append(f"return o, c, pt, {_tuple([em.applies[cr.index] for cr in plan.rules])}, {trace}")
         lines += ["    " + line for line in body]
     namespace: dict[str, Any] = dict(RUNTIME)
     namespace.update(_GENERATED)
@@ -277,10 +281,16 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
     fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
     exec(compile(source, f"<lexgraph program {'+'.join(plan.active)}>", "exec"), namespace)  # noqa: S102 - our own generated code
     cc.local_names = {}  # from here on the compiler serves `Program.function`, which reads dictionaries
-    return Generated(namespace["RUN_FAST"], namespace["RUN_TRACED"], fact_names, source)
+    return Generated(
+        namespace["RUN_FAST"], namespace["RUN_TRACED"], namespace["READ_FACTS"], fact_names, source
+    )
 
 
 _LITERALS = ("True", "False", "None")
+
+
+def _tuple(items: list[str]) -> str:
+    return f"({''.join(x + ', ' for x in items)})"
 
 
 def _plain(code: str) -> bool:
@@ -411,9 +421,8 @@ _TEMPORARY = re.compile(r"_\d+")
 _CONSTANT = re.compile(r"K\d+")
 
 
-_ABSENT = object()
 UNREAD = object()  # a requirement's demand not read (the requirement cannot bind)
-_GENERATED: dict[str, Any] = {"ABSENT": _ABSENT, "as_date": as_date, "UNREAD": UNREAD}
+_GENERATED: dict[str, Any] = {**READER_RUNTIME, "UNREAD": UNREAD}
 _GLOBALS = frozenset(RUNTIME) | frozenset(_GENERATED)  # the names generated code reads besides its own
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -80,6 +79,7 @@ class Program:
         self.compiler = ExprCompiler(typing_of(law), law.facts, plan.derived, law.parameter_values)
         generated = generate(plan, self.compiler)
         self.run_fast, self.run_traced = generated.run_fast, generated.run_traced
+        self.read_facts = generated.read_facts
         self.fact_names, self.source = generated.fact_names, generated.source
         self.trace_layout = RuleTraceLayout.of(plan)
         self._functions: dict[tuple[m.Expr, str], Callable[..., Any]] = {}
@@ -119,13 +119,15 @@ class Program:
 
     def traced(self, application: dict[str, Any], as_of: dt.date) -> Evaluation:
         """Every rule in force, every condition's truth value recorded (the traced run)."""
-        f, o, c, pt, applies, flat = self.run_traced(application)
-        return Evaluation(self, application, as_of, f, o, c, pt, applies, RuleTrace(flat, self.trace_layout))
+        o, c, pt, applies, flat = self.run_traced(application)
+        return Evaluation(
+            self, application, as_of, None, o, c, pt, applies, RuleTrace(flat, self.trace_layout)
+        )
 
     def untraced(self, application: dict[str, Any], as_of: dt.date) -> Evaluation:
         """Every rule in force, nothing recorded (the fast run)."""
-        f, o, c, pt, applies, _ = self.run_fast(application)
-        return Evaluation(self, application, as_of, f, o, c, pt, applies, None)
+        o, c, pt, applies, _ = self.run_fast(application)
+        return Evaluation(self, application, as_of, None, o, c, pt, applies, None)
 
     @cached_property
     def cancellation_grounds(self) -> dict[str, list[int]]:
@@ -144,20 +146,59 @@ class Program:
         return sem.stands(PY, applies[i], [applies[j] for j, _ in plan.beaten_by.get(i, ())])
 
 
-@dataclass
 class Evaluation:
     """One application evaluated under one Program on one date: every rule's applicability, each
-    permit's outcome, and (when traced) every condition's truth value."""
+    permit's outcome, and (when traced) every condition's truth value.
 
-    program: Program
-    application: dict[str, Any]
-    as_of: dt.date
-    fact_values: tuple[Any, ...]  # in the order of program.fact_names; None = unknown
-    o: dict[str, Tri]
-    c: dict[str, Tri]
-    pt: dict[str, Any]
-    applies: tuple[Tri, ...]
-    recorded: RuleTrace | None  # what a traced run recorded (None: untraced)
+    The facts (`fact_values`, in the order of program.fact_names; None = unknown) are what the run
+    read; the generated run leaves them behind, and they are read again from the application — by the
+    same generated reader, `Program.read_facts` — when a proof first asks for them."""
+
+    __slots__ = (
+        "program",
+        "application",
+        "as_of",
+        "_facts",
+        "o",
+        "c",
+        "pt",
+        "applies",
+        "recorded",
+        "__dict__",
+    )
+
+    def __init__(
+        self,
+        program: Program,
+        application: dict[str, Any],
+        as_of: dt.date,
+        fact_values: tuple[Any, ...] | None,  # None: read from the application when first asked for
+        o: dict[str, Tri],
+        c: dict[str, Tri],
+        pt: dict[str, Any],
+        applies: tuple[Tri, ...],
+        recorded: RuleTrace | None,  # what a traced run recorded (None: untraced)
+    ):
+        self.program = program
+        self.application = application
+        self.as_of = as_of
+        self._facts = fact_values
+        self.o = o
+        self.c = c
+        self.pt = pt
+        self.applies = applies
+        self.recorded = recorded
+
+    def __repr__(self) -> str:
+        return f"Evaluation({self.application.get('id', '')!r}, {self.as_of}, {self.o!r})"
+
+    @property
+    def fact_values(self) -> tuple[Any, ...]:
+        """The facts the run read, application and derived, in the order of program.fact_names."""
+        facts = self._facts
+        if facts is None:
+            facts = self._facts = self.program.read_facts(self.application)
+        return facts
 
     @cached_property
     def trace(self) -> dict[int, tuple[Any, ...]] | None:
