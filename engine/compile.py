@@ -299,8 +299,17 @@ def _plain(code: str) -> bool:
 
 
 def _assign(k: CodeKleene, target: str, part: str) -> list[str]:
-    """`k`'s statements, the last binding `part` to `target` (a negation bound there too)."""
-    return k.assign(target, k.value(part))
+    """`k`'s statements, the last binding `part` to `target` (a negation bound there too); a
+    statement whose local nothing after it reads (a part the definition folded away) is left out."""
+    kept: list[str] = []
+    read: set[str] = set()
+    for line in reversed(k.assign(target, k.value(part))):
+        name, _, code = line.partition(" = ")
+        if name.startswith(k.prefix) and name not in read:
+            continue
+        read.update(_IDENTIFIER.findall(code))
+        kept.append(line)
+    return kept[::-1]
 
 
 def _settle(k: CodeKleene, target: str, part: str, out: list[str]) -> str:
@@ -367,6 +376,7 @@ class _Emitter:
         got = self.held(code, slot)
         if got is None:
             out.append(f"{slot} = {code}")
+            self.settled.add(slot)
             return slot
         self.slots[slot] = got
         return got
@@ -386,11 +396,25 @@ class _Emitter:
         else:  # one short-circuiting expression: the lazy form of the same conjunction
             whole = (*cr.conditions, *(m.Not(u) for u in rule.unless))
             applies = cc.cond(m.And(whole)) if whole else "True"
-        name = _settle(k, f"a{i}", applies, out)
+        name = self._applies(k, f"a{i}", applies, out)
         if cr.demands is not None:  # what it demands is read only where it may bind
             name = self._requirement(i, cr.demands, name, out)
         self.applies[i] = name
+        self.settled.add(name)
         return out
+
+    def _applies(self, k: CodeKleene, target: str, part: str, out: list[str]) -> str:
+        """`_settle`, and in the traced run a rule whose applicability is the same code over the
+        same conditions as one before it is read from that one's local."""
+        if not self.traced or (not k.lines and _plain(part)):
+            return _settle(k, target, part, out)
+        lines = _assign(k, target, part)
+        if len(lines) == 1:
+            got = self.held(lines[0].partition(" = ")[2], target)
+            if got is not None:
+                return got
+        out += lines
+        return target
 
     def _requirement(self, i: int, demands: m.Expr, applies: str, out: list[str]) -> str:
         demand = f"_d{i}" if self.traced else "_av"
@@ -404,7 +428,7 @@ class _Emitter:
             demanded = self.condition(demand, code, out) if self.traced else demand
             if not self.traced:
                 out.append(f"{demand} = {code}")
-            return _settle(k, f"a{i}", sem.requirement(k, applies, demanded), out)
+            return self._applies(k, f"a{i}", sem.requirement(k, applies, demanded), out)
         out.append(f"if {applies} is not False:")
         out.append(f"    {demand} = {self.held(code) or code}")
         out += ["    " + line for line in _assign(k, f"a{i}", sem.requirement(k, applies, demand))]
@@ -417,6 +441,7 @@ class _Emitter:
         return f"a{i}"
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _TEMPORARY = re.compile(r"_\d+")
 _CONSTANT = re.compile(r"K\d+")
 
@@ -448,7 +473,7 @@ class RuleTrace(Mapping[int, tuple[Any, ...]]):
     def __init__(self, flat: tuple[Any, ...], layout: RuleTraceLayout):
         self.flat = flat
         self.layout = layout
-        self._read: dict[int, tuple[Any, ...]] = {}  # what a proof has read (it reads a rule often)
+        self._read: dict[int, tuple[Any, ...]] | None = None  # what a proof has read (it reads a rule often)
 
     def __getitem__(self, key: int) -> tuple[Any, ...]:
         got: tuple[Any, ...] | None = self.get(key)
@@ -461,7 +486,10 @@ class RuleTrace(Mapping[int, tuple[Any, ...]]):
         return {key: self[key] for key in self}
 
     def get(self, key: int, default: Any = None) -> Any:
-        got = self._read.get(key)
+        read = self._read
+        if read is None:
+            read = self._read = {}
+        got = read.get(key)
         if got is not None:
             return got
         if key >= 0:
@@ -474,7 +502,7 @@ class RuleTrace(Mapping[int, tuple[Any, ...]]):
             if at is None or self.flat[at] is UNREAD:
                 return default
             got = (self.flat[at],)
-        self._read[key] = got
+        read[key] = got
         return got
 
     def __contains__(self, key: object) -> bool:
