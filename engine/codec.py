@@ -51,6 +51,7 @@ __all__ = [
     "Val",
     "application_reader_code",
     "applications_from_table",
+    "as_date_code",
     "arrow_schema",
     "as_date",
     "contract_columns",
@@ -87,6 +88,17 @@ def as_date(v: Any) -> dt.date | None:
         return dt.date.fromisoformat(v) if isinstance(v, str) else None
     except ValueError:
         return None
+
+
+def as_date_code(raw: str, target: str) -> list[str]:
+    """`as_date` as generated statements: `target` = the ISO date the local `raw` holds, else None.
+    (Reads the global `date_fromisoformat`, `READER_RUNTIME`.)"""
+    return [
+        "try:",
+        f"    {target} = date_fromisoformat({raw}) if isinstance({raw}, str) else None",
+        "except ValueError:",
+        f"    {target} = None",
+    ]
 
 
 def _value(fact: m.FactDecl, raw: Any) -> Any:
@@ -157,13 +169,18 @@ def application_reader_code(law: Law, names: dict[str, str]) -> list[str]:
         return out
 
     def emit(node: dict[str, Any], source: str, indent: str) -> None:
+        if sum(k != "." for k in node) > 2:  # the object's `get`, looked up once
+            lines.append(f"{indent}{source}_get = {source}.get")
+            get = f"{source}_get"
+        else:
+            get = f"{source}.get"
         for key, child in sorted((k, v) for k, v in node.items() if k != "."):
             counter[0] += 1
             var = f"_j{counter[0]}"
             fact = child.get(".")
             if fact is None or len(child) > 1 or fact.type.kind == "object":  # an object
                 under = " = ".join(names["f:" + p] for p in all_paths(child))
-                lines.append(f"{indent}{var} = {source}.get({key!r}, ABSENT)")
+                lines.append(f"{indent}{var} = {get}({key!r}, ABSENT)")
                 lines.append(f"{indent}if type({var}) is dict:")
                 if fact is not None:
                     lines.append(f"{indent}    {names['f:' + fact.path]} = True")
@@ -174,19 +191,14 @@ def application_reader_code(law: Law, names: dict[str, str]) -> list[str]:
                 lines.append(f"{indent}    {under} = None")
                 continue
             # a leaf: absent and null are both unknown (None)
-            local, read = names["f:" + fact.path], f"{source}.get({key!r})"
+            local, read = names["f:" + fact.path], f"{get}({key!r})"
             kind = fact.type.kind
             if kind == "set":
                 lines.append(f"{indent}{var} = {read}")
                 lines.append(f"{indent}{local} = (frozenset({var}) if type({var}) is list else None)")
-            elif kind == "date":  # `as_date`, inline
+            elif kind == "date":
                 lines.append(f"{indent}{var} = {read}")
-                lines.append(f"{indent}try:")
-                lines.append(
-                    f"{indent}    {local} = date_fromisoformat({var}) if isinstance({var}, str) else None"
-                )
-                lines.append(f"{indent}except ValueError:")
-                lines.append(f"{indent}    {local} = None")
+                lines.extend(indent + line for line in as_date_code(var, local))
             else:
                 lines.append(f"{indent}{local} = {read}")
 

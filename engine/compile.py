@@ -396,21 +396,23 @@ class _Emitter:
         else:  # one short-circuiting expression: the lazy form of the same conjunction
             whole = (*cr.conditions, *(m.Not(u) for u in rule.unless))
             applies = cc.cond(m.And(whole)) if whole else "True"
-        name = self._applies(k, f"a{i}", applies, out)
+        # a requirement binds `a{i}` again below: until then it holds no applicability to share
+        name = self._applies(k, f"a{i}", applies, out, shared=cr.demands is None)
         if cr.demands is not None:  # what it demands is read only where it may bind
             name = self._requirement(i, cr.demands, name, out)
         self.applies[i] = name
         self.settled.add(name)
         return out
 
-    def _applies(self, k: CodeKleene, target: str, part: str, out: list[str]) -> str:
+    def _applies(self, k: CodeKleene, target: str, part: str, out: list[str], shared: bool = True) -> str:
         """`_settle`, and in the traced run a rule whose applicability is the same code over the
-        same conditions as one before it is read from that one's local."""
+        same conditions as one before it is read from that one's local (`shared`: `target` keeps
+        its value, and later rules may read it so)."""
         if not self.traced or (not k.lines and _plain(part)):
             return _settle(k, target, part, out)
         lines = _assign(k, target, part)
         if len(lines) == 1:
-            got = self.held(lines[0].partition(" = ")[2], target)
+            got = self.held(lines[0].partition(" = ")[2], target if shared else None)
             if got is not None:
                 return got
         out += lines

@@ -746,19 +746,26 @@ def points_range(factors: Sequence[tuple[float, Sequence[tuple[Tri, Any]]]]) -> 
 
 def points_range_code(factors: Sequence[tuple[float, Sequence[tuple[str, str]]]], prefix: str) -> list[str]:
     """`points_range` as straight-line code: `factors` gives each factor's cap and its bands' (holds,
-    value) as Python expressions; binds `{prefix}lo`, `{prefix}hi` and `{prefix}per` (per factor)."""
+    value) as Python expressions; binds `{prefix}lo`, `{prefix}hi` and `{prefix}per` (per factor).
+
+    A factor's lo and hi are maxima over its bands, from 0: a band whose value is a number literal
+    of at most 0 raises neither, and once a band of a literal value surely holds, no band of a
+    smaller literal value can raise them — so the bands of literal values are read from the highest
+    value down and the reading stops there. The bands of other values are all read, first."""
     out = [f"{prefix}lo = {prefix}hi = 0"]
     per = []
     for n, (cap, bands) in enumerate(factors):
         lo, hi = f"{prefix}l{n}", f"{prefix}h{n}"
         out.append(f"{lo} = {hi} = 0")
+        literal: list[tuple[float, str, str]] = []
         for holds, value in bands:
+            if _is_number_literal(value):  # the usual band: a number of points
+                points = eval(value, {"__builtins__": {}})  # noqa: S307 - a number literal
+                if points > 0:
+                    literal.append((points, holds, value))
+                continue
             out.append(f"{prefix}b = {holds}")
             out.append(f"if {prefix}b is not False:")
-            if _is_number_literal(value):  # the usual band: a number of points
-                out.append(f"    if {value} > {hi}: {hi} = {value}")
-                out.append(f"    if {prefix}b is True and {value} > {lo}: {lo} = {value}")
-                continue
             out.append(f"    {prefix}v = {value}")
             out.append(f"    if not isinstance({prefix}v, int | float): {prefix}v = None")
             out.append(f"    {prefix}w = {cap!r} if {prefix}v is None else {prefix}v")
@@ -766,6 +773,15 @@ def points_range_code(factors: Sequence[tuple[float, Sequence[tuple[str, str]]]]
             out.append(
                 f"    if {prefix}b is True and {prefix}v is not None and {prefix}v > {lo}: {lo} = {prefix}v"
             )
+        indent = ""
+        for _, holds, value in sorted(literal, key=lambda band: -band[0]):  # stable: ties keep their order
+            out.append(f"{indent}{prefix}b = {holds}")
+            out.append(f"{indent}if {prefix}b is True:")
+            out.append(f"{indent}    if {value} > {lo}: {lo} = {value}")
+            out.append(f"{indent}    if {value} > {hi}: {hi} = {value}")
+            out.append(f"{indent}else:")
+            out.append(f"{indent}    if {prefix}b is None and {value} > {hi}: {hi} = {value}")
+            indent += "    "
         out.append(f"if {lo} > {cap!r}: {lo} = {cap!r}")
         out.append(f"if {hi} > {cap!r}: {hi} = {cap!r}")
         out.append(f"{prefix}lo += {lo}")
