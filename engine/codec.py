@@ -148,10 +148,11 @@ def read_application(law: Law, application: Mapping[str, Any]) -> dict[str, Any]
     return {path: fact_default(law, fact, raw[path], raw) for path, fact in law.facts.items()}
 
 
-def application_reader_code(law: Law, names: dict[str, str]) -> list[str]:
+def application_reader_code(law: Law, names: dict[str, str], wanted: set[str] | None = None) -> list[str]:
     """`read_application` as generated code: the JSON `a` read into the facts' locals (`names`:
-    "f:PATH" → local), every local bound on every path. Defaults are applied by the caller, after
-    every fact is read. The code reads the globals `READER_RUNTIME` names."""
+    "f:PATH" → local) — every fact, or the `wanted` paths only — each local bound on every path.
+    Defaults are applied by the caller, after the facts are read. The code reads the globals
+    `READER_RUNTIME` names."""
     tree: dict[str, Any] = {}
     for fact in law.facts.values():
         node = tree
@@ -168,21 +169,25 @@ def application_reader_code(law: Law, names: dict[str, str]) -> list[str]:
                 out += all_paths(child)
         return out
 
+    def wants(path: str) -> bool:
+        return wanted is None or path in wanted
+
     def emit(node: dict[str, Any], source: str, indent: str) -> None:
-        if sum(k != "." for k in node) > 2:  # the object's `get`, looked up once
+        children = sorted((k, v) for k, v in node.items() if k != "." and any(wants(p) for p in all_paths(v)))
+        if len(children) > 2:  # the object's `get`, looked up once
             lines.append(f"{indent}{source}_get = {source}.get")
             get = f"{source}_get"
         else:
             get = f"{source}.get"
-        for key, child in sorted((k, v) for k, v in node.items() if k != "."):
+        for key, child in children:
             counter[0] += 1
             var = f"_j{counter[0]}"
             fact = child.get(".")
             if fact is None or len(child) > 1 or fact.type.kind == "object":  # an object
-                under = " = ".join(names["f:" + p] for p in all_paths(child))
+                under = " = ".join(names["f:" + p] for p in all_paths(child) if wants(p))
                 lines.append(f"{indent}{var} = {get}({key!r}, ABSENT)")
                 lines.append(f"{indent}if type({var}) is dict:")
-                if fact is not None:
+                if fact is not None and wants(fact.path):
                     lines.append(f"{indent}    {names['f:' + fact.path]} = True")
                 emit(child, var, indent + "    ")
                 lines.append(f"{indent}elif {var} is None:")  # null: none, and every fact under it

@@ -22,6 +22,7 @@ from .codec import READER_RUNTIME, application_reader_code
 from .plan import Plan
 from .semantics import (  # noqa: F401 - re-exported: the scalar operators the generated code calls
     NONE,
+    PY,
     RUNTIME,
     CodeKleene,
     arith,
@@ -93,10 +94,18 @@ class ExprCompiler:
 
     # ---- conditions (tri-valued): each construct emitted by its template in engine/semantics.py
     def cond(self, e: m.Expr) -> str:
-        if isinstance(e, m.And | m.Or):
-            return CodeKleene.lazy([self.cond(x) for x in e.operands], isinstance(e, m.And), self.tmp)
+        if isinstance(e, m.And | m.Or):  # literal parts (a parameter's) folded as `CodeKleene` folds them
+            conjunction = isinstance(e, m.And)
+            stop, neutral = ("False", "True") if conjunction else ("True", "False")
+            parts = [p for p in (self.cond(x) for x in e.operands) if p != neutral]
+            if stop in parts or not parts:
+                return stop if parts else neutral
+            return parts[0] if len(parts) == 1 else CodeKleene.lazy(parts, conjunction, self.tmp)
         if isinstance(e, m.Not):
-            return CodeKleene.negate(self.cond(e.operand), self.tmp)
+            inner = self.cond(e.operand)
+            if inner in ("True", "False", "None"):
+                return repr(PY.not_({"True": True, "False": False, "None": None}[inner]))
+            return CodeKleene.negate(inner, self.tmp)
         if isinstance(e, m.Compare):
             return self.compare(e)
         if isinstance(e, m.Member):
@@ -106,7 +115,10 @@ class ExprCompiler:
             return self.call_cond(e)
         if isinstance(e, m.Path):
             ft = self.typing.type(e)
-            return sem.truthy_code(self.operand(self.value(e)), ft is not None and ft.kind == "object")
+            is_object = ft is not None and ft.kind == "object"
+            if e.parts[0] == "params" and len(e.parts) == 2:  # a parameter: decided here, by `truthy`
+                return repr(sem.truthy(self.parameters[e.parts[1]], is_object))
+            return sem.truthy_code(self.operand(self.value(e)), is_object)
         if isinstance(e, m.Lit):
             return repr(bool(e.value))
         raise AssertionError(e)
@@ -222,19 +234,22 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         names[key] = f"V{n}"
     cc.local_names = names
     facts = [v for key, v in names.items() if key.startswith("f:")]
-    read: list[str] = application_reader_code(law, names)  # binds every fact
+    settle: list[tuple[str, str]] = []  # (the fact's local, the statement that binds it)
     for fact in law.facts.values():  # documented procedural defaults fill what is absent
         if fact.default is not None:
             local = names["f:" + fact.path]
-            read.append(f"if {local} is None: {local} = {cc.value(fact.default)}")
+            settle.append((local, f"if {local} is None: {local} = {cc.value(fact.default)}"))
     for d in law.derived:
-        read.append(f"{names['f:' + d.name]} = {cc.value(d.expr)}")
-    lines += ["def READ_FACTS(a):", *("    " + line for line in read), f"    return {_tuple(facts)}"]
+        settle.append((names["f:" + d.name], f"{names['f:' + d.name]} = {cc.value(d.expr)}"))
+    functions: dict[str, list[str]] = {
+        "READ_FACTS": [
+            *application_reader_code(law, names),
+            *(line for _, line in settle),
+            f"return {_tuple(facts)}",
+        ]
+    }
     for traced in (False, True):
-        lines.append(f"def {'RUN_TRACED' if traced else 'RUN_FAST'}(a):")
-        # a permit or named condition the plan does not settle stays None
-        unsettled = [v for key, v in names.items() if key[0] in "oc"]
-        body: list[str] = [" = ".join([*unsettled, "None"]), "pt = {}", *read]
+        body: list[str] = []
         for table in law.points.values():  # `semantics.points_range`, emitted
             bands = [
                 (factor.cap, [(cc.cond(b.when), cc.value(b.value)) for b in factor.bands])
@@ -273,11 +288,33 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
         trace = _tuple([em.slots.get(v, v) for v in trace_locals(plan)]) if traced else "None"
         body.append(f"return o, c, pt, {_tuple([em.applies[cr.index] for cr in plan.rules])}, {trace}")
-        lines += ["    " + line for line in body]
+        # The run reads exactly the facts it uses (what it returns depends on no other).
+        used = set(_IDENTIFIER.findall("\n".join(body)))
+        kept: list[str] = []
+        for local, line in reversed(settle):
+            if local in used:
+                kept.insert(0, line)
+                used.update(_IDENTIFIER.findall(line))
+        wanted = {key[2:] for key, v in names.items() if key.startswith("f:") and v in used}
+        # a permit or named condition read before the plan settles it (or never settled) is None there
+        unsettled = _read_unbound(body, [v for key, v in names.items() if key[0] in "oc"])
+        functions["RUN_TRACED" if traced else "RUN_FAST"] = [
+            *([" = ".join([*unsettled, "None"])] if unsettled else []),
+            "pt = {}",
+            *application_reader_code(law, names, wanted),
+            *kept,
+            *body,
+        ]
     namespace: dict[str, Any] = dict(RUNTIME)
     namespace.update(_GENERATED)
-    source = "\n".join(lines) + "\n"
     namespace.update(cc.constants)
+    for function, body in functions.items():
+        # what the body reads of the module (and of the builtins) it reads as locals: bound once, as
+        # keyword-only defaults, when the function is defined
+        bound = sorted(set(_IDENTIFIER.findall("\n".join(body))) & (namespace.keys() | _BUILTINS))
+        lines.append(f"def {function}(a{', *' if bound else ''}{''.join(f', {n}={n}' for n in bound)}):")
+        lines += ["    " + line for line in body]
+    source = "\n".join(lines) + "\n"
     fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
     exec(compile(source, f"<lexgraph program {'+'.join(plan.active)}>", "exec"), namespace)  # noqa: S102 - our own generated code
     cc.local_names = {}  # from here on the compiler serves `Program.function`, which reads dictionaries
@@ -291,6 +328,20 @@ _LITERALS = ("True", "False", "None")
 
 def _tuple(items: list[str]) -> str:
     return f"({''.join(x + ', ' for x in items)})"
+
+
+def _read_unbound(body: list[str], names: list[str]) -> list[str]:
+    """Those of `names` that `body` reads before a statement of its own binds them."""
+    bound: set[str] = set()
+    unbound: set[str] = set()
+    wanted = set(names)
+    for line in body:
+        target, sep, code = line.partition(" = ")
+        read = _IDENTIFIER.findall(code if sep and target.isidentifier() else line)
+        unbound.update(n for n in read if n in wanted and n not in bound)
+        if sep and target.isidentifier():
+            bound.add(target)
+    return [n for n in names if n in unbound or n not in bound]
 
 
 def _plain(code: str) -> bool:
@@ -444,6 +495,7 @@ class _Emitter:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_BUILTINS = frozenset({"frozenset", "isinstance", "type", "int", "float"})  # what the templates call
 _TEMPORARY = re.compile(r"_\d+")
 _CONSTANT = re.compile(r"K\d+")
 
