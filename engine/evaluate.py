@@ -270,11 +270,7 @@ class Evaluator:
             day, program = dated
         else:
             day, program = as_of, self.program(as_of)
-        if trace:  # `Program.traced`, inline: this is the path every decision takes
-            o, c, pt, applies, flat = program.run_traced(application)
-            recorded = RuleTrace(flat, program.trace_layout)
-            return Evaluation(program, application, day, None, o, c, pt, applies, recorded)
-        return program.untraced(application, day)
+        return program.traced(application, day) if trace else program.untraced(application, day)
 
     def outcomes(self, application: dict[str, Any], as_of: dt.date | None = None) -> dict[str, Tri]:
         """The untraced path: permit → True (eligible) / False (ineligible) / None (undetermined)."""
