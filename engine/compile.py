@@ -8,10 +8,8 @@ plain functions and never walk a tree.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import keyword
 import re
-import tokenize
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -393,16 +391,15 @@ class _Emitter:
         constants and the runtime (so that equal keys have equal values wherever they are read)."""
         out: list[str] = []
         temporaries: dict[str, str] = {}
-        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
-            text = tok.string
-            if tok.type == tokenize.NAME:
-                if _TEMPORARY.fullmatch(text):
-                    text = temporaries.setdefault(text, f"_t{len(temporaries)}")
+        for text, name in _TOKEN.findall(code):
+            if name:
+                if _TEMPORARY.fullmatch(name):
+                    text = temporaries.setdefault(name, f"_t{len(temporaries)}")
                 elif not (
-                    text in self.settled
-                    or _CONSTANT.fullmatch(text)
-                    or keyword.iskeyword(text)
-                    or text in _GLOBALS
+                    name in self.settled
+                    or _CONSTANT.fullmatch(name)
+                    or keyword.iskeyword(name)
+                    or name in _GLOBALS
                 ):
                     return None
             out.append(text)
@@ -495,6 +492,8 @@ class _Emitter:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# generated code's tokens: string literals (whole), numbers, names (the second group), the rest
+_TOKEN = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\d[\w.]*|([A-Za-z_]\w*)|\S)""")
 _BUILTINS = frozenset({"frozenset", "isinstance", "type", "int", "float"})  # what the templates call
 _TEMPORARY = re.compile(r"_\d+")
 _CONSTANT = re.compile(r"K\d+")
