@@ -12,6 +12,7 @@ import keyword
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from . import model as m
@@ -284,8 +285,9 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         # The facts stay here: a proof reads them again with READ_FACTS (`Evaluation.fact_values`).
         body.append(f"o = {{{', '.join(f'{p!r}: ' + names['o:' + p] for p in law.permits)}}}")
         body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
-        trace = _tuple([em.slots.get(v, v) for v in trace_locals(plan)]) if traced else "None"
-        body.append(f"return o, c, pt, {_tuple([em.applies[cr.index] for cr in plan.rules])}, {trace}")
+        # applicabilities and the flat record leave in parts (see `joined`)
+        trace = _parts([em.slots.get(v, v) for v in trace_locals(plan)]) if traced else "None"
+        body.append(f"return o, c, pt, {_parts([em.applies[cr.index] for cr in plan.rules])}, {trace}")
         # The run reads exactly the facts it uses (what it returns depends on no other).
         used = set(_IDENTIFIER.findall("\n".join(body)))
         kept: list[str] = []
@@ -326,6 +328,18 @@ _LITERALS = ("True", "False", "None")
 
 def _tuple(items: list[str]) -> str:
     return f"({''.join(x + ', ' for x in items)})"
+
+
+def _parts(items: list[str]) -> str:
+    """A tuple of `items` as a tuple of parts of at most 30 (`joined` makes it one): CPython builds a
+    display of more through a list, element by element — the parts cost a third as much, and only
+    a proof, which reads the whole, pays for joining them."""
+    return _tuple([_tuple(items[at : at + 30]) for at in range(0, len(items), 30)])
+
+
+def joined(parts: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
+    """One tuple of a generated tuple's parts (`_parts`)."""
+    return tuple(chain.from_iterable(parts))
 
 
 def _read_unbound(body: list[str], names: list[str]) -> list[str]:
@@ -519,14 +533,28 @@ def trace_locals(plan: Plan) -> list[str]:
 class RuleTrace(Mapping[int, tuple[Any, ...]]):
     """A traced run's record, read like a map: rule i → (condition values, exception values);
     -1-i → (the value of what requirement i demands,) where it was read. Stored as the one flat
-    tuple the generated code returns, sliced when a proof reads a rule."""
+    tuple (`flat`) the generated code returns in parts, sliced when a proof reads a rule."""
 
-    __slots__ = ("flat", "layout", "_read")
+    __slots__ = ("_flat", "_parts", "layout", "_read")
 
-    def __init__(self, flat: tuple[Any, ...], layout: RuleTraceLayout):
-        self.flat = flat
+    def __init__(
+        self,
+        flat: tuple[Any, ...] | None,
+        layout: RuleTraceLayout,
+        parts: tuple[tuple[Any, ...], ...] = (),  # when `flat` is None: its parts, joined when read
+    ):
+        self._flat = flat
+        self._parts = parts
         self.layout = layout
         self._read: dict[int, tuple[Any, ...]] | None = None  # what a proof has read (it reads a rule often)
+
+    @property
+    def flat(self) -> tuple[Any, ...]:
+        """Every condition's value, in the order of the layout."""
+        flat = self._flat
+        if flat is None:
+            flat = self._flat = joined(self._parts)
+        return flat
 
     def __getitem__(self, key: int) -> tuple[Any, ...]:
         got: tuple[Any, ...] | None = self.get(key)

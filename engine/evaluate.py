@@ -18,7 +18,7 @@ from . import model as m
 from . import semantics as sem
 from .check import Law, typing_of
 from .citation import cited_text, law_numbering, provision_zh, render_citation, source_slice, zh_number
-from .compile import RUNTIME, ExprCompiler, RuleTrace, RuleTraceLayout, generate
+from .compile import RUNTIME, ExprCompiler, RuleTrace, RuleTraceLayout, generate, joined
 from .graph import RuleGraph
 from .plan import PermitPlan, Plan, PlannedRule, RuleSheet
 from .semantics import PY, Tri
@@ -121,13 +121,13 @@ class Program:
         """Every rule in force, every condition's truth value recorded (the traced run)."""
         o, c, pt, applies, flat = self.run_traced(application)
         return Evaluation(
-            self, application, as_of, None, o, c, pt, applies, RuleTrace(flat, self.trace_layout)
+            self, application, as_of, None, o, c, pt, None, RuleTrace(None, self.trace_layout, flat), applies
         )
 
     def untraced(self, application: dict[str, Any], as_of: dt.date) -> Evaluation:
         """Every rule in force, nothing recorded (the fast run)."""
         o, c, pt, applies, _ = self.run_fast(application)
-        return Evaluation(self, application, as_of, None, o, c, pt, applies, None)
+        return Evaluation(self, application, as_of, None, o, c, pt, None, None, applies)
 
     @cached_property
     def cancellation_grounds(self) -> dict[str, list[int]]:
@@ -162,7 +162,8 @@ class Evaluation:
         "o",
         "c",
         "pt",
-        "applies",
+        "_applies",
+        "_applies_parts",
         "recorded",
         "__dict__",
     )
@@ -176,8 +177,9 @@ class Evaluation:
         o: dict[str, Tri],
         c: dict[str, Tri],
         pt: dict[str, Any],
-        applies: tuple[Tri, ...],
+        applies: tuple[Tri, ...] | None,  # None: joined from `applies_parts` when first read
         recorded: RuleTrace | None,  # what a traced run recorded (None: untraced)
+        applies_parts: tuple[tuple[Tri, ...], ...] = (),  # how a generated run returns them
     ):
         self.program = program
         self.application = application
@@ -186,11 +188,20 @@ class Evaluation:
         self.o = o
         self.c = c
         self.pt = pt
-        self.applies = applies
+        self._applies = applies
+        self._applies_parts = applies_parts
         self.recorded = recorded
 
     def __repr__(self) -> str:
         return f"Evaluation({self.application.get('id', '')!r}, {self.as_of}, {self.o!r})"
+
+    @property
+    def applies(self) -> tuple[Tri, ...]:
+        """Every rule's applicability, in the order of program.rules."""
+        applies = self._applies
+        if applies is None:
+            applies = self._applies = joined(self._applies_parts)
+        return applies
 
     @property
     def fact_values(self) -> tuple[Any, ...]:
