@@ -342,6 +342,23 @@ def joined(parts: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
     return tuple(chain.from_iterable(parts))
 
 
+class Joined:
+    """An attribute that is one tuple, kept in parts (attribute `parts`) until first read, then joined
+    and kept (attribute `whole`, None until then)."""
+
+    def __init__(self, whole: str, parts: str):
+        self.whole, self.parts = whole, parts
+
+    def __get__(self, obj: object, owner: type | None = None) -> tuple[Any, ...]:
+        if obj is None:  # read on the class
+            return self  # type: ignore[return-value]
+        got: tuple[Any, ...] | None = getattr(obj, self.whole)
+        if got is None:
+            got = joined(getattr(obj, self.parts))
+            setattr(obj, self.whole, got)
+        return got
+
+
 def _read_unbound(body: list[str], names: list[str]) -> list[str]:
     """Those of `names` that `body` reads before a statement of its own binds them."""
     bound: set[str] = set()
@@ -548,13 +565,7 @@ class RuleTrace(Mapping[int, tuple[Any, ...]]):
         self.layout = layout
         self._read: dict[int, tuple[Any, ...]] | None = None  # what a proof has read (it reads a rule often)
 
-    @property
-    def flat(self) -> tuple[Any, ...]:
-        """Every condition's value, in the order of the layout."""
-        flat = self._flat
-        if flat is None:
-            flat = self._flat = joined(self._parts)
-        return flat
+    flat = Joined("_flat", "_parts")  # every condition's value, in the order of the layout
 
     def __getitem__(self, key: int) -> tuple[Any, ...]:
         got: tuple[Any, ...] | None = self.get(key)

@@ -18,7 +18,7 @@ from . import model as m
 from . import semantics as sem
 from .check import Law, typing_of
 from .citation import cited_text, law_numbering, provision_zh, render_citation, source_slice, zh_number
-from .compile import RUNTIME, ExprCompiler, RuleTrace, RuleTraceLayout, generate, joined
+from .compile import RUNTIME, ExprCompiler, Joined, RuleTrace, RuleTraceLayout, generate
 from .graph import RuleGraph
 from .plan import PermitPlan, Plan, PlannedRule, RuleSheet
 from .semantics import PY, Tri
@@ -195,13 +195,7 @@ class Evaluation:
     def __repr__(self) -> str:
         return f"Evaluation({self.application.get('id', '')!r}, {self.as_of}, {self.o!r})"
 
-    @property
-    def applies(self) -> tuple[Tri, ...]:
-        """Every rule's applicability, in the order of program.rules."""
-        applies = self._applies
-        if applies is None:
-            applies = self._applies = joined(self._applies_parts)
-        return applies
+    applies = Joined("_applies", "_applies_parts")  # every rule's applicability, as program.rules
 
     @property
     def fact_values(self) -> tuple[Any, ...]:
