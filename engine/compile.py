@@ -342,23 +342,6 @@ def joined(parts: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
     return tuple(chain.from_iterable(parts))
 
 
-class Joined:
-    """An attribute that is one tuple, kept in parts (attribute `parts`) until first read, then joined
-    and kept (attribute `whole`, None until then)."""
-
-    def __init__(self, whole: str, parts: str):
-        self.whole, self.parts = whole, parts
-
-    def __get__(self, obj: object, owner: type | None = None) -> tuple[Any, ...]:
-        if obj is None:  # read on the class
-            return self  # type: ignore[return-value]
-        got: tuple[Any, ...] | None = getattr(obj, self.whole)
-        if got is None:
-            got = joined(getattr(obj, self.parts))
-            setattr(obj, self.whole, got)
-        return got
-
-
 def _read_unbound(body: list[str], names: list[str]) -> list[str]:
     """Those of `names` that `body` reads before a statement of its own binds them."""
     bound: set[str] = set()
@@ -552,20 +535,26 @@ class RuleTrace(Mapping[int, tuple[Any, ...]]):
     -1-i → (the value of what requirement i demands,) where it was read. Stored as the one flat
     tuple (`flat`) the generated code returns in parts, sliced when a proof reads a rule."""
 
-    __slots__ = ("_flat", "_parts", "layout", "_read")
+    __slots__ = ("flat", "_parts", "layout", "_read")
+    flat: tuple[Any, ...]  # every condition's value, in the order of the layout
 
     def __init__(
         self,
         flat: tuple[Any, ...] | None,
         layout: RuleTraceLayout,
-        parts: tuple[tuple[Any, ...], ...] = (),  # when `flat` is None: its parts, joined when read
+        parts: tuple[tuple[Any, ...], ...] = (),  # when `flat` is None: its parts, joined when first read
     ):
-        self._flat = flat
+        if flat is not None:
+            self.flat = flat
         self._parts = parts
         self.layout = layout
         self._read: dict[int, tuple[Any, ...]] | None = None  # what a proof has read (it reads a rule often)
 
-    flat = Joined("_flat", "_parts")  # every condition's value, in the order of the layout
+    def __getattr__(self, name: str) -> Any:  # only while `flat` is unset: joined once, then a slot
+        if name != "flat":
+            raise AttributeError(name)
+        self.flat = flat = joined(self._parts)
+        return flat
 
     def __getitem__(self, key: int) -> tuple[Any, ...]:
         got: tuple[Any, ...] | None = self.get(key)

@@ -18,7 +18,7 @@ from . import model as m
 from . import semantics as sem
 from .check import Law, typing_of
 from .citation import cited_text, law_numbering, provision_zh, render_citation, source_slice, zh_number
-from .compile import RUNTIME, ExprCompiler, Joined, RuleTrace, RuleTraceLayout, generate
+from .compile import RUNTIME, ExprCompiler, RuleTrace, RuleTraceLayout, generate, joined
 from .graph import RuleGraph
 from .plan import PermitPlan, Plan, PlannedRule, RuleSheet
 from .semantics import PY, Tri
@@ -162,7 +162,7 @@ class Evaluation:
         "o",
         "c",
         "pt",
-        "_applies",
+        "applies",
         "_applies_parts",
         "recorded",
         "__dict__",
@@ -188,14 +188,21 @@ class Evaluation:
         self.o = o
         self.c = c
         self.pt = pt
-        self._applies = applies
+        if applies is not None:
+            self.applies = applies
         self._applies_parts = applies_parts
         self.recorded = recorded
 
     def __repr__(self) -> str:
         return f"Evaluation({self.application.get('id', '')!r}, {self.as_of}, {self.o!r})"
 
-    applies = Joined("_applies", "_applies_parts")  # every rule's applicability, as program.rules
+    applies: tuple[Tri, ...]  # every rule's applicability, in the order of program.rules
+
+    def __getattr__(self, name: str) -> Any:  # only while `applies` is unset: joined once, then a slot
+        if name != "applies":
+            raise AttributeError(name)
+        self.applies = applies = joined(self._applies_parts)
+        return applies
 
     @property
     def fact_values(self) -> tuple[Any, ...]:
