@@ -23,12 +23,12 @@ from . import model as m
 from . import semantics as sem
 from .check import calls, fact_paths
 from .compile import NONE, UNREAD, point_value
-from .evaluate import Evaluation, PermitPlan, Program, Tri, k_and, k_not, k_or
+from .evaluate import Evaluation, Program, Tri, k_not, k_or
 from .graph import conjuncts
+from .proof_code import LABEL, ProofCode, generate
 from .semantics import PY
 from .trace import Cited, ConditionTrace, Decision, Effect, PathwayStep, PermitDecision, Provision, RuleProof
 
-_LABEL = {True: "eligible", False: "ineligible", None: "undetermined"}
 _CANCELLATION = {True: "cancelled", False: "not_cancelled", None: "undetermined"}
 
 
@@ -231,7 +231,6 @@ class Shape:
             program.function(cr.demands) if cr.demands is not None else None for cr in program.rules
         )
         self.shown = tuple(shown)
-        self.traced = _trace_builders(self.rules)
         self.unheld = tuple(
             f"not {cr.demands_text}" for cr in program.rules
         )  # a sanction's condition on requirement i
@@ -296,6 +295,7 @@ class Shape:
             sorted((k, v) for k, v in law.parameter_values.items() if law.parameters[k].default != v)
         )
         self.amendment_status = {a: law.instruments[a].status for a in law.applied_amendments}
+        self.code: ProofCode = generate(self, program)  # the proof compiled from all of the above
 
     def support(self, i: int) -> tuple[_Support, ...]:
         """Rule i's conditions, its exceptions negated and (a requirement) what it demands negated, as
@@ -310,26 +310,6 @@ class Shape:
                 parts.append(m.Not(cr.demands))
             got = self._support[i] = tuple(_support_node(program, e) for e in parts)
         return got
-
-
-def _trace_builders(rules: tuple[_RuleShape, ...]) -> tuple[Callable[..., Any], ...]:
-    """Per rule, one straight-line function of (the traced run's flat record, the decision's shown
-    facts, the function that builds them) → (its conditions, its exceptions) as `ConditionTrace`s:
-    the positions in the record and the words are constants, so a decision runs no loop for them."""
-    namespace: dict[str, Any] = {"_new": _new, "CT": ConditionTrace}
-    lines: list[str] = []
-
-    def traced(text: str, at: int, k: int) -> str:
-        name = f"T{len(namespace)}"
-        namespace[name] = text
-        return f"_new(CT, ({name}, flat[{at}], S[{k}] or shown({k}))), "
-
-    for n, s in enumerate(rules):
-        conds = "".join(traced(t, s.start + c, k) for c, (t, k) in enumerate(s.conditions))
-        excs = "".join(traced(t, s.start + s.n_conditions + u, k) for u, (t, k) in enumerate(s.exceptions))
-        lines.append(f"def R{n}(flat, S, shown):\n    return ({conds}), ({excs})\n")
-    exec(compile("".join(lines), "<lexgraph proof traces>", "exec"), namespace)  # noqa: S102 - built from the plan's own texts
-    return tuple(namespace[f"R{n}"] for n in range(len(rules)))
 
 
 def _shown_builders(
@@ -417,10 +397,6 @@ def json_value(v: Any) -> Any:
 _PLAIN = frozenset({str, bool, int, type(None)})
 _NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a standard not at hand
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
-# a RuleProof's fields by position, for the copies that change a few (faster than `_replace`)
-_STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR = (
-    RuleProof._fields.index(f) for f in ("stands", "overridden_by", "prevails_by", "waits_for")
-)
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 
 
@@ -429,6 +405,11 @@ def _range(lo: Any, hi: Any) -> Any:
 
 
 class _ProofBuilder:
+    """One decision: the evaluation read once, and what the program's generated proof functions
+    (`Shape.code`, engine/proof_code.py) share within it — each rule's condition traces (`T`), each
+    set of facts shown (`S`), each permit's decision — and the paths they call for what only some
+    decisions need. Nothing here outlives the decision."""
+
     def __init__(self, ev: Evaluation):
         self.ev = ev
         self.p: Program = ev.program
@@ -436,21 +417,19 @@ class _ProofBuilder:
         self.applies = ev.applies
         self.law = ev.program.law
         self.shape = shape(ev.program)
-        self.cites, self.provisions = self.shape.cites, self.shape.provisions
+        self.code = self.shape.code
+        self.provisions = self.shape.provisions
         self.values = ev.fact_values
-        self.recorded = ev.recorded
-        n = len(self.shape.rules)
-        self._parts: list[tuple[tuple[Tri, ...], tuple[Tri, ...]] | None] = [None] * n
-        self._demanded: list[Tri | int] = [_UNSET] * n
-        self._scope: list[Tri | int] = [_UNSET] * n
-        self._shown: list[dict[str, Any] | None] = [None] * len(self.shape.shown)
+        # the traced run's flat record (an untraced evaluation's is read the same way, see `_record`)
+        self.flat: tuple[Any, ...] = ev.recorded.flat if ev.recorded is not None else self._record()
+        self.T: list[tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri] | None] = [
+            None
+        ] * len(self.shape.rules)
+        self.S: list[dict[str, Any] | None] = [None] * len(self.shape.shown)
+        self.permits: dict[str, PermitDecision] = {}
         self._json: list[Any] | None = None
         self._held: Any = _UNSET
-        self._traces: list[tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri] | None] = [
-            None
-        ] * n
         self._stands: dict[str, dict[int, Tri]] = {}
-        self._permits: dict[str, PermitDecision] = {}
         self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
         self._support: dict[tuple[str, str], list[str]] = {}
 
@@ -476,50 +455,33 @@ class _ProofBuilder:
         truth: Tri = self.p.function(expr)(self.f, self.o, self.c, self.pt)
         return truth
 
-    def parts(self, i: int) -> tuple[tuple[Tri, ...], tuple[Tri, ...]]:
-        """A rule's condition values and exception values."""
-        got = self._parts[i]
-        if got is None:
-            if self.recorded is not None:  # the traced run's flat record, read where the layout says
-                s = self.shape.rules[i]
-                flat = self.recorded.flat
-                mid = s.start + s.n_conditions
-                got = flat[s.start : mid], flat[mid : mid + s.n_exceptions]
-            else:
-                cr = self.p.rules[i]
-                got = (
-                    tuple(self.truth(x) for x in conjuncts(cr.rule.when)),
-                    tuple(self.truth(u) for u in cr.rule.unless),
-                )
-            self._parts[i] = got
-        return got
+    def _record(self) -> tuple[Any, ...]:
+        """An untraced evaluation's record, laid out as the traced run's (`RuleTraceLayout`): every
+        condition and exception by the program's compiled functions; what a requirement demands is
+        left unread, and read where a proof asks (`unread`)."""
+        out: list[Any] = []
+        for cr in self.p.rules:
+            out += [self.truth(x) for x in cr.conditions]
+            out += [self.truth(u) for u in cr.rule.unless]
+            if cr.demands is not None:
+                out.append(UNREAD)
+        return tuple(out)
 
-    def demanded(self, i: int) -> Tri:
-        """What requirement i demands (None for a rule that demands nothing): as the traced run read
-        it, or — where the run did not read it (the requirement cannot bind) — by its compiled function."""
-        got: Any = self._demanded[i]
-        if got is _UNSET:
-            s = self.shape.rules[i]
-            got = (
-                self.recorded.flat[s.demand_at] if self.recorded is not None and s.demand_at >= 0 else UNREAD
-            )
-            if got is UNREAD:
-                fn = self.shape.demands[i]
-                got = fn(self.f, self.o, self.c, self.pt) if fn is not None else None
-            self._demanded[i] = got
-        return got  # type: ignore[no-any-return]
+    def unread(self, i: int) -> Tri:
+        """What requirement i demands where the run did not read it (the requirement cannot bind), by
+        its compiled function."""
+        fn = self.shape.demands[i]
+        return fn(self.f, self.o, self.c, self.pt) if fn is not None else None
 
     def scope(self, i: int) -> Tri:
-        """Whether a rule binds this application: its conditions hold and no exception does."""
-        got = self._scope[i]
-        if got is _UNSET:
-            conds, unless = self.parts(i)
-            got = self._scope[i] = k_and((*conds, *(k_not(u) for u in unless)))
-        return got  # type: ignore[return-value]
+        """Whether a requirement binds this application: its conditions hold and no exception does."""
+        fn = self.code.scopes[i]
+        assert fn is not None  # generated for every requirement and every rule asking for a document
+        return fn(self.flat)
 
     def shown(self, k: int) -> dict[str, Any]:
         """The facts a condition shows (`Shape.shown[k]`), built once per decision and shared."""
-        got = self._shown[k]
+        got = self.S[k]
         if got is None:
             if self.shape.plain[k]:
                 jv = self._json
@@ -529,7 +491,7 @@ class _ProofBuilder:
                 got = self.shape.build_shown[k](jv)
             else:
                 got = self._facts(self.shape.shown[k])
-            self._shown[k] = got
+            self.S[k] = got
         return got
 
     def _facts(self, paths: tuple[str, ...]) -> dict[str, Any]:
@@ -551,7 +513,8 @@ class _ProofBuilder:
         return out
 
     def stands(self, permit: str) -> dict[int, Tri]:
-        """Each contender of a permit: whether it stands (`semantics.stands`), once per decision."""
+        """Each contender of a permit: whether it stands (`semantics.stands`), for the search for
+        missing facts (the generated permit code weighs its contenders itself, by the same definition)."""
         got = self._stands.get(permit)
         if got is None:
             applies = self.applies
@@ -567,145 +530,40 @@ class _ProofBuilder:
         key = (i, effect, depth)
         got = self._proofs.get(key)
         if got is None:
-            got = self._proofs[key] = self._rule_proof(i, effect, depth)
+            got = self._proofs[key] = self.code.proofs[i](self, effect, depth)
         return got
 
-    def traces(self, i: int) -> tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri]:
-        """A rule's conditions and exceptions as a proof shows them, whether it applies and (a
-        requirement) whether what it demands is satisfied: once per decision, whatever its effect."""
-        got = self._traces[i]
-        if got is None:
-            s = self.shape.rules[i]
-            shown = self.shown
-            if self.recorded is not None:
-                conditions, exceptions = self.shape.traced[i](self.recorded.flat, self._shown, shown)
-            else:
-                cond_values, unless_values = self.parts(i)
-                conditions = tuple(
-                    [
-                        _new(ConditionTrace, (t, v, shown(k)))
-                        for (t, k), v in zip(s.conditions, cond_values, strict=True)
-                    ]
-                )
-                exceptions = tuple(
-                    [
-                        _new(ConditionTrace, (t, v, shown(k)))
-                        for (t, k), v in zip(s.exceptions, unless_values, strict=True)
-                    ]
-                )
-            applies = self.applies[i]
-            satisfied: Tri = None
-            if s.demands is not None:
-                demands = self.demanded(i)
-                conditions += (_new(ConditionTrace, (s.demands[0], demands, shown(s.demands[1]))),)
-                satisfied = demands
-                applies = self.scope(
-                    i
-                )  # a requirement applies when it binds this application, whatever it demands
-            got = self._traces[i] = (conditions, exceptions, applies, satisfied)
-        return got
-
-    def _rule_proof(self, i: int, effect: Effect, depth: int) -> RuleProof:
+    def because(self, i: int, depth: int) -> tuple[RuleProof, ...]:
+        """The proofs of what rule i reads: the rules that settle each named condition it reads (those
+        that may make it hold; when it fails, every rule shows why), and the first grounds of each
+        permit whose outcome it reads."""
         s = self.shape.rules[i]
-        conditions, exceptions, applies, satisfied = self._traces[i] or self.traces(i)
-        because: list[RuleProof] = []
-        if depth < 3 and (s.reads or s.reads_permits):
-            for name, settling in s.reads:
-                for j in settling:
-                    # the rules that may make it hold; when it fails, every rule shows why
-                    value = self.c.get(name)
-                    if self.applies[j] is not False or value is False:
-                        shown_as = self.shape.condition_effects.get((name, value)) or Effect(
-                            "condition", name, value
-                        )
-                        because.append(self.rule_proof(j, shown_as, depth + 1))
-            for permit in s.reads_permits:
-                because.extend(self.permit(permit).grounds[:3])
-        return _new(
-            RuleProof,
-            (
-                s.rule,
-                s.cites,
-                s.status,
-                effect,
-                applies,
-                applies,
-                conditions,
-                exceptions,
-                tuple(because),
-                "",
-                "",
-                s.note,
-                s.source,
-                s.gloss,
-                s.role,
-                satisfied,
-                "",
-                self.provisions,
-            ),
-        )
+        out: list[RuleProof] = []
+        for name, settling in s.reads:
+            for j in settling:
+                value = self.c.get(name)
+                if self.applies[j] is not False or value is False:
+                    shown_as = self.shape.condition_effects.get((name, value)) or Effect(
+                        "condition", name, value
+                    )
+                    out.append(self.rule_proof(j, shown_as, depth + 1))
+        for permit in s.reads_permits:
+            out.extend(self.permit(permit).grounds[:3])
+        return tuple(out)
 
-    def _effect(self, i: int, permit: str) -> Effect:
-        cr = self.p.rules[i]
-        if cr.role == "requirement":
-            demanded = self.demanded(i)
-            return self.shape.demanded_effects.get((permit, i, demanded)) or Effect(
-                "requirement", permit, demanded, cr.demands_text
-            )
-        return Effect(cr.role, permit)
-
-    def _weighed(self, ps: _PermitShape, i: int, effect: Effect | None = None) -> RuleProof:
-        """A contender's proof, with what prevails over it: set aside only by a rule that applies;
-        where that rule's applicability is unknown, the proof says it waits for it. `effect`: how it
-        is shown, when not as its own effect on the permit (a grant shown as the refusal's closure)."""
-        own, beaten = ps.weigh[i]
-        if effect is None:
-            effect = own if own is not None else self._effect(i, ps.permit)
-        key = (i, effect, 0)
-        proof = self._proofs.get(key)
-        if proof is None:
-            proof = self._proofs[key] = self._rule_proof(i, effect, 0)
-        if not beaten:
-            return proof
-        winner = next(((j, pr) for j, pr in beaten if self.applies[j] is True), None)
-        if winner is not None:
-            j, principle = winner
-            changed = list(proof)
-            changed[_STANDS] = False if proof.applies is not None else None
-            changed[_OVERRIDDEN_BY] = self.shape.rules[j].rule
-            changed[_PREVAILS_BY] = principle
-            return _new(RuleProof, changed)
-        pending = next(((j, pr) for j, pr in beaten if self.applies[j] is None), None)
-        if pending is not None and proof.applies is not False:
-            j, principle = pending
-            changed = list(proof)
-            changed[_STANDS] = None
-            changed[_WAITS_FOR] = self.shape.rules[j].rule
-            changed[_PREVAILS_BY] = principle
-            return _new(RuleProof, changed)
-        return proof
-
-    def _sanction(
-        self, plan: PermitPlan, ps: _PermitShape, failing: list[int], stands: dict[int, Tri]
-    ) -> list[RuleProof]:
-        """The refusal ground the law gives for unsubmitted materials, beside each unmet document requirement."""
-        if not plan.sanctions:
-            return []
-        docs = [i for i in failing if i in ps.asks_document]
-        if not docs:
-            return []
+    def sanction(self, permit: str, docs: list[tuple[int, RuleProof]], standing: Tri) -> list[RuleProof]:
+        """The refusal ground the law gives for unsubmitted materials, beside each unmet document
+        requirement (`docs`: each with its proof on the permit), standing as they do."""
         held = self.held()
-        standing = k_or([stands[i] for i in docs])
+        unheld = self.shape.unheld
         # what each unmet requirement demands, not held; the same for every sanction of the permit
         conditions = tuple(
-            [
-                _new(ConditionTrace, (self.shape.unheld[i], k_not(self.demanded(i)), {"holds": held}))
-                for i in docs
-            ]
+            [_new(ConditionTrace, (unheld[i], k_not(p.satisfied), {"holds": held})) for i, p in docs]
         )
-        because = tuple([self._weighed(ps, i) for i in docs])
+        because = tuple([p for _, p in docs])
+        effect = self.shape.permits[permit].sanctioned
         out = []
-        for s in plan.sanctions:
+        for s in self.p.plans[permit].sanctions:
             sh = self.shape.rules[s]
             out.append(
                 _new(
@@ -714,7 +572,7 @@ class _ProofBuilder:
                         sh.rule,
                         sh.cites,
                         sh.status,
-                        ps.sanctioned,
+                        effect,
                         standing,
                         standing,
                         conditions,
@@ -736,83 +594,24 @@ class _ProofBuilder:
 
     # ------------------------------------------------------------------ permits
     def permit(self, permit: str) -> PermitDecision:
-        if permit in self._permits:
-            return self._permits[permit]
-        plan = self.p.plans.get(permit)
-        if plan is None:
+        """A permit's decision, by the program's generated proof of it (once per decision)."""
+        got = self.permits.get(permit)
+        if got is not None:
+            return got
+        build = self.code.permits.get(permit)
+        if build is None:
             return PermitDecision(permit, "undetermined", detail={"note": "unknown permit"})
-        ps = self.shape.permits[permit]
-        outcome = self.o[permit]  # read from the evaluation, never recomputed
-        stands = self.stands(permit)
-        requirement = ps.requirements
-        grounds: list[RuleProof] = []
-        unmet: list[RuleProof] = []
-        detail: dict[str, Any] = {}
-        if outcome is True:
-            grounds = [self._weighed(ps, i) for i in plan.grants if stands[i] is True]
-            # every requirement that binds this application, met (or set aside by an explicit clause)
-            grounds += [self._weighed(ps, i) for i in requirement if self.scope(i) is True]
-            grounds += [
-                self._weighed(ps, i)
-                for i in plan.restricts
-                if i not in requirement and self.applies[i] is not False
-            ]
-        elif outcome is False:
-            failing = [i for i in plan.restricts if stands[i] is True]
-            grounds = [self._weighed(ps, i) for i in failing] + self._sanction(plan, ps, failing, stands)
-            if failing:
-                unmet = [self._weighed(ps, i) for i in plan.grants]
-            else:
-                # refused because no ground of grant applies: the grants' unmet conditions are the grounds
-                grounds = [self._weighed(ps, i, ps.closing) for i in plan.grants]
-            if not plan.grants:
-                detail["note"] = "no provision in force on this date grants this permit"
-        else:
-            open_ = [i for i in plan.restricts if stands[i] is not False]
-            # a grant that stands waits only for what is open
-            grounds = [self._weighed(ps, i) for i in plan.grants if stands[i] is True]
-            grounds += [self._weighed(ps, i) for i in open_] + self._sanction(
-                plan, ps, [i for i in open_ if stands[i] is None], stands
+        return build(self)
+
+    def missing(self, permit: str, detail: dict[str, Any]) -> tuple[str, ...]:
+        """An undetermined permit's missing facts; what it waits for that no fact can supply goes to
+        its `detail` (`not_at_hand`)."""
+        support = set(self.permit_support(permit))
+        if any(s.startswith(_NOT_AT_HAND) for s in support):
+            detail["not_at_hand"] = sorted(
+                s[len(_NOT_AT_HAND) :] for s in support if s.startswith(_NOT_AT_HAND)
             )
-            unmet = [self._weighed(ps, i) for i in plan.grants if stands[i] is not True]
-        if ps.contrary:
-            conflicts = [
-                (i, j) for i in plan.grants for j in ps.contrary if stands[i] is True and stands[j] is True
-            ]
-            if conflicts:
-                detail["unresolved_conflicts"] = sorted(
-                    {f"{self.p.rules[i].rule.id} ⟷ {self.p.rules[j].rule.id}" for i, j in conflicts}
-                )
-        if ps.values:
-            detail.update(self._values(ps))
-        if plan.obligations:
-            obligations = [self._obligation(i) for i in plan.obligations if self.applies[i] is True]
-            if obligations:
-                detail["obligations"] = obligations
-        missing: tuple[str, ...] = ()
-        if outcome is None:
-            support = set(self.permit_support(permit))
-            missing = tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND)))
-            if any(
-                s.startswith(_NOT_AT_HAND) for s in support
-            ):  # what the outcome waits for that no fact can supply
-                detail["not_at_hand"] = sorted(
-                    s[len(_NOT_AT_HAND) :] for s in support if s.startswith(_NOT_AT_HAND)
-                )
-        # no advice to obtain what is granted, nor what the law says the applicant need not apply for
-        # (a `needed = false` value: the permanent-residence card under 法 第四十八条)
-        advised = outcome is not True and detail.get("needed") is not False
-        decision = PermitDecision(
-            permit,
-            _LABEL[outcome],
-            tuple(grounds),
-            tuple(unmet),
-            missing,
-            detail,
-            self.pathway(plan) if advised else (),
-        )
-        self._permits[permit] = decision
-        return decision
+        return tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND)))
 
     def cancellation(self, permit: str) -> PermitDecision:
         """Whether a status the foreigner holds is cancelled (法 第四十九条): the grounds that stand; when
@@ -851,10 +650,11 @@ class _ProofBuilder:
             kind="cancellation",
         )
 
-    def _values(self, ps: _PermitShape) -> dict[str, Any]:
+    def values_of(self, permit: str) -> dict[str, Any]:
+        """The values the permit's standing rules give (a points total, whether it is needed)."""
         out: dict[str, Any] = {}
         applies = self.applies
-        for attr, contenders in ps.values:
+        for attr, contenders in self.shape.permits[permit].values:
             standing = [
                 i
                 for i, beaten in contenders
@@ -882,6 +682,10 @@ class _ProofBuilder:
             return None
         return point_value(self.p.function(expr, "value")(self.f, self.o, self.c, self.pt))
 
+    def obligations(self, permit: str) -> list[dict[str, Any]]:
+        """The duties that bind the holder of the permit on this application."""
+        return [self._obligation(i) for i in self.p.plans[permit].obligations if self.applies[i] is True]
+
     def _obligation(self, i: int) -> dict[str, Any]:
         cr = self.p.rules[i]
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
@@ -892,16 +696,12 @@ class _ProofBuilder:
         }  # cited by the renderers
 
     # ------------------------------------------------------------------ the advisory pathway
-    def pathway(self, plan: PermitPlan) -> tuple[PathwayStep, ...]:
+    def pathway(self, permit: str) -> tuple[PathwayStep, ...]:
         """Documents the permit's requirements ask for that the applicant does not hold (or may not),
         each after the documents its own issue requires: what to obtain, in what order, from whom."""
-        if not self.shape.permits[plan.permit].documents:
-            return ()
         held = self.fact("holds")
         steps: dict[str, PathwayStep] = {}
-        self._visit(
-            plan.permit, frozenset({plan.permit}), held if isinstance(held, frozenset) else frozenset(), steps
-        )
+        self._visit(permit, frozenset({permit}), held if isinstance(held, frozenset) else frozenset(), steps)
         return tuple(steps.values())
 
     def _visit(
@@ -919,7 +719,7 @@ class _ProofBuilder:
                 self._visit(issuer, trail | {issuer}, held, steps)
             steps[document] = _new(
                 PathwayStep,
-                (document, title, issuer, authority, _LABEL[self.o.get(issuer)] if issuer else "", grants),
+                (document, title, issuer, authority, LABEL[self.o.get(issuer)] if issuer else "", grants),
             )
 
     # ------------------------------------------------------------------ missing facts
