@@ -25,9 +25,9 @@ from .check import calls, fact_paths
 from .compile import NONE, UNREAD, point_value
 from .evaluate import Evaluation, Program, Tri, k_not, k_or
 from .graph import conjuncts
-from .proof_code import LABEL, ProofCode, generate
+from .proof_code import ProofCode, generate
 from .semantics import PY
-from .trace import Cited, ConditionTrace, Decision, Effect, PathwayStep, PermitDecision, Provision, RuleProof
+from .trace import Cited, ConditionTrace, Decision, Effect, PermitDecision, Provision, RuleProof
 
 _CANCELLATION = {True: "cancelled", False: "not_cancelled", None: "undetermined"}
 
@@ -234,12 +234,15 @@ class Shape:
         self.unheld = tuple(
             f"not {cr.demands_text}" for cr in program.rules
         )  # a sanction's condition on requirement i
-        self.build_shown = _shown_builders(
-            tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown)
+        # per set of facts shown without a points table, where each fact lies in the decision's facts as
+        # shown (`_ProofBuilder.json_values`); None for a set with one (built by `_facts`)
+        self.readers = tuple(
+            None
+            if any(p.startswith("points(") for p in paths)
+            else tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths)
+            for paths in self.shown
         )
-        self.plain = tuple(  # sets of facts without a points table (those are built by `_facts`)
-            not any(p.startswith("points(") for p in paths) for paths in self.shown
-        )
+        self.holds_at = self.fact_at.get("holds", self.unknown_at)  # the documents held, for the pathway
         self.permits: dict[str, _PermitShape] = {}
         for name, plan in program.plans.items():
             requirements = tuple(i for i in plan.restricts if program.rules[i].role == "requirement")
@@ -291,11 +294,31 @@ class Shape:
         }
         self._program = weakref.ref(program)
         self._support: dict[int, tuple[_Support, ...]] = {}
+        self._values: dict[tuple[int, str], tuple[str, str, Callable[..., Any] | None]] = {}
+        # the facts that have a documented default: (path, its parts), for the decision's header
+        self.defaulted = tuple((fact.path, tuple(fact.path.split("."))) for fact in program.defaulted_facts)
         self.overrides = dict(
             sorted((k, v) for k, v in law.parameter_values.items() if law.parameters[k].default != v)
         )
         self.amendment_status = {a: law.instruments[a].status for a in law.applied_amendments}
         self.code: ProofCode = generate(self, program)  # the proof compiled from all of the above
+
+    def value_of(self, i: int, attr: str) -> tuple[str, str, Callable[..., Any] | None]:
+        """What rule i gives `attr`: (the rule's id, a points table whose total and factors are shown or
+        '', else the compiled function of the value); compiled on the first decision that shows it."""
+        key = (i, attr)
+        got = self._values.get(key)
+        if got is None:
+            program = self._program()
+            assert program is not None  # a Shape lives only as long as its program
+            rule = program.rules[i].rule
+            expr = next(c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr)
+            if isinstance(expr, m.Call) and expr.name == "points":
+                got = (rule.id, expr.args[0].dotted, None)  # type: ignore[attr-defined]
+            else:
+                got = (rule.id, "", program.function(expr, "value") if expr is not None else None)
+            self._values[key] = got
+        return got
 
     def support(self, i: int) -> tuple[_Support, ...]:
         """Rule i's conditions, its exceptions negated and (a requirement) what it demands negated, as
@@ -310,20 +333,6 @@ class Shape:
                 parts.append(m.Not(cr.demands))
             got = self._support[i] = tuple(_support_node(program, e) for e in parts)
         return got
-
-
-def _shown_builders(
-    readers: tuple[tuple[tuple[str, int], ...], ...],
-) -> tuple[Callable[[list[Any]], dict[str, Any]], ...]:
-    """Per set of facts a condition shows, one function of the decision's facts as shown (by position
-    in the program's fact tuple) → the map path → value that the condition carries."""
-    source = "".join(
-        f"def F{k}(jv):\n    return {{{''.join(f'{path!r}: jv[{at}], ' for path, at in paths)}}}\n"
-        for k, paths in enumerate(readers)
-    )
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "<lexgraph proof facts>", "exec"), namespace)  # noqa: S102 - built from the plan's fact paths
-    return tuple(namespace[f"F{k}"] for k in range(len(readers)))
 
 
 _SHAPES: weakref.WeakKeyDictionary[Program, Shape] = weakref.WeakKeyDictionary()
@@ -366,14 +375,15 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
 def _defaults(builder: _ProofBuilder) -> dict[str, Any]:
     """The facts the application left out that were read at their documented procedural default."""
     out: dict[str, Any] = {}
-    for fact in builder.p.defaulted_facts:
-        node: Any = builder.ev.application
-        for part in fact.path.split("."):
+    application = builder.ev.application
+    for path, parts in builder.shape.defaulted:
+        node: Any = application
+        for part in parts:
             node = node.get(part, _ABSENT) if isinstance(node, dict) else node
             if node is _ABSENT or node is None:
                 break  # absent here (defaulted) or null (there is none: not defaulted)
         if node is _ABSENT:
-            out[fact.path] = json_value(builder.fact(fact.path))
+            out[path] = json_value(builder.fact(path))
     return out
 
 
@@ -427,7 +437,7 @@ class _ProofBuilder:
         ] * len(self.shape.rules)
         self.S: list[dict[str, Any] | None] = [None] * len(self.shape.shown)
         self.permits: dict[str, PermitDecision] = {}
-        self._json: list[Any] | None = None
+        self.jv: list[Any] | None = None  # `json_values`, once read
         self._held: Any = _UNSET
         self._stands: dict[str, dict[int, Tri]] = {}
         self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
@@ -473,25 +483,19 @@ class _ProofBuilder:
         fn = self.shape.demands[i]
         return fn(self.f, self.o, self.c, self.pt) if fn is not None else None
 
-    def scope(self, i: int) -> Tri:
-        """Whether a requirement binds this application: its conditions hold and no exception does."""
-        fn = self.code.scopes[i]
-        assert fn is not None  # generated for every requirement and every rule asking for a document
-        return fn(self.flat)
+    def json_values(self) -> list[Any]:
+        """The decision's facts as shown (JSON values), in the order of the program's fact tuple, and
+        None last (`Shape.unknown_at`: a path the program does not read); once per decision."""
+        jv = self.jv = [v if type(v) in _PLAIN else json_value(v) for v in self.values]
+        jv.append(None)
+        return jv
 
     def shown(self, k: int) -> dict[str, Any]:
-        """The facts a condition shows (`Shape.shown[k]`), built once per decision and shared."""
+        """The facts a condition shows that include a points table (`Shape.shown[k]`; the generated
+        traces build the others), once per decision and shared."""
         got = self.S[k]
         if got is None:
-            if self.shape.plain[k]:
-                jv = self._json
-                if jv is None:
-                    jv = self._json = [v if type(v) in _PLAIN else json_value(v) for v in self.values]
-                    jv.append(None)  # Shape.unknown_at: a path the program does not read
-                got = self.shape.build_shown[k](jv)
-            else:
-                got = self._facts(self.shape.shown[k])
-            self.S[k] = got
+            got = self.S[k] = self._facts(self.shape.shown[k])
         return got
 
     def _facts(self, paths: tuple[str, ...]) -> dict[str, Any]:
@@ -532,65 +536,6 @@ class _ProofBuilder:
         if got is None:
             got = self._proofs[key] = self.code.proofs[i](self, effect, depth)
         return got
-
-    def because(self, i: int, depth: int) -> tuple[RuleProof, ...]:
-        """The proofs of what rule i reads: the rules that settle each named condition it reads (those
-        that may make it hold; when it fails, every rule shows why), and the first grounds of each
-        permit whose outcome it reads."""
-        s = self.shape.rules[i]
-        out: list[RuleProof] = []
-        for name, settling in s.reads:
-            for j in settling:
-                value = self.c.get(name)
-                if self.applies[j] is not False or value is False:
-                    shown_as = self.shape.condition_effects.get((name, value)) or Effect(
-                        "condition", name, value
-                    )
-                    out.append(self.rule_proof(j, shown_as, depth + 1))
-        for permit in s.reads_permits:
-            out.extend(self.permit(permit).grounds[:3])
-        return tuple(out)
-
-    def sanction(self, permit: str, docs: list[tuple[int, RuleProof]], standing: Tri) -> list[RuleProof]:
-        """The refusal ground the law gives for unsubmitted materials, beside each unmet document
-        requirement (`docs`: each with its proof on the permit), standing as they do."""
-        held = self.held()
-        unheld = self.shape.unheld
-        # what each unmet requirement demands, not held; the same for every sanction of the permit
-        conditions = tuple(
-            [_new(ConditionTrace, (unheld[i], k_not(p.satisfied), {"holds": held})) for i, p in docs]
-        )
-        because = tuple([p for _, p in docs])
-        effect = self.shape.permits[permit].sanctioned
-        out = []
-        for s in self.p.plans[permit].sanctions:
-            sh = self.shape.rules[s]
-            out.append(
-                _new(
-                    RuleProof,
-                    (
-                        sh.rule,
-                        sh.cites,
-                        sh.status,
-                        effect,
-                        standing,
-                        standing,
-                        conditions,
-                        (),
-                        because,
-                        "",
-                        "",
-                        sh.note,
-                        sh.source,
-                        sh.gloss,
-                        "refusal_ground",
-                        None,
-                        "",
-                        self.provisions,
-                    ),
-                )
-            )
-        return out
 
     # ------------------------------------------------------------------ permits
     def permit(self, permit: str) -> PermitDecision:
@@ -651,7 +596,8 @@ class _ProofBuilder:
         )
 
     def values_of(self, permit: str) -> dict[str, Any]:
-        """The values the permit's standing rules give (a points total, whether it is needed)."""
+        """The values the permit's standing rules give (a points total with its factors, whether the
+        permit is needed), each with the rule that gives it."""
         out: dict[str, Any] = {}
         applies = self.applies
         for attr, contenders in self.shape.permits[permit].values:
@@ -663,24 +609,23 @@ class _ProofBuilder:
             ]
             if not standing:
                 continue
-            cr = self.p.rules[standing[0]]
-            expr = next(c.expr for c in cr.rule.conclusions if c.kind == "value" and c.name == attr)
-            if isinstance(expr, m.Call) and expr.name == "points":
-                name = expr.args[0].dotted  # type: ignore[attr-defined]
-                summary = self._facts((f"points({name})",))[f"points({name})"]
+            rule, table, fn = self.shape.value_of(standing[0], attr)
+            if table:
+                summary = self._facts((f"points({table})",))[f"points({table})"]
                 out[attr] = summary["total"]
                 out[attr + "_by_factor"] = summary["by_factor"]
             else:
-                value = self._value(expr)
+                value = self._value(fn)
                 if value is not None:
                     out[attr] = json_value(value)
-            out.setdefault("grounds_of_values", {})[attr] = cr.rule.id
+            out.setdefault("grounds_of_values", {})[attr] = rule
         return out
 
-    def _value(self, expr: m.Expr | None) -> Any:
-        if expr is None:
+    def _value(self, fn: Callable[..., Any] | None) -> Any:
+        """A value by its compiled function (None: the rule gives no expression)."""
+        if fn is None:
             return None
-        return point_value(self.p.function(expr, "value")(self.f, self.o, self.c, self.pt))
+        return point_value(fn(self.f, self.o, self.c, self.pt))
 
     def obligations(self, permit: str) -> list[dict[str, Any]]:
         """The duties that bind the holder of the permit on this application."""
@@ -691,36 +636,9 @@ class _ProofBuilder:
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
         return {
             "duty": c.name,
-            "deadline": json_value(self._value(c.expr)),
+            "deadline": json_value(self._value(self.p.function(c.expr, "value") if c.expr else None)),
             "rule": cr.rule.id,
         }  # cited by the renderers
-
-    # ------------------------------------------------------------------ the advisory pathway
-    def pathway(self, permit: str) -> tuple[PathwayStep, ...]:
-        """Documents the permit's requirements ask for that the applicant does not hold (or may not),
-        each after the documents its own issue requires: what to obtain, in what order, from whom."""
-        held = self.fact("holds")
-        steps: dict[str, PathwayStep] = {}
-        self._visit(permit, frozenset({permit}), held if isinstance(held, frozenset) else frozenset(), steps)
-        return tuple(steps.values())
-
-    def _visit(
-        self, permit: str, trail: frozenset[str], held: frozenset[str], steps: dict[str, PathwayStep]
-    ) -> None:
-        """The pathway's steps for `permit`'s documents, each after those its issuing permit asks for
-        (a method, not a closure: a closure that calls itself is a reference cycle, which would keep
-        every decision's proofs alive until the cyclic garbage collector runs)."""
-        for i, document, issuer, title, authority, grants in self.shape.permits[permit].documents:
-            if document in steps or document in held:
-                continue
-            if self.scope(i) is not True:
-                continue  # the requirement does not bind this application (or may not: see missing facts)
-            if issuer and issuer not in trail:
-                self._visit(issuer, trail | {issuer}, held, steps)
-            steps[document] = _new(
-                PathwayStep,
-                (document, title, issuer, authority, LABEL[self.o.get(issuer)] if issuer else "", grants),
-            )
 
     # ------------------------------------------------------------------ missing facts
     def permit_support(self, permit: str) -> list[str]:
@@ -754,14 +672,35 @@ class _ProofBuilder:
         return out
 
     def rule_support(self, i: int) -> list[str]:
-        return self._memo(
-            "rule", str(i), lambda: [x for node in self.shape.support(i) for x in self.support(node)]
-        )
+        return self._memo("rule", str(i), lambda: self._rule_support(i))
+
+    def _rule_support(self, i: int) -> list[str]:
+        """The unknown facts behind rule i's unknown conditions, exceptions and (a requirement) demand:
+        each one's truth as the run recorded it (the values its proof shows), negated for an exception
+        and a demand (what `Shape.support` walks)."""
+        s = self.shape.rules[i]
+        flat = self.flat
+        out: list[str] = []
+        for n, node in enumerate(self.shape.support(i)):
+            if n < s.n_conditions:
+                truth = flat[s.start + n]
+            elif n < s.n_conditions + s.n_exceptions:
+                truth = k_not(flat[s.start + n])
+            else:
+                demanded: Any = flat[s.demand_at] if s.demand_at >= 0 else UNREAD
+                truth = k_not(self.unread(i) if demanded is UNREAD else demanded)
+            if truth is None:
+                out += self.unknown(node)
+        return out
 
     def support(self, node: _Support) -> list[str]:
         """The unknown facts behind an unknown condition (nothing for a known one)."""
         if node.truth(self.f, self.o, self.c, self.pt) is not None:
             return []
+        return self.unknown(node)
+
+    def unknown(self, node: _Support) -> list[str]:
+        """The unknown facts behind a condition whose truth is unknown."""
         kind = node.kind
         if kind == "junction":
             return [x for o in node.children for x in self.support(o)]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from . import semantics as sem
 from .compile import UNREAD
 from .semantics import CodeKleene, Tri
-from .trace import ConditionTrace, Effect, PermitDecision, RuleProof
+from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
 
 if TYPE_CHECKING:
     from .evaluate import Program
@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 _object_new = object.__new__
 # a RuleProof's fields by position, for the copies that change a few (faster than `_replace`)
-_APPLIES, _STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR = (
-    RuleProof._fields.index(f) for f in ("applies", "stands", "overridden_by", "prevails_by", "waits_for")
+_APPLIES, _STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR, _SATISFIED = (
+    RuleProof._fields.index(f)
+    for f in ("applies", "stands", "overridden_by", "prevails_by", "waits_for", "satisfied")
 )
 LABEL = {True: "eligible", False: "ineligible", None: "undetermined"}
 
@@ -101,6 +102,8 @@ class _Writer:
             "WAIT": waiting,
             "PD": permit_decision,
             "LABEL": LABEL,
+            "PS": PathwayStep,
+            "EMPTY": frozenset(),
         }
         self.lines: list[str] = []
         self._named: dict[int, str] = {}
@@ -131,9 +134,13 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     for i in range(len(shape.rules)):
         w.function(f"TR{i}(B)", _traces_code(shape, i))
         w.function(f"RP{i}(B, e, depth)", _proof_code(w, shape, i))
+        if _reads(shape, i):
+            w.function(f"BC{i}(B, depth)", _because_code(w, shape, i))
     names = sorted(shape.permits)
     for n, name in enumerate(names):
-        w.function(f"PERMIT{n}(B)", _permit_code(w, shape, program, name))
+        if shape.permits[name].documents:
+            w.function(f"PATH{n}(B)", _pathway_code(shape, program, name))
+        w.function(f"PERMIT{n}(B)", _permit_code(w, shape, program, name, n))
     source = "\n".join(w.lines) + "\n"
     exec(compile(source, f"<lexgraph proof {'+'.join(program.active)}>", "exec"), w.namespace)  # noqa: S102 - generated from the program's own shape
     ns = w.namespace
@@ -162,15 +169,32 @@ def _scope_code(shape: Shape, i: int) -> list[str]:
 
 
 def _condition(text: str, value: str, k: int) -> str:
-    """A `ConditionTrace`: its words, its value and the facts it shows (built once per decision)."""
-    return f"_new(CT, ({text!r}, {value}, S[{k}] or sh({k}))), "
+    """A `ConditionTrace`: its words, its value and the facts it shows (`s{k}`, see `_shown_code`)."""
+    return f"_new(CT, ({text!r}, {value}, s{k})), "
+
+
+def _shown_code(shape: Shape, ks: list[int]) -> list[str]:
+    """The sets of facts the conditions show (`s{k}`: `Shape.shown[k]`), each built once per decision
+    and shared (`B.S`): a map path → value read from the decision's facts as shown, or (a set with a
+    points table) by the builder."""
+    out = []
+    for k in dict.fromkeys(ks):
+        readers = shape.readers[k]
+        out += [f"s{k} = S[{k}]", f"if s{k} is None:"]
+        if readers is None:
+            out.append(f"    s{k} = B.shown({k})")
+        else:
+            facts = "".join(f"{path!r}: jv[{at}], " for path, at in readers)
+            out += ["    jv = B.jv or B.json_values()", f"    s{k} = S[{k}] = {{{facts}}}"]
+    return out
 
 
 def _traces_code(shape: Shape, i: int) -> list[str]:
     """Rule i's conditions and exceptions as a proof shows them, whether it applies and (a requirement)
     whether what it demands is satisfied; kept in the builder's `T[i]` for every proof of the rule."""
     s = shape.rules[i]
-    body = ["f = B.flat", "S = B.S", "sh = B.shown"]
+    shows = [k for _, k in (*s.conditions, *s.exceptions, *((s.demands,) if s.demands is not None else ()))]
+    body = ["f = B.flat", "S = B.S", *_shown_code(shape, shows)]
     conds = "".join(_condition(t, f"f[{s.start + n}]", k) for n, (t, k) in enumerate(s.conditions))
     excs = "".join(
         _condition(t, f"f[{s.start + s.n_conditions + n}]", k) for n, (t, k) in enumerate(s.exceptions)
@@ -205,11 +229,73 @@ def _reads(shape: Shape, i: int) -> bool:
 
 def _proof_code(w: _Writer, shape: Shape, i: int) -> list[str]:
     """Rule i's proof with a given effect, at a given depth of the proofs of what it reads."""
-    because = "(B.because(" + str(i) + ", depth) if depth < 3 else ())" if _reads(shape, i) else "()"
+    because = f"(BC{i}(B, depth) if depth < 3 else ())" if _reads(shape, i) else "()"
     return [f"t = B.T[{i}] or TR{i}(B)", f"return {_rule_proof(w, shape, i, 'e', 't', because)}"]
 
 
-def _permit_code(w: _Writer, shape: Shape, program: Program, name: str) -> list[str]:
+def _because_code(w: _Writer, shape: Shape, i: int) -> list[str]:
+    """The proofs of what rule i reads: the rules that settle each named condition it reads (those
+    that may make it hold; when it fails, every rule shows why), each shown by the condition's value,
+    and the first grounds of each permit whose outcome it reads."""
+    s = shape.rules[i]
+    body = ["a = B.applies", "out = []"]
+    for name, settling in s.reads:
+        if not settling:
+            continue
+        shown = {
+            v: w.const(shape.condition_effects.get((name, v)) or Effect("condition", name, v))
+            for v in (True, False, None)
+        }
+        body.append(f"v = B.c.get({name!r})")
+        body.append(f"e = {shown[True]} if v is True else {shown[False]} if v is False else {shown[None]}")
+        for j in settling:
+            body += [
+                f"if a[{j}] is not False or v is False:",
+                f"    out.append(B.rule_proof({j}, e, depth + 1))",
+            ]
+    body += [f"out += B.permit({permit!r}).grounds[:3]" for permit in s.reads_permits]
+    body.append("return tuple(out)")
+    return body
+
+
+def _sanction_proof(w: _Writer, shape: Shape, s: int, effect: str, standing: str) -> str:
+    """Refusal ground s, for materials not submitted: it stands as the document requirements it sits
+    beside (`dc`: what each demands, not held; `db`: their proofs)."""
+    sh = shape.rules[s]
+    return (
+        f"_new(RP, ({sh.rule!r}, {w.const(sh.cites)}, {sh.status!r}, {effect}, {standing}, {standing}, dc, (), "
+        f"db, '', '', {sh.note!r}, {sh.source!r}, {sh.gloss!r}, 'refusal_ground', None, '', PROV))"
+    )
+
+
+def _pathway_code(shape: Shape, program: Program, permit: str) -> list[str]:
+    """The advisory pathway: the documents the permit's requirements ask for that the applicant does
+    not hold (or may not), each after the documents its own issue requires (unrolled along the
+    permits that issue them, each permit once on a path): what to obtain, in what order, from whom."""
+    holds = f"B.values[{shape.holds_at}]" if shape.holds_at < shape.unknown_at else "None"
+    body = [f"held = {holds}", "if not isinstance(held, frozenset):", "    held = EMPTY"]
+    body += ["f = B.flat", "o = B.o", "steps = {}"]
+
+    def visit(name: str, trail: frozenset[str], depth: int) -> list[str]:
+        out: list[str] = []
+        pad = "    " * depth
+        for i, document, issuer, title, authority, grants in shape.permits[name].documents:
+            out.append(
+                f"{pad}if {document!r} not in steps and {document!r} not in held and SC{i}(f) is True:"
+            )
+            if issuer and issuer not in trail:
+                out += visit(issuer, trail | {issuer}, depth + 1)
+            outcome = f"LABEL[o.get({issuer!r})]" if issuer else "''"
+            step = f"({document!r}, {title!r}, {issuer!r}, {authority!r}, {outcome}, {grants!r})"
+            out.append(f"{pad}    steps[{document!r}] = _new(PS, {step})")
+        return out
+
+    body += visit(permit, frozenset({permit}), 0)
+    body.append("return tuple(steps.values())")
+    return body
+
+
+def _permit_code(w: _Writer, shape: Shape, program: Program, name: str, n: int) -> list[str]:
     """One permit's decision: its contenders weighed, then the grounds and unmet rules for the outcome
     the evaluation reached (read, never recomputed)."""
     plan = program.plans[name]
@@ -240,7 +326,7 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str) -> list[
         else:  # a requirement: shown by whether what it demands holds
             held = {v: w.const(shape.demanded_effects[(name, i, v)]) for v in (True, False, None)}
             shown = f"({held[True]} if t[3] is True else {held[False]} if t[3] is False else {held[None]})"
-        because = f"B.because({i}, 0)" if _reads(shape, i) else "()"
+        because = f"BC{i}(B, 0)" if _reads(shape, i) else "()"
         out.append(f"p = {_rule_proof(w, shape, i, shown, 't', because)}")
         if beaten:
             for n, (j, principle) in enumerate(beaten):
@@ -255,11 +341,29 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str) -> list[
     def indent(lines: list[str], by: int = 1) -> list[str]:
         return ["    " * by + line for line in lines]
 
-    def doc(i: int) -> list[str]:  # a document requirement, beside which a sanction may stand
-        return [f"docs.append(({i}, p))"] if sanctions and i in ps.asks_document else []
+    def doc(i: int) -> list[str]:
+        """A document requirement that stands (or may), beside which a sanction stands (or may): what it
+        demands, not held, and its proof."""
+        if not (sanctions and i in ps.asks_document):
+            return []
+        k = CodeKleene("_n")
+        unheld = k.assign("nd", k.not_(f"p[{_SATISFIED}]"))
+        return [
+            *unheld,
+            f"dc.append(_new(CT, ({shape.unheld[i]!r}, nd, {{'holds': B.held()}})))",
+            "db.append(p)",
+        ]
 
-    def sanction(standing: str) -> str:  # the sanction's standing: that of the requirements it sits beside
-        return f"g += B.sanction({name!r}, docs, {standing})"
+    def sanction(
+        standing: str,
+    ) -> list[str]:  # the sanction's standing: that of the requirements it sits beside
+        effect = w.const(ps.sanctioned)
+        return [
+            "if db:",
+            "    dc = tuple(dc)",
+            "    db = tuple(db)",
+            *(f"    g.append({_sanction_proof(w, shape, s, effect, standing)})" for s in plan.sanctions),
+        ]
 
     # eligible: the grants that stand, every requirement that binds (met, or set aside by an explicit
     # clause), every other restriction that may apply
@@ -277,12 +381,12 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str) -> list[
     # with the grants unmet; or, when none stands, the grants whose conditions fail are the grounds
     body += ["elif out is False:", "    g = []", "    u = []"]
     if sanctions:
-        body.append("    docs = []")
+        body += ["    dc = []", "    db = []"]
     for i in restricts:
         body += [f"    if s{i} is True:", *indent(weighed(i), 2), "        g.append(p)", *indent(doc(i), 2)]
     body += ["    if g:", "        pass"]
     if sanctions:
-        body += ["        if docs:", "            " + sanction("True")]
+        body += indent(sanction("True"), 2)
     for i in grants:
         body += [*indent(weighed(i), 2), "        u.append(p)"]
     body.append("    else:")
@@ -297,7 +401,7 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str) -> list[
     # document requirements); the grants that do not stand are unmet
     body += ["else:", "    g = []", "    u = []"]
     if sanctions:
-        body.append("    docs = []")
+        body += ["    dc = []", "    db = []"]
     for i in grants:
         body += [
             *indent(weighed(i)),
@@ -309,9 +413,9 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str) -> list[
     for i in restricts:
         body += [f"    if s{i} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
         if sanctions and i in ps.asks_document:
-            body += [f"        if s{i} is None:", "            docs.append((" + str(i) + ", p))"]
+            body += [f"        if s{i} is None:", *indent(doc(i), 3)]
     if sanctions:
-        body += ["    if docs:", "        " + sanction("None")]
+        body += indent(sanction("None"))
     body.append("    detail = {}")
     if ps.contrary:
         body.append("conflicts = set()")
@@ -333,7 +437,7 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str) -> list[
     if ps.documents:
         # no advice to obtain what is granted, nor what the law says the applicant need not apply for
         advised = "out is not True" + (" and detail.get('needed') is not False" if ps.values else "")
-        body.append(f"pathway = B.pathway({name!r}) if {advised} else ()")
+        body.append(f"pathway = PATH{n}(B) if {advised} else ()")
     else:
         body.append("pathway = ()")
     body.append(
