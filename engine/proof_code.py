@@ -131,6 +131,8 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     needs_scope |= {step[0] for ps in shape.permits.values() for step in ps.documents}
     for i in sorted(needs_scope):
         w.function(f"SC{i}(f)", _scope_code(shape, i))
+    for k in range(len(shape.shown)):
+        w.function(f"F{k}(B)", _shown_code(shape, k))
     for i in range(len(shape.rules)):
         w.function(f"TR{i}(B)", _traces_code(shape, i))
         w.function(f"RP{i}(B, e, depth)", _proof_code(w, shape, i))
@@ -169,32 +171,26 @@ def _scope_code(shape: Shape, i: int) -> list[str]:
 
 
 def _condition(text: str, value: str, k: int) -> str:
-    """A `ConditionTrace`: its words, its value and the facts it shows (`s{k}`, see `_shown_code`)."""
-    return f"_new(CT, ({text!r}, {value}, s{k})), "
+    """A `ConditionTrace`: its words, its value and the facts it shows (see `_shown_code`)."""
+    return f"_new(CT, ({text!r}, {value}, S[{k}] or F{k}(B))), "
 
 
-def _shown_code(shape: Shape, ks: list[int]) -> list[str]:
-    """The sets of facts the conditions show (`s{k}`: `Shape.shown[k]`), each built once per decision
-    and shared (`B.S`): a map path → value read from the decision's facts as shown, or (a set with a
-    points table) by the builder."""
-    out = []
-    for k in dict.fromkeys(ks):
-        readers = shape.readers[k]
-        out += [f"s{k} = S[{k}]", f"if s{k} is None:"]
-        if readers is None:
-            out.append(f"    s{k} = B.shown({k})")
-        else:
-            facts = "".join(f"{path!r}: jv[{at}], " for path, at in readers)
-            out += ["    jv = B.jv or B.json_values()", f"    s{k} = S[{k}] = {{{facts}}}"]
-    return out
+def _shown_code(shape: Shape, k: int) -> list[str]:
+    """A set of facts conditions show (`Shape.shown[k]`), built once per decision and shared (`B.S`):
+    a map path → value read from the decision's facts as shown, or (a set with a points table) by
+    the builder."""
+    readers = shape.readers[k]
+    if readers is None:
+        return [f"return B.shown({k})"]
+    facts = "".join(f"{path!r}: jv[{at}], " for path, at in readers)
+    return ["jv = B.jv or B.json_values()", f"s = B.S[{k}] = {{{facts}}}", "return s"]
 
 
 def _traces_code(shape: Shape, i: int) -> list[str]:
     """Rule i's conditions and exceptions as a proof shows them, whether it applies and (a requirement)
     whether what it demands is satisfied; kept in the builder's `T[i]` for every proof of the rule."""
     s = shape.rules[i]
-    shows = [k for _, k in (*s.conditions, *s.exceptions, *((s.demands,) if s.demands is not None else ()))]
-    body = ["f = B.flat", "S = B.S", *_shown_code(shape, shows)]
+    body = ["f = B.flat", "S = B.S"]
     conds = "".join(_condition(t, f"f[{s.start + n}]", k) for n, (t, k) in enumerate(s.conditions))
     excs = "".join(
         _condition(t, f"f[{s.start + s.n_conditions + n}]", k) for n, (t, k) in enumerate(s.exceptions)
@@ -318,16 +314,16 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str, n: int) 
         prevails over it: set aside only by a rule that applies; where that rule's applicability is
         unknown, the proof says it waits for it."""
         own, beaten = ps.weigh[i]
-        out = [f"t = T[{i}] or TR{i}(B)"]
+        out = []
         if effect is not None:
             shown = w.const(effect)
         elif own is not None:
             shown = w.const(own)
         else:  # a requirement: shown by whether what it demands holds
             held = {v: w.const(shape.demanded_effects[(name, i, v)]) for v in (True, False, None)}
+            out.append(f"t = T[{i}] or TR{i}(B)")
             shown = f"({held[True]} if t[3] is True else {held[False]} if t[3] is False else {held[None]})"
-        because = f"BC{i}(B, 0)" if _reads(shape, i) else "()"
-        out.append(f"p = {_rule_proof(w, shape, i, shown, 't', because)}")
+        out.append(f"p = RP{i}(B, {shown}, 0)")
         if beaten:
             for n, (j, principle) in enumerate(beaten):
                 out.append(f"{'if' if n == 0 else 'elif'} a{j} is True:")
