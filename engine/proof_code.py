@@ -14,6 +14,8 @@ a rule reads) is called from the generated code on the per-decision builder (`pr
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
+from types import CodeType, FunctionType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import semantics as sem
@@ -90,7 +92,13 @@ class ProofCode(NamedTuple):
 
 
 class _Writer:
-    """The generated module's text and the objects its code names."""
+    """The generated functions of one program and the objects their code names.
+
+    Each function is written as a template: every value it reads (a position in the flat record, a
+    rule's words, a permit's name) is a placeholder literal and every global it calls (another
+    generated function, a citation, an effect) a placeholder name. A template is compiled once per
+    process (`_template`) and each function is its code with the placeholders replaced, so the rules
+    and permits of every program that share a form share one compilation."""
 
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {
@@ -105,7 +113,7 @@ class _Writer:
             "PS": PathwayStep,
             "EMPTY": frozenset(),
         }
-        self.lines: list[str] = []
+        self.sources: list[str] = []
         self._named: dict[int, str] = {}
 
     def const(self, value: Any) -> str:
@@ -116,10 +124,64 @@ class _Writer:
             self.namespace[name] = value
         return name
 
-    def function(self, header: str, body: list[str]) -> None:
-        self.lines.append(f"def {header}:")
-        self.lines += ["    " + line for line in body]
-        self.lines.append("")
+    def function(self, name: str, params: str, fn: _Function) -> None:
+        """Define `name` from the function `fn` wrote."""
+        source = f"def _({params}):\n" + "".join(f"    {line}\n" for line in fn.lines)
+        code = _template(source)
+        values, names = fn.values, fn.names
+        code = code.replace(
+            co_consts=tuple(_filled(c, values) for c in code.co_consts),
+            co_names=tuple(names.get(n, n) for n in code.co_names),
+            co_name=name,
+            co_qualname=name,
+        )
+        self.namespace[name] = FunctionType(code, self.namespace, name)
+        self.sources.append(f"# {name}\n{source}")
+
+
+class _Function:
+    """One generated function's lines; `v` and `g` write a value and a global as placeholders."""
+
+    def __init__(self, w: _Writer) -> None:
+        self.w = w
+        self.lines: list[str] = []
+        self.values: dict[str, Any] = {}
+        self.names: dict[str, str] = {}
+
+    def v(self, value: Any) -> str:
+        """A value the code reads, as a placeholder literal (see `_filled`)."""
+        marker = f"{_MARK}{len(self.values)}"
+        self.values[marker] = value
+        return repr(marker)
+
+    def g(self, name: str) -> str:
+        """A global the code reads (a generated function by its name), as a placeholder name."""
+        placeholder = f"_G{len(self.names)}"
+        self.names[placeholder] = name
+        return placeholder
+
+    def k(self, value: Any) -> str:
+        """An object the code reads (a citation, an effect), as a placeholder name."""
+        return self.g(self.w.const(value))
+
+
+_MARK = "\x00lexgraph:"  # a placeholder literal's prefix (no text of the law holds a NUL)
+
+
+def _filled(const: Any, values: dict[str, Any]) -> Any:
+    """A template's constant with its placeholders replaced (inside folded tuples too)."""
+    if type(const) is str and const.startswith(_MARK):
+        return values[const]
+    if type(const) is tuple:
+        return tuple(_filled(c, values) for c in const)
+    return const
+
+
+@lru_cache(maxsize=8192)
+def _template(source: str) -> CodeType:
+    """A template's code (compiled once per process, shared by every function of its form)."""
+    module = compile(source, "<lexgraph proof>", "exec")
+    return next(c for c in module.co_consts if isinstance(c, CodeType))
 
 
 def generate(shape: Shape, program: Program) -> ProofCode:
@@ -130,21 +192,19 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     needs_scope |= {i for ps in shape.permits.values() for i in ps.requirements}
     needs_scope |= {step[0] for ps in shape.permits.values() for step in ps.documents}
     for i in sorted(needs_scope):
-        w.function(f"SC{i}(f)", _scope_code(shape, i))
+        w.function(f"SC{i}", "f", _scope_code(_Function(w), shape, i))
     for k in range(len(shape.shown)):
-        w.function(f"F{k}(B)", _shown_code(shape, k))
+        w.function(f"F{k}", "B", _shown_code(_Function(w), shape, k))
     for i in range(len(shape.rules)):
-        w.function(f"TR{i}(B)", _traces_code(shape, i))
-        w.function(f"RP{i}(B, e, depth)", _proof_code(w, shape, i))
+        w.function(f"TR{i}", "B", _traces_code(_Function(w), shape, i))
+        w.function(f"RP{i}", "B, e, depth", _proof_code(_Function(w), shape, i))
         if _reads(shape, i):
-            w.function(f"BC{i}(B, depth)", _because_code(w, shape, i))
+            w.function(f"BC{i}", "B, depth", _because_code(_Function(w), shape, i))
     names = sorted(shape.permits)
     for n, name in enumerate(names):
         if shape.permits[name].documents:
-            w.function(f"PATH{n}(B)", _pathway_code(shape, program, name))
-        w.function(f"PERMIT{n}(B)", _permit_code(w, shape, program, name, n))
-    source = "\n".join(w.lines) + "\n"
-    exec(compile(source, f"<lexgraph proof {'+'.join(program.active)}>", "exec"), w.namespace)  # noqa: S102 - generated from the program's own shape
+            w.function(f"PATH{n}", "B", _pathway_code(_Function(w), shape, name))
+        w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
     ns = w.namespace
     n_rules = len(shape.rules)
     return ProofCode(
@@ -152,69 +212,76 @@ def generate(shape: Shape, program: Program) -> ProofCode:
         tuple(ns[f"TR{i}"] for i in range(n_rules)),
         tuple(ns[f"RP{i}"] for i in range(n_rules)),
         {name: ns[f"PERMIT{n}"] for n, name in enumerate(names)},
-        source,
+        "\n".join(w.sources),
     )
 
 
-def _scope_code(shape: Shape, i: int) -> list[str]:
+def _scope_code(fn: _Function, shape: Shape, i: int) -> _Function:
     """Whether rule i binds this application (`semantics.rule_applies` over its recorded conditions
     and exceptions): what a requirement's proof shows as its applicability, whatever it demands."""
     s = shape.rules[i]
     conds = [f"_c{n}" for n in range(s.n_conditions)]
     unless = [f"_u{n}" for n in range(s.n_exceptions)]
-    body = [f"{name} = f[{s.start + n}]" for n, name in enumerate(conds)]
-    body += [f"{name} = f[{s.start + s.n_conditions + n}]" for n, name in enumerate(unless)]
+    body = [f"{name} = f[{fn.v(s.start + n)}]" for n, name in enumerate(conds)]
+    body += [f"{name} = f[{fn.v(s.start + s.n_conditions + n)}]" for n, name in enumerate(unless)]
     k = CodeKleene("_k")
     body += k.assign("r", sem.rule_applies(k, conds, unless))
     body.append("return r")
-    return body
+    fn.lines = body
+    return fn
 
 
-def _condition(text: str, value: str, k: int) -> str:
+def _condition(fn: _Function, text: str, value: str, k: int) -> str:
     """A `ConditionTrace`: its words, its value and the facts it shows (see `_shown_code`)."""
-    return f"_new(CT, ({text!r}, {value}, S[{k}] or F{k}(B))), "
+    at = fn.v(k)
+    return f"_new(CT, ({fn.v(text)}, {value}, S[{at}] or {fn.g(f'F{k}')}(B))), "
 
 
-def _shown_code(shape: Shape, k: int) -> list[str]:
+def _shown_code(fn: _Function, shape: Shape, k: int) -> _Function:
     """A set of facts conditions show (`Shape.shown[k]`), built once per decision and shared (`B.S`):
     a map path → value read from the decision's facts as shown, or (a set with a points table) by
     the builder."""
     readers = shape.readers[k]
     if readers is None:
-        return [f"return B.shown({k})"]
-    facts = "".join(f"{path!r}: jv[{at}], " for path, at in readers)
-    return ["jv = B.jv or B.json_values()", f"s = B.S[{k}] = {{{facts}}}", "return s"]
+        fn.lines = [f"return B.shown({fn.v(k)})"]
+    else:
+        facts = "".join(f"{fn.v(path)}: jv[{fn.v(at)}], " for path, at in readers)
+        fn.lines = ["jv = B.jv or B.json_values()", f"s = B.S[{fn.v(k)}] = {{{facts}}}", "return s"]
+    return fn
 
 
-def _traces_code(shape: Shape, i: int) -> list[str]:
+def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
     """Rule i's conditions and exceptions as a proof shows them, whether it applies and (a requirement)
     whether what it demands is satisfied; kept in the builder's `T[i]` for every proof of the rule."""
     s = shape.rules[i]
     body = ["f = B.flat", "S = B.S"]
-    conds = "".join(_condition(t, f"f[{s.start + n}]", k) for n, (t, k) in enumerate(s.conditions))
+    conds = "".join(_condition(fn, t, f"f[{fn.v(s.start + n)}]", k) for n, (t, k) in enumerate(s.conditions))
     excs = "".join(
-        _condition(t, f"f[{s.start + s.n_conditions + n}]", k) for n, (t, k) in enumerate(s.exceptions)
+        _condition(fn, t, f"f[{fn.v(s.start + s.n_conditions + n)}]", k)
+        for n, (t, k) in enumerate(s.exceptions)
     )
     if s.demands is not None:
         # what it demands, as the traced run read it; where the run did not (it cannot bind), by its
         # compiled function
-        body += [f"d = f[{s.demand_at}]" if s.demand_at >= 0 else "d = UNREAD", "if d is UNREAD:"]
-        body.append(f"    d = B.unread({i})")
-        conds += _condition(s.demands[0], "d", s.demands[1])
-        applies, satisfied = f"SC{i}(f)", "d"
+        body += [f"d = f[{fn.v(s.demand_at)}]" if s.demand_at >= 0 else "d = UNREAD", "if d is UNREAD:"]
+        body.append(f"    d = B.unread({fn.v(i)})")
+        conds += _condition(fn, s.demands[0], "d", s.demands[1])
+        applies, satisfied = f"{fn.g(f'SC{i}')}(f)", "d"
     else:
-        applies, satisfied = f"B.applies[{i}]", "None"
-    body.append(f"t = B.T[{i}] = (({conds}), ({excs}), {applies}, {satisfied})")
+        applies, satisfied = f"B.applies[{fn.v(i)}]", "None"
+    body.append(f"t = B.T[{fn.v(i)}] = (({conds}), ({excs}), {applies}, {satisfied})")
     body.append("return t")
-    return body
+    fn.lines = body
+    return fn
 
 
-def _rule_proof(w: _Writer, shape: Shape, i: int, effect: str, t: str, because: str) -> str:
+def _rule_proof(fn: _Function, shape: Shape, i: int, effect: str, t: str, because: str) -> str:
     """Rule i's proof with `effect`, from its traces `t` (the one template of a `RuleProof`)."""
     s = shape.rules[i]
     return (
-        f"_new(RP, ({s.rule!r}, {w.const(s.cites)}, {s.status!r}, {effect}, {t}[2], {t}[2], {t}[0], "
-        f"{t}[1], {because}, '', '', {s.note!r}, {s.source!r}, {s.gloss!r}, {s.role!r}, {t}[3], '', PROV))"
+        f"_new(RP, ({fn.v(s.rule)}, {fn.k(s.cites)}, {fn.v(s.status)}, {effect}, {t}[2], {t}[2], {t}[0], "
+        f"{t}[1], {because}, '', '', {fn.v(s.note)}, {fn.v(s.source)}, {fn.v(s.gloss)}, {fn.v(s.role)}, "
+        f"{t}[3], '', PROV))"
     )
 
 
@@ -223,13 +290,17 @@ def _reads(shape: Shape, i: int) -> bool:
     return bool(s.reads or s.reads_permits)
 
 
-def _proof_code(w: _Writer, shape: Shape, i: int) -> list[str]:
+def _proof_code(fn: _Function, shape: Shape, i: int) -> _Function:
     """Rule i's proof with a given effect, at a given depth of the proofs of what it reads."""
-    because = f"(BC{i}(B, depth) if depth < 3 else ())" if _reads(shape, i) else "()"
-    return [f"t = B.T[{i}] or TR{i}(B)", f"return {_rule_proof(w, shape, i, 'e', 't', because)}"]
+    because = f"({fn.g(f'BC{i}')}(B, depth) if depth < 3 else ())" if _reads(shape, i) else "()"
+    fn.lines = [
+        f"t = B.T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)",
+        f"return {_rule_proof(fn, shape, i, 'e', 't', because)}",
+    ]
+    return fn
 
 
-def _because_code(w: _Writer, shape: Shape, i: int) -> list[str]:
+def _because_code(fn: _Function, shape: Shape, i: int) -> _Function:
     """The proofs of what rule i reads: the rules that settle each named condition it reads (those
     that may make it hold; when it fails, every rule shows why), each shown by the condition's value,
     and the first grounds of each permit whose outcome it reads."""
@@ -239,36 +310,39 @@ def _because_code(w: _Writer, shape: Shape, i: int) -> list[str]:
         if not settling:
             continue
         shown = {
-            v: w.const(shape.condition_effects.get((name, v)) or Effect("condition", name, v))
+            v: fn.k(shape.condition_effects.get((name, v)) or Effect("condition", name, v))
             for v in (True, False, None)
         }
-        body.append(f"v = B.c.get({name!r})")
+        body.append(f"v = B.c.get({fn.v(name)})")
         body.append(f"e = {shown[True]} if v is True else {shown[False]} if v is False else {shown[None]}")
         for j in settling:
+            at = fn.v(j)
             body += [
-                f"if a[{j}] is not False or v is False:",
-                f"    out.append(B.rule_proof({j}, e, depth + 1))",
+                f"if a[{at}] is not False or v is False:",
+                f"    out.append(B.rule_proof({at}, e, depth + 1))",
             ]
-    body += [f"out += B.permit({permit!r}).grounds[:3]" for permit in s.reads_permits]
+    body += [f"out += B.permit({fn.v(permit)}).grounds[:3]" for permit in s.reads_permits]
     body.append("return tuple(out)")
-    return body
+    fn.lines = body
+    return fn
 
 
-def _sanction_proof(w: _Writer, shape: Shape, s: int, effect: str, standing: str) -> str:
+def _sanction_proof(fn: _Function, shape: Shape, s: int, effect: str, standing: str) -> str:
     """Refusal ground s, for materials not submitted: it stands as the document requirements it sits
     beside (`dc`: what each demands, not held; `db`: their proofs)."""
     sh = shape.rules[s]
     return (
-        f"_new(RP, ({sh.rule!r}, {w.const(sh.cites)}, {sh.status!r}, {effect}, {standing}, {standing}, dc, (), "
-        f"db, '', '', {sh.note!r}, {sh.source!r}, {sh.gloss!r}, 'refusal_ground', None, '', PROV))"
+        f"_new(RP, ({fn.v(sh.rule)}, {fn.k(sh.cites)}, {fn.v(sh.status)}, {effect}, {standing}, {standing}, "
+        f"dc, (), db, '', '', {fn.v(sh.note)}, {fn.v(sh.source)}, {fn.v(sh.gloss)}, 'refusal_ground', None, "
+        "'', PROV))"
     )
 
 
-def _pathway_code(shape: Shape, program: Program, permit: str) -> list[str]:
+def _pathway_code(fn: _Function, shape: Shape, permit: str) -> _Function:
     """The advisory pathway: the documents the permit's requirements ask for that the applicant does
     not hold (or may not), each after the documents its own issue requires (unrolled along the
     permits that issue them, each permit once on a path): what to obtain, in what order, from whom."""
-    holds = f"B.values[{shape.holds_at}]" if shape.holds_at < shape.unknown_at else "None"
+    holds = f"B.values[{fn.v(shape.holds_at)}]" if shape.holds_at < shape.unknown_at else "None"
     body = [f"held = {holds}", "if not isinstance(held, frozenset):", "    held = EMPTY"]
     body += ["f = B.flat", "o = B.o", "steps = {}"]
 
@@ -276,22 +350,22 @@ def _pathway_code(shape: Shape, program: Program, permit: str) -> list[str]:
         out: list[str] = []
         pad = "    " * depth
         for i, document, issuer, title, authority, grants in shape.permits[name].documents:
-            out.append(
-                f"{pad}if {document!r} not in steps and {document!r} not in held and SC{i}(f) is True:"
-            )
+            doc = fn.v(document)
+            out.append(f"{pad}if {doc} not in steps and {doc} not in held and {fn.g(f'SC{i}')}(f) is True:")
             if issuer and issuer not in trail:
                 out += visit(issuer, trail | {issuer}, depth + 1)
-            outcome = f"LABEL[o.get({issuer!r})]" if issuer else "''"
-            step = f"({document!r}, {title!r}, {issuer!r}, {authority!r}, {outcome}, {grants!r})"
-            out.append(f"{pad}    steps[{document!r}] = _new(PS, {step})")
+            outcome = f"LABEL[o.get({fn.v(issuer)})]" if issuer else "''"
+            step = f"({doc}, {fn.v(title)}, {fn.v(issuer)}, {fn.v(authority)}, {outcome}, {fn.v(grants)})"
+            out.append(f"{pad}    steps[{doc}] = _new(PS, {step})")
         return out
 
     body += visit(permit, frozenset({permit}), 0)
     body.append("return tuple(steps.values())")
-    return body
+    fn.lines = body
+    return fn
 
 
-def _permit_code(w: _Writer, shape: Shape, program: Program, name: str, n: int) -> list[str]:
+def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: int) -> _Function:
     """One permit's decision: its contenders weighed, then the grounds and unmet rules for the outcome
     the evaluation reached (read, never recomputed)."""
     plan = program.plans[name]
@@ -299,13 +373,15 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str, n: int) 
     grants, restricts = list(plan.grants), list(plan.restricts)
     requirements = set(ps.requirements)
     sanctions = bool(plan.sanctions) and bool(ps.asks_document)
+    permit = fn.v(name)
     body = ["a = B.applies", "T = B.T"]
-    read = sorted({i for i, beaten in ps.contenders for i in (i, *beaten)})
-    body += [f"a{i} = a[{i}]" for i in read]
+    # the rules it reads, as locals named by their place in the permit (the same form in every program)
+    read = {i: m for m, i in enumerate(sorted({i for i, beaten in ps.contenders for i in (i, *beaten)}))}
+    body += [f"a{m} = a[{fn.v(i)}]" for i, m in read.items()]
     # each contender: whether it stands (`semantics.stands`)
     for i, beaten in ps.contenders:
-        k = CodeKleene(f"_s{i}_")
-        body += k.assign(f"s{i}", sem.stands(k, f"a{i}", [f"a{j}" for j in beaten]))
+        k = CodeKleene(f"_s{read[i]}_")
+        body += k.assign(f"s{read[i]}", sem.stands(k, f"a{read[i]}", [f"a{read[j]}" for j in beaten]))
     if any(i in requirements for i in restricts) or ps.documents:
         body.append("f = B.flat")
 
@@ -316,22 +392,22 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str, n: int) 
         own, beaten = ps.weigh[i]
         out = []
         if effect is not None:
-            shown = w.const(effect)
+            shown = fn.k(effect)
         elif own is not None:
-            shown = w.const(own)
+            shown = fn.k(own)
         else:  # a requirement: shown by whether what it demands holds
-            held = {v: w.const(shape.demanded_effects[(name, i, v)]) for v in (True, False, None)}
-            out.append(f"t = T[{i}] or TR{i}(B)")
+            held = {v: fn.k(shape.demanded_effects[(name, i, v)]) for v in (True, False, None)}
+            out.append(f"t = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)")
             shown = f"({held[True]} if t[3] is True else {held[False]} if t[3] is False else {held[None]})"
-        out.append(f"p = RP{i}(B, {shown}, 0)")
+        out.append(f"p = {fn.g(f'RP{i}')}(B, {shown}, 0)")
         if beaten:
-            for n, (j, principle) in enumerate(beaten):
-                out.append(f"{'if' if n == 0 else 'elif'} a{j} is True:")
-                out.append(f"    p = OVER(p, {shape.rules[j].rule!r}, {principle!r})")
+            for m, (j, principle) in enumerate(beaten):
+                out.append(f"{'if' if m == 0 else 'elif'} a{read[j]} is True:")
+                out.append(f"    p = OVER(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
             out.append(f"elif p[{_APPLIES}] is not False:")
-            for n, (j, principle) in enumerate(beaten):
-                out.append(f"    {'if' if n == 0 else 'elif'} a{j} is None:")
-                out.append(f"        p = WAIT(p, {shape.rules[j].rule!r}, {principle!r})")
+            for m, (j, principle) in enumerate(beaten):
+                out.append(f"    {'if' if m == 0 else 'elif'} a{read[j]} is None:")
+                out.append(f"        p = WAIT(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
         return out
 
     def indent(lines: list[str], by: int = 1) -> list[str]:
@@ -346,32 +422,31 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str, n: int) 
         unheld = k.assign("nd", k.not_(f"p[{_SATISFIED}]"))
         return [
             *unheld,
-            f"dc.append(_new(CT, ({shape.unheld[i]!r}, nd, {{'holds': B.held()}})))",
+            f"dc.append(_new(CT, ({fn.v(shape.unheld[i])}, nd, {{'holds': B.held()}})))",
             "db.append(p)",
         ]
 
-    def sanction(
-        standing: str,
-    ) -> list[str]:  # the sanction's standing: that of the requirements it sits beside
-        effect = w.const(ps.sanctioned)
+    def sanction(standing: str) -> list[str]:
+        """The refusal grounds for materials not submitted, standing as the requirements they sit beside."""
+        effect = fn.k(ps.sanctioned)
         return [
             "if db:",
             "    dc = tuple(dc)",
             "    db = tuple(db)",
-            *(f"    g.append({_sanction_proof(w, shape, s, effect, standing)})" for s in plan.sanctions),
+            *(f"    g.append({_sanction_proof(fn, shape, s, effect, standing)})" for s in plan.sanctions),
         ]
 
     # eligible: the grants that stand, every requirement that binds (met, or set aside by an explicit
     # clause), every other restriction that may apply
-    body += ["out = B.o[" + repr(name) + "]", "if out is True:", "    g = []", "    u = []"]
+    body += [f"out = B.o[{permit}]", "if out is True:", "    g = []", "    u = []"]
     for i in grants:
-        body += [f"    if s{i} is True:", *indent(weighed(i), 2), "        g.append(p)"]
+        body += [f"    if s{read[i]} is True:", *indent(weighed(i), 2), "        g.append(p)"]
     for i in restricts:
         if i in requirements:
-            body += [f"    if SC{i}(f) is True:", *indent(weighed(i), 2), "        g.append(p)"]
+            body += [f"    if {fn.g(f'SC{i}')}(f) is True:", *indent(weighed(i), 2), "        g.append(p)"]
     for i in restricts:
         if i not in requirements:
-            body += [f"    if a{i} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
+            body += [f"    if a{read[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
     body += ["    detail = {}"]
     # ineligible: the restrictions that stand (and the sanction beside the documents they ask for),
     # with the grants unmet; or, when none stands, the grants whose conditions fail are the grounds
@@ -379,7 +454,12 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str, n: int) 
     if sanctions:
         body += ["    dc = []", "    db = []"]
     for i in restricts:
-        body += [f"    if s{i} is True:", *indent(weighed(i), 2), "        g.append(p)", *indent(doc(i), 2)]
+        body += [
+            f"    if s{read[i]} is True:",
+            *indent(weighed(i), 2),
+            "        g.append(p)",
+            *indent(doc(i), 2),
+        ]
     body += ["    if g:", "        pass"]
     if sanctions:
         body += indent(sanction("True"), 2)
@@ -401,15 +481,15 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str, n: int) 
     for i in grants:
         body += [
             *indent(weighed(i)),
-            f"    if s{i} is True:",
+            f"    if s{read[i]} is True:",
             "        g.append(p)",
             "    else:",
             "        u.append(p)",
         ]
     for i in restricts:
-        body += [f"    if s{i} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
+        body += [f"    if s{read[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
         if sanctions and i in ps.asks_document:
-            body += [f"        if s{i} is None:", *indent(doc(i), 3)]
+            body += [f"        if s{read[i]} is None:", *indent(doc(i), 3)]
     if sanctions:
         body += indent(sanction("None"))
     body.append("    detail = {}")
@@ -418,26 +498,27 @@ def _permit_code(w: _Writer, shape: Shape, program: Program, name: str, n: int) 
         for i in grants:
             for j in ps.contrary:
                 pair = f"{shape.rules[i].rule} ⟷ {shape.rules[j].rule}"
-                body.append(f"if s{i} is True and s{j} is True:")
-                body.append(f"    conflicts.add({pair!r})")
+                body.append(f"if s{read[i]} is True and s{read[j]} is True:")
+                body.append(f"    conflicts.add({fn.v(pair)})")
         body += ["if conflicts:", "    detail['unresolved_conflicts'] = sorted(conflicts)"]
     if ps.values:
-        body.append(f"detail.update(B.values_of({name!r}))")
+        body.append(f"detail.update(B.values_of({permit}))")
     if plan.obligations:
         body += [
-            f"obligations = B.obligations({name!r})",
+            f"obligations = B.obligations({permit})",
             "if obligations:",
             "    detail['obligations'] = obligations",
         ]
-    body.append(f"missing = B.missing({name!r}, detail) if out is None else ()")
+    body.append(f"missing = B.missing({permit}, detail) if out is None else ()")
     if ps.documents:
         # no advice to obtain what is granted, nor what the law says the applicant need not apply for
         advised = "out is not True" + (" and detail.get('needed') is not False" if ps.values else "")
-        body.append(f"pathway = PATH{n}(B) if {advised} else ()")
+        body.append(f"pathway = {fn.g(f'PATH{n}')}(B) if {advised} else ()")
     else:
         body.append("pathway = ()")
     body.append(
-        f"d = B.permits[{name!r}] = PD({name!r}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)"
+        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)"
     )
     body.append("return d")
-    return body
+    fn.lines = body
+    return fn
