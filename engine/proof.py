@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -137,16 +137,36 @@ class _Support(NamedTuple):
     kind: str
     name: str = ""
     children: tuple[_Support, ...] = ()
-    paths: tuple[str, ...] = ()
+    reads: tuple[_Read, ...] = ()
     calls: tuple[tuple[str, str, _Support | None], ...] = ()
 
 
-def _support_node(program: Program, e: m.Expr) -> _Support:
+# a fact a condition reads, as the search for missing facts looks at it: its path, where its value lies
+# in the program's fact tuple (-1: the program does not read it, so it is unknown), and for a derived
+# fact its sources likewise (None for any other fact); whether the law declares it
+_Read = tuple[str, int, "tuple[tuple[str, int], ...] | None", bool]
+
+
+def _reads(program: Program, fact_at: Mapping[str, int], paths: Iterable[str]) -> tuple[_Read, ...]:
+    """The facts read at `paths` that can be missing (never a parameter nor the decision date)."""
+    out: list[_Read] = []
+    for path in paths:
+        if path.startswith("params.") or path == "decision_date":
+            continue
+        sources = program.derived_sources.get(path)
+        derived = None if sources is None else tuple((s, fact_at.get(s, -1)) for s in sources)
+        out.append((path, fact_at.get(path, -1), derived, path in program.law.facts))
+    return tuple(out)
+
+
+def _support_node(program: Program, fact_at: Mapping[str, int], e: m.Expr) -> _Support:
     fn = program.function(e)
     if isinstance(e, m.And | m.Or):
-        return _Support(fn, "junction", children=tuple(_support_node(program, o) for o in e.operands))
+        return _Support(
+            fn, "junction", children=tuple(_support_node(program, fact_at, o) for o in e.operands)
+        )
     if isinstance(e, m.Not):
-        return _Support(fn, "junction", children=(_support_node(program, e.operand),))
+        return _Support(fn, "junction", children=(_support_node(program, fact_at, e.operand),))
     if isinstance(e, m.Call) and e.name == "not_at_hand":
         return _Support(fn, "not_at_hand", str(e.args[0].value))  # type: ignore[attr-defined]
     if isinstance(e, m.Call) and e.args and isinstance(e.args[0], m.Path):
@@ -157,8 +177,10 @@ def _support_node(program: Program, e: m.Expr) -> _Support:
     leaf_calls = []
     for call in calls(e):
         name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
-        leaf_calls.append((call.name, name, _support_node(program, call) if call.name == "met" else None))
-    return _Support(fn, "leaf", paths=tuple(fact_paths(e)), calls=tuple(leaf_calls))
+        leaf_calls.append(
+            (call.name, name, _support_node(program, fact_at, call) if call.name == "met" else None)
+        )
+    return _Support(fn, "leaf", reads=_reads(program, fact_at, fact_paths(e)), calls=tuple(leaf_calls))
 
 
 def _document_step(program: Program, i: int) -> tuple[int, str, str, str, str, tuple[str, ...]]:
@@ -287,7 +309,11 @@ class Shape:
         self.all_permits = tuple(sorted(law.permits))
         self.points_reads = {
             name: tuple(
-                tuple(p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value))
+                _reads(
+                    program,
+                    self.fact_at,
+                    [p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value)],
+                )
                 for factor in table.factors
             )
             for name, table in law.points.items()
@@ -331,7 +357,7 @@ class Shape:
             parts = [*conjuncts(cr.rule.when), *(m.Not(u) for u in cr.rule.unless)]
             if cr.demands is not None:
                 parts.append(m.Not(cr.demands))
-            got = self._support[i] = tuple(_support_node(program, e) for e in parts)
+            got = self._support[i] = tuple(_support_node(program, self.fact_at, e) for e in parts)
         return got
 
 
@@ -723,16 +749,13 @@ class _ProofBuilder:
         return self._leaf_support(node)
 
     def _leaf_support(self, node: _Support) -> list[str]:
-        out: list[str] = []
-        for path in node.paths:
-            out += self._fact_support(path)
+        out = self._fact_support(node.reads) if node.reads else []
         for kind, name, called in node.calls:
             if kind == "points":
                 lo_hi = self.pt["#" + name]
-                for paths, (lo, hi) in zip(self.shape.points_reads[name], lo_hi, strict=True):
+                for reads, (lo, hi) in zip(self.shape.points_reads[name], lo_hi, strict=True):
                     if lo != hi:
-                        for path in paths:
-                            out += self._fact_support(path)
+                        out += self._fact_support(reads)
             elif kind == "met":
                 assert called is not None
                 out += self.support(called)
@@ -740,11 +763,17 @@ class _ProofBuilder:
                 out += self.permit_support(name)
         return out
 
-    def _fact_support(self, path: str) -> list[str]:
-        if path.startswith("params.") or path == "decision_date" or self.fact(path) is not None:
-            return []
-        sources = self.p.derived_sources.get(path)
-        if sources is None:
-            return [path] if path in self.law.facts else []
-        # a derived fact: its unknown sources; if all are known (a division by zero), all of them
-        return [s for s in sources if self.fact(s) is None] or list(sources)
+    def _fact_support(self, reads: tuple[_Read, ...]) -> list[str]:
+        """The facts read that are unknown; for a derived fact, its unknown sources (if all are known,
+        as in a division by zero, all of them)."""
+        values = self.values
+        out: list[str] = []
+        for path, at, derived, declared in reads:
+            if at >= 0 and values[at] is not None:
+                continue
+            if derived is None:
+                if declared:
+                    out.append(path)
+            else:
+                out += [s for s, k in derived if k < 0 or values[k] is None] or [s for s, _ in derived]
+        return out
