@@ -4,6 +4,10 @@ The proof reads every outcome and every rule's applicability from the evaluation
 anything itself. Where it must look inside a condition (which part is unknown, which facts could
 still change the outcome) it evaluates the sub-expression with a function the program's own code
 generator compiled (`Program.function`), so the proof and the decision share one semantics.
+
+The proof of each program is itself compiled, once, from its `Shape` (engine/proof_code.py): the
+generated functions build each permit's decision from the traced run's flat record; this module
+holds the shape, the per-decision builder they share and the paths only some decisions take.
 """
 
 from __future__ import annotations
@@ -202,9 +206,8 @@ class Shape:
     """Per program, once: everything about a proof that does not depend on the application — the
     rules' references and words, condition texts and the facts each shows (by position in the
     program's fact tuple), the flat trace's layout, per permit what prevails over what, each
-    contender's effect, the pathway's document steps and the header's parameter overrides; and, generated
-    from these, per rule a function building its condition traces and per set of facts shown a function
-    building their map. A decision builds only what the facts decide, and keeps nothing across decisions."""
+    contender's effect, the pathway's document steps and the header's parameter overrides; and the proof
+    compiled from these (`code`: engine/proof_code.py). A decision keeps nothing across decisions."""
 
     def __init__(self, program: Program):
         law = program.law
@@ -461,9 +464,10 @@ class _ProofBuilder:
         self.T: list[tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri] | None] = [
             None
         ] * len(self.shape.rules)
-        self.S: list[dict[str, Any] | None] = [None] * len(self.shape.shown)
+        # the sets of facts conditions show (`Shape.shown`): all but those with a points table, at once
+        self.jv = self.json_values()
+        self.S: list[dict[str, Any] | None] = self.code.shown(self.jv)
         self.permits: dict[str, PermitDecision] = {}
-        self.jv: list[Any] | None = None  # `json_values`, once read
         self._held: Any = _UNSET
         self._stands: dict[str, dict[int, Tri]] = {}
         self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
@@ -511,14 +515,14 @@ class _ProofBuilder:
 
     def json_values(self) -> list[Any]:
         """The decision's facts as shown (JSON values), in the order of the program's fact tuple, and
-        None last (`Shape.unknown_at`: a path the program does not read); once per decision."""
-        jv = self.jv = [v if type(v) in _PLAIN else json_value(v) for v in self.values]
+        None last (`Shape.unknown_at`: a path the program does not read)."""
+        jv = [v if type(v) in _PLAIN else json_value(v) for v in self.values]
         jv.append(None)
         return jv
 
     def shown(self, k: int) -> dict[str, Any]:
         """The facts a condition shows that include a points table (`Shape.shown[k]`; the generated
-        traces build the others), once per decision and shared."""
+        `SHOWN` builds the others), once per decision and shared."""
         got = self.S[k]
         if got is None:
             got = self.S[k] = self._facts(self.shape.shown[k])

@@ -84,6 +84,7 @@ def permit_decision(
 class ProofCode(NamedTuple):
     """The generated proof functions of one program."""
 
+    shown: Callable[[list[Any]], list[dict[str, Any] | None]]  # the facts as shown → every set of them
     scopes: tuple[Callable[[tuple[Any, ...]], Tri] | None, ...]  # per rule: flat record → whether it binds
     traces: tuple[Callable[..., Any], ...]  # per rule: builder → (conditions, exceptions, applies, satisfied)
     proofs: tuple[Callable[..., RuleProof], ...]  # per rule: (builder, effect, depth) → its proof
@@ -193,8 +194,7 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     needs_scope |= {step[0] for ps in shape.permits.values() for step in ps.documents}
     for i in sorted(needs_scope):
         w.function(f"SC{i}", "f", _scope_code(_Function(w), shape, i))
-    for k in range(len(shape.shown)):
-        w.function(f"F{k}", "B", _shown_code(_Function(w), shape, k))
+    w.function("SHOWN", "jv", _shown_code(_Function(w), shape))
     for i in range(len(shape.rules)):
         w.function(f"TR{i}", "B", _traces_code(_Function(w), shape, i))
         w.function(f"RP{i}", "B, e, depth", _proof_code(_Function(w), shape, i))
@@ -208,6 +208,7 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     ns = w.namespace
     n_rules = len(shape.rules)
     return ProofCode(
+        ns["SHOWN"],
         tuple(ns.get(f"SC{i}") for i in range(n_rules)),
         tuple(ns[f"TR{i}"] for i in range(n_rules)),
         tuple(ns[f"RP{i}"] for i in range(n_rules)),
@@ -231,22 +232,25 @@ def _scope_code(fn: _Function, shape: Shape, i: int) -> _Function:
     return fn
 
 
-def _condition(fn: _Function, text: str, value: str, k: int) -> str:
-    """A `ConditionTrace`: its words, its value and the facts it shows (see `_shown_code`)."""
-    at = fn.v(k)
-    return f"_new(CT, ({fn.v(text)}, {value}, S[{at}] or {fn.g(f'F{k}')}(B))), "
+def _condition(fn: _Function, shape: Shape, text: str, value: str, k: int) -> str:
+    """A `ConditionTrace`: its words, its value and the facts it shows (`B.S[k]`, see `_shown_code`;
+    a set with a points table is built by the builder where a proof first shows it)."""
+    shown = f"S[{fn.v(k)}]" if shape.readers[k] is not None else f"(S[{fn.v(k)}] or B.shown({fn.v(k)}))"
+    return f"_new(CT, ({fn.v(text)}, {value}, {shown})), "
 
 
-def _shown_code(fn: _Function, shape: Shape, k: int) -> _Function:
-    """A set of facts conditions show (`Shape.shown[k]`), built once per decision and shared (`B.S`):
-    a map path → value read from the decision's facts as shown, or (a set with a points table) by
-    the builder."""
-    readers = shape.readers[k]
-    if readers is None:
-        fn.lines = [f"return B.shown({fn.v(k)})"]
-    else:
-        facts = "".join(f"{fn.v(path)}: jv[{fn.v(at)}], " for path, at in readers)
-        fn.lines = ["jv = B.jv or B.json_values()", f"s = B.S[{fn.v(k)}] = {{{facts}}}", "return s"]
+def _shown_code(fn: _Function, shape: Shape) -> _Function:
+    """The sets of facts conditions show (`Shape.shown`), all built at once per decision and shared
+    (`B.S`): each a map path → value read from the decision's facts as shown (`jv`); None for a set
+    with a points table."""
+    sets = []
+    for readers in shape.readers:
+        sets.append(
+            "None"
+            if readers is None
+            else "{" + "".join(f"{fn.v(p)}: jv[{fn.v(at)}], " for p, at in readers) + "}"
+        )
+    fn.lines = ["return [", *(f"    {one}," for one in sets), "]"]
     return fn
 
 
@@ -255,9 +259,11 @@ def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
     whether what it demands is satisfied; kept in the builder's `T[i]` for every proof of the rule."""
     s = shape.rules[i]
     body = ["f = B.flat", "S = B.S"]
-    conds = "".join(_condition(fn, t, f"f[{fn.v(s.start + n)}]", k) for n, (t, k) in enumerate(s.conditions))
+    conds = "".join(
+        _condition(fn, shape, t, f"f[{fn.v(s.start + n)}]", k) for n, (t, k) in enumerate(s.conditions)
+    )
     excs = "".join(
-        _condition(fn, t, f"f[{fn.v(s.start + s.n_conditions + n)}]", k)
+        _condition(fn, shape, t, f"f[{fn.v(s.start + s.n_conditions + n)}]", k)
         for n, (t, k) in enumerate(s.exceptions)
     )
     if s.demands is not None:
@@ -265,7 +271,7 @@ def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
         # compiled function
         body += [f"d = f[{fn.v(s.demand_at)}]" if s.demand_at >= 0 else "d = UNREAD", "if d is UNREAD:"]
         body.append(f"    d = B.unread({fn.v(i)})")
-        conds += _condition(fn, s.demands[0], "d", s.demands[1])
+        conds += _condition(fn, shape, s.demands[0], "d", s.demands[1])
         applies, satisfied = f"{fn.g(f'SC{i}')}(f)", "d"
     else:
         applies, satisfied = f"B.applies[{fn.v(i)}]", "None"
