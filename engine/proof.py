@@ -251,10 +251,6 @@ class Shape:
                 )
             )
         self.rules = tuple(rules)
-        # what each requirement demands, compiled (read where the traced run did not read it)
-        self.demands = tuple(
-            program.function(cr.demands) if cr.demands is not None else None for cr in program.rules
-        )
         self.shown = tuple(shown)
         self.unheld = tuple(
             f"not {cr.demands_text}" for cr in program.rules
@@ -324,6 +320,7 @@ class Shape:
         self._program = weakref.ref(program)
         self._support: dict[int, tuple[_Support, ...]] = {}
         self._values: dict[tuple[int, str], tuple[str, str, Callable[..., Any] | None]] = {}
+        self._demands: dict[int, Callable[..., Tri] | None] = {}
         # the facts that have a documented default: (path, its parts), for the decision's header
         self.defaulted = tuple((fact.path, tuple(fact.path.split("."))) for fact in program.defaulted_facts)
         self.overrides = dict(
@@ -331,6 +328,17 @@ class Shape:
         )
         self.amendment_status = {a: law.instruments[a].status for a in law.applied_amendments}
         self.code: ProofCode = generate(self, program)  # the proof compiled from all of the above
+
+    def demand(self, i: int) -> Callable[..., Tri] | None:
+        """What requirement i demands, compiled (None for a rule that demands nothing); read only where
+        the traced run did not read it (the requirement cannot bind), so compiled on first use."""
+        got = self._demands.get(i, _UNSET)
+        if got is _UNSET:
+            program = self._program()
+            assert program is not None  # a Shape lives only as long as its program
+            demands = program.rules[i].demands
+            got = self._demands[i] = program.function(demands) if demands is not None else None
+        return got  # type: ignore[return-value]
 
     def value_of(self, i: int, attr: str) -> tuple[str, str, Callable[..., Any] | None]:
         """What rule i gives `attr`: (the rule's id, a points table whose total and factors are shown or
@@ -510,7 +518,7 @@ class _ProofBuilder:
     def unread(self, i: int) -> Tri:
         """What requirement i demands where the run did not read it (the requirement cannot bind), by
         its compiled function."""
-        fn = self.shape.demands[i]
+        fn = self.shape.demand(i)
         return fn(self.f, self.o, self.c, self.pt) if fn is not None else None
 
     def json_values(self) -> list[Any]:

@@ -171,10 +171,11 @@ _MARK = "\x00lexgraph:"  # a placeholder literal's prefix (no text of the law ho
 
 def _filled(const: Any, values: dict[str, Any]) -> Any:
     """A template's constant with its placeholders replaced (inside folded tuples too)."""
-    if type(const) is str and const.startswith(_MARK):
-        return values[const]
-    if type(const) is tuple:
-        return tuple(_filled(c, values) for c in const)
+    kind = type(const)
+    if kind is str:
+        return values.get(const, const)
+    if kind is tuple:
+        return tuple([_filled(c, values) for c in const])
     return const
 
 
