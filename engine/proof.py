@@ -12,7 +12,6 @@ holds the shape, the per-decision builder they share and the paths only some dec
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -26,10 +25,10 @@ from lexgraph import __version__
 from . import model as m
 from . import semantics as sem
 from .check import calls, fact_paths
-from .compile import NONE, UNREAD, point_value
+from .compile import UNREAD, point_value
 from .evaluate import Evaluation, Program, Tri, k_not, k_or
 from .graph import conjuncts
-from .proof_code import ProofCode, generate
+from .proof_code import ProofCode, generate, json_value
 from .semantics import PY
 from .trace import Cited, ConditionTrace, Decision, Effect, PermitDecision, Provision, RuleProof
 
@@ -256,7 +255,7 @@ class Shape:
             f"not {cr.demands_text}" for cr in program.rules
         )  # a sanction's condition on requirement i
         # per set of facts shown without a points table, where each fact lies in the decision's facts as
-        # shown (`_ProofBuilder.json_values`); None for a set with one (built by `_facts`)
+        # shown (`proof_code.json_value`); None for a set with one (built by `_facts`)
         self.readers = tuple(
             None
             if any(p.startswith("points(") for p in paths)
@@ -427,21 +426,6 @@ def _defaults(builder: _ProofBuilder) -> dict[str, Any]:
 _ABSENT = object()
 
 
-def json_value(v: Any) -> Any:
-    if type(v) in _PLAIN:
-        return v
-    if v is NONE:
-        return None
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, frozenset):
-        return sorted(v)
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
-
-
-_PLAIN = frozenset({str, bool, int, type(None)})
 _NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a standard not at hand
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
@@ -473,8 +457,7 @@ class _ProofBuilder:
             None
         ] * len(self.shape.rules)
         # the sets of facts conditions show (`Shape.shown`): all but those with a points table, at once
-        self.jv = self.json_values()
-        self.S: list[dict[str, Any] | None] = self.code.shown(self.jv)
+        self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
         self.permits: dict[str, PermitDecision] = {}
         self._held: Any = _UNSET
         self._stands: dict[str, dict[int, Tri]] = {}
@@ -520,13 +503,6 @@ class _ProofBuilder:
         its compiled function."""
         fn = self.shape.demand(i)
         return fn(self.f, self.o, self.c, self.pt) if fn is not None else None
-
-    def json_values(self) -> list[Any]:
-        """The decision's facts as shown (JSON values), in the order of the program's fact tuple, and
-        None last (`Shape.unknown_at`: a path the program does not read)."""
-        jv = [v if type(v) in _PLAIN else json_value(v) for v in self.values]
-        jv.append(None)
-        return jv
 
     def shown(self, k: int) -> dict[str, Any]:
         """The facts a condition shows that include a points table (`Shape.shown[k]`; the generated

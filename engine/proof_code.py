@@ -13,13 +13,14 @@ a rule reads) is called from the generated code on the per-decision builder (`pr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 from types import CodeType, FunctionType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import semantics as sem
-from .compile import UNREAD
+from .compile import NONE, UNREAD
 from .semantics import CodeKleene, Tri
 from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
 
@@ -35,6 +36,25 @@ _APPLIES, _STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR, _SATISFIED = (
     for f in ("applies", "stands", "overridden_by", "prevails_by", "waits_for", "satisfied")
 )
 LABEL = {True: "eligible", False: "ineligible", None: "undetermined"}
+
+
+def json_value(v: Any) -> Any:
+    """A fact's value as a decision shows it (JSON): none (an explicit null) as null, a date in ISO
+    form, a set sorted, a whole float as an integer."""
+    if type(v) in _PLAIN:
+        return v
+    if v is NONE:
+        return None
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, frozenset):
+        return sorted(v)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+_PLAIN = frozenset({str, bool, int, type(None)})
 
 
 def overridden(proof: RuleProof, by: str, principle: str) -> RuleProof:
@@ -84,7 +104,7 @@ def permit_decision(
 class ProofCode(NamedTuple):
     """The generated proof functions of one program."""
 
-    shown: Callable[[list[Any]], list[dict[str, Any] | None]]  # the facts as shown → every set of them
+    shown: Callable[[tuple[Any, ...]], list[dict[str, Any] | None]]  # the fact values → every set shown
     scopes: tuple[Callable[[tuple[Any, ...]], Tri] | None, ...]  # per rule: flat record → whether it binds
     traces: tuple[Callable[..., Any], ...]  # per rule: builder → (conditions, exceptions, applies, satisfied)
     proofs: tuple[Callable[..., RuleProof], ...]  # per rule: (builder, effect, depth) → its proof
@@ -113,6 +133,8 @@ class _Writer:
             "LABEL": LABEL,
             "PS": PathwayStep,
             "EMPTY": frozenset(),
+            "PLAIN": _PLAIN,
+            "J": json_value,
         }
         self.sources: list[str] = []
         self._named: dict[int, str] = {}
@@ -195,7 +217,7 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     needs_scope |= {step[0] for ps in shape.permits.values() for step in ps.documents}
     for i in sorted(needs_scope):
         w.function(f"SC{i}", "f", _scope_code(_Function(w), shape, i))
-    w.function("SHOWN", "jv", _shown_code(_Function(w), shape))
+    w.function("SHOWN", "v", _shown_code(_Function(w), shape))
     for i in range(len(shape.rules)):
         w.function(f"TR{i}", "B", _traces_code(_Function(w), shape, i))
         w.function(f"RP{i}", "B, e, depth", _proof_code(_Function(w), shape, i))
@@ -241,17 +263,21 @@ def _condition(fn: _Function, shape: Shape, text: str, value: str, k: int) -> st
 
 
 def _shown_code(fn: _Function, shape: Shape) -> _Function:
-    """The sets of facts conditions show (`Shape.shown`), all built at once per decision and shared
-    (`B.S`): each a map path → value read from the decision's facts as shown (`jv`); None for a set
-    with a points table."""
-    sets = []
+    """The sets of facts conditions show (`Shape.shown`), all built at once per decision from the
+    decision's fact values (`v`) and shared (`B.S`): each a map path → the value as shown
+    (`json_value`, applied once to each fact a set reads); None for a set with a points table."""
+    body: list[str] = []
+    shown: dict[int, str] = {shape.unknown_at: "None"}  # a path the program does not read: unknown
     for readers in shape.readers:
-        sets.append(
-            "None"
-            if readers is None
-            else "{" + "".join(f"{fn.v(p)}: jv[{fn.v(at)}], " for p, at in readers) + "}"
-        )
-    fn.lines = ["return [", *(f"    {one}," for one in sets), "]"]
+        for _, at in readers or ():
+            if at not in shown:
+                shown[at] = f"j{len(shown)}"
+                body += [f"x = v[{fn.v(at)}]", f"{shown[at]} = x if type(x) in PLAIN else J(x)"]
+    sets = [
+        "None" if readers is None else "{" + "".join(f"{fn.v(p)}: {shown[at]}, " for p, at in readers) + "}"
+        for readers in shape.readers
+    ]
+    fn.lines = [*body, "return [", *(f"    {one}," for one in sets), "]"]
     return fn
 
 
