@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import semantics as sem
 from .compile import NONE, UNREAD
-from .semantics import CodeKleene, Tri
+from .semantics import CodeKleene
 from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
 
 if TYPE_CHECKING:
@@ -105,11 +105,9 @@ class ProofCode(NamedTuple):
     """The generated proof functions of one program."""
 
     shown: Callable[[tuple[Any, ...]], list[dict[str, Any] | None]]  # the fact values → every set shown
-    scopes: tuple[Callable[[tuple[Any, ...]], Tri] | None, ...]  # per rule: flat record → whether it binds
-    traces: tuple[Callable[..., Any], ...]  # per rule: builder → (conditions, exceptions, applies, satisfied)
     proofs: tuple[Callable[..., RuleProof], ...]  # per rule: (builder, effect, depth) → its proof
     permits: dict[str, Callable[..., PermitDecision]]  # per permit: builder → its decision
-    source: str
+    source: str  # the templates, each headed by the function it made (for a reader)
 
 
 class _Writer:
@@ -205,7 +203,10 @@ def _filled(const: Any, values: dict[str, Any]) -> Any:
 def _template(source: str) -> CodeType:
     """A template's code (compiled once per process, shared by every function of its form)."""
     module = compile(source, "<lexgraph proof>", "exec")
-    return next(c for c in module.co_consts if isinstance(c, CodeType))
+    code = next(c for c in module.co_consts if isinstance(c, CodeType))
+    # its placeholders are filled in its own constants and names: no nested code (no comprehension)
+    assert not any(isinstance(c, CodeType) for c in code.co_consts), source
+    return code
 
 
 def generate(shape: Shape, program: Program) -> ProofCode:
@@ -232,8 +233,6 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     n_rules = len(shape.rules)
     return ProofCode(
         ns["SHOWN"],
-        tuple(ns.get(f"SC{i}") for i in range(n_rules)),
-        tuple(ns[f"TR{i}"] for i in range(n_rules)),
         tuple(ns[f"RP{i}"] for i in range(n_rules)),
         {name: ns[f"PERMIT{n}"] for n, name in enumerate(names)},
         "\n".join(w.sources),
