@@ -129,7 +129,6 @@ class _Writer:
             "WAIT": waiting,
             "PD": permit_decision,
             "LABEL": LABEL,
-            "PS": PathwayStep,
             "EMPTY": frozenset(),
             "PLAIN": _PLAIN,
             "J": json_value,
@@ -386,9 +385,21 @@ def _pathway_code(fn: _Function, shape: Shape, permit: str) -> _Function:
             out.append(f"{pad}if {doc} not in steps and {doc} not in held and {fn.g(f'SC{i}')}(f) is True:")
             if issuer and issuer not in trail:
                 out += visit(issuer, trail | {issuer}, depth + 1)
-            outcome = f"LABEL[o.get({fn.v(issuer)})]" if issuer else "''"
-            step = f"({doc}, {fn.v(title)}, {fn.v(issuer)}, {fn.v(authority)}, {outcome}, {fn.v(grants)})"
-            out.append(f"{pad}    steps[{doc}] = _new(PS, {step})")
+            # the step, by the issuing permit's outcome on this application (advice, never a ground)
+            if issuer:
+                step = {
+                    v: fn.k(PathwayStep(document, title, issuer, authority, LABEL[v], grants))
+                    for v in (True, False, None)
+                }
+                out.append(f"{pad}    x = o.get({fn.v(issuer)})")
+                out.append(
+                    f"{pad}    steps[{doc}] = {step[True]} if x is True else {step[False]} if x is False "
+                    f"else {step[None]}"
+                )
+            else:
+                out.append(
+                    f"{pad}    steps[{doc}] = {fn.k(PathwayStep(document, title, '', authority, '', grants))}"
+                )
         return out
 
     body += visit(permit, frozenset({permit}), 0)
