@@ -4,6 +4,7 @@ One column per contract field (nested fields with dots); a null cell is an unkno
 nullable objects (employment, investment, family) have a marker column (true: present, false:
 an explicit null — 'there is none', null: unknown). Written as Parquet and JSON Lines (either is
 read back). The distributions, and the seed passages they rest on, are in docs/impact.md.
+(Over 400 lines: the generator and the readers of the columnar layout it defines change together.)
 """
 
 from __future__ import annotations
