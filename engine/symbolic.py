@@ -141,6 +141,9 @@ class Symbolic:
             for factor in table.factors:
                 for band in factor.bands:
                     walk(band.when)
+                    walk(band.value)
+        for derived in self.law.derived:  # a text compared inside a derived fact's expression
+            walk(derived.expr)
         return out
 
     @cached_property
