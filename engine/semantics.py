@@ -14,12 +14,16 @@ the `Kleene` interface. Each backend supplies an instance of that interface:
 - `CodeKleene`: Python statements — the code generator emits each definition as straight-line
   code over local variables (the template of each construct is the definition run over strings).
 
-The operators on values (`years_between`, date ± days / months, division, points ranges and
-comparisons with a points range, ordered enums) are defined here once as scalar functions; the
+The operators on values (comparisons, ordered enums, none tests, membership, a fact as a condition,
+`holds`, arithmetic and division, min / max / floor, `years_between`, date ± days / months, points
+ranges and comparisons with a points range) are defined here once as scalar functions; the
 reference interpreter and the generated code call them; beside each definition sit its code template (`*_code`: what the
-code generator emits, engine/compile.py), its numpy form (`*_columns`) and its z3 form (`*_terms`).
-`OPERATORS` lists, per resolved operator, its four forms. z3 is imported by the
-z3 forms only (a decision never loads the solver).
+code generator emits, engine/compile.py), its numpy form (`*_columns`, over `ColumnValue`s) and its
+z3 form (`*_terms`, over `TermValue`s). Every form takes its operands' states (unknown, none, value)
+and lifts them as the scalar definition does — one lifting per algebra (`states_columns`,
+`states_terms`, `compared_terms`); the backends only walk the typed expressions and hold the
+representations. `OPERATORS` lists each operator's four forms (`Forms`). z3 is imported by the z3
+forms only (a decision never loads the solver).
 """
 
 from __future__ import annotations

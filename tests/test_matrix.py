@@ -468,55 +468,28 @@ def _compare_forms(
         assert term_condition(sem.compare_terms(op, tx, ty), facts) == w, ("z3", x, op, y)
 
 
-@checks("compare_number")
+COMPARED: dict[str, tuple[str, st.SearchStrategy[Any], st.SearchStrategy[str]]] = {
+    # operator → the column kind, its values and the comparisons the checker allows
+    "compare_number": ("num", NUMS, OPS),
+    "compare_date": ("date", DATES, OPS),
+    "compare_bool": ("bool", st.booleans(), EQUALITY),
+    # text and an enum's members: columns as ranks in one sorted union of their strings (each side
+    # its own codes); z3 as indices in one universe
+    "compare_text": ("str", TEXTS, EQUALITY),
+    "compare_enum": ("str", TEXTS, EQUALITY),
+}
+
+
+@checks(*COMPARED)
+@pytest.mark.parametrize("operator", sorted(COMPARED))
 @FORMS
-@given(
-    op=OPS,
-    cells=st.lists(st.tuples(states(NUMS), states(NUMS)), min_size=1, max_size=5),
-    lit=st.booleans(),
-    pinned=st.booleans(),
-)
-def test_compare_number_forms(op: str, cells: list[tuple[Any, Any]], lit: bool, pinned: bool) -> None:
-    _compare_forms("num", op, [a for a, _ in cells], [b for _, b in cells], lit, pinned, None)
-
-
-@checks("compare_date")
-@FORMS
-@given(
-    op=OPS,
-    cells=st.lists(st.tuples(states(DATES), states(DATES)), min_size=1, max_size=5),
-    lit=st.booleans(),
-    pinned=st.booleans(),
-)
-def test_compare_date_forms(op: str, cells: list[tuple[Any, Any]], lit: bool, pinned: bool) -> None:
-    _compare_forms("date", op, [a for a, _ in cells], [b for _, b in cells], lit, pinned, None)
-
-
-@checks("compare_bool")
-@FORMS
-@given(
-    op=EQUALITY,
-    cells=st.lists(st.tuples(states(st.booleans()), states(st.booleans())), min_size=1, max_size=5),
-    lit=st.booleans(),
-    pinned=st.booleans(),
-)
-def test_compare_bool_forms(op: str, cells: list[tuple[Any, Any]], lit: bool, pinned: bool) -> None:
-    _compare_forms("bool", op, [a for a, _ in cells], [b for _, b in cells], lit, pinned, None)
-
-
-@checks("compare_text", "compare_enum")
-@FORMS
-@given(
-    op=EQUALITY,
-    cells=st.lists(st.tuples(states(TEXTS), states(TEXTS)), min_size=1, max_size=5),
-    lit=st.booleans(),
-    pinned=st.booleans(),
-)
-def test_compare_text_and_enum_forms(op: str, cells: list[tuple[Any, Any]], lit: bool, pinned: bool) -> None:
-    """Text (and an enum's members): columns as ranks in one sorted union of their strings, each
-    side's own codes; z3 as indices in one universe."""
+@given(data=st.data(), lit=st.booleans(), pinned=st.booleans())
+def test_compare_forms(operator: str, data: st.DataObject, lit: bool, pinned: bool) -> None:
+    kind, values, ops = COMPARED[operator]
+    op = data.draw(ops)
+    cells = data.draw(st.lists(st.tuples(states(values), states(values)), min_size=1, max_size=5))
     universe = ["alpha", "beta", "gamma"]
-    _compare_forms("str", op, [a for a, _ in cells], [b for _, b in cells], lit, pinned, universe.index)
+    _compare_forms(kind, op, [a for a, _ in cells], [b for _, b in cells], lit, pinned, universe.index)
 
 
 @checks("compare_enum_rank")
