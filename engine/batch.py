@@ -27,7 +27,7 @@ import numpy as np
 
 from . import model as m
 from . import semantics as sem
-from .check import Law, fact_paths, typing_of
+from .check import Law
 from .codec import (  # noqa: F401 - the columnar layout, re-exported where populations import it
     FALSE,
     TRUE,
@@ -41,8 +41,10 @@ from .codec import (  # noqa: F401 - the columnar layout, re-exported where popu
     fact_default_columns,
     table_from_applications,
 )
+from .expressions import fact_paths
 from .plan import Plan
 from .semantics import EPOCH
+from .typer import typing_of
 
 # --------------------------------------------------------------------------- values and masks
 

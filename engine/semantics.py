@@ -1208,7 +1208,7 @@ _IS_NONE = Forms((is_none,), (is_none_code,), (is_none_columns,), (is_none_terms
 _NUM_FN = Forms((num_fn,), (num_fn_code,), (num_fn_columns,), (num_fn_terms,))
 
 OPERATORS: dict[str, Forms] = {
-    # the monomorphic forms the checker resolves comparisons and arithmetic to (check.resolve_operator)
+    # the monomorphic forms the checker resolves comparisons and arithmetic to (typer.resolve_operator)
     "compare_number": _COMPARE,
     "compare_date": _COMPARE,  # columns: days since 1970-01-01; terms: ordinals
     "compare_text": _COMPARE,  # columns: ranks in one sorted union; terms: indices in a universe

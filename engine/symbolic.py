@@ -29,11 +29,12 @@ import z3
 
 from . import model as m
 from . import semantics as sem
-from .check import Law, typing_of
+from .check import Law
 from .codec import DECISION_DATE, as_date, contract_field, fact_default_terms, read_application
 from .graph import conjuncts
 from .plan import Plan
 from .semantics import NONE
+from .typer import typing_of
 
 if TYPE_CHECKING:
     from .evaluate import Program
@@ -690,7 +691,7 @@ def _other_text(node: dict[str, Any], used: set[str]) -> str:
 
 
 def _children(e: m.Expr) -> tuple[m.Expr, ...]:
-    from .check import children
+    from .expressions import children
 
     out = children(e)
     if isinstance(e, m.Call):
