@@ -208,7 +208,7 @@ class BatchProgram:
                     "num", *sem.years_between_columns(self.value(e.args[0], env), self.value(e.args[1], env))
                 )
             if e.name in ("min", "max", "floor"):
-                return Val("num", *sem.num_fn_columns(e.name, [_numeric(self.value(a, env)) for a in e.args]))
+                return Val("num", *sem.num_fn_columns(e.name, [self.number(a, env) for a in e.args]))
         t = self.cond(e, env)
         return Val("bool", t.v, t.k)
 
@@ -221,14 +221,15 @@ class BatchProgram:
             if shifted is None:
                 raise BatchUnsupported("date arithmetic on a non-date")
             return Val("date", *shifted)
-        a, b = (self.value(x, env) for x in (e.left, e.right))
-        a, b = (
-            Val("num", *sem.point_value_columns(v))
-            if v.kind == "pts" and getattr(self.type_of(x), "kind", None) == "points"
-            else v
-            for v, x in ((a, e.left), (b, e.right))
-        )
-        return Val("num", *sem.arith_columns(e.op, _numeric(a), _numeric(b)))
+        return Val("num", *sem.arith_columns(e.op, self.number(e.left, env), self.number(e.right, env)))
+
+    def number(self, e: m.Expr, env: _Env) -> Val:
+        """An operand of arithmetic, min, max or floor as a number column (a points range: its
+        `point_value`)."""
+        v = self.value(e, env)
+        if v.kind == "pts" and getattr(self.type_of(e), "kind", None) == "points":
+            v = Val("num", *sem.point_value_columns(v))
+        return _numeric(v)
 
     # ---- conditions
     def cond(self, e: m.Expr, env: _Env) -> Tri:

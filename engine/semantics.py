@@ -572,7 +572,10 @@ def arith_terms(op: str, a: TermValue, b: TermValue) -> tuple[Any, Any, Any]:
 
 
 def num_fn(name: str, *args: Any) -> Any:
-    """floor, min, max over numbers (lifted to fact states)."""
+    """floor, min, max over numbers (lifted to fact states); a points range counts as its
+    `point_value`, as in arithmetic."""
+    if tuple in map(type, args):
+        args = tuple(point_value(a) if isinstance(a, tuple) else a for a in args)
     if any(a is None for a in args):
         return None
     if any(a is NONE for a in args):

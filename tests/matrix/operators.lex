@@ -2,7 +2,7 @@
 # own, so that every backend is compared on them — date ± months / years (end-of-month clamping),
 # date ± days, division (by zero: unknown), an ordered enum's ranks, a points range compared with
 # `==` / `!=`, min / max / floor, an object compared with none, membership, text compared in a
-# derived fact, an enum parameter compared. Not law: made-up rules.
+# derived fact, an enum parameter compared, min of a points range. Not law: made-up rules.
 import "../../regulations/vocabulary.lex"
 
 instrument fixture_operators {
@@ -84,4 +84,9 @@ rule enum_parameter {
   conclude eligible z_visa
   when params.fixture_route == "independent" and route == "independent"
   source "tests/matrix fixture §an enum parameter compared"
+}
+rule min_of_points {
+  conclude eligible r_visa
+  when min(points(operator_points), 12) >= 10
+  source "tests/matrix fixture §min of a points range (its point value)"
 }
