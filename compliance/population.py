@@ -24,8 +24,8 @@ from lexgraph.engine.batch import (
     contract_columns,
     table_from_applications,
 )
-from lexgraph.engine.check import contract_enum
 from lexgraph.engine.errors import PopulationError
+from lexgraph.engine.schema import contract_enum
 
 DECISION_DATE = dt.date(2024, 6, 1)
 

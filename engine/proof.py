@@ -21,9 +21,9 @@ from lexgraph import __version__
 
 from . import model as m
 from . import semantics as sem
-from .check import calls, fact_paths
 from .compile import NONE, UNREAD, point_value
 from .evaluate import Evaluation, PermitPlan, Program, Tri, k_and, k_not, k_or
+from .expressions import calls, fact_paths
 from .graph import conjuncts
 from .semantics import PY
 from .trace import Cited, ConditionTrace, Decision, Effect, PathwayStep, PermitDecision, Provision, RuleProof
