@@ -203,7 +203,6 @@ def in_process(
     from lexgraph.api import load_law
     from lexgraph.compliance.audit import DecisionLog
     from lexgraph.compliance.render import decision_json, summary_of
-
     from lexgraph.compliance.service.app import settle_collector
 
     context = load_law()
