@@ -36,6 +36,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lexgraph.compliance.applications import ApplicationError, validate_application
 from lexgraph.compliance.decisions import LawContext
+from lexgraph.engine import model as m
 from lexgraph.engine import semantics as sem
 from lexgraph.engine.batch import BatchEvaluator, FactBatch
 from lexgraph.engine.codec import FALSE, TRUE, Val
@@ -248,6 +249,24 @@ def checks(*operators: str) -> Callable[[Callable[..., None]], Callable[..., Non
         return test
 
     return register
+
+
+def test_a_number_compared_with_a_number_is_a_numeric_comparison() -> None:
+    """`x > 0` is a comparison of numbers, never one of booleans (0 == False in Python: the checker
+    kept one resolved operator for both until a literal's type became part of it)."""
+    from lexgraph.engine.typer import typing_of
+
+    law = context("baseline").law
+    typing = typing_of(law)
+    numeric = [
+        e
+        for e in law.types
+        if isinstance(e, m.Compare)
+        and any(isinstance(x, m.Lit) and type(x.value) in (int, float) for x in (e.left, e.right))
+        and {getattr(law.types.get(x), "kind", None) for x in (e.left, e.right)}
+        & {"integer", "number", "money"}
+    ]
+    assert numeric and {typing.operator(e) for e in numeric} == {"compare_number"}
 
 
 def test_every_operator_has_its_four_forms_and_a_check() -> None:
