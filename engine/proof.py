@@ -24,9 +24,9 @@ from lexgraph import __version__
 
 from . import model as m
 from . import semantics as sem
-from .check import calls, fact_paths
 from .compile import UNREAD, point_value
 from .evaluate import Evaluation, Program, Tri, k_not, k_or
+from .expressions import calls, fact_paths
 from .graph import conjuncts
 from .proof_code import ProofCode, generate, json_value
 from .semantics import PY
