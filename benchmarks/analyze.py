@@ -22,8 +22,8 @@ from typing import Any
 
 import z3
 from lexgraph.api import LawContext, analyze, load_law
-from lexgraph.engine.check import contract_enum
 from lexgraph.engine.loader import bundled_regulations
+from lexgraph.engine.schema import contract_enum
 from lexgraph.engine.symbolic import Symbolic
 
 AS_OF = dt.date(2024, 6, 1)

@@ -241,7 +241,7 @@ def time_lexgraph_points(
         FactBatch,
         _Env,  # the program's environment: facts, then derived facts
     )
-    from lexgraph.engine.check import fact_paths
+    from lexgraph.engine.expressions import fact_paths
 
     context = load_law()
     bp = BatchProgram(context.evaluator.plan(day))

@@ -203,11 +203,13 @@ def in_process(
     from lexgraph.api import load_law
     from lexgraph.compliance.audit import DecisionLog
     from lexgraph.compliance.render import decision_json, summary_of
+    from lexgraph.compliance.service.app import settle_collector
 
     context = load_law()
     log = DecisionLog(log_url) if log_url else None
     for application in applications:
         context.decide(application)
+    settle_collector()  # as a worker of the service does once it has loaded the law
     latencies: list[float] = []
     stop = time.perf_counter() + seconds
     n = 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lexgraph.api import LawContext
-from lexgraph.engine.check import contract_enum
+from lexgraph.engine.schema import contract_enum
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "regulations"

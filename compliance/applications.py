@@ -12,8 +12,8 @@ from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
-from lexgraph.engine.check import contract_schema
 from lexgraph.engine.errors import ApplicationError
+from lexgraph.engine.schema import contract_schema
 
 try:
     import orjson

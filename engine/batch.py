@@ -27,7 +27,7 @@ import numpy as np
 
 from . import model as m
 from . import semantics as sem
-from .check import Law, fact_paths, typing_of
+from .check import Law
 from .codec import (  # noqa: F401 - the columnar layout, re-exported where populations import it
     FALSE,
     TRUE,
@@ -41,8 +41,10 @@ from .codec import (  # noqa: F401 - the columnar layout, re-exported where popu
     fact_default_columns,
     table_from_applications,
 )
+from .expressions import fact_paths
 from .plan import Plan
 from .semantics import EPOCH
+from .typer import typing_of
 
 # --------------------------------------------------------------------------- values and masks
 
@@ -104,31 +106,6 @@ def _const(value: object) -> Val:
     if isinstance(value, str):
         return Val("str", value, TRUE)
     raise BatchUnsupported(f"constant {value!r}")
-
-
-def _civil(v: Val) -> Any:
-    """A date column as YYYYMMDD integers (`semantics.civil_columns`), once per column."""
-    if "civil" not in v.memo:
-        v.memo["civil"] = sem.civil_columns(v.data)
-    return v.memo["civil"]
-
-
-def _str_ranks(a: Val, b: Val) -> tuple[Any, Any]:
-    """Two string columns (or constants) as integer ranks in one sorted union: compare as numbers."""
-    union = sorted(
-        set(a.cats or ())
-        | set(b.cats or ())
-        | {x.data for x in (a, b) if x.cats is None and isinstance(x.data, str)}
-    )
-    index = {s: i for i, s in enumerate(union)}
-
-    def ranks(x: Val) -> Any:
-        if x.cats is None:
-            return np.int64(index.get(x.data, -1)) if isinstance(x.data, str) else np.int64(-1)
-        table = np.array([index[s] for s in x.cats] + [-1], dtype="int64")
-        return table[x.data]
-
-    return ranks(a), ranks(b)
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -227,58 +204,32 @@ class BatchProgram:
             if e.name == "points":
                 return env.pt.get(e.args[0].dotted, UNKNOWN_VAL)  # type: ignore[attr-defined]
             if e.name == "years_between":
-                return self._years_between(self.value(e.args[0], env), self.value(e.args[1], env))
+                return Val(
+                    "num", *sem.years_between_columns(self.value(e.args[0], env), self.value(e.args[1], env))
+                )
             if e.name in ("min", "max", "floor"):
-                args = [_numeric(self.value(a, env)) for a in e.args]
-                known = _all(a.known for a in args)
-                none = known & _any(a.none for a in args)
-                if e.name == "floor":
-                    data = np.floor(args[0].data)
-                else:
-                    fn = np.minimum if e.name == "min" else np.maximum
-                    data = args[0].data
-                    for a in args[1:]:
-                        data = fn(data, a.data)
-                return Val("num", data, known, none)
+                return Val("num", *sem.num_fn_columns(e.name, [self.number(a, env) for a in e.args]))
         t = self.cond(e, env)
         return Val("bool", t.v, t.k)
 
     def _arith(self, e: m.Arith, env: _Env) -> Val:
-        lt, rt = self.type_of(e.left), self.type_of(e.right)
         if self.typing.operator(e).startswith("date_add_"):
-            assert isinstance(e.right, m.Lit)
-            return self._date_add(
+            assert isinstance(e.right, m.Lit) and isinstance(e.right.value, int | float)
+            shifted = sem.date_add_columns(
                 self.value(e.left, env), e.right.value, e.right.unit, 1 if e.op == "+" else -1
             )
-        a, b = self.value(e.left, env), self.value(e.right, env)
-        if getattr(lt, "kind", None) == "points":
-            a = _point_value(a)
-        if getattr(rt, "kind", None) == "points":
-            b = _point_value(b)
-        a, b = _numeric(a), _numeric(b)
-        known = a.known & b.known
-        none = known & (a.none | b.none)
-        if e.op == "+":
-            data = a.data + b.data
-        elif e.op == "-":
-            data = a.data - b.data
-        elif e.op == "*":
-            data = a.data * b.data
-        else:
-            data, known = sem.divide_columns(a.data, b.data, known, none)
-        return Val("num", data, known, none)
+            if shifted is None:
+                raise BatchUnsupported("date arithmetic on a non-date")
+            return Val("date", *shifted)
+        return Val("num", *sem.arith_columns(e.op, self.number(e.left, env), self.number(e.right, env)))
 
-    def _date_add(self, d: Val, n: Any, unit: str, sign: int) -> Val:
-        if d.kind != "date":
-            raise BatchUnsupported("date arithmetic on a non-date")
-        return Val("date", sem.date_add_columns(d.data, n, unit, sign), d.known, d.none)
-
-    def _years_between(self, a: Val, b: Val) -> Val:
-        known = a.known & b.known
-        none = known & (a.none | b.none)
-        if a.kind != "date" or b.kind != "date":
-            return Val("num", 0.0, known & none, none)
-        return Val("num", sem.years_between_columns(_civil(a), _civil(b)), known, none)
+    def number(self, e: m.Expr, env: _Env) -> Val:
+        """An operand of arithmetic, min, max or floor as a number column (a points range: its
+        `point_value`)."""
+        v = self.value(e, env)
+        if v.kind == "pts" and getattr(self.type_of(e), "kind", None) == "points":
+            v = Val("num", *sem.point_value_columns(v))
+        return _numeric(v)
 
     # ---- conditions
     def cond(self, e: m.Expr, env: _Env) -> Tri:
@@ -291,25 +242,15 @@ class BatchProgram:
         if isinstance(e, m.Compare):
             return self.compare(e, env)
         if isinstance(e, m.Member):
-            t = self.value(e.operand, env)
-            values = [v.value for v in e.values]
-            if t.kind == "str":
-                if t.cats is None:
-                    hit: Any = np.bool_(t.data in values)
-                else:
-                    codes = [i for i, s in enumerate(t.cats) if s in values]
-                    hit = np.isin(t.data, codes)
-            else:
-                nums = [float(v) for v in values if isinstance(v, int | float)]
-                hit = np.isin(t.data, nums)
-            return Tri(t.known & ~t.none & hit, t.known)
+            return Tri(*sem.member_columns(self.value(e.operand, env), [v.value for v in e.values]))
         if isinstance(e, m.Call):
             return self.call_cond(e, env)
         if isinstance(e, m.Path):
             t = self.value(e, env)
-            if t.kind == "obj" or self._is_object(e):
-                return Tri(t.known & ~t.none, t.known)
-            return Tri(t.known & ~t.none & _truthy(t), t.known)
+            truth = sem.truthy_columns(t, self._is_object(e))
+            if truth is None:
+                raise BatchUnsupported(f"a {t.kind} used as a condition")
+            return Tri(*truth)
         if isinstance(e, m.Lit):
             return Tri(np.bool_(bool(e.value)), TRUE)
         raise BatchUnsupported(type(e).__name__)
@@ -329,46 +270,26 @@ class BatchProgram:
         if e.name == "not_at_hand":
             return sem.not_at_hand(MASKS)
         if e.name == "holds":
-            h = env.facts.get("holds", UNKNOWN_VAL)
-            has = (h.members or {}).get(name, FALSE) if h.kind == "set" else FALSE
-            return Tri(h.known & ~h.none & has, h.known)
+            return Tri(*sem.holds_columns(env.facts.get("holds", UNKNOWN_VAL), name))
         raise BatchUnsupported(e.name)
 
     def compare(self, e: m.Compare, env: _Env) -> Tri:
         op = self.typing.operator(e)
         lt, rt = self.type_of(e.left), self.type_of(e.right)
-        if op == "compare_points_range":
-            return _points_compare(self.value(e.left, env), e.op, self.value(e.right, env))
         if op in ("is_none", "is_not_none"):
             side = e.left if getattr(lt, "kind", None) == "object" else e.right
-            t = self.value(side, env)
-            is_none = t.none if op == "is_none" else ~t.none
-            return Tri(t.known & is_none, t.known)
+            return Tri(*sem.is_none_columns(self.value(side, env), op == "is_none"))
         left, right = self.value(e.left, env), self.value(e.right, env)
+        if op == "compare_points_range":
+            return Tri(*sem.points_compare_columns(left, e.op, right))
         if op == "compare_enum_rank":
             enum = lt if getattr(lt, "kind", None) == "enum" else rt
             assert enum is not None
-            left = _enum_rank(left, e.left, enum)
-            right = _enum_rank(right, e.right, enum)
-        known = (
-            left.known
-            if right.known is TRUE
-            else right.known
-            if left.known is TRUE
-            else left.known & right.known
-        )
-        if left.none is not FALSE or right.none is not FALSE:
-            known_ok = known & ~(left.none | right.none)
-        else:
-            known_ok = known
-        a, b = left.data, right.data
-        if left.kind == "str" or right.kind == "str":
-            if left.kind != right.kind:
-                raise BatchUnsupported("string compared with a non-string")
-            a, b = _str_ranks(left, right)
-        elif left.kind == "bool" or right.kind == "bool":
-            a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
-        return Tri(known_ok & sem.COMPARE[e.op](a, b), known)
+            left, right = (Val("num", *sem.enum_rank_columns(v, enum.members)) for v in (left, right))
+        truth = sem.compare_columns(e.op, left, right)
+        if truth is None:
+            raise BatchUnsupported("string compared with a non-string")
+        return Tri(*truth)
 
     # ---- points
     def points(self, table: m.PointsTable, env: _Env) -> Val:
@@ -492,28 +413,6 @@ def _take(v: Val, rows: Any) -> Val:
     )
 
 
-def _all(xs: Iterable[Any]) -> Any:
-    out: Any = TRUE
-    for x in xs:
-        out = out & x
-    return out
-
-
-def _any(xs: Iterable[Any]) -> Any:
-    out: Any = FALSE
-    for x in xs:
-        out = out | x
-    return out
-
-
-def _truthy(t: Val) -> Any:
-    if t.kind == "bool":
-        return t.data
-    if t.kind == "num":
-        return t.data != 0
-    raise BatchUnsupported(f"a {t.kind} used as a condition")
-
-
 def _numeric(v: Val) -> Val:
     if v.kind in ("num", "bool"):
         return Val(
@@ -522,40 +421,6 @@ def _numeric(v: Val) -> Val:
     if v.kind == "date":
         raise BatchUnsupported("arithmetic on dates beyond `date ± duration`")
     raise BatchUnsupported(f"arithmetic on {v.kind}")
-
-
-def _point_value(v: Val) -> Val:
-    """A points range as a number: known only when the range is a single value."""
-    if v.kind != "pts":
-        return v
-    exact = v.data == v.hi
-    return Val("num", v.data, v.known & exact, FALSE)
-
-
-def _enum_rank(v: Val, e: m.Expr, enum: m.FactType) -> Val:
-    ranks = sem.enum_ranks(enum.members)
-    if isinstance(e, m.Lit):
-        return Val("num", float(enum.members.index(str(e.value))), TRUE)
-    if not isinstance(e, m.Path):
-        return v
-    # `semantics.enum_ranks`: none stays none (the comparison is false), a string outside the enum is unknown
-    if v.kind != "str" or (v.cats is None and not isinstance(v.data, str)):
-        return Val("num", 0.0, v.none, v.none)
-    if v.cats is None:
-        r = ranks.get(v.data)
-        return Val("num", float(r if r is not None else 0), np.bool_(r is not None and bool(v.known)))
-    table = np.array([ranks.get(s, -1) for s in v.cats] + [-1], dtype="float64")
-    rank = table[v.data] if len(v.cats) else np.full(np.shape(v.data), -1.0)
-    return Val("num", rank, (v.known & ~v.none & (rank >= 0)) | v.none, v.none)
-
-
-def _points_compare(a: Val, op: str, b: Val) -> Tri:
-    """`semantics.points_compare_columns` where both sides are known and not none."""
-    lo_a, hi_a = (a.data, a.hi) if a.kind == "pts" else (a.data, a.data)
-    lo_b, hi_b = (b.data, b.hi) if b.kind == "pts" else (b.data, b.data)
-    known = a.known & b.known & ~a.none & ~b.none
-    v, k = sem.points_compare_columns(lo_a, hi_a, op, lo_b, hi_b)
-    return Tri(known & v, known & k)
 
 
 # --------------------------------------------------------------------------- the public entry point

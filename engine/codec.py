@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import model as m
-from .check import Law, contract_field, contract_schema
+from .check import Law
+from .schema import contract_field, contract_schema
 from .semantics import EPOCH, NONE
 
 if TYPE_CHECKING:  # the Arrow side needs the `impact` extra; deciding never imports pyarrow

@@ -34,7 +34,7 @@ from .semantics import (  # noqa: F401 - re-exported: the scalar operators the g
 )
 
 if TYPE_CHECKING:
-    from .check import Typing
+    from .typer import Typing
 
 __all__ = ["NONE", "RUNTIME", "ExprCompiler", "Generated", "generate", "point_value"]
 

@@ -16,13 +16,14 @@ from typing import Any
 
 from . import model as m
 from . import semantics as sem
-from .check import Law, typing_of
+from .check import Law
 from .citation import cited_text, law_numbering, provision_zh, render_citation, source_slice, zh_number
 from .compile import RUNTIME, ExprCompiler, RuleTrace, RuleTraceLayout, generate, joined
 from .graph import RuleGraph
 from .plan import PermitPlan, Plan, PlannedRule, RuleSheet
 from .semantics import PY, Tri
 from .trace import Decision, Tracer
+from .typer import typing_of
 
 __all__ = [  # the citation helpers are re-exported: callers import them from here
     "Evaluation",

@@ -15,7 +15,8 @@ from typing import Any
 import networkx as nx
 
 from . import model as m
-from .check import Law, fact_paths, reads_outcomes
+from .check import Law
+from .expressions import fact_paths, reads_outcomes
 
 PRINCIPLES = ("override", "rank", "specificity", "date")
 PRINCIPLE_ZH = {
@@ -300,7 +301,7 @@ def _provision_or_instrument(target: str) -> str:
 
 
 def _points_read(e: m.Expr) -> list[str]:
-    from .check import children
+    from .expressions import children
 
     out: list[str] = []
     if isinstance(e, m.Call):

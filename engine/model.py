@@ -78,6 +78,13 @@ class Expr:
 class Lit(Expr):
     value: object  # bool | int | float | str | date | None (the `none` literal)
     unit: str = ""  # days months years CNY USD
+    # Python holds 0 == False and 1 == 1.0: the value's type is part of a literal, so that what is
+    # kept per expression (the checker's types and resolved operators) never takes `x > 0` for a
+    # comparison with `false`.
+    kind: type = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", type(self.value))
 
 
 @dataclass(frozen=True)

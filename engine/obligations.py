@@ -1,5 +1,6 @@
 """Obligations over a case's timeline (issue 15): the event vocabulary, the check stage for
 `duty` / `prohibition` / `holding` declarations, and the typed *plan* both monitors run.
+(Over 400 lines: the vocabulary, its checks and the plan are one correspondence, read together.)
 
 One semantics, two engines: compliance/monitor.py compiles the plan into durable_rules rulesets
 and also interprets it in plain Python (the reference evaluator); neither reads the DSL itself.

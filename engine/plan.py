@@ -18,8 +18,9 @@ from functools import cached_property
 import networkx as nx
 
 from . import model as m
-from .check import Law, calls, fact_paths
+from .check import Law
 from .citation import cited_text, law_numbering, render_citation, source_slice
+from .expressions import calls, fact_paths
 from .graph import RuleGraph, conjuncts
 
 __all__ = ["PermitPlan", "Plan", "PlannedRule", "RuleSheet", "points_reads"]

@@ -4,14 +4,17 @@ The proof reads every outcome and every rule's applicability from the evaluation
 anything itself. Where it must look inside a condition (which part is unknown, which facts could
 still change the outcome) it evaluates the sub-expression with a function the program's own code
 generator compiled (`Program.function`), so the proof and the decision share one semantics.
+
+The proof of each program is itself compiled, once, from its `Shape` (engine/proof_code.py): the
+generated functions build each permit's decision from the traced run's flat record; this module
+holds the shape, the per-decision builder they share and the paths only some decisions take.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -21,14 +24,14 @@ from lexgraph import __version__
 
 from . import model as m
 from . import semantics as sem
-from .check import calls, fact_paths
-from .compile import NONE, UNREAD, point_value
-from .evaluate import Evaluation, PermitPlan, Program, Tri, k_and, k_not, k_or
+from .compile import UNREAD, point_value
+from .evaluate import Evaluation, Program, Tri, k_not, k_or
+from .expressions import calls, fact_paths
 from .graph import conjuncts
+from .proof_code import ProofCode, generate, json_value
 from .semantics import PY
-from .trace import Cited, ConditionTrace, Decision, Effect, PathwayStep, PermitDecision, Provision, RuleProof
+from .trace import Cited, ConditionTrace, Decision, Effect, PermitDecision, Provision, RuleProof
 
-_LABEL = {True: "eligible", False: "ineligible", None: "undetermined"}
 _CANCELLATION = {True: "cancelled", False: "not_cancelled", None: "undetermined"}
 
 
@@ -137,16 +140,36 @@ class _Support(NamedTuple):
     kind: str
     name: str = ""
     children: tuple[_Support, ...] = ()
-    paths: tuple[str, ...] = ()
+    reads: tuple[_Read, ...] = ()
     calls: tuple[tuple[str, str, _Support | None], ...] = ()
 
 
-def _support_node(program: Program, e: m.Expr) -> _Support:
+# a fact a condition reads, as the search for missing facts looks at it: its path, where its value lies
+# in the program's fact tuple (-1: the program does not read it, so it is unknown), and for a derived
+# fact its sources likewise (None for any other fact); whether the law declares it
+_Read = tuple[str, int, "tuple[tuple[str, int], ...] | None", bool]
+
+
+def _reads(program: Program, fact_at: Mapping[str, int], paths: Iterable[str]) -> tuple[_Read, ...]:
+    """The facts read at `paths` that can be missing (never a parameter nor the decision date)."""
+    out: list[_Read] = []
+    for path in paths:
+        if path.startswith("params.") or path == "decision_date":
+            continue
+        sources = program.derived_sources.get(path)
+        derived = None if sources is None else tuple((s, fact_at.get(s, -1)) for s in sources)
+        out.append((path, fact_at.get(path, -1), derived, path in program.law.facts))
+    return tuple(out)
+
+
+def _support_node(program: Program, fact_at: Mapping[str, int], e: m.Expr) -> _Support:
     fn = program.function(e)
     if isinstance(e, m.And | m.Or):
-        return _Support(fn, "junction", children=tuple(_support_node(program, o) for o in e.operands))
+        return _Support(
+            fn, "junction", children=tuple(_support_node(program, fact_at, o) for o in e.operands)
+        )
     if isinstance(e, m.Not):
-        return _Support(fn, "junction", children=(_support_node(program, e.operand),))
+        return _Support(fn, "junction", children=(_support_node(program, fact_at, e.operand),))
     if isinstance(e, m.Call) and e.name == "not_at_hand":
         return _Support(fn, "not_at_hand", str(e.args[0].value))  # type: ignore[attr-defined]
     if isinstance(e, m.Call) and e.args and isinstance(e.args[0], m.Path):
@@ -157,8 +180,10 @@ def _support_node(program: Program, e: m.Expr) -> _Support:
     leaf_calls = []
     for call in calls(e):
         name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
-        leaf_calls.append((call.name, name, _support_node(program, call) if call.name == "met" else None))
-    return _Support(fn, "leaf", paths=tuple(fact_paths(e)), calls=tuple(leaf_calls))
+        leaf_calls.append(
+            (call.name, name, _support_node(program, fact_at, call) if call.name == "met" else None)
+        )
+    return _Support(fn, "leaf", reads=_reads(program, fact_at, fact_paths(e)), calls=tuple(leaf_calls))
 
 
 def _document_step(program: Program, i: int) -> tuple[int, str, str, str, str, tuple[str, ...]]:
@@ -180,9 +205,8 @@ class Shape:
     """Per program, once: everything about a proof that does not depend on the application — the
     rules' references and words, condition texts and the facts each shows (by position in the
     program's fact tuple), the flat trace's layout, per permit what prevails over what, each
-    contender's effect, the pathway's document steps and the header's parameter overrides; and, generated
-    from these, per rule a function building its condition traces and per set of facts shown a function
-    building their map. A decision builds only what the facts decide, and keeps nothing across decisions."""
+    contender's effect, the pathway's document steps and the header's parameter overrides; and the proof
+    compiled from these (`code`: engine/proof_code.py). A decision keeps nothing across decisions."""
 
     def __init__(self, program: Program):
         law = program.law
@@ -226,21 +250,19 @@ class Shape:
                 )
             )
         self.rules = tuple(rules)
-        # what each requirement demands, compiled (read where the traced run did not read it)
-        self.demands = tuple(
-            program.function(cr.demands) if cr.demands is not None else None for cr in program.rules
-        )
         self.shown = tuple(shown)
-        self.traced = _trace_builders(self.rules)
         self.unheld = tuple(
             f"not {cr.demands_text}" for cr in program.rules
         )  # a sanction's condition on requirement i
-        self.build_shown = _shown_builders(
-            tuple(tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths) for paths in self.shown)
+        # per set of facts shown without a points table, where each fact lies in the decision's facts as
+        # shown (`proof_code.json_value`); None for a set with one (built by `_facts`)
+        self.readers = tuple(
+            None
+            if any(p.startswith("points(") for p in paths)
+            else tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths)
+            for paths in self.shown
         )
-        self.plain = tuple(  # sets of facts without a points table (those are built by `_facts`)
-            not any(p.startswith("points(") for p in paths) for paths in self.shown
-        )
+        self.holds_at = self.fact_at.get("holds", self.unknown_at)  # the documents held, for the pathway
         self.permits: dict[str, _PermitShape] = {}
         for name, plan in program.plans.items():
             requirements = tuple(i for i in plan.restricts if program.rules[i].role == "requirement")
@@ -285,17 +307,54 @@ class Shape:
         self.all_permits = tuple(sorted(law.permits))
         self.points_reads = {
             name: tuple(
-                tuple(p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value))
+                _reads(
+                    program,
+                    self.fact_at,
+                    [p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value)],
+                )
                 for factor in table.factors
             )
             for name, table in law.points.items()
         }
         self._program = weakref.ref(program)
         self._support: dict[int, tuple[_Support, ...]] = {}
+        self._values: dict[tuple[int, str], tuple[str, str, Callable[..., Any] | None]] = {}
+        self._demands: dict[int, Callable[..., Tri] | None] = {}
+        # the facts that have a documented default: (path, its parts), for the decision's header
+        self.defaulted = tuple((fact.path, tuple(fact.path.split("."))) for fact in program.defaulted_facts)
         self.overrides = dict(
             sorted((k, v) for k, v in law.parameter_values.items() if law.parameters[k].default != v)
         )
         self.amendment_status = {a: law.instruments[a].status for a in law.applied_amendments}
+        self.code: ProofCode = generate(self, program)  # the proof compiled from all of the above
+
+    def demand(self, i: int) -> Callable[..., Tri] | None:
+        """What requirement i demands, compiled (None for a rule that demands nothing); read only where
+        the traced run did not read it (the requirement cannot bind), so compiled on first use."""
+        got = self._demands.get(i, _UNSET)
+        if got is _UNSET:
+            program = self._program()
+            assert program is not None  # a Shape lives only as long as its program
+            demands = program.rules[i].demands
+            got = self._demands[i] = program.function(demands) if demands is not None else None
+        return got  # type: ignore[return-value]
+
+    def value_of(self, i: int, attr: str) -> tuple[str, str, Callable[..., Any] | None]:
+        """What rule i gives `attr`: (the rule's id, a points table whose total and factors are shown or
+        '', else the compiled function of the value); compiled on the first decision that shows it."""
+        key = (i, attr)
+        got = self._values.get(key)
+        if got is None:
+            program = self._program()
+            assert program is not None  # a Shape lives only as long as its program
+            rule = program.rules[i].rule
+            expr = next(c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr)
+            if isinstance(expr, m.Call) and expr.name == "points":
+                got = (rule.id, expr.args[0].dotted, None)  # type: ignore[attr-defined]
+            else:
+                got = (rule.id, "", program.function(expr, "value") if expr is not None else None)
+            self._values[key] = got
+        return got
 
     def support(self, i: int) -> tuple[_Support, ...]:
         """Rule i's conditions, its exceptions negated and (a requirement) what it demands negated, as
@@ -308,42 +367,8 @@ class Shape:
             parts = [*conjuncts(cr.rule.when), *(m.Not(u) for u in cr.rule.unless)]
             if cr.demands is not None:
                 parts.append(m.Not(cr.demands))
-            got = self._support[i] = tuple(_support_node(program, e) for e in parts)
+            got = self._support[i] = tuple(_support_node(program, self.fact_at, e) for e in parts)
         return got
-
-
-def _trace_builders(rules: tuple[_RuleShape, ...]) -> tuple[Callable[..., Any], ...]:
-    """Per rule, one straight-line function of (the traced run's flat record, the decision's shown
-    facts, the function that builds them) → (its conditions, its exceptions) as `ConditionTrace`s:
-    the positions in the record and the words are constants, so a decision runs no loop for them."""
-    namespace: dict[str, Any] = {"_new": _new, "CT": ConditionTrace}
-    lines: list[str] = []
-
-    def traced(text: str, at: int, k: int) -> str:
-        name = f"T{len(namespace)}"
-        namespace[name] = text
-        return f"_new(CT, ({name}, flat[{at}], S[{k}] or shown({k}))), "
-
-    for n, s in enumerate(rules):
-        conds = "".join(traced(t, s.start + c, k) for c, (t, k) in enumerate(s.conditions))
-        excs = "".join(traced(t, s.start + s.n_conditions + u, k) for u, (t, k) in enumerate(s.exceptions))
-        lines.append(f"def R{n}(flat, S, shown):\n    return ({conds}), ({excs})\n")
-    exec(compile("".join(lines), "<lexgraph proof traces>", "exec"), namespace)  # noqa: S102 - built from the plan's own texts
-    return tuple(namespace[f"R{n}"] for n in range(len(rules)))
-
-
-def _shown_builders(
-    readers: tuple[tuple[tuple[str, int], ...], ...],
-) -> tuple[Callable[[list[Any]], dict[str, Any]], ...]:
-    """Per set of facts a condition shows, one function of the decision's facts as shown (by position
-    in the program's fact tuple) → the map path → value that the condition carries."""
-    source = "".join(
-        f"def F{k}(jv):\n    return {{{''.join(f'{path!r}: jv[{at}], ' for path, at in paths)}}}\n"
-        for k, paths in enumerate(readers)
-    )
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "<lexgraph proof facts>", "exec"), namespace)  # noqa: S102 - built from the plan's fact paths
-    return tuple(namespace[f"F{k}"] for k in range(len(readers)))
 
 
 _SHAPES: weakref.WeakKeyDictionary[Program, Shape] = weakref.WeakKeyDictionary()
@@ -386,41 +411,23 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
 def _defaults(builder: _ProofBuilder) -> dict[str, Any]:
     """The facts the application left out that were read at their documented procedural default."""
     out: dict[str, Any] = {}
-    for fact in builder.p.defaulted_facts:
-        node: Any = builder.ev.application
-        for part in fact.path.split("."):
+    application = builder.ev.application
+    for path, parts in builder.shape.defaulted:
+        node: Any = application
+        for part in parts:
             node = node.get(part, _ABSENT) if isinstance(node, dict) else node
             if node is _ABSENT or node is None:
                 break  # absent here (defaulted) or null (there is none: not defaulted)
         if node is _ABSENT:
-            out[fact.path] = json_value(builder.fact(fact.path))
+            out[path] = json_value(builder.fact(path))
     return out
 
 
 _ABSENT = object()
 
 
-def json_value(v: Any) -> Any:
-    if type(v) in _PLAIN:
-        return v
-    if v is NONE:
-        return None
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, frozenset):
-        return sorted(v)
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
-
-
-_PLAIN = frozenset({str, bool, int, type(None)})
 _NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a standard not at hand
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
-# a RuleProof's fields by position, for the copies that change a few (faster than `_replace`)
-_STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR = (
-    RuleProof._fields.index(f) for f in ("stands", "overridden_by", "prevails_by", "waits_for")
-)
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 
 
@@ -429,6 +436,11 @@ def _range(lo: Any, hi: Any) -> Any:
 
 
 class _ProofBuilder:
+    """One decision: the evaluation read once, and what the program's generated proof functions
+    (`Shape.code`, engine/proof_code.py) share within it — each rule's condition traces (`T`), each
+    set of facts shown (`S`), each permit's decision — and the paths they call for what only some
+    decisions need. Nothing here outlives the decision."""
+
     def __init__(self, ev: Evaluation):
         self.ev = ev
         self.p: Program = ev.program
@@ -436,21 +448,19 @@ class _ProofBuilder:
         self.applies = ev.applies
         self.law = ev.program.law
         self.shape = shape(ev.program)
-        self.cites, self.provisions = self.shape.cites, self.shape.provisions
+        self.code = self.shape.code
+        self.provisions = self.shape.provisions
         self.values = ev.fact_values
-        self.recorded = ev.recorded
-        n = len(self.shape.rules)
-        self._parts: list[tuple[tuple[Tri, ...], tuple[Tri, ...]] | None] = [None] * n
-        self._demanded: list[Tri | int] = [_UNSET] * n
-        self._scope: list[Tri | int] = [_UNSET] * n
-        self._shown: list[dict[str, Any] | None] = [None] * len(self.shape.shown)
-        self._json: list[Any] | None = None
-        self._held: Any = _UNSET
-        self._traces: list[tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri] | None] = [
+        # the traced run's flat record (an untraced evaluation's is read the same way, see `_record`)
+        self.flat: tuple[Any, ...] = ev.recorded.flat if ev.recorded is not None else self._record()
+        self.T: list[tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri] | None] = [
             None
-        ] * n
+        ] * len(self.shape.rules)
+        # the sets of facts conditions show (`Shape.shown`): all but those with a points table, at once
+        self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
+        self.permits: dict[str, PermitDecision] = {}
+        self._held: Any = _UNSET
         self._stands: dict[str, dict[int, Tri]] = {}
-        self._permits: dict[str, PermitDecision] = {}
         self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
         self._support: dict[tuple[str, str], list[str]] = {}
 
@@ -476,60 +486,30 @@ class _ProofBuilder:
         truth: Tri = self.p.function(expr)(self.f, self.o, self.c, self.pt)
         return truth
 
-    def parts(self, i: int) -> tuple[tuple[Tri, ...], tuple[Tri, ...]]:
-        """A rule's condition values and exception values."""
-        got = self._parts[i]
-        if got is None:
-            if self.recorded is not None:  # the traced run's flat record, read where the layout says
-                s = self.shape.rules[i]
-                flat = self.recorded.flat
-                mid = s.start + s.n_conditions
-                got = flat[s.start : mid], flat[mid : mid + s.n_exceptions]
-            else:
-                cr = self.p.rules[i]
-                got = (
-                    tuple(self.truth(x) for x in conjuncts(cr.rule.when)),
-                    tuple(self.truth(u) for u in cr.rule.unless),
-                )
-            self._parts[i] = got
-        return got
+    def _record(self) -> tuple[Any, ...]:
+        """An untraced evaluation's record, laid out as the traced run's (`RuleTraceLayout`): every
+        condition and exception by the program's compiled functions; what a requirement demands is
+        left unread, and read where a proof asks (`unread`)."""
+        out: list[Any] = []
+        for cr in self.p.rules:
+            out += [self.truth(x) for x in cr.conditions]
+            out += [self.truth(u) for u in cr.rule.unless]
+            if cr.demands is not None:
+                out.append(UNREAD)
+        return tuple(out)
 
-    def demanded(self, i: int) -> Tri:
-        """What requirement i demands (None for a rule that demands nothing): as the traced run read
-        it, or — where the run did not read it (the requirement cannot bind) — by its compiled function."""
-        got: Any = self._demanded[i]
-        if got is _UNSET:
-            s = self.shape.rules[i]
-            got = (
-                self.recorded.flat[s.demand_at] if self.recorded is not None and s.demand_at >= 0 else UNREAD
-            )
-            if got is UNREAD:
-                fn = self.shape.demands[i]
-                got = fn(self.f, self.o, self.c, self.pt) if fn is not None else None
-            self._demanded[i] = got
-        return got  # type: ignore[no-any-return]
-
-    def scope(self, i: int) -> Tri:
-        """Whether a rule binds this application: its conditions hold and no exception does."""
-        got = self._scope[i]
-        if got is _UNSET:
-            conds, unless = self.parts(i)
-            got = self._scope[i] = k_and((*conds, *(k_not(u) for u in unless)))
-        return got  # type: ignore[return-value]
+    def unread(self, i: int) -> Tri:
+        """What requirement i demands where the run did not read it (the requirement cannot bind), by
+        its compiled function."""
+        fn = self.shape.demand(i)
+        return fn(self.f, self.o, self.c, self.pt) if fn is not None else None
 
     def shown(self, k: int) -> dict[str, Any]:
-        """The facts a condition shows (`Shape.shown[k]`), built once per decision and shared."""
-        got = self._shown[k]
+        """The facts a condition shows that include a points table (`Shape.shown[k]`; the generated
+        `SHOWN` builds the others), once per decision and shared."""
+        got = self.S[k]
         if got is None:
-            if self.shape.plain[k]:
-                jv = self._json
-                if jv is None:
-                    jv = self._json = [v if type(v) in _PLAIN else json_value(v) for v in self.values]
-                    jv.append(None)  # Shape.unknown_at: a path the program does not read
-                got = self.shape.build_shown[k](jv)
-            else:
-                got = self._facts(self.shape.shown[k])
-            self._shown[k] = got
+            got = self.S[k] = self._facts(self.shape.shown[k])
         return got
 
     def _facts(self, paths: tuple[str, ...]) -> dict[str, Any]:
@@ -551,7 +531,8 @@ class _ProofBuilder:
         return out
 
     def stands(self, permit: str) -> dict[int, Tri]:
-        """Each contender of a permit: whether it stands (`semantics.stands`), once per decision."""
+        """Each contender of a permit: whether it stands (`semantics.stands`), for the search for
+        missing facts (the generated permit code weighs its contenders itself, by the same definition)."""
         got = self._stands.get(permit)
         if got is None:
             applies = self.applies
@@ -567,252 +548,29 @@ class _ProofBuilder:
         key = (i, effect, depth)
         got = self._proofs.get(key)
         if got is None:
-            got = self._proofs[key] = self._rule_proof(i, effect, depth)
+            got = self._proofs[key] = self.code.proofs[i](self, effect, depth)
         return got
-
-    def traces(self, i: int) -> tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri]:
-        """A rule's conditions and exceptions as a proof shows them, whether it applies and (a
-        requirement) whether what it demands is satisfied: once per decision, whatever its effect."""
-        got = self._traces[i]
-        if got is None:
-            s = self.shape.rules[i]
-            shown = self.shown
-            if self.recorded is not None:
-                conditions, exceptions = self.shape.traced[i](self.recorded.flat, self._shown, shown)
-            else:
-                cond_values, unless_values = self.parts(i)
-                conditions = tuple(
-                    [
-                        _new(ConditionTrace, (t, v, shown(k)))
-                        for (t, k), v in zip(s.conditions, cond_values, strict=True)
-                    ]
-                )
-                exceptions = tuple(
-                    [
-                        _new(ConditionTrace, (t, v, shown(k)))
-                        for (t, k), v in zip(s.exceptions, unless_values, strict=True)
-                    ]
-                )
-            applies = self.applies[i]
-            satisfied: Tri = None
-            if s.demands is not None:
-                demands = self.demanded(i)
-                conditions += (_new(ConditionTrace, (s.demands[0], demands, shown(s.demands[1]))),)
-                satisfied = demands
-                applies = self.scope(
-                    i
-                )  # a requirement applies when it binds this application, whatever it demands
-            got = self._traces[i] = (conditions, exceptions, applies, satisfied)
-        return got
-
-    def _rule_proof(self, i: int, effect: Effect, depth: int) -> RuleProof:
-        s = self.shape.rules[i]
-        conditions, exceptions, applies, satisfied = self._traces[i] or self.traces(i)
-        because: list[RuleProof] = []
-        if depth < 3 and (s.reads or s.reads_permits):
-            for name, settling in s.reads:
-                for j in settling:
-                    # the rules that may make it hold; when it fails, every rule shows why
-                    value = self.c.get(name)
-                    if self.applies[j] is not False or value is False:
-                        shown_as = self.shape.condition_effects.get((name, value)) or Effect(
-                            "condition", name, value
-                        )
-                        because.append(self.rule_proof(j, shown_as, depth + 1))
-            for permit in s.reads_permits:
-                because.extend(self.permit(permit).grounds[:3])
-        return _new(
-            RuleProof,
-            (
-                s.rule,
-                s.cites,
-                s.status,
-                effect,
-                applies,
-                applies,
-                conditions,
-                exceptions,
-                tuple(because),
-                "",
-                "",
-                s.note,
-                s.source,
-                s.gloss,
-                s.role,
-                satisfied,
-                "",
-                self.provisions,
-            ),
-        )
-
-    def _effect(self, i: int, permit: str) -> Effect:
-        cr = self.p.rules[i]
-        if cr.role == "requirement":
-            demanded = self.demanded(i)
-            return self.shape.demanded_effects.get((permit, i, demanded)) or Effect(
-                "requirement", permit, demanded, cr.demands_text
-            )
-        return Effect(cr.role, permit)
-
-    def _weighed(self, ps: _PermitShape, i: int, effect: Effect | None = None) -> RuleProof:
-        """A contender's proof, with what prevails over it: set aside only by a rule that applies;
-        where that rule's applicability is unknown, the proof says it waits for it. `effect`: how it
-        is shown, when not as its own effect on the permit (a grant shown as the refusal's closure)."""
-        own, beaten = ps.weigh[i]
-        if effect is None:
-            effect = own if own is not None else self._effect(i, ps.permit)
-        key = (i, effect, 0)
-        proof = self._proofs.get(key)
-        if proof is None:
-            proof = self._proofs[key] = self._rule_proof(i, effect, 0)
-        if not beaten:
-            return proof
-        winner = next(((j, pr) for j, pr in beaten if self.applies[j] is True), None)
-        if winner is not None:
-            j, principle = winner
-            changed = list(proof)
-            changed[_STANDS] = False if proof.applies is not None else None
-            changed[_OVERRIDDEN_BY] = self.shape.rules[j].rule
-            changed[_PREVAILS_BY] = principle
-            return _new(RuleProof, changed)
-        pending = next(((j, pr) for j, pr in beaten if self.applies[j] is None), None)
-        if pending is not None and proof.applies is not False:
-            j, principle = pending
-            changed = list(proof)
-            changed[_STANDS] = None
-            changed[_WAITS_FOR] = self.shape.rules[j].rule
-            changed[_PREVAILS_BY] = principle
-            return _new(RuleProof, changed)
-        return proof
-
-    def _sanction(
-        self, plan: PermitPlan, ps: _PermitShape, failing: list[int], stands: dict[int, Tri]
-    ) -> list[RuleProof]:
-        """The refusal ground the law gives for unsubmitted materials, beside each unmet document requirement."""
-        if not plan.sanctions:
-            return []
-        docs = [i for i in failing if i in ps.asks_document]
-        if not docs:
-            return []
-        held = self.held()
-        standing = k_or([stands[i] for i in docs])
-        # what each unmet requirement demands, not held; the same for every sanction of the permit
-        conditions = tuple(
-            [
-                _new(ConditionTrace, (self.shape.unheld[i], k_not(self.demanded(i)), {"holds": held}))
-                for i in docs
-            ]
-        )
-        because = tuple([self._weighed(ps, i) for i in docs])
-        out = []
-        for s in plan.sanctions:
-            sh = self.shape.rules[s]
-            out.append(
-                _new(
-                    RuleProof,
-                    (
-                        sh.rule,
-                        sh.cites,
-                        sh.status,
-                        ps.sanctioned,
-                        standing,
-                        standing,
-                        conditions,
-                        (),
-                        because,
-                        "",
-                        "",
-                        sh.note,
-                        sh.source,
-                        sh.gloss,
-                        "refusal_ground",
-                        None,
-                        "",
-                        self.provisions,
-                    ),
-                )
-            )
-        return out
 
     # ------------------------------------------------------------------ permits
     def permit(self, permit: str) -> PermitDecision:
-        if permit in self._permits:
-            return self._permits[permit]
-        plan = self.p.plans.get(permit)
-        if plan is None:
+        """A permit's decision, by the program's generated proof of it (once per decision)."""
+        got = self.permits.get(permit)
+        if got is not None:
+            return got
+        build = self.code.permits.get(permit)
+        if build is None:
             return PermitDecision(permit, "undetermined", detail={"note": "unknown permit"})
-        ps = self.shape.permits[permit]
-        outcome = self.o[permit]  # read from the evaluation, never recomputed
-        stands = self.stands(permit)
-        requirement = ps.requirements
-        grounds: list[RuleProof] = []
-        unmet: list[RuleProof] = []
-        detail: dict[str, Any] = {}
-        if outcome is True:
-            grounds = [self._weighed(ps, i) for i in plan.grants if stands[i] is True]
-            # every requirement that binds this application, met (or set aside by an explicit clause)
-            grounds += [self._weighed(ps, i) for i in requirement if self.scope(i) is True]
-            grounds += [
-                self._weighed(ps, i)
-                for i in plan.restricts
-                if i not in requirement and self.applies[i] is not False
-            ]
-        elif outcome is False:
-            failing = [i for i in plan.restricts if stands[i] is True]
-            grounds = [self._weighed(ps, i) for i in failing] + self._sanction(plan, ps, failing, stands)
-            if failing:
-                unmet = [self._weighed(ps, i) for i in plan.grants]
-            else:
-                # refused because no ground of grant applies: the grants' unmet conditions are the grounds
-                grounds = [self._weighed(ps, i, ps.closing) for i in plan.grants]
-            if not plan.grants:
-                detail["note"] = "no provision in force on this date grants this permit"
-        else:
-            open_ = [i for i in plan.restricts if stands[i] is not False]
-            # a grant that stands waits only for what is open
-            grounds = [self._weighed(ps, i) for i in plan.grants if stands[i] is True]
-            grounds += [self._weighed(ps, i) for i in open_] + self._sanction(
-                plan, ps, [i for i in open_ if stands[i] is None], stands
+        return build(self)
+
+    def missing(self, permit: str, detail: dict[str, Any]) -> tuple[str, ...]:
+        """An undetermined permit's missing facts; what it waits for that no fact can supply goes to
+        its `detail` (`not_at_hand`)."""
+        support = set(self.permit_support(permit))
+        if any(s.startswith(_NOT_AT_HAND) for s in support):
+            detail["not_at_hand"] = sorted(
+                s[len(_NOT_AT_HAND) :] for s in support if s.startswith(_NOT_AT_HAND)
             )
-            unmet = [self._weighed(ps, i) for i in plan.grants if stands[i] is not True]
-        if ps.contrary:
-            conflicts = [
-                (i, j) for i in plan.grants for j in ps.contrary if stands[i] is True and stands[j] is True
-            ]
-            if conflicts:
-                detail["unresolved_conflicts"] = sorted(
-                    {f"{self.p.rules[i].rule.id} ⟷ {self.p.rules[j].rule.id}" for i, j in conflicts}
-                )
-        if ps.values:
-            detail.update(self._values(ps))
-        if plan.obligations:
-            obligations = [self._obligation(i) for i in plan.obligations if self.applies[i] is True]
-            if obligations:
-                detail["obligations"] = obligations
-        missing: tuple[str, ...] = ()
-        if outcome is None:
-            support = set(self.permit_support(permit))
-            missing = tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND)))
-            if any(
-                s.startswith(_NOT_AT_HAND) for s in support
-            ):  # what the outcome waits for that no fact can supply
-                detail["not_at_hand"] = sorted(
-                    s[len(_NOT_AT_HAND) :] for s in support if s.startswith(_NOT_AT_HAND)
-                )
-        # no advice to obtain what is granted, nor what the law says the applicant need not apply for
-        # (a `needed = false` value: the permanent-residence card under 法 第四十八条)
-        advised = outcome is not True and detail.get("needed") is not False
-        decision = PermitDecision(
-            permit,
-            _LABEL[outcome],
-            tuple(grounds),
-            tuple(unmet),
-            missing,
-            detail,
-            self.pathway(plan) if advised else (),
-        )
-        self._permits[permit] = decision
-        return decision
+        return tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND)))
 
     def cancellation(self, permit: str) -> PermitDecision:
         """Whether a status the foreigner holds is cancelled (法 第四十九条): the grounds that stand; when
@@ -851,10 +609,12 @@ class _ProofBuilder:
             kind="cancellation",
         )
 
-    def _values(self, ps: _PermitShape) -> dict[str, Any]:
+    def values_of(self, permit: str) -> dict[str, Any]:
+        """The values the permit's standing rules give (a points total with its factors, whether the
+        permit is needed), each with the rule that gives it."""
         out: dict[str, Any] = {}
         applies = self.applies
-        for attr, contenders in ps.values:
+        for attr, contenders in self.shape.permits[permit].values:
             standing = [
                 i
                 for i, beaten in contenders
@@ -863,64 +623,36 @@ class _ProofBuilder:
             ]
             if not standing:
                 continue
-            cr = self.p.rules[standing[0]]
-            expr = next(c.expr for c in cr.rule.conclusions if c.kind == "value" and c.name == attr)
-            if isinstance(expr, m.Call) and expr.name == "points":
-                name = expr.args[0].dotted  # type: ignore[attr-defined]
-                summary = self._facts((f"points({name})",))[f"points({name})"]
+            rule, table, fn = self.shape.value_of(standing[0], attr)
+            if table:
+                summary = self._facts((f"points({table})",))[f"points({table})"]
                 out[attr] = summary["total"]
                 out[attr + "_by_factor"] = summary["by_factor"]
             else:
-                value = self._value(expr)
+                value = self._value(fn)
                 if value is not None:
                     out[attr] = json_value(value)
-            out.setdefault("grounds_of_values", {})[attr] = cr.rule.id
+            out.setdefault("grounds_of_values", {})[attr] = rule
         return out
 
-    def _value(self, expr: m.Expr | None) -> Any:
-        if expr is None:
+    def _value(self, fn: Callable[..., Any] | None) -> Any:
+        """A value by its compiled function (None: the rule gives no expression)."""
+        if fn is None:
             return None
-        return point_value(self.p.function(expr, "value")(self.f, self.o, self.c, self.pt))
+        return point_value(fn(self.f, self.o, self.c, self.pt))
+
+    def obligations(self, permit: str) -> list[dict[str, Any]]:
+        """The duties that bind the holder of the permit on this application."""
+        return [self._obligation(i) for i in self.p.plans[permit].obligations if self.applies[i] is True]
 
     def _obligation(self, i: int) -> dict[str, Any]:
         cr = self.p.rules[i]
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
         return {
             "duty": c.name,
-            "deadline": json_value(self._value(c.expr)),
+            "deadline": json_value(self._value(self.p.function(c.expr, "value") if c.expr else None)),
             "rule": cr.rule.id,
         }  # cited by the renderers
-
-    # ------------------------------------------------------------------ the advisory pathway
-    def pathway(self, plan: PermitPlan) -> tuple[PathwayStep, ...]:
-        """Documents the permit's requirements ask for that the applicant does not hold (or may not),
-        each after the documents its own issue requires: what to obtain, in what order, from whom."""
-        if not self.shape.permits[plan.permit].documents:
-            return ()
-        held = self.fact("holds")
-        steps: dict[str, PathwayStep] = {}
-        self._visit(
-            plan.permit, frozenset({plan.permit}), held if isinstance(held, frozenset) else frozenset(), steps
-        )
-        return tuple(steps.values())
-
-    def _visit(
-        self, permit: str, trail: frozenset[str], held: frozenset[str], steps: dict[str, PathwayStep]
-    ) -> None:
-        """The pathway's steps for `permit`'s documents, each after those its issuing permit asks for
-        (a method, not a closure: a closure that calls itself is a reference cycle, which would keep
-        every decision's proofs alive until the cyclic garbage collector runs)."""
-        for i, document, issuer, title, authority, grants in self.shape.permits[permit].documents:
-            if document in steps or document in held:
-                continue
-            if self.scope(i) is not True:
-                continue  # the requirement does not bind this application (or may not: see missing facts)
-            if issuer and issuer not in trail:
-                self._visit(issuer, trail | {issuer}, held, steps)
-            steps[document] = _new(
-                PathwayStep,
-                (document, title, issuer, authority, _LABEL[self.o.get(issuer)] if issuer else "", grants),
-            )
 
     # ------------------------------------------------------------------ missing facts
     def permit_support(self, permit: str) -> list[str]:
@@ -954,14 +686,35 @@ class _ProofBuilder:
         return out
 
     def rule_support(self, i: int) -> list[str]:
-        return self._memo(
-            "rule", str(i), lambda: [x for node in self.shape.support(i) for x in self.support(node)]
-        )
+        return self._memo("rule", str(i), lambda: self._rule_support(i))
+
+    def _rule_support(self, i: int) -> list[str]:
+        """The unknown facts behind rule i's unknown conditions, exceptions and (a requirement) demand:
+        each one's truth as the run recorded it (the values its proof shows), negated for an exception
+        and a demand (what `Shape.support` walks)."""
+        s = self.shape.rules[i]
+        flat = self.flat
+        out: list[str] = []
+        for n, node in enumerate(self.shape.support(i)):
+            if n < s.n_conditions:
+                truth = flat[s.start + n]
+            elif n < s.n_conditions + s.n_exceptions:
+                truth = k_not(flat[s.start + n])
+            else:
+                demanded: Any = flat[s.demand_at] if s.demand_at >= 0 else UNREAD
+                truth = k_not(self.unread(i) if demanded is UNREAD else demanded)
+            if truth is None:
+                out += self.unknown(node)
+        return out
 
     def support(self, node: _Support) -> list[str]:
         """The unknown facts behind an unknown condition (nothing for a known one)."""
         if node.truth(self.f, self.o, self.c, self.pt) is not None:
             return []
+        return self.unknown(node)
+
+    def unknown(self, node: _Support) -> list[str]:
+        """The unknown facts behind a condition whose truth is unknown."""
         kind = node.kind
         if kind == "junction":
             return [x for o in node.children for x in self.support(o)]
@@ -984,16 +737,13 @@ class _ProofBuilder:
         return self._leaf_support(node)
 
     def _leaf_support(self, node: _Support) -> list[str]:
-        out: list[str] = []
-        for path in node.paths:
-            out += self._fact_support(path)
+        out = self._fact_support(node.reads) if node.reads else []
         for kind, name, called in node.calls:
             if kind == "points":
                 lo_hi = self.pt["#" + name]
-                for paths, (lo, hi) in zip(self.shape.points_reads[name], lo_hi, strict=True):
+                for reads, (lo, hi) in zip(self.shape.points_reads[name], lo_hi, strict=True):
                     if lo != hi:
-                        for path in paths:
-                            out += self._fact_support(path)
+                        out += self._fact_support(reads)
             elif kind == "met":
                 assert called is not None
                 out += self.support(called)
@@ -1001,11 +751,17 @@ class _ProofBuilder:
                 out += self.permit_support(name)
         return out
 
-    def _fact_support(self, path: str) -> list[str]:
-        if path.startswith("params.") or path == "decision_date" or self.fact(path) is not None:
-            return []
-        sources = self.p.derived_sources.get(path)
-        if sources is None:
-            return [path] if path in self.law.facts else []
-        # a derived fact: its unknown sources; if all are known (a division by zero), all of them
-        return [s for s in sources if self.fact(s) is None] or list(sources)
+    def _fact_support(self, reads: tuple[_Read, ...]) -> list[str]:
+        """The facts read that are unknown; for a derived fact, its unknown sources (if all are known,
+        as in a division by zero, all of them)."""
+        values = self.values
+        out: list[str] = []
+        for path, at, derived, declared in reads:
+            if at >= 0 and values[at] is not None:
+                continue
+            if derived is None:
+                if declared:
+                    out.append(path)
+            else:
+                out += [s for s, k in derived if k < 0 or values[k] is None] or [s for s, _ in derived]
+        return out

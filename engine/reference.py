@@ -15,10 +15,10 @@ from typing import Any
 
 from . import model as m
 from . import semantics as sem
-from .check import typing_of
 from .codec import read_application
 from .evaluate import Evaluation, Program
 from .semantics import PY, Tri, enum_ranks
+from .typer import typing_of
 
 __all__ = ["Interpreter", "interpret"]
 

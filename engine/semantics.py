@@ -14,12 +14,16 @@ the `Kleene` interface. Each backend supplies an instance of that interface:
 - `CodeKleene`: Python statements — the code generator emits each definition as straight-line
   code over local variables (the template of each construct is the definition run over strings).
 
-The operators on values (`years_between`, date ± days / months, division, points ranges and
-comparisons with a points range, ordered enums) are defined here once as scalar functions; the
+The operators on values (comparisons, ordered enums, none tests, membership, a fact as a condition,
+`holds`, arithmetic and division, min / max / floor, `years_between`, date ± days / months, points
+ranges and comparisons with a points range) are defined here once as scalar functions; the
 reference interpreter and the generated code call them; beside each definition sit its code template (`*_code`: what the
-code generator emits, engine/compile.py), its numpy form (`*_columns`) and its z3 form (`*_terms`).
-`OPERATORS` lists, per resolved operator, its four forms. z3 is imported by the
-z3 forms only (a decision never loads the solver).
+code generator emits, engine/compile.py), its numpy form (`*_columns`, over `ColumnValue`s) and its
+z3 form (`*_terms`, over `TermValue`s). Every form takes its operands' states (unknown, none, value)
+and lifts them as the scalar definition does — one lifting per algebra (`states_columns`,
+`states_terms`, `compared_terms`); the backends only walk the typed expressions and hold the
+representations. `OPERATORS` lists each operator's four forms (`Forms`). z3 is imported by the z3
+forms only (a decision never loads the solver).
 """
 
 from __future__ import annotations
@@ -245,6 +249,100 @@ NONE = _NoneValue()
 """A fact's state is unknown (None: absent), none (NONE: it or an object above it is null) or a value.
 Every operator maps unknown to unknown before none, and none to none (a comparison with none is false)."""
 
+TRUE_MASK, FALSE_MASK = np.True_, np.False_  # a mask that is the same in every row
+
+
+class ColumnValue(Protocol):
+    """A fact's states over columns (engine/codec.py `Val`): `data` where known and not none;
+    `known` (not unknown — a none row is known); `none` (the explicit null); per kind `cats` (the
+    strings text and enum codes index), `hi` (a points range: `data` is its low end), `members`
+    (a set: document → held mask); `memo` (what is computed once per column)."""
+
+    kind: str
+    data: Any
+    known: Any
+    none: Any
+    cats: tuple[str, ...] | None
+    hi: Any
+    members: dict[str, Any] | None
+    memo: dict[str, Any]
+
+
+class TermValue(Protocol):
+    """A fact's states over z3 (engine/symbolic.py `SymVal`): `u` unknown, `n` none (each a formula),
+    `v` the value's term (a points range: the pair (lo, hi))."""
+
+    u: Any
+    n: Any
+    v: Any
+
+
+def states_columns(*values: ColumnValue) -> tuple[Any, Any]:
+    """How every operator lifts its operands' states, over columns: (known, none) — known where each
+    operand is (unknown before none), none where known and an operand is none."""
+    known, nones = _known_columns(values), _nones_columns(values)
+    return known, (nones if nones is FALSE_MASK else known & nones)
+
+
+def _known_columns(values: Sequence[ColumnValue]) -> Any:
+    known: Any = TRUE_MASK
+    for v in values:
+        known = v.known if known is TRUE_MASK else (known if v.known is TRUE_MASK else known & v.known)
+    return known
+
+
+def _nones_columns(values: Sequence[ColumnValue]) -> Any:
+    nones: Any = FALSE_MASK
+    for v in values:
+        nones = v.none if nones is FALSE_MASK else (nones if v.none is FALSE_MASK else nones | v.none)
+    return nones
+
+
+def _or_terms(parts: Sequence[Any]) -> Any:
+    import z3
+
+    return z3.BoolVal(False) if not parts else parts[0] if len(parts) == 1 else z3.Or(list(parts))
+
+
+def _and_terms(parts: Sequence[Any]) -> Any:
+    import z3
+
+    return z3.BoolVal(True) if not parts else parts[0] if len(parts) == 1 else z3.And(list(parts))
+
+
+def _states_terms(values: Sequence[TermValue]) -> tuple[Any, Any]:
+    """The operands' unknown and none formulas, each a disjunction (constants — never unknown, never
+    none — left out)."""
+    import z3
+
+    return (
+        _or_terms([v.u for v in values if not z3.is_false(v.u)]),
+        [v.n for v in values if not z3.is_false(v.n)],
+    )
+
+
+def states_terms(*values: TermValue) -> tuple[Any, Any]:
+    """`states_columns` over z3: (unknown, none) of an operator's result."""
+    import z3
+
+    u, nones = _states_terms(values)
+    if not nones:
+        return u, z3.BoolVal(False)
+    return u, (_or_terms(nones) if z3.is_false(u) else z3.And(z3.Not(u), _or_terms(nones)))
+
+
+def compared_terms(holds: Any, *values: TermValue) -> tuple[Any, Any]:
+    """A comparison's states over z3, (definitely true, definitely false): unknown if an operand is,
+    false if an operand is none, else whether `holds`."""
+    import z3
+
+    u, nones = _states_terms(values)
+    known = [] if z3.is_false(u) else [z3.Not(u)]
+    return (
+        _and_terms([*known, *(z3.Not(n) for n in nones), holds]),
+        _and_terms([*known, _or_terms([*nones, z3.Not(holds)])]),
+    )
+
 
 # ------------------------------------------------------------------ operators on values
 
@@ -282,11 +380,20 @@ def civil_columns(days: Any) -> Any:
     return year * 10000 + month * 100 + day
 
 
-def years_between_columns(a_civil: Any, b_civil: Any) -> Any:
-    """`years_between` over columns of YYYYMMDD integers (`civil_columns`): the difference of the
-    years less one when (month, day) of b comes before a's — one floor division, since the month
-    and day part never reaches 10000."""
-    return np.floor_divide(np.subtract(b_civil, a_civil), 10000)
+def years_between_columns(a: ColumnValue, b: ColumnValue) -> tuple[Any, Any, Any]:
+    """`years_between` over columns of dates, (data, known, none): on the dates as YYYYMMDD integers
+    (`civil_columns`, once per column), the difference of the years less one when (month, day) of b
+    comes before a's — one floor division, since the month and day part never reaches 10000."""
+    known, none = states_columns(a, b)
+    if a.kind != "date" or b.kind != "date":  # a fact no column holds: unknown unless none
+        return 0.0, none, none
+    return np.floor_divide(np.subtract(_civil(b), _civil(a)), 10000), known, none
+
+
+def _civil(v: ColumnValue) -> Any:
+    if "civil" not in v.memo:
+        v.memo["civil"] = civil_columns(v.data)
+    return v.memo["civil"]
 
 
 def years_cutoff(day: dt.date, years: int) -> int:
@@ -298,6 +405,15 @@ def years_cutoff(day: dt.date, years: int) -> int:
     if year > 9999:
         return dt.date.max.toordinal() + 1
     return add_months_clamped(day, -12 * years).toordinal()
+
+
+def years_between_terms(a: TermValue, b: TermValue) -> tuple[Any, Any, tuple[Any, dt.date] | None]:
+    """`years_between` over z3, (unknown, none, (a's ordinal, the date b)): the years are compared
+    by `years_between_compare_terms`, which needs b fixed (the analysis date); None where it is not."""
+    import z3
+
+    u, n = states_terms(a, b)
+    return u, n, ((a.v, dt.date.fromordinal(b.v.as_long())) if isinstance(b.v, z3.IntNumRef) else None)
 
 
 def years_between_compare_terms(x: Any, day: dt.date, op: str, k: Any) -> Any:
@@ -353,33 +469,36 @@ def date_add_code(d: str, n: float, unit: str, sign: int) -> str:
 EPOCH = dt.date(1970, 1, 1)
 
 
-def date_add_columns(days: Any, n: float, unit: str, sign: int) -> Any:
-    """`date_add` over a column of days since 1970-01-01: days exactly; months and years by
-    `add_months_clamped`, once per distinct date of the column."""
+def date_add_columns(d: ColumnValue, n: float, unit: str, sign: int) -> tuple[Any, Any, Any] | None:
+    """`date_add` over a column of days since 1970-01-01, (data, known, none): days exactly; months
+    and years by `add_months_clamped`, once per distinct date of the column. None: not a date."""
+    if d.kind != "date":
+        return None
     k = int(n) * sign
     if unit == "days":
-        return days + k
+        return d.data + k, d.known, d.none
     months = k if unit == "months" else 12 * k
-    data = np.asarray(days, dtype="int64")
+    data = np.asarray(d.data, dtype="int64")
     distinct, where = np.unique(data, return_inverse=True)
     shifted = np.array(
         [(add_months_clamped(EPOCH + dt.timedelta(days=int(x)), months) - EPOCH).days for x in distinct],
         dtype="int64",
     )
-    return shifted[where].reshape(np.shape(data))
+    return shifted[where].reshape(np.shape(data)), d.known, d.none
 
 
-def date_add_terms(ordinal: Any, n: float, unit: str, sign: int) -> Any:
-    """`date_add` over a z3 ordinal: days exactly; months and years only on a fixed date (a
-    calendar month is no linear function of an unknown date) — None where it cannot be expressed."""
+def date_add_terms(d: TermValue, n: float, unit: str, sign: int) -> tuple[Any, Any, Any]:
+    """`date_add` over a z3 ordinal, (unknown, none, term): days exactly; months and years only on a
+    fixed date (a calendar month is no linear function of an unknown date) — the term None where it
+    cannot be expressed."""
     import z3
 
     k = int(n) * sign
     if unit == "days":
-        return ordinal + k
-    if isinstance(ordinal, z3.IntNumRef):
-        return z3.IntVal(date_add(dt.date.fromordinal(ordinal.as_long()), n, unit, sign).toordinal())
-    return None
+        return d.u, d.n, d.v + k
+    if isinstance(d.v, z3.IntNumRef):
+        return d.u, d.n, z3.IntVal(date_add(dt.date.fromordinal(d.v.as_long()), n, unit, sign).toordinal())
+    return d.u, d.n, None
 
 
 def divide(a: Any, b: Any) -> Any:
@@ -431,8 +550,32 @@ def arith_code(op: str, a: str, b: str) -> str:
     return f"arith({op!r}, {a}, {b})"
 
 
+def arith_columns(op: str, a: ColumnValue, b: ColumnValue) -> tuple[Any, Any, Any]:
+    """`arith` over number columns, (data, known, none); `/` by `divide_columns`."""
+    known, none = states_columns(a, b)
+    if op == "/":
+        data, known = divide_columns(a.data, b.data, known, none)
+        return data, known, none
+    return ARITH[op](a.data, b.data), known, none
+
+
+def arith_terms(op: str, a: TermValue, b: TermValue) -> tuple[Any, Any, Any]:
+    """`arith` over z3 number terms, (unknown, none, term); `/` by `divide_unknown_terms` (the
+    quotient a real term, compared by `divide_compare_terms`)."""
+    import z3
+
+    u, n = states_terms(a, b)
+    if op == "/":
+        real = [z3.ToReal(x) if x.is_int() else x for x in (a.v, b.v)]
+        return divide_unknown_terms(u, n, b.v), n, real[0] / real[1]
+    return u, n, ARITH[op](a.v, b.v)
+
+
 def num_fn(name: str, *args: Any) -> Any:
-    """floor, min, max over numbers (lifted to fact states)."""
+    """floor, min, max over numbers (lifted to fact states); a points range counts as its
+    `point_value`, as in arithmetic."""
+    if tuple in map(type, args):
+        args = tuple(point_value(a) if isinstance(a, tuple) else a for a in args)
     if any(a is None for a in args):
         return None
     if any(a is NONE for a in args):
@@ -445,6 +588,32 @@ def num_fn(name: str, *args: Any) -> Any:
 def num_fn_code(name: str, args: Sequence[str]) -> str:
     """`num_fn` in generated code."""
     return f"num_fn({name!r}, {', '.join(args)})"
+
+
+def num_fn_columns(name: str, args: Sequence[ColumnValue]) -> tuple[Any, Any, Any]:
+    """`num_fn` over number columns, (data, known, none)."""
+    known, none = states_columns(*args)
+    if name == "floor":
+        return np.floor(args[0].data), known, none
+    fn = np.minimum if name == "min" else np.maximum
+    data = args[0].data
+    for a in args[1:]:
+        data = fn(data, a.data)
+    return data, known, none
+
+
+def num_fn_terms(name: str, args: Sequence[TermValue]) -> tuple[Any, Any, Any]:
+    """`num_fn` over z3 number terms, (unknown, none, term): floor of a real by `z3.ToInt`."""
+    import z3
+
+    u, n = states_terms(*args)
+    if name == "floor":
+        v = args[0].v
+        return u, n, z3.ToInt(v) if v.is_real() else v
+    out = args[0].v
+    for a in args[1:]:
+        out = z3.If(out <= a.v, out, a.v) if name == "min" else z3.If(out >= a.v, out, a.v)
+    return u, n, out
 
 
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -483,6 +652,51 @@ def compare_code(op: str, a: tuple[str, str], b: tuple[str, str] | str) -> str:
     )
 
 
+def compare_columns(op: str, a: ColumnValue, b: ColumnValue) -> tuple[Any, Any] | None:
+    """`compare` over columns, (true, known): text and enum columns compare as their ranks in one
+    sorted union of their strings, booleans as numbers. None: a text compared with a non-text."""
+    known, nones = _known_columns((a, b)), _nones_columns((a, b))
+    x, y = a.data, b.data
+    if a.kind == "str" or b.kind == "str":
+        if a.kind != b.kind:
+            return None
+        x, y = _text_ranks(a, b)
+    elif a.kind == "bool" or b.kind == "bool":
+        x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    decided = known if nones is FALSE_MASK else known & ~nones
+    return decided & COMPARE[op](x, y), known
+
+
+def _text_ranks(a: ColumnValue, b: ColumnValue) -> tuple[Any, Any]:
+    """Two string columns (or constants) as integer ranks in one sorted union: compare as numbers."""
+    union = sorted(
+        set(a.cats or ())
+        | set(b.cats or ())
+        | {x.data for x in (a, b) if x.cats is None and isinstance(x.data, str)}
+    )
+    index = {s: i for i, s in enumerate(union)}
+
+    def ranks(x: ColumnValue) -> Any:
+        if x.cats is None:
+            return np.int64(index.get(x.data, -1)) if isinstance(x.data, str) else np.int64(-1)
+        table = np.array([index[s] for s in x.cats] + [-1], dtype="int64")
+        return table[x.data]
+
+    return ranks(a), ranks(b)
+
+
+def compare_terms(op: str, a: TermValue, b: TermValue) -> tuple[Any, Any] | None:
+    """`compare` over z3 terms, (definitely true, definitely false) — text and enum values are
+    indices in one universe. None where z3 cannot compare the terms."""
+    import z3
+
+    try:
+        holds = COMPARE[op](a.v, b.v)
+    except z3.Z3Exception:
+        return None
+    return compared_terms(holds, a, b)
+
+
 def is_none(v: Any, none: bool) -> Tri:
     """`is_none` (`X == none`) and `is_not_none` (`X != none`, none=False): an object is an
     explicit null — unknown while the object is."""
@@ -495,6 +709,19 @@ def is_none_code(v: tuple[str, str], none: bool) -> str:
     return f"(None if {first} is None else ({again} is {'' if none else 'not '}NONE))"
 
 
+def is_none_columns(v: ColumnValue, none: bool) -> tuple[Any, Any]:
+    """`is_none` over columns, (true, known)."""
+    return v.known & (v.none if none else ~v.none), v.known
+
+
+def is_none_terms(v: TermValue, none: bool) -> tuple[Any, Any]:
+    """`is_none` over z3, (definitely true, definitely false)."""
+    import z3
+
+    is_ = v.n if none else z3.Not(v.n)
+    return z3.And(z3.Not(v.u), is_), z3.And(z3.Not(v.u), z3.Not(is_))
+
+
 def member(v: Any, values: frozenset[Any] | set[Any]) -> Tri:
     """`X in {…}`: unknown while X is; false when X is none."""
     return None if v is None else (v is not NONE and v in values)
@@ -504,6 +731,26 @@ def member_code(v: tuple[str, str], values: str) -> str:
     """`member` in generated code (`values` names a frozenset constant)."""
     first, again = v
     return f"(None if {first} is None else ({again} is not NONE and {again} in {values}))"
+
+
+def member_columns(v: ColumnValue, values: Sequence[Any]) -> tuple[Any, Any]:
+    """`member` over a column, (true, known): a text or enum column by its codes, numbers by value."""
+    if v.kind == "str":
+        if v.cats is None:
+            hit: Any = np.bool_(v.data in values)
+        else:
+            hit = np.isin(v.data, [i for i, s in enumerate(v.cats) if s in values])
+    else:
+        hit = np.isin(v.data, [float(x) for x in values if isinstance(x, int | float)])
+    return v.known & ~v.none & hit, v.known
+
+
+def member_terms(v: TermValue, options: Sequence[Any]) -> tuple[Any, Any]:
+    """`member` over z3, (definitely true, definitely false); `options` are the values as terms of
+    v's sort (a text or enum value: its index)."""
+    import z3
+
+    return compared_terms(z3.Or([v.v == o for o in options]), v)
 
 
 def truthy(v: Any, is_object: bool) -> Tri:
@@ -521,6 +768,30 @@ def truthy_code(v: tuple[str, str], is_object: bool) -> str:
     return f"(None if {first} is None else ({again} is not NONE and {again}))"
 
 
+def truthy_columns(v: ColumnValue, is_object: bool) -> tuple[Any, Any] | None:
+    """`truthy` over a column, (true, known). None: a value no condition can be."""
+    if is_object or v.kind == "obj":
+        return v.known & ~v.none, v.known
+    if v.kind == "bool":
+        value = v.data
+    elif v.kind == "num":
+        value = v.data != 0
+    else:
+        return None
+    return v.known & ~v.none & value, v.known
+
+
+def truthy_terms(v: TermValue, is_object: bool) -> tuple[Any, Any] | None:
+    """`truthy` over z3, (definitely true, definitely false). None: not a boolean term."""
+    import z3
+
+    if is_object:
+        return z3.And(z3.Not(v.u), z3.Not(v.n)), z3.And(z3.Not(v.u), v.n)
+    if isinstance(v.v, z3.BoolRef):
+        return compared_terms(v.v, v)
+    return None
+
+
 def holds(held: Any, document: str) -> Tri:
     """`holds(D)`: the application's documents include D (unknown while they are unknown)."""
     return None if held is None else (held is not NONE and document in held)
@@ -530,6 +801,17 @@ def holds_code(held: tuple[str, str], document: str) -> str:
     """`holds` in generated code."""
     first, again = held
     return f"(None if {first} is None else ({again} is not NONE and {document!r} in {again}))"
+
+
+def holds_columns(held: ColumnValue, document: str) -> tuple[Any, Any]:
+    """`holds` over the documents column (a held mask per document), (true, known)."""
+    has = (held.members or {}).get(document, FALSE_MASK) if held.kind == "set" else FALSE_MASK
+    return held.known & ~held.none & has, held.known
+
+
+def holds_terms(held: TermValue, document: Any) -> tuple[Any, Any]:
+    """`holds` over z3, (definitely true, definitely false): `document` is the formula 'D is held'."""
+    return compared_terms(document, held)
 
 
 B = TypeVar("B")
@@ -822,8 +1104,16 @@ def points_compare_code(a: str, op: str, b: str) -> str:
     return f"points_compare({a}, {op!r}, {b})"
 
 
-def points_compare_columns(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) -> tuple[Any, Any]:
-    """`points_compare` over columns (both sides known): (true, known) masks."""
+def points_compare_columns(a: ColumnValue, op: str, b: ColumnValue) -> tuple[Any, Any]:
+    """`points_compare` over columns, (true, known): a side is a points range (`data` its low end,
+    `hi` its high end) or a number; unknown where a number is unknown or none."""
+    (lo_a, hi_a), (lo_b, hi_b) = ((x.data, x.hi if x.kind == "pts" else x.data) for x in (a, b))
+    known = a.known & b.known & ~a.none & ~b.none
+    v, k = _ranges_compare_columns(lo_a, hi_a, op, lo_b, hi_b)
+    return known & v, known & k
+
+
+def _ranges_compare_columns(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) -> tuple[Any, Any]:
     f = COMPARE[op]
     c1, c2, c3, c4 = f(lo_a, hi_b), f(hi_a, lo_b), f(lo_a, lo_b), f(hi_a, hi_b)
     agree = (c1 == c2) & (c2 == c3) & (c3 == c4)
@@ -835,8 +1125,19 @@ def points_compare_columns(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) 
     return agree & c1, agree
 
 
-def points_compare_terms(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) -> tuple[Any, Any]:
-    """`points_compare` over z3 terms (both sides known): (definitely true, definitely false)."""
+def points_compare_terms(a: TermValue, op: str, b: TermValue) -> tuple[Any, Any]:
+    """`points_compare` over z3, (definitely true, definitely false): a side is a points range (its
+    term the pair (lo, hi)) or a number; unknown where a number is unknown or none."""
+    import z3
+
+    (lo_a, hi_a), (lo_b, hi_b) = (x.v if isinstance(x.v, tuple) else (x.v, x.v) for x in (a, b))
+    t, f = _ranges_compare_terms(lo_a, hi_a, op, lo_b, hi_b)
+    u, nones = _states_terms((a, b))
+    decided = _and_terms([*([] if z3.is_false(u) else [z3.Not(u)]), *(z3.Not(n) for n in nones)])
+    return (t, f) if z3.is_true(decided) else (z3.And(decided, t), z3.And(decided, f))
+
+
+def _ranges_compare_terms(lo_a: Any, hi_a: Any, op: str, lo_b: Any, hi_b: Any) -> tuple[Any, Any]:
     import z3
 
     f = COMPARE[op]
@@ -860,6 +1161,19 @@ def point_value_code(p: str) -> str:
     return f"point_value({p})"
 
 
+def point_value_columns(p: ColumnValue) -> tuple[Any, Any, Any]:
+    """`point_value` over a points range column, (data, known, none)."""
+    return p.data, p.known & (p.data == p.hi), FALSE_MASK
+
+
+def point_value_terms(p: TermValue) -> tuple[Any, Any, Any]:
+    """`point_value` over a z3 points range, (unknown, none, term)."""
+    import z3
+
+    lo, hi = p.v
+    return lo != hi, z3.BoolVal(False), lo
+
+
 def enum_ranks(members: Sequence[str]) -> dict[Any, Any]:
     """An ordered enum's members by rank (declaration order). An ordered comparison reads
     `ranks.get(value)`: unknown stays unknown, none stays none (so the comparison is false, as every
@@ -872,38 +1186,99 @@ def enum_rank_code(ranks: str, v: str) -> str:
     return f"{ranks}.get({v})"
 
 
-OPERATORS: dict[str, str] = {
-    # the monomorphic forms the checker resolves comparisons and arithmetic to (check.resolve_operator),
-    # each with its definition and its forms: scalar (reference), code template (generated program),
-    # columns (engine/batch.py), terms (engine/symbolic.py)
-    "compare_number": "`compare` / `compare_code` / `COMPARE` over arrays / `COMPARE` over terms",
-    "compare_date": "`compare` / `compare_code` / `COMPARE` over day numbers / `COMPARE` over ordinals",
-    "compare_text": "`compare` / `compare_code` / `COMPARE` over ranks in one sorted union / indices in a universe",
-    "compare_enum": "`compare` / `compare_code` / `COMPARE` over category codes / indices of members",
-    "compare_bool": "`compare` / `compare_code` / `COMPARE` / `COMPARE`",
-    "compare_enum_rank": "`enum_ranks` then `compare` / `enum_rank_code` then `compare_code` / ranks / indices",
-    "compare_points_range": "`points_compare` / `points_compare_code` / `points_compare_columns` / `points_compare_terms`",
-    "is_none": "`is_none` / `is_none_code` / the none mask / the none formula",
-    "is_not_none": "`is_none` / `is_none_code` / the none mask / the none formula",
-    "date_add_days": "`date_add` / `date_add_code` / `date_add_columns` / `date_add_terms`",
-    "date_add_months_clamped": "`date_add` (`add_months_clamped`) / `date_add_code` / `date_add_columns` / `date_add_terms`",
-    "date_add_years_clamped": "`date_add` (12 N months) / `date_add_code` / `date_add_columns` / `date_add_terms`",
-    "add": "`arith` / `arith_code` / `+` over arrays / `+` over terms",
-    "subtract": "`arith` / `arith_code` / `-` / `-`",
-    "multiply": "`arith` / `arith_code` / `*` / `*`",
-    "divide_zero_unknown": "`arith` (`divide`) / `arith_code` / `divide_columns` / `divide_unknown_terms`, `divide_compare_terms`",
-    # the builtins
-    "years_between": "`years_between` / `years_between_code` / `years_between_columns` (`civil_columns`) / "
-    "`years_between_compare_terms` (`years_cutoff`)",
-    "min, max, floor": "`num_fn` / `num_fn_code` / np.minimum, np.maximum, np.floor / z3.If, z3.ToInt",
-    "points": "`points_range_over` over `PyNumbers` / `points_range_code` / `ColumnNumbers` / `TermNumbers`",
-    "point_value": "`point_value` / `point_value_code` / exact ranges / `lo == hi`",
-    "member": "`member` / `member_code` / np.isin over codes / a disjunction",
-    "a fact as a condition": "`truthy` / `truthy_code` / the value and none masks / the formulas",
-    "holds": "`holds` / `holds_code` / a member mask / a member variable",
-    "ineligible": "`ineligible` over `PY` / `ineligible_code` / over `MASKS` / over `TERMS`",
+def enum_rank_columns(v: ColumnValue, members: Sequence[str]) -> tuple[Any, Any, Any]:
+    """`enum_ranks` over a text column or constant, (data, known, none): a value outside the enum
+    has no rank (unknown), none stays none."""
+    ranks = enum_ranks(members)
+    if v.kind != "str" or (v.cats is None and not isinstance(v.data, str)):
+        return 0.0, v.none, v.none
+    if v.cats is None:
+        r = ranks.get(v.data)
+        return float(r if r is not None else 0), np.bool_(r is not None and bool(v.known)), FALSE_MASK
+    table = np.array([ranks.get(s, -1) for s in v.cats] + [-1], dtype="float64")
+    rank = table[v.data] if len(v.cats) else np.full(np.shape(v.data), -1.0)
+    return rank, (v.known & ~v.none & (rank >= 0)) | v.none, v.none
+
+
+def enum_rank_terms(v: TermValue) -> TermValue:
+    """`enum_ranks` over z3: an enum value's term is its member's index in declaration order — its
+    rank already (a value outside the enum is unknown, `Symbolic.pin`)."""
+    return v
+
+
+@dataclass(frozen=True)
+class Forms:
+    """One operator in its four forms, each made of functions of this module: its scalar definition
+    (the reference interpreter, engine/reference.py; what generated code calls), its code template
+    (the code generator, engine/compile.py), its numpy form (`*_columns`, engine/batch.py) and its z3
+    form (`*_terms`, engine/symbolic.py). tests/test_matrix.py checks that every operator has all
+    four and that each numpy and z3 form agrees with the scalar definition, unknown and none included."""
+
+    scalar: tuple[Callable[..., Any], ...]
+    code: tuple[Callable[..., Any], ...]
+    columns: tuple[Callable[..., Any], ...]
+    terms: tuple[Callable[..., Any], ...]
+
+
+_COMPARE = Forms((compare,), (compare_code,), (compare_columns,), (compare_terms,))
+_DATE_ADD = Forms((date_add, add_months_clamped), (date_add_code,), (date_add_columns,), (date_add_terms,))
+_ARITH = Forms((arith,), (arith_code,), (arith_columns,), (arith_terms,))
+_IS_NONE = Forms((is_none,), (is_none_code,), (is_none_columns,), (is_none_terms,))
+_NUM_FN = Forms((num_fn,), (num_fn_code,), (num_fn_columns,), (num_fn_terms,))
+
+OPERATORS: dict[str, Forms] = {
+    # the monomorphic forms the checker resolves comparisons and arithmetic to (typer.resolve_operator)
+    "compare_number": _COMPARE,
+    "compare_date": _COMPARE,  # columns: days since 1970-01-01; terms: ordinals
+    "compare_text": _COMPARE,  # columns: ranks in one sorted union; terms: indices in a universe
+    "compare_enum": _COMPARE,  # columns: the same ranks; terms: indices of the members
+    "compare_bool": _COMPARE,
+    "compare_enum_rank": Forms(
+        (enum_ranks, compare),
+        (enum_rank_code, compare_code),
+        (enum_rank_columns, compare_columns),
+        (enum_rank_terms, compare_terms),
+    ),
+    "compare_points_range": Forms(
+        (points_compare,), (points_compare_code,), (points_compare_columns,), (points_compare_terms,)
+    ),
+    "is_none": _IS_NONE,
+    "is_not_none": _IS_NONE,
+    "date_add_days": _DATE_ADD,
+    "date_add_months_clamped": _DATE_ADD,
+    "date_add_years_clamped": _DATE_ADD,  # 12 N months
+    "add": _ARITH,
+    "subtract": _ARITH,
+    "multiply": _ARITH,
+    "divide_zero_unknown": Forms(
+        (arith, divide),
+        (arith_code,),
+        (arith_columns, divide_columns),
+        (arith_terms, divide_unknown_terms, divide_compare_terms),
+    ),
+    # the builtins and the other operators on values
+    "years_between": Forms(
+        (years_between,),
+        (years_between_code,),
+        (years_between_columns, civil_columns),
+        (years_between_terms, years_between_compare_terms, years_cutoff),
+    ),
+    "min": _NUM_FN,
+    "max": _NUM_FN,
+    "floor": _NUM_FN,
+    "points": Forms(
+        (points_range, points_range_over), (points_range_code,), (ColumnNumbers,), (TermNumbers,)
+    ),
+    "point_value": Forms((point_value,), (point_value_code,), (point_value_columns,), (point_value_terms,)),
+    "member": Forms((member,), (member_code,), (member_columns,), (member_terms,)),
+    "truthy": Forms((truthy,), (truthy_code,), (truthy_columns,), (truthy_terms,)),  # a fact as a condition
+    "holds": Forms((holds,), (holds_code,), (holds_columns,), (holds_terms,)),
+    # over any instance of `Kleene` (`PY`, `CodeKleene`, `MASKS`, `TERMS`)
+    "ineligible": Forms((ineligible,), (ineligible_code,), (ineligible,), (ineligible,)),
+    "not_at_hand": Forms((not_at_hand,), (not_at_hand,), (not_at_hand,), (not_at_hand,)),
 }
-"""Unknown operands give unknown, none operands give none (a comparison: false) — for every form."""
+"""Every operator, by name, in its four forms. Unknown operands give unknown, none operands give
+none (a comparison: false) — in every form (`states_columns`, `states_terms`, `compared_terms`)."""
 
 
 RUNTIME: dict[str, Any] = {  # what generated code may call: the scalar definitions above, by name

@@ -29,11 +29,12 @@ import z3
 
 from . import model as m
 from . import semantics as sem
-from .check import Law, typing_of
+from .check import Law
 from .codec import DECISION_DATE, as_date, contract_field, fact_default_terms, read_application
 from .graph import conjuncts
 from .plan import Plan
 from .semantics import NONE
+from .typer import typing_of
 
 if TYPE_CHECKING:
     from .evaluate import Program
@@ -99,7 +100,8 @@ class Symbolic:
         plan = program if isinstance(program, Plan) else program.plan
         self.law, self.plan, self.as_of = law, plan, as_of
         self.program = plan  # the name BoxBuilder and callers read
-        self.type_of = typing_of(law).type
+        self.typing = typing_of(law)
+        self.type_of = self.typing.type
         self.derived = {d.name: d for d in law.derived}
         self.index_of = {cr.rule.id: cr.index for cr in program.rules}
         self.approximate: set[str] = set()  # rule ids whose lowering used an opaque atom
@@ -140,6 +142,9 @@ class Symbolic:
             for factor in table.factors:
                 for band in factor.bands:
                     walk(band.when)
+                    walk(band.value)
+        for derived in self.law.derived:  # a text compared inside a derived fact's expression
+            walk(derived.expr)
         return out
 
     @cached_property
@@ -294,25 +299,18 @@ class Symbolic:
                 self._memo_path[name] = SymVal(u, fv.none, fv.value, kind, fv.type, extra=fv)
             return self._memo_path[name]
         if isinstance(e, m.Arith):
-            a, b = self.value(e.left), self.value(e.right)
-            if a.kind == "points":
-                a = self._point_value(a)
-            if b.kind == "points":
-                b = self._point_value(b)
-            u = z3.Or(a.u, b.u)
-            n = z3.And(z3.Not(u), z3.Or(a.n, b.n))
+            a, b = self._number(e.left), self._number(e.right)
             if a.kind == "date" and b.kind == "duration":
-                shifted = sem.date_add_terms(a.v, b.v, b.extra, 1 if e.op == "+" else -1)
+                u, n, shifted = sem.date_add_terms(a, b.v, b.extra, 1 if e.op == "+" else -1)
                 if shifted is not None:
                     return SymVal(u, n, shifted, "date")
                 return SymVal(u, n, z3.Int(f"approx|{id(e)}|{self.fresh()}"), "date")
             if a.v is None or b.v is None or not _is_arith(a.v) or not _is_arith(b.v):
+                u, n = sem.states_terms(a, b)
                 return SymVal(z3.Or(u, self.fresh()), n, z3.Real(f"approx|{self._fresh}"), "num")
+            u, n, out = sem.arith_terms(e.op, a, b)
             if e.op == "/":
-                return SymVal(
-                    sem.divide_unknown_terms(u, n, b.v), n, _real(a.v) / _real(b.v), "div", extra=(a.v, b.v)
-                )
-            out = {"+": a.v + b.v, "-": a.v - b.v, "*": a.v * b.v}[e.op]
+                return SymVal(u, n, out, "div", extra=(a.v, b.v))
             return SymVal(u, n, out, "int" if a.kind == b.kind == "int" else "num")
         if isinstance(e, m.Call):
             if e.name == "points":
@@ -320,40 +318,32 @@ class Symbolic:
                 return SymVal(FALSE, FALSE, (lo, hi), "points")
             if e.name == "years_between":
                 a, b = self.value(e.args[0]), self.value(e.args[1])
-                u = z3.Or(a.u, b.u)
-                n = z3.And(z3.Not(u), z3.Or(a.n, b.n))
-                if isinstance(b.v, z3.IntNumRef) and a.kind == "date":
-                    return SymVal(u, n, None, "years", extra=(a.v, dt.date.fromordinal(b.v.as_long())))
+                u, n, years = sem.years_between_terms(a, b)
+                if years is not None and a.kind == "date":
+                    return SymVal(u, n, None, "years", extra=years)
                 return SymVal(z3.Or(u, self.fresh()), n, z3.Int(f"approx|years|{self._fresh}"), "int")
             if e.name in ("min", "max", "floor"):
-                args = [self.value(a) for a in e.args]
-                args = [self._point_value(a) if a.kind == "points" else a for a in args]
+                args = [self._number(a) for a in e.args]
                 if any(a.v is None or not _is_arith(a.v) for a in args):
                     return SymVal(self.fresh(), FALSE, z3.Real(f"approx|{self._fresh}"), "num")
-                u = z3.Or([a.u for a in args])
-                n = z3.And(z3.Not(u), z3.Or([a.n for a in args]))
-                if e.name == "floor":
-                    v = args[0].v
-                    return SymVal(u, n, z3.ToInt(v) if v.is_real() else v, "int")
-                out = args[0].v
-                for a in args[1:]:
-                    out = z3.If(out <= a.v, out, a.v) if e.name == "min" else z3.If(out >= a.v, out, a.v)
-                return SymVal(u, n, out, "int" if all(a.kind == "int" for a in args) else "num")
+                u, n, out = sem.num_fn_terms(e.name, args)
+                kind = "int" if e.name == "floor" or all(a.kind == "int" for a in args) else "num"
+                return SymVal(u, n, out, kind)
         # a condition used as a value: True / False / None
         t, f = self.cond(e)
         return SymVal(z3.And(z3.Not(t), z3.Not(f)), FALSE, t, "bool")
 
-    def _point_value(self, p: SymVal) -> SymVal:
-        lo, hi = p.v
-        return SymVal(lo != hi, FALSE, lo, "int")
+    def _number(self, e: m.Expr) -> SymVal:
+        """An operand of arithmetic, min, max or floor (a points range: its `point_value`)."""
+        v = self.value(e)
+        return SymVal(*sem.point_value_terms(v), "int") if v.kind == "points" else v
 
     def points(self, name: str) -> tuple[Any, Any]:
         """The (lo, hi) range of a points table: `semantics.points_range_over` z3 terms."""
         if name not in self._memo_points:
             bands = []
             for factor in self.law.points[name].factors:
-                values = [self.value(b.value) for b in factor.bands]
-                values = [self._point_value(v) if v.kind == "points" else v for v in values]
+                values = [self._number(b.value) for b in factor.bands]
                 bands.append(
                     (factor.cap, [(self.cond(b.when), v) for b, v in zip(factor.bands, values, strict=True)])
                 )
@@ -382,23 +372,19 @@ class Symbolic:
         if isinstance(e, m.Not):
             return t_not(self.cond(e.operand))
         if isinstance(e, m.Compare):
-            return self.compare(e.op, self.value(e.left), self.value(e.right))
+            return self.compare(e)
         if isinstance(e, m.Member):
             a = self.value(e.operand)
             if a.v is None or a.kind in ("points", "years", "opaque"):
                 return self._opaque()
             options = [self._literal_like(a, self.value(v)) for v in e.values]
-            inside = z3.Or([a.v == o for o in options if o is not None])
-            return z3.And(z3.Not(a.u), z3.Not(a.n), inside), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(inside)))
+            return sem.member_terms(a, [o for o in options if o is not None])
         if isinstance(e, m.Call):
             return self.call(e)
         if isinstance(e, m.Path):
             a = self.value(e)
-            if a.kind == "obj":
-                return z3.And(z3.Not(a.u), z3.Not(a.n)), z3.And(z3.Not(a.u), a.n)
-            if a.kind == "bool":
-                return z3.And(z3.Not(a.u), z3.Not(a.n), a.v), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(a.v)))
-            return self._opaque()
+            truth = sem.truthy_terms(a, a.kind == "obj") if a.kind in ("obj", "bool") else None
+            return self._opaque() if truth is None else truth
         if isinstance(e, m.Lit):
             return (TRUE, FALSE) if bool(e.value) else (FALSE, TRUE)
         return self._opaque()
@@ -413,7 +399,13 @@ class Symbolic:
             return None
         return lit.v
 
-    def compare(self, op: str, a: SymVal, b: SymVal) -> Tri:
+    def compare(self, e: m.Compare) -> Tri:
+        """A comparison by its resolved form (`semantics.OPERATORS`), over the forms' z3 terms."""
+        op, form = e.op, self.typing.operator(e)
+        a, b = self.value(e.left), self.value(e.right)
+        if form in ("is_none", "is_not_none"):
+            side = a if getattr(self.type_of(e.left), "kind", None) == "object" else b
+            return sem.is_none_terms(side, form == "is_none")
         if a.kind == "points" or b.kind == "points":
             return self._points_compare(op, a, b)
         if a.kind == "years" or b.kind == "years":
@@ -423,51 +415,50 @@ class Symbolic:
                 return self._opaque()
             x, day = a.extra
             k = b.v.as_long() if isinstance(b.v, z3.IntNumRef) else b.v.as_fraction()
-            yc = sem.years_between_compare_terms(x, day, op, k)
-            return z3.And(z3.Not(a.u), z3.Not(a.n), yc), z3.And(z3.Not(a.u), z3.Or(a.n, z3.Not(yc)))
-        if "obj" in (a.kind, b.kind) or "none" in (a.kind, b.kind):
-            side = a if a.kind == "obj" else b
-            is_none = side.n if op == "==" else z3.Not(side.n)
-            return z3.And(z3.Not(side.u), is_none), z3.And(z3.Not(side.u), z3.Not(is_none))
-        if a.kind == "str":
-            a, b, op = b, a, sem.FLIP[op]
-        if b.kind == "str":
-            lit = self._literal_like(a, b)
-            lit_holds: Any = (
-                z3.BoolVal(op == "!=") if lit is None or a.v is None else sem.COMPARE[op](a.v, lit)
-            )
-            return z3.And(z3.Not(a.u), z3.Not(a.n), lit_holds), z3.And(
-                z3.Not(a.u), z3.Or(a.n, z3.Not(lit_holds))
-            )
+            return sem.compared_terms(sem.years_between_compare_terms(x, day, op, k), a, b)
+        if a.kind == "str" or b.kind == "str" or {a.kind, b.kind} <= {"text", "enum"}:
+            indices = self._indices(a, b)
+            if indices is None:
+                return self._opaque()
+            a, b = indices
         if a.v is None or b.v is None or a.kind == "opaque" or b.kind == "opaque":
             return self._opaque()
-        holds: Any
         if a.kind == "div" and b.kind in ("num", "int") and _is_value(b.v):
             num, den = a.extra
-            k = b.v
-            holds = sem.divide_compare_terms(op, num, den, k)
-        else:
-            try:
-                holds = sem.COMPARE[op](a.v, b.v)
-            except z3.Z3Exception:
-                return self._opaque()
-        u = z3.Or(a.u, b.u)
-        return z3.And(z3.Not(u), z3.Not(a.n), z3.Not(b.n), holds), z3.And(
-            z3.Not(u), z3.Or(a.n, b.n, z3.Not(holds))
+            return sem.compared_terms(sem.divide_compare_terms(op, num, den, b.v), a, b)
+        truth = sem.compare_terms(op, a, b)
+        return self._opaque() if truth is None else truth
+
+    def _indices(self, a: SymVal, b: SymVal) -> tuple[SymVal, SymVal] | None:
+        """Text and enum values as indices in one universe: a fact's (its enum's members, or the
+        text literals rules compare it with and one other value), or two strings' sorted union. A
+        string outside the fact's universe is an index no value has (-1). None: no common universe."""
+        if a.kind == "str" and b.kind == "str":
+            union = sorted({a.extra, b.extra})
+            a, b = (SymVal(x.u, x.n, z3.IntVal(union.index(x.extra)), "text") for x in (a, b))
+            return a, b
+        if a.kind == "str" or b.kind == "str":
+            fact, lit = (b, a) if a.kind == "str" else (a, b)
+            if fact.v is None or fact.kind not in ("text", "enum"):
+                return None
+            index = self._literal_like(fact, lit)
+            lit = SymVal(lit.u, lit.n, index if index is not None else z3.IntVal(-1), fact.kind)
+            return (lit, fact) if a.kind == "str" else (fact, lit)
+        same = (
+            a.ftype is not None and b.ftype is not None and a.ftype.members == b.ftype.members
+            if a.kind == "enum"
+            else isinstance(a.extra, FactVar)
+            and isinstance(b.extra, FactVar)
+            and a.extra.universe == b.extra.universe
         )
+        return (a, b) if same and a.kind == b.kind else None
 
     def _points_compare(self, op: str, a: SymVal, b: SymVal) -> Tri:
-        def rng(x: SymVal) -> tuple[Any, Any]:
-            return x.v if x.kind == "points" else (x.v, x.v)
-
         if (a.kind != "points" and (a.v is None or not _is_arith(a.v))) or (
             b.kind != "points" and (b.v is None or not _is_arith(b.v))
         ):
             return self._opaque()
-        (lo_a, hi_a), (lo_b, hi_b) = rng(a), rng(b)
-        u = z3.Or(a.u if a.kind != "points" else FALSE, b.u if b.kind != "points" else FALSE)
-        t, f = sem.points_compare_terms(lo_a, hi_a, op, lo_b, hi_b)
-        return z3.And(z3.Not(u), t), z3.And(z3.Not(u), f)
+        return sem.points_compare_terms(a, op, b)
 
     def call(self, e: m.Call) -> Tri:
         name = e.args[0].dotted if e.args and isinstance(e.args[0], m.Path) else ""
@@ -487,8 +478,7 @@ class Symbolic:
         fv = self.facts.get("holds")
         if fv is None or document not in fv.members:
             return self._opaque()
-        h = fv.members[document]
-        return z3.And(fv.known, h), z3.And(fv.known, z3.Not(h))
+        return sem.holds_terms(self.value(m.Path(("holds",))), fv.members[document])
 
     # ---------------------------------------------------------------- rules, conditions, permits
     def rule_conjuncts(self, i: int) -> list[tuple[str, Tri]]:
@@ -666,10 +656,6 @@ def _num(v: float) -> Any:
     return z3.RealVal(Fraction(v).limit_denominator(10**9))
 
 
-def _real(v: Any) -> Any:
-    return z3.ToReal(v) if v.is_int() else v
-
-
 def _is_arith(v: Any) -> bool:
     return isinstance(v, z3.ArithRef)
 
@@ -705,7 +691,7 @@ def _other_text(node: dict[str, Any], used: set[str]) -> str:
 
 
 def _children(e: m.Expr) -> tuple[m.Expr, ...]:
-    from .check import children
+    from .expressions import children
 
     out = children(e)
     if isinstance(e, m.Call):

@@ -302,6 +302,29 @@ def test_concurrent_writers_keep_one_chain(
     assert ids == 1600
 
 
+def test_a_new_sqlite_log_has_large_pages_and_an_old_one_keeps_its_own(
+    tmp_path: Path, context: LawContext, application: dict[str, Any]
+) -> None:
+    """A record carries a ~90 kB decision: a new log is made of PAGE_SIZE pages; a log that exists
+    keeps the pages it was made with, and takes records as before."""
+    from lexgraph.compliance.audit.storage import PAGE_SIZE
+
+    new, old = tmp_path / "new.db", tmp_path / "old.db"
+    with contextlib.closing(sqlite3.connect(old)) as conn:
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("PRAGMA journal_mode=WAL")
+    for db in (new, old):
+        log = DecisionLog(f"sqlite:///{db}")
+        log.record(application, decision_json(context.decide(application)), context)
+        log.close()
+        assert DecisionLog(f"sqlite:///{db}").verify().ok
+    sizes = []
+    for db in (new, old):
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            sizes.append(conn.execute("PRAGMA page_size").fetchone()[0])
+    assert sizes == [PAGE_SIZE, 4096] and PAGE_SIZE > 4096
+
+
 def test_background_checkpoints_keep_the_wal_bounded(
     tmp_path: Path, context: LawContext, application: dict[str, Any]
 ) -> None:
@@ -309,7 +332,7 @@ def test_background_checkpoints_keep_the_wal_bounded(
     still rewound, so it stays a few megabytes while ten times as much is logged."""
     db = tmp_path / "decisions.db"
     log = DecisionLog(f"sqlite:///{db}")
-    log.checkpoint_in_background(every=0.02, restart_frames=256)  # rewind past 1 MiB
+    log.checkpoint_in_background(every=0.02, restart_bytes=1 << 20)  # rewind past 1 MiB
     entry = log.entry(application, decision_json(context.decide(application)), context)
     written, largest = 0, 0
     while written < 48 << 20:

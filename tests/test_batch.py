@@ -19,7 +19,7 @@ from lexgraph.engine.batch import (
     contract_columns,
     table_from_applications,
 )
-from lexgraph.engine.check import contract_schema
+from lexgraph.engine.schema import contract_schema
 
 FIXTURE = Path(__file__).parent / "impact" / "fixture_independent.lex"
 REFORM = Path(__file__).parent.parent / "regulations" / "amendments" / "independent_application.lex"

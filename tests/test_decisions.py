@@ -21,7 +21,7 @@ from lexgraph.api import LawContext, load_law
 from lexgraph.compliance.coverage import load_scenarios
 from lexgraph.compliance.render import decision_json, dumps
 from lexgraph.engine import model as m
-from lexgraph.engine.check import contract_schema
+from lexgraph.engine.schema import contract_schema
 from lexgraph.engine.trace import Decision, PermitDecision, RuleProof
 
 ROOT = Path(__file__).resolve().parent.parent

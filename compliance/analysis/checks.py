@@ -15,8 +15,8 @@ import numpy as np
 import z3
 from lexgraph.engine import model as m
 from lexgraph.engine.boxes import Box, BoxBuilder, BoxIndex
-from lexgraph.engine.check import calls
 from lexgraph.engine.evaluate import render_citation
+from lexgraph.engine.expressions import calls
 from lexgraph.engine.graph import PRINCIPLE_ZH, compete, decide_priority
 from lexgraph.engine.symbolic import Symbolic
 

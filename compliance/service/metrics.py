@@ -44,14 +44,20 @@ class Metrics:
             ["permit", "kind", "outcome"],
             registry=self.registry,
         )
+        self._decided: dict[tuple[str, str, str], Any] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(route).observe(seconds)
 
     def decided(self, decision: dict[str, Any]) -> None:
+        children = self._decided
         for d in decision["decisions"]:
-            self.decisions.labels(d["permit"], d["kind"], d["outcome"]).inc()
+            key = (d["permit"], d["kind"], d["outcome"])
+            child = children.get(key)
+            if child is None:  # labels() locks and checks its labels: once per combination, not per decision
+                child = children[key] = self.decisions.labels(*key)
+            child.inc()
 
     def render(self) -> bytes:
         """The exposition text: every worker's samples in multiprocess mode, else this process's."""

@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lexgraph.engine.check import contract_schema
 from lexgraph.engine.evaluate import render_citation, zh_number
+from lexgraph.engine.schema import contract_schema
 
 from ..decisions import LawContext
 from ..lexer import highlight_html

@@ -1,7 +1,8 @@
 # A fixture for tests/test_matrix.py: the operators no corpus rule uses yet, each in a rule of its
 # own, so that every backend is compared on them — date ± months / years (end-of-month clamping),
 # date ± days, division (by zero: unknown), an ordered enum's ranks, a points range compared with
-# `==` / `!=`, min / max / floor, an object compared with none, membership. Not law: made-up rules.
+# `==` / `!=`, min / max / floor, an object compared with none, membership, text compared in a
+# derived fact, an enum parameter compared, min of a points range. Not law: made-up rules.
 import "../../regulations/vocabulary.lex"
 
 instrument fixture_operators {
@@ -70,4 +71,22 @@ rule region {
   conclude eligible permanent_residence
   when employment.work_region in {"poverty_county", "western"} or points(operator_points) >= 12
   source "tests/matrix fixture §membership"
+}
+derive from_myanmar: bool = applicant.nationality == "MMR"
+parameter fixture_route: enum {employer, independent, government_recommendation} = "independent" "An enum parameter (fixture)."
+
+rule text_in_a_derived_fact {
+  conclude eligible r_visa
+  when from_myanmar
+  source "tests/matrix fixture §text compared in a derived fact"
+}
+rule enum_parameter {
+  conclude eligible z_visa
+  when params.fixture_route == "independent" and route == "independent"
+  source "tests/matrix fixture §an enum parameter compared"
+}
+rule min_of_points {
+  conclude eligible r_visa
+  when min(points(operator_points), 12) >= 10
+  source "tests/matrix fixture §min of a points range (its point value)"
 }

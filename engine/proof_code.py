@@ -1,0 +1,567 @@
+"""Stage 6, compiled: the proof of one program as straight-line Python, generated once from its `Shape`.
+
+`engine/proof.py` builds a `Shape` per program (everything about a proof that no application
+changes); this module turns it into code, as `engine/compile.py` turns the plan into the run
+functions. Per rule: whether it binds (`semantics.rule_applies` over the traced run's flat record),
+its condition traces and its proof; per permit: one function that weighs the permit's contenders
+(`semantics.stands`, emitted by `CodeKleene`) and builds its `PermitDecision` for the outcome the
+evaluation reached — the contenders, what prevails over what, the effects, citations and words are
+constants of the code. What only some decisions need (the facts still missing, values, obligations,
+the advisory pathway, the refusal ground for unsubmitted materials, the named conditions and permits
+a rule reads) is called from the generated code on the per-decision builder (`proof._ProofBuilder`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import lru_cache
+from types import CodeType, FunctionType
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from . import semantics as sem
+from .compile import NONE, UNREAD
+from .semantics import CodeKleene
+from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
+
+if TYPE_CHECKING:
+    from .evaluate import Program
+    from .proof import Shape
+
+_new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
+_object_new = object.__new__
+# a RuleProof's fields by position, for the copies that change a few (faster than `_replace`)
+_APPLIES, _STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR, _SATISFIED = (
+    RuleProof._fields.index(f)
+    for f in ("applies", "stands", "overridden_by", "prevails_by", "waits_for", "satisfied")
+)
+LABEL = {True: "eligible", False: "ineligible", None: "undetermined"}
+
+
+def json_value(v: Any) -> Any:
+    """A fact's value as a decision shows it (JSON): none (an explicit null) as null, a date in ISO
+    form, a set sorted, a whole float as an integer."""
+    if type(v) in _PLAIN:
+        return v
+    if v is NONE:
+        return None
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, frozenset):
+        return sorted(v)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+_PLAIN = frozenset({str, bool, int, type(None)})
+
+
+def overridden(proof: RuleProof, by: str, principle: str) -> RuleProof:
+    """A contender set aside by a rule that prevails over it and applies."""
+    changed = list(proof)
+    changed[_STANDS] = False if proof.applies is not None else None
+    changed[_OVERRIDDEN_BY] = by
+    changed[_PREVAILS_BY] = principle
+    return _new(RuleProof, changed)
+
+
+def waiting(proof: RuleProof, on: str, principle: str) -> RuleProof:
+    """A contender that stands or not as a rule that would prevail over it, whose applicability is
+    unknown, applies or not."""
+    changed = list(proof)
+    changed[_STANDS] = None
+    changed[_WAITS_FOR] = on
+    changed[_PREVAILS_BY] = principle
+    return _new(RuleProof, changed)
+
+
+def permit_decision(
+    permit: str,
+    outcome: str,
+    grounds: tuple[RuleProof, ...],
+    unmet: tuple[RuleProof, ...],
+    missing: tuple[str, ...],
+    detail: dict[str, Any],
+    pathway: tuple[Any, ...],
+) -> PermitDecision:
+    """A grant's `PermitDecision`, its fields set at once (the frozen dataclass's `__init__` sets them
+    one `object.__setattr__` at a time, which costs more than the rest of a small permit's proof)."""
+    d = _object_new(PermitDecision)
+    d.__dict__.update(
+        permit=permit,
+        outcome=outcome,
+        grounds=grounds,
+        unmet=unmet,
+        missing_facts=missing,
+        detail=detail,
+        pathway=pathway,
+        kind="grant",
+    )
+    return d
+
+
+class ProofCode(NamedTuple):
+    """The generated proof functions of one program."""
+
+    shown: Callable[[tuple[Any, ...]], list[dict[str, Any] | None]]  # the fact values → every set shown
+    proofs: tuple[Callable[..., RuleProof], ...]  # per rule: (builder, effect, depth) → its proof
+    permits: dict[str, Callable[..., PermitDecision]]  # per permit: builder → its decision
+    source: str  # the templates, each headed by the function it made (for a reader)
+
+
+class _Writer:
+    """The generated functions of one program and the objects their code names.
+
+    Each function is written as a template: every value it reads (a position in the flat record, a
+    rule's words, a permit's name) is a placeholder literal and every global it calls (another
+    generated function, a citation, an effect) a placeholder name. A template is compiled once per
+    process (`_template`) and each function is its code with the placeholders replaced, so the rules
+    and permits of every program that share a form share one compilation."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {
+            "_new": _new,
+            "CT": ConditionTrace,
+            "RP": RuleProof,
+            "UNREAD": UNREAD,
+            "OVER": overridden,
+            "WAIT": waiting,
+            "PD": permit_decision,
+            "LABEL": LABEL,
+            "EMPTY": frozenset(),
+            "PLAIN": _PLAIN,
+            "J": json_value,
+        }
+        self.sources: list[str] = []
+        self._named: dict[int, str] = {}
+
+    def const(self, value: Any) -> str:
+        """A global name for an object the code reads (a citation, an effect, the provisions table)."""
+        name = self._named.get(id(value))
+        if name is None:
+            name = self._named[id(value)] = f"K{len(self._named)}"
+            self.namespace[name] = value
+        return name
+
+    def function(self, name: str, params: str, fn: _Function) -> None:
+        """Define `name` from the function `fn` wrote."""
+        source = f"def _({params}):\n" + "".join(f"    {line}\n" for line in fn.lines)
+        code = _template(source)
+        values, names = fn.values, fn.names
+        code = code.replace(
+            co_consts=tuple(_filled(c, values) for c in code.co_consts),
+            co_names=tuple(names.get(n, n) for n in code.co_names),
+            co_name=name,
+            co_qualname=name,
+        )
+        self.namespace[name] = FunctionType(code, self.namespace, name)
+        self.sources.append(f"# {name}\n{source}")
+
+
+class _Function:
+    """One generated function's lines; `v` and `g` write a value and a global as placeholders."""
+
+    def __init__(self, w: _Writer) -> None:
+        self.w = w
+        self.lines: list[str] = []
+        self.values: dict[str, Any] = {}
+        self.names: dict[str, str] = {}
+
+    def v(self, value: Any) -> str:
+        """A value the code reads, as a placeholder literal (see `_filled`)."""
+        marker = f"{_MARK}{len(self.values)}"
+        self.values[marker] = value
+        return repr(marker)
+
+    def g(self, name: str) -> str:
+        """A global the code reads (a generated function by its name), as a placeholder name."""
+        placeholder = f"_G{len(self.names)}"
+        self.names[placeholder] = name
+        return placeholder
+
+    def k(self, value: Any) -> str:
+        """An object the code reads (a citation, an effect), as a placeholder name."""
+        return self.g(self.w.const(value))
+
+
+_MARK = "\x00lexgraph:"  # a placeholder literal's prefix (no text of the law holds a NUL)
+
+
+def _filled(const: Any, values: dict[str, Any]) -> Any:
+    """A template's constant with its placeholders replaced (inside folded tuples too)."""
+    kind = type(const)
+    if kind is str:
+        return values.get(const, const)
+    if kind is tuple:
+        return tuple([_filled(c, values) for c in const])
+    return const
+
+
+@lru_cache(maxsize=8192)
+def _template(source: str) -> CodeType:
+    """A template's code (compiled once per process, shared by every function of its form)."""
+    module = compile(source, "<lexgraph proof>", "exec")
+    code = next(c for c in module.co_consts if isinstance(c, CodeType))
+    # its placeholders are filled in its own constants and names: no nested code (no comprehension)
+    assert not any(isinstance(c, CodeType) for c in code.co_consts), source
+    return code
+
+
+def generate(shape: Shape, program: Program) -> ProofCode:
+    """The proof functions of `program`, from its `Shape` (once per program)."""
+    w = _Writer()
+    w.namespace["PROV"] = shape.provisions
+    needs_scope = {i for i, s in enumerate(shape.rules) if s.demands is not None}
+    needs_scope |= {i for ps in shape.permits.values() for i in ps.requirements}
+    needs_scope |= {step[0] for ps in shape.permits.values() for step in ps.documents}
+    for i in sorted(needs_scope):
+        w.function(f"SC{i}", "f", _scope_code(_Function(w), shape, i))
+    w.function("SHOWN", "v", _shown_code(_Function(w), shape))
+    for i in range(len(shape.rules)):
+        w.function(f"TR{i}", "B", _traces_code(_Function(w), shape, i))
+        w.function(f"RP{i}", "B, e, depth", _proof_code(_Function(w), shape, i))
+        if _reads(shape, i):
+            w.function(f"BC{i}", "B, depth", _because_code(_Function(w), shape, i))
+    names = sorted(shape.permits)
+    for n, name in enumerate(names):
+        if shape.permits[name].documents:
+            w.function(f"PATH{n}", "B", _pathway_code(_Function(w), shape, name))
+        w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
+    ns = w.namespace
+    n_rules = len(shape.rules)
+    return ProofCode(
+        ns["SHOWN"],
+        tuple(ns[f"RP{i}"] for i in range(n_rules)),
+        {name: ns[f"PERMIT{n}"] for n, name in enumerate(names)},
+        "\n".join(w.sources),
+    )
+
+
+def _scope_code(fn: _Function, shape: Shape, i: int) -> _Function:
+    """Whether rule i binds this application (`semantics.rule_applies` over its recorded conditions
+    and exceptions): what a requirement's proof shows as its applicability, whatever it demands."""
+    s = shape.rules[i]
+    conds = [f"_c{n}" for n in range(s.n_conditions)]
+    unless = [f"_u{n}" for n in range(s.n_exceptions)]
+    body = [f"{name} = f[{fn.v(s.start + n)}]" for n, name in enumerate(conds)]
+    body += [f"{name} = f[{fn.v(s.start + s.n_conditions + n)}]" for n, name in enumerate(unless)]
+    k = CodeKleene("_k")
+    body += k.assign("r", sem.rule_applies(k, conds, unless))
+    body.append("return r")
+    fn.lines = body
+    return fn
+
+
+def _condition(fn: _Function, shape: Shape, text: str, value: str, k: int) -> str:
+    """A `ConditionTrace`: its words, its value and the facts it shows (`B.S[k]`, see `_shown_code`;
+    a set with a points table is built by the builder where a proof first shows it)."""
+    shown = f"S[{fn.v(k)}]" if shape.readers[k] is not None else f"(S[{fn.v(k)}] or B.shown({fn.v(k)}))"
+    return f"_new(CT, ({fn.v(text)}, {value}, {shown})), "
+
+
+def _shown_code(fn: _Function, shape: Shape) -> _Function:
+    """The sets of facts conditions show (`Shape.shown`), all built at once per decision from the
+    decision's fact values (`v`) and shared (`B.S`): each a map path → the value as shown
+    (`json_value`, applied once to each fact a set reads); None for a set with a points table."""
+    body: list[str] = []
+    shown: dict[int, str] = {shape.unknown_at: "None"}  # a path the program does not read: unknown
+    for readers in shape.readers:
+        for _, at in readers or ():
+            if at not in shown:
+                shown[at] = f"j{len(shown)}"
+                body += [f"x = v[{fn.v(at)}]", f"{shown[at]} = x if type(x) in PLAIN else J(x)"]
+    sets = [
+        "None" if readers is None else "{" + "".join(f"{fn.v(p)}: {shown[at]}, " for p, at in readers) + "}"
+        for readers in shape.readers
+    ]
+    fn.lines = [*body, "return [", *(f"    {one}," for one in sets), "]"]
+    return fn
+
+
+def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
+    """Rule i's conditions and exceptions as a proof shows them, whether it applies and (a requirement)
+    whether what it demands is satisfied; kept in the builder's `T[i]` for every proof of the rule."""
+    s = shape.rules[i]
+    body = ["f = B.flat", "S = B.S"]
+    conds = "".join(
+        _condition(fn, shape, t, f"f[{fn.v(s.start + n)}]", k) for n, (t, k) in enumerate(s.conditions)
+    )
+    excs = "".join(
+        _condition(fn, shape, t, f"f[{fn.v(s.start + s.n_conditions + n)}]", k)
+        for n, (t, k) in enumerate(s.exceptions)
+    )
+    if s.demands is not None:
+        # what it demands, as the traced run read it; where the run did not (it cannot bind), by its
+        # compiled function
+        body += [f"d = f[{fn.v(s.demand_at)}]" if s.demand_at >= 0 else "d = UNREAD", "if d is UNREAD:"]
+        body.append(f"    d = B.unread({fn.v(i)})")
+        conds += _condition(fn, shape, s.demands[0], "d", s.demands[1])
+        applies, satisfied = f"{fn.g(f'SC{i}')}(f)", "d"
+    else:
+        applies, satisfied = f"B.applies[{fn.v(i)}]", "None"
+    body.append(f"t = B.T[{fn.v(i)}] = (({conds}), ({excs}), {applies}, {satisfied})")
+    body.append("return t")
+    fn.lines = body
+    return fn
+
+
+def _rule_proof(fn: _Function, shape: Shape, i: int, effect: str, t: str, because: str) -> str:
+    """Rule i's proof with `effect`, from its traces `t` (the one template of a `RuleProof`)."""
+    s = shape.rules[i]
+    return (
+        f"_new(RP, ({fn.v(s.rule)}, {fn.k(s.cites)}, {fn.v(s.status)}, {effect}, {t}[2], {t}[2], {t}[0], "
+        f"{t}[1], {because}, '', '', {fn.v(s.note)}, {fn.v(s.source)}, {fn.v(s.gloss)}, {fn.v(s.role)}, "
+        f"{t}[3], '', PROV))"
+    )
+
+
+def _reads(shape: Shape, i: int) -> bool:
+    s = shape.rules[i]
+    return bool(s.reads or s.reads_permits)
+
+
+def _proof_code(fn: _Function, shape: Shape, i: int) -> _Function:
+    """Rule i's proof with a given effect, at a given depth of the proofs of what it reads."""
+    because = f"({fn.g(f'BC{i}')}(B, depth) if depth < 3 else ())" if _reads(shape, i) else "()"
+    fn.lines = [
+        f"t = B.T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)",
+        f"return {_rule_proof(fn, shape, i, 'e', 't', because)}",
+    ]
+    return fn
+
+
+def _because_code(fn: _Function, shape: Shape, i: int) -> _Function:
+    """The proofs of what rule i reads: the rules that settle each named condition it reads (those
+    that may make it hold; when it fails, every rule shows why), each shown by the condition's value,
+    and the first grounds of each permit whose outcome it reads."""
+    s = shape.rules[i]
+    body = ["a = B.applies", "out = []"]
+    for name, settling in s.reads:
+        if not settling:
+            continue
+        shown = {
+            v: fn.k(shape.condition_effects.get((name, v)) or Effect("condition", name, v))
+            for v in (True, False, None)
+        }
+        body.append(f"v = B.c.get({fn.v(name)})")
+        body.append(f"e = {shown[True]} if v is True else {shown[False]} if v is False else {shown[None]}")
+        for j in settling:
+            at = fn.v(j)
+            body += [
+                f"if a[{at}] is not False or v is False:",
+                f"    out.append(B.rule_proof({at}, e, depth + 1))",
+            ]
+    body += [f"out += B.permit({fn.v(permit)}).grounds[:3]" for permit in s.reads_permits]
+    body.append("return tuple(out)")
+    fn.lines = body
+    return fn
+
+
+def _sanction_proof(fn: _Function, shape: Shape, s: int, effect: str, standing: str) -> str:
+    """Refusal ground s, for materials not submitted: it stands as the document requirements it sits
+    beside (`dc`: what each demands, not held; `db`: their proofs)."""
+    sh = shape.rules[s]
+    return (
+        f"_new(RP, ({fn.v(sh.rule)}, {fn.k(sh.cites)}, {fn.v(sh.status)}, {effect}, {standing}, {standing}, "
+        f"dc, (), db, '', '', {fn.v(sh.note)}, {fn.v(sh.source)}, {fn.v(sh.gloss)}, 'refusal_ground', None, "
+        "'', PROV))"
+    )
+
+
+def _pathway_code(fn: _Function, shape: Shape, permit: str) -> _Function:
+    """The advisory pathway: the documents the permit's requirements ask for that the applicant does
+    not hold (or may not), each after the documents its own issue requires (unrolled along the
+    permits that issue them, each permit once on a path): what to obtain, in what order, from whom."""
+    holds = f"B.values[{fn.v(shape.holds_at)}]" if shape.holds_at < shape.unknown_at else "None"
+    body = [f"held = {holds}", "if not isinstance(held, frozenset):", "    held = EMPTY"]
+    body += ["f = B.flat", "o = B.o", "steps = {}"]
+
+    def visit(name: str, trail: frozenset[str], depth: int) -> list[str]:
+        out: list[str] = []
+        pad = "    " * depth
+        for i, document, issuer, title, authority, grants in shape.permits[name].documents:
+            doc = fn.v(document)
+            out.append(f"{pad}if {doc} not in steps and {doc} not in held and {fn.g(f'SC{i}')}(f) is True:")
+            if issuer and issuer not in trail:
+                out += visit(issuer, trail | {issuer}, depth + 1)
+            # the step, by the issuing permit's outcome on this application (advice, never a ground)
+            if issuer:
+                step = {
+                    v: fn.k(PathwayStep(document, title, issuer, authority, LABEL[v], grants))
+                    for v in (True, False, None)
+                }
+                out.append(f"{pad}    x = o.get({fn.v(issuer)})")
+                out.append(
+                    f"{pad}    steps[{doc}] = {step[True]} if x is True else {step[False]} if x is False "
+                    f"else {step[None]}"
+                )
+            else:
+                out.append(
+                    f"{pad}    steps[{doc}] = {fn.k(PathwayStep(document, title, '', authority, '', grants))}"
+                )
+        return out
+
+    body += visit(permit, frozenset({permit}), 0)
+    body.append("return tuple(steps.values())")
+    fn.lines = body
+    return fn
+
+
+def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: int) -> _Function:
+    """One permit's decision: its contenders weighed, then the grounds and unmet rules for the outcome
+    the evaluation reached (read, never recomputed)."""
+    plan = program.plans[name]
+    ps = shape.permits[name]
+    grants, restricts = list(plan.grants), list(plan.restricts)
+    requirements = set(ps.requirements)
+    sanctions = bool(plan.sanctions) and bool(ps.asks_document)
+    permit = fn.v(name)
+    body = ["a = B.applies", "T = B.T"]
+    # the rules it reads, as locals named by their place in the permit (the same form in every program)
+    read = {i: m for m, i in enumerate(sorted({i for i, beaten in ps.contenders for i in (i, *beaten)}))}
+    body += [f"a{m} = a[{fn.v(i)}]" for i, m in read.items()]
+    # each contender: whether it stands (`semantics.stands`)
+    for i, beaten in ps.contenders:
+        k = CodeKleene(f"_s{read[i]}_")
+        body += k.assign(f"s{read[i]}", sem.stands(k, f"a{read[i]}", [f"a{read[j]}" for j in beaten]))
+    if any(i in requirements for i in restricts) or ps.documents:
+        body.append("f = B.flat")
+
+    def weighed(i: int, effect: Effect | None = None) -> list[str]:
+        """`p`: contender i's proof (with its own effect on the permit, unless `effect`), with what
+        prevails over it: set aside only by a rule that applies; where that rule's applicability is
+        unknown, the proof says it waits for it."""
+        own, beaten = ps.weigh[i]
+        out = []
+        if effect is not None:
+            shown = fn.k(effect)
+        elif own is not None:
+            shown = fn.k(own)
+        else:  # a requirement: shown by whether what it demands holds
+            held = {v: fn.k(shape.demanded_effects[(name, i, v)]) for v in (True, False, None)}
+            out.append(f"t = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)")
+            shown = f"({held[True]} if t[3] is True else {held[False]} if t[3] is False else {held[None]})"
+        out.append(f"p = {fn.g(f'RP{i}')}(B, {shown}, 0)")
+        if beaten:
+            for m, (j, principle) in enumerate(beaten):
+                out.append(f"{'if' if m == 0 else 'elif'} a{read[j]} is True:")
+                out.append(f"    p = OVER(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
+            out.append(f"elif p[{_APPLIES}] is not False:")
+            for m, (j, principle) in enumerate(beaten):
+                out.append(f"    {'if' if m == 0 else 'elif'} a{read[j]} is None:")
+                out.append(f"        p = WAIT(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
+        return out
+
+    def indent(lines: list[str], by: int = 1) -> list[str]:
+        return ["    " * by + line for line in lines]
+
+    def doc(i: int) -> list[str]:
+        """A document requirement that stands (or may), beside which a sanction stands (or may): what it
+        demands, not held, and its proof."""
+        if not (sanctions and i in ps.asks_document):
+            return []
+        k = CodeKleene("_n")
+        unheld = k.assign("nd", k.not_(f"p[{_SATISFIED}]"))
+        return [
+            *unheld,
+            f"dc.append(_new(CT, ({fn.v(shape.unheld[i])}, nd, {{'holds': B.held()}})))",
+            "db.append(p)",
+        ]
+
+    def sanction(standing: str) -> list[str]:
+        """The refusal grounds for materials not submitted, standing as the requirements they sit beside."""
+        effect = fn.k(ps.sanctioned)
+        return [
+            "if db:",
+            "    dc = tuple(dc)",
+            "    db = tuple(db)",
+            *(f"    g.append({_sanction_proof(fn, shape, s, effect, standing)})" for s in plan.sanctions),
+        ]
+
+    # eligible: the grants that stand, every requirement that binds (met, or set aside by an explicit
+    # clause), every other restriction that may apply
+    body += [f"out = B.o[{permit}]", "if out is True:", "    g = []", "    u = []"]
+    for i in grants:
+        body += [f"    if s{read[i]} is True:", *indent(weighed(i), 2), "        g.append(p)"]
+    for i in restricts:
+        if i in requirements:
+            body += [f"    if {fn.g(f'SC{i}')}(f) is True:", *indent(weighed(i), 2), "        g.append(p)"]
+    for i in restricts:
+        if i not in requirements:
+            body += [f"    if a{read[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
+    body += ["    detail = {}"]
+    # ineligible: the restrictions that stand (and the sanction beside the documents they ask for),
+    # with the grants unmet; or, when none stands, the grants whose conditions fail are the grounds
+    body += ["elif out is False:", "    g = []", "    u = []"]
+    if sanctions:
+        body += ["    dc = []", "    db = []"]
+    for i in restricts:
+        body += [
+            f"    if s{read[i]} is True:",
+            *indent(weighed(i), 2),
+            "        g.append(p)",
+            *indent(doc(i), 2),
+        ]
+    body += ["    if g:", "        pass"]
+    if sanctions:
+        body += indent(sanction("True"), 2)
+    for i in grants:
+        body += [*indent(weighed(i), 2), "        u.append(p)"]
+    body.append("    else:")
+    for i in grants:
+        body += [*indent(weighed(i, ps.closing), 2), "        g.append(p)"]
+    body.append("        pass")
+    if not grants:
+        body.append("    detail = {'note': 'no provision in force on this date grants this permit'}")
+    else:
+        body.append("    detail = {}")
+    # undetermined: the grants that stand, the restrictions that may (and the sanction beside the open
+    # document requirements); the grants that do not stand are unmet
+    body += ["else:", "    g = []", "    u = []"]
+    if sanctions:
+        body += ["    dc = []", "    db = []"]
+    for i in grants:
+        body += [
+            *indent(weighed(i)),
+            f"    if s{read[i]} is True:",
+            "        g.append(p)",
+            "    else:",
+            "        u.append(p)",
+        ]
+    for i in restricts:
+        body += [f"    if s{read[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
+        if sanctions and i in ps.asks_document:
+            body += [f"        if s{read[i]} is None:", *indent(doc(i), 3)]
+    if sanctions:
+        body += indent(sanction("None"))
+    body.append("    detail = {}")
+    if ps.contrary:
+        body.append("conflicts = set()")
+        for i in grants:
+            for j in ps.contrary:
+                pair = f"{shape.rules[i].rule} ⟷ {shape.rules[j].rule}"
+                body.append(f"if s{read[i]} is True and s{read[j]} is True:")
+                body.append(f"    conflicts.add({fn.v(pair)})")
+        body += ["if conflicts:", "    detail['unresolved_conflicts'] = sorted(conflicts)"]
+    if ps.values:
+        body.append(f"detail.update(B.values_of({permit}))")
+    if plan.obligations:
+        body += [
+            f"obligations = B.obligations({permit})",
+            "if obligations:",
+            "    detail['obligations'] = obligations",
+        ]
+    body.append(f"missing = B.missing({permit}, detail) if out is None else ()")
+    if ps.documents:
+        # no advice to obtain what is granted, nor what the law says the applicant need not apply for
+        advised = "out is not True" + (" and detail.get('needed') is not False" if ps.values else "")
+        body.append(f"pathway = {fn.g(f'PATH{n}')}(B) if {advised} else ()")
+    else:
+        body.append("pathway = ()")
+    body.append(
+        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)"
+    )
+    body.append("return d")
+    fn.lines = body
+    return fn
