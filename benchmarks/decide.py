@@ -40,6 +40,7 @@ from benchmarks.workload import SEED, boundary_applications, generate, pr_fully_
 
 PR = "permanent_residence"
 MUST_TRACED, AIM_TRACED = 10_000, 50_000
+AIM_MATERIALISED = 10_000  # full proof trees a second (issue 16)
 MUST_RATIO, AIM_CEDAR, AIM_DURABLE = 1.0, 10.0, 2.0
 
 
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"whole corpus, lexgraph evaluate(trace=False): {untraced:10,.0f} decisions/s")
     print(
         f"whole corpus, evaluate(...).decision():       {materialised:10,.0f} decisions/s  (proof trees materialised, "
-        f"{len(mat_apps):,} applications)"
+        f"{len(mat_apps):,} applications; aim {AIM_MATERIALISED:,})"
     )
     print(
         f"{PR}, lexgraph traced:   {best['pr_lexgraph_traced']:10,.0f} decisions/s  (untraced {best['pr_lexgraph_untraced']:,.0f})"
@@ -206,7 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         f"(must > {MUST_RATIO:g}, aim {AIM_DURABLE:g})"
     )
     must_met = traced >= MUST_TRACED and cedar_ratio > MUST_RATIO and durable_ratio > MUST_RATIO
-    aim_met = traced >= AIM_TRACED and cedar_ratio >= AIM_CEDAR and durable_ratio >= AIM_DURABLE
+    aim_met = (
+        traced >= AIM_TRACED
+        and materialised >= AIM_MATERIALISED
+        and cedar_ratio >= AIM_CEDAR
+        and durable_ratio >= AIM_DURABLE
+    )
     print(
         f"must targets {'met' if must_met else 'MISSED'}; aim targets {'met' if aim_met else 'missed'}; "
         f"best of {repeat} repetition(s)"
