@@ -180,7 +180,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     }
 
 
-_PROOF_TREE = frozenset({"conditions", "exceptions", "because"})
+_PROOF_TREE = ("conditions", "exceptions", "because")
 
 
 def summary_of(full: dict[str, Any]) -> dict[str, Any]:
@@ -188,13 +188,18 @@ def summary_of(full: dict[str, Any]) -> dict[str, Any]:
     again (the service logs the full form and answers with the summary): each ground without its
     proof tree (conditions, exceptions, the reasons because)."""
 
+    def ground(g: dict[str, Any]) -> dict[str, Any]:
+        out = g.copy()  # copied in C, keys in order; then the tree's few keys go
+        for key in _PROOF_TREE:
+            out.pop(key, None)
+        return out
+
     def permit(p: dict[str, Any]) -> dict[str, Any]:
-        return {
-            key: [{k: v for k, v in g.items() if k not in _PROOF_TREE} for g in value]
-            if key in ("grounds", "unmet")
-            else value
-            for key, value in p.items()
-        }
+        out = p.copy()
+        for key in ("grounds", "unmet"):
+            if key in out:
+                out[key] = [ground(g) for g in out[key]]
+        return out
 
     return {**full, "decisions": [permit(p) for p in full["decisions"]]}
 
