@@ -3,6 +3,7 @@
 Every expression becomes one Python expression with short-circuiting Kleene logic; the whole
 rule set becomes one module executed once per (law, date, parameters). Decisions then call
 plain functions and never walk a tree.
+(Over 400 lines: one generator; the fact reader and the run functions share its names and locals.)
 """
 
 from __future__ import annotations

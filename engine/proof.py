@@ -8,6 +8,7 @@ generator compiled (`Program.function`), so the proof and the decision share one
 The proof of each program is itself compiled, once, from its `Shape` (engine/proof_code.py): the
 generated functions build each permit's decision from the traced run's flat record; this module
 holds the shape, the per-decision builder they share and the paths only some decisions take.
+(Over 400 lines: the shape, the builder and the missing-facts search read one evaluation together.)
 """
 
 from __future__ import annotations
