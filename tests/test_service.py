@@ -469,6 +469,45 @@ def test_eight_clients_one_chain(tmp_path: Path) -> None:
         )
 
 
+def _pids_of_connections(url: str, n: int) -> list[int]:
+    """Open n keep-alive connections at once, then ask each which worker holds it."""
+    host, port = url.split("//", 1)[1].split(":")
+    connections = [socket.create_connection((host, int(port)), timeout=10) for _ in range(n)]
+    pids = []
+    try:
+        for sock in connections:
+            sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        for sock in connections:
+            data = b""
+            while b"}" not in data:
+                data += sock.recv(4096)
+            pids.append(json.loads(data.split(b"\r\n\r\n", 1)[1])["pid"])
+    finally:
+        for sock in connections:
+            sock.close()
+    return pids
+
+
+def test_workers_share_a_burst_of_connections_and_a_dead_worker_is_replaced(tmp_path: Path) -> None:
+    """Each worker listens on its own socket (SO_REUSEPORT): 16 keep-alive connections opened at
+    once reach both workers, not the one that woke first. A worker that dies is replaced and the
+    service goes on; stopping the service stops every worker."""
+    with _serve(tmp_path, workers=2, token=False) as srv:
+        first = _pids_of_connections(srv.url, 16)
+        assert len(set(first)) == 2, first
+        victim = first[0]
+        os.kill(victim, 9)
+        deadline, seen = time.monotonic() + 30, set()
+        while time.monotonic() < deadline and (len(seen) < 2 or victim in seen):
+            with contextlib.suppress(httpx.HTTPError, OSError):
+                seen = set(_pids_of_connections(srv.url, 16))
+            time.sleep(0.2)
+        assert len(seen) == 2 and victim not in seen, seen
+        workers = seen
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
 def test_a_log_that_cannot_be_written_answers_503_and_the_server_keeps_serving(tmp_path: Path) -> None:
     """Never hand out a decision that is not in the log: with the log's table gone, a decision is
     refused (503), the server stays up for everything else, and decides again once it is back."""

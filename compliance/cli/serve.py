@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from lexgraph.compliance.audit import DecisionLog
     from lexgraph.compliance.service import ServiceConfig, create_app
     from lexgraph.compliance.service.metrics import MULTIPROC_ENV
+    from lexgraph.compliance.service.workers import serve
 
     token = args.token
     if args.token_file:
@@ -76,16 +77,12 @@ def run(args: argparse.Namespace) -> int:
         metrics_dir = environment[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="lexgraph-metrics-")
     os.environ.update(environment)
     try:
-        uvicorn.run(
-            "lexgraph.compliance.service:app_from_env",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_level=args.log_level,
-            access_log=False,
-            **limits,
+        # each worker on a socket of its own, so that the kernel spreads the connections (workers.py)
+        serve(
+            args.host, args.port, args.workers, {"log_level": args.log_level, "access_log": False, **limits}
         )
+    except OSError as error:  # the address is taken, or not this machine's
+        raise InputError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
     finally:
         if secret is not None:
             secret.unlink(missing_ok=True)
