@@ -508,6 +508,33 @@ def test_workers_share_a_burst_of_connections_and_a_dead_worker_is_replaced(tmp_
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
 
 
+def test_several_workers_on_a_law_with_errors_stop_at_once_naming_the_place(tmp_path: Path) -> None:
+    """Each worker loads the law: with errors in it, `serve --workers 2` says where, once, and exits
+    non-zero before starting any worker (no traceback, no workers failing in a loop)."""
+    law = tmp_path / "law"
+    law.mkdir()
+    (law / "broken.lex").write_text("instrument broken {\n", encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lexgraph.compliance.cli",
+            "serve",
+            "--workers",
+            "2",
+            "--port",
+            str(_free_port()),
+        ]
+        + ["--db", f"sqlite:///{tmp_path / 'd.db'}", "--law", str(law)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "broken.lex:1:" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
 def test_a_log_that_cannot_be_written_answers_503_and_the_server_keeps_serving(tmp_path: Path) -> None:
     """Never hand out a decision that is not in the log: with the log's table gone, a decision is
     refused (503), the server stays up for everything else, and decides again once it is back."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lexgraph.engine.errors import EXIT_OK, InputError
+from lexgraph.engine.errors import EXIT_OK, InputError, SourceError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,6 +53,12 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:  # pydantic's ValidationError names each field
         raise InputError(str(error)) from None
     DecisionLog(config.db).close()  # fail here, once, if the database cannot be opened (AuditError)
+    if args.law and args.workers > 1:  # each worker loads the law: its errors are reported here, once
+        from lexgraph.api import check
+
+        _, diagnostics = check(list(args.law))
+        if diagnostics:
+            raise SourceError(diagnostics)
     print(
         f"lexgraph serving on http://{args.host}:{args.port} ({args.workers} worker(s)); log: {config.db}; "
         f"amendment upload {'on' if token else 'off'}",

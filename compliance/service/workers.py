@@ -16,8 +16,11 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
+from lexgraph.engine.errors import Unavailable
+
 APP = "lexgraph.compliance.service:app_from_env"  # the factory each worker builds its app with
 BACKLOG = 2048
+CRASH_LIMIT, CRASH_WINDOW = 5, 60.0  # more than 5 replacements a worker within a minute: give up
 
 
 def bound_socket(host: str, port: int) -> socket.socket:
@@ -58,11 +61,19 @@ def serve(host: str, port: int, workers: int, options: dict[str, Any]) -> None:
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     processes = [start() for _ in range(workers)]
+    replaced: list[float] = []  # when workers were replaced, to tell a crash from a crash loop
     try:
         while not stopping:
             time.sleep(0.2)
             for k, process in enumerate(processes):
                 if not stopping and not process.is_alive():
+                    now = time.monotonic()
+                    replaced = [t for t in replaced if now - t < CRASH_WINDOW] + [now]
+                    if len(replaced) > CRASH_LIMIT * workers:
+                        raise Unavailable(
+                            f"the service's workers keep stopping ({len(replaced)} in {CRASH_WINDOW:g} s; "
+                            f"the last with exit code {process.exitcode}): see their messages above"
+                        )
                     processes[k] = start()  # a worker that died is replaced; the others go on
     finally:
         for process in processes:
