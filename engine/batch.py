@@ -320,30 +320,19 @@ class BatchProgram:
             env.pt[table.name] = self._memo(
                 batch, rows, ("points", table), lambda t=table: self.points(t, env)
             )
-        applies: dict[int, Tri] = {}
         stands: dict[str, dict[str, Tri]] = {}
-        steps, last = p.schedule
-        for kind, name, indices, new in steps:
-            for i in new:
-                applies[i] = self.rule(i, env)
-            if kind == "condition":
-                env.c[name] = sem.condition_met(MASKS, [applies[i] for i in indices])
-            else:
-                plan = p.plans[name]
-                s = {
-                    i: sem.stands(MASKS, applies[i], [applies[j] for j, _ in plan.beaten_by.get(i, ())])
-                    for i in plan.contenders
-                }
-                outcome = sem.permit_outcome(
-                    MASKS, [s[i] for i in plan.grants], [s[i] for i in plan.restricts]
-                )
-                if forced and name in forced:  # a population-level limit refuses where set
-                    mask = forced[name] if rows is None else forced[name][rows]
-                    outcome = Tri(outcome.v & ~mask, outcome.k | mask)
-                env.o[name] = outcome
-                stands[name] = {p.rules[i].rule.id: s[i] for i in plan.contenders}
-        for i in last:
-            applies[i] = self.rule(i, env)
+
+        def condition(name: str, met: Tri) -> None:
+            env.c[name] = met
+
+        def outcome(name: str, decided: Tri, standing: dict[int, Tri]) -> None:
+            if forced and name in forced:  # a population-level limit refuses where set
+                mask = forced[name] if rows is None else forced[name][rows]
+                decided = Tri(decided.v & ~mask, decided.k | mask)
+            env.o[name] = decided
+            stands[name] = {p.rules[i].rule.id: v for i, v in standing.items()}
+
+        applies = sem.run_plan(MASKS, p, lambda i: self.rule(i, env), condition, outcome)
         return BatchResult(
             p,
             n,

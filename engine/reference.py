@@ -127,24 +127,14 @@ class Interpreter:
             )
             self.pt[table.name] = (lo, hi)
             self.pt["#" + table.name] = per_factor
-        applies: dict[int, Tri] = {}
-        steps, last = plan.schedule
-        for kind, name, indices, new in steps:
-            for i in new:
-                applies[i] = self.rule(i)
-            if kind == "condition":
-                self.c[name] = sem.condition_met(PY, [applies[i] for i in indices])
-            else:
-                pp = plan.plans[name]
-                standing = {
-                    i: sem.stands(PY, applies[i], [applies[j] for j, _ in pp.beaten_by.get(i, ())])
-                    for i in pp.contenders
-                }
-                self.o[name] = sem.permit_outcome(
-                    PY, [standing[i] for i in pp.grants], [standing[i] for i in pp.restricts]
-                )
-        for i in last:
-            applies[i] = self.rule(i)
+
+        def condition(name: str, met: Tri) -> None:
+            self.c[name] = met
+
+        def outcome(name: str, decided: Tri, _standing: dict[int, Tri]) -> None:
+            self.o[name] = decided
+
+        applies = sem.run_plan(PY, plan, self.rule, condition, outcome)
         return tuple(applies[cr.index] for cr in plan.rules)
 
     def rule(self, i: int) -> Tri:

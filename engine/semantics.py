@@ -83,6 +83,41 @@ def condition_met(k: Kleene[T], rules: Sequence[T]) -> T:
     return k.or_(rules)
 
 
+def run_plan(
+    k: Kleene[T],
+    plan: Any,
+    rule: Callable[[int], T],
+    condition: Callable[[str, T], None],
+    outcome: Callable[[str, T, dict[int, T]], None],
+) -> dict[int, T]:
+    """The plan (engine/plan.py) run once in algebra `k`, in its schedule: each rule's applicability
+    (`rule(i)`, once, when first needed), each named condition handed to `condition` and each
+    permit's outcome, with its contenders' standing, to `outcome` — which store them where the
+    backend's rules read them next (a caller may refuse more there: a quota)."""
+    applies: dict[int, T] = {}
+    steps, last = plan.schedule
+    for kind, name, indices, new in steps:
+        for i in new:
+            applies[i] = rule(i)
+        if kind == "condition":
+            condition(name, condition_met(k, [applies[i] for i in indices]))
+        else:
+            contest = plan.plans[name]
+            standing = {
+                i: stands(k, applies[i], [applies[j] for j, _ in contest.beaten_by.get(i, ())])
+                for i in contest.contenders
+            }
+            grants, restrictions = contest.grants, contest.restricts
+            outcome(
+                name,
+                permit_outcome(k, [standing[i] for i in grants], [standing[i] for i in restrictions]),
+                standing,
+            )
+    for i in last:
+        applies[i] = rule(i)
+    return applies
+
+
 def ineligible(k: Kleene[T], outcome: T) -> T:
     """`ineligible(P)`: the permit's outcome is ineligible (unknown while it is undetermined)."""
     return k.not_(outcome)
