@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -26,10 +26,10 @@ from lexgraph import __version__
 from . import model as m
 from . import semantics as sem
 from .compile import UNREAD, point_value
-from .evaluate import Evaluation, Program, Tri, k_not, k_or
-from .expressions import calls, fact_paths
-from .graph import conjuncts
+from .evaluate import Evaluation, Program, Tri
+from .expressions import fact_paths
 from .proof_code import ProofCode, generate, json_value
+from .proof_support import NOT_AT_HAND, fact_reads
 from .semantics import PY
 from .trace import Cited, ConditionTrace, Decision, Effect, PermitDecision, Provision, RuleProof
 
@@ -128,63 +128,6 @@ class _PermitShape(NamedTuple):
     asks_document: frozenset[int]  # the restrictions that ask for a document
     sanctioned: Effect  # how a refusal ground for unsubmitted materials is shown on this permit
     closing: Effect  # how a grant whose conditions fail is shown when that alone refuses the permit
-
-
-class _Support(NamedTuple):
-    """A condition as the search for missing facts walks it, compiled once per program: its truth as a
-    function of (facts, outcomes, conditions, points) and what to look at when it is unknown —
-    `junction` (and / or / not: its operands), `not_at_hand` (`name`: the standard), `met` (`name`: the
-    named condition), `permit` (`name`: eligible / ineligible), `leaf` (the facts it reads, and its calls:
-    (builtin, its argument, the call's own node for `met`))."""
-
-    truth: Callable[..., Tri]
-    kind: str
-    name: str = ""
-    children: tuple[_Support, ...] = ()
-    reads: tuple[_Read, ...] = ()
-    calls: tuple[tuple[str, str, _Support | None], ...] = ()
-
-
-# a fact a condition reads, as the search for missing facts looks at it: its path, where its value lies
-# in the program's fact tuple (-1: the program does not read it, so it is unknown), and for a derived
-# fact its sources likewise (None for any other fact); whether the law declares it
-_Read = tuple[str, int, "tuple[tuple[str, int], ...] | None", bool]
-
-
-def _reads(program: Program, fact_at: Mapping[str, int], paths: Iterable[str]) -> tuple[_Read, ...]:
-    """The facts read at `paths` that can be missing (never a parameter nor the decision date)."""
-    out: list[_Read] = []
-    for path in paths:
-        if path.startswith("params.") or path == "decision_date":
-            continue
-        sources = program.derived_sources.get(path)
-        derived = None if sources is None else tuple((s, fact_at.get(s, -1)) for s in sources)
-        out.append((path, fact_at.get(path, -1), derived, path in program.law.facts))
-    return tuple(out)
-
-
-def _support_node(program: Program, fact_at: Mapping[str, int], e: m.Expr) -> _Support:
-    fn = program.function(e)
-    if isinstance(e, m.And | m.Or):
-        return _Support(
-            fn, "junction", children=tuple(_support_node(program, fact_at, o) for o in e.operands)
-        )
-    if isinstance(e, m.Not):
-        return _Support(fn, "junction", children=(_support_node(program, fact_at, e.operand),))
-    if isinstance(e, m.Call) and e.name == "not_at_hand":
-        return _Support(fn, "not_at_hand", str(e.args[0].value))  # type: ignore[attr-defined]
-    if isinstance(e, m.Call) and e.args and isinstance(e.args[0], m.Path):
-        if e.name == "met":
-            return _Support(fn, "met", e.args[0].dotted)
-        if e.name in ("eligible", "ineligible"):
-            return _Support(fn, "permit", e.args[0].dotted)
-    leaf_calls = []
-    for call in calls(e):
-        name = call.args[0].dotted if call.args and isinstance(call.args[0], m.Path) else ""
-        leaf_calls.append(
-            (call.name, name, _support_node(program, fact_at, call) if call.name == "met" else None)
-        )
-    return _Support(fn, "leaf", reads=_reads(program, fact_at, fact_paths(e)), calls=tuple(leaf_calls))
 
 
 def _document_step(program: Program, i: int) -> tuple[int, str, str, str, str, tuple[str, ...]]:
@@ -308,7 +251,7 @@ class Shape:
         self.all_permits = tuple(sorted(law.permits))
         self.points_reads = {
             name: tuple(
-                _reads(
+                fact_reads(
                     program,
                     self.fact_at,
                     [p for band in factor.bands for p in fact_paths(band.when) + fact_paths(band.value)],
@@ -318,7 +261,6 @@ class Shape:
             for name, table in law.points.items()
         }
         self._program = weakref.ref(program)
-        self._support: dict[int, tuple[_Support, ...]] = {}
         self._values: dict[tuple[int, str], tuple[str, str, Callable[..., Any] | None]] = {}
         self._demands: dict[int, Callable[..., Tri] | None] = {}
         # the facts that have a documented default: (path, its parts), for the decision's header
@@ -355,20 +297,6 @@ class Shape:
             else:
                 got = (rule.id, "", program.function(expr, "value") if expr is not None else None)
             self._values[key] = got
-        return got
-
-    def support(self, i: int) -> tuple[_Support, ...]:
-        """Rule i's conditions, its exceptions negated and (a requirement) what it demands negated, as
-        the search for missing facts walks them; compiled on the first search that reaches the rule."""
-        got = self._support.get(i)
-        if got is None:
-            program = self._program()
-            assert program is not None  # a Shape lives only as long as its program
-            cr = program.rules[i]
-            parts = [*conjuncts(cr.rule.when), *(m.Not(u) for u in cr.rule.unless)]
-            if cr.demands is not None:
-                parts.append(m.Not(cr.demands))
-            got = self._support[i] = tuple(_support_node(program, self.fact_at, e) for e in parts)
         return got
 
 
@@ -427,7 +355,6 @@ def _defaults(builder: _ProofBuilder) -> dict[str, Any]:
 _ABSENT = object()
 
 
-_NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a standard not at hand
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 
@@ -461,9 +388,8 @@ class _ProofBuilder:
         self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
         self.permits: dict[str, PermitDecision] = {}
         self._held: Any = _UNSET
-        self._stands: dict[str, dict[int, Tri]] = {}
         self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
-        self._support: dict[tuple[str, str], list[str]] = {}
+        self._support: dict[int | str, list[str]] = {}  # the search for missing facts, memoised
 
     # ------------------------------------------------------------------ reading the evaluation
     @property
@@ -531,18 +457,6 @@ class _ProofBuilder:
                 out[path] = json_value(self.fact(path))
         return out
 
-    def stands(self, permit: str) -> dict[int, Tri]:
-        """Each contender of a permit: whether it stands (`semantics.stands`), for the search for
-        missing facts (the generated permit code weighs its contenders itself, by the same definition)."""
-        got = self._stands.get(permit)
-        if got is None:
-            applies = self.applies
-            got = self._stands[permit] = {
-                i: sem.stands(PY, applies[i], [applies[j] for j in beaten]) if beaten else applies[i]
-                for i, beaten in self.shape.permits[permit].contenders
-            }
-        return got
-
     # ------------------------------------------------------------------ rule proofs
     def rule_proof(self, i: int, effect: Effect, depth: int = 0) -> RuleProof:
         """A rule's proof (immutable, so shared wherever it recurs)."""
@@ -566,12 +480,12 @@ class _ProofBuilder:
     def missing(self, permit: str, detail: dict[str, Any]) -> tuple[str, ...]:
         """An undetermined permit's missing facts; what it waits for that no fact can supply goes to
         its `detail` (`not_at_hand`)."""
-        support = set(self.permit_support(permit))
-        if any(s.startswith(_NOT_AT_HAND) for s in support):
+        support = set(self.code.support.permits[permit](self))
+        if any(s.startswith(NOT_AT_HAND) for s in support):
             detail["not_at_hand"] = sorted(
-                s[len(_NOT_AT_HAND) :] for s in support if s.startswith(_NOT_AT_HAND)
+                s[len(NOT_AT_HAND) :] for s in support if s.startswith(NOT_AT_HAND)
             )
-        return tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND)))
+        return tuple(sorted(s for s in support if not s.startswith(NOT_AT_HAND)))
 
     def cancellation(self, permit: str) -> PermitDecision:
         """Whether a status the foreigner holds is cancelled (法 第四十九条): the grounds that stand; when
@@ -592,20 +506,20 @@ class _ProofBuilder:
             {} if indices else {"note": "no provision in force on this date cancels this status"}
         )
         support = (
-            {s for i in indices if self.applies[i] is None for s in self.rule_support(i)}
+            {s for i in indices if self.applies[i] is None for s in self.code.support.rules[i](self)}
             if outcome is None
             else set()
         )
-        if any(s.startswith(_NOT_AT_HAND) for s in support):
+        if any(s.startswith(NOT_AT_HAND) for s in support):
             detail["not_at_hand"] = sorted(
-                s[len(_NOT_AT_HAND) :] for s in support if s.startswith(_NOT_AT_HAND)
+                s[len(NOT_AT_HAND) :] for s in support if s.startswith(NOT_AT_HAND)
             )
         return PermitDecision(
             permit,
             _CANCELLATION[outcome],
             tuple(grounds),
             (),
-            tuple(sorted(s for s in support if not s.startswith(_NOT_AT_HAND))),
+            tuple(sorted(s for s in support if not s.startswith(NOT_AT_HAND))),
             detail,
             kind="cancellation",
         )
@@ -654,115 +568,3 @@ class _ProofBuilder:
             "deadline": json_value(self._value(self.p.function(c.expr, "value") if c.expr else None)),
             "rule": cr.rule.id,
         }  # cited by the renderers
-
-    # ------------------------------------------------------------------ missing facts
-    def permit_support(self, permit: str) -> list[str]:
-        """The unknown facts that can still change an undetermined permit's outcome: the dependency
-        closure through its contenders, the conditions and permits they read, derived facts and
-        points tables — never the facts of a part already decided."""
-        return self._memo("permit", permit, lambda: self._permit_support(permit))
-
-    def _memo(self, kind: str, name: str, compute: Any) -> list[str]:
-        key = (kind, name)
-        if key not in self._support:
-            self._support[key] = []  # re-entry (impossible in a checked law) adds nothing
-            self._support[key] = compute()
-        return self._support[key]
-
-    def _permit_support(self, permit: str) -> list[str]:
-        plan = self.p.plans[permit]
-        if self.o.get(permit) is not None:
-            return []
-        stands = self.stands(permit)
-        granted = k_or(stands[i] for i in plan.grants)
-        relevant = [i for i in plan.grants if granted is None and stands[i] is None]
-        relevant += [i for i in plan.restricts if stands[i] is None]
-        out: list[str] = []
-        for i in relevant:
-            if self.applies[i] is None:
-                out += self.rule_support(i)
-            for j, _ in plan.beaten_by.get(i, ()):
-                if self.applies[j] is None:
-                    out += self.rule_support(j)
-        return out
-
-    def rule_support(self, i: int) -> list[str]:
-        return self._memo("rule", str(i), lambda: self._rule_support(i))
-
-    def _rule_support(self, i: int) -> list[str]:
-        """The unknown facts behind rule i's unknown conditions, exceptions and (a requirement) demand:
-        each one's truth as the run recorded it (the values its proof shows), negated for an exception
-        and a demand (what `Shape.support` walks)."""
-        s = self.shape.rules[i]
-        flat = self.flat
-        out: list[str] = []
-        for n, node in enumerate(self.shape.support(i)):
-            if n < s.n_conditions:
-                truth = flat[s.start + n]
-            elif n < s.n_conditions + s.n_exceptions:
-                truth = k_not(flat[s.start + n])
-            else:
-                demanded: Any = flat[s.demand_at] if s.demand_at >= 0 else UNREAD
-                truth = k_not(self.unread(i) if demanded is UNREAD else demanded)
-            if truth is None:
-                out += self.unknown(node)
-        return out
-
-    def support(self, node: _Support) -> list[str]:
-        """The unknown facts behind an unknown condition (nothing for a known one)."""
-        if node.truth(self.f, self.o, self.c, self.pt) is not None:
-            return []
-        return self.unknown(node)
-
-    def unknown(self, node: _Support) -> list[str]:
-        """The unknown facts behind a condition whose truth is unknown."""
-        kind = node.kind
-        if kind == "junction":
-            return [x for o in node.children for x in self.support(o)]
-        if kind == "not_at_hand":
-            return [_NOT_AT_HAND + node.name]
-        if kind == "met":
-            name = node.name
-            return self._memo(
-                "condition",
-                name,
-                lambda: [
-                    x
-                    for j in self.p.condition_rules.get(name, [])
-                    if self.applies[j] is None
-                    for x in self.rule_support(j)
-                ],
-            )
-        if kind == "permit":
-            return self.permit_support(node.name)
-        return self._leaf_support(node)
-
-    def _leaf_support(self, node: _Support) -> list[str]:
-        out = self._fact_support(node.reads) if node.reads else []
-        for kind, name, called in node.calls:
-            if kind == "points":
-                lo_hi = self.pt["#" + name]
-                for reads, (lo, hi) in zip(self.shape.points_reads[name], lo_hi, strict=True):
-                    if lo != hi:
-                        out += self._fact_support(reads)
-            elif kind == "met":
-                assert called is not None
-                out += self.support(called)
-            elif kind in ("eligible", "ineligible"):
-                out += self.permit_support(name)
-        return out
-
-    def _fact_support(self, reads: tuple[_Read, ...]) -> list[str]:
-        """The facts read that are unknown; for a derived fact, its unknown sources (if all are known,
-        as in a division by zero, all of them)."""
-        values = self.values
-        out: list[str] = []
-        for path, at, derived, declared in reads:
-            if at >= 0 and values[at] is not None:
-                continue
-            if derived is None:
-                if declared:
-                    out.append(path)
-            else:
-                out += [s for s, k in derived if k < 0 or values[k] is None] or [s for s, _ in derived]
-        return out

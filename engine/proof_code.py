@@ -28,6 +28,7 @@ from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProo
 if TYPE_CHECKING:
     from .evaluate import Program
     from .proof import Shape
+    from .proof_support import SupportCode
 
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 _object_new = object.__new__
@@ -108,6 +109,7 @@ class ProofCode(NamedTuple):
     shown: Callable[[tuple[Any, ...]], list[dict[str, Any] | None]]  # the fact values → every set shown
     proofs: tuple[Callable[..., RuleProof], ...]  # per rule: (builder, effect, depth) → its proof
     permits: dict[str, Callable[..., PermitDecision]]  # per permit: builder → its decision
+    support: SupportCode  # the search for missing facts (engine/proof_support.py)
     source: str  # the templates, each headed by the function it made (for a reader)
 
 
@@ -229,12 +231,16 @@ def generate(shape: Shape, program: Program) -> ProofCode:
         if shape.permits[name].documents:
             w.function(f"PATH{n}", "B", _pathway_code(_Function(w), shape, name))
         w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
+    from .proof_support import generate_support  # it writes with this module's `_Function`
+
+    support = generate_support(w, lambda: _Function(w), shape, program)
     ns = w.namespace
     n_rules = len(shape.rules)
     return ProofCode(
         ns["SHOWN"],
         tuple(ns[f"RP{i}"] for i in range(n_rules)),
         {name: ns[f"PERMIT{n}"] for n, name in enumerate(names)},
+        support,
         "\n".join(w.sources),
     )
 
