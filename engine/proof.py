@@ -5,10 +5,11 @@ anything itself. Where it must look inside a condition (which part is unknown, w
 still change the outcome) it evaluates the sub-expression with a function the program's own code
 generator compiled (`Program.function`), so the proof and the decision share one semantics.
 
-The proof of each program is itself compiled, once, from its `Shape` (engine/proof_code.py): the
-generated functions build each permit's decision from the traced run's flat record; this module
-holds the shape, the per-decision builder they share and the paths only some decisions take.
-(Over 400 lines: the shape, the builder and the missing-facts search read one evaluation together.)
+The proof of each program is itself compiled, once, from its `Shape` (engine/proof_code.py; the
+search for missing facts: engine/proof_support.py): the generated functions build each permit's
+decision from the traced run's flat record; this module holds the shape, the per-decision builder
+they share and the paths only some decisions take.
+(Over 400 lines: the shape and the builder read one evaluation together.)
 """
 
 from __future__ import annotations
