@@ -481,12 +481,7 @@ class _ProofBuilder:
     def missing(self, permit: str, detail: dict[str, Any]) -> tuple[str, ...]:
         """An undetermined permit's missing facts; what it waits for that no fact can supply goes to
         its `detail` (`not_at_hand`)."""
-        support = set(self.code.support.permits[permit](self))
-        if any(s.startswith(NOT_AT_HAND) for s in support):
-            detail["not_at_hand"] = sorted(
-                s[len(NOT_AT_HAND) :] for s in support if s.startswith(NOT_AT_HAND)
-            )
-        return tuple(sorted(s for s in support if not s.startswith(NOT_AT_HAND)))
+        return _split(self.code.support.permits[permit](self), detail)
 
     def cancellation(self, permit: str) -> PermitDecision:
         """Whether a status the foreigner holds is cancelled (法 第四十九条): the grounds that stand; when
@@ -506,21 +501,19 @@ class _ProofBuilder:
         detail: dict[str, Any] = (
             {} if indices else {"note": "no provision in force on this date cancels this status"}
         )
-        support = (
-            {s for i in indices if self.applies[i] is None for s in self.code.support.rules[i](self)}
+        search = self.code.support.rules
+        found = (
+            [s for i in indices if self.applies[i] is None for s in search[i](self)]
             if outcome is None
-            else set()
+            else []
         )
-        if any(s.startswith(NOT_AT_HAND) for s in support):
-            detail["not_at_hand"] = sorted(
-                s[len(NOT_AT_HAND) :] for s in support if s.startswith(NOT_AT_HAND)
-            )
+        missing = _split(found, detail)
         return PermitDecision(
             permit,
             _CANCELLATION[outcome],
             tuple(grounds),
             (),
-            tuple(sorted(s for s in support if not s.startswith(NOT_AT_HAND))),
+            missing,
             detail,
             kind="cancellation",
         )
@@ -569,3 +562,15 @@ class _ProofBuilder:
             "deadline": json_value(self._value(self.p.function(c.expr, "value") if c.expr else None)),
             "rule": cr.rule.id,
         }  # cited by the renderers
+
+
+def _split(found: list[str], detail: dict[str, Any]) -> tuple[str, ...]:
+    """The facts a search found, sorted once each; the standards not at hand it met (marked, so sorted
+    first) go to `detail["not_at_hand"]`."""
+    facts = sorted(set(found))
+    k = 0
+    while k < len(facts) and facts[k].startswith(NOT_AT_HAND):
+        k += 1
+    if k:
+        detail["not_at_hand"] = [s[len(NOT_AT_HAND) :] for s in facts[:k]]
+    return tuple(facts[k:])

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from .proof import Shape
     from .proof_code import _Function, _Writer
 
-NOT_AT_HAND = "\0not_at_hand:"  # marks, among the missing facts, a standard not at hand (`detail`)
+# marks, among the missing facts, a standard not at hand (`detail`); its NUL sorts it before any path
+NOT_AT_HAND = "\0not_at_hand:"
 
 
 class SupportCode(NamedTuple):
