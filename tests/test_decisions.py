@@ -229,13 +229,8 @@ SCENARIO_APPS = [
 ]
 
 
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(st.data())
-def test_undetermined_names_the_facts_that_decide_it(corpus: LawContext, data: st.DataObject) -> None:
+def scenario_leaving_facts_out(data: st.DataObject) -> dict[str, Any]:
+    """A scenario's application (all permits asked for) with some of its facts left out."""
     app = copy.deepcopy(data.draw(st.sampled_from(SCENARIO_APPS)))
     app.pop("requested", None)
     leaves = _leaves(app)
@@ -243,6 +238,17 @@ def test_undetermined_names_the_facts_that_decide_it(corpus: LawContext, data: s
         data.draw(st.lists(st.sampled_from(leaves), unique=True, max_size=len(leaves))) if leaves else []
     ):
         _drop(app, path)
+    return app
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.data())
+def test_undetermined_names_the_facts_that_decide_it(corpus: LawContext, data: st.DataObject) -> None:
+    app = scenario_leaving_facts_out(data)
     decision = corpus.decide(app)
     for d in decision.decisions:
         if d.outcome != "undetermined":

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lexgraph.api import LawContext
 from lexgraph.engine import model as m
-from test_decisions import SCENARIO_APPS, _drop, _leaves, _put, _value
+from test_decisions import _put, _value, scenario_leaving_facts_out
 
 _ABSENT = object()
 
@@ -53,13 +53,7 @@ def _unknown_facts(corpus: LawContext, app: dict[str, Any]) -> list[str]:
 )
 @given(st.data())
 def test_a_fact_not_named_missing_decides_nothing(corpus: LawContext, data: st.DataObject) -> None:
-    app = copy.deepcopy(data.draw(st.sampled_from(SCENARIO_APPS)))
-    app.pop("requested", None)
-    leaves = _leaves(app)
-    for path in (
-        data.draw(st.lists(st.sampled_from(leaves), unique=True, max_size=len(leaves))) if leaves else []
-    ):
-        _drop(app, path)
+    app = scenario_leaving_facts_out(data)
     decision = corpus.decide(app)
     open_ = {d.permit: d.missing_facts for d in decision.decisions if d.outcome == "undetermined"}
     for path in _unknown_facts(corpus, app):
