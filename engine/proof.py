@@ -29,7 +29,7 @@ from .compile import UNREAD, point_value
 from .evaluate import Evaluation, Program, Tri, k_not, k_or
 from .expressions import calls, fact_paths
 from .graph import conjuncts
-from .proof_code import ProofCode, generate, json_value
+from .proof_code import ProofCode, frozen, generate, json_value
 from .semantics import PY
 from .trace import Cited, ConditionTrace, Decision, Effect, PermitDecision, Provision, RuleProof
 
@@ -319,7 +319,6 @@ class Shape:
         }
         self._program = weakref.ref(program)
         self._support: dict[int, tuple[_Support, ...]] = {}
-        self._values: dict[tuple[int, str], tuple[str, str, Callable[..., Any] | None]] = {}
         self._demands: dict[int, Callable[..., Tri] | None] = {}
         # the facts that have a documented default: (path, its parts), for the decision's header
         self.defaulted = tuple((fact.path, tuple(fact.path.split("."))) for fact in program.defaulted_facts)
@@ -339,23 +338,6 @@ class Shape:
             demands = program.rules[i].demands
             got = self._demands[i] = program.function(demands) if demands is not None else None
         return got  # type: ignore[return-value]
-
-    def value_of(self, i: int, attr: str) -> tuple[str, str, Callable[..., Any] | None]:
-        """What rule i gives `attr`: (the rule's id, a points table whose total and factors are shown or
-        '', else the compiled function of the value); compiled on the first decision that shows it."""
-        key = (i, attr)
-        got = self._values.get(key)
-        if got is None:
-            program = self._program()
-            assert program is not None  # a Shape lives only as long as its program
-            rule = program.rules[i].rule
-            expr = next(c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr)
-            if isinstance(expr, m.Call) and expr.name == "points":
-                got = (rule.id, expr.args[0].dotted, None)  # type: ignore[attr-defined]
-            else:
-                got = (rule.id, "", program.function(expr, "value") if expr is not None else None)
-            self._values[key] = got
-        return got
 
     def support(self, i: int) -> tuple[_Support, ...]:
         """Rule i's conditions, its exceptions negated and (a requirement) what it demands negated, as
@@ -388,43 +370,31 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
     program = ev.program
     law = program.law
     builder = _ProofBuilder(ev)
+    code = builder.code
     # statuses held whose cancellation is asked about; asked alone, nothing else is decided
     cancellations = list(dict.fromkeys(ev.application.get("cancellation_of") or ()))
-    wanted = (
-        requested or ev.application.get("requested") or ([] if cancellations else builder.shape.all_permits)
-    )
-    return Decision(
+    wanted = requested or ev.application.get("requested")
+    if wanted:
+        decisions = tuple(builder.permit(p) for p in wanted)
+    else:
+        decisions = () if cancellations else code.all(builder)
+    if cancellations:
+        decisions += tuple(builder.cancellation(p) for p in cancellations)
+    return frozen(
+        Decision,
         application_id=str(ev.application.get("id", "")),
         as_of=ev.as_of.isoformat(),
         digest=law.digest,
         instruments=program.instruments,
-        decisions=(*(builder.permit(p) for p in wanted), *(builder.cancellation(p) for p in cancellations)),
+        decisions=decisions,
         amendments=law.applied_amendments,
         parameters=dict(builder.shape.overrides),
         amendment_status=dict(builder.shape.amendment_status),
         engine=engine_identity(),
-        defaults=_defaults(builder),
+        defaults=code.defaults(ev.application, builder.values),
         origin=law.origin,
         provisions=builder.provisions,
     )
-
-
-def _defaults(builder: _ProofBuilder) -> dict[str, Any]:
-    """The facts the application left out that were read at their documented procedural default."""
-    out: dict[str, Any] = {}
-    application = builder.ev.application
-    for path, parts in builder.shape.defaulted:
-        node: Any = application
-        for part in parts:
-            node = node.get(part, _ABSENT) if isinstance(node, dict) else node
-            if node is _ABSENT or node is None:
-                break  # absent here (defaulted) or null (there is none: not defaulted)
-        if node is _ABSENT:
-            out[path] = json_value(builder.fact(path))
-    return out
-
-
-_ABSENT = object()
 
 
 _NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a standard not at hand
@@ -610,31 +580,10 @@ class _ProofBuilder:
             kind="cancellation",
         )
 
-    def values_of(self, permit: str) -> dict[str, Any]:
-        """The values the permit's standing rules give (a points total with its factors, whether the
-        permit is needed), each with the rule that gives it."""
-        out: dict[str, Any] = {}
-        applies = self.applies
-        for attr, contenders in self.shape.permits[permit].values:
-            standing = [
-                i
-                for i, beaten in contenders
-                if (sem.stands(PY, applies[i], [applies[j] for j in beaten]) if beaten else applies[i])
-                is True
-            ]
-            if not standing:
-                continue
-            rule, table, fn = self.shape.value_of(standing[0], attr)
-            if table:
-                summary = self._facts((f"points({table})",))[f"points({table})"]
-                out[attr] = summary["total"]
-                out[attr + "_by_factor"] = summary["by_factor"]
-            else:
-                value = self._value(fn)
-                if value is not None:
-                    out[attr] = json_value(value)
-            out.setdefault("grounds_of_values", {})[attr] = rule
-        return out
+    def points_shown(self, path: str) -> dict[str, Any]:
+        """A points table's total and factors as a decision shows them (`points(name)`)."""
+        shown: dict[str, Any] = self._facts((path,))[path]
+        return shown
 
     def _value(self, fn: Callable[..., Any] | None) -> Any:
         """A value by its compiled function (None: the rule gives no expression)."""
@@ -642,11 +591,8 @@ class _ProofBuilder:
             return None
         return point_value(fn(self.f, self.o, self.c, self.pt))
 
-    def obligations(self, permit: str) -> list[dict[str, Any]]:
-        """The duties that bind the holder of the permit on this application."""
-        return [self._obligation(i) for i in self.p.plans[permit].obligations if self.applies[i] is True]
-
-    def _obligation(self, i: int) -> dict[str, Any]:
+    def obligation(self, i: int) -> dict[str, Any]:
+        """A duty that binds the holder of the permit on this application (rule i applies)."""
         cr = self.p.rules[i]
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
         return {

@@ -18,16 +18,17 @@ import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 from types import CodeType, FunctionType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from . import model as m
 from . import semantics as sem
-from .compile import NONE, UNREAD
+from .compile import NONE, UNREAD, point_value
 from .semantics import CodeKleene
 from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
 
 if TYPE_CHECKING:
     from .evaluate import Program
-    from .proof import Shape
+    from .proof import Shape, _PermitShape
 
 _new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 _object_new = object.__new__
@@ -56,6 +57,7 @@ def json_value(v: Any) -> Any:
 
 
 _PLAIN = frozenset({str, bool, int, type(None)})
+_ABSENT = object()  # a part of a fact's path the application leaves out
 
 
 def overridden(proof: RuleProof, by: str, principle: str) -> RuleProof:
@@ -86,10 +88,9 @@ def permit_decision(
     detail: dict[str, Any],
     pathway: tuple[Any, ...],
 ) -> PermitDecision:
-    """A grant's `PermitDecision`, its fields set at once (the frozen dataclass's `__init__` sets them
-    one `object.__setattr__` at a time, which costs more than the rest of a small permit's proof)."""
-    d = _object_new(PermitDecision)
-    d.__dict__.update(
+    """A grant's `PermitDecision` (`frozen`)."""
+    return frozen(
+        PermitDecision,
         permit=permit,
         outcome=outcome,
         grounds=grounds,
@@ -99,6 +100,16 @@ def permit_decision(
         pathway=pathway,
         kind="grant",
     )
+
+
+_Frozen = TypeVar("_Frozen")
+
+
+def frozen(cls: type[_Frozen], **fields: Any) -> _Frozen:
+    """A frozen dataclass with every field given, set at once (its `__init__` sets them one
+    `object.__setattr__` at a time, which costs more than the rest of a small permit's proof)."""
+    d = _object_new(cls)
+    d.__dict__.update(fields)
     return d
 
 
@@ -108,6 +119,8 @@ class ProofCode(NamedTuple):
     shown: Callable[[tuple[Any, ...]], list[dict[str, Any] | None]]  # the fact values → every set shown
     proofs: tuple[Callable[..., RuleProof], ...]  # per rule: (builder, effect, depth) → its proof
     permits: dict[str, Callable[..., PermitDecision]]  # per permit: builder → its decision
+    all: Callable[..., tuple[PermitDecision, ...]]  # builder → every permit's decision, by name
+    defaults: Callable[..., dict[str, Any]]  # (application, fact values) → the facts read at a default
     source: str  # the templates, each headed by the function it made (for a reader)
 
 
@@ -133,6 +146,8 @@ class _Writer:
             "EMPTY": frozenset(),
             "PLAIN": _PLAIN,
             "J": json_value,
+            "PV": point_value,
+            "ABSENT": _ABSENT,
         }
         self.sources: list[str] = []
         self._named: dict[int, str] = {}
@@ -229,14 +244,85 @@ def generate(shape: Shape, program: Program) -> ProofCode:
         if shape.permits[name].documents:
             w.function(f"PATH{n}", "B", _pathway_code(_Function(w), shape, name))
         w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
+    w.function("ALL", "B", _all_code(_Function(w), names))
+    w.function("DEFAULTS", "app, v", _defaults_code(_Function(w), shape))
     ns = w.namespace
     n_rules = len(shape.rules)
     return ProofCode(
         ns["SHOWN"],
         tuple(ns[f"RP{i}"] for i in range(n_rules)),
         {name: ns[f"PERMIT{n}"] for n, name in enumerate(names)},
+        ns["ALL"],
+        ns["DEFAULTS"],
         "\n".join(w.sources),
     )
+
+
+def _all_code(fn: _Function, names: list[str]) -> _Function:
+    """Every permit's decision in the order of their names (each once: a proof that reads a permit's
+    outcome may have built it already)."""
+    fn.lines = [
+        "P = B.permits",
+        "return (",
+        *(f"    P.get({fn.v(name)}) or {fn.g(f'PERMIT{n}')}(B)," for n, name in enumerate(names)),
+        ")",
+    ]
+    return fn
+
+
+def _defaults_code(fn: _Function, shape: Shape) -> _Function:
+    """The facts the application left out that were read at their documented procedural default, as
+    shown (`json_value`): a fact is defaulted where a part of its path is absent; a null part (there is
+    none) or a part that is not an object ends the walk, not defaulted."""
+    body = ["out = {}"]
+    for path, parts in shape.defaulted:
+        at = shape.fact_at.get(path)
+        body.append(f"x = app.get({fn.v(parts[0])}, ABSENT)")
+        pad = ""
+        for part in parts[1:]:
+            body.append(f"{pad}if x is not ABSENT and x is not None:")
+            pad += "    "
+            body.append(f"{pad}x = x.get({fn.v(part)}, ABSENT) if isinstance(x, dict) else x")
+        body += [
+            "if x is ABSENT:",
+            f"    out[{fn.v(path)}] = {f'J(v[{fn.v(at)}])' if at is not None else 'None'}",
+        ]
+    fn.lines = [*body, "return out"]
+    return fn
+
+
+def _values_code(fn: _Function, program: Program, ps: _PermitShape) -> list[str]:
+    """The values the permit's standing rules give (a class, a points total with its factors, whether
+    the permit is needed), each with the rule that gives it: of the rules that give a value, the first
+    that stands (`semantics.stands`). A literal's value is a constant of the code."""
+    body = ["vals = {}"]
+    for attr, contenders in ps.values:
+        for n, (i, beaten) in enumerate(contenders):
+            k = CodeKleene(f"_v{n}_")
+            body += k.assign(f"v{n}", sem.stands(k, f"a[{fn.v(i)}]", [f"a[{fn.v(j)}]" for j in beaten]))
+        for n, (i, _) in enumerate(contenders):
+            rule = program.rules[i].rule
+            expr = next(c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr)
+            body.append(f"{'if' if n == 0 else 'elif'} v{n} is True:")
+            if isinstance(expr, m.Call) and expr.name == "points":
+                shown = f"points({expr.args[0].dotted})"  # type: ignore[attr-defined]
+                body += [
+                    f"    x = B.points_shown({fn.v(shown)})",
+                    f"    vals[{fn.v(attr)}] = x['total']",
+                    f"    vals[{fn.v(attr + '_by_factor')}] = x['by_factor']",
+                ]
+            elif isinstance(expr, m.Lit):
+                value = point_value(program.function(expr, "value")({}, {}, {}, {}))
+                if value is not None:
+                    body.append(f"    vals[{fn.v(attr)}] = {fn.v(json_value(value))}")
+            elif expr is not None:
+                body += [
+                    f"    x = PV({fn.k(program.function(expr, 'value'))}(B.f, B.o, B.c, B.pt))",
+                    "    if x is not None:",
+                    f"        vals[{fn.v(attr)}] = J(x)",
+                ]
+            body.append(f"    vals.setdefault('grounds_of_values', {{}})[{fn.v(attr)}] = {fn.v(rule.id)}")
+    return [*body, "detail.update(vals)"]
 
 
 def _scope_code(fn: _Function, shape: Shape, i: int) -> _Function:
@@ -546,13 +632,13 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
                 body.append(f"    conflicts.add({fn.v(pair)})")
         body += ["if conflicts:", "    detail['unresolved_conflicts'] = sorted(conflicts)"]
     if ps.values:
-        body.append(f"detail.update(B.values_of({permit}))")
+        body += _values_code(fn, program, ps)
     if plan.obligations:
-        body += [
-            f"obligations = B.obligations({permit})",
-            "if obligations:",
-            "    detail['obligations'] = obligations",
-        ]
+        # the duties that bind the holder of the permit on this application
+        body.append("obligations = []")
+        for i in plan.obligations:
+            body += [f"if a[{fn.v(i)}] is True:", f"    obligations.append(B.obligation({fn.v(i)}))"]
+        body += ["if obligations:", "    detail['obligations'] = obligations"]
     body.append(f"missing = B.missing({permit}, detail) if out is None else ()")
     if ps.documents:
         # no advice to obtain what is granted, nor what the law says the applicant need not apply for
