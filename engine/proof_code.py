@@ -79,29 +79,6 @@ def waiting(proof: RuleProof, on: str, principle: str) -> RuleProof:
     return _new(RuleProof, changed)
 
 
-def permit_decision(
-    permit: str,
-    outcome: str,
-    grounds: tuple[RuleProof, ...],
-    unmet: tuple[RuleProof, ...],
-    missing: tuple[str, ...],
-    detail: dict[str, Any],
-    pathway: tuple[Any, ...],
-) -> PermitDecision:
-    """A grant's `PermitDecision` (`frozen`)."""
-    return frozen(
-        PermitDecision,
-        permit=permit,
-        outcome=outcome,
-        grounds=grounds,
-        unmet=unmet,
-        missing_facts=missing,
-        detail=detail,
-        pathway=pathway,
-        kind="grant",
-    )
-
-
 _Frozen = TypeVar("_Frozen")
 
 
@@ -141,7 +118,8 @@ class _Writer:
             "UNREAD": UNREAD,
             "OVER": overridden,
             "WAIT": waiting,
-            "PD": permit_decision,
+            "ONEW": _object_new,
+            "PDC": PermitDecision,
             "LABEL": LABEL,
             "EMPTY": frozenset(),
             "PLAIN": _PLAIN,
@@ -529,7 +507,12 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
             held = {v: fn.k(shape.demanded_effects[(name, i, v)]) for v in (True, False, None)}
             out.append(f"t = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)")
             shown = f"({held[True]} if t[3] is True else {held[False]} if t[3] is False else {held[None]})"
-        out.append(f"p = {fn.g(f'RP{i}')}(B, {shown}, 0)")
+        if _reads(shape, i):
+            out.append(f"p = {fn.g(f'RP{i}')}(B, {shown}, 0)")
+        else:  # its proof written out here (`_proof_code`, with no proofs of what it reads)
+            if own is not None or effect is not None:
+                out.append(f"t = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)")
+            out.append(f"p = {_rule_proof(fn, shape, i, shown, 't', '()')}")
         if beaten:
             for m, (j, principle) in enumerate(beaten):
                 out.append(f"{'if' if m == 0 else 'elif'} a{read[j]} is True:")
@@ -552,7 +535,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         unheld = k.assign("nd", k.not_(f"p[{_SATISFIED}]"))
         return [
             *unheld,
-            f"dc.append(_new(CT, ({fn.v(shape.unheld[i])}, nd, {{'holds': B.held()}})))",
+            f"dc.append(_new(CT, ({fn.v(shape.unheld[i])}, nd, hd)))",
             "db.append(p)",
         ]
 
@@ -582,7 +565,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # with the grants unmet; or, when none stands, the grants whose conditions fail are the grounds
     body += ["elif out is False:", "    g = []", "    u = []"]
     if sanctions:
-        body += ["    dc = []", "    db = []"]
+        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held()}"]
     for i in restricts:
         body += [
             f"    if s{read[i]} is True:",
@@ -607,7 +590,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # document requirements); the grants that do not stand are unmet
     body += ["else:", "    g = []", "    u = []"]
     if sanctions:
-        body += ["    dc = []", "    db = []"]
+        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held()}"]
     for i in grants:
         body += [
             *indent(weighed(i)),
@@ -646,9 +629,12 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         body.append(f"pathway = {fn.g(f'PATH{n}')}(B) if {advised} else ()")
     else:
         body.append("pathway = ()")
-    body.append(
-        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)"
-    )
-    body.append("return d")
+    # the `PermitDecision`, its fields set at once (`frozen`, written out: a call is a third of its cost)
+    body += [
+        "d = B.permits[" + permit + "] = ONEW(PDC)",
+        f"d.__dict__.update({{'permit': {permit}, 'outcome': LABEL[out], 'grounds': tuple(g), 'unmet': tuple(u), "
+        "'missing_facts': missing, 'detail': detail, 'pathway': pathway, 'kind': 'grant'})",
+        "return d",
+    ]
     fn.lines = body
     return fn
