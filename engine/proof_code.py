@@ -118,8 +118,7 @@ class _Writer:
             "UNREAD": UNREAD,
             "OVER": overridden,
             "WAIT": waiting,
-            "ONEW": _object_new,
-            "PDC": PermitDecision,
+            "PD": PermitDecision,
             "LABEL": LABEL,
             "EMPTY": frozenset(),
             "PLAIN": _PLAIN,
@@ -322,7 +321,7 @@ def _condition(fn: _Function, shape: Shape, text: str, value: str, k: int) -> st
     """A `ConditionTrace`: its words, its value and the facts it shows (`B.S[k]`, see `_shown_code`;
     a set with a points table is built by the builder where a proof first shows it)."""
     shown = f"S[{fn.v(k)}]" if shape.readers[k] is not None else f"(S[{fn.v(k)}] or B.shown({fn.v(k)}))"
-    return f"_new(CT, ({fn.v(text)}, {value}, {shown})), "
+    return f"CT({fn.v(text)}, {value}, {shown}), "
 
 
 def _shown_code(fn: _Function, shape: Shape) -> _Function:
@@ -535,7 +534,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         unheld = k.assign("nd", k.not_(f"p[{_SATISFIED}]"))
         return [
             *unheld,
-            f"dc.append(_new(CT, ({fn.v(shape.unheld[i])}, nd, hd)))",
+            f"dc.append(CT({fn.v(shape.unheld[i])}, nd, hd))",
             "db.append(p)",
         ]
 
@@ -629,11 +628,8 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         body.append(f"pathway = {fn.g(f'PATH{n}')}(B) if {advised} else ()")
     else:
         body.append("pathway = ()")
-    # the `PermitDecision`, its fields set at once (`frozen`, written out: a call is a third of its cost)
     body += [
-        "d = B.permits[" + permit + "] = ONEW(PDC)",
-        f"d.__dict__.update({{'permit': {permit}, 'outcome': LABEL[out], 'grounds': tuple(g), 'unmet': tuple(u), "
-        "'missing_facts': missing, 'detail': detail, 'pathway': pathway, 'kind': 'grant'})",
+        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)",
         "return d",
     ]
     fn.lines = body
