@@ -399,7 +399,6 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
 
 _NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a standard not at hand
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
-_new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 
 
 def _range(lo: Any, hi: Any) -> Any:

@@ -20,6 +20,8 @@ from functools import lru_cache
 from types import CodeType, FunctionType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+import msgspec
+
 from . import model as m
 from . import semantics as sem
 from .compile import NONE, UNREAD, point_value
@@ -30,13 +32,8 @@ if TYPE_CHECKING:
     from .evaluate import Program
     from .proof import Shape, _PermitShape
 
-_new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 _object_new = object.__new__
-# a RuleProof's fields by position, for the copies that change a few (faster than `_replace`)
-_APPLIES, _STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR, _SATISFIED = (
-    RuleProof._fields.index(f)
-    for f in ("applies", "stands", "overridden_by", "prevails_by", "waits_for", "satisfied")
-)
+_copy = msgspec.structs.replace  # a proof with a few fields changed
 LABEL = {True: "eligible", False: "ineligible", None: "undetermined"}
 
 
@@ -62,21 +59,15 @@ _ABSENT = object()  # a part of a fact's path the application leaves out
 
 def overridden(proof: RuleProof, by: str, principle: str) -> RuleProof:
     """A contender set aside by a rule that prevails over it and applies."""
-    changed = list(proof)
-    changed[_STANDS] = False if proof.applies is not None else None
-    changed[_OVERRIDDEN_BY] = by
-    changed[_PREVAILS_BY] = principle
-    return _new(RuleProof, changed)
+    return _copy(
+        proof, stands=False if proof.applies is not None else None, overridden_by=by, prevails_by=principle
+    )
 
 
 def waiting(proof: RuleProof, on: str, principle: str) -> RuleProof:
     """A contender that stands or not as a rule that would prevail over it, whose applicability is
     unknown, applies or not."""
-    changed = list(proof)
-    changed[_STANDS] = None
-    changed[_WAITS_FOR] = on
-    changed[_PREVAILS_BY] = principle
-    return _new(RuleProof, changed)
+    return _copy(proof, stands=None, waits_for=on, prevails_by=principle)
 
 
 _Frozen = TypeVar("_Frozen")
@@ -112,7 +103,6 @@ class _Writer:
 
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {
-            "_new": _new,
             "CT": ConditionTrace,
             "RP": RuleProof,
             "UNREAD": UNREAD,
@@ -374,9 +364,9 @@ def _rule_proof(fn: _Function, shape: Shape, i: int, effect: str, t: str, becaus
     """Rule i's proof with `effect`, from its traces `t` (the one template of a `RuleProof`)."""
     s = shape.rules[i]
     return (
-        f"_new(RP, ({fn.v(s.rule)}, {fn.k(s.cites)}, {fn.v(s.status)}, {effect}, {t}[2], {t}[2], {t}[0], "
+        f"RP({fn.v(s.rule)}, {fn.k(s.cites)}, {fn.v(s.status)}, {effect}, {t}[2], {t}[2], {t}[0], "
         f"{t}[1], {because}, '', '', {fn.v(s.note)}, {fn.v(s.source)}, {fn.v(s.gloss)}, {fn.v(s.role)}, "
-        f"{t}[3], '', PROV))"
+        f"{t}[3], '', PROV)"
     )
 
 
@@ -427,9 +417,9 @@ def _sanction_proof(fn: _Function, shape: Shape, s: int, effect: str, standing: 
     beside (`dc`: what each demands, not held; `db`: their proofs)."""
     sh = shape.rules[s]
     return (
-        f"_new(RP, ({fn.v(sh.rule)}, {fn.k(sh.cites)}, {fn.v(sh.status)}, {effect}, {standing}, {standing}, "
+        f"RP({fn.v(sh.rule)}, {fn.k(sh.cites)}, {fn.v(sh.status)}, {effect}, {standing}, {standing}, "
         f"dc, (), db, '', '', {fn.v(sh.note)}, {fn.v(sh.source)}, {fn.v(sh.gloss)}, 'refusal_ground', None, "
-        "'', PROV))"
+        "'', PROV)"
     )
 
 
@@ -516,7 +506,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
             for m, (j, principle) in enumerate(beaten):
                 out.append(f"{'if' if m == 0 else 'elif'} a{read[j]} is True:")
                 out.append(f"    p = OVER(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
-            out.append(f"elif p[{_APPLIES}] is not False:")
+            out.append("elif p.applies is not False:")
             for m, (j, principle) in enumerate(beaten):
                 out.append(f"    {'if' if m == 0 else 'elif'} a{read[j]} is None:")
                 out.append(f"        p = WAIT(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
@@ -531,7 +521,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         if not (sanctions and i in ps.asks_document):
             return []
         k = CodeKleene("_n")
-        unheld = k.assign("nd", k.not_(f"p[{_SATISFIED}]"))
+        unheld = k.assign("nd", k.not_("p.satisfied"))
         return [
             *unheld,
             f"dc.append(CT({fn.v(shape.unheld[i])}, nd, hd))",

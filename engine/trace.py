@@ -64,8 +64,8 @@ class Provision(NamedTuple):
 NO_PROVISIONS: Mapping[str, Provision] = MappingProxyType({})
 
 
-class RuleProof(NamedTuple):
-    """One rule weighed for one application (a named tuple, like ConditionTrace: a decision
+class RuleProof(msgspec.Struct, frozen=True, gc=False):
+    """One rule weighed for one application (a frozen msgspec struct, like ConditionTrace: a decision
     builds dozens). It carries references — the rule's id, the provision cited, the kind of its effect,
     the principle that set it aside — and reads the law's words from the shared `provisions` table."""
 
