@@ -255,14 +255,18 @@ class Shape:
         self.unheld = tuple(
             f"not {cr.demands_text}" for cr in program.rules
         )  # a sanction's condition on requirement i
-        # per set of facts shown without a points table, where each fact lies in the decision's facts as
-        # shown (`proof_code.json_value`); None for a set with one (built by `_facts`)
+        # per set of facts shown, where each fact lies in the decision's facts (-1: a points table's
+        # total and factors, `points(name)`); the sets with a points table
         self.readers = tuple(
-            None
-            if any(p.startswith("points(") for p in paths)
-            else tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths)
+            tuple((p, -1 if p.startswith("points(") else self.fact_at.get(p, self.unknown_at)) for p in paths)
             for paths in self.shown
         )
+        self.with_points = frozenset(
+            k for k, paths in enumerate(self.shown) if any(p.startswith("points(") for p in paths)
+        )
+        self.points_factors = {
+            name: tuple(fa.name for fa in table.factors) for name, table in law.points.items()
+        }
         self.holds_at = self.fact_at.get("holds", self.unknown_at)  # the documents held, for the pathway
         self.permits: dict[str, _PermitShape] = {}
         for name, plan in program.plans.items():
@@ -401,10 +405,6 @@ _NOT_AT_HAND = "\0not_at_hand:"  # marks, among the supports of an unknown, a st
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
 
 
-def _range(lo: Any, hi: Any) -> Any:
-    return lo if lo == hi else {"min": lo, "max": hi}
-
-
 class _ProofBuilder:
     """One decision: the evaluation read once, and what the program's generated proof functions
     (`Shape.code`, engine/proof_code.py) share within it — each rule's condition traces (`T`), each
@@ -427,6 +427,7 @@ class _ProofBuilder:
             None
         ] * len(self.shape.rules)
         # the sets of facts conditions show (`Shape.shown`): all but those with a points table, at once
+        # (those where a proof first shows them, `proof_code._points_set_code`)
         self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
         self.permits: dict[str, PermitDecision] = {}
         self._held: Any = _UNSET
@@ -473,32 +474,6 @@ class _ProofBuilder:
         its compiled function."""
         fn = self.shape.demand(i)
         return fn(self.f, self.o, self.c, self.pt) if fn is not None else None
-
-    def shown(self, k: int) -> dict[str, Any]:
-        """The facts a condition shows that include a points table (`Shape.shown[k]`; the generated
-        `SHOWN` builds the others), once per decision and shared."""
-        got = self.S[k]
-        if got is None:
-            got = self.S[k] = self._facts(self.shape.shown[k])
-        return got
-
-    def _facts(self, paths: tuple[str, ...]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for path in paths:
-            if path.startswith("points("):
-                name = path[7:-1]
-                lo, hi = self.pt[name]
-                table = self.law.points[name]
-                out[path] = {
-                    "total": _range(lo, hi),
-                    "by_factor": {
-                        fa.name: _range(a, b)
-                        for fa, (a, b) in zip(table.factors, self.pt["#" + name], strict=True)
-                    },
-                }
-            else:
-                out[path] = json_value(self.fact(path))
-        return out
 
     def stands(self, permit: str) -> dict[int, Tri]:
         """Each contender of a permit: whether it stands (`semantics.stands`), for the search for
@@ -578,11 +553,6 @@ class _ProofBuilder:
             detail,
             kind="cancellation",
         )
-
-    def points_shown(self, path: str) -> dict[str, Any]:
-        """A points table's total and factors as a decision shows them (`points(name)`)."""
-        shown: dict[str, Any] = self._facts((path,))[path]
-        return shown
 
     def _value(self, fn: Callable[..., Any] | None) -> Any:
         """A value by its compiled function (None: the rule gives no expression)."""

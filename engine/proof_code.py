@@ -201,6 +201,10 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     for i in sorted(needs_scope):
         w.function(f"SC{i}", "f", _scope_code(_Function(w), shape, i))
     w.function("SHOWN", "v", _shown_code(_Function(w), shape))
+    for name in shape.points_factors:
+        w.function(f"PTS_{name}", "pt", _points_code(_Function(w), shape, name))
+    for k in sorted(shape.with_points):
+        w.function(f"SH{k}", "B", _points_set_code(_Function(w), shape, k))
     for i in range(len(shape.rules)):
         w.function(f"TR{i}", "B", _traces_code(_Function(w), shape, i))
         w.function(f"RP{i}", "B, e, depth", _proof_code(_Function(w), shape, i))
@@ -272,9 +276,8 @@ def _values_code(fn: _Function, program: Program, ps: _PermitShape) -> list[str]
             expr = next(c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr)
             body.append(f"{'if' if n == 0 else 'elif'} v{n} is True:")
             if isinstance(expr, m.Call) and expr.name == "points":
-                shown = f"points({expr.args[0].dotted})"  # type: ignore[attr-defined]
                 body += [
-                    f"    x = B.points_shown({fn.v(shown)})",
+                    f"    x = {fn.g(f'PTS_{expr.args[0].dotted}')}(B.pt)",  # type: ignore[attr-defined]
                     f"    vals[{fn.v(attr)}] = x['total']",
                     f"    vals[{fn.v(attr + '_by_factor')}] = x['by_factor']",
                 ]
@@ -310,7 +313,7 @@ def _scope_code(fn: _Function, shape: Shape, i: int) -> _Function:
 def _condition(fn: _Function, shape: Shape, text: str, value: str, k: int) -> str:
     """A `ConditionTrace`: its words, its value and the facts it shows (`B.S[k]`, see `_shown_code`;
     a set with a points table is built by the builder where a proof first shows it)."""
-    shown = f"S[{fn.v(k)}]" if shape.readers[k] is not None else f"(S[{fn.v(k)}] or B.shown({fn.v(k)}))"
+    shown = f"(S[{fn.v(k)}] or {fn.g(f'SH{k}')}(B))" if k in shape.with_points else f"S[{fn.v(k)}]"
     return f"CT({fn.v(text)}, {value}, {shown}), "
 
 
@@ -320,16 +323,47 @@ def _shown_code(fn: _Function, shape: Shape) -> _Function:
     (`json_value`, applied once to each fact a set reads); None for a set with a points table."""
     body: list[str] = []
     shown: dict[int, str] = {shape.unknown_at: "None"}  # a path the program does not read: unknown
-    for readers in shape.readers:
-        for _, at in readers or ():
+    for k, readers in enumerate(shape.readers):
+        for _, at in readers if k not in shape.with_points else ():
             if at not in shown:
                 shown[at] = f"j{len(shown)}"
                 body += [f"x = v[{fn.v(at)}]", f"{shown[at]} = x if type(x) in PLAIN else J(x)"]
     sets = [
-        "None" if readers is None else "{" + "".join(f"{fn.v(p)}: {shown[at]}, " for p, at in readers) + "}"
-        for readers in shape.readers
+        "None"
+        if k in shape.with_points
+        else "{" + "".join(f"{fn.v(p)}: {shown[at]}, " for p, at in readers) + "}"
+        for k, readers in enumerate(shape.readers)
     ]
     fn.lines = [*body, "return [", *(f"    {one}," for one in sets), "]"]
+    return fn
+
+
+def _points_set_code(fn: _Function, shape: Shape, k: int) -> _Function:
+    """A set of facts shown that includes a points table (`_points_code`), built where a proof first
+    shows it and kept in `B.S[k]`."""
+
+    def shown(path: str, at: int) -> str:
+        if at < 0:
+            return f"{fn.g(f'PTS_{path[7:-1]}')}(B.pt)"
+        return "None" if at == shape.unknown_at else f"J(v[{fn.v(at)}])"  # unknown: not read
+
+    items = "".join(f"{fn.v(p)}: {shown(p, at)}, " for p, at in shape.readers[k])
+    fn.lines = ["v = B.values", f"x = B.S[{fn.v(k)}] = {{{items}}}", "return x"]
+    return fn
+
+
+def _points_code(fn: _Function, shape: Shape, name: str) -> _Function:
+    """A points table's total and each factor's points as a decision shows them: a number where the
+    range is one number, else its `min` and `max` (the points ranges, `pt`, of the run)."""
+    factors = shape.points_factors[name]
+    body = [f"lo, hi = pt[{fn.v(name)}]", f"r = pt[{fn.v('#' + name)}]"]
+    for n in range(len(factors)):
+        body += [f"a, b = r[{n}]", f"x{n} = a if a == b else {{'min': a, 'max': b}}"]
+    by_factor = "".join(f"{fn.v(f)}: x{n}, " for n, f in enumerate(factors))
+    body.append(
+        f"return {{'total': lo if lo == hi else {{'min': lo, 'max': hi}}, 'by_factor': {{{by_factor}}}}}"
+    )
+    fn.lines = body
     return fn
 
 
