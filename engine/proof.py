@@ -25,13 +25,11 @@ from typing import Any, NamedTuple
 from lexgraph import __version__
 
 from . import model as m
-from . import semantics as sem
 from .compile import UNREAD, point_value
 from .evaluate import Evaluation, Program, Tri
 from .expressions import fact_paths
-from .proof_code import ProofCode, generate, json_value
+from .proof_code import ProofCode, frozen, generate, json_value
 from .proof_support import NOT_AT_HAND, fact_reads
-from .semantics import PY
 from .trace import Cited, ConditionTrace, Decision, Effect, PermitDecision, Provision, RuleProof
 
 _CANCELLATION = {True: "cancelled", False: "not_cancelled", None: "undetermined"}
@@ -199,14 +197,18 @@ class Shape:
         self.unheld = tuple(
             f"not {cr.demands_text}" for cr in program.rules
         )  # a sanction's condition on requirement i
-        # per set of facts shown without a points table, where each fact lies in the decision's facts as
-        # shown (`proof_code.json_value`); None for a set with one (built by `_facts`)
+        # per set of facts shown, where each fact lies in the decision's facts (-1: a points table's
+        # total and factors, `points(name)`); the sets with a points table
         self.readers = tuple(
-            None
-            if any(p.startswith("points(") for p in paths)
-            else tuple((p, self.fact_at.get(p, self.unknown_at)) for p in paths)
+            tuple((p, -1 if p.startswith("points(") else self.fact_at.get(p, self.unknown_at)) for p in paths)
             for paths in self.shown
         )
+        self.with_points = frozenset(
+            k for k, paths in enumerate(self.shown) if any(p.startswith("points(") for p in paths)
+        )
+        self.points_factors = {
+            name: tuple(fa.name for fa in table.factors) for name, table in law.points.items()
+        }
         self.holds_at = self.fact_at.get("holds", self.unknown_at)  # the documents held, for the pathway
         self.permits: dict[str, _PermitShape] = {}
         for name, plan in program.plans.items():
@@ -262,7 +264,6 @@ class Shape:
             for name, table in law.points.items()
         }
         self._program = weakref.ref(program)
-        self._values: dict[tuple[int, str], tuple[str, str, Callable[..., Any] | None]] = {}
         self._demands: dict[int, Callable[..., Tri] | None] = {}
         # the facts that have a documented default: (path, its parts), for the decision's header
         self.defaulted = tuple((fact.path, tuple(fact.path.split("."))) for fact in program.defaulted_facts)
@@ -283,23 +284,6 @@ class Shape:
             got = self._demands[i] = program.function(demands) if demands is not None else None
         return got  # type: ignore[return-value]
 
-    def value_of(self, i: int, attr: str) -> tuple[str, str, Callable[..., Any] | None]:
-        """What rule i gives `attr`: (the rule's id, a points table whose total and factors are shown or
-        '', else the compiled function of the value); compiled on the first decision that shows it."""
-        key = (i, attr)
-        got = self._values.get(key)
-        if got is None:
-            program = self._program()
-            assert program is not None  # a Shape lives only as long as its program
-            rule = program.rules[i].rule
-            expr = next(c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr)
-            if isinstance(expr, m.Call) and expr.name == "points":
-                got = (rule.id, expr.args[0].dotted, None)  # type: ignore[attr-defined]
-            else:
-                got = (rule.id, "", program.function(expr, "value") if expr is not None else None)
-            self._values[key] = got
-        return got
-
 
 _SHAPES: weakref.WeakKeyDictionary[Program, Shape] = weakref.WeakKeyDictionary()
 
@@ -317,51 +301,34 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
     program = ev.program
     law = program.law
     builder = _ProofBuilder(ev)
+    code = builder.code
     # statuses held whose cancellation is asked about; asked alone, nothing else is decided
     cancellations = list(dict.fromkeys(ev.application.get("cancellation_of") or ()))
-    wanted = (
-        requested or ev.application.get("requested") or ([] if cancellations else builder.shape.all_permits)
-    )
-    return Decision(
+    wanted = requested or ev.application.get("requested")
+    if wanted:
+        decisions = tuple(builder.permit(p) for p in wanted)
+    else:
+        decisions = () if cancellations else code.all(builder)
+    if cancellations:
+        decisions += tuple(builder.cancellation(p) for p in cancellations)
+    return frozen(
+        Decision,
         application_id=str(ev.application.get("id", "")),
         as_of=ev.as_of.isoformat(),
         digest=law.digest,
         instruments=program.instruments,
-        decisions=(*(builder.permit(p) for p in wanted), *(builder.cancellation(p) for p in cancellations)),
+        decisions=decisions,
         amendments=law.applied_amendments,
         parameters=dict(builder.shape.overrides),
         amendment_status=dict(builder.shape.amendment_status),
         engine=engine_identity(),
-        defaults=_defaults(builder),
+        defaults=code.defaults(ev.application, builder.values),
         origin=law.origin,
         provisions=builder.provisions,
     )
 
 
-def _defaults(builder: _ProofBuilder) -> dict[str, Any]:
-    """The facts the application left out that were read at their documented procedural default."""
-    out: dict[str, Any] = {}
-    application = builder.ev.application
-    for path, parts in builder.shape.defaulted:
-        node: Any = application
-        for part in parts:
-            node = node.get(part, _ABSENT) if isinstance(node, dict) else node
-            if node is _ABSENT or node is None:
-                break  # absent here (defaulted) or null (there is none: not defaulted)
-        if node is _ABSENT:
-            out[path] = json_value(builder.fact(path))
-    return out
-
-
-_ABSENT = object()
-
-
 _UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
-_new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
-
-
-def _range(lo: Any, hi: Any) -> Any:
-    return lo if lo == hi else {"min": lo, "max": hi}
 
 
 class _ProofBuilder:
@@ -386,6 +353,7 @@ class _ProofBuilder:
             None
         ] * len(self.shape.rules)
         # the sets of facts conditions show (`Shape.shown`): all but those with a points table, at once
+        # (those where a proof first shows them, `proof_code._points_set_code`)
         self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
         self.permits: dict[str, PermitDecision] = {}
         self._held: Any = _UNSET
@@ -431,32 +399,6 @@ class _ProofBuilder:
         its compiled function."""
         fn = self.shape.demand(i)
         return fn(self.f, self.o, self.c, self.pt) if fn is not None else None
-
-    def shown(self, k: int) -> dict[str, Any]:
-        """The facts a condition shows that include a points table (`Shape.shown[k]`; the generated
-        `SHOWN` builds the others), once per decision and shared."""
-        got = self.S[k]
-        if got is None:
-            got = self.S[k] = self._facts(self.shape.shown[k])
-        return got
-
-    def _facts(self, paths: tuple[str, ...]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for path in paths:
-            if path.startswith("points("):
-                name = path[7:-1]
-                lo, hi = self.pt[name]
-                table = self.law.points[name]
-                out[path] = {
-                    "total": _range(lo, hi),
-                    "by_factor": {
-                        fa.name: _range(a, b)
-                        for fa, (a, b) in zip(table.factors, self.pt["#" + name], strict=True)
-                    },
-                }
-            else:
-                out[path] = json_value(self.fact(path))
-        return out
 
     # ------------------------------------------------------------------ rule proofs
     def rule_proof(self, i: int, effect: Effect, depth: int = 0) -> RuleProof:
@@ -518,43 +460,14 @@ class _ProofBuilder:
             kind="cancellation",
         )
 
-    def values_of(self, permit: str) -> dict[str, Any]:
-        """The values the permit's standing rules give (a points total with its factors, whether the
-        permit is needed), each with the rule that gives it."""
-        out: dict[str, Any] = {}
-        applies = self.applies
-        for attr, contenders in self.shape.permits[permit].values:
-            standing = [
-                i
-                for i, beaten in contenders
-                if (sem.stands(PY, applies[i], [applies[j] for j in beaten]) if beaten else applies[i])
-                is True
-            ]
-            if not standing:
-                continue
-            rule, table, fn = self.shape.value_of(standing[0], attr)
-            if table:
-                summary = self._facts((f"points({table})",))[f"points({table})"]
-                out[attr] = summary["total"]
-                out[attr + "_by_factor"] = summary["by_factor"]
-            else:
-                value = self._value(fn)
-                if value is not None:
-                    out[attr] = json_value(value)
-            out.setdefault("grounds_of_values", {})[attr] = rule
-        return out
-
     def _value(self, fn: Callable[..., Any] | None) -> Any:
         """A value by its compiled function (None: the rule gives no expression)."""
         if fn is None:
             return None
         return point_value(fn(self.f, self.o, self.c, self.pt))
 
-    def obligations(self, permit: str) -> list[dict[str, Any]]:
-        """The duties that bind the holder of the permit on this application."""
-        return [self._obligation(i) for i in self.p.plans[permit].obligations if self.applies[i] is True]
-
-    def _obligation(self, i: int) -> dict[str, Any]:
+    def obligation(self, i: int) -> dict[str, Any]:
+        """A duty that binds the holder of the permit on this application (rule i applies)."""
         cr = self.p.rules[i]
         c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
         return {

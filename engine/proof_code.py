@@ -18,25 +18,23 @@ import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 from types import CodeType, FunctionType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+import msgspec
+
+from . import model as m
 from . import semantics as sem
-from .compile import NONE, UNREAD
+from .compile import NONE, UNREAD, point_value
 from .semantics import CodeKleene
 from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
 
 if TYPE_CHECKING:
     from .evaluate import Program
-    from .proof import Shape
+    from .proof import Shape, _PermitShape
     from .proof_support import SupportCode
 
-_new = tuple.__new__  # a named tuple built from a tuple in one call (its generated __new__ takes keywords)
 _object_new = object.__new__
-# a RuleProof's fields by position, for the copies that change a few (faster than `_replace`)
-_APPLIES, _STANDS, _OVERRIDDEN_BY, _PREVAILS_BY, _WAITS_FOR, _SATISFIED = (
-    RuleProof._fields.index(f)
-    for f in ("applies", "stands", "overridden_by", "prevails_by", "waits_for", "satisfied")
-)
+_copy = msgspec.structs.replace  # a proof with a few fields changed
 LABEL = {True: "eligible", False: "ineligible", None: "undetermined"}
 
 
@@ -57,49 +55,30 @@ def json_value(v: Any) -> Any:
 
 
 _PLAIN = frozenset({str, bool, int, type(None)})
+_ABSENT = object()  # a part of a fact's path the application leaves out
 
 
 def overridden(proof: RuleProof, by: str, principle: str) -> RuleProof:
     """A contender set aside by a rule that prevails over it and applies."""
-    changed = list(proof)
-    changed[_STANDS] = False if proof.applies is not None else None
-    changed[_OVERRIDDEN_BY] = by
-    changed[_PREVAILS_BY] = principle
-    return _new(RuleProof, changed)
+    return _copy(
+        proof, stands=False if proof.applies is not None else None, overridden_by=by, prevails_by=principle
+    )
 
 
 def waiting(proof: RuleProof, on: str, principle: str) -> RuleProof:
     """A contender that stands or not as a rule that would prevail over it, whose applicability is
     unknown, applies or not."""
-    changed = list(proof)
-    changed[_STANDS] = None
-    changed[_WAITS_FOR] = on
-    changed[_PREVAILS_BY] = principle
-    return _new(RuleProof, changed)
+    return _copy(proof, stands=None, waits_for=on, prevails_by=principle)
 
 
-def permit_decision(
-    permit: str,
-    outcome: str,
-    grounds: tuple[RuleProof, ...],
-    unmet: tuple[RuleProof, ...],
-    missing: tuple[str, ...],
-    detail: dict[str, Any],
-    pathway: tuple[Any, ...],
-) -> PermitDecision:
-    """A grant's `PermitDecision`, its fields set at once (the frozen dataclass's `__init__` sets them
-    one `object.__setattr__` at a time, which costs more than the rest of a small permit's proof)."""
-    d = _object_new(PermitDecision)
-    d.__dict__.update(
-        permit=permit,
-        outcome=outcome,
-        grounds=grounds,
-        unmet=unmet,
-        missing_facts=missing,
-        detail=detail,
-        pathway=pathway,
-        kind="grant",
-    )
+_Frozen = TypeVar("_Frozen")
+
+
+def frozen(cls: type[_Frozen], **fields: Any) -> _Frozen:
+    """A frozen dataclass with every field given, set at once (its `__init__` sets them one
+    `object.__setattr__` at a time, which costs more than the rest of a small permit's proof)."""
+    d = _object_new(cls)
+    d.__dict__.update(fields)
     return d
 
 
@@ -109,6 +88,8 @@ class ProofCode(NamedTuple):
     shown: Callable[[tuple[Any, ...]], list[dict[str, Any] | None]]  # the fact values → every set shown
     proofs: tuple[Callable[..., RuleProof], ...]  # per rule: (builder, effect, depth) → its proof
     permits: dict[str, Callable[..., PermitDecision]]  # per permit: builder → its decision
+    all: Callable[..., tuple[PermitDecision, ...]]  # builder → every permit's decision, by name
+    defaults: Callable[..., dict[str, Any]]  # (application, fact values) → the facts read at a default
     support: SupportCode  # the search for missing facts (engine/proof_support.py)
     source: str  # the templates, each headed by the function it made (for a reader)
 
@@ -124,17 +105,18 @@ class _Writer:
 
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {
-            "_new": _new,
             "CT": ConditionTrace,
             "RP": RuleProof,
             "UNREAD": UNREAD,
             "OVER": overridden,
             "WAIT": waiting,
-            "PD": permit_decision,
+            "PD": PermitDecision,
             "LABEL": LABEL,
             "EMPTY": frozenset(),
             "PLAIN": _PLAIN,
             "J": json_value,
+            "PV": point_value,
+            "ABSENT": _ABSENT,
         }
         self.sources: list[str] = []
         self._named: dict[int, str] = {}
@@ -221,6 +203,10 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     for i in sorted(needs_scope):
         w.function(f"SC{i}", "f", _scope_code(_Function(w), shape, i))
     w.function("SHOWN", "v", _shown_code(_Function(w), shape))
+    for name in shape.points_factors:
+        w.function(f"PTS_{name}", "pt", _points_code(_Function(w), shape, name))
+    for k in sorted(shape.with_points):
+        w.function(f"SH{k}", "B", _points_set_code(_Function(w), shape, k))
     for i in range(len(shape.rules)):
         w.function(f"TR{i}", "B", _traces_code(_Function(w), shape, i))
         w.function(f"RP{i}", "B, e, depth", _proof_code(_Function(w), shape, i))
@@ -231,6 +217,8 @@ def generate(shape: Shape, program: Program) -> ProofCode:
         if shape.permits[name].documents:
             w.function(f"PATH{n}", "B", _pathway_code(_Function(w), shape, name))
         w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
+    w.function("ALL", "B", _all_code(_Function(w), names))
+    w.function("DEFAULTS", "app, v", _defaults_code(_Function(w), shape))
     from .proof_support import generate_support  # it writes with this module's `_Function`
 
     support = generate_support(w, lambda: _Function(w), shape, program)
@@ -240,9 +228,77 @@ def generate(shape: Shape, program: Program) -> ProofCode:
         ns["SHOWN"],
         tuple(ns[f"RP{i}"] for i in range(n_rules)),
         {name: ns[f"PERMIT{n}"] for n, name in enumerate(names)},
+        ns["ALL"],
+        ns["DEFAULTS"],
         support,
         "\n".join(w.sources),
     )
+
+
+def _all_code(fn: _Function, names: list[str]) -> _Function:
+    """Every permit's decision in the order of their names (each once: a proof that reads a permit's
+    outcome may have built it already)."""
+    fn.lines = [
+        "P = B.permits",
+        "return (",
+        *(f"    P.get({fn.v(name)}) or {fn.g(f'PERMIT{n}')}(B)," for n, name in enumerate(names)),
+        ")",
+    ]
+    return fn
+
+
+def _defaults_code(fn: _Function, shape: Shape) -> _Function:
+    """The facts the application left out that were read at their documented procedural default, as
+    shown (`json_value`): a fact is defaulted where a part of its path is absent; a null part (there is
+    none) or a part that is not an object ends the walk, not defaulted."""
+    body = ["out = {}"]
+    for path, parts in shape.defaulted:
+        at = shape.fact_at.get(path)
+        body.append(f"x = app.get({fn.v(parts[0])}, ABSENT)")
+        pad = ""
+        for part in parts[1:]:
+            body.append(f"{pad}if x is not ABSENT and x is not None:")
+            pad += "    "
+            body.append(f"{pad}x = x.get({fn.v(part)}, ABSENT) if isinstance(x, dict) else x")
+        body += [
+            "if x is ABSENT:",
+            f"    out[{fn.v(path)}] = {f'J(v[{fn.v(at)}])' if at is not None else 'None'}",
+        ]
+    fn.lines = [*body, "return out"]
+    return fn
+
+
+def _values_code(fn: _Function, program: Program, ps: _PermitShape) -> list[str]:
+    """The values the permit's standing rules give (a class, a points total with its factors, whether
+    the permit is needed), each with the rule that gives it: of the rules that give a value, the first
+    that stands (`semantics.stands`). A literal's value is a constant of the code."""
+    body = ["vals = {}"]
+    for attr, contenders in ps.values:
+        for n, (i, beaten) in enumerate(contenders):
+            k = CodeKleene(f"_v{n}_")
+            body += k.assign(f"v{n}", sem.stands(k, f"a[{fn.v(i)}]", [f"a[{fn.v(j)}]" for j in beaten]))
+        for n, (i, _) in enumerate(contenders):
+            rule = program.rules[i].rule
+            expr = next(c.expr for c in rule.conclusions if c.kind == "value" and c.name == attr)
+            body.append(f"{'if' if n == 0 else 'elif'} v{n} is True:")
+            if isinstance(expr, m.Call) and expr.name == "points":
+                body += [
+                    f"    x = {fn.g(f'PTS_{expr.args[0].dotted}')}(B.pt)",  # type: ignore[attr-defined]
+                    f"    vals[{fn.v(attr)}] = x['total']",
+                    f"    vals[{fn.v(attr + '_by_factor')}] = x['by_factor']",
+                ]
+            elif isinstance(expr, m.Lit):
+                value = point_value(program.function(expr, "value")({}, {}, {}, {}))
+                if value is not None:
+                    body.append(f"    vals[{fn.v(attr)}] = {fn.v(json_value(value))}")
+            elif expr is not None:
+                body += [
+                    f"    x = PV({fn.k(program.function(expr, 'value'))}(B.f, B.o, B.c, B.pt))",
+                    "    if x is not None:",
+                    f"        vals[{fn.v(attr)}] = J(x)",
+                ]
+            body.append(f"    vals.setdefault('grounds_of_values', {{}})[{fn.v(attr)}] = {fn.v(rule.id)}")
+    return [*body, "detail.update(vals)"]
 
 
 def _scope_code(fn: _Function, shape: Shape, i: int) -> _Function:
@@ -263,8 +319,8 @@ def _scope_code(fn: _Function, shape: Shape, i: int) -> _Function:
 def _condition(fn: _Function, shape: Shape, text: str, value: str, k: int) -> str:
     """A `ConditionTrace`: its words, its value and the facts it shows (`B.S[k]`, see `_shown_code`;
     a set with a points table is built by the builder where a proof first shows it)."""
-    shown = f"S[{fn.v(k)}]" if shape.readers[k] is not None else f"(S[{fn.v(k)}] or B.shown({fn.v(k)}))"
-    return f"_new(CT, ({fn.v(text)}, {value}, {shown})), "
+    shown = f"(S[{fn.v(k)}] or {fn.g(f'SH{k}')}(B))" if k in shape.with_points else f"S[{fn.v(k)}]"
+    return f"CT({fn.v(text)}, {value}, {shown}), "
 
 
 def _shown_code(fn: _Function, shape: Shape) -> _Function:
@@ -273,16 +329,47 @@ def _shown_code(fn: _Function, shape: Shape) -> _Function:
     (`json_value`, applied once to each fact a set reads); None for a set with a points table."""
     body: list[str] = []
     shown: dict[int, str] = {shape.unknown_at: "None"}  # a path the program does not read: unknown
-    for readers in shape.readers:
-        for _, at in readers or ():
+    for k, readers in enumerate(shape.readers):
+        for _, at in readers if k not in shape.with_points else ():
             if at not in shown:
                 shown[at] = f"j{len(shown)}"
                 body += [f"x = v[{fn.v(at)}]", f"{shown[at]} = x if type(x) in PLAIN else J(x)"]
     sets = [
-        "None" if readers is None else "{" + "".join(f"{fn.v(p)}: {shown[at]}, " for p, at in readers) + "}"
-        for readers in shape.readers
+        "None"
+        if k in shape.with_points
+        else "{" + "".join(f"{fn.v(p)}: {shown[at]}, " for p, at in readers) + "}"
+        for k, readers in enumerate(shape.readers)
     ]
     fn.lines = [*body, "return [", *(f"    {one}," for one in sets), "]"]
+    return fn
+
+
+def _points_set_code(fn: _Function, shape: Shape, k: int) -> _Function:
+    """A set of facts shown that includes a points table (`_points_code`), built where a proof first
+    shows it and kept in `B.S[k]`."""
+
+    def shown(path: str, at: int) -> str:
+        if at < 0:
+            return f"{fn.g(f'PTS_{path[7:-1]}')}(B.pt)"
+        return "None" if at == shape.unknown_at else f"J(v[{fn.v(at)}])"  # unknown: not read
+
+    items = "".join(f"{fn.v(p)}: {shown(p, at)}, " for p, at in shape.readers[k])
+    fn.lines = ["v = B.values", f"x = B.S[{fn.v(k)}] = {{{items}}}", "return x"]
+    return fn
+
+
+def _points_code(fn: _Function, shape: Shape, name: str) -> _Function:
+    """A points table's total and each factor's points as a decision shows them: a number where the
+    range is one number, else its `min` and `max` (the points ranges, `pt`, of the run)."""
+    factors = shape.points_factors[name]
+    body = [f"lo, hi = pt[{fn.v(name)}]", f"r = pt[{fn.v('#' + name)}]"]
+    for n in range(len(factors)):
+        body += [f"a, b = r[{n}]", f"x{n} = a if a == b else {{'min': a, 'max': b}}"]
+    by_factor = "".join(f"{fn.v(f)}: x{n}, " for n, f in enumerate(factors))
+    body.append(
+        f"return {{'total': lo if lo == hi else {{'min': lo, 'max': hi}}, 'by_factor': {{{by_factor}}}}}"
+    )
+    fn.lines = body
     return fn
 
 
@@ -317,9 +404,9 @@ def _rule_proof(fn: _Function, shape: Shape, i: int, effect: str, t: str, becaus
     """Rule i's proof with `effect`, from its traces `t` (the one template of a `RuleProof`)."""
     s = shape.rules[i]
     return (
-        f"_new(RP, ({fn.v(s.rule)}, {fn.k(s.cites)}, {fn.v(s.status)}, {effect}, {t}[2], {t}[2], {t}[0], "
+        f"RP({fn.v(s.rule)}, {fn.k(s.cites)}, {fn.v(s.status)}, {effect}, {t}[2], {t}[2], {t}[0], "
         f"{t}[1], {because}, '', '', {fn.v(s.note)}, {fn.v(s.source)}, {fn.v(s.gloss)}, {fn.v(s.role)}, "
-        f"{t}[3], '', PROV))"
+        f"{t}[3], '', PROV)"
     )
 
 
@@ -370,9 +457,9 @@ def _sanction_proof(fn: _Function, shape: Shape, s: int, effect: str, standing: 
     beside (`dc`: what each demands, not held; `db`: their proofs)."""
     sh = shape.rules[s]
     return (
-        f"_new(RP, ({fn.v(sh.rule)}, {fn.k(sh.cites)}, {fn.v(sh.status)}, {effect}, {standing}, {standing}, "
+        f"RP({fn.v(sh.rule)}, {fn.k(sh.cites)}, {fn.v(sh.status)}, {effect}, {standing}, {standing}, "
         f"dc, (), db, '', '', {fn.v(sh.note)}, {fn.v(sh.source)}, {fn.v(sh.gloss)}, 'refusal_ground', None, "
-        "'', PROV))"
+        "'', PROV)"
     )
 
 
@@ -449,12 +536,17 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
             held = {v: fn.k(shape.demanded_effects[(name, i, v)]) for v in (True, False, None)}
             out.append(f"t = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)")
             shown = f"({held[True]} if t[3] is True else {held[False]} if t[3] is False else {held[None]})"
-        out.append(f"p = {fn.g(f'RP{i}')}(B, {shown}, 0)")
+        if _reads(shape, i):
+            out.append(f"p = {fn.g(f'RP{i}')}(B, {shown}, 0)")
+        else:  # its proof written out here (`_proof_code`, with no proofs of what it reads)
+            if own is not None or effect is not None:
+                out.append(f"t = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)")
+            out.append(f"p = {_rule_proof(fn, shape, i, shown, 't', '()')}")
         if beaten:
             for m, (j, principle) in enumerate(beaten):
                 out.append(f"{'if' if m == 0 else 'elif'} a{read[j]} is True:")
                 out.append(f"    p = OVER(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
-            out.append(f"elif p[{_APPLIES}] is not False:")
+            out.append("elif p.applies is not False:")
             for m, (j, principle) in enumerate(beaten):
                 out.append(f"    {'if' if m == 0 else 'elif'} a{read[j]} is None:")
                 out.append(f"        p = WAIT(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
@@ -469,10 +561,10 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         if not (sanctions and i in ps.asks_document):
             return []
         k = CodeKleene("_n")
-        unheld = k.assign("nd", k.not_(f"p[{_SATISFIED}]"))
+        unheld = k.assign("nd", k.not_("p.satisfied"))
         return [
             *unheld,
-            f"dc.append(_new(CT, ({fn.v(shape.unheld[i])}, nd, {{'holds': B.held()}})))",
+            f"dc.append(CT({fn.v(shape.unheld[i])}, nd, hd))",
             "db.append(p)",
         ]
 
@@ -502,7 +594,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # with the grants unmet; or, when none stands, the grants whose conditions fail are the grounds
     body += ["elif out is False:", "    g = []", "    u = []"]
     if sanctions:
-        body += ["    dc = []", "    db = []"]
+        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held()}"]
     for i in restricts:
         body += [
             f"    if s{read[i]} is True:",
@@ -527,7 +619,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # document requirements); the grants that do not stand are unmet
     body += ["else:", "    g = []", "    u = []"]
     if sanctions:
-        body += ["    dc = []", "    db = []"]
+        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held()}"]
     for i in grants:
         body += [
             *indent(weighed(i)),
@@ -552,13 +644,13 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
                 body.append(f"    conflicts.add({fn.v(pair)})")
         body += ["if conflicts:", "    detail['unresolved_conflicts'] = sorted(conflicts)"]
     if ps.values:
-        body.append(f"detail.update(B.values_of({permit}))")
+        body += _values_code(fn, program, ps)
     if plan.obligations:
-        body += [
-            f"obligations = B.obligations({permit})",
-            "if obligations:",
-            "    detail['obligations'] = obligations",
-        ]
+        # the duties that bind the holder of the permit on this application
+        body.append("obligations = []")
+        for i in plan.obligations:
+            body += [f"if a[{fn.v(i)}] is True:", f"    obligations.append(B.obligation({fn.v(i)}))"]
+        body += ["if obligations:", "    detail['obligations'] = obligations"]
     body.append(f"missing = B.missing({permit}, detail) if out is None else ()")
     if ps.documents:
         # no advice to obtain what is granted, nor what the law says the applicant need not apply for
@@ -566,9 +658,9 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         body.append(f"pathway = {fn.g(f'PATH{n}')}(B) if {advised} else ()")
     else:
         body.append("pathway = ()")
-    body.append(
-        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)"
-    )
-    body.append("return d")
+    body += [
+        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)",
+        "return d",
+    ]
     fn.lines = body
     return fn

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+import msgspec
 
-class ConditionTrace(NamedTuple):
+
+class ConditionTrace(msgspec.Struct, frozen=True, gc=False):
     """One condition of a rule: its source text, its truth value and the facts it read.
-    A named tuple: a proof holds dozens of them, and tuples are the cheapest immutable records."""
+    A proof holds dozens of them: a frozen msgspec struct is built in C, a third of the cost of a
+    named tuple, and (it can hold no cycle) is left out of the garbage collector's walks."""
 
     expr: str
     holds: bool | None
@@ -61,8 +64,8 @@ class Provision(NamedTuple):
 NO_PROVISIONS: Mapping[str, Provision] = MappingProxyType({})
 
 
-class RuleProof(NamedTuple):
-    """One rule weighed for one application (a named tuple, like ConditionTrace: a decision
+class RuleProof(msgspec.Struct, frozen=True, gc=False):
+    """One rule weighed for one application (a frozen msgspec struct, like ConditionTrace: a decision
     builds dozens). It carries references — the rule's id, the provision cited, the kind of its effect,
     the principle that set it aside — and reads the law's words from the shared `provisions` table."""
 
@@ -120,14 +123,16 @@ class PathwayStep(NamedTuple):
     rules: tuple[str, ...]  # the ids of the rules that grant that permit (cited by the renderers)
 
 
-@dataclass(frozen=True)
-class PermitDecision:
+class PermitDecision(msgspec.Struct, frozen=True, gc=False):
+    """One permit's decision (a frozen msgspec struct, like `ConditionTrace`: a decision holds one per
+    permit, each built in C)."""
+
     permit: str
     outcome: str  # eligible | ineligible | undetermined; for a cancellation cancelled | not_cancelled | undetermined
     grounds: tuple[RuleProof, ...] = ()
     unmet: tuple[RuleProof, ...] = ()
     missing_facts: tuple[str, ...] = ()
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, Any] = msgspec.field(default_factory=dict)
     pathway: tuple[PathwayStep, ...] = ()
     # grant: whether the permit is granted (eligible | ineligible | undetermined); cancellation: whether a
     # status the foreigner holds is cancelled (法 第四十九条: cancelled | not_cancelled | undetermined)
