@@ -357,7 +357,7 @@ class _ProofBuilder:
         self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
         self.permits: dict[str, PermitDecision] = {}
         self._held: Any = _UNSET
-        self._proofs: dict[tuple[int, Effect, int], RuleProof] = {}
+        self.proofs: dict[tuple[int, Effect, int], RuleProof] = {}
         self._support: dict[int | str, list[str]] = {}  # the search for missing facts, memoised
 
     # ------------------------------------------------------------------ reading the evaluation
@@ -404,9 +404,9 @@ class _ProofBuilder:
     def rule_proof(self, i: int, effect: Effect, depth: int = 0) -> RuleProof:
         """A rule's proof (immutable, so shared wherever it recurs)."""
         key = (i, effect, depth)
-        got = self._proofs.get(key)
+        got = self.proofs.get(key)
         if got is None:
-            got = self._proofs[key] = self.code.proofs[i](self, effect, depth)
+            got = self.proofs[key] = self.code.proofs[i](self, effect, depth)
         return got
 
     # ------------------------------------------------------------------ permits

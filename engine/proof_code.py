@@ -217,7 +217,7 @@ def generate(shape: Shape, program: Program) -> ProofCode:
         if shape.permits[name].documents:
             w.function(f"PATH{n}", "B", _pathway_code(_Function(w), shape, name))
         w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
-    w.function("ALL", "B", _all_code(_Function(w), names))
+    w.function("ALL", "B", _all_code(_Function(w), shape, names))
     w.function("DEFAULTS", "app, v", _defaults_code(_Function(w), shape))
     from .proof_support import generate_support  # it writes with this module's `_Function`
 
@@ -235,13 +235,19 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     )
 
 
-def _all_code(fn: _Function, names: list[str]) -> _Function:
+def _all_code(fn: _Function, shape: Shape, names: list[str]) -> _Function:
     """Every permit's decision in the order of their names (each once: a proof that reads a permit's
     outcome may have built it already)."""
+    read = {p for s in shape.rules for p in s.reads_permits}
     fn.lines = [
         "P = B.permits",
         "return (",
-        *(f"    P.get({fn.v(name)}) or {fn.g(f'PERMIT{n}')}(B)," for n, name in enumerate(names)),
+        *(
+            f"    P.get({fn.v(name)}) or {fn.g(f'PERMIT{n}')}(B),"
+            if name in read
+            else f"    {fn.g(f'PERMIT{n}')}(B),"
+            for n, name in enumerate(names)
+        ),
         ")",
     ]
     return fn
@@ -302,18 +308,22 @@ def _values_code(fn: _Function, program: Program, ps: _PermitShape) -> list[str]
 
 
 def _scope_code(fn: _Function, shape: Shape, i: int) -> _Function:
-    """Whether rule i binds this application (`semantics.rule_applies` over its recorded conditions
-    and exceptions): what a requirement's proof shows as its applicability, whatever it demands."""
+    """Whether rule i binds this application (`_scope`), as a function of the flat record."""
+    fn.lines = [*_scope(fn, shape, i), "return r"]
+    return fn
+
+
+def _scope(fn: _Function, shape: Shape, i: int) -> list[str]:
+    """`r`: whether rule i binds this application (`semantics.rule_applies` over its recorded
+    conditions and exceptions in the flat record `f`): what a requirement's proof shows as its
+    applicability, whatever it demands."""
     s = shape.rules[i]
     conds = [f"_c{n}" for n in range(s.n_conditions)]
     unless = [f"_u{n}" for n in range(s.n_exceptions)]
     body = [f"{name} = f[{fn.v(s.start + n)}]" for n, name in enumerate(conds)]
     body += [f"{name} = f[{fn.v(s.start + s.n_conditions + n)}]" for n, name in enumerate(unless)]
     k = CodeKleene("_k")
-    body += k.assign("r", sem.rule_applies(k, conds, unless))
-    body.append("return r")
-    fn.lines = body
-    return fn
+    return body + k.assign("r", sem.rule_applies(k, conds, unless))
 
 
 def _condition(fn: _Function, shape: Shape, text: str, value: str, k: int) -> str:
@@ -391,7 +401,8 @@ def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
         body += [f"d = f[{fn.v(s.demand_at)}]" if s.demand_at >= 0 else "d = UNREAD", "if d is UNREAD:"]
         body.append(f"    d = B.unread({fn.v(i)})")
         conds += _condition(fn, shape, s.demands[0], "d", s.demands[1])
-        applies, satisfied = f"{fn.g(f'SC{i}')}(f)", "d"
+        body += _scope(fn, shape, i)
+        applies, satisfied = "r", "d"
     else:
         applies, satisfied = f"B.applies[{fn.v(i)}]", "None"
     body.append(f"t = B.T[{fn.v(i)}] = (({conds}), ({excs}), {applies}, {satisfied})")
@@ -430,7 +441,7 @@ def _because_code(fn: _Function, shape: Shape, i: int) -> _Function:
     that may make it hold; when it fails, every rule shows why), each shown by the condition's value,
     and the first grounds of each permit whose outcome it reads."""
     s = shape.rules[i]
-    body = ["a = B.applies", "out = []"]
+    body = ["a = B.applies", "P = B.proofs", "d = depth + 1", "out = []"]
     for name, settling in s.reads:
         if not settling:
             continue
@@ -442,9 +453,14 @@ def _because_code(fn: _Function, shape: Shape, i: int) -> _Function:
         body.append(f"e = {shown[True]} if v is True else {shown[False]} if v is False else {shown[None]}")
         for j in settling:
             at = fn.v(j)
+            # `B.rule_proof`, written out: memoised by (rule, effect, depth)
             body += [
                 f"if a[{at}] is not False or v is False:",
-                f"    out.append(B.rule_proof({at}, e, depth + 1))",
+                f"    key = ({at}, e, d)",
+                "    p = P.get(key)",
+                "    if p is None:",
+                f"        p = P[key] = {fn.g(f'RP{j}')}(B, e, d)",
+                "    out.append(p)",
             ]
     body += [f"out += B.permit({fn.v(permit)}).grounds[:3]" for permit in s.reads_permits]
     body.append("return tuple(out)")
@@ -515,10 +531,15 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # the rules it reads, as locals named by their place in the permit (the same form in every program)
     read = {i: m for m, i in enumerate(sorted({i for i, beaten in ps.contenders for i in (i, *beaten)}))}
     body += [f"a{m} = a[{fn.v(i)}]" for i, m in read.items()]
-    # each contender: whether it stands (`semantics.stands`)
+    # each contender: whether it stands (`semantics.stands`; one that nothing prevails over stands as
+    # it applies, so its `s` is its `a`)
+    st: dict[int, str] = {}
     for i, beaten in ps.contenders:
         k = CodeKleene(f"_s{read[i]}_")
-        body += k.assign(f"s{read[i]}", sem.stands(k, f"a{read[i]}", [f"a{read[j]}" for j in beaten]))
+        standing = sem.stands(k, f"a{read[i]}", [f"a{read[j]}" for j in beaten])
+        st[i] = standing if standing == f"a{read[i]}" else f"s{read[i]}"
+        if st[i] != standing:
+            body += k.assign(st[i], standing)
     if any(i in requirements for i in restricts) or ps.documents:
         body.append("f = B.flat")
 
@@ -582,7 +603,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # clause), every other restriction that may apply
     body += [f"out = B.o[{permit}]", "if out is True:", "    g = []", "    u = []"]
     for i in grants:
-        body += [f"    if s{read[i]} is True:", *indent(weighed(i), 2), "        g.append(p)"]
+        body += [f"    if {st[i]} is True:", *indent(weighed(i), 2), "        g.append(p)"]
     for i in restricts:
         if i in requirements:
             body += [f"    if {fn.g(f'SC{i}')}(f) is True:", *indent(weighed(i), 2), "        g.append(p)"]
@@ -597,7 +618,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         body += ["    dc = []", "    db = []", "    hd = {'holds': B.held()}"]
     for i in restricts:
         body += [
-            f"    if s{read[i]} is True:",
+            f"    if {st[i]} is True:",
             *indent(weighed(i), 2),
             "        g.append(p)",
             *indent(doc(i), 2),
@@ -623,15 +644,15 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     for i in grants:
         body += [
             *indent(weighed(i)),
-            f"    if s{read[i]} is True:",
+            f"    if {st[i]} is True:",
             "        g.append(p)",
             "    else:",
             "        u.append(p)",
         ]
     for i in restricts:
-        body += [f"    if s{read[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
+        body += [f"    if {st[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
         if sanctions and i in ps.asks_document:
-            body += [f"        if s{read[i]} is None:", *indent(doc(i), 3)]
+            body += [f"        if {st[i]} is None:", *indent(doc(i), 3)]
     if sanctions:
         body += indent(sanction("None"))
     body.append("    detail = {}")
@@ -640,7 +661,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         for i in grants:
             for j in ps.contrary:
                 pair = f"{shape.rules[i].rule} ⟷ {shape.rules[j].rule}"
-                body.append(f"if s{read[i]} is True and s{read[j]} is True:")
+                body.append(f"if {st[i]} is True and {st[j]} is True:")
                 body.append(f"    conflicts.add({fn.v(pair)})")
         body += ["if conflicts:", "    detail['unresolved_conflicts'] = sorted(conflicts)"]
     if ps.values:

@@ -609,15 +609,21 @@ def arith_terms(op: str, a: TermValue, b: TermValue) -> tuple[Any, Any, Any]:
 def num_fn(name: str, *args: Any) -> Any:
     """floor, min, max over numbers (lifted to fact states); a points range counts as its
     `point_value`, as in arithmetic."""
-    if tuple in map(type, args):
-        args = tuple(point_value(a) if isinstance(a, tuple) else a for a in args)
-    if any(a is None for a in args):
-        return None
-    if any(a is NONE for a in args):
+    values = []
+    none = False
+    for a in args:  # one pass (it runs in every decision that reads one): unknown beats none
+        if type(a) is tuple:
+            a = point_value(a)
+        if a is None:
+            return None
+        if a is NONE:
+            none = True
+        values.append(a)
+    if none:
         return NONE
     if name == "floor":
-        return math.floor(args[0])
-    return min(args) if name == "min" else max(args)
+        return math.floor(values[0])
+    return min(values) if name == "min" else max(values)
 
 
 def num_fn_code(name: str, args: Sequence[str]) -> str:
