@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from lexgraph import __version__
 
 from . import model as m
-from .compile import UNREAD, point_value
+from .compile import UNREAD
 from .evaluate import Evaluation, Program, Tri
 from .expressions import fact_paths
 from .proof_code import ProofCode, frozen, generate, json_value
@@ -459,22 +459,6 @@ class _ProofBuilder:
             detail,
             kind="cancellation",
         )
-
-    def _value(self, fn: Callable[..., Any] | None) -> Any:
-        """A value by its compiled function (None: the rule gives no expression)."""
-        if fn is None:
-            return None
-        return point_value(fn(self.f, self.o, self.c, self.pt))
-
-    def obligation(self, i: int) -> dict[str, Any]:
-        """A duty that binds the holder of the permit on this application (rule i applies)."""
-        cr = self.p.rules[i]
-        c = next(cn for cn in cr.rule.conclusions if cn.kind == "obligation")
-        return {
-            "duty": c.name,
-            "deadline": json_value(self._value(self.p.function(c.expr, "value") if c.expr else None)),
-            "rule": cr.rule.id,
-        }  # cited by the renderers
 
 
 def _split(found: list[str], detail: dict[str, Any]) -> tuple[str, ...]:

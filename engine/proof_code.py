@@ -25,13 +25,13 @@ import msgspec
 from . import model as m
 from . import semantics as sem
 from .compile import NONE, UNREAD, point_value
+from .proof_support import SupportCode, facts_read, generate_support
 from .semantics import CodeKleene
 from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
 
 if TYPE_CHECKING:
     from .evaluate import Program
     from .proof import Shape, _PermitShape
-    from .proof_support import SupportCode
 
 _object_new = object.__new__
 _copy = msgspec.structs.replace  # a proof with a few fields changed
@@ -219,7 +219,6 @@ def generate(shape: Shape, program: Program) -> ProofCode:
         w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
     w.function("ALL", "B", _all_code(_Function(w), shape, names))
     w.function("DEFAULTS", "app, v", _defaults_code(_Function(w), shape))
-    from .proof_support import generate_support  # it writes with this module's `_Function`
 
     support = generate_support(w, lambda: _Function(w), shape, program)
     ns = w.namespace
@@ -274,7 +273,7 @@ def _defaults_code(fn: _Function, shape: Shape) -> _Function:
     return fn
 
 
-def _values_code(fn: _Function, program: Program, ps: _PermitShape) -> list[str]:
+def _values_code(fn: _Function, shape: Shape, program: Program, ps: _PermitShape) -> list[str]:
     """The values the permit's standing rules give (a class, a points total with its factors, whether
     the permit is needed), each with the rule that gives it: of the rules that give a value, the first
     that stands (`semantics.stands`). A literal's value is a constant of the code."""
@@ -299,7 +298,7 @@ def _values_code(fn: _Function, program: Program, ps: _PermitShape) -> list[str]
                     body.append(f"    vals[{fn.v(attr)}] = {fn.v(json_value(value))}")
             elif expr is not None:
                 body += [
-                    f"    x = PV({fn.k(program.function(expr, 'value'))}(B.f, B.o, B.c, B.pt))",
+                    f"    x = PV({fn.k(program.function(expr, 'value'))}({facts_read(fn, shape, expr)}, B.o, B.c, B.pt))",
                     "    if x is not None:",
                     f"        vals[{fn.v(attr)}] = J(x)",
                 ]
@@ -665,12 +664,22 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
                 body.append(f"    conflicts.add({fn.v(pair)})")
         body += ["if conflicts:", "    detail['unresolved_conflicts'] = sorted(conflicts)"]
     if ps.values:
-        body += _values_code(fn, program, ps)
+        body += _values_code(fn, shape, program, ps)
     if plan.obligations:
         # the duties that bind the holder of the permit on this application
         body.append("obligations = []")
         for i in plan.obligations:
-            body += [f"if a[{fn.v(i)}] is True:", f"    obligations.append(B.obligation({fn.v(i)}))"]
+            rule = program.rules[i].rule
+            c = next(c for c in rule.conclusions if c.kind == "obligation")
+            deadline = (
+                f"J(PV({fn.k(program.function(c.expr, 'value'))}({facts_read(fn, shape, c.expr)}, B.o, B.c, B.pt)))"
+                if c.expr is not None
+                else "None"
+            )
+            body += [
+                f"if a[{fn.v(i)}] is True:",
+                f"    obligations.append({{'duty': {fn.v(c.name)}, 'deadline': {deadline}, 'rule': {fn.v(rule.id)}}})",
+            ]
         body += ["if obligations:", "    detail['obligations'] = obligations"]
     body.append(f"missing = B.missing({permit}, detail) if out is None else ()")
     if ps.documents:

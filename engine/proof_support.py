@@ -38,6 +38,14 @@ if TYPE_CHECKING:
     from .proof import Shape
     from .proof_code import _Function, _Writer
 
+
+def facts_read(fn: _Function, shape: Shape, expr: m.Expr) -> str:
+    """The facts `expr` reads, as the map its compiled function (`Program.function`) reads them from:
+    `Evaluation.f` cut to those paths (a path no fact holds reads as unknown, as it does there)."""
+    paths = dict.fromkeys(p for p in fact_paths(expr) if p in shape.fact_at)
+    return "{" + "".join(f"{fn.v(p)}: B.values[{fn.v(shape.fact_at[p])}], " for p in paths) + "}"
+
+
 # marks, among the missing facts, a standard not at hand (`detail`); its NUL sorts it before any path
 NOT_AT_HAND = "\0not_at_hand:"
 
@@ -164,7 +172,8 @@ class _Search:
     def _support(self, e: m.Expr, depth: int) -> list[str]:
         """The unknown facts behind `e` if its truth is unknown (by its compiled function)."""
         truth = self.fn.k(self.program.function(e))
-        return [f"{'    ' * depth}if {truth}(B.f, B.o, B.c, B.pt) is None:", *self._unknown(e, depth + 1)]
+        facts = facts_read(self.fn, self.shape, e)
+        return [f"{'    ' * depth}if {truth}({facts}, B.o, B.c, B.pt) is None:", *self._unknown(e, depth + 1)]
 
     def _unknown(self, e: m.Expr, depth: int) -> list[str]:
         """The unknown facts behind `e`, whose truth is unknown (at indentation `depth`)."""
