@@ -25,7 +25,7 @@ import msgspec
 from . import model as m
 from . import semantics as sem
 from .compile import NONE, UNREAD, point_value
-from .proof_support import SupportCode, facts_read, generate_support
+from .proof_support import SupportCode, contenders_code, facts_read, generate_support
 from .semantics import CodeKleene
 from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
 
@@ -526,19 +526,8 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     requirements = set(ps.requirements)
     sanctions = bool(plan.sanctions) and bool(ps.asks_document)
     permit = fn.v(name)
-    body = ["a = B.applies", "T = B.T"]
-    # the rules it reads, as locals named by their place in the permit (the same form in every program)
-    read = {i: m for m, i in enumerate(sorted({i for i, beaten in ps.contenders for i in (i, *beaten)}))}
-    body += [f"a{m} = a[{fn.v(i)}]" for i, m in read.items()]
-    # each contender: whether it stands (`semantics.stands`; one that nothing prevails over stands as
-    # it applies, so its `s` is its `a`)
-    st: dict[int, str] = {}
-    for i, beaten in ps.contenders:
-        k = CodeKleene(f"_s{read[i]}_")
-        standing = sem.stands(k, f"a{read[i]}", [f"a{read[j]}" for j in beaten])
-        st[i] = standing if standing == f"a{read[i]}" else f"s{read[i]}"
-        if st[i] != standing:
-            body += k.assign(st[i], standing)
+    applies, st, lines = contenders_code(fn, ps)
+    body = ["T = B.T", *lines]
     if any(i in requirements for i in restricts) or ps.documents:
         body.append("f = B.flat")
 
@@ -564,11 +553,11 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
             out.append(f"p = {_rule_proof(fn, shape, i, shown, 't', '()')}")
         if beaten:
             for m, (j, principle) in enumerate(beaten):
-                out.append(f"{'if' if m == 0 else 'elif'} a{read[j]} is True:")
+                out.append(f"{'if' if m == 0 else 'elif'} {applies[j]} is True:")
                 out.append(f"    p = OVER(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
             out.append("elif p.applies is not False:")
             for m, (j, principle) in enumerate(beaten):
-                out.append(f"    {'if' if m == 0 else 'elif'} a{read[j]} is None:")
+                out.append(f"    {'if' if m == 0 else 'elif'} {applies[j]} is None:")
                 out.append(f"        p = WAIT(p, {fn.v(shape.rules[j].rule)}, {fn.v(principle)})")
         return out
 
@@ -608,7 +597,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
             body += [f"    if {fn.g(f'SC{i}')}(f) is True:", *indent(weighed(i), 2), "        g.append(p)"]
     for i in restricts:
         if i not in requirements:
-            body += [f"    if a{read[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
+            body += [f"    if {applies[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
     body += ["    detail = {}"]
     # ineligible: the restrictions that stand (and the sanction beside the documents they ask for),
     # with the grants unmet; or, when none stands, the grants whose conditions fail are the grounds

@@ -35,7 +35,7 @@ from .semantics import CodeKleene
 
 if TYPE_CHECKING:
     from .evaluate import Program
-    from .proof import Shape
+    from .proof import Shape, _PermitShape
     from .proof_code import _Function, _Writer
 
 
@@ -44,6 +44,24 @@ def facts_read(fn: _Function, shape: Shape, expr: m.Expr) -> str:
     `Evaluation.f` cut to those paths (a path no fact holds reads as unknown, as it does there)."""
     paths = dict.fromkeys(p for p in fact_paths(expr) if p in shape.fact_at)
     return "{" + "".join(f"{fn.v(p)}: B.values[{fn.v(shape.fact_at[p])}], " for p in paths) + "}"
+
+
+def contenders_code(fn: _Function, ps: _PermitShape) -> tuple[dict[int, str], dict[int, str], list[str]]:
+    """A permit's contenders as locals of its generated code: (each rule read → its applicability,
+    `a{n}` by its place in the permit, the same form in every program; each contender → whether it
+    stands, `semantics.stands`, emitted by `CodeKleene` — one nothing prevails over stands as it
+    applies, so it is its `a`; the lines that bind them)."""
+    read = sorted({i for i, beaten in ps.contenders for i in (i, *beaten)})
+    applies = {i: f"a{n}" for n, i in enumerate(read)}
+    lines = ["a = B.applies", *(f"{applies[i]} = a[{fn.v(i)}]" for i in read)]
+    st: dict[int, str] = {}
+    for i, beaten in ps.contenders:
+        k = CodeKleene(f"_s{applies[i]}_")
+        standing = sem.stands(k, applies[i], [applies[j] for j in beaten])
+        st[i] = standing if standing == applies[i] else f"s{applies[i][1:]}"
+        if st[i] != standing:
+            lines += k.assign(st[i], standing)
+    return applies, st, lines
 
 
 # marks, among the missing facts, a standard not at hand (`detail`); its NUL sorts it before any path
@@ -145,26 +163,21 @@ class _Search:
         may stand, each with the rules that would prevail over it."""
         fn, plan = self.fn, self.program.plans[name]
         ps = self.shape.permits[name]
-        read = {i: n for n, i in enumerate(sorted({i for i, beaten in ps.contenders for i in (i, *beaten)}))}
-        body = [f"if B.o.get({fn.v(name)}) is None:", "    a = B.applies"]
-        body += [f"    a{n} = a[{fn.v(i)}]" for i, n in read.items()]
-        for i, beaten in ps.contenders:
-            k = CodeKleene(f"_s{read[i]}_")
-            stands = sem.stands(k, f"a{read[i]}", [f"a{read[j]}" for j in beaten])
-            body += [f"    {line}" for line in k.assign(f"s{read[i]}", stands)]
+        applies, st, lines = contenders_code(fn, ps)
+        body = [f"if B.o.get({fn.v(name)}) is None:", *(f"    {line}" for line in lines)]
         k = CodeKleene("_g")
-        body += [f"    {line}" for line in k.assign("granted", k.or_([f"s{read[i]}" for i in plan.grants]))]
+        body += [f"    {line}" for line in k.assign("granted", k.or_([st[i] for i in plan.grants]))]
 
         def weighed(i: int, pad: str) -> list[str]:
             out = []
             for j in (i, *(j for j, _ in plan.beaten_by.get(i, ()))):
-                out += [f"{pad}if a{read[j]} is None:", f"{pad}    out += {fn.g(f'MR{j}')}(B)"]
+                out += [f"{pad}if {applies[j]} is None:", f"{pad}    out += {fn.g(f'MR{j}')}(B)"]
             return out
 
         for i in plan.grants:
-            body += [f"    if granted is None and s{read[i]} is None:", *weighed(i, "        ")]
+            body += [f"    if granted is None and {st[i]} is None:", *weighed(i, "        ")]
         for i in plan.restricts:
-            body += [f"    if s{read[i]} is None:", *weighed(i, "        ")]
+            body += [f"    if {st[i]} is None:", *weighed(i, "        ")]
         body.append("    pass")
         return self._memoised(fn.v(name), body)
 
