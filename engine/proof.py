@@ -356,6 +356,9 @@ class _ProofBuilder:
         # (those where a proof first shows them, `proof_code._points_set_code`)
         self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
         self.permits: dict[str, PermitDecision] = {}
+        # the documents the applicant holds, for the advisory pathway (none known: none held)
+        held = self.values[self.shape.holds_at] if self.shape.holds_at < self.shape.unknown_at else None
+        self.held_documents: frozenset[str] = held if isinstance(held, frozenset) else frozenset()
         self._held: Any = _UNSET
         self.proofs: dict[tuple[int, Effect, int], RuleProof] = {}
         self._support: dict[int | str, list[str]] = {}  # the search for missing facts, memoised

@@ -112,9 +112,9 @@ class _Writer:
             "WAIT": waiting,
             "PD": PermitDecision,
             "LABEL": LABEL,
-            "EMPTY": frozenset(),
             "PLAIN": _PLAIN,
             "J": json_value,
+            "DATE": dt.date,
             "PV": point_value,
             "ABSENT": _ABSENT,
         }
@@ -342,7 +342,10 @@ def _shown_code(fn: _Function, shape: Shape) -> _Function:
         for _, at in readers if k not in shape.with_points else ():
             if at not in shown:
                 shown[at] = f"j{len(shown)}"
-                body += [f"x = v[{fn.v(at)}]", f"{shown[at]} = x if type(x) in PLAIN else J(x)"]
+                body += [
+                    f"x = v[{fn.v(at)}]",
+                    f"{shown[at]} = x if type(x) in PLAIN else x.isoformat() if type(x) is DATE else J(x)",
+                ]
     sets = [
         "None"
         if k in shape.with_points
@@ -482,16 +485,20 @@ def _pathway_code(fn: _Function, shape: Shape, permit: str) -> _Function:
     """The advisory pathway: the documents the permit's requirements ask for that the applicant does
     not hold (or may not), each after the documents its own issue requires (unrolled along the
     permits that issue them, each permit once on a path): what to obtain, in what order, from whom."""
-    holds = f"B.values[{fn.v(shape.holds_at)}]" if shape.holds_at < shape.unknown_at else "None"
-    body = [f"held = {holds}", "if not isinstance(held, frozenset):", "    held = EMPTY"]
-    body += ["f = B.flat", "o = B.o", "steps = {}"]
+    body = ["held = B.held_documents", "f = B.flat", "T = B.T", "o = B.o", "steps = {}"]
 
     def visit(name: str, trail: frozenset[str], depth: int) -> list[str]:
         out: list[str] = []
         pad = "    " * depth
         for i, document, issuer, title, authority, grants in shape.permits[name].documents:
             doc = fn.v(document)
-            out.append(f"{pad}if {doc} not in steps and {doc} not in held and {fn.g(f'SC{i}')}(f) is True:")
+            # whether the requirement binds: as its traces show it where a proof has built them
+            binds = (
+                f"((t[2] if (t := T[{fn.v(i)}]) is not None else {fn.g(f'SC{i}')}(f)) is True)"
+                if shape.rules[i].demands is not None
+                else f"{fn.g(f'SC{i}')}(f) is True"
+            )
+            out.append(f"{pad}if {doc} not in steps and {doc} not in held and {binds}:")
             if issuer and issuer not in trail:
                 out += visit(issuer, trail | {issuer}, depth + 1)
             # the step, by the issuing permit's outcome on this application (advice, never a ground)
@@ -512,7 +519,7 @@ def _pathway_code(fn: _Function, shape: Shape, permit: str) -> _Function:
         return out
 
     body += visit(permit, frozenset({permit}), 0)
-    body.append("return tuple(steps.values())")
+    body.append("return tuple(steps.values()) if steps else ()")
     fn.lines = body
     return fn
 
