@@ -413,14 +413,20 @@ def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
     return fn
 
 
-def _rule_proof(fn: _Function, shape: Shape, i: int, effect: str, t: str, because: str) -> str:
-    """Rule i's proof with `effect`, from its traces `t` (the one template of a `RuleProof`)."""
+def _rule_proof(fn: _Function, shape: Shape, i: int, effect: str, because: str) -> str:
+    """Rule i's proof with `effect`, from its traces unpacked (`_traces`: `cs`, `xs`, `ap`, `sa`) — the
+    one template of a `RuleProof`."""
     s = shape.rules[i]
     return (
-        f"RP({fn.v(s.rule)}, {fn.k(s.cites)}, {fn.v(s.status)}, {effect}, {t}[2], {t}[2], {t}[0], "
-        f"{t}[1], {because}, '', '', {fn.v(s.note)}, {fn.v(s.source)}, {fn.v(s.gloss)}, {fn.v(s.role)}, "
-        f"{t}[3], '', PROV)"
+        f"RP({fn.v(s.rule)}, {fn.k(s.cites)}, {fn.v(s.status)}, {effect}, ap, ap, cs, xs, {because}, '', '', "
+        f"{fn.v(s.note)}, {fn.v(s.source)}, {fn.v(s.gloss)}, {fn.v(s.role)}, sa, '', PROV)"
     )
+
+
+def _traces(fn: _Function, i: int, traces: str = "T") -> str:
+    """Rule i's traces (`_traces_code`, built once per decision), unpacked: its conditions, its
+    exceptions, whether it applies (a requirement: whether it binds) and whether what it demands holds."""
+    return f"cs, xs, ap, sa = {traces}[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)"
 
 
 def _reads(shape: Shape, i: int) -> bool:
@@ -431,10 +437,7 @@ def _reads(shape: Shape, i: int) -> bool:
 def _proof_code(fn: _Function, shape: Shape, i: int) -> _Function:
     """Rule i's proof with a given effect, at a given depth of the proofs of what it reads."""
     because = f"({fn.g(f'BC{i}')}(B, depth) if depth < 3 else ())" if _reads(shape, i) else "()"
-    fn.lines = [
-        f"t = B.T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)",
-        f"return {_rule_proof(fn, shape, i, 'e', 't', because)}",
-    ]
+    fn.lines = [_traces(fn, i, "B.T"), f"return {_rule_proof(fn, shape, i, 'e', because)}"]
     return fn
 
 
@@ -550,14 +553,14 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
             shown = fn.k(own)
         else:  # a requirement: shown by whether what it demands holds
             held = {v: fn.k(shape.demanded_effects[(name, i, v)]) for v in (True, False, None)}
-            out.append(f"t = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)")
-            shown = f"({held[True]} if t[3] is True else {held[False]} if t[3] is False else {held[None]})"
+            out.append(_traces(fn, i))
+            shown = f"({held[True]} if sa is True else {held[False]} if sa is False else {held[None]})"
         if _reads(shape, i):
             out.append(f"p = {fn.g(f'RP{i}')}(B, {shown}, 0)")
         else:  # its proof written out here (`_proof_code`, with no proofs of what it reads)
             if own is not None or effect is not None:
-                out.append(f"t = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)")
-            out.append(f"p = {_rule_proof(fn, shape, i, shown, 't', '()')}")
+                out.append(_traces(fn, i))
+            out.append(f"p = {_rule_proof(fn, shape, i, shown, '()')}")
         if beaten:
             for m, (j, principle) in enumerate(beaten):
                 out.append(f"{'if' if m == 0 else 'elif'} {applies[j]} is True:")
