@@ -85,6 +85,8 @@ class Program:
         self.trace_layout = RuleTraceLayout.of(plan)
         self._functions: dict[tuple[m.Expr, str], Callable[..., Any]] = {}
         self._functions_lock = threading.Lock()
+        # what a later stage builds once per program (the proof's shape), kept as long as the program
+        self.stages: dict[str, Any] = {}
 
     @property
     def defaulted_facts(self) -> tuple[m.FactDecl, ...]:

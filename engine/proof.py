@@ -285,14 +285,14 @@ class Shape:
         return got  # type: ignore[return-value]
 
 
-_SHAPES: weakref.WeakKeyDictionary[Program, Shape] = weakref.WeakKeyDictionary()
+_UNSET = -1  # a memo slot not yet filled (a compiled function is never an int)
 
 
 def shape(program: Program) -> Shape:
-    """The program's `Shape`, built on its first proof."""
-    found = _SHAPES.get(program)
+    """The program's `Shape`, built on its first proof (and kept with the program)."""
+    found: Shape | None = program.stages.get("proof")
     if found is None:
-        found = _SHAPES[program] = Shape(program)
+        found = program.stages["proof"] = Shape(program)
     return found
 
 
@@ -328,9 +328,6 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
     )
 
 
-_UNSET = -1  # a per-decision memo slot not yet filled (a truth value is never an int)
-
-
 class _ProofBuilder:
     """One decision: the evaluation read once, and what the program's generated proof functions
     (`Shape.code`, engine/proof_code.py) share within it — each rule's condition traces (`T`), each
@@ -356,10 +353,11 @@ class _ProofBuilder:
         # (those where a proof first shows them, `proof_code._points_set_code`)
         self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
         self.permits: dict[str, PermitDecision] = {}
-        # the documents the applicant holds, for the advisory pathway (none known: none held)
+        # the documents the applicant holds: as a decision shows them, and for the advisory pathway
+        # (none known: none held)
         held = self.values[self.shape.holds_at] if self.shape.holds_at < self.shape.unknown_at else None
+        self.held_shown = json_value(held)
         self.held_documents: frozenset[str] = held if isinstance(held, frozenset) else frozenset()
-        self._held: Any = _UNSET
         self.proofs: dict[tuple[int, Effect, int], RuleProof] = {}
         self._support: dict[int | str, list[str]] = {}  # the search for missing facts, memoised
 
@@ -373,12 +371,6 @@ class _ProofBuilder:
         """A fact's value (None: unknown), read from the evaluation's fact tuple."""
         k = self.shape.fact_at.get(path)
         return None if k is None else self.values[k]
-
-    def held(self) -> Any:
-        """The documents the applicant holds, as a decision shows them (once per decision)."""
-        if self._held is _UNSET:
-            self._held = json_value(self.fact("holds"))
-        return self._held
 
     def truth(self, expr: m.Expr) -> Tri:
         """A condition's truth value on this application, by the program's own compiled semantics."""

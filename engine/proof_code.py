@@ -613,7 +613,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # with the grants unmet; or, when none stands, the grants whose conditions fail are the grounds
     body += ["elif out is False:", "    g = []", "    u = []"]
     if sanctions:
-        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held()}"]
+        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held_shown}"]
     for i in restricts:
         body += [
             f"    if {st[i]} is True:",
@@ -638,7 +638,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # document requirements); the grants that do not stand are unmet
     body += ["else:", "    g = []", "    u = []"]
     if sanctions:
-        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held()}"]
+        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held_shown}"]
     for i in grants:
         body += [
             *indent(weighed(i)),
