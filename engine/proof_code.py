@@ -390,6 +390,9 @@ def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
     whether what it demands is satisfied; kept in the builder's `T[i]` for every proof of the rule."""
     s = shape.rules[i]
     body = ["f = B.flat", "S = B.S"]
+    if s.demands is None:
+        fn.lines = [*body, "a = B.applies", f"t = B.T[{fn.v(i)}] = {_traced(fn, shape, i)}", "return t"]
+        return fn
     conds = "".join(
         _condition(fn, shape, t, f"f[{fn.v(s.start + n)}]", k) for n, (t, k) in enumerate(s.conditions)
     )
@@ -397,20 +400,30 @@ def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
         _condition(fn, shape, t, f"f[{fn.v(s.start + s.n_conditions + n)}]", k)
         for n, (t, k) in enumerate(s.exceptions)
     )
-    if s.demands is not None:
-        # what it demands, as the traced run read it; where the run did not (it cannot bind), by its
-        # compiled function
-        body += [f"d = f[{fn.v(s.demand_at)}]" if s.demand_at >= 0 else "d = UNREAD", "if d is UNREAD:"]
-        body.append(f"    d = B.unread({fn.v(i)})")
-        conds += _condition(fn, shape, s.demands[0], "d", s.demands[1])
-        body += _scope(fn, shape, i)
-        applies, satisfied = "r", "d"
-    else:
-        applies, satisfied = f"B.applies[{fn.v(i)}]", "None"
-    body.append(f"t = B.T[{fn.v(i)}] = (({conds}), ({excs}), {applies}, {satisfied})")
+    # what it demands, as the traced run read it; where the run did not (it cannot bind), by its
+    # compiled function
+    body += [f"d = f[{fn.v(s.demand_at)}]" if s.demand_at >= 0 else "d = UNREAD", "if d is UNREAD:"]
+    body.append(f"    d = B.unread({fn.v(i)})")
+    conds += _condition(fn, shape, s.demands[0], "d", s.demands[1])
+    body += _scope(fn, shape, i)
+    body.append(f"t = B.T[{fn.v(i)}] = (({conds}), ({excs}), r, d)")
     body.append("return t")
     fn.lines = body
     return fn
+
+
+def _traced(fn: _Function, shape: Shape, i: int) -> str:
+    """The traces of rule i, which demands nothing (reading locals `f`: the flat record, `S`: the sets
+    of facts shown, `a`: the applicabilities): its conditions, its exceptions, whether it applies."""
+    s = shape.rules[i]
+    conds = "".join(
+        _condition(fn, shape, t, f"f[{fn.v(s.start + n)}]", k) for n, (t, k) in enumerate(s.conditions)
+    )
+    excs = "".join(
+        _condition(fn, shape, t, f"f[{fn.v(s.start + s.n_conditions + n)}]", k)
+        for n, (t, k) in enumerate(s.exceptions)
+    )
+    return f"(({conds}), ({excs}), a[{fn.v(i)}], None)"
 
 
 def _rule_proof(fn: _Function, shape: Shape, i: int, effect: str, because: str) -> str:
@@ -423,10 +436,18 @@ def _rule_proof(fn: _Function, shape: Shape, i: int, effect: str, because: str) 
     )
 
 
-def _traces(fn: _Function, i: int, traces: str = "T") -> str:
-    """Rule i's traces (`_traces_code`, built once per decision), unpacked: its conditions, its
-    exceptions, whether it applies (a requirement: whether it binds) and whether what it demands holds."""
-    return f"cs, xs, ap, sa = {traces}[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)"
+def _traces(fn: _Function, shape: Shape, i: int) -> list[str]:
+    """Rule i's traces (`_traces_code`, built once per decision and kept in `T`), unpacked: its
+    conditions, its exceptions, whether it applies (a requirement: whether it binds) and whether what
+    it demands holds. Those of a rule that demands nothing are written out here (`_traced`)."""
+    if shape.rules[i].demands is not None:
+        return [f"cs, xs, ap, sa = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)"]
+    return [
+        f"t = T[{fn.v(i)}]",
+        "if t is None:",
+        f"    t = T[{fn.v(i)}] = {_traced(fn, shape, i)}",
+        "cs, xs, ap, sa = t",
+    ]
 
 
 def _reads(shape: Shape, i: int) -> bool:
@@ -437,7 +458,10 @@ def _reads(shape: Shape, i: int) -> bool:
 def _proof_code(fn: _Function, shape: Shape, i: int) -> _Function:
     """Rule i's proof with a given effect, at a given depth of the proofs of what it reads."""
     because = f"({fn.g(f'BC{i}')}(B, depth) if depth < 3 else ())" if _reads(shape, i) else "()"
-    fn.lines = [_traces(fn, i, "B.T"), f"return {_rule_proof(fn, shape, i, 'e', because)}"]
+    fn.lines = [
+        f"cs, xs, ap, sa = B.T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)",
+        f"return {_rule_proof(fn, shape, i, 'e', because)}",
+    ]
     return fn
 
 
@@ -537,9 +561,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     sanctions = bool(plan.sanctions) and bool(ps.asks_document)
     permit = fn.v(name)
     applies, st, lines = contenders_code(fn, ps)
-    body = ["T = B.T", *lines]
-    if any(i in requirements for i in restricts) or ps.documents:
-        body.append("f = B.flat")
+    body = ["T = B.T", "f = B.flat", "S = B.S", *lines]
 
     def weighed(i: int, effect: Effect | None = None) -> list[str]:
         """`p`: contender i's proof (with its own effect on the permit, unless `effect`), with what
@@ -553,13 +575,13 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
             shown = fn.k(own)
         else:  # a requirement: shown by whether what it demands holds
             held = {v: fn.k(shape.demanded_effects[(name, i, v)]) for v in (True, False, None)}
-            out.append(_traces(fn, i))
+            out += _traces(fn, shape, i)
             shown = f"({held[True]} if sa is True else {held[False]} if sa is False else {held[None]})"
         if _reads(shape, i):
             out.append(f"p = {fn.g(f'RP{i}')}(B, {shown}, 0)")
         else:  # its proof written out here (`_proof_code`, with no proofs of what it reads)
             if own is not None or effect is not None:
-                out.append(_traces(fn, i))
+                out += _traces(fn, shape, i)
             out.append(f"p = {_rule_proof(fn, shape, i, shown, '()')}")
         if beaten:
             for m, (j, principle) in enumerate(beaten):
