@@ -115,6 +115,7 @@ class _Writer:
             "PLAIN": _PLAIN,
             "J": json_value,
             "DATE": dt.date,
+            "NONE": NONE,
             "PV": point_value,
             "ABSENT": _ABSENT,
         }
@@ -214,8 +215,6 @@ def generate(shape: Shape, program: Program) -> ProofCode:
             w.function(f"BC{i}", "B, depth", _because_code(_Function(w), shape, i))
     names = sorted(shape.permits)
     for n, name in enumerate(names):
-        if shape.permits[name].documents:
-            w.function(f"PATH{n}", "B", _pathway_code(_Function(w), shape, name))
         w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
     w.function("ALL", "B", _all_code(_Function(w), shape, names))
     w.function("DEFAULTS", "app, v", _defaults_code(_Function(w), shape))
@@ -344,7 +343,8 @@ def _shown_code(fn: _Function, shape: Shape) -> _Function:
                 shown[at] = f"j{len(shown)}"
                 body += [
                     f"x = v[{fn.v(at)}]",
-                    f"{shown[at]} = x if type(x) in PLAIN else x.isoformat() if type(x) is DATE else J(x)",
+                    f"{shown[at]} = x if type(x) in PLAIN else None if x is NONE else x.isoformat() "
+                    "if type(x) is DATE else J(x)",
                 ]
     sets = [
         "None"
@@ -508,11 +508,12 @@ def _sanction_proof(fn: _Function, shape: Shape, s: int, effect: str, standing: 
     )
 
 
-def _pathway_code(fn: _Function, shape: Shape, permit: str) -> _Function:
-    """The advisory pathway: the documents the permit's requirements ask for that the applicant does
-    not hold (or may not), each after the documents its own issue requires (unrolled along the
-    permits that issue them, each permit once on a path): what to obtain, in what order, from whom."""
-    body = ["held = B.held_documents", "f = B.flat", "T = B.T", "o = B.o", "steps = {}"]
+def _pathway(fn: _Function, shape: Shape, permit: str) -> list[str]:
+    """`pathway`, the advisory pathway: the documents the permit's requirements ask for that the
+    applicant does not hold (or may not), each after the documents its own issue requires (unrolled
+    along the permits that issue them, each permit once on a path): what to obtain, in what order,
+    from whom (in the permit's code: `f`, `T` are its locals)."""
+    body = ["held = B.held_documents", "o = B.o", "steps = {}"]
 
     def visit(name: str, trail: frozenset[str], depth: int) -> list[str]:
         out: list[str] = []
@@ -546,9 +547,7 @@ def _pathway_code(fn: _Function, shape: Shape, permit: str) -> _Function:
         return out
 
     body += visit(permit, frozenset({permit}), 0)
-    body.append("return tuple(steps.values()) if steps else ()")
-    fn.lines = body
-    return fn
+    return [*body, "pathway = tuple(steps.values()) if steps else ()"]
 
 
 def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: int) -> _Function:
@@ -706,7 +705,12 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     if ps.documents:
         # no advice to obtain what is granted, nor what the law says the applicant need not apply for
         advised = "out is not True" + (" and detail.get('needed') is not False" if ps.values else "")
-        body.append(f"pathway = {fn.g(f'PATH{n}')}(B) if {advised} else ()")
+        body += [
+            f"if {advised}:",
+            *(f"    {line}" for line in _pathway(fn, shape, name)),
+            "else:",
+            "    pathway = ()",
+        ]
     else:
         body.append("pathway = ()")
     body += [
