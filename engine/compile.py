@@ -34,6 +34,7 @@ from .semantics import (  # noqa: F401 - re-exported: the scalar operators the g
 )
 
 if TYPE_CHECKING:
+    from .check import Law
     from .typer import Typing
 
 __all__ = ["NONE", "RUNTIME", "ExprCompiler", "Generated", "generate", "point_value"]
@@ -202,12 +203,14 @@ class ExprCompiler:
 class Generated:
     """The generated module of one plan: a fast and a traced run function (each returns the permit
     outcomes, the named conditions, the points ranges, every rule's applicability and — traced — the
-    flat record), the reader of the facts (the application's facts, defaults applied, and the
-    derived facts, in the order of `fact_names`, as the run functions read them), and its source."""
+    flat record and the facts it read), the reader of the facts (the application's facts, defaults
+    applied, and the derived facts, in the order of `fact_names`, as the run functions read them),
+    the reader of the facts a traced run did not read (with those it did), and its source."""
 
     run_fast: Callable[[dict[str, Any]], Any]
     run_traced: Callable[[dict[str, Any]], Any]
     read_facts: Callable[[dict[str, Any]], tuple[Any, ...]]
+    read_rest: Callable[[dict[str, Any], tuple[tuple[Any, ...], ...]], tuple[Any, ...]]
     fact_names: tuple[str, ...]
     source: str
 
@@ -282,7 +285,8 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         for i in last:
             body += em.rule(i)
 
-        # The facts stay here: a proof reads them again with READ_FACTS (`Evaluation.fact_values`).
+        # The facts a traced run read leave with it, in parts (see `joined`): a proof reads the rest
+        # with READ_REST (`Evaluation.fact_values`); an untraced run's stay here (READ_FACTS).
         body.append(f"o = {{{', '.join(f'{p!r}: ' + names['o:' + p] for p in law.permits)}}}")
         body.append(f"c = {{{', '.join(f'{x!r}: ' + names['c:' + x] for x in law.conditions)}}}")
         # applicabilities and the flat record leave in parts (see `joined`)
@@ -298,6 +302,10 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         wanted = {key[2:] for key, v in names.items() if key.startswith("f:") and v in used}
         # a permit or named condition read before the plan settles it (or never settled) is None there
         unsettled = _read_unbound(body, [v for key, v in names.items() if key[0] in "oc"])
+        if traced:
+            known = [v for key, v in names.items() if key.startswith("f:") and key[2:] in wanted]
+            body[-1] += f", {_parts(known)}"
+            functions["READ_REST"] = _rest_reader(law, names, settle, known, facts)
         functions["RUN_TRACED" if traced else "RUN_FAST"] = [
             *([" = ".join([*unsettled, "None"])] if unsettled else []),
             "pt = {}",
@@ -312,15 +320,37 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         # what the body reads of the module (and of the builtins) it reads as locals: bound once, as
         # keyword-only defaults, when the function is defined
         bound = sorted(set(_IDENTIFIER.findall("\n".join(body))) & (namespace.keys() | _BUILTINS))
-        lines.append(f"def {function}(a{', *' if bound else ''}{''.join(f', {n}={n}' for n in bound)}):")
+        params = "a, known" if function == "READ_REST" else "a"
+        lines.append(
+            f"def {function}({params}{', *' if bound else ''}{''.join(f', {n}={n}' for n in bound)}):"
+        )
         lines += ["    " + line for line in body]
     source = "\n".join(lines) + "\n"
     fact_names = tuple(key.split(":", 1)[1] for key in names if key.startswith("f:"))
     exec(compile(source, f"<lexgraph program {'+'.join(plan.active)}>", "exec"), namespace)  # noqa: S102 - our own generated code
     cc.local_names = {}  # from here on the compiler serves `Program.function`, which reads dictionaries
     return Generated(
-        namespace["RUN_FAST"], namespace["RUN_TRACED"], namespace["READ_FACTS"], fact_names, source
+        namespace["RUN_FAST"],
+        namespace["RUN_TRACED"],
+        namespace["READ_FACTS"],
+        namespace["READ_REST"],
+        fact_names,
+        source,
     )
+
+
+def _rest_reader(
+    law: Law, names: dict[str, str], settle: list[tuple[str, str]], known: list[str], facts: list[str]
+) -> list[str]:
+    """READ_REST: every fact, as READ_FACTS reads them, from those the traced run read (`known`, its
+    locals in parts) and the application's others — read, defaulted and derived here, as there."""
+    rest = {key[2:] for key, v in names.items() if key.startswith("f:") and v not in known}
+    return [
+        *(f"{_tuple(known[at : at + 30])} = known[{n}]" for n, at in enumerate(range(0, len(known), 30))),
+        *application_reader_code(law, names, rest),
+        *(line for local, line in settle if local not in known),
+        f"return {_tuple(facts)}",
+    ]
 
 
 _LITERALS = ("True", "False", "None")

@@ -80,7 +80,7 @@ class Program:
         self.compiler = ExprCompiler(typing_of(law), law.facts, plan.derived, law.parameter_values)
         generated = generate(plan, self.compiler)
         self.run_fast, self.run_traced = generated.run_fast, generated.run_traced
-        self.read_facts = generated.read_facts
+        self.read_facts, self.read_rest = generated.read_facts, generated.read_rest
         self.fact_names, self.source = generated.fact_names, generated.source
         self.trace_layout = RuleTraceLayout.of(plan)
         self._functions: dict[tuple[m.Expr, str], Callable[..., Any]] = {}
@@ -122,9 +122,19 @@ class Program:
 
     def traced(self, application: dict[str, Any], as_of: dt.date) -> Evaluation:
         """Every rule in force, every condition's truth value recorded (the traced run)."""
-        o, c, pt, applies, flat = self.run_traced(application)
+        o, c, pt, applies, flat, known = self.run_traced(application)
         return Evaluation(
-            self, application, as_of, None, o, c, pt, None, RuleTrace(None, self.trace_layout, flat), applies
+            self,
+            application,
+            as_of,
+            None,
+            o,
+            c,
+            pt,
+            None,
+            RuleTrace(None, self.trace_layout, flat),
+            applies,
+            known,
         )
 
     def untraced(self, application: dict[str, Any], as_of: dt.date) -> Evaluation:
@@ -154,14 +164,16 @@ class Evaluation:
     permit's outcome, and (when traced) every condition's truth value.
 
     The facts (`fact_values`, in the order of program.fact_names; None = unknown) are what the run
-    read; the generated run leaves them behind, and they are read again from the application — by the
-    same generated reader, `Program.read_facts` — when a proof first asks for them."""
+    read: a traced run returns those it read (`known`, in parts) and the others are read from the
+    application when a proof first asks for them (`Program.read_rest`); an untraced run leaves them
+    all behind, and they are read again by the same generated reader (`Program.read_facts`)."""
 
     __slots__ = (
         "program",
         "application",
         "as_of",
         "_facts",
+        "_known",
         "o",
         "c",
         "pt",
@@ -183,11 +195,13 @@ class Evaluation:
         applies: tuple[Tri, ...] | None,  # None: joined from `applies_parts` when first read
         recorded: RuleTrace | None,  # what a traced run recorded (None: untraced)
         applies_parts: tuple[tuple[Tri, ...], ...] = (),  # how a generated run returns them
+        known: tuple[tuple[Any, ...], ...] | None = None,  # the facts a traced run read, in parts
     ):
         self.program = program
         self.application = application
         self.as_of = as_of
         self._facts = fact_values
+        self._known = known
         self.o = o
         self.c = c
         self.pt = pt
@@ -212,7 +226,12 @@ class Evaluation:
         """The facts the run read, application and derived, in the order of program.fact_names."""
         facts = self._facts
         if facts is None:
-            facts = self._facts = self.program.read_facts(self.application)
+            known = self._known
+            facts = self._facts = (
+                self.program.read_facts(self.application)
+                if known is None
+                else self.program.read_rest(self.application, known)
+            )
         return facts
 
     @cached_property

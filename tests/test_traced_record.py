@@ -1,8 +1,9 @@
 """The traced run's flat record and the facts an evaluation reads again, against the reference
 interpreter: every entry of the record is the value of its own condition (also where the generated
 code reads a condition evaluated before, or a plain one, from another local), what a requirement
-demands is recorded exactly where the requirement may bind, and `Evaluation.fact_values` (read
-again from the application by the program's reader) are the facts the reference reads."""
+demands is recorded exactly where the requirement may bind, and `Evaluation.fact_values` (a traced
+run's own facts with the rest read from the application, `Program.read_rest`; an untraced run's read
+again, `Program.read_facts`) are the facts the reference reads."""
 
 from __future__ import annotations
 
