@@ -302,9 +302,11 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
     law = program.law
     builder = _ProofBuilder(ev)
     code = builder.code
+    application = ev.application
     # statuses held whose cancellation is asked about; asked alone, nothing else is decided
-    cancellations = list(dict.fromkeys(ev.application.get("cancellation_of") or ()))
-    wanted = requested or ev.application.get("requested")
+    asked = application.get("cancellation_of")
+    cancellations = list(dict.fromkeys(asked)) if asked else []
+    wanted = requested or application.get("requested")
     if wanted:
         decisions = tuple(builder.permit(p) for p in wanted)
     else:
@@ -313,7 +315,7 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
         decisions += tuple(builder.cancellation(p) for p in cancellations)
     return frozen(
         Decision,
-        application_id=str(ev.application.get("id", "")),
+        application_id=str(application.get("id", "")),
         as_of=ev.as_of.isoformat(),
         digest=law.digest,
         instruments=program.instruments,
@@ -322,7 +324,7 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
         parameters=dict(builder.shape.overrides),
         amendment_status=dict(builder.shape.amendment_status),
         engine=engine_identity(),
-        defaults=code.defaults(ev.application, builder.values),
+        defaults=code.defaults(application, builder.values),
         origin=law.origin,
         provisions=builder.provisions,
     )

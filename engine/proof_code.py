@@ -479,13 +479,16 @@ def _because_code(fn: _Function, shape: Shape, i: int) -> _Function:
             for v in (True, False, None)
         }
         body.append(f"v = B.c.get({fn.v(name)})")
-        body.append(f"e = {shown[True]} if v is True else {shown[False]} if v is False else {shown[None]}")
+        # the effect shown, and its place among the three for the memo's key (hashed as a number)
+        body.append(
+            f"e, k = ({shown[True]}, 1) if v is True else ({shown[False]}, 2) if v is False else ({shown[None]}, 3)"
+        )
         for j in settling:
             at = fn.v(j)
-            # `B.rule_proof`, written out: memoised by (rule, effect, depth)
+            # memoised by (rule, the effect's place, depth); `B.rule_proof`'s keys hold the effect itself
             body += [
                 f"if a[{at}] is not False or v is False:",
-                f"    key = ({at}, e, d)",
+                f"    key = ({at}, k, d)",
                 "    p = P.get(key)",
                 "    if p is None:",
                 f"        p = P[key] = {fn.g(f'RP{j}')}(B, e, d)",
