@@ -215,8 +215,8 @@ def generate(shape: Shape, program: Program) -> ProofCode:
             w.function(f"BC{i}", "B, depth", _because_code(_Function(w), shape, i))
     names = sorted(shape.permits)
     for n, name in enumerate(names):
-        w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name))
-    w.function("ALL", "B", _all_code(_Function(w), shape, program, names))
+        w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
+    w.function("ALL", "B", _all_code(_Function(w), shape, names))
     w.function("DEFAULTS", "app, v", _defaults_code(_Function(w), shape))
 
     support = generate_support(w, lambda: _Function(w), shape, program)
@@ -233,20 +233,21 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     )
 
 
-def _all_code(fn: _Function, shape: Shape, program: Program, names: list[str]) -> _Function:
-    """Every permit's decision in the order of their names, each permit's code (`_permit_lines`)
-    written out in turn in one function (no call per permit), each once: a proof that reads a
-    permit's outcome may have built it already."""
+def _all_code(fn: _Function, shape: Shape, names: list[str]) -> _Function:
+    """Every permit's decision in the order of their names (each once: a proof that reads a permit's
+    outcome may have built it already)."""
     read = {p for s in shape.rules for p in s.reads_permits}
-    body = ["P = B.permits", *_DECISION_LOCALS]
-    for n, name in enumerate(names):
-        lines = _permit_lines(fn, shape, program, name)
-        if name in read:
-            body += [f"d = P.get({fn.v(name)})", "if d is None:", *(f"    {line}" for line in lines)]
-        else:
-            body += lines
-        body.append(f"d{n} = d")
-    fn.lines = [*body, f"return ({''.join(f'd{n}, ' for n in range(len(names)))})"]
+    fn.lines = [
+        "P = B.permits",
+        "return (",
+        *(
+            f"    P.get({fn.v(name)}) or {fn.g(f'PERMIT{n}')}(B),"
+            if name in read
+            else f"    {fn.g(f'PERMIT{n}')}(B),"
+            for n, name in enumerate(names)
+        ),
+        ")",
+    ]
     return fn
 
 
@@ -552,18 +553,9 @@ def _pathway(fn: _Function, shape: Shape, permit: str) -> list[str]:
     return [*body, "pathway = tuple(steps.values()) if steps else ()"]
 
 
-_DECISION_LOCALS = ["T = B.T", "f = B.flat", "S = B.S", "a = B.applies"]  # what a permit's code reads
-
-
-def _permit_code(fn: _Function, shape: Shape, program: Program, name: str) -> _Function:
-    """One permit's decision (`_permit_lines`), as a function of the builder."""
-    fn.lines = [*_DECISION_LOCALS, *_permit_lines(fn, shape, program, name), "return d"]
-    return fn
-
-
-def _permit_lines(fn: _Function, shape: Shape, program: Program, name: str) -> list[str]:
-    """`d`, one permit's decision (kept in `B.permits`): its contenders weighed, then the grounds and
-    unmet rules for the outcome the evaluation reached (read, never recomputed)."""
+def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: int) -> _Function:
+    """One permit's decision: its contenders weighed, then the grounds and unmet rules for the outcome
+    the evaluation reached (read, never recomputed)."""
     plan = program.plans[name]
     ps = shape.permits[name]
     grants, restricts = list(plan.grants), list(plan.restricts)
@@ -571,7 +563,7 @@ def _permit_lines(fn: _Function, shape: Shape, program: Program, name: str) -> l
     sanctions = bool(plan.sanctions) and bool(ps.asks_document)
     permit = fn.v(name)
     applies, st, lines = contenders_code(fn, ps)
-    body = lines
+    body = ["T = B.T", "f = B.flat", "S = B.S", *lines]
 
     def weighed(i: int, effect: Effect | None = None) -> list[str]:
         """`p`: contender i's proof (with its own effect on the permit, unless `effect`), with what
@@ -724,7 +716,9 @@ def _permit_lines(fn: _Function, shape: Shape, program: Program, name: str) -> l
         ]
     else:
         body.append("pathway = ()")
-    body.append(
-        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)"
-    )
-    return body
+    body += [
+        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)",
+        "return d",
+    ]
+    fn.lines = body
+    return fn

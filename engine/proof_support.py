@@ -53,7 +53,7 @@ def contenders_code(fn: _Function, ps: _PermitShape) -> tuple[dict[int, str], di
     applies, so it is its `a`; the lines that bind them)."""
     read = sorted({i for i, beaten in ps.contenders for i in (i, *beaten)})
     applies = {i: f"a{n}" for n, i in enumerate(read)}
-    lines = [f"{applies[i]} = a[{fn.v(i)}]" for i in read]  # `a`: the applicabilities, `B.applies`
+    lines = ["a = B.applies", *(f"{applies[i]} = a[{fn.v(i)}]" for i in read)]
     st: dict[int, str] = {}
     for i, beaten in ps.contenders:
         k = CodeKleene(f"_s{applies[i]}_")
@@ -164,7 +164,7 @@ class _Search:
         fn, plan = self.fn, self.program.plans[name]
         ps = self.shape.permits[name]
         applies, st, lines = contenders_code(fn, ps)
-        body = [f"if B.o.get({fn.v(name)}) is None:", "    a = B.applies", *(f"    {line}" for line in lines)]
+        body = [f"if B.o.get({fn.v(name)}) is None:", *(f"    {line}" for line in lines)]
         k = CodeKleene("_g")
         body += [f"    {line}" for line in k.assign("granted", k.or_([st[i] for i in plan.grants]))]
 
