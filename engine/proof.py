@@ -29,7 +29,7 @@ from .compile import UNREAD
 from .evaluate import Evaluation, Program, Tri
 from .expressions import fact_paths
 from .proof_code import ProofCode, frozen, generate, json_value
-from .proof_support import NOT_AT_HAND, fact_reads
+from .proof_support import fact_reads, split_found
 from .trace import Cited, ConditionTrace, Decision, Effect, PermitDecision, Provision, RuleProof
 
 _CANCELLATION = {True: "cancelled", False: "not_cancelled", None: "undetermined"}
@@ -417,11 +417,6 @@ class _ProofBuilder:
             return PermitDecision(permit, "undetermined", detail={"note": "unknown permit"})
         return build(self)
 
-    def missing(self, permit: str, detail: dict[str, Any]) -> tuple[str, ...]:
-        """An undetermined permit's missing facts; what it waits for that no fact can supply goes to
-        its `detail` (`not_at_hand`)."""
-        return _split(self.code.support.permits[permit](self), detail)
-
     def cancellation(self, permit: str) -> PermitDecision:
         """Whether a status the foreigner holds is cancelled (法 第四十九条): the grounds that stand; when
         none can, every ground examined; otherwise the open grounds and the facts they wait for."""
@@ -446,7 +441,7 @@ class _ProofBuilder:
             if outcome is None
             else []
         )
-        missing = _split(found, detail)
+        missing = split_found(found, detail)
         return PermitDecision(
             permit,
             _CANCELLATION[outcome],
@@ -456,15 +451,3 @@ class _ProofBuilder:
             detail,
             kind="cancellation",
         )
-
-
-def _split(found: list[str], detail: dict[str, Any]) -> tuple[str, ...]:
-    """The facts a search found, sorted once each; the standards not at hand it met (marked, so sorted
-    first) go to `detail["not_at_hand"]`."""
-    facts = sorted(set(found))
-    k = 0
-    while k < len(facts) and facts[k].startswith(NOT_AT_HAND):
-        k += 1
-    if k:
-        detail["not_at_hand"] = [s[len(NOT_AT_HAND) :] for s in facts[:k]]
-    return tuple(facts[k:])

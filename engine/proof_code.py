@@ -25,7 +25,7 @@ import msgspec
 from . import model as m
 from . import semantics as sem
 from .compile import NONE, UNREAD, point_value
-from .proof_support import SupportCode, contenders_code, facts_read, generate_support
+from .proof_support import SupportCode, contenders_code, facts_read, generate_support, split_found
 from .semantics import CodeKleene
 from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
 
@@ -114,6 +114,7 @@ class _Writer:
             "LABEL": LABEL,
             "PLAIN": _PLAIN,
             "J": json_value,
+            "SPLIT": split_found,
             "DATE": dt.date,
             "NONE": NONE,
             "PV": point_value,
@@ -485,13 +486,15 @@ def _because_code(fn: _Function, shape: Shape, i: int) -> _Function:
         )
         for j in settling:
             at = fn.v(j)
-            # memoised by (rule, the effect's place, depth); `B.rule_proof`'s keys hold the effect itself
+            # memoised by (rule, the effect's place, depth: 0 for a rule that reads nothing, whose proof
+            # is the same at any depth); `B.rule_proof`'s keys hold the effect itself
+            depth = "d" if _reads(shape, j) else "0"
             body += [
                 f"if a[{at}] is not False or v is False:",
-                f"    key = ({at}, k, d)",
+                f"    key = ({at}, k, {depth})",
                 "    p = P.get(key)",
                 "    if p is None:",
-                f"        p = P[key] = {fn.g(f'RP{j}')}(B, e, d)",
+                f"        p = P[key] = {fn.g(f'RP{j}')}(B, e, {depth})",
                 "    out.append(p)",
             ]
     body += [f"out += B.permit({fn.v(permit)}).grounds[:3]" for permit in s.reads_permits]
@@ -704,7 +707,8 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
                 f"    obligations.append({{'duty': {fn.v(c.name)}, 'deadline': {deadline}, 'rule': {fn.v(rule.id)}}})",
             ]
         body += ["if obligations:", "    detail['obligations'] = obligations"]
-    body.append(f"missing = B.missing({permit}, detail) if out is None else ()")
+    # an undetermined permit's missing facts (`proof_support`); what no fact can supply goes to `detail`
+    body.append(f"missing = SPLIT({fn.g(f'MP{n}')}(B), detail) if out is None else ()")
     if ps.documents:
         # no advice to obtain what is granted, nor what the law says the applicant need not apply for
         advised = "out is not True" + (" and detail.get('needed') is not False" if ps.values else "")

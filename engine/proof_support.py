@@ -261,3 +261,17 @@ class _Search:
             return [f"{pad}out.append({self.fn.v(path)})"]
         self.values = True
         return [f"{pad}if v[{self.fn.v(at)}] is None:", f"{pad}    out.append({self.fn.v(path)})"]
+
+
+def split_found(found: list[str], detail: dict[str, Any]) -> tuple[str, ...]:
+    """The facts a search found, sorted once each; the standards not at hand it met (marked, so sorted
+    first) go to `detail["not_at_hand"]`."""
+    if not found:
+        return ()
+    facts = sorted(set(found))
+    k = 0
+    while k < len(facts) and facts[k].startswith(NOT_AT_HAND):
+        k += 1
+    if k:
+        detail["not_at_hand"] = [s[len(NOT_AT_HAND) :] for s in facts[:k]]
+    return tuple(facts[k:])
