@@ -389,11 +389,16 @@ def _points_code(fn: _Function, shape: Shape, name: str) -> _Function:
 def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
     """Rule i's conditions and exceptions as a proof shows them, whether it applies and (a requirement)
     whether what it demands is satisfied; kept in the builder's `T[i]` for every proof of the rule."""
+    fn.lines = ["f = B.flat", "S = B.S", "a = B.applies", "T = B.T", *_traces_of(fn, shape, i), "return t"]
+    return fn
+
+
+def _traces_of(fn: _Function, shape: Shape, i: int) -> list[str]:
+    """`t`, rule i's traces, built and kept in `T[i]` (reading locals `f`: the flat record, `S`: the sets
+    of facts shown, `a`: the applicabilities)."""
     s = shape.rules[i]
-    body = ["f = B.flat", "S = B.S"]
     if s.demands is None:
-        fn.lines = [*body, "a = B.applies", f"t = B.T[{fn.v(i)}] = {_traced(fn, shape, i)}", "return t"]
-        return fn
+        return [f"t = T[{fn.v(i)}] = {_traced(fn, shape, i)}"]
     conds = "".join(
         _condition(fn, shape, t, f"f[{fn.v(s.start + n)}]", k) for n, (t, k) in enumerate(s.conditions)
     )
@@ -403,14 +408,11 @@ def _traces_code(fn: _Function, shape: Shape, i: int) -> _Function:
     )
     # what it demands, as the traced run read it; where the run did not (it cannot bind), by its
     # compiled function
-    body += [f"d = f[{fn.v(s.demand_at)}]" if s.demand_at >= 0 else "d = UNREAD", "if d is UNREAD:"]
-    body.append(f"    d = B.unread({fn.v(i)})")
-    conds += _condition(fn, shape, s.demands[0], "d", s.demands[1])
+    body = [f"dm = f[{fn.v(s.demand_at)}]" if s.demand_at >= 0 else "dm = UNREAD", "if dm is UNREAD:"]
+    body.append(f"    dm = B.unread({fn.v(i)})")
+    conds += _condition(fn, shape, s.demands[0], "dm", s.demands[1])
     body += _scope(fn, shape, i)
-    body.append(f"t = B.T[{fn.v(i)}] = (({conds}), ({excs}), r, d)")
-    body.append("return t")
-    fn.lines = body
-    return fn
+    return [*body, f"t = T[{fn.v(i)}] = (({conds}), ({excs}), r, dm)"]
 
 
 def _traced(fn: _Function, shape: Shape, i: int) -> str:
@@ -438,15 +440,13 @@ def _rule_proof(fn: _Function, shape: Shape, i: int, effect: str, because: str) 
 
 
 def _traces(fn: _Function, shape: Shape, i: int) -> list[str]:
-    """Rule i's traces (`_traces_code`, built once per decision and kept in `T`), unpacked: its
-    conditions, its exceptions, whether it applies (a requirement: whether it binds) and whether what
-    it demands holds. Those of a rule that demands nothing are written out here (`_traced`)."""
-    if shape.rules[i].demands is not None:
-        return [f"cs, xs, ap, sa = T[{fn.v(i)}] or {fn.g(f'TR{i}')}(B)"]
+    """Rule i's traces (`_traces_of`, built once per decision and kept in `T`), written out here,
+    unpacked: its conditions, its exceptions, whether it applies (a requirement: whether it binds) and
+    whether what it demands holds."""
     return [
         f"t = T[{fn.v(i)}]",
         "if t is None:",
-        f"    t = T[{fn.v(i)}] = {_traced(fn, shape, i)}",
+        *(f"    {line}" for line in _traces_of(fn, shape, i)),
         "cs, xs, ap, sa = t",
     ]
 
