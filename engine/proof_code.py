@@ -519,7 +519,22 @@ def _pathway(fn: _Function, shape: Shape, permit: str) -> list[str]:
     applicant does not hold (or may not), each after the documents its own issue requires (unrolled
     along the permits that issue them, each permit once on a path): what to obtain, in what order,
     from whom (in the permit's code: `f`, `T` are its locals)."""
-    body = ["held = B.held_documents", "o = B.o", "steps = {}"]
+
+    def unrolled(name: str, trail: frozenset[str]) -> list[str]:
+        out: list[str] = []
+        for _, document, issuer, *_rest in shape.permits[name].documents:
+            if issuer and issuer not in trail:
+                out += unrolled(issuer, trail | {issuer})
+            out.append(document)
+        return out
+
+    # where no document recurs along the unrolled walk, the steps are a list (nothing to look up)
+    documents = unrolled(permit, frozenset({permit}))
+    once = len(set(documents)) == len(documents)
+    body = ["held = B.held_documents", "o = B.o", "steps = []" if once else "steps = {}"]
+
+    def add(pad: str, doc: str, step: str) -> str:
+        return f"{pad}steps.append({step})" if once else f"{pad}steps[{doc}] = {step}"
 
     def visit(name: str, trail: frozenset[str], depth: int) -> list[str]:
         out: list[str] = []
@@ -532,7 +547,8 @@ def _pathway(fn: _Function, shape: Shape, permit: str) -> list[str]:
                 if shape.rules[i].demands is not None
                 else f"{fn.g(f'SC{i}')}(f) is True"
             )
-            out.append(f"{pad}if {doc} not in steps and {doc} not in held and {binds}:")
+            fresh = "" if once else f"{doc} not in steps and "
+            out.append(f"{pad}if {fresh}{doc} not in held and {binds}:")
             if issuer and issuer not in trail:
                 out += visit(issuer, trail | {issuer}, depth + 1)
             # the step, by the issuing permit's outcome on this application (advice, never a ground)
@@ -543,17 +559,20 @@ def _pathway(fn: _Function, shape: Shape, permit: str) -> list[str]:
                 }
                 out.append(f"{pad}    x = o.get({fn.v(issuer)})")
                 out.append(
-                    f"{pad}    steps[{doc}] = {step[True]} if x is True else {step[False]} if x is False "
-                    f"else {step[None]}"
+                    add(
+                        pad + "    ",
+                        doc,
+                        f"{step[True]} if x is True else {step[False]} if x is False else {step[None]}",
+                    )
                 )
             else:
                 out.append(
-                    f"{pad}    steps[{doc}] = {fn.k(PathwayStep(document, title, '', authority, '', grants))}"
+                    add(pad + "    ", doc, fn.k(PathwayStep(document, title, "", authority, "", grants)))
                 )
         return out
 
     body += visit(permit, frozenset({permit}), 0)
-    return [*body, "pathway = tuple(steps.values()) if steps else ()"]
+    return [*body, f"pathway = tuple({'steps' if once else 'steps.values()'}) if steps else ()"]
 
 
 def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: int) -> _Function:
