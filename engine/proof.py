@@ -326,7 +326,7 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
         engine=engine_identity(),
         defaults=code.defaults(application, builder.values),
         origin=law.origin,
-        provisions=builder.provisions,
+        provisions=builder.shape.provisions,
     )
 
 
@@ -341,10 +341,8 @@ class _ProofBuilder:
         self.p: Program = ev.program
         self.o, self.c, self.pt = ev.o, ev.c, ev.pt
         self.applies = ev.applies
-        self.law = ev.program.law
         self.shape = shape(ev.program)
         self.code = self.shape.code
-        self.provisions = self.shape.provisions
         self.values = ev.fact_values
         # the traced run's flat record (an untraced evaluation's is read the same way, see `_record`)
         self.flat: tuple[Any, ...] = ev.recorded.flat if ev.recorded is not None else self._record()
@@ -368,11 +366,6 @@ class _ProofBuilder:
     def f(self) -> dict[str, Any]:
         """The known facts by path (what the program's compiled functions read)."""
         return self.ev.f
-
-    def fact(self, path: str) -> Any:
-        """A fact's value (None: unknown), read from the evaluation's fact tuple."""
-        k = self.shape.fact_at.get(path)
-        return None if k is None else self.values[k]
 
     def truth(self, expr: m.Expr) -> Tri:
         """A condition's truth value on this application, by the program's own compiled semantics."""
