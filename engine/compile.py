@@ -212,7 +212,6 @@ class Generated:
     read_facts: Callable[[dict[str, Any]], tuple[Any, ...]]
     read_rest: Callable[[dict[str, Any], tuple[tuple[Any, ...], ...]], tuple[Any, ...]]
     fact_names: tuple[str, ...]
-    run_facts: tuple[int, ...]  # the facts the traced run returns (by position in fact_names), in order
     source: str
 
 
@@ -307,7 +306,6 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
             known = [v for key, v in names.items() if key.startswith("f:") and key[2:] in wanted]
             body[-1] += f", {_parts(known)}"
             functions["READ_REST"] = _rest_reader(law, names, settle, known, facts)
-            run_facts = tuple(facts.index(v) for v in known)
         functions["RUN_TRACED" if traced else "RUN_FAST"] = [
             *([" = ".join([*unsettled, "None"])] if unsettled else []),
             "pt = {}",
@@ -337,7 +335,6 @@ def generate(plan: Plan, cc: ExprCompiler) -> Generated:
         namespace["READ_FACTS"],
         namespace["READ_REST"],
         fact_names,
-        run_facts,
         source,
     )
 

@@ -82,7 +82,6 @@ class Program:
         self.run_fast, self.run_traced = generated.run_fast, generated.run_traced
         self.read_facts, self.read_rest = generated.read_facts, generated.read_rest
         self.fact_names, self.source = generated.fact_names, generated.source
-        self.run_facts = generated.run_facts
         self.trace_layout = RuleTraceLayout.of(plan)
         self._functions: dict[tuple[m.Expr, str], Callable[..., Any]] = {}
         self._functions_lock = threading.Lock()
@@ -174,7 +173,7 @@ class Evaluation:
         "application",
         "as_of",
         "_facts",
-        "known",
+        "_known",
         "o",
         "c",
         "pt",
@@ -196,14 +195,13 @@ class Evaluation:
         applies: tuple[Tri, ...] | None,  # None: joined from `applies_parts` when first read
         recorded: RuleTrace | None,  # what a traced run recorded (None: untraced)
         applies_parts: tuple[tuple[Tri, ...], ...] = (),  # how a generated run returns them
-        # the facts a traced run read, in parts of at most 30 in the order of program.run_facts
-        known: tuple[tuple[Any, ...], ...] | None = None,
+        known: tuple[tuple[Any, ...], ...] | None = None,  # the facts a traced run read, in parts
     ):
         self.program = program
         self.application = application
         self.as_of = as_of
         self._facts = fact_values
-        self.known = known
+        self._known = known
         self.o = o
         self.c = c
         self.pt = pt
@@ -228,7 +226,7 @@ class Evaluation:
         """The facts the run read, application and derived, in the order of program.fact_names."""
         facts = self._facts
         if facts is None:
-            known = self.known
+            known = self._known
             facts = self._facts = (
                 self.program.read_facts(self.application)
                 if known is None

@@ -210,8 +210,6 @@ class Shape:
             name: tuple(fa.name for fa in table.factors) for name, table in law.points.items()
         }
         self.holds_at = self.fact_at.get("holds", self.unknown_at)  # the documents held, for the pathway
-        # where each fact the traced run reads lies in the facts it returns (parts of at most 30)
-        self.known_at = {at: divmod(k, 30) for k, at in enumerate(program.run_facts)}
         self.permits: dict[str, _PermitShape] = {}
         for name, plan in program.plans.items():
             requirements = tuple(i for i in plan.restricts if program.rules[i].role == "requirement")
@@ -326,7 +324,7 @@ def build_decision(ev: Evaluation, requested: list[str] | None = None) -> Decisi
         parameters=dict(builder.shape.overrides),
         amendment_status=dict(builder.shape.amendment_status),
         engine=engine_identity(),
-        defaults=code.defaults(application, builder),
+        defaults=code.defaults(application, builder.values),
         origin=law.origin,
         provisions=builder.shape.provisions,
     )
@@ -345,9 +343,7 @@ class _ProofBuilder:
         self.applies = ev.applies
         self.shape = shape(ev.program)
         self.code = self.shape.code
-        # the facts the traced run read, in parts (`proof_support.fact_code`); an untraced run's are
-        # laid out the same way from every fact
-        self.known = ev.known if ev.known is not None else _known(ev.fact_values, ev.program.run_facts)
+        self.values = ev.fact_values
         # the traced run's flat record (an untraced evaluation's is read the same way, see `_record`)
         self.flat: tuple[Any, ...] = ev.recorded.flat if ev.recorded is not None else self._record()
         self.T: list[tuple[tuple[ConditionTrace, ...], tuple[ConditionTrace, ...], Tri, Tri] | None] = [
@@ -355,30 +351,17 @@ class _ProofBuilder:
         ] * len(self.shape.rules)
         # the sets of facts conditions show (`Shape.shown`): all but those with a points table, at once
         # (those where a proof first shows them, `proof_code._points_set_code`)
-        self.S: list[dict[str, Any] | None] = self.code.shown(self)
+        self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
         self.permits: dict[str, PermitDecision] = {}
         # the documents the applicant holds: as a decision shows them, and for the advisory pathway
         # (none known: none held)
-        place = self.shape.known_at.get(self.shape.holds_at)
-        held = (
-            self.known[place[0]][place[1]]
-            if place is not None
-            else self.values[self.shape.holds_at]
-            if self.shape.holds_at < self.shape.unknown_at
-            else None
-        )
+        held = self.values[self.shape.holds_at] if self.shape.holds_at < self.shape.unknown_at else None
         self.held_shown = json_value(held)
         self.held_documents: frozenset[str] = held if isinstance(held, frozenset) else frozenset()
         self.proofs: dict[tuple[int, Effect, int], RuleProof] = {}
         self._support: dict[int | str, list[str]] = {}  # the search for missing facts, memoised
 
     # ------------------------------------------------------------------ reading the evaluation
-    @property
-    def values(self) -> tuple[Any, ...]:
-        """Every fact's value, in the order of the program's facts (None: unknown); those the traced run
-        did not read are read from the application on first use (`Evaluation.fact_values`)."""
-        return self.ev.fact_values
-
     @property
     def f(self) -> dict[str, Any]:
         """The known facts by path (what the program's compiled functions read)."""
@@ -461,9 +444,3 @@ class _ProofBuilder:
             detail,
             kind="cancellation",
         )
-
-
-def _known(values: tuple[Any, ...], run_facts: tuple[int, ...]) -> tuple[tuple[Any, ...], ...]:
-    """The facts a traced run returns (`Program.run_facts`, in parts of at most 30), from every fact."""
-    read = [values[at] for at in run_facts]
-    return tuple(tuple(read[k : k + 30]) for k in range(0, len(read), 30))

@@ -25,7 +25,7 @@ import msgspec
 from . import model as m
 from . import semantics as sem
 from .compile import NONE, UNREAD, point_value
-from .proof_support import SupportCode, contenders_code, fact_code, facts_read, generate_support, split_found
+from .proof_support import SupportCode, contenders_code, facts_read, generate_support, split_found
 from .semantics import CodeKleene
 from .trace import ConditionTrace, Effect, PathwayStep, PermitDecision, RuleProof
 
@@ -85,11 +85,11 @@ def frozen(cls: type[_Frozen], **fields: Any) -> _Frozen:
 class ProofCode(NamedTuple):
     """The generated proof functions of one program."""
 
-    shown: Callable[[Any], list[dict[str, Any] | None]]  # builder → every set of facts shown
+    shown: Callable[[tuple[Any, ...]], list[dict[str, Any] | None]]  # the fact values → every set shown
     proofs: tuple[Callable[..., RuleProof], ...]  # per rule: (builder, effect, depth) → its proof
     permits: dict[str, Callable[..., PermitDecision]]  # per permit: builder → its decision
     all: Callable[..., tuple[PermitDecision, ...]]  # builder → every permit's decision, by name
-    defaults: Callable[..., dict[str, Any]]  # (application, builder) → the facts read at a default
+    defaults: Callable[..., dict[str, Any]]  # (application, fact values) → the facts read at a default
     support: SupportCode  # the search for missing facts (engine/proof_support.py)
     source: str  # the templates, each headed by the function it made (for a reader)
 
@@ -204,7 +204,7 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     needs_scope |= {step[0] for ps in shape.permits.values() for step in ps.documents}
     for i in sorted(needs_scope):
         w.function(f"SC{i}", "f", _scope_code(_Function(w), shape, i))
-    w.function("SHOWN", "B", _shown_code(_Function(w), shape))
+    w.function("SHOWN", "v", _shown_code(_Function(w), shape))
     for name in shape.points_factors:
         w.function(f"PTS_{name}", "pt", _points_code(_Function(w), shape, name))
     for k in sorted(shape.with_points):
@@ -218,7 +218,7 @@ def generate(shape: Shape, program: Program) -> ProofCode:
     for n, name in enumerate(names):
         w.function(f"PERMIT{n}", "B", _permit_code(_Function(w), shape, program, name, n))
     w.function("ALL", "B", _all_code(_Function(w), shape, names))
-    w.function("DEFAULTS", "app, B", _defaults_code(_Function(w), shape))
+    w.function("DEFAULTS", "app, v", _defaults_code(_Function(w), shape))
 
     support = generate_support(w, lambda: _Function(w), shape, program)
     ns = w.namespace
@@ -256,7 +256,7 @@ def _defaults_code(fn: _Function, shape: Shape) -> _Function:
     """The facts the application left out that were read at their documented procedural default, as
     shown (`json_value`): a fact is defaulted where a part of its path is absent; a null part (there is
     none) or a part that is not an object ends the walk, not defaulted."""
-    body = ["K = B.known", "out = {}"]
+    body = ["out = {}"]
     for path, parts in shape.defaulted:
         at = shape.fact_at.get(path)
         body.append(f"x = app.get({fn.v(parts[0])}, ABSENT)")
@@ -267,7 +267,7 @@ def _defaults_code(fn: _Function, shape: Shape) -> _Function:
             body.append(f"{pad}x = x.get({fn.v(part)}, ABSENT) if isinstance(x, dict) else x")
         body += [
             "if x is ABSENT:",
-            f"    out[{fn.v(path)}] = {f'J({fact_code(fn, shape, at)})' if at is not None else 'None'}",
+            f"    out[{fn.v(path)}] = {f'J(v[{fn.v(at)}])' if at is not None else 'None'}",
         ]
     fn.lines = [*body, "return out"]
     return fn
@@ -334,16 +334,16 @@ def _condition(fn: _Function, shape: Shape, text: str, value: str, k: int) -> st
 
 def _shown_code(fn: _Function, shape: Shape) -> _Function:
     """The sets of facts conditions show (`Shape.shown`), all built at once per decision from the
-    decision's fact values (`fact_code`) and shared (`B.S`): each a map path → the value as shown
+    decision's fact values (`v`) and shared (`B.S`): each a map path → the value as shown
     (`json_value`, applied once to each fact a set reads); None for a set with a points table."""
-    body: list[str] = ["K = B.known"]
+    body: list[str] = []
     shown: dict[int, str] = {shape.unknown_at: "None"}  # a path the program does not read: unknown
     for k, readers in enumerate(shape.readers):
         for _, at in readers if k not in shape.with_points else ():
             if at not in shown:
                 shown[at] = f"j{len(shown)}"
                 body += [
-                    f"x = {fact_code(fn, shape, at)}",
+                    f"x = v[{fn.v(at)}]",
                     f"{shown[at]} = x if type(x) in PLAIN else None if x is NONE else x.isoformat() "
                     "if type(x) is DATE else J(x)",
                 ]
@@ -364,10 +364,10 @@ def _points_set_code(fn: _Function, shape: Shape, k: int) -> _Function:
     def shown(path: str, at: int) -> str:
         if at < 0:
             return f"{fn.g(f'PTS_{path[7:-1]}')}(B.pt)"
-        return "None" if at == shape.unknown_at else f"J({fact_code(fn, shape, at)})"  # unknown: not read
+        return "None" if at == shape.unknown_at else f"J(v[{fn.v(at)}])"  # unknown: not read
 
     items = "".join(f"{fn.v(p)}: {shown(p, at)}, " for p, at in shape.readers[k])
-    fn.lines = ["K = B.known", f"x = B.S[{fn.v(k)}] = {{{items}}}", "return x"]
+    fn.lines = ["v = B.values", f"x = B.S[{fn.v(k)}] = {{{items}}}", "return x"]
     return fn
 
 
@@ -586,8 +586,6 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     permit = fn.v(name)
     applies, st, lines = contenders_code(fn, ps)
     body = ["T = B.T", "f = B.flat", "S = B.S", *lines]
-    if plan.obligations or ps.values:
-        body.append("K = B.known")  # the facts an obligation's deadline or a value reads (`fact_code`)
 
     def weighed(i: int, effect: Effect | None = None) -> list[str]:
         """`p`: contender i's proof (with its own effect on the permit, unless `effect`), with what

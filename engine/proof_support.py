@@ -43,17 +43,7 @@ def facts_read(fn: _Function, shape: Shape, expr: m.Expr) -> str:
     """The facts `expr` reads, as the map its compiled function (`Program.function`) reads them from:
     `Evaluation.f` cut to those paths (a path no fact holds reads as unknown, as it does there)."""
     paths = dict.fromkeys(p for p in fact_paths(expr) if p in shape.fact_at)
-    return "{" + "".join(f"{fn.v(p)}: {fact_code(fn, shape, shape.fact_at[p])}, " for p in paths) + "}"
-
-
-def fact_code(fn: _Function, shape: Shape, at: int) -> str:
-    """A fact's value (at its position in the program's facts) as a proof's generated code reads it:
-    from the facts the traced run read (`K`, the builder's `known`, in parts) where it read it, else
-    from every fact (`B.values`, completed from the application when first asked for)."""
-    place = shape.known_at.get(at)
-    if place is None:
-        return f"B.values[{fn.v(at)}]"
-    return f"K[{fn.v(place[0])}][{fn.v(place[1])}]"
+    return "{" + "".join(f"{fn.v(p)}: B.values[{fn.v(shape.fact_at[p])}], " for p in paths) + "}"
 
 
 def contenders_code(fn: _Function, ps: _PermitShape) -> tuple[dict[int, str], dict[int, str], list[str]]:
@@ -133,7 +123,7 @@ class _Search:
     ):
         self.fn, self.shape, self.program = fn, shape, program
         self.conditions, self.permits = conditions, permits
-        self.values = False  # whether the code reads the facts (`K`, `fact_code`)
+        self.values = False  # whether the code reads the fact tuple (`v`)
 
     # ------------------------------------------------------------------ the functions
     def _memoised(self, key: str, body: list[str]) -> _Function:
@@ -141,7 +131,7 @@ class _Search:
         head = ["m = B._support", f"got = m.get({key})", "if got is not None:", "    return got"]
         head += [f"m[{key}] = []", "out = []"]  # re-entry adds nothing
         if self.values:
-            head.append("K = B.known")
+            head.append("v = B.values")
         self.fn.lines = [*head, *body, f"m[{key}] = out", "return out"]
         return self.fn
 
@@ -196,7 +186,6 @@ class _Search:
         """The unknown facts behind `e` if its truth is unknown (by its compiled function)."""
         truth = self.fn.k(self.program.function(e))
         facts = facts_read(self.fn, self.shape, e)
-        self.values = True  # (where it reads none, `K` is read and unused)
         return [f"{'    ' * depth}if {truth}({facts}, B.o, B.c, B.pt) is None:", *self._unknown(e, depth + 1)]
 
     def _unknown(self, e: m.Expr, depth: int) -> list[str]:
@@ -248,7 +237,7 @@ class _Search:
             inner = pad
             if at >= 0:
                 self.values = True
-                out.append(f"{pad}if {fact_code(fn, self.shape, at)} is None:")
+                out.append(f"{pad}if v[{fn.v(at)}] is None:")
                 inner = pad + "    "
             if derived is None:
                 out.append(f"{inner}out.append({fn.v(path)})")
@@ -271,10 +260,7 @@ class _Search:
         if at < 0:
             return [f"{pad}out.append({self.fn.v(path)})"]
         self.values = True
-        return [
-            f"{pad}if {fact_code(self.fn, self.shape, at)} is None:",
-            f"{pad}    out.append({self.fn.v(path)})",
-        ]
+        return [f"{pad}if v[{self.fn.v(at)}] is None:", f"{pad}    out.append({self.fn.v(path)})"]
 
 
 def split_found(found: list[str], detail: dict[str, Any]) -> tuple[str, ...]:
