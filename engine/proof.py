@@ -358,7 +358,8 @@ class _ProofBuilder:
         held = self.values[self.shape.holds_at] if self.shape.holds_at < self.shape.unknown_at else None
         self.held_shown = json_value(held)
         self.held_documents: frozenset[str] = held if isinstance(held, frozenset) else frozenset()
-        self.proofs: dict[tuple[int, Effect, int], RuleProof] = {}
+        # proofs memoised: (rule, effect, depth) by `rule_proof`; (rule, the effect's place, depth) by the code
+        self.proofs: dict[tuple[int, Effect | int, int], RuleProof] = {}
         self._support: dict[int | str, list[str]] = {}  # the search for missing facts, memoised
 
     # ------------------------------------------------------------------ reading the evaluation

@@ -75,8 +75,8 @@ _Frozen = TypeVar("_Frozen")
 
 
 def frozen(cls: type[_Frozen], **fields: Any) -> _Frozen:
-    """A frozen dataclass with every field given, set at once (its `__init__` sets them one
-    `object.__setattr__` at a time, which costs more than the rest of a small permit's proof)."""
+    """A frozen dataclass (a `Decision`) with every field given, set at once (its `__init__` sets them
+    one `object.__setattr__` at a time)."""
     d = _object_new(cls)
     d.__dict__.update(fields)
     return d
