@@ -629,8 +629,8 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         unheld = k.assign("nd", k.not_("p.satisfied"))
         return [
             *unheld,
-            f"dc.append(CT({fn.v(shape.unheld[i])}, nd, hd))",
-            "db.append(p)",
+            f"dc += (CT({fn.v(shape.unheld[i])}, nd, hd),)",
+            "db += (p,)",
         ]
 
     def sanction(standing: str) -> list[str]:
@@ -638,43 +638,41 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         effect = fn.k(ps.sanctioned)
         return [
             "if db:",
-            "    dc = tuple(dc)",
-            "    db = tuple(db)",
-            *(f"    g.append({_sanction_proof(fn, shape, s, effect, standing)})" for s in plan.sanctions),
+            *(f"    g += ({_sanction_proof(fn, shape, s, effect, standing)},)" for s in plan.sanctions),
         ]
 
     # eligible: the grants that stand, every requirement that binds (met, or set aside by an explicit
     # clause), every other restriction that may apply
-    body += [f"out = B.o[{permit}]", "if out is True:", "    g = []", "    u = []"]
+    body += [f"out = B.o[{permit}]", "if out is True:", "    g = ()", "    u = ()"]
     for i in grants:
-        body += [f"    if {st[i]} is True:", *indent(weighed(i), 2), "        g.append(p)"]
+        body += [f"    if {st[i]} is True:", *indent(weighed(i), 2), "        g += (p,)"]
     for i in restricts:
         if i in requirements:
-            body += [f"    if {fn.g(f'SC{i}')}(f) is True:", *indent(weighed(i), 2), "        g.append(p)"]
+            body += [f"    if {fn.g(f'SC{i}')}(f) is True:", *indent(weighed(i), 2), "        g += (p,)"]
     for i in restricts:
         if i not in requirements:
-            body += [f"    if {applies[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
+            body += [f"    if {applies[i]} is not False:", *indent(weighed(i), 2), "        g += (p,)"]
     body += ["    detail = {}"]
     # ineligible: the restrictions that stand (and the sanction beside the documents they ask for),
     # with the grants unmet; or, when none stands, the grants whose conditions fail are the grounds
-    body += ["elif out is False:", "    g = []", "    u = []"]
+    body += ["elif out is False:", "    g = ()", "    u = ()"]
     if sanctions:
-        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held_shown}"]
+        body += ["    dc = ()", "    db = ()", "    hd = {'holds': B.held_shown}"]
     for i in restricts:
         body += [
             f"    if {st[i]} is True:",
             *indent(weighed(i), 2),
-            "        g.append(p)",
+            "        g += (p,)",
             *indent(doc(i), 2),
         ]
     body += ["    if g:", "        pass"]
     if sanctions:
         body += indent(sanction("True"), 2)
     for i in grants:
-        body += [*indent(weighed(i), 2), "        u.append(p)"]
+        body += [*indent(weighed(i), 2), "        u += (p,)"]
     body.append("    else:")
     for i in grants:
-        body += [*indent(weighed(i, ps.closing), 2), "        g.append(p)"]
+        body += [*indent(weighed(i, ps.closing), 2), "        g += (p,)"]
     body.append("        pass")
     if not grants:
         body.append("    detail = {'note': 'no provision in force on this date grants this permit'}")
@@ -682,19 +680,19 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
         body.append("    detail = {}")
     # undetermined: the grants that stand, the restrictions that may (and the sanction beside the open
     # document requirements); the grants that do not stand are unmet
-    body += ["else:", "    g = []", "    u = []"]
+    body += ["else:", "    g = ()", "    u = ()"]
     if sanctions:
-        body += ["    dc = []", "    db = []", "    hd = {'holds': B.held_shown}"]
+        body += ["    dc = ()", "    db = ()", "    hd = {'holds': B.held_shown}"]
     for i in grants:
         body += [
             *indent(weighed(i)),
             f"    if {st[i]} is True:",
-            "        g.append(p)",
+            "        g += (p,)",
             "    else:",
-            "        u.append(p)",
+            "        u += (p,)",
         ]
     for i in restricts:
-        body += [f"    if {st[i]} is not False:", *indent(weighed(i), 2), "        g.append(p)"]
+        body += [f"    if {st[i]} is not False:", *indent(weighed(i), 2), "        g += (p,)"]
         if sanctions and i in ps.asks_document:
             body += [f"        if {st[i]} is None:", *indent(doc(i), 3)]
     if sanctions:
@@ -740,7 +738,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     else:
         body.append("pathway = ()")
     body += [
-        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], tuple(g), tuple(u), missing, detail, pathway)",
+        f"d = B.permits[{permit}] = PD({permit}, LABEL[out], g, u, missing, detail, pathway)",
         "return d",
     ]
     fn.lines = body
