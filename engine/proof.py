@@ -356,7 +356,7 @@ class _ProofBuilder:
         # the documents the applicant holds: as a decision shows them, and for the advisory pathway
         # (none known: none held)
         held = self.values[self.shape.holds_at] if self.shape.holds_at < self.shape.unknown_at else None
-        self.held_shown = json_value(held)
+        self.held_facts = {"holds": json_value(held)}  # what a sanction's conditions show, shared
         self.held_documents: frozenset[str] = held if isinstance(held, frozenset) else frozenset()
         # proofs memoised: (rule, effect, depth) by `rule_proof`; (rule, the effect's place, depth) by the code
         self.proofs: dict[tuple[int, Effect | int, int], RuleProof] = {}

@@ -277,7 +277,7 @@ def _values_code(fn: _Function, shape: Shape, program: Program, ps: _PermitShape
     """The values the permit's standing rules give (a class, a points total with its factors, whether
     the permit is needed), each with the rule that gives it: of the rules that give a value, the first
     that stands (`semantics.stands`). A literal's value is a constant of the code."""
-    body = ["vals = {}"]
+    body: list[str] = []
     for attr, contenders in ps.values:
         for n, (i, beaten) in enumerate(contenders):
             k = CodeKleene(f"_v{n}_")
@@ -289,21 +289,21 @@ def _values_code(fn: _Function, shape: Shape, program: Program, ps: _PermitShape
             if isinstance(expr, m.Call) and expr.name == "points":
                 body += [
                     f"    x = {fn.g(f'PTS_{expr.args[0].dotted}')}(B.pt)",  # type: ignore[attr-defined]
-                    f"    vals[{fn.v(attr)}] = x['total']",
-                    f"    vals[{fn.v(attr + '_by_factor')}] = x['by_factor']",
+                    f"    detail[{fn.v(attr)}] = x['total']",
+                    f"    detail[{fn.v(attr + '_by_factor')}] = x['by_factor']",
                 ]
             elif isinstance(expr, m.Lit):
                 value = point_value(program.function(expr, "value")({}, {}, {}, {}))
                 if value is not None:
-                    body.append(f"    vals[{fn.v(attr)}] = {fn.v(json_value(value))}")
+                    body.append(f"    detail[{fn.v(attr)}] = {fn.v(json_value(value))}")
             elif expr is not None:
                 body += [
                     f"    x = PV({fn.k(program.function(expr, 'value'))}({facts_read(fn, shape, expr)}, B.o, B.c, B.pt))",
                     "    if x is not None:",
-                    f"        vals[{fn.v(attr)}] = J(x)",
+                    f"        detail[{fn.v(attr)}] = J(x)",
                 ]
-            body.append(f"    vals.setdefault('grounds_of_values', {{}})[{fn.v(attr)}] = {fn.v(rule.id)}")
-    return [*body, "detail.update(vals)"]
+            body.append(f"    detail.setdefault('grounds_of_values', {{}})[{fn.v(attr)}] = {fn.v(rule.id)}")
+    return body
 
 
 def _scope_code(fn: _Function, shape: Shape, i: int) -> _Function:
@@ -657,7 +657,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # with the grants unmet; or, when none stands, the grants whose conditions fail are the grounds
     body += ["elif out is False:", "    g = ()", "    u = ()"]
     if sanctions:
-        body += ["    dc = ()", "    db = ()", "    hd = {'holds': B.held_shown}"]
+        body += ["    dc = ()", "    db = ()", "    hd = B.held_facts"]
     for i in restricts:
         body += [
             f"    if {st[i]} is True:",
@@ -682,7 +682,7 @@ def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: in
     # document requirements); the grants that do not stand are unmet
     body += ["else:", "    g = ()", "    u = ()"]
     if sanctions:
-        body += ["    dc = ()", "    db = ()", "    hd = {'holds': B.held_shown}"]
+        body += ["    dc = ()", "    db = ()", "    hd = B.held_facts"]
     for i in grants:
         body += [
             *indent(weighed(i)),
