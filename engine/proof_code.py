@@ -528,13 +528,13 @@ def _pathway(fn: _Function, shape: Shape, permit: str) -> list[str]:
             out.append(document)
         return out
 
-    # where no document recurs along the unrolled walk, the steps are a list (nothing to look up)
+    # where no document recurs along the unrolled walk, the steps are a tuple (nothing to look up)
     documents = unrolled(permit, frozenset({permit}))
     once = len(set(documents)) == len(documents)
-    body = ["held = B.held_documents", "o = B.o", "steps = []" if once else "steps = {}"]
+    body = ["held = B.held_documents", "o = B.o", "steps = ()" if once else "steps = {}"]
 
     def add(pad: str, doc: str, step: str) -> str:
-        return f"{pad}steps.append({step})" if once else f"{pad}steps[{doc}] = {step}"
+        return f"{pad}steps += ({step},)" if once else f"{pad}steps[{doc}] = {step}"
 
     def visit(name: str, trail: frozenset[str], depth: int) -> list[str]:
         out: list[str] = []
@@ -572,7 +572,7 @@ def _pathway(fn: _Function, shape: Shape, permit: str) -> list[str]:
         return out
 
     body += visit(permit, frozenset({permit}), 0)
-    return [*body, f"pathway = tuple({'steps' if once else 'steps.values()'}) if steps else ()"]
+    return [*body, "pathway = steps" if once else "pathway = tuple(steps.values()) if steps else ()"]
 
 
 def _permit_code(fn: _Function, shape: Shape, program: Program, name: str, n: int) -> _Function:
