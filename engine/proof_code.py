@@ -471,7 +471,7 @@ def _because_code(fn: _Function, shape: Shape, i: int) -> _Function:
     that may make it hold; when it fails, every rule shows why), each shown by the condition's value,
     and the first grounds of each permit whose outcome it reads."""
     s = shape.rules[i]
-    body = ["a = B.applies", "P = B.proofs", "d = depth + 1", "out = []"]
+    body = ["a = B.applies", "P = B.proofs", "d = depth + 1", "out = ()"]
     for name, settling in s.reads:
         if not settling:
             continue
@@ -495,10 +495,10 @@ def _because_code(fn: _Function, shape: Shape, i: int) -> _Function:
                 "    p = P.get(key)",
                 "    if p is None:",
                 f"        p = P[key] = {fn.g(f'RP{j}')}(B, e, {depth})",
-                "    out.append(p)",
+                "    out += (p,)",
             ]
     body += [f"out += B.permit({fn.v(permit)}).grounds[:3]" for permit in s.reads_permits]
-    body.append("return tuple(out)")
+    body.append("return out")
     fn.lines = body
     return fn
 
