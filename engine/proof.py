@@ -353,6 +353,7 @@ class _ProofBuilder:
         # (those where a proof first shows them, `proof_code._points_set_code`)
         self.S: list[dict[str, Any] | None] = self.code.shown(self.values)
         self.permits: dict[str, PermitDecision] = {}
+        self.points: dict[str, dict[str, Any]] = {}  # each points table as shown (`proof_code._points_code`)
         # the documents the applicant holds: as a decision shows them, and for the advisory pathway
         # (none known: none held)
         held = self.values[self.shape.holds_at] if self.shape.holds_at < self.shape.unknown_at else None

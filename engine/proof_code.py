@@ -206,7 +206,7 @@ def generate(shape: Shape, program: Program) -> ProofCode:
         w.function(f"SC{i}", "f", _scope_code(_Function(w), shape, i))
     w.function("SHOWN", "v", _shown_code(_Function(w), shape))
     for name in shape.points_factors:
-        w.function(f"PTS_{name}", "pt", _points_code(_Function(w), shape, name))
+        w.function(f"PTS_{name}", "B", _points_code(_Function(w), shape, name))
     for k in sorted(shape.with_points):
         w.function(f"SH{k}", "B", _points_set_code(_Function(w), shape, k))
     for i in range(len(shape.rules)):
@@ -288,7 +288,7 @@ def _values_code(fn: _Function, shape: Shape, program: Program, ps: _PermitShape
             body.append(f"{'if' if n == 0 else 'elif'} v{n} is True:")
             if isinstance(expr, m.Call) and expr.name == "points":
                 body += [
-                    f"    x = {fn.g(f'PTS_{expr.args[0].dotted}')}(B.pt)",  # type: ignore[attr-defined]
+                    f"    x = {fn.g(f'PTS_{expr.args[0].dotted}')}(B)",  # type: ignore[attr-defined]
                     f"    detail[{fn.v(attr)}] = x['total']",
                     f"    detail[{fn.v(attr + '_by_factor')}] = x['by_factor']",
                 ]
@@ -363,7 +363,7 @@ def _points_set_code(fn: _Function, shape: Shape, k: int) -> _Function:
 
     def shown(path: str, at: int) -> str:
         if at < 0:
-            return f"{fn.g(f'PTS_{path[7:-1]}')}(B.pt)"
+            return f"{fn.g(f'PTS_{path[7:-1]}')}(B)"
         return "None" if at == shape.unknown_at else f"J(v[{fn.v(at)}])"  # unknown: not read
 
     items = "".join(f"{fn.v(p)}: {shown(p, at)}, " for p, at in shape.readers[k])
@@ -373,15 +373,19 @@ def _points_set_code(fn: _Function, shape: Shape, k: int) -> _Function:
 
 def _points_code(fn: _Function, shape: Shape, name: str) -> _Function:
     """A points table's total and each factor's points as a decision shows them: a number where the
-    range is one number, else its `min` and `max` (the points ranges, `pt`, of the run)."""
+    range is one number, else its `min` and `max` (the points ranges, `pt`, of the run); once per
+    decision (`B.points`), shared by the facts shown and the value it gives."""
     factors = shape.points_factors[name]
-    body = [f"lo, hi = pt[{fn.v(name)}]", f"r = pt[{fn.v('#' + name)}]"]
+    body = [f"x = B.points.get({fn.v(name)})", "if x is not None:", "    return x", "pt = B.pt"]
+    body += [f"lo, hi = pt[{fn.v(name)}]", f"r = pt[{fn.v('#' + name)}]"]
     for n in range(len(factors)):
         body += [f"a, b = r[{n}]", f"x{n} = a if a == b else {{'min': a, 'max': b}}"]
     by_factor = "".join(f"{fn.v(f)}: x{n}, " for n, f in enumerate(factors))
     body.append(
-        f"return {{'total': lo if lo == hi else {{'min': lo, 'max': hi}}, 'by_factor': {{{by_factor}}}}}"
+        f"x = B.points[{fn.v(name)}] = "
+        f"{{'total': lo if lo == hi else {{'min': lo, 'max': hi}}, 'by_factor': {{{by_factor}}}}}"
     )
+    body.append("return x")
     fn.lines = body
     return fn
 
