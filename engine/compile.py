@@ -346,7 +346,7 @@ def _rest_reader(
     locals in parts) and the application's others — read, defaulted and derived here, as there."""
     rest = {key[2:] for key, v in names.items() if key.startswith("f:") and v not in known}
     return [
-        *(f"{_tuple(known[at : at + 30])} = known[{n}]" for n, at in enumerate(range(0, len(known), 30))),
+        *(f"{_tuple(chunk)} = known[{n}]" for n, chunk in enumerate(_chunks(known))),
         *application_reader_code(law, names, rest),
         *(line for local, line in settle if local not in known),
         f"return {_tuple(facts)}",
@@ -361,10 +361,15 @@ def _tuple(items: list[str]) -> str:
 
 
 def _parts(items: list[str]) -> str:
-    """A tuple of `items` as a tuple of parts of at most 30 (`joined` makes it one): CPython builds a
-    display of more through a list, element by element — the parts cost a third as much, and only
-    a proof, which reads the whole, pays for joining them."""
-    return _tuple([_tuple(items[at : at + 30]) for at in range(0, len(items), 30)])
+    """A tuple of `items` as a tuple of parts (`_chunks`; `joined` makes it one): CPython builds a
+    display of more than 30 through a list, element by element — the parts cost a third as much, and
+    only a proof, which reads the whole, pays for joining them."""
+    return _tuple([_tuple(chunk) for chunk in _chunks(items)])
+
+
+def _chunks(items: list[str]) -> list[list[str]]:
+    """`items` in parts of at most 30, as a generated function returns them (`_parts`)."""
+    return [items[at : at + 30] for at in range(0, len(items), 30)]
 
 
 def joined(parts: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:

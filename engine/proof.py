@@ -251,7 +251,6 @@ class Shape:
             for name in program.condition_rules
             for v in (True, False, None)
         }
-        self.all_permits = tuple(sorted(law.permits))
         self.points_reads = {
             name: tuple(
                 fact_reads(

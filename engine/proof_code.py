@@ -5,10 +5,11 @@ changes); this module turns it into code, as `engine/compile.py` turns the plan 
 functions. Per rule: whether it binds (`semantics.rule_applies` over the traced run's flat record),
 its condition traces and its proof; per permit: one function that weighs the permit's contenders
 (`semantics.stands`, emitted by `CodeKleene`) and builds its `PermitDecision` for the outcome the
-evaluation reached — the contenders, what prevails over what, the effects, citations and words are
-constants of the code. What only some decisions need (the facts still missing, values, obligations,
-the advisory pathway, the refusal ground for unsubmitted materials, the named conditions and permits
-a rule reads) is called from the generated code on the per-decision builder (`proof._ProofBuilder`).
+evaluation reached — the contenders' traces and proofs, what prevails over what, the refusal ground
+for unsubmitted materials, the values and obligations, the advisory pathway and the call of its
+search for missing facts (engine/proof_support.py) are written out in it, and the effects, citations
+and words are constants of the code. The proofs of what a rule reads are functions of their own,
+memoised per decision on the builder (`proof._ProofBuilder`), which the generated code reads.
 (Over 400 lines: one generator; its templates for rules, permits and shown facts share one scheme.)
 """
 

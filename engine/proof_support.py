@@ -71,8 +71,7 @@ NOT_AT_HAND = "\0not_at_hand:"
 class SupportCode(NamedTuple):
     """The generated search for missing facts of one program: builder → the facts, in the walk's order."""
 
-    rules: tuple[Callable[[Any], list[str]], ...]  # per rule
-    permits: dict[str, Callable[[Any], list[str]]]  # per permit
+    rules: tuple[Callable[[Any], list[str]], ...]  # per rule (a permit's code calls its own, `MP{n}`)
 
 
 # a fact a condition reads, as the search looks at it: its path, where its value lies in the
@@ -104,10 +103,7 @@ def generate_support(w: _Writer, new: Callable[[], _Function], shape: Shape, pro
     for name, n in permits.items():
         w.function(f"MP{n}", "B", _Search(new(), shape, program, conditions, permits).permit(name))
     ns = w.namespace
-    return SupportCode(
-        tuple(ns[f"MR{i}"] for i in range(len(program.rules))),
-        {name: ns[f"MP{n}"] for name, n in permits.items()},
-    )
+    return SupportCode(tuple(ns[f"MR{i}"] for i in range(len(program.rules))))
 
 
 class _Search:
